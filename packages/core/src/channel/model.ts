@@ -1,0 +1,73 @@
+/**
+ * A channel as integrators see it. Optional fields may be `undefined`, `null`
+ * or `""`: all three mean "missing" and are written as `""` with a warning.
+ * Input fields m3ugen does not know are kept verbatim as extra properties, so
+ * plugins (custom attributes, URL schemes) can read them.
+ *
+ * @example
+ * ```ts
+ * const channel: Channel = {
+ *   id: '550e8400-e29b-41d4-a716-446655440001',
+ *   channelName: 'Example News HD',
+ *   tvgId: 'example-news-hd',
+ *   groupTitle: 'News',
+ *   catchup_days: 7, // unknown field, kept for plugins
+ * };
+ * ```
+ */
+export interface Channel {
+  /** Stable channel id; should be a UUID. Routed in the proxy URL. */
+  readonly id: string;
+  /** Display name written after the attribute list. */
+  readonly channelName: string;
+  /** The upstream stream URL (used by direct URL schemes, never by the default proxy URL). */
+  readonly streamUrl?: string | null | undefined;
+  readonly tvgId?: string | null | undefined;
+  readonly tvgName?: string | null | undefined;
+  readonly tvgLogo?: string | null | undefined;
+  readonly tvgShift?: string | number | null | undefined;
+  /** The upstream's own channel number; the playlist writes `assignedNumber` instead. */
+  readonly tvgChno?: string | number | null | undefined;
+  readonly groupTitle?: string | null | undefined;
+  /** Unknown input fields, kept for plugins. */
+  readonly [field: string]: unknown;
+}
+
+/**
+ * A channel with the number the numbering stage assigned to it; the unit the
+ * generation stage consumes.
+ *
+ * @example
+ * ```ts
+ * const entry: NumberedChannel = { assignedNumber: 1, channel: { id: '…', channelName: 'News' } };
+ * ```
+ */
+export interface NumberedChannel {
+  /** Written as `tvg-chno`. A non-negative safe integer. */
+  readonly assignedNumber: number;
+  readonly channel: Channel;
+  /** Unknown record-level fields, kept for plugins. */
+  readonly [field: string]: unknown;
+}
+
+/** How a known channel field is spelled in snake_case input and in the camelCase model. */
+export interface ChannelFieldSpelling {
+  readonly snake: string;
+  readonly camel: keyof Channel & string;
+}
+
+/** The optional channel fields the seed's model defines, in input spelling order. */
+export const OPTIONAL_CHANNEL_FIELDS: readonly ChannelFieldSpelling[] = Object.freeze([
+  { snake: 'stream_url', camel: 'streamUrl' },
+  { snake: 'tvg_id', camel: 'tvgId' },
+  { snake: 'tvg_name', camel: 'tvgName' },
+  { snake: 'tvg_logo', camel: 'tvgLogo' },
+  { snake: 'tvg_shift', camel: 'tvgShift' },
+  { snake: 'tvg_chno', camel: 'tvgChno' },
+  { snake: 'group_title', camel: 'groupTitle' },
+]);
+
+/** True when an optional field counts as missing (`undefined`, `null` or `""`). */
+export function isMissing(value: unknown): value is undefined | null | '' {
+  return value === undefined || value === null || value === '';
+}

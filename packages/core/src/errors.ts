@@ -1,0 +1,94 @@
+/**
+ * Where a bad value was found. Every field is optional because the API
+ * accepts in-memory arrays (index only) as well as files (file and line).
+ */
+export interface RecordLocation {
+  /** The input file, `-` for stdin. */
+  readonly file?: string | undefined;
+  /** Zero-based position of the record in the input. */
+  readonly index?: number | undefined;
+  /** One-based line number (NDJSON input). */
+  readonly line?: number | undefined;
+  /** The field path as it is spelled in the input, e.g. `channel.channel_name`. */
+  readonly field?: string | undefined;
+}
+
+/** Base class of every error m3ugen throws on purpose; `code` is stable for scripts. */
+export class M3ugenError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/**
+ * A channel record that cannot be turned into a playlist entry.
+ *
+ * @example
+ * ```ts
+ * throw new InputError('expected a non-empty string', { file: 'channels.ndjson', line: 7, field: 'channel.id' });
+ * // channels.ndjson: line 7: field "channel.id": expected a non-empty string
+ * ```
+ */
+export class InputError extends M3ugenError {
+  readonly location: RecordLocation;
+  readonly reason: string;
+
+  constructor(reason: string, location: RecordLocation, options?: ErrorOptions) {
+    super('E_INPUT', `${formatLocation(location)}${reason}`, options);
+    this.location = location;
+    this.reason = reason;
+  }
+}
+
+/**
+ * An option or configuration value that is missing or malformed; `key` is the
+ * configuration key path, e.g. `web.base_url`.
+ */
+export class OptionError extends M3ugenError {
+  readonly key: string;
+
+  constructor(key: string, reason: string, options?: ErrorOptions) {
+    super('E_OPTION', `option "${key}": ${reason}`, options);
+    this.key = key;
+  }
+}
+
+/** A plugin threw; names the plugin, the hook and, for per-channel hooks, the channel's index. */
+export class PluginError extends M3ugenError {
+  readonly plugin: string;
+  readonly hook: string;
+  readonly channelIndex: number | undefined;
+
+  constructor(plugin: string, hook: string, channelIndex: number | undefined, cause: unknown) {
+    const where = channelIndex === undefined ? '' : ` at channel index ${channelIndex}`;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super('E_PLUGIN', `plugin "${plugin}" failed in hook "${hook}"${where}: ${why}`, { cause });
+    this.plugin = plugin;
+    this.hook = hook;
+    this.channelIndex = channelIndex;
+  }
+}
+
+/** A strategy or URL scheme name that is not registered, or registered twice. */
+export class RegistryError extends M3ugenError {
+  constructor(message: string) {
+    super('E_REGISTRY', message);
+  }
+}
+
+/**
+ * Formats a location as the prefix of an error message:
+ * `file: record 3 (line 4): field "channel.id": `.
+ */
+export function formatLocation(location: RecordLocation): string {
+  const parts: string[] = [];
+  if (location.file !== undefined) parts.push(location.file);
+  if (location.line !== undefined) parts.push(`line ${location.line}`);
+  else if (location.index !== undefined) parts.push(`record ${location.index}`);
+  if (location.field !== undefined) parts.push(`field "${location.field}"`);
+  return parts.length === 0 ? '' : `${parts.join(': ')}: `;
+}

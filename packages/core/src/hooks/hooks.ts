@@ -1,0 +1,167 @@
+import { AsyncSeriesHook, SyncBailHook, SyncHook, SyncWaterfallHook } from 'tapable';
+import type { NumberedChannel } from '../channel/model.js';
+import { PluginError } from '../errors.js';
+import type { ExtinfAttribute } from '../render/attributes.js';
+import type { RunInfo } from '../run/run-info.js';
+import type { RunMetrics } from '../run/metrics.js';
+import type { GenerationWarning } from '../run/warnings.js';
+import type { ProgressInfo, StrategyChoice, StrategySelectionRequest, StrategySwitch } from '../strategy/strategy.js';
+
+/**
+ * The moments of a generation run a plugin can tap, in the order they fire.
+ * Per-channel hooks get the channel, its zero-based input index and the run.
+ * Hooks nobody tapped cost nothing: the default writer checks for taps once
+ * per run and skips untapped hooks entirely.
+ *
+ * @example
+ * ```ts
+ * generator.hooks.entryAttributes.tap('catchup', (attributes, nc) => {
+ *   attributes.push({ name: 'catchup', value: 'default' });
+ *   return attributes;
+ * });
+ * ```
+ */
+export interface GenerationHooks {
+  /** Before anything is read or written. Async: a plugin may load data here. */
+  readonly beforeRun: AsyncSeriesHook<[run: RunInfo]>;
+  /** Strategy selection: return a registered strategy's name to override the automatic choice. */
+  readonly selectStrategy: SyncBailHook<[request: StrategySelectionRequest], string | undefined>;
+  /** After the first strategy is fixed. */
+  readonly strategyChosen: SyncHook<[choice: StrategyChoice, run: RunInfo]>;
+  /** The `#EXTM3U` line's attributes (e.g. `x-tvg-url`); empty by default. */
+  readonly headerAttributes: SyncWaterfallHook<[attributes: ExtinfAttribute[], run: RunInfo]>;
+  /** The finished header text, without its trailing newline (default `#EXTM3U`). May hold several lines. */
+  readonly header: SyncWaterfallHook<[header: string, run: RunInfo]>;
+  /** Each channel as read: return it, or a changed copy. */
+  readonly channel: SyncWaterfallHook<[channel: NumberedChannel, index: number, run: RunInfo]>;
+  /** Return `true` to leave the channel out of the playlist. */
+  readonly dropChannel: SyncBailHook<[channel: NumberedChannel, index: number, run: RunInfo], boolean | undefined>;
+  /** An entry's attribute list, defaults first (tvg-id, tvg-name, tvg-logo, tvg-chno, group-title). Values are sanitised after the hook. */
+  readonly entryAttributes: SyncWaterfallHook<[attributes: ExtinfAttribute[], channel: NumberedChannel, index: number, run: RunInfo]>;
+  /** An entry's stream URL, as built by the URL scheme. Control characters are replaced after the hook. */
+  readonly streamUrl: SyncWaterfallHook<[url: string, channel: NumberedChannel, index: number, run: RunInfo]>;
+  /** The finished `#EXTINF:` line, without newline. Trusted: a plugin may deliberately add lines here (`#EXTGRP:`). */
+  readonly extinfLine: SyncWaterfallHook<[line: string, channel: NumberedChannel, index: number, run: RunInfo]>;
+  /** After each batch of channels. */
+  readonly progress: SyncHook<[progress: ProgressInfo, run: RunInfo]>;
+  /** Each warning (missing field, non-UUID id, missing proxy id, …). */
+  readonly warning: SyncHook<[warning: GenerationWarning, run: RunInfo]>;
+  /** A strategy handed the rest of the run to another one. */
+  readonly strategySwitched: SyncHook<[change: StrategySwitch, run: RunInfo]>;
+  /** After the playlist is complete and the output closed. */
+  readonly afterRun: AsyncSeriesHook<[metrics: RunMetrics, run: RunInfo]>;
+  /** The run failed; nothing more will be written. */
+  readonly runFailed: SyncHook<[error: Error, run: RunInfo]>;
+}
+
+/** Hook names in firing order. */
+export type HookName = keyof GenerationHooks;
+
+/**
+ * Argument names of every hook; the position of `index` lets a plugin error
+ * name the channel it failed on.
+ */
+const HOOK_ARGUMENTS = {
+  beforeRun: ['run'],
+  selectStrategy: ['request'],
+  strategyChosen: ['choice', 'run'],
+  headerAttributes: ['attributes', 'run'],
+  header: ['header', 'run'],
+  channel: ['channel', 'index', 'run'],
+  dropChannel: ['channel', 'index', 'run'],
+  entryAttributes: ['attributes', 'channel', 'index', 'run'],
+  streamUrl: ['url', 'channel', 'index', 'run'],
+  extinfLine: ['line', 'channel', 'index', 'run'],
+  progress: ['progress', 'run'],
+  warning: ['warning', 'run'],
+  strategySwitched: ['change', 'run'],
+  afterRun: ['metrics', 'run'],
+  runFailed: ['error', 'run'],
+} as const satisfies Record<HookName, readonly string[]>;
+
+/** Each hook's argument names, for documentation and tooling. */
+export const HOOK_SIGNATURES: Readonly<Record<HookName, readonly string[]>> = Object.freeze(HOOK_ARGUMENTS);
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+function toPluginError(error: unknown, plugin: string, hook: string, args: readonly unknown[], indexAt: number): PluginError {
+  if (error instanceof PluginError) return error;
+  const index = indexAt >= 0 && typeof args[indexAt] === 'number' ? (args[indexAt] as number) : undefined;
+  return new PluginError(plugin, hook, index, error);
+}
+
+/** Wraps every tap so anything it throws names the plugin (tap name), the hook and the channel. */
+function guardTaps(hook: { intercept(interceptor: object): void }, hookName: HookName): void {
+  const indexAt = (HOOK_ARGUMENTS[hookName] as readonly string[]).indexOf('index');
+  hook.intercept({
+    register(tap: { name: string; type: 'sync' | 'async' | 'promise'; fn: AnyFn }) {
+      const original = tap.fn;
+      const plugin = tap.name;
+      let fn: AnyFn;
+      if (tap.type === 'sync') {
+        fn = (...args) => {
+          try {
+            return original(...args);
+          } catch (error) {
+            throw toPluginError(error, plugin, hookName, args, indexAt);
+          }
+        };
+      } else if (tap.type === 'promise') {
+        fn = async (...args) => {
+          try {
+            return await (original(...args) as Promise<unknown>);
+          } catch (error) {
+            throw toPluginError(error, plugin, hookName, args, indexAt);
+          }
+        };
+      } else {
+        fn = (...args) => {
+          const callback = args[args.length - 1] as (error?: unknown, result?: unknown) => void;
+          const rest = args.slice(0, -1);
+          try {
+            original(...rest, (error?: unknown, result?: unknown) =>
+              error ? callback(toPluginError(error, plugin, hookName, rest, indexAt)) : callback(null, result),
+            );
+          } catch (error) {
+            callback(toPluginError(error, plugin, hookName, rest, indexAt));
+          }
+        };
+      }
+      return { ...tap, fn };
+    },
+  });
+}
+
+/**
+ * Creates the frozen hook set of one generator. Every tap is guarded so that
+ * an exception becomes a {@link PluginError} naming plugin, hook and channel.
+ */
+export function createGenerationHooks(): GenerationHooks {
+  const hooks: GenerationHooks = {
+    beforeRun: new AsyncSeriesHook(['run']),
+    selectStrategy: new SyncBailHook(['request']),
+    strategyChosen: new SyncHook(['choice', 'run']),
+    headerAttributes: new SyncWaterfallHook(['attributes', 'run']),
+    header: new SyncWaterfallHook(['header', 'run']),
+    channel: new SyncWaterfallHook(['channel', 'index', 'run']),
+    dropChannel: new SyncBailHook(['channel', 'index', 'run']),
+    entryAttributes: new SyncWaterfallHook(['attributes', 'channel', 'index', 'run']),
+    streamUrl: new SyncWaterfallHook(['url', 'channel', 'index', 'run']),
+    extinfLine: new SyncWaterfallHook(['line', 'channel', 'index', 'run']),
+    progress: new SyncHook(['progress', 'run']),
+    warning: new SyncHook(['warning', 'run']),
+    strategySwitched: new SyncHook(['change', 'run']),
+    afterRun: new AsyncSeriesHook(['metrics', 'run']),
+    runFailed: new SyncHook(['error', 'run']),
+  };
+  for (const name of Object.keys(hooks) as HookName[]) guardTaps(hooks[name], name);
+  return Object.freeze(hooks);
+}
+
+/**
+ * True when a plugin tapped the hook. (tapable's own `isUsed()` also counts
+ * interceptors, and every hook here has the guard interceptor.)
+ */
+export function isTapped(hook: { readonly taps: readonly unknown[] }): boolean {
+  return hook.taps.length > 0;
+}

@@ -1,0 +1,58 @@
+export type { Channel, NumberedChannel, ChannelFieldSpelling } from './channel/model.js';
+export { OPTIONAL_CHANNEL_FIELDS, isMissing } from './channel/model.js';
+export { parseNumberedChannel, snakeCaseRecordSchema, camelCaseRecordSchema } from './channel/schema.js';
+
+export type { RecordLocation } from './errors.js';
+export { M3ugenError, InputError, OptionError, PluginError, RegistryError, formatLocation } from './errors.js';
+
+export type { GenerationHooks, HookName } from './hooks/hooks.js';
+export { createGenerationHooks, isTapped, HOOK_SIGNATURES } from './hooks/hooks.js';
+
+export type { MemorySample, MemoryProbe, PressureLevel, PressureThresholds, MemoryPreset, PressureMonitorOptions } from './memory/pressure.js';
+export {
+  PRESSURE_LEVELS,
+  MEMORY_PRESETS,
+  processMemoryProbe,
+  memoryUsageRatio,
+  pressureLevelOf,
+  comparePressure,
+  PressureMonitor,
+} from './memory/pressure.js';
+
+export type { PlaylistSink, OwnedSink } from './output/sink.js';
+export { StringSink, WritableSink, ChunkQueueSink, writeChunks } from './output/sink.js';
+
+export type { Named } from './registry/registry.js';
+export { Registry } from './registry/registry.js';
+
+export type { ExtinfAttribute } from './render/attributes.js';
+export { formatAttributes } from './render/attributes.js';
+export type { EntryRenderer, RenderContext } from './render/entry-renderer.js';
+export { createEntryRenderer, renderHeader } from './render/entry-renderer.js';
+export { sanitizeText, sanitizeAttributeValue, isValidAttributeName } from './render/sanitize.js';
+export type { UrlScheme, StreamUrlBuilder } from './render/url-scheme.js';
+
+export type { ChannelBatch, ChannelSource, ChannelInput } from './run/channel-source.js';
+export { toChannelSource, DEFAULT_BATCH_SIZE } from './run/channel-source.js';
+export type { M3uPlugin, GeneratorConfig, RunOptions, GenerationResult, PlaylistResult, PlaylistStream } from './run/generator.js';
+export { M3uGenerator } from './run/generator.js';
+export type { RunMetrics } from './run/metrics.js';
+export type { GenerateOptions, MemoryOptions, ResolvedOptions } from './run/options.js';
+export { resolveOptions, DEFAULT_OPTIONS } from './run/options.js';
+export type { RunInfo } from './run/run-info.js';
+export type { GenerationWarning, WarningCode, WarningSummary } from './run/warnings.js';
+export { WarningLog } from './run/warnings.js';
+
+export type {
+  StrategyContract,
+  M3uStrategy,
+  Handover,
+  MidRunSwitch,
+  StrategyRun,
+  StrategySelectionRequest,
+  StrategyChoice,
+  StrategySwitch,
+  ProgressInfo,
+} from './strategy/strategy.js';
+export type { SelectionFacts } from './strategy/select.js';
+export { selectAutomatically, proposeTakeover } from './strategy/select.js';

@@ -1,0 +1,209 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { M3ugenError } from '../errors.js';
+
+/**
+ * Where a strategy writes the playlist's text. `write` returns a promise only
+ * when the consumer is full; a strategy that cares about memory awaits it.
+ *
+ * @example
+ * ```ts
+ * const pending = sink.write(chunk);
+ * if (pending) await pending; // backpressure
+ * ```
+ */
+export interface PlaylistSink {
+  write(chunk: string): void | Promise<void>;
+  /** UTF-8 bytes accepted so far. */
+  readonly bytesWritten: number;
+  /** Bytes accepted but not yet taken by the consumer (0 for in-memory sinks). */
+  readonly bufferedBytes: number;
+}
+
+/** A sink the run owns: closed on success, aborted on failure. */
+export interface OwnedSink extends PlaylistSink {
+  close(): Promise<void>;
+  abort(error: Error): void;
+}
+
+/** Collects the playlist as one string (the `playlist` of a result). */
+export class StringSink implements OwnedSink {
+  readonly #chunks: string[] = [];
+  bytesWritten = 0;
+  readonly bufferedBytes = 0;
+
+  write(chunk: string): void {
+    if (chunk.length === 0) return;
+    this.bytesWritten += Buffer.byteLength(chunk, 'utf8');
+    this.#chunks.push(chunk);
+  }
+
+  /** The whole text written so far. */
+  text(): string {
+    return this.#chunks.length === 1 ? this.#chunks[0]! : this.#chunks.join('');
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  abort(): void {
+    this.#chunks.length = 0;
+  }
+}
+
+/**
+ * Writes to a Node `Writable`, waiting for `drain` whenever it reports that
+ * its buffer is full, so at most its `writableHighWaterMark` plus one chunk is
+ * buffered.
+ */
+export class WritableSink implements OwnedSink {
+  readonly #writable: Writable;
+  readonly #end: boolean;
+  #error: Error | undefined;
+  bytesWritten = 0;
+
+  constructor(writable: Writable, options: { end?: boolean } = {}) {
+    this.#writable = writable;
+    this.#end = options.end ?? true;
+    writable.on('error', (error: Error) => {
+      this.#error ??= error;
+    });
+  }
+
+  get bufferedBytes(): number {
+    return this.#writable.writableLength;
+  }
+
+  write(chunk: string): void | Promise<void> {
+    if (this.#error !== undefined) throw this.#error;
+    if (chunk.length === 0) return;
+    this.bytesWritten += Buffer.byteLength(chunk, 'utf8');
+    if (this.#writable.write(chunk, 'utf8')) return;
+    return this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    // `once` rejects if 'error' fires first, so a failing consumer cannot hang the run.
+    await once(this.#writable, 'drain');
+  }
+
+  async close(): Promise<void> {
+    if (this.#error !== undefined) throw this.#error;
+    if (!this.#end) return;
+    this.#writable.end();
+    await finished(this.#writable);
+  }
+
+  abort(): void {
+    // The caller owns the writable: leave it open so it can discard what was written.
+  }
+}
+
+/**
+ * A bounded queue between a run and an async-iterating consumer: the run
+ * waits once more than `limitBytes` are queued.
+ */
+export class ChunkQueueSink implements OwnedSink {
+  readonly #limit: number;
+  readonly #queue: string[] = [];
+  #queuedBytes = 0;
+  #closed = false;
+  #cancelled = false;
+  #error: Error | undefined;
+  #wakeConsumer: (() => void) | undefined;
+  #wakeProducer: (() => void) | undefined;
+  bytesWritten = 0;
+
+  constructor(limitBytes: number) {
+    this.#limit = limitBytes;
+  }
+
+  get bufferedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  write(chunk: string): void | Promise<void> {
+    if (this.#cancelled) throw new M3ugenError('E_CANCELLED', 'the consumer stopped reading the playlist');
+    if (chunk.length === 0) return;
+    const bytes = Buffer.byteLength(chunk, 'utf8');
+    this.bytesWritten += bytes;
+    this.#queuedBytes += bytes;
+    this.#queue.push(chunk);
+    this.#wake();
+    if (this.#queuedBytes <= this.#limit) return;
+    return new Promise<void>((resolve) => {
+      this.#wakeProducer = resolve;
+    });
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    this.#wake();
+    return Promise.resolve();
+  }
+
+  abort(error: Error): void {
+    this.#error = error;
+    this.#closed = true;
+    this.#wake();
+  }
+
+  #wake(): void {
+    const wake = this.#wakeConsumer;
+    this.#wakeConsumer = undefined;
+    wake?.();
+  }
+
+  /** Consumes the queue; ends when the run closes it, throws if the run failed. */
+  async *chunks(): AsyncGenerator<string, void, undefined> {
+    try {
+      yield* this.#drainQueue();
+    } finally {
+      if (!this.#closed) {
+        // The consumer broke out early: fail the run's next write instead of waiting forever.
+        this.#cancelled = true;
+        const wake = this.#wakeProducer;
+        this.#wakeProducer = undefined;
+        wake?.();
+      }
+    }
+  }
+
+  async *#drainQueue(): AsyncGenerator<string, void, undefined> {
+    for (;;) {
+      const chunk = this.#queue.shift();
+      if (chunk !== undefined) {
+        this.#queuedBytes -= Buffer.byteLength(chunk, 'utf8');
+        if (this.#queuedBytes <= this.#limit) {
+          const wake = this.#wakeProducer;
+          this.#wakeProducer = undefined;
+          wake?.();
+        }
+        yield chunk;
+        continue;
+      }
+      if (this.#error !== undefined) throw this.#error;
+      if (this.#closed) return;
+      await new Promise<void>((resolve) => {
+        this.#wakeConsumer = resolve;
+      });
+    }
+  }
+}
+
+/**
+ * Writes chunks in order, waiting only when the sink asks for it.
+ *
+ * @example
+ * ```ts
+ * await writeChunks(run.output, run.handover?.chunks ?? []);
+ * ```
+ */
+export async function writeChunks(sink: PlaylistSink, chunks: readonly string[]): Promise<void> {
+  for (const chunk of chunks) {
+    const pending = sink.write(chunk);
+    if (pending !== undefined) await pending;
+  }
+}

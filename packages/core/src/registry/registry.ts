@@ -1,0 +1,60 @@
+import { RegistryError } from '../errors.js';
+
+/** Anything registered by name. */
+export interface Named {
+  readonly name: string;
+}
+
+/**
+ * A name → item map with clear errors: registering a taken name fails unless
+ * `replace` is set, and looking up an unknown name lists the known ones.
+ *
+ * @example
+ * ```ts
+ * generator.strategies.register(myStrategy);
+ * generator.strategies.list().map((s) => s.name); // ['in-memory', 'streaming', 'my-strategy']
+ * ```
+ */
+export class Registry<T extends Named> {
+  readonly #kind: string;
+  readonly #items = new Map<string, T>();
+
+  /** @param kind what the items are, for messages ("strategy", "URL scheme"). */
+  constructor(kind: string) {
+    this.#kind = kind;
+  }
+
+  /** Adds `item` under `item.name`. */
+  register(item: T, options: { replace?: boolean } = {}): this {
+    if (!item.name) throw new RegistryError(`a ${this.#kind} needs a non-empty name`);
+    if (this.#items.has(item.name) && options.replace !== true) {
+      throw new RegistryError(`${this.#kind} "${item.name}" is already registered (pass { replace: true } to replace it)`);
+    }
+    this.#items.set(item.name, item);
+    return this;
+  }
+
+  has(name: string): boolean {
+    return this.#items.has(name);
+  }
+
+  /** The item, or `undefined`. */
+  get(name: string): T | undefined {
+    return this.#items.get(name);
+  }
+
+  /** The item; throws a {@link RegistryError} listing the registered names if there is none. */
+  require(name: string): T {
+    const item = this.#items.get(name);
+    if (item !== undefined) return item;
+    const known = [...this.#items.keys()];
+    throw new RegistryError(
+      `unknown ${this.#kind} "${name}"; registered: ${known.length === 0 ? '(none)' : known.map((n) => `"${n}"`).join(', ')}`,
+    );
+  }
+
+  /** All items in registration order. */
+  list(): T[] {
+    return [...this.#items.values()];
+  }
+}

@@ -1,0 +1,37 @@
+import { M3ugenError } from '../errors.js';
+import { isValidAttributeName, sanitizeAttributeValue } from './sanitize.js';
+
+/**
+ * One `name="value"` pair of an `#EXTINF` or `#EXTM3U` line. Values are
+ * sanitised when the line is written, so plugins may pass channel data as is.
+ *
+ * @example
+ * ```ts
+ * const attribute: ExtinfAttribute = { name: 'catchup-days', value: '7' };
+ * ```
+ */
+export interface ExtinfAttribute {
+  name: string;
+  value: string;
+}
+
+/**
+ * Writes attributes as ` name="value"` pairs (each with its leading space),
+ * sanitising every value.
+ *
+ * @throws {M3ugenError} `E_ATTRIBUTE_NAME` for a name that would break the line.
+ * @example
+ * ```ts
+ * formatAttributes([{ name: 'tvg-id', value: 'a"b' }]); // ' tvg-id="a\'b"'
+ * ```
+ */
+export function formatAttributes(attributes: readonly ExtinfAttribute[]): string {
+  let out = '';
+  for (const attribute of attributes) {
+    if (!isValidAttributeName(attribute.name)) {
+      throw new M3ugenError('E_ATTRIBUTE_NAME', `invalid attribute name ${JSON.stringify(attribute.name)}: use letters, digits, "-", "_", "." or ":"`);
+    }
+    out += ` ${attribute.name}="${sanitizeAttributeValue(String(attribute.value))}"`;
+  }
+  return out;
+}

@@ -1,0 +1,160 @@
+/*
+ * Where a channel becomes bytes. Every strategy calls the renderer made here,
+ * which is why all strategies, and every mid-run switch, write the same bytes.
+ */
+import type { NumberedChannel } from '../channel/model.js';
+import { InputError } from '../errors.js';
+import { isTapped, type GenerationHooks } from '../hooks/hooks.js';
+import type { RunInfo } from '../run/run-info.js';
+import type { WarningLog } from '../run/warnings.js';
+import { formatAttributes, type ExtinfAttribute } from './attributes.js';
+import { sanitizeAttributeValue, sanitizeText } from './sanitize.js';
+import type { StreamUrlBuilder } from './url-scheme.js';
+
+/** Renders one channel: its `#EXTINF` line and its URL line, each ending in `\n`; `""` when dropped. */
+export type EntryRenderer = (channel: NumberedChannel, index: number) => string;
+
+/** What the renderer needs from the run. */
+export interface RenderContext {
+  readonly hooks: GenerationHooks;
+  readonly run: RunInfo;
+  readonly warnings: WarningLog;
+  readonly buildUrl: StreamUrlBuilder;
+  /** Channels rendered (dropped ones included) and dropped by a plugin, counted for the metrics. */
+  readonly counts: { rendered: number; dropped: number };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Same test as sanitizeText's fast path, for URLs. */
+const UNSAFE_URL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/;
+
+/** The default attribute names, in contract order, with the input field each one reads. */
+const DEFAULT_ATTRIBUTE_FIELDS = [
+  ['tvg-id', 'tvgId', 'tvg_id'],
+  ['tvg-name', 'tvgName', 'tvg_name'],
+  ['tvg-logo', 'tvgLogo', 'tvg_logo'],
+  ['tvg-chno', '', 'assigned_number'],
+  ['group-title', 'groupTitle', 'group_title'],
+] as const;
+
+function fail(index: number, field: string, reason: string): never {
+  throw new InputError(reason, { index, field });
+}
+
+/** Checks what the TypeScript types promise, for plain-JavaScript callers. */
+function checkRequired(nc: NumberedChannel, index: number): void {
+  if (typeof nc !== 'object' || nc === null) fail(index, '(record)', 'expected a channel record (an object)');
+  const channel = nc.channel;
+  if (typeof channel !== 'object' || channel === null) fail(index, 'channel', 'expected an object');
+  if (typeof channel.id !== 'string' || channel.id === '') fail(index, 'channel.id', 'expected a non-empty string');
+  if (typeof channel.channelName !== 'string' || channel.channelName === '') {
+    fail(index, 'channel.channelName', 'expected a non-empty string');
+  }
+  const n = nc.assignedNumber;
+  if (!Number.isSafeInteger(n) || n < 0) fail(index, 'assignedNumber', `expected an integer >= 0, got ${String(n)}`);
+}
+
+/**
+ * Builds the renderer of one run. Decides once which hooks are tapped: with
+ * none, each channel is one string concatenation and nothing else is
+ * allocated; with taps, the general path runs them in order: channel →
+ * dropChannel → entryAttributes → streamUrl → extinfLine.
+ */
+export function createEntryRenderer(context: RenderContext): EntryRenderer {
+  const { hooks, run, warnings, buildUrl, counts } = context;
+  const strict = run.options.strict;
+
+  const missing = (index: number, field: string): string => {
+    warnings.add('missing-field', field, index, () => `channel at index ${index}: ${field} is missing; written as ""`);
+    return '';
+  };
+  const attribute = (value: unknown, index: number, field: string): string => {
+    if (typeof value === 'string') return value === '' ? missing(index, field) : sanitizeAttributeValue(value);
+    return value === undefined || value === null ? missing(index, field) : sanitizeAttributeValue(String(value));
+  };
+  const checkId = (id: string, index: number): void => {
+    if (UUID.test(id)) return;
+    if (strict) fail(index, 'channel.id', `expected a UUID (strict mode), got ${JSON.stringify(id)}`);
+    warnings.add('non-uuid-id', 'id', index, () => `channel at index ${index}: id ${JSON.stringify(id)} is not a UUID`);
+  };
+  const url = (nc: NumberedChannel, index: number): string => {
+    const built = buildUrl(nc, index);
+    const line = UNSAFE_URL.test(built) ? sanitizeText(built) : built;
+    if (line === '') fail(index, 'channel.id', 'the URL scheme built an empty stream URL');
+    return line;
+  };
+
+  const tapped = {
+    channel: isTapped(hooks.channel),
+    drop: isTapped(hooks.dropChannel),
+    attributes: isTapped(hooks.entryAttributes),
+    url: isTapped(hooks.streamUrl),
+    extinf: isTapped(hooks.extinfLine),
+  };
+
+  /** The contract's default `#EXTINF` line, without newline. */
+  const defaultLine = (nc: NumberedChannel, index: number): string => {
+    const ch = nc.channel;
+    return (
+      '#EXTINF:-1 tvg-id="' +
+      attribute(ch.tvgId, index, 'tvg_id') +
+      '" tvg-name="' +
+      attribute(ch.tvgName, index, 'tvg_name') +
+      '" tvg-logo="' +
+      attribute(ch.tvgLogo, index, 'tvg_logo') +
+      '" tvg-chno="' +
+      nc.assignedNumber +
+      '" group-title="' +
+      attribute(ch.groupTitle, index, 'group_title') +
+      '",' +
+      sanitizeText(ch.channelName)
+    );
+  };
+
+  if (!tapped.channel && !tapped.drop && !tapped.attributes && !tapped.url && !tapped.extinf) {
+    // The hot path: no hook to consult, one string expression per channel.
+    return (nc, index) => {
+      counts.rendered++;
+      checkRequired(nc, index);
+      checkId(nc.channel.id, index);
+      return defaultLine(nc, index) + '\n' + url(nc, index) + '\n';
+    };
+  }
+
+  return (input, index) => {
+    counts.rendered++;
+    const nc = tapped.channel ? hooks.channel.call(input, index, run) : input;
+    if (tapped.drop && hooks.dropChannel.call(nc, index, run) === true) {
+      counts.dropped++;
+      return '';
+    }
+    checkRequired(nc, index);
+    const ch = nc.channel;
+    checkId(ch.id, index);
+    let line: string;
+    if (tapped.attributes) {
+      const defaults: ExtinfAttribute[] = DEFAULT_ATTRIBUTE_FIELDS.map(([name, camel, snake]) => ({
+        name,
+        value: camel === '' ? String(nc.assignedNumber) : attribute(ch[camel], index, snake),
+      }));
+      line = `#EXTINF:-1${formatAttributes(hooks.entryAttributes.call(defaults, nc, index, run))},${sanitizeText(ch.channelName)}`;
+    } else {
+      line = defaultLine(nc, index);
+    }
+    let streamUrl = url(nc, index);
+    if (tapped.url) {
+      streamUrl = sanitizeText(hooks.streamUrl.call(streamUrl, nc, index, run));
+      if (streamUrl === '') fail(index, 'channel.id', 'the streamUrl hook returned an empty URL');
+    }
+    if (tapped.extinf) line = hooks.extinfLine.call(line, nc, index, run);
+    return `${line}\n${streamUrl}\n`;
+  };
+}
+
+/** The header with its newline: `#EXTM3U`, any `headerAttributes`, then the `header` hook. */
+export function renderHeader(hooks: GenerationHooks, run: RunInfo): string {
+  let header = '#EXTM3U';
+  if (isTapped(hooks.headerAttributes)) header += formatAttributes(hooks.headerAttributes.call([], run));
+  if (isTapped(hooks.header)) header = hooks.header.call(header, run);
+  return `${header}\n`;
+}

@@ -1,0 +1,48 @@
+/*
+ * Structure safety (contract §2, docs/escaping.md): no value may add or split
+ * a line. Each check is one regex test so the common, clean value costs
+ * almost nothing; only dirty values are rewritten.
+ */
+
+/** Characters that end a line somewhere: C0 and C1 controls, DEL, U+2028/U+2029. */
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** Anything text needs rewritten for: line-breaking characters and lone surrogate halves (any surrogate triggers the check). */
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/;
+/** As {@link UNSAFE_TEXT}, plus `"`, which would end an attribute value. */
+const UNSAFE_ATTRIBUTE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029"\ud800-\udfff]/;
+
+/**
+ * Makes free text safe for one line: control characters (CR, LF, NUL, tab,
+ * C1, DEL) and U+2028/U+2029 become a space, lone surrogates become U+FFFD.
+ * Used for the channel name, which keeps its commas and quotes.
+ *
+ * @example
+ * ```ts
+ * sanitizeText('News\r\n#EXTINF:-1,Injected'); // 'News  #EXTINF:-1,Injected'
+ * ```
+ */
+export function sanitizeText(value: string): string {
+  if (!UNSAFE_TEXT.test(value)) return value;
+  return value.toWellFormed().replace(LINE_BREAKING, ' ');
+}
+
+/**
+ * Makes a value safe inside `name="…"`: as {@link sanitizeText}, and `"`
+ * becomes `'`.
+ *
+ * @example
+ * ```ts
+ * sanitizeAttributeValue('The "Best" Channel'); // "The 'Best' Channel"
+ * ```
+ */
+export function sanitizeAttributeValue(value: string): string {
+  if (!UNSAFE_ATTRIBUTE.test(value)) return value;
+  return value.toWellFormed().replace(LINE_BREAKING, ' ').replaceAll('"', "'");
+}
+
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_.:-]+$/;
+
+/** True for names that are safe as an EXTINF attribute name (`tvg-id`, `x-tvg-url`, `catchup-days`). */
+export function isValidAttributeName(name: string): boolean {
+  return ATTRIBUTE_NAME.test(name);
+}

@@ -1,0 +1,292 @@
+import type { Writable } from 'node:stream';
+import { ulid } from 'ulid';
+import { PluginError, RegistryError } from '../errors.js';
+import { createGenerationHooks, isTapped, type GenerationHooks } from '../hooks/hooks.js';
+import { PressureMonitor } from '../memory/pressure.js';
+import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
+import { Registry } from '../registry/registry.js';
+import { createEntryRenderer, renderHeader } from '../render/entry-renderer.js';
+import type { UrlScheme } from '../render/url-scheme.js';
+import { proposeTakeover, selectAutomatically, type SelectionFacts } from '../strategy/select.js';
+import type { Handover, M3uStrategy, StrategyChoice, StrategyRun, StrategySwitch } from '../strategy/strategy.js';
+import { toChannelSource, type ChannelInput } from './channel-source.js';
+import type { RunMetrics } from './metrics.js';
+import { resolveOptions, type GenerateOptions } from './options.js';
+import type { RunInfo } from './run-info.js';
+import { WarningLog, type WarningSummary } from './warnings.js';
+
+/**
+ * A plugin: an object whose `apply` taps hooks and registers strategies or
+ * URL schemes by name.
+ *
+ * @example
+ * ```ts
+ * const addRadio: M3uPlugin = {
+ *   name: 'radio',
+ *   apply(generator) {
+ *     generator.hooks.entryAttributes.tap('radio', (attributes, nc) =>
+ *       nc.channel['is_radio'] === true ? [...attributes, { name: 'radio', value: 'true' }] : attributes);
+ *   },
+ * };
+ * ```
+ */
+export interface M3uPlugin {
+  readonly name: string;
+  apply(generator: M3uGenerator): void;
+}
+
+/** Options of a generator: defaults for every run, plus the plugins to apply. */
+export interface GeneratorConfig extends GenerateOptions {
+  readonly plugins?: readonly M3uPlugin[] | undefined;
+}
+
+/** Options of one run: overrides of the generator's options and where the playlist goes. */
+export interface RunOptions extends GenerateOptions {
+  /** Write the playlist here instead of returning it. */
+  readonly output?: Writable | undefined;
+  /** End `output` when the playlist is complete. Default `true`. */
+  readonly end?: boolean | undefined;
+  /** Number of channels, when the input is a stream and the caller knows it (helps selection). */
+  readonly channelCount?: number | undefined;
+}
+
+/** What every run returns. */
+export interface GenerationResult {
+  readonly metrics: RunMetrics;
+  readonly warnings: WarningSummary;
+}
+
+/** The result of a run without `output`: the playlist itself. */
+export interface PlaylistResult extends GenerationResult {
+  readonly playlist: string;
+}
+
+/**
+ * The playlist as an async iterable of text chunks, produced as fast as the
+ * consumer reads (bounded queue). `result` is set once iteration completes.
+ */
+export interface PlaylistStream extends AsyncIterable<string> {
+  readonly result: GenerationResult | undefined;
+}
+
+/** Bytes the chunk queue of {@link M3uGenerator.stream} holds before the run waits. */
+const STREAM_QUEUE_BYTES = 128 * 1024;
+
+/**
+ * The M3U generation stage. Holds the hooks, the strategy and URL-scheme
+ * registries, and default options; each `generate` call is one run.
+ *
+ * @example
+ * ```ts
+ * import { M3uGenerator } from '@m3ugen/core';
+ * import { inMemoryStrategy } from '@m3ugen/strategy-in-memory';
+ * import { streamingStrategy } from '@m3ugen/strategy-streaming';
+ * import { urlBuilder } from '@m3ugen/url-builder';
+ *
+ * const generator = new M3uGenerator({
+ *   baseUrl: 'http://localhost:8080',
+ *   proxyId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+ *   plugins: [inMemoryStrategy(), streamingStrategy(), urlBuilder()],
+ * });
+ * const { playlist, metrics } = await generator.generate(channels);
+ * ```
+ */
+export class M3uGenerator {
+  readonly hooks: GenerationHooks = createGenerationHooks();
+  readonly strategies = new Registry<M3uStrategy>('strategy');
+  readonly urlSchemes = new Registry<UrlScheme>('URL scheme');
+  readonly options: GenerateOptions;
+
+  constructor(config: GeneratorConfig = {}) {
+    const { plugins = [], ...options } = config;
+    this.options = options;
+    for (const plugin of plugins) this.use(plugin);
+  }
+
+  /** Applies a plugin. Errors it throws name it. */
+  use(plugin: M3uPlugin): this {
+    try {
+      plugin.apply(this);
+    } catch (error) {
+      throw new PluginError(plugin.name ?? '(unnamed plugin)', 'apply', undefined, error);
+    }
+    return this;
+  }
+
+  /**
+   * Runs the stage over `channels`. Without `output` the playlist is returned
+   * as a string; with it, the playlist is written there (and the stream ended).
+   */
+  generate(channels: ChannelInput, options?: RunOptions & { readonly output?: undefined }): Promise<PlaylistResult>;
+  generate(channels: ChannelInput, options: RunOptions & { readonly output: Writable }): Promise<GenerationResult>;
+  async generate(channels: ChannelInput, options: RunOptions = {}): Promise<GenerationResult | PlaylistResult> {
+    if (options.output !== undefined) {
+      return this.#run(channels, options, new WritableSink(options.output, { end: options.end ?? true }));
+    }
+    const sink = new StringSink();
+    const result = await this.#run(channels, options, sink);
+    return { ...result, playlist: sink.text() };
+  }
+
+  /**
+   * The playlist as text chunks; the run starts when iteration starts and
+   * waits whenever the consumer falls behind.
+   *
+   * @example
+   * ```ts
+   * for await (const chunk of generator.stream(channels)) response.write(chunk);
+   * ```
+   */
+  stream(channels: ChannelInput, options: RunOptions = {}): PlaylistStream {
+    const run = (sink: ChunkQueueSink): Promise<GenerationResult> => this.#run(channels, options, sink);
+    const stream = {
+      result: undefined as GenerationResult | undefined,
+      async *[Symbol.asyncIterator](): AsyncGenerator<string, void, undefined> {
+        const sink = new ChunkQueueSink(STREAM_QUEUE_BYTES);
+        const finished = run(sink).then((result) => {
+          stream.result = result;
+        });
+        // A failure reaches the consumer through the queue; this keeps it from being "unhandled" twice.
+        finished.catch(() => undefined);
+        yield* sink.chunks();
+        await finished;
+      },
+    };
+    return stream;
+  }
+
+  async #run(input: ChannelInput, runOptions: RunOptions, sink: OwnedSink): Promise<GenerationResult> {
+    const startedAt = performance.now();
+    const { hooks } = this;
+    const options = resolveOptions(this.options, runOptions);
+    const warnings = new WarningLog();
+    const source = toChannelSource(input);
+    const knownChannelCount = runOptions.channelCount ?? source.knownCount;
+    const run: RunInfo = Object.freeze({
+      runId: ulid(),
+      options,
+      knownChannelCount,
+      warn: (w: { code: string; message: string; channelIndex?: number; field?: string }) =>
+        warnings.add(w.code, w.field, w.channelIndex, () => w.message),
+    });
+
+    try {
+      await hooks.beforeRun.promise(run);
+      if (isTapped(hooks.warning)) warnings.listen((warning) => hooks.warning.call(warning, run));
+
+      if (this.urlSchemes.list().length === 0) {
+        throw new RegistryError('no URL scheme is registered: add the urlBuilder() plugin of @m3ugen/url-builder');
+      }
+      const buildUrl = this.urlSchemes.require(options.urlScheme).create(run);
+      const counts = { rendered: 0, dropped: 0 };
+      const renderEntry = createEntryRenderer({ hooks, run, warnings, buildUrl, counts });
+
+      const monitor = new PressureMonitor({
+        maxMemoryBytes: options.memory.maxMemoryBytes,
+        thresholds: options.memory.thresholds,
+        enabled: options.memory.enableTracking,
+        probe: options.memory.probe,
+        sampleIntervalMs: options.memory.sampleIntervalMs,
+      });
+      const strategies = this.strategies.list();
+      const automatic = options.strategy === 'auto';
+      const facts = (): SelectionFacts => ({
+        strategies,
+        pressure: monitor.level(),
+        knownChannelCount,
+        largeInputThreshold: options.memory.largeInputThreshold,
+        headroomBytes: monitor.headroomBytes(),
+      });
+
+      const initial = facts();
+      let choice: StrategyChoice = automatic
+        ? selectAutomatically(initial)
+        : { strategy: this.strategies.require(options.strategy).name, reason: 'requested by the strategy option', pressure: initial.pressure };
+      const override = hooks.selectStrategy.call({
+        run,
+        pressure: initial.pressure,
+        knownChannelCount,
+        strategies,
+        proposed: choice,
+      });
+      if (override !== undefined && override !== choice.strategy) {
+        choice = { strategy: this.strategies.require(override).name, reason: 'chosen by a selectStrategy hook', pressure: initial.pressure };
+      }
+      hooks.strategyChosen.call(choice, run);
+
+      const switches: StrategySwitch[] = [];
+      let finalStrategy = choice.strategy;
+      const progressTapped = isTapped(hooks.progress);
+      const makeRun = (strategy: M3uStrategy, handover: Handover | undefined): StrategyRun => ({
+        info: run,
+        strategy: strategy.name,
+        source,
+        output: sink,
+        handover,
+        renderHeader: () => renderHeader(hooks, run),
+        renderEntry,
+        checkpoint: (channelsDone) => {
+          if (progressTapped) {
+            hooks.progress.call(
+              { channelsDone, knownChannelCount, bytesWritten: sink.bytesWritten, strategy: strategy.name, elapsedMs: performance.now() - startedAt },
+              run,
+            );
+          }
+          return proposeTakeover(strategy, { ...facts(), channelsDone, automatic });
+        },
+        switchTo: async (change, partial) => {
+          const target = this.strategies.require(change.to);
+          if (!target.contract.canTakeOverMidStage) {
+            throw new RegistryError(`strategy "${target.name}" cannot take over a run mid-stage`);
+          }
+          const record: StrategySwitch = {
+            from: strategy.name,
+            to: target.name,
+            reason: change.reason,
+            pressure: change.pressure,
+            atChannel: partial.channelsDone,
+          };
+          switches.push(record);
+          finalStrategy = target.name;
+          hooks.strategySwitched.call(record, run);
+          await target.generate(makeRun(target, { ...partial, from: strategy.name }));
+        },
+        yieldToEventLoop: () => new Promise<void>((resolve) => setImmediate(resolve)),
+      });
+
+      await this.strategies.require(choice.strategy).generate(makeRun(this.strategies.require(choice.strategy), undefined));
+      await sink.close();
+
+      const durationMs = performance.now() - startedAt;
+      const channels = counts.rendered - counts.dropped;
+      const summary = warnings.summary();
+      const metrics: RunMetrics = {
+        runId: run.runId,
+        channels,
+        inputChannels: counts.rendered,
+        droppedChannels: counts.dropped,
+        bytes: sink.bytesWritten,
+        durationMs,
+        channelsPerSecond: durationMs > 0 ? (channels * 1000) / durationMs : 0,
+        peakRssBytes: Math.max(monitor.peakRssBytes, process.resourceUsage().maxRSS * 1024),
+        peakHeapUsedBytes: Math.max(monitor.peakHeapUsedBytes, process.memoryUsage().heapUsed),
+        strategy: finalStrategy,
+        initialStrategy: choice.strategy,
+        strategySwitches: switches,
+        warnings: summary.total,
+        warningCounts: summary.counts,
+      };
+      await hooks.afterRun.promise(metrics, run);
+      return { metrics, warnings: summary };
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      sink.abort(failure);
+      try {
+        hooks.runFailed.call(failure, run);
+      } catch {
+        // A failing failure listener must not hide the original error.
+      }
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { OptionError } from '../errors.js';
+import {
+  MEMORY_PRESETS,
+  processMemoryProbe,
+  type MemoryPreset,
+  type MemoryProbe,
+  type PressureThresholds,
+} from '../memory/pressure.js';
+
+/** Memory-pressure settings (config `[proxy_generation.memory]`). */
+export interface MemoryOptions {
+  /** Budget the pressure levels are measured against. Default 512 (the seed's). */
+  readonly maxMemoryMb?: number | undefined;
+  /** Threshold preset. Default `default`. */
+  readonly preset?: MemoryPreset | undefined;
+  /** Overrides single thresholds of the preset (fractions of the budget). */
+  readonly thresholds?: Partial<PressureThresholds> | undefined;
+  /** `false` stops measuring: selection then uses the input size only. Default `true`. */
+  readonly enableTracking?: boolean | undefined;
+  /** Above this many channels automatic selection only picks bounded-memory strategies. Default 50,000. */
+  readonly largeInputThreshold?: number | undefined;
+  /** Reads memory; replace it to drive pressure in tests. */
+  readonly probe?: MemoryProbe | undefined;
+  /** Minimum time between two memory readings. Default 5 ms; 0 reads at every checkpoint. */
+  readonly sampleIntervalMs?: number | undefined;
+}
+
+/**
+ * Options of a generator, and per-run overrides of them.
+ *
+ * @example
+ * ```ts
+ * const options: GenerateOptions = {
+ *   baseUrl: 'https://tv.example/iptv',
+ *   proxyId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+ *   strategy: 'auto',
+ *   memory: { maxMemoryMb: 512, preset: 'conservative' },
+ * };
+ * ```
+ */
+export interface GenerateOptions {
+  /** Absolute http(s) URL, optionally with a path prefix. Default `http://localhost:8080`. */
+  readonly baseUrl?: string | undefined;
+  /** The proxy's ULID; without it URLs fall back to `{base_url}/stream/{channel_id}` with a warning. */
+  readonly proxyId?: string | null | undefined;
+  /** `auto` (default) or a registered strategy's name (`in-memory`, `streaming`, …). */
+  readonly strategy?: string | undefined;
+  /** A registered URL scheme's name. Default `proxy`. */
+  readonly urlScheme?: string | undefined;
+  /** Options for the URL scheme (e.g. a pattern and its token). */
+  readonly urlOptions?: Readonly<Record<string, unknown>> | undefined;
+  /** Make soft problems hard: a non-UUID channel id becomes an error. Default `false`. */
+  readonly strict?: boolean | undefined;
+  readonly memory?: MemoryOptions | undefined;
+}
+
+/** {@link GenerateOptions} with every default filled in. */
+export interface ResolvedOptions {
+  readonly baseUrl: string;
+  readonly proxyId: string | undefined;
+  readonly strategy: string;
+  readonly urlScheme: string;
+  readonly urlOptions: Readonly<Record<string, unknown>>;
+  readonly strict: boolean;
+  readonly memory: {
+    readonly maxMemoryBytes: number;
+    readonly thresholds: PressureThresholds;
+    readonly enableTracking: boolean;
+    readonly largeInputThreshold: number;
+    readonly probe: MemoryProbe;
+    readonly sampleIntervalMs: number;
+  };
+}
+
+/** The built-in defaults (contract §3). */
+export const DEFAULT_OPTIONS = Object.freeze({
+  baseUrl: 'http://localhost:8080',
+  strategy: 'auto',
+  urlScheme: 'proxy',
+  maxMemoryMb: 512,
+  preset: 'default' as MemoryPreset,
+  largeInputThreshold: 50_000,
+  sampleIntervalMs: 5,
+});
+
+function positive(key: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new OptionError(key, `expected a positive number, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function text(key: string, value: string | undefined, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value === '') throw new OptionError(key, `expected a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
+ * Merges `overrides` over `base` over the defaults and checks the types.
+ * URL-specific validation (base URL, proxy ULID) belongs to the URL scheme.
+ *
+ * @throws {OptionError} naming the option.
+ */
+export function resolveOptions(base: GenerateOptions, overrides: GenerateOptions = {}): ResolvedOptions {
+  const memory: MemoryOptions = { ...base.memory, ...overrides.memory };
+  const preset = memory.preset ?? DEFAULT_OPTIONS.preset;
+  const presetThresholds = MEMORY_PRESETS[preset];
+  if (presetThresholds === undefined) {
+    throw new OptionError('memory.preset', `expected one of ${Object.keys(MEMORY_PRESETS).join(', ')}, got ${JSON.stringify(preset)}`);
+  }
+  const thresholds = { ...presetThresholds, ...memory.thresholds };
+  const order = [thresholds.moderate, thresholds.high, thresholds.critical, thresholds.emergency];
+  if (order.some((t, i) => !(t > 0) || (i > 0 && t < order[i - 1]!))) {
+    throw new OptionError('memory.thresholds', 'expected 0 < moderate <= high <= critical <= emergency');
+  }
+  const proxyId = overrides.proxyId !== undefined ? overrides.proxyId : base.proxyId;
+  if (proxyId !== undefined && proxyId !== null && typeof proxyId !== 'string') {
+    throw new OptionError('proxyId', `expected a ULID string, got ${JSON.stringify(proxyId)}`);
+  }
+  const sampleIntervalMs = memory.sampleIntervalMs ?? DEFAULT_OPTIONS.sampleIntervalMs;
+  if (typeof sampleIntervalMs !== 'number' || !(sampleIntervalMs >= 0)) {
+    throw new OptionError('memory.sampleIntervalMs', `expected a number >= 0, got ${JSON.stringify(sampleIntervalMs)}`);
+  }
+  return Object.freeze({
+    baseUrl: text('baseUrl', overrides.baseUrl ?? base.baseUrl, DEFAULT_OPTIONS.baseUrl),
+    proxyId: proxyId === null || proxyId === '' ? undefined : proxyId,
+    strategy: text('strategy', overrides.strategy ?? base.strategy, DEFAULT_OPTIONS.strategy),
+    urlScheme: text('urlScheme', overrides.urlScheme ?? base.urlScheme, DEFAULT_OPTIONS.urlScheme),
+    urlOptions: Object.freeze({ ...base.urlOptions, ...overrides.urlOptions }),
+    strict: overrides.strict ?? base.strict ?? false,
+    memory: Object.freeze({
+      maxMemoryBytes: positive('memory.maxMemoryMb', memory.maxMemoryMb, DEFAULT_OPTIONS.maxMemoryMb) * 1024 * 1024,
+      thresholds: Object.freeze(thresholds),
+      enableTracking: memory.enableTracking ?? true,
+      largeInputThreshold: positive('memory.largeInputThreshold', memory.largeInputThreshold, DEFAULT_OPTIONS.largeInputThreshold),
+      probe: memory.probe ?? processMemoryProbe,
+      sampleIntervalMs,
+    }),
+  });
+}

@@ -1,0 +1,23 @@
+import type { ResolvedOptions } from './options.js';
+import type { WarningCode } from './warnings.js';
+
+/**
+ * What every hook and strategy knows about the run it is part of. The same
+ * object for the whole run (hooks get it without a per-channel allocation).
+ */
+export interface RunInfo {
+  /** A ULID naming this run (metrics, temporary files). */
+  readonly runId: string;
+  readonly options: ResolvedOptions;
+  /** Channels in the input, when known before the run. */
+  readonly knownChannelCount: number | undefined;
+  /**
+   * Raises a warning: counted in the metrics and passed to the `warning` hook.
+   *
+   * @example
+   * ```ts
+   * run.warn({ code: 'my-plugin:stale-logo', message: 'logo is older than a week', channelIndex: index });
+   * ```
+   */
+  warn(warning: { code: WarningCode; message: string; channelIndex?: number; field?: string }): void;
+}

@@ -1,0 +1,59 @@
+/**
+ * Codes of the warnings m3ugen itself raises. Plugins may raise their own
+ * codes (any string).
+ */
+export type WarningCode =
+  | 'missing-field'
+  | 'non-uuid-id'
+  | 'missing-proxy-id'
+  | 'skipped-record'
+  | (string & {});
+
+/** A non-fatal problem: the run goes on and exits 0. */
+export interface GenerationWarning {
+  readonly code: WarningCode;
+  readonly message: string;
+  /** Zero-based index of the channel it concerns, if any. */
+  readonly channelIndex?: number | undefined;
+  /** Field as spelled in snake_case input, e.g. `tvg_logo`. */
+  readonly field?: string | undefined;
+}
+
+/** Warnings of one run, counted by code and field; see {@link WarningLog.summary}. */
+export interface WarningSummary {
+  readonly total: number;
+  /** `code` or `code:field` → count, e.g. `{ "missing-field:tvg_logo": 12 }`. */
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+/**
+ * Counts warnings and forwards each one to a listener (the `warning` hook)
+ * only when somebody listens, so a run with a million incomplete channels
+ * allocates no warning objects unless asked to.
+ */
+export class WarningLog {
+  #total = 0;
+  readonly #counts = new Map<string, number>();
+  #listener: ((warning: GenerationWarning) => void) | undefined;
+
+  /** Sets (or with `undefined`, removes) the function that receives each warning. */
+  listen(listener: ((warning: GenerationWarning) => void) | undefined): void {
+    this.#listener = listener;
+  }
+
+  get total(): number {
+    return this.#total;
+  }
+
+  /** Records a warning; `describe` builds the message only if a listener wants it. */
+  add(code: WarningCode, field: string | undefined, channelIndex: number | undefined, describe: () => string): void {
+    this.#total++;
+    const key = field === undefined ? code : `${code}:${field}`;
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+    if (this.#listener !== undefined) this.#listener({ code, message: describe(), channelIndex, field });
+  }
+
+  summary(): WarningSummary {
+    return { total: this.#total, counts: Object.fromEntries(this.#counts) };
+  }
+}

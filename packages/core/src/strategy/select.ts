@@ -1,0 +1,97 @@
+import { RegistryError } from '../errors.js';
+import type { PressureLevel } from '../memory/pressure.js';
+import type { M3uStrategy, MidRunSwitch, StrategyChoice } from './strategy.js';
+
+/** What automatic selection looks at. */
+export interface SelectionFacts {
+  readonly strategies: readonly M3uStrategy[];
+  readonly pressure: PressureLevel;
+  /** Channels in the input, if known before the run (arrays, JSON files). */
+  readonly knownChannelCount: number | undefined;
+  /** Above this many channels only bounded-memory strategies are chosen (seed: in-memory up to ~50,000). */
+  readonly largeInputThreshold: number;
+  /** Memory left under `max_memory_mb`; strategies whose estimate exceeds it are skipped. */
+  readonly headroomBytes: number;
+}
+
+function byPreference(a: M3uStrategy, b: M3uStrategy): number {
+  return b.contract.preference - a.contract.preference;
+}
+
+function fitsSize(strategy: M3uStrategy, count: number | undefined, facts: SelectionFacts): boolean {
+  if (strategy.contract.boundedMemory || count === undefined) return true;
+  return count <= facts.largeInputThreshold && strategy.contract.estimateMemoryBytes(count) <= facts.headroomBytes;
+}
+
+/**
+ * Automatic selection, generalised from the seed over the registry: among
+ * `automatic` strategies that support the current pressure and fit the input
+ * size, the one with the highest preference. With the built-ins this is the
+ * seed's rule: optimal/moderate → in-memory, high and above → streaming,
+ * large input → streaming.
+ *
+ * @throws {RegistryError} when no registered strategy qualifies.
+ * @example
+ * ```ts
+ * selectAutomatically({ strategies, pressure: 'high', knownChannelCount: 10, largeInputThreshold: 50_000, headroomBytes: 4e8 });
+ * // { strategy: 'streaming', reason: 'pressure high: …', pressure: 'high' }
+ * ```
+ */
+export function selectAutomatically(facts: SelectionFacts): StrategyChoice {
+  const count = facts.knownChannelCount;
+  const eligible = facts.strategies
+    .filter((s) => s.contract.automatic && s.contract.supportedPressure.includes(facts.pressure))
+    .sort(byPreference);
+  const chosen = eligible.find((s) => fitsSize(s, count, facts));
+  if (chosen === undefined) {
+    const names = facts.strategies.map((s) => `"${s.name}"`).join(', ') || '(none)';
+    throw new RegistryError(
+      `no registered strategy can run automatically at memory pressure "${facts.pressure}"` +
+        `${count === undefined ? '' : ` with ${count} channels`}; registered: ${names}`,
+    );
+  }
+  const skipped = eligible.slice(0, eligible.indexOf(chosen));
+  const sizeNote = count === undefined ? 'channel count unknown' : `${count} channels`;
+  const reason =
+    skipped.length > 0
+      ? `pressure ${facts.pressure}, ${sizeNote}: too large for ${skipped.map((s) => s.name).join(', ')}`
+      : `pressure ${facts.pressure}, ${sizeNote}: fastest eligible strategy`;
+  return { strategy: chosen.name, reason, pressure: facts.pressure };
+}
+
+/**
+ * Decides whether the running strategy should hand over: its contract no
+ * longer supports the pressure, or (automatic runs of unknown size only) the
+ * input has grown past the large-input threshold while it keeps everything in
+ * memory. Returns the best strategy able to take over, or `undefined`.
+ */
+export function proposeTakeover(
+  current: M3uStrategy,
+  facts: SelectionFacts & { readonly channelsDone: number; readonly automatic: boolean },
+): MidRunSwitch | undefined {
+  let reason: string | undefined;
+  let needsBounded = false;
+  if (!current.contract.supportedPressure.includes(facts.pressure)) {
+    reason = `memory pressure reached ${facts.pressure}`;
+  } else if (
+    facts.automatic &&
+    !current.contract.boundedMemory &&
+    facts.knownChannelCount === undefined &&
+    facts.channelsDone > facts.largeInputThreshold
+  ) {
+    reason = `input passed ${facts.largeInputThreshold} channels`;
+    needsBounded = true;
+  }
+  if (reason === undefined) return undefined;
+  const target = facts.strategies
+    .filter(
+      (s) =>
+        s !== current &&
+        s.contract.automatic &&
+        s.contract.canTakeOverMidStage &&
+        s.contract.supportedPressure.includes(facts.pressure) &&
+        (!needsBounded || s.contract.boundedMemory),
+    )
+    .sort(byPreference)[0];
+  return target === undefined ? undefined : { to: target.name, reason, pressure: facts.pressure };
+}

@@ -1,0 +1,143 @@
+import type { Named } from '../registry/registry.js';
+import type { PressureLevel } from '../memory/pressure.js';
+import type { PlaylistSink } from '../output/sink.js';
+import type { ChannelSource } from '../run/channel-source.js';
+import type { RunInfo } from '../run/run-info.js';
+import type { EntryRenderer } from '../render/entry-renderer.js';
+
+/**
+ * What a strategy promises, read by automatic selection and mid-run switching.
+ *
+ * @example
+ * ```ts
+ * const contract: StrategyContract = {
+ *   estimateMemoryBytes: (n) => n * 600,
+ *   supportedPressure: ['optimal', 'moderate', 'high'],
+ *   canTakeOverMidStage: false,
+ *   boundedMemory: false,
+ *   preference: 100,
+ *   automatic: true,
+ * };
+ * ```
+ */
+export interface StrategyContract {
+  /** Bytes the strategy needs for `channelCount` channels, beyond the input itself. */
+  estimateMemoryBytes(channelCount: number): number;
+  /** Pressure levels it may run at; above them, selection skips it and a running copy is asked to switch. */
+  readonly supportedPressure: readonly PressureLevel[];
+  /** It can continue a run another strategy started (the seed's "supports mid-stage switching"). */
+  readonly canTakeOverMidStage: boolean;
+  /** Its memory does not grow with the number of channels (a large input only goes to such strategies). */
+  readonly boundedMemory: boolean;
+  /** Among eligible strategies, automatic selection picks the highest preference (fastest first). */
+  readonly preference: number;
+  /** It may be chosen by `strategy = "auto"`. Strategies that change the bytes (gzip) should say `false`. */
+  readonly automatic: boolean;
+}
+
+/**
+ * A generation strategy: turns the run's channel source into playlist text
+ * on the run's output. Built-in strategies register exactly like this.
+ *
+ * @example
+ * ```ts
+ * const upperCase: M3uStrategy = {
+ *   name: 'simple',
+ *   description: 'renders everything, then writes once',
+ *   contract: { estimateMemoryBytes: (n) => n * 300, supportedPressure: ['optimal'], canTakeOverMidStage: false, boundedMemory: false, preference: 0, automatic: false },
+ *   async generate(run) {
+ *     let text = run.renderHeader();
+ *     for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) {
+ *       for (let i = b.start; i < b.end; i++) text += run.renderEntry(b.channels[i]!, b.firstIndex + i - b.start);
+ *     }
+ *     await run.output.write(text);
+ *   },
+ * };
+ * generator.strategies.register(upperCase);
+ * ```
+ */
+export interface M3uStrategy extends Named {
+  readonly description: string;
+  readonly contract: StrategyContract;
+  /** Writes the header (unless handed over) and every remaining channel's entry to `run.output`. */
+  generate(run: StrategyRun): Promise<void>;
+}
+
+/** Text a strategy produced before handing the run over, and how far it got. */
+export interface Handover {
+  readonly from: string;
+  /** Already rendered text, header included, in order. Written before anything else. */
+  readonly chunks: readonly string[];
+  /** Input channels consumed so far (the next channel's index). */
+  readonly channelsDone: number;
+}
+
+/** A recommendation from {@link StrategyRun.checkpoint}: switch to `to`. */
+export interface MidRunSwitch {
+  readonly to: string;
+  readonly reason: string;
+  readonly pressure: PressureLevel;
+}
+
+/** What a strategy gets to work with. */
+export interface StrategyRun {
+  readonly info: RunInfo;
+  /** The name of the strategy this run object was made for. */
+  readonly strategy: string;
+  /** Shared with any strategy that takes over: it resumes at the next batch. */
+  readonly source: ChannelSource;
+  readonly output: PlaylistSink;
+  /** Set when this strategy takes over a run another one started. */
+  readonly handover: Handover | undefined;
+  /** The header text with its newline. */
+  renderHeader(): string;
+  /** A channel's EXTINF and URL lines with newlines, or `""` if a plugin dropped it. */
+  readonly renderEntry: EntryRenderer;
+  /**
+   * Call between batches with the number of input channels consumed. Samples
+   * memory (throttled), reports progress, and recommends a switch when this
+   * strategy no longer fits the pressure or the input size.
+   */
+  checkpoint(channelsDone: number): MidRunSwitch | undefined;
+  /** Hands the rest of the run to another strategy and resolves when it is done. */
+  switchTo(change: MidRunSwitch, handover: Omit<Handover, 'from'>): Promise<void>;
+  /** Lets timers and I/O run (setImmediate). */
+  yieldToEventLoop(): Promise<void>;
+}
+
+/** Input of the `selectStrategy` hook. */
+export interface StrategySelectionRequest {
+  readonly run: RunInfo;
+  readonly pressure: PressureLevel;
+  readonly knownChannelCount: number | undefined;
+  /** Every registered strategy. */
+  readonly strategies: readonly M3uStrategy[];
+  /** What automatic selection (or the `strategy` option) would pick. */
+  readonly proposed: StrategyChoice;
+}
+
+/** The strategy a run starts with, and why. */
+export interface StrategyChoice {
+  readonly strategy: string;
+  readonly reason: string;
+  readonly pressure: PressureLevel;
+}
+
+/** One mid-run switch, as listed in the metrics. */
+export interface StrategySwitch {
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+  readonly pressure: PressureLevel;
+  /** Input channels consumed before the switch. */
+  readonly atChannel: number;
+}
+
+/** Argument of the `progress` hook. */
+export interface ProgressInfo {
+  readonly channelsDone: number;
+  readonly knownChannelCount: number | undefined;
+  readonly bytesWritten: number;
+  readonly strategy: string;
+  readonly elapsedMs: number;
+}

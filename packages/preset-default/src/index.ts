@@ -1,0 +1,1 @@
+export { presetDefault, createGenerator } from './preset.js';

@@ -1,0 +1,1 @@
+export { inMemoryM3uStrategy, inMemoryContract, inMemoryStrategy } from './in-memory-strategy.js';

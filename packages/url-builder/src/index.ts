@@ -1,0 +1,6 @@
+export { parseBaseUrl } from './base-url.js';
+export { parseProxyId } from './proxy-id.js';
+export { encodeChannelId } from './channel-id.js';
+export { proxyUrlScheme } from './proxy-scheme.js';
+export type { UrlBuilderOptions } from './plugin.js';
+export { urlBuilder } from './plugin.js';

@@ -1,0 +1,28 @@
+import type { M3uPlugin, UrlScheme } from '@m3ugen/core';
+import { proxyUrlScheme } from './proxy-scheme.js';
+
+/** Options of {@link urlBuilder}. */
+export interface UrlBuilderOptions {
+  /** Extra schemes to register beside `proxy`. */
+  readonly schemes?: readonly UrlScheme[];
+}
+
+/**
+ * Registers the URL schemes (`proxy`, plus any given). Pick one with the
+ * generator's `urlScheme` option; register your own to change the URL layout
+ * without forking, or tap `hooks.streamUrl` to adjust single URLs.
+ *
+ * @example
+ * ```ts
+ * new M3uGenerator({ plugins: [urlBuilder(), inMemoryStrategy()], proxyId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' });
+ * ```
+ */
+export function urlBuilder(options: UrlBuilderOptions = {}): M3uPlugin {
+  return {
+    name: '@m3ugen/url-builder',
+    apply(generator) {
+      generator.urlSchemes.register(proxyUrlScheme);
+      for (const scheme of options.schemes ?? []) generator.urlSchemes.register(scheme);
+    },
+  };
+}

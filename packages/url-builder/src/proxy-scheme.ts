@@ -1,0 +1,34 @@
+import type { UrlScheme } from '@m3ugen/core';
+import { parseBaseUrl } from './base-url.js';
+import { encodeChannelId } from './channel-id.js';
+import { parseProxyId } from './proxy-id.js';
+
+/**
+ * The default URL scheme (contract §2): `{base_url}/stream/{proxy_ulid}/{channel_id}`.
+ * Without a proxy ULID it falls back to `{base_url}/stream/{channel_id}` and
+ * warns once per run.
+ *
+ * @example
+ * ```ts
+ * generator.urlSchemes.register(proxyUrlScheme);
+ * // http://localhost:8080/stream/01ARZ3NDEKTSV4RRFFQ69G5FAV/550e8400-e29b-41d4-a716-446655440001
+ * ```
+ */
+export const proxyUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
+  name: 'proxy',
+  description: '{base_url}/stream/{proxy_ulid}/{channel_id}',
+  create(run) {
+    const base = parseBaseUrl(run.options.baseUrl);
+    let prefix: string;
+    if (run.options.proxyId === undefined) {
+      run.warn({
+        code: 'missing-proxy-id',
+        message: 'no proxy ULID is set: stream URLs fall back to {base_url}/stream/{channel_id}',
+      });
+      prefix = `${base}/stream/`;
+    } else {
+      prefix = `${base}/stream/${parseProxyId(run.options.proxyId)}/`;
+    }
+    return (nc) => prefix + encodeChannelId(nc.channel.id);
+  },
+});
