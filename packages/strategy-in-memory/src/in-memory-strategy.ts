@@ -1,16 +1,20 @@
 import { writeChunks, type M3uPlugin, type M3uStrategy, type StrategyContract } from '@m3ugen/core';
 
-/** Rendered text is cut into parts of about this many characters, so no single string grows past V8's limit. */
-const PART_CHARS = 1 << 20;
+/**
+ * Rendered text is kept in parts of about this many characters: small ropes
+ * flatten cheaply, and no single string nears V8's length limit.
+ */
+const PART_CHARS = 64 * 1024;
 
 /**
- * The seed's contract: fastest, about 2 KB per channel (the seed's estimate;
- * docs/performance.md has measured figures), runs at optimal to high
- * pressure, cannot take over a run mid-stage.
+ * The seed's contract: fastest, about 2 KB per channel (the seed's estimate),
+ * chosen at optimal or moderate pressure, keeps running at high, hands over
+ * at critical, cannot take over a run mid-stage.
  */
 export const inMemoryContract: StrategyContract = Object.freeze({
   estimateMemoryBytes: (channelCount: number) => channelCount * 2048,
   supportedPressure: Object.freeze(['optimal', 'moderate', 'high'] as const),
+  selectablePressure: Object.freeze(['optimal', 'moderate'] as const),
   canTakeOverMidStage: false,
   boundedMemory: false,
   preference: 100,
@@ -41,10 +45,12 @@ export const inMemoryM3uStrategy: M3uStrategy = Object.freeze<M3uStrategy>({
     for (let batch = await run.source.nextBatch(); batch !== undefined; batch = await run.source.nextBatch()) {
       const { channels, start, end } = batch;
       const offset = batch.firstIndex - start;
-      for (let i = start; i < end; i++) text += render(channels[i]!, offset + i);
-      if (text.length >= PART_CHARS) {
-        parts.push(text);
-        text = '';
+      for (let i = start; i < end; i++) {
+        text += render(channels[i]!, offset + i);
+        if (text.length >= PART_CHARS) {
+          parts.push(text);
+          text = '';
+        }
       }
       const change = run.checkpoint(offset + end);
       if (change !== undefined) {

@@ -13,8 +13,8 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]+$/;
  * ```
  */
 export function encodeChannelId(id: string): string {
+  // `.` and `..` alone would be resolved away by clients as path segments.
+  if (id === '.' || id === '..') return id.replaceAll('.', '%2E');
   if (UNRESERVED.test(id)) return id;
-  const encoded = encodeURIComponent(id.toWellFormed());
-  // `.` and `..` alone would be resolved away by clients; encode them too.
-  return encoded === '.' || encoded === '..' ? encoded.replaceAll('.', '%2E') : encoded;
+  return encodeURIComponent(id.toWellFormed());
 }

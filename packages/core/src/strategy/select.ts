@@ -25,8 +25,8 @@ function fitsSize(strategy: M3uStrategy, count: number | undefined, facts: Selec
 
 /**
  * Automatic selection, generalised from the seed over the registry: among
- * `automatic` strategies that support the current pressure and fit the input
- * size, the one with the highest preference. With the built-ins this is the
+ * `automatic` strategies selectable at the current pressure that fit the
+ * input size, the one with the highest preference. With the built-ins this is the
  * seed's rule: optimal/moderate → in-memory, high and above → streaming,
  * large input → streaming.
  *
@@ -40,7 +40,7 @@ function fitsSize(strategy: M3uStrategy, count: number | undefined, facts: Selec
 export function selectAutomatically(facts: SelectionFacts): StrategyChoice {
   const count = facts.knownChannelCount;
   const eligible = facts.strategies
-    .filter((s) => s.contract.automatic && s.contract.supportedPressure.includes(facts.pressure))
+    .filter((s) => s.contract.automatic && (s.contract.selectablePressure ?? s.contract.supportedPressure).includes(facts.pressure))
     .sort(byPreference);
   const chosen = eligible.find((s) => fitsSize(s, count, facts));
   if (chosen === undefined) {

@@ -13,6 +13,7 @@ import type { EntryRenderer } from '../render/entry-renderer.js';
  * const contract: StrategyContract = {
  *   estimateMemoryBytes: (n) => n * 600,
  *   supportedPressure: ['optimal', 'moderate', 'high'],
+ *   selectablePressure: ['optimal', 'moderate'],
  *   canTakeOverMidStage: false,
  *   boundedMemory: false,
  *   preference: 100,
@@ -23,8 +24,14 @@ import type { EntryRenderer } from '../render/entry-renderer.js';
 export interface StrategyContract {
   /** Bytes the strategy needs for `channelCount` channels, beyond the input itself. */
   estimateMemoryBytes(channelCount: number): number;
-  /** Pressure levels it may run at; above them, selection skips it and a running copy is asked to switch. */
+  /** Pressure levels it may run at; at any other level a running copy is asked to hand over. */
   readonly supportedPressure: readonly PressureLevel[];
+  /**
+   * Levels at which automatic selection may start it (defaults to
+   * `supportedPressure`). The seed starts in-memory only at optimal or
+   * moderate pressure but lets a running in-memory pass go on at high.
+   */
+  readonly selectablePressure?: readonly PressureLevel[] | undefined;
   /** It can continue a run another strategy started (the seed's "supports mid-stage switching"). */
   readonly canTakeOverMidStage: boolean;
   /** Its memory does not grow with the number of channels (a large input only goes to such strategies). */

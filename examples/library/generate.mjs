@@ -1,0 +1,29 @@
+// Generates a playlist from channels defined in code and prints it, with the run's metrics on stderr.
+// Run it from the workspace root with `pnpm example`.
+import { parseNumberedChannel } from '@m3ugen/core';
+import { createGenerator } from '@m3ugen/preset-default';
+import { readFileSync } from 'node:fs';
+
+// Records as the numbering stage serialises them (snake_case); parseNumberedChannel validates each one.
+const records = JSON.parse(readFileSync(new URL('./channels.json', import.meta.url), 'utf8'));
+const channels = records.map((record, index) => parseNumberedChannel(record, { file: 'channels.json', index }));
+
+/** A small plugin: adds `tvg-language` from an input field the core model does not know. */
+const language = {
+  name: 'example-language',
+  apply(generator) {
+    generator.hooks.entryAttributes.tap('example-language', (attributes, nc) =>
+      nc.channel.language ? [...attributes, { name: 'tvg-language', value: nc.channel.language }] : attributes,
+    );
+  },
+};
+
+const generator = createGenerator({
+  baseUrl: 'https://tv.example/iptv',
+  proxyId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+  plugins: [language],
+});
+
+const { playlist, metrics } = await generator.generate(channels);
+process.stdout.write(playlist);
+process.stderr.write(`${metrics.channels} channels, ${metrics.bytes} bytes, strategy ${metrics.strategy}, ${metrics.warnings} warnings\n`);

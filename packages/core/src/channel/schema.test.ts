@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../errors.js';
+import { parseNumberedChannel } from './schema.js';
+
+const snake = {
+  assigned_number: 7,
+  channel: {
+    id: '550e8400-e29b-41d4-a716-446655440001',
+    channel_name: 'Example News HD',
+    stream_url: 'http://upstream.example/live/1.ts',
+    tvg_id: 'example-news-hd',
+    tvg_name: null,
+    tvg_logo: '',
+    tvg_shift: '+1',
+    tvg_chno: 12,
+    group_title: 'News',
+    catchup_days: 7,
+  },
+  source_playlist: 'provider-a',
+};
+
+function errorOf(record: unknown, location = {}): InputError {
+  try {
+    parseNumberedChannel(record, location);
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('parseNumberedChannel', () => {
+  it('maps the pipeline snake_case record to the camelCase model, keeping unknown fields', () => {
+    const nc = parseNumberedChannel(snake);
+    expect(nc).toEqual({
+      assignedNumber: 7,
+      source_playlist: 'provider-a',
+      channel: {
+        id: '550e8400-e29b-41d4-a716-446655440001',
+        channelName: 'Example News HD',
+        streamUrl: 'http://upstream.example/live/1.ts',
+        tvgId: 'example-news-hd',
+        tvgName: null,
+        tvgLogo: '',
+        tvgShift: '+1',
+        tvgChno: 12,
+        groupTitle: 'News',
+        catchup_days: 7,
+      },
+    });
+  });
+
+  it('accepts camelCase records as they are', () => {
+    const record = { assignedNumber: 1, channel: { id: 'a', channelName: 'A', tvgLogo: null, extra: true } };
+    expect(parseNumberedChannel(record)).toEqual(record);
+  });
+
+  it('treats missing optional fields as fine', () => {
+    expect(parseNumberedChannel({ assigned_number: 0, channel: { id: 'x', channel_name: 'X' } }).channel).toEqual({ id: 'x', channelName: 'X' });
+  });
+
+  it('names the file, line and field (in the input spelling) of a missing required field', () => {
+    const error = errorOf({ assigned_number: 3, channel: { id: 'x' } }, { file: 'channels.ndjson', line: 4 });
+    expect(error.location).toMatchObject({ file: 'channels.ndjson', line: 4, field: 'channel.channel_name' });
+    expect(error.message).toBe('channels.ndjson: line 4: field "channel.channel_name": required field is missing');
+  });
+
+  it('reports wrong types with the value it got', () => {
+    expect(errorOf({ assigned_number: '3', channel: { id: 'x', channel_name: 'X' } }, { index: 2 }).message).toBe(
+      'record 2: field "assigned_number": expected an integer, got "3"',
+    );
+    expect(errorOf({ assigned_number: 1.5, channel: { id: 'x', channel_name: 'X' } }).message).toContain('expected an integer, got number 1.5');
+    expect(errorOf({ assigned_number: -1, channel: { id: 'x', channel_name: 'X' } }).message).toContain('expected a channel number >= 0');
+    expect(errorOf({ assigned_number: 1, channel: { id: 5, channel_name: 'X' } }).location.field).toBe('channel.id');
+    expect(errorOf({ assigned_number: 1, channel: { id: 'x', channel_name: 'X', tvg_logo: 3 } }).location.field).toBe('channel.tvg_logo');
+    expect(errorOf({ assignedNumber: 1, channel: { id: '', channelName: 'X' } }).location.field).toBe('channel.id');
+  });
+
+  it('rejects records that are not objects', () => {
+    expect(errorOf([1, 2], { index: 0 }).message).toBe('record 0: expected a channel record (an object), got an array');
+    expect(errorOf(null).message).toContain('got null');
+    expect(errorOf({ assigned_number: 1, channel: 'x' }).location.field).toBe('channel');
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { RegistryError } from '../errors.js';
+import { Registry } from './registry.js';
+
+describe('Registry', () => {
+  it('registers, lists in order and looks up by name', () => {
+    const registry = new Registry<{ name: string; n: number }>('strategy');
+    registry.register({ name: 'b', n: 1 }).register({ name: 'a', n: 2 });
+    expect(registry.list().map((s) => s.name)).toEqual(['b', 'a']);
+    expect(registry.get('a')?.n).toBe(2);
+    expect(registry.has('c')).toBe(false);
+  });
+
+  it('refuses a taken name unless asked to replace it', () => {
+    const registry = new Registry<{ name: string; n: number }>('strategy');
+    registry.register({ name: 'a', n: 1 });
+    expect(() => registry.register({ name: 'a', n: 2 })).toThrow('strategy "a" is already registered');
+    registry.register({ name: 'a', n: 3 }, { replace: true });
+    expect(registry.require('a').n).toBe(3);
+  });
+
+  it('names the registered items when a lookup fails', () => {
+    const registry = new Registry<{ name: string }>('URL scheme');
+    registry.register({ name: 'proxy' });
+    expect(() => registry.require('cdn')).toThrow(new RegistryError('unknown URL scheme "cdn"; registered: "proxy"'));
+  });
+});

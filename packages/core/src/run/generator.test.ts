@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import type { NumberedChannel } from '../channel/model.js';
+import { InputError, PluginError } from '../errors.js';
+import { HOOK_SIGNATURES } from '../hooks/hooks.js';
+import type { M3uStrategy } from '../strategy/strategy.js';
+import { M3uGenerator, type M3uPlugin } from './generator.js';
+import type { GenerationWarning } from './warnings.js';
+
+/** A strategy and URL scheme written the way a third party would, so core is tested without the built-ins. */
+const simple: M3uStrategy = {
+  name: 'simple',
+  description: 'renders everything into one string',
+  contract: {
+    estimateMemoryBytes: () => 0,
+    supportedPressure: ['optimal', 'moderate', 'high', 'critical', 'emergency'],
+    canTakeOverMidStage: false,
+    boundedMemory: true,
+    preference: 0,
+    automatic: true,
+  },
+  async generate(run) {
+    let text = run.renderHeader();
+    for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) {
+      for (let i = b.start; i < b.end; i++) text += run.renderEntry(b.channels[i]!, b.firstIndex + i - b.start);
+      run.checkpoint(b.firstIndex + b.end - b.start);
+    }
+    await run.output.write(text);
+  },
+};
+
+const basics: M3uPlugin = {
+  name: 'basics',
+  apply(generator) {
+    generator.strategies.register(simple);
+    generator.urlSchemes.register({ name: 'proxy', description: 'test', create: () => (nc) => `http://p/${nc.channel.id}` });
+  },
+};
+
+const UUID1 = '550e8400-e29b-41d4-a716-446655440001';
+const full: NumberedChannel = {
+  assignedNumber: 1,
+  channel: { id: UUID1, channelName: 'News, HD', tvgId: 'news', tvgName: 'News', tvgLogo: 'http://l/n.png', groupTitle: 'News' },
+};
+
+function make(plugins: M3uPlugin[] = [], options: ConstructorParameters<typeof M3uGenerator>[0] = {}): M3uGenerator {
+  return new M3uGenerator({ ...options, plugins: [basics, ...plugins] });
+}
+
+describe('M3uGenerator', () => {
+  it('writes the contract default line and counts nothing missing for a complete channel', async () => {
+    const { playlist, warnings, metrics } = await make().generate([full]);
+    expect(playlist).toBe(
+      '#EXTM3U\n#EXTINF:-1 tvg-id="news" tvg-name="News" tvg-logo="http://l/n.png" tvg-chno="1" group-title="News",News, HD\nhttp://p/' +
+        UUID1 +
+        '\n',
+    );
+    expect(warnings.total).toBe(0);
+    expect(metrics).toMatchObject({ channels: 1, bytes: Buffer.byteLength(playlist), strategy: 'simple', strategySwitches: [] });
+  });
+
+  it('writes missing optional fields as "" and counts one warning per field', async () => {
+    const seen: GenerationWarning[] = [];
+    const listen: M3uPlugin = { name: 'listen', apply: (g) => g.hooks.warning.tap('listen', (w) => void seen.push(w)) };
+    const { playlist, warnings } = await make([listen]).generate([{ assignedNumber: 2, channel: { id: UUID1, channelName: 'X', tvgId: null, tvgName: '' } }]);
+    expect(playlist.split('\n')[1]).toBe('#EXTINF:-1 tvg-id="" tvg-name="" tvg-logo="" tvg-chno="2" group-title="",X');
+    expect(warnings.counts).toEqual({ 'missing-field:tvg_id': 1, 'missing-field:tvg_name': 1, 'missing-field:tvg_logo': 1, 'missing-field:group_title': 1 });
+    expect(seen[0]).toMatchObject({ code: 'missing-field', field: 'tvg_id', channelIndex: 0 });
+  });
+
+  it('warns about a non-UUID id, and fails on it in strict mode', async () => {
+    const odd: NumberedChannel = { assignedNumber: 1, channel: { ...full.channel, id: 'news-1' } };
+    const { warnings, playlist } = await make().generate([odd]);
+    expect(warnings.counts['non-uuid-id:id']).toBe(1);
+    expect(playlist).toContain('http://p/news-1\n');
+    await expect(make([], { strict: true }).generate([odd])).rejects.toThrow('record 0: field "channel.id": expected a UUID (strict mode), got "news-1"');
+  });
+
+  it('rejects records that break the TypeScript contract with the index and field', async () => {
+    const bad = [full, { assignedNumber: 1.5, channel: full.channel }] as NumberedChannel[];
+    const error = await make().generate(bad).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).toBe('record 1: field "assignedNumber": expected an integer >= 0, got 1.5');
+  });
+
+  it('fires the hooks in order, each named for its moment', async () => {
+    const fired: string[] = [];
+    const spy: M3uPlugin = {
+      name: 'spy',
+      apply(g) {
+        for (const name of Object.keys(HOOK_SIGNATURES) as (keyof typeof HOOK_SIGNATURES)[]) {
+          const hook = g.hooks[name] as unknown as { tap(name: string, fn: (...args: unknown[]) => unknown): void; constructor: { name: string } };
+          if (name === 'runFailed' || name === 'warning') continue;
+          if (hook.constructor.name === 'AsyncSeriesHook') {
+            (g.hooks[name] as unknown as { tapPromise(n: string, fn: () => Promise<void>): void }).tapPromise('spy', async () => void fired.push(name));
+          } else {
+            hook.tap('spy', (first: unknown) => {
+              fired.push(name);
+              return hook.constructor.name === 'SyncWaterfallHook' ? first : undefined;
+            });
+          }
+        }
+      },
+    };
+    await make([spy]).generate([full]);
+    expect(fired).toEqual([
+      'beforeRun',
+      'selectStrategy',
+      'strategyChosen',
+      'headerAttributes',
+      'header',
+      'channel',
+      'dropChannel',
+      'entryAttributes',
+      'streamUrl',
+      'extinfLine',
+      'progress',
+      'afterRun',
+    ]);
+  });
+
+  it('lets plugins transform, drop, add attributes, rewrite URLs and lines', async () => {
+    const plugin: M3uPlugin = {
+      name: 'shape',
+      apply(g) {
+        g.hooks.channel.tap('shape', (nc) => ({ ...nc, channel: { ...nc.channel, channelName: nc.channel.channelName.toUpperCase() } }));
+        g.hooks.dropChannel.tap('shape', (nc) => nc.assignedNumber === 2);
+        g.hooks.entryAttributes.tap('shape', (attributes, nc) => [...attributes, { name: 'catchup-days', value: String(nc.channel['days']) }]);
+        g.hooks.streamUrl.tap('shape', (url) => `${url}?t=1`);
+        g.hooks.extinfLine.tap('shape', (line) => `${line}\n#EXTGRP:News`);
+        g.hooks.headerAttributes.tap('shape', (attributes) => [...attributes, { name: 'x-tvg-url', value: 'http://epg/x.xml' }]);
+      },
+    };
+    const channels: NumberedChannel[] = [
+      { ...full, channel: { ...full.channel, days: 7 } },
+      { ...full, assignedNumber: 2 },
+    ];
+    const { playlist, metrics } = await make([plugin]).generate(channels);
+    expect(playlist).toBe(
+      '#EXTM3U x-tvg-url="http://epg/x.xml"\n' +
+        '#EXTINF:-1 tvg-id="news" tvg-name="News" tvg-logo="http://l/n.png" tvg-chno="1" group-title="News" catchup-days="7",NEWS, HD\n' +
+        '#EXTGRP:News\n' +
+        `http://p/${UUID1}?t=1\n`,
+    );
+    expect(metrics).toMatchObject({ channels: 1, inputChannels: 2, droppedChannels: 1 });
+  });
+
+  it('sanitises what entryAttributes and streamUrl taps return', async () => {
+    const plugin: M3uPlugin = {
+      name: 'dirty',
+      apply(g) {
+        g.hooks.entryAttributes.tap('dirty', (a) => [...a, { name: 'x', value: 'a"\nb' }]);
+        g.hooks.streamUrl.tap('dirty', (url) => `${url}\n#EXTINF:-1,Injected`);
+      },
+    };
+    const { playlist } = await make([plugin]).generate([full]);
+    expect(playlist.split('\n')).toHaveLength(4);
+    expect(playlist).toContain(` x="a' b",`);
+  });
+
+  it('reports a throwing plugin with its name, the hook and the channel index, and publishes nothing', async () => {
+    const plugin: M3uPlugin = {
+      name: 'fragile',
+      apply: (g) =>
+        g.hooks.entryAttributes.tap('fragile', (a, _nc, index) => {
+          if (index === 1) throw new Error('boom');
+          return a;
+        }),
+    };
+    const failures: Error[] = [];
+    const g = make([plugin]);
+    g.hooks.runFailed.tap('test', (error) => void failures.push(error));
+    const error = await g.generate([full, full]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PluginError);
+    expect((error as PluginError).message).toBe('plugin "fragile" failed in hook "entryAttributes" at channel index 1: boom');
+    expect(failures).toEqual([error]);
+  });
+
+  it('names a plugin whose apply throws', () => {
+    expect(() => make([{ name: 'broken', apply: () => { throw new Error('nope'); } }])).toThrow('plugin "broken" failed in hook "apply": nope');
+  });
+
+  it('reports async plugin failures in beforeRun with the plugin name', async () => {
+    const g = make([{ name: 'loader', apply: (gen) => gen.hooks.beforeRun.tapPromise('loader', () => Promise.reject(new Error('no epg'))) }]);
+    await expect(g.generate([full])).rejects.toThrow('plugin "loader" failed in hook "beforeRun": no epg');
+  });
+
+  it('lets a selectStrategy tap override the automatic choice, and rejects unknown names', async () => {
+    const other: M3uStrategy = { ...simple, name: 'other', contract: { ...simple.contract, automatic: false } };
+    const choose = (name: string): M3uPlugin => ({
+      name: 'chooser',
+      apply(g) {
+        g.strategies.register(other);
+        g.hooks.selectStrategy.tap('chooser', () => name);
+      },
+    });
+    expect((await make([choose('other')]).generate([full])).metrics.strategy).toBe('other');
+    await expect(make([choose('nope')]).generate([full])).rejects.toThrow('unknown strategy "nope"; registered: "simple", "other"');
+  });
+
+  it('says which plugin to add when no URL scheme is registered', async () => {
+    const g = new M3uGenerator({ plugins: [{ name: 's', apply: (gen) => gen.strategies.register(simple) }] });
+    await expect(g.generate([full])).rejects.toThrow('no URL scheme is registered: add the urlBuilder() plugin of @m3ugen/url-builder');
+  });
+
+  it('exposes one frozen hook object', () => {
+    const g = make();
+    expect(Object.isFrozen(g.hooks)).toBe(true);
+    expect(Object.keys(g.hooks)).toEqual(Object.keys(HOOK_SIGNATURES));
+  });
+});

@@ -1,0 +1,110 @@
+import { M3uGenerator, OptionError, type M3uStrategy, type NumberedChannel } from '@m3ugen/core';
+import { describe, expect, it } from 'vitest';
+import { encodeChannelId, parseBaseUrl, parseProxyId, urlBuilder } from './index.js';
+
+describe('parseBaseUrl', () => {
+  it.each([
+    ['http://localhost:8080', 'http://localhost:8080'],
+    ['http://localhost:8080/', 'http://localhost:8080'],
+    ['https://tv.example/iptv///', 'https://tv.example/iptv'],
+    ['https://tv.example:8443/a/b', 'https://tv.example:8443/a/b'],
+  ])('%s → %s', (input, expected) => {
+    expect(parseBaseUrl(input)).toBe(expected);
+  });
+
+  it.each([
+    ['', /expected an absolute http\(s\) URL/],
+    ['localhost:8080', /got the scheme "localhost"/],
+    ['/relative/path', /expected an absolute http\(s\) URL/],
+    ['ftp://tv.example', /got the scheme "ftp"/],
+    ['http://tv.example/?token=1', /without "\?query" or "#fragment"/],
+    ['http://tv.example/#x', /without "\?query" or "#fragment"/],
+    ['http://tv.example/\nx', /white space or control characters/],
+    ['http://tv example', /white space or control characters/],
+  ])('rejects %j', (input, message) => {
+    expect(() => parseBaseUrl(input)).toThrow(OptionError);
+    expect(() => parseBaseUrl(input)).toThrow(message);
+  });
+
+  it('names the option key', () => {
+    expect(() => parseBaseUrl('nope', 'web.base_url')).toThrow(/^option "web.base_url": /);
+  });
+});
+
+describe('parseProxyId', () => {
+  it('accepts ULIDs in either case, unchanged', () => {
+    expect(parseProxyId('01ARZ3NDEKTSV4RRFFQ69G5FAV')).toBe('01ARZ3NDEKTSV4RRFFQ69G5FAV');
+    expect(parseProxyId('01arz3ndektsv4rrffq69g5fav')).toBe('01arz3ndektsv4rrffq69g5fav');
+  });
+
+  it.each(['01ARZ3NDEKTSV4RRFFQ69G5FA', '01ARZ3NDEKTSV4RRFFQ69G5FAI', '81ARZ3NDEKTSV4RRFFQ69G5FAV', 'not-a-ulid'])('rejects %j', (id) => {
+    expect(() => parseProxyId(id)).toThrow(/option "proxy_id": expected a ULID/);
+  });
+});
+
+describe('encodeChannelId', () => {
+  it('leaves UUIDs and unreserved ids alone', () => {
+    expect(encodeChannelId('550e8400-e29b-41d4-a716-446655440001')).toBe('550e8400-e29b-41d4-a716-446655440001');
+    expect(encodeChannelId('abc_1.2~x')).toBe('abc_1.2~x');
+  });
+
+  it('percent-encodes anything else, never changing the id otherwise', () => {
+    expect(encodeChannelId('news/hd 1')).toBe('news%2Fhd%201');
+    expect(encodeChannelId('a\nb')).toBe('a%0Ab');
+    expect(encodeChannelId('ü')).toBe('%C3%BC');
+    expect(encodeChannelId('x\ud800')).toBe('x%EF%BF%BD');
+    expect(decodeURIComponent(encodeChannelId('?#&='))).toBe('?#&=');
+  });
+
+  it('encodes the dot segments a client would resolve away', () => {
+    expect(encodeChannelId('..')).toBe('%2E%2E');
+    expect(encodeChannelId('.')).toBe('%2E');
+  });
+});
+
+/** A minimal strategy, registered the way any third party would. */
+const collect: M3uStrategy = {
+  name: 'collect',
+  description: 'test strategy',
+  contract: { estimateMemoryBytes: () => 0, supportedPressure: ['optimal', 'moderate', 'high', 'critical', 'emergency'], canTakeOverMidStage: false, boundedMemory: true, preference: 0, automatic: true },
+  async generate(run) {
+    let text = run.renderHeader();
+    for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) {
+      for (let i = b.start; i < b.end; i++) text += run.renderEntry(b.channels[i]!, b.firstIndex + i - b.start);
+    }
+    await run.output.write(text);
+  },
+};
+
+const channel: NumberedChannel = { assignedNumber: 1, channel: { id: 'news/1', channelName: 'News' } };
+
+function generator(options: ConstructorParameters<typeof M3uGenerator>[0] = {}): M3uGenerator {
+  return new M3uGenerator({ plugins: [urlBuilder(), { name: 'collect', apply: (g) => g.strategies.register(collect) }], ...options });
+}
+
+const urlLine = (playlist: string): string => playlist.split('\n')[2]!;
+
+describe('the proxy URL scheme', () => {
+  it('builds {base_url}/stream/{proxy_ulid}/{channel_id}', async () => {
+    const { playlist, warnings } = await generator({ baseUrl: 'https://tv.example/iptv/', proxyId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }).generate([channel]);
+    expect(urlLine(playlist)).toBe('https://tv.example/iptv/stream/01ARZ3NDEKTSV4RRFFQ69G5FAV/news%2F1');
+    expect(warnings.counts['missing-proxy-id']).toBeUndefined();
+  });
+
+  it('falls back to {base_url}/stream/{channel_id} without a proxy ULID, warning once per run', async () => {
+    const { playlist, warnings } = await generator().generate([channel, channel, channel]);
+    expect(urlLine(playlist)).toBe('http://localhost:8080/stream/news%2F1');
+    expect(warnings.counts['missing-proxy-id']).toBe(1);
+  });
+
+  it('fails the run on an invalid base URL or proxy ULID before writing anything', async () => {
+    await expect(generator({ baseUrl: 'localhost' }).generate([channel])).rejects.toThrow(/option "base_url"/);
+    await expect(generator({ proxyId: 'xyz' }).generate([channel])).rejects.toThrow(/option "proxy_id": expected a ULID .*, got "xyz"/);
+  });
+
+  it('can be replaced by another scheme without forking', async () => {
+    const g = generator({ urlScheme: 'numbered' });
+    g.urlSchemes.register({ name: 'numbered', description: '', create: (run) => (nc) => `${run.options.baseUrl}/ch/${nc.assignedNumber}.ts` });
+    expect(urlLine((await g.generate([channel])).playlist)).toBe('http://localhost:8080/ch/1.ts');
+  });
+});

@@ -1,0 +1,132 @@
+import { Writable } from 'node:stream';
+import { toChannelSource, type MemoryProbe, type NumberedChannel, type StrategyChoice, type StrategySwitch } from '@m3ugen/core';
+import { createGenerator } from '@m3ugen/preset-default';
+import { describe, expect, it } from 'vitest';
+import { makeChannels } from './support/channels.js';
+
+const MB = 1024 * 1024;
+const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+
+/** A probe reporting `rssMb[i]` at the i-th reading (the last value repeats). */
+function scriptedProbe(rssMb: number[]): MemoryProbe & { readings: number } {
+  const probe = Object.assign(
+    () => ({ rssBytes: (rssMb[Math.min(probe.readings++, rssMb.length - 1)] ?? 0) * MB, heapUsedBytes: 0, heapLimitBytes: 4096 * MB }),
+    { readings: 0 },
+  );
+  return probe;
+}
+
+function generatorWith(probe: MemoryProbe, memory: Record<string, unknown> = {}) {
+  const chosen: StrategyChoice[] = [];
+  const switched: StrategySwitch[] = [];
+  const generator = createGenerator({ proxyId: PROXY, memory: { probe, sampleIntervalMs: 0, maxMemoryMb: 512, ...memory } });
+  generator.hooks.strategyChosen.tap('test', (choice) => void chosen.push(choice));
+  generator.hooks.strategySwitched.tap('test', (change) => void switched.push(change));
+  return { generator, chosen, switched };
+}
+
+async function* slowly(channels: readonly NumberedChannel[]): AsyncGenerator<NumberedChannel> {
+  for (const nc of channels) yield nc;
+}
+
+describe('automatic selection with the built-in strategies', () => {
+  const channels = makeChannels(50);
+
+  it.each([
+    [100, 'optimal', 'in-memory'],
+    [330, 'moderate', 'in-memory'],
+    [400, 'high', 'streaming'],
+    [440, 'critical', 'streaming'],
+    [500, 'emergency', 'streaming'],
+  ] as const)('%i MB of 512 → %s → %s', async (rss, level, strategy) => {
+    const { generator, chosen } = generatorWith(scriptedProbe([rss]));
+    const { metrics } = await generator.generate(channels);
+    expect(chosen[0]).toMatchObject({ strategy, pressure: level });
+    expect(metrics.strategy).toBe(strategy);
+  });
+
+  it('follows the preset: 80% is high with "default" but critical with "conservative"', async () => {
+    const rss = 0.8 * 512;
+    const normal = generatorWith(scriptedProbe([rss]));
+    await normal.generator.generate(channels);
+    expect(normal.chosen[0]?.pressure).toBe('high');
+    const conservative = generatorWith(scriptedProbe([rss]), { preset: 'conservative' });
+    await conservative.generator.generate(channels);
+    expect(conservative.chosen[0]?.pressure).toBe('critical');
+  });
+
+  it('streams inputs larger than the large-input threshold', async () => {
+    const { generator, chosen } = generatorWith(scriptedProbe([10]), { largeInputThreshold: 49 });
+    await generator.generate(channels);
+    expect(chosen[0]?.strategy).toBe('streaming');
+    expect(chosen[0]?.reason).toContain('too large for in-memory');
+  });
+
+  it('streams inputs whose in-memory estimate exceeds the memory left under max_memory_mb', async () => {
+    // 50 channels × 2 KB = 100 KB; with 511.95 MB in use only ~50 KB are left.
+    const { generator, chosen } = generatorWith(scriptedProbe([0]), { maxMemoryMb: 0.05 });
+    await generator.generate(channels);
+    expect(chosen[0]?.strategy).toBe('streaming');
+  });
+
+  it('uses the input size only when memory tracking is off (the probe is never read)', async () => {
+    const probe = scriptedProbe([500]);
+    const { generator, chosen } = generatorWith(probe, { enableTracking: false });
+    const { metrics } = await generator.generate(channels);
+    expect(probe.readings).toBe(0);
+    expect(chosen[0]).toMatchObject({ strategy: 'in-memory', pressure: 'optimal' });
+    expect(metrics.strategySwitches).toEqual([]);
+  });
+
+  it('honours an explicit strategy even when automatic selection would differ', async () => {
+    const { generator, chosen } = generatorWith(scriptedProbe([400]));
+    await generator.generate(channels, { strategy: 'in-memory' });
+    expect(chosen[0]).toMatchObject({ strategy: 'in-memory', reason: 'requested by the strategy option' });
+  });
+});
+
+describe('mid-run switching', () => {
+  const channels = makeChannels(40);
+
+  it('in-memory hands over to streaming when pressure reaches critical, with identical bytes', async () => {
+    const reference = (await createGenerator({ proxyId: PROXY }).generate(channels, { strategy: 'in-memory' })).playlist;
+    // selection: optimal; checkpoints after 4, 8: high (in-memory keeps going); after 12: critical.
+    const { generator, switched } = generatorWith(scriptedProbe([100, 400, 400, 450]));
+    const { playlist, metrics } = await generator.generate(toChannelSource(channels, 4));
+    expect(switched).toEqual([{ from: 'in-memory', to: 'streaming', reason: 'memory pressure reached critical', pressure: 'critical', atChannel: 12 }]);
+    expect(metrics).toMatchObject({ initialStrategy: 'in-memory', strategy: 'streaming', strategySwitches: switched, channels: 40 });
+    expect(playlist).toBe(reference);
+  });
+
+  it('switches a written-to-file run too, without losing or repeating bytes', async () => {
+    const reference = (await createGenerator({ proxyId: PROXY }).generate(channels)).playlist;
+    const parts: Buffer[] = [];
+    const output = new Writable({
+      write(chunk: Buffer, _e, callback) {
+        parts.push(chunk);
+        callback();
+      },
+    });
+    const { generator } = generatorWith(scriptedProbe([100, 450]));
+    const { metrics } = await generator.generate(toChannelSource(channels, 5), { output });
+    expect(metrics.strategySwitches).toHaveLength(1);
+    expect(Buffer.concat(parts).toString('utf8')).toBe(reference);
+    expect(metrics.bytes).toBe(Buffer.byteLength(reference));
+  });
+
+  it('hands an automatic run of unknown size to streaming once it passes the threshold', async () => {
+    const reference = (await createGenerator({ proxyId: PROXY }).generate(channels)).playlist;
+    const { generator, switched } = generatorWith(scriptedProbe([10]), { largeInputThreshold: 20 });
+    const { playlist } = await generator.generate(slowly(channels));
+    expect(switched).toHaveLength(1);
+    expect(switched[0]).toMatchObject({ from: 'in-memory', to: 'streaming', reason: 'input passed 20 channels' });
+    expect(playlist).toBe(reference);
+  });
+
+  it('takes a channel-count hint for streamed input and selects by it up front', async () => {
+    const { generator, chosen, switched } = generatorWith(scriptedProbe([10]), { largeInputThreshold: 20 });
+    await generator.generate(slowly(channels), { channelCount: 40 });
+    expect(chosen[0]?.strategy).toBe('streaming');
+    expect(switched).toEqual([]);
+  });
+});
