@@ -5,3 +5,5 @@ export {
   STREAMING_CHUNK_CHARS,
   STREAMING_YIELD_INTERVAL_MS,
 } from './streaming-strategy.js';
+/** The plugin factory, for `plugins` lists in config files. */
+export { streamingStrategy as default } from './streaming-strategy.js';

@@ -4,3 +4,5 @@ export { encodeChannelId } from './channel-id.js';
 export { proxyUrlScheme } from './proxy-scheme.js';
 export type { UrlBuilderOptions } from './plugin.js';
 export { urlBuilder } from './plugin.js';
+/** The plugin factory, for `plugins` lists in config files. */
+export { urlBuilder as default } from './plugin.js';

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { M3ugenError } from '../errors.js';
 
 /**
@@ -92,8 +91,10 @@ export class WritableSink implements OwnedSink {
   async close(): Promise<void> {
     if (this.#error !== undefined) throw this.#error;
     if (!this.#end) return;
-    this.#writable.end();
-    await finished(this.#writable);
+    // Wait for 'finish' (all data flushed), not 'close': a file stream opened with autoClose: false never closes.
+    await new Promise<void>((resolve, reject) => {
+      this.#writable.end((error?: Error | null) => (error ? reject(error) : resolve()));
+    });
   }
 
   abort(): void {

@@ -19,6 +19,13 @@ describe('Registry', () => {
     expect(registry.require('a').n).toBe(3);
   });
 
+  it('accepts the same item twice (a plugin listed in a config and in a preset)', () => {
+    const registry = new Registry<{ name: string }>('strategy');
+    const item = { name: 'a' };
+    registry.register(item).register(item);
+    expect(registry.list()).toEqual([item]);
+  });
+
   it('names the registered items when a lookup fails', () => {
     const registry = new Registry<{ name: string }>('URL scheme');
     registry.register({ name: 'proxy' });

@@ -24,10 +24,12 @@ export class Registry<T extends Named> {
     this.#kind = kind;
   }
 
-  /** Adds `item` under `item.name`. */
+  /** Adds `item` under `item.name`. Registering the very same item again changes nothing. */
   register(item: T, options: { replace?: boolean } = {}): this {
     if (!item.name) throw new RegistryError(`a ${this.#kind} needs a non-empty name`);
-    if (this.#items.has(item.name) && options.replace !== true) {
+    const existing = this.#items.get(item.name);
+    if (existing === item) return this;
+    if (existing !== undefined && options.replace !== true) {
       throw new RegistryError(`${this.#kind} "${item.name}" is already registered (pass { replace: true } to replace it)`);
     }
     this.#items.set(item.name, item);

@@ -97,16 +97,22 @@ function text(key: string, value: string | undefined, fallback: string): string 
   return value;
 }
 
+/** The object without its `undefined` properties, so a merge never overwrites a value with "unset". */
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /**
- * Merges `overrides` over `base` over the defaults and checks the types.
+ * Merges `overrides` over `base` over the defaults (an `undefined` value never overrides) and checks the types.
  * URL-specific validation (base URL, proxy ULID) belongs to the URL scheme.
  *
  * @throws {OptionError} naming the option.
  */
 export function resolveOptions(base: GenerateOptions, overrides: GenerateOptions = {}): ResolvedOptions {
-  const memory: MemoryOptions = { ...base.memory, ...overrides.memory };
+  const memory: MemoryOptions = { ...definedOnly(base.memory), ...definedOnly(overrides.memory) };
   const preset = memory.preset ?? DEFAULT_OPTIONS.preset;
-  const presetThresholds = MEMORY_PRESETS[preset];
+  const presetThresholds = Object.hasOwn(MEMORY_PRESETS, preset) ? MEMORY_PRESETS[preset] : undefined;
   if (presetThresholds === undefined) {
     throw new OptionError('memory.preset', `expected one of ${Object.keys(MEMORY_PRESETS).join(', ')}, got ${JSON.stringify(preset)}`);
   }

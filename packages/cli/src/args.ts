@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+
+/** A command-line mistake: exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const USAGE = `Usage:
+  m3ugen generate [--config FILE] [--input FILE|-] [--output FILE|-] [--base-url URL]
+                  [--proxy-id ULID] [--strategy auto|in-memory|streaming|NAME]
+                  [--max-memory-mb N] [--metrics FILE] [--skip-invalid] [--strict]
+                  [--quiet] [--verbose]
+  m3ugen validate [--config FILE] [--input FILE|-] [--strict]
+  m3ugen --help | --version
+
+Flags override the config file; the config file overrides the defaults
+(base URL http://localhost:8080, strategy auto). Output defaults to stdout.
+Exit codes: 0 success, 1 invalid input or config, 2 usage error.`;
+
+/** Flags of `generate` and `validate`, after parsing. */
+export interface CliFlags {
+  readonly config?: string | undefined;
+  readonly input?: string | undefined;
+  readonly output?: string | undefined;
+  readonly baseUrl?: string | undefined;
+  readonly proxyId?: string | undefined;
+  readonly strategy?: string | undefined;
+  readonly maxMemoryMb?: number | undefined;
+  readonly metrics?: string | undefined;
+  readonly skipInvalid: boolean;
+  readonly strict: boolean;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+}
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  input: { type: 'string', short: 'i' },
+  output: { type: 'string', short: 'o' },
+  'base-url': { type: 'string' },
+  'proxy-id': { type: 'string' },
+  strategy: { type: 'string' },
+  'max-memory-mb': { type: 'string' },
+  metrics: { type: 'string' },
+  'skip-invalid': { type: 'boolean' },
+  strict: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  verbose: { type: 'boolean', short: 'v' },
+} as const;
+
+const VALIDATE_ONLY = new Set(['config', 'input', 'strict', 'quiet', 'verbose', 'skip-invalid']);
+
+/** Parses the flags of `command`; unknown flags, missing values and stray arguments are usage errors. */
+export function parseFlags(command: 'generate' | 'validate', argv: readonly string[]): CliFlags {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
+    values = parsed.values;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error));
+  }
+  if (command === 'validate') {
+    const extra = Object.keys(values).find((key) => !VALIDATE_ONLY.has(key));
+    if (extra !== undefined) throw new UsageError(`"--${extra}" is not an option of "m3ugen validate"`);
+  }
+  const text = (key: keyof typeof OPTIONS): string | undefined => {
+    const value = values[key];
+    if (value === '') throw new UsageError(`--${key} needs a value`);
+    return value as string | undefined;
+  };
+  let maxMemoryMb: number | undefined;
+  const memory = text('max-memory-mb');
+  if (memory !== undefined) {
+    maxMemoryMb = Number(memory);
+    if (!Number.isFinite(maxMemoryMb) || maxMemoryMb <= 0) throw new UsageError(`--max-memory-mb expects a positive number, got "${memory}"`);
+  }
+  if (values['quiet'] === true && values['verbose'] === true) throw new UsageError('--quiet and --verbose exclude each other');
+  return {
+    config: text('config'),
+    input: text('input'),
+    output: text('output'),
+    baseUrl: text('base-url'),
+    proxyId: text('proxy-id'),
+    strategy: text('strategy'),
+    maxMemoryMb,
+    metrics: text('metrics'),
+    skipInvalid: values['skip-invalid'] === true,
+    strict: values['strict'] === true,
+    quiet: values['quiet'] === true,
+    verbose: values['verbose'] === true,
+  };
+}

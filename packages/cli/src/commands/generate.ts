@@ -1,0 +1,89 @@
+import type { Readable, Writable } from 'node:stream';
+import type { GenerationResult, RunMetrics } from '@m3ugen/core';
+import { parseFlags } from '../args.js';
+import { prepareRun } from '../prepare.js';
+import { publishAtomically } from '../publish.js';
+import { formatBytes, Reporter, type ErrorStream } from '../reporter.js';
+
+/** The streams a command talks to (injectable for tests). */
+export interface CommandIo {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: ErrorStream;
+}
+
+/** What `--metrics FILE` writes: the run's metrics plus what the command knows. */
+export interface MetricsReport extends RunMetrics {
+  readonly skippedRecords: number;
+  readonly input: string;
+  readonly output: string;
+}
+
+function summariseWarnings(result: GenerationResult, reporter: Reporter): void {
+  for (const [key, count] of Object.entries(result.warnings.counts)) {
+    const [code, field] = key.split(':');
+    if (code === 'missing-field') reporter.warn(`${count} channel(s) without ${field ?? 'a field'} (written as "")`);
+    else if (code === 'non-uuid-id') reporter.warn(`${count} channel id(s) are not UUIDs (use --strict to reject them)`);
+    else if (code !== 'skipped-record' && code !== 'missing-proxy-id') reporter.warn(`${count} × ${key}`);
+  }
+}
+
+/** `m3ugen generate`: channels in, playlist out (stdout, or atomically to a file). */
+export async function generateCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const flags = parseFlags('generate', argv);
+  const reporter = new Reporter(io.stderr, flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal');
+  const prepared = await prepareRun(flags, io, reporter, (error, warn) => {
+    warn?.({ code: 'skipped-record', message: `skipped invalid record: ${error.message}` });
+    reporter.warn(`skipped invalid record: ${error.message}`);
+  });
+  const { generator, reader, overrides, outputPath } = prepared;
+
+  generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress));
+  generator.hooks.strategyChosen.tap('m3ugen-cli', (choice) => reporter.debug(`strategy ${choice.strategy}: ${choice.reason}`));
+  generator.hooks.strategySwitched.tap('m3ugen-cli', (change) =>
+    reporter.info(`switched from ${change.from} to ${change.to} after ${change.atChannel} channels: ${change.reason}`),
+  );
+  generator.hooks.warning.tap('m3ugen-cli', (warning) => {
+    if (warning.code === 'missing-proxy-id') reporter.warn(warning.message);
+    else if (warning.code !== 'skipped-record') reporter.debug(`warning: ${warning.message}`);
+  });
+  if (reporter.verbose) {
+    // The seed's debug logging: each channel, its EXTINF line and its URL.
+    generator.hooks.streamUrl.tap('m3ugen-cli', (url, nc) => {
+      const ch = nc.channel;
+      reporter.debug(
+        `M3U Generation - Channel #${nc.assignedNumber}: id=${ch.id}, channel_name='${ch.channelName}', tvg_name='${ch.tvgName ?? ''}', stream_url='${url}'`,
+      );
+      return url;
+    });
+    generator.hooks.extinfLine.tap('m3ugen-cli', (line) => {
+      reporter.debug(`M3U Generation - Generated EXTINF: '${line}'`);
+      return line;
+    });
+  }
+
+  const result =
+    outputPath === undefined
+      ? await generator.generate(reader, { ...overrides, output: io.stdout, end: false })
+      : await publishAtomically(outputPath, (output) => generator.generate(reader, { ...overrides, output }));
+  reporter.clearProgress();
+
+  const { metrics } = result;
+  summariseWarnings(result, reporter);
+  if (reader.stats.skipped > 0) reporter.warn(`${reader.stats.skipped} invalid record(s) skipped`);
+  reporter.info(
+    `${metrics.channels} channels, ${formatBytes(metrics.bytes)} in ${Math.round(metrics.durationMs)} ms (${metrics.strategy})` +
+      (outputPath === undefined ? '' : ` → ${outputPath}`),
+  );
+
+  if (prepared.metricsPath !== undefined) {
+    const report: MetricsReport = { ...metrics, skippedRecords: reader.stats.skipped, input: prepared.inputName, output: outputPath ?? '-' };
+    await publishAtomically(prepared.metricsPath, async (output) => {
+      await new Promise<void>((resolve, reject) => {
+        output.on('error', reject);
+        output.end(`${JSON.stringify(report, null, 2)}\n`, resolve);
+      });
+    });
+  }
+  return 0;
+}

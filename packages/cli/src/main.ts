@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { M3ugenError } from '@m3ugen/core';
+import { USAGE, UsageError } from './args.js';
+import { generateCommand, type CommandIo } from './commands/generate.js';
+import { validateCommand } from './commands/validate.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * Runs the `m3ugen` command and returns its exit code: 0 success, 1 invalid
+ * input or config (or a failed write), 2 usage error.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(['generate', '--config', 'm3ugen.toml'], { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+ * ```
+ */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'generate':
+        return await generateCommand(rest, io);
+      case 'validate':
+        return await validateCommand(rest, io);
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout.write(`${USAGE}\n`);
+        return 0;
+      case '--version':
+      case '-V':
+        io.stdout.write(`${version()}\n`);
+        return 0;
+      case undefined:
+        throw new UsageError('missing command');
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`m3ugen: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return 0; // the reader of stdout went away (e.g. `| head`)
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`\r\u001b[Km3ugen: error: ${message}\n`);
+    if (!(error instanceof M3ugenError) && error instanceof Error && argv.includes('--verbose')) io.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,95 @@
+import { relative, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { loadConfig, resolvePlugins, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
+import { M3uGenerator, OptionError, type GenerateOptions, type InputError, type RunInfo } from '@m3ugen/core';
+import { presetDefault } from '@m3ugen/preset-default';
+import { openChannelReader, type ChannelReader } from '@m3ugen/reader';
+import { parseBaseUrl, parseProxyId } from '@m3ugen/url-builder';
+import { UsageError, type CliFlags } from './args.js';
+import type { Reporter } from './reporter.js';
+
+/** Everything a command needs for one run, resolved from flags, config and defaults. */
+export interface PreparedRun {
+  readonly loaded: LoadedConfig;
+  readonly generator: M3uGenerator;
+  /** Per-run options from the flags (they override the config's). */
+  readonly overrides: GenerateOptions;
+  readonly reader: ChannelReader;
+  readonly inputName: string;
+  /** The output file, or `undefined` for stdout. */
+  readonly outputPath: string | undefined;
+  readonly metricsPath: string | undefined;
+}
+
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' || rel.startsWith('..') ? path : rel;
+}
+
+function flagValue<T>(flag: string, value: string | undefined, check: (value: string, key: string) => T): T | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return check(value, flag);
+  } catch (error) {
+    if (error instanceof OptionError) throw new UsageError(error.message.replace(/^option "([^"]*)"/, '$1'));
+    throw error;
+  }
+}
+
+/**
+ * Loads the config and its plugins, builds the generator and opens the
+ * input. `onSkip` receives invalid records when they are skipped.
+ */
+export async function prepareRun(
+  flags: CliFlags,
+  io: { stdin: Readable },
+  reporter: Reporter,
+  onSkip?: (error: InputError, warn: RunInfo['warn'] | undefined) => void,
+): Promise<PreparedRun> {
+  const loaded = await loadConfig({ file: flags.config });
+  if (loaded.file !== undefined) reporter.debug(`config: ${loaded.file}`);
+  for (const key of loaded.unknownKeys) reporter.warn(`${loaded.file ?? 'config'}: ignoring unknown key "${key}"`);
+
+  const plugins = await resolvePlugins(loaded.config.plugins ?? [], loaded.dir, loaded.file);
+  const generator = new M3uGenerator({ ...toGenerateOptions(loaded.config), plugins: [presetDefault(), ...plugins] });
+
+  if (flags.strategy !== undefined && flags.strategy !== 'auto' && !generator.strategies.has(flags.strategy)) {
+    const names = ['auto', ...generator.strategies.list().map((s) => s.name)];
+    throw new UsageError(`--strategy: unknown strategy "${flags.strategy}"; available: ${names.join(', ')}`);
+  }
+  const overrides: GenerateOptions = {
+    baseUrl: flagValue('--base-url', flags.baseUrl, parseBaseUrl),
+    proxyId: flagValue('--proxy-id', flags.proxyId, parseProxyId),
+    strategy: flags.strategy,
+    strict: flags.strict ? true : undefined,
+    memory: { maxMemoryMb: flags.maxMemoryMb },
+  };
+
+  const fromConfig = (path: string | undefined): string | undefined => (path === undefined ? undefined : path === '-' ? '-' : resolve(loaded.dir, path));
+  const input = flags.input ?? fromConfig(loaded.config.input);
+  if (input === undefined) throw new UsageError('no input: pass --input FILE (or - for stdin), or set "input" in the config');
+  const inputName = input === '-' ? '-' : flags.input !== undefined ? flags.input : shown(input);
+
+  let warn: RunInfo['warn'] | undefined;
+  generator.hooks.beforeRun.tap('m3ugen-cli', (run) => {
+    warn = run.warn;
+  });
+  const reader = await openChannelReader(input, {
+    displayName: inputName === '-' ? 'stdin' : inputName,
+    stream: input === '-' ? io.stdin : undefined,
+    skipInvalid: flags.skipInvalid || loaded.config.proxy_generation?.skip_invalid === true,
+    onSkip: (error) => onSkip?.(error, warn),
+  });
+
+  const output = flags.output ?? fromConfig(loaded.config.output);
+  const metrics = flags.metrics ?? fromConfig(loaded.config.metrics);
+  return {
+    loaded,
+    generator,
+    overrides,
+    reader,
+    inputName,
+    outputPath: output === undefined || output === '-' ? undefined : output,
+    metricsPath: metrics,
+  };
+}

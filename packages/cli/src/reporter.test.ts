@@ -1,0 +1,73 @@
+import type { ProgressInfo } from '@m3ugen/core';
+import { describe, expect, it } from 'vitest';
+import { Reporter, type ErrorStream } from './reporter.js';
+
+function terminal(isTTY: boolean): ErrorStream & { text: string } {
+  return {
+    isTTY,
+    columns: 120,
+    text: '',
+    write(chunk: string) {
+      this.text += chunk;
+      return true;
+    },
+  };
+}
+
+const progress = (channelsDone: number, knownChannelCount?: number): ProgressInfo => ({
+  channelsDone,
+  knownChannelCount,
+  bytesWritten: channelsDone * 250,
+  strategy: 'streaming',
+  elapsedMs: 0,
+});
+
+describe('the progress bar', () => {
+  it('draws on a terminal once the run is long enough, throttled, and clears before other lines', () => {
+    let now = 0;
+    const stream = terminal(true);
+    const reporter = new Reporter(stream, 'normal', () => now);
+    reporter.progress(progress(10, 1000));
+    expect(stream.text).toBe(''); // a short run shows no bar
+    now = 400;
+    reporter.progress(progress(500, 1000));
+    expect(stream.text).toBe('\rm3ugen: [############............] 50% 500/1,000 channels · 122.1 KB written · streaming\u001b[K');
+    now = 450;
+    reporter.progress(progress(600, 1000));
+    expect(stream.text).not.toContain('600/1,000'); // throttled
+    now = 600;
+    reporter.progress(progress(700_000));
+    expect(stream.text).toContain('\rm3ugen: 700,000 channels · 166.9 MB written · streaming');
+    reporter.info('done');
+    expect(stream.text.endsWith('\r\u001b[Km3ugen: done\n')).toBe(true);
+  });
+
+  it('stays silent when stderr is not a terminal, or with --quiet', () => {
+    for (const [tty, verbosity] of [
+      [false, 'normal'],
+      [true, 'quiet'],
+    ] as const) {
+      let now = 0;
+      const stream = terminal(tty);
+      const reporter = new Reporter(stream, verbosity, () => now);
+      now = 5000;
+      reporter.progress(progress(500, 1000));
+      expect(stream.text).toBe('');
+    }
+  });
+
+  it('prints warnings and info unless quiet, debug only when verbose, errors always', () => {
+    const quiet = terminal(false);
+    const q = new Reporter(quiet, 'quiet');
+    q.warn('w');
+    q.info('i');
+    q.debug('d');
+    q.error('e');
+    expect(quiet.text).toBe('m3ugen: error: e\n');
+    const loud = terminal(false);
+    const v = new Reporter(loud, 'verbose');
+    v.warn('w');
+    v.debug('d');
+    expect(loud.text).toBe('m3ugen: warning: w\n[debug] d\n');
+  });
+});

@@ -1,0 +1,97 @@
+import type { ProgressInfo } from '@m3ugen/core';
+
+/** Where the command writes what is not the playlist. */
+export interface ErrorStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean | undefined;
+  readonly columns?: number | undefined;
+}
+
+/** How much the command says on stderr. */
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+
+const PROGRESS_DELAY_MS = 300;
+const PROGRESS_INTERVAL_MS = 100;
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * Messages on stderr: errors always, warnings and the summary unless quiet,
+ * per-channel debug lines when verbose, and a progress bar only when stderr
+ * is a terminal, the run takes longer than a moment, and not quiet.
+ */
+export class Reporter {
+  readonly #stream: ErrorStream;
+  readonly #verbosity: Verbosity;
+  #progressShown = false;
+  #lastProgress = Number.NEGATIVE_INFINITY;
+  readonly #now: () => number;
+  readonly #startedAt: number;
+
+  /** @param now the clock (milliseconds); injectable for tests. */
+  constructor(stream: ErrorStream, verbosity: Verbosity, now: () => number = () => performance.now()) {
+    this.#stream = stream;
+    this.#verbosity = verbosity;
+    this.#now = now;
+    this.#startedAt = now();
+  }
+
+  get verbose(): boolean {
+    return this.#verbosity === 'verbose';
+  }
+
+  #line(text: string): void {
+    this.clearProgress();
+    this.#stream.write(`${text}\n`);
+  }
+
+  error(message: string): void {
+    this.#line(`m3ugen: error: ${message}`);
+  }
+
+  warn(message: string): void {
+    if (this.#verbosity !== 'quiet') this.#line(`m3ugen: warning: ${message}`);
+  }
+
+  info(message: string): void {
+    if (this.#verbosity !== 'quiet') this.#line(`m3ugen: ${message}`);
+  }
+
+  debug(message: string): void {
+    if (this.#verbosity === 'verbose') this.#line(`[debug] ${message}`);
+  }
+
+  /** Draws the progress bar (terminal only, throttled, after a short delay). */
+  progress(info: ProgressInfo): void {
+    if (this.#verbosity === 'quiet' || this.#stream.isTTY !== true) return;
+    const now = this.#now();
+    if (now - this.#startedAt < PROGRESS_DELAY_MS || now - this.#lastProgress < PROGRESS_INTERVAL_MS) return;
+    this.#lastProgress = now;
+    const count = info.channelsDone.toLocaleString('en-US');
+    let text: string;
+    if (info.knownChannelCount !== undefined && info.knownChannelCount > 0) {
+      const ratio = Math.min(1, info.channelsDone / info.knownChannelCount);
+      const width = 24;
+      const filled = Math.round(ratio * width);
+      text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(ratio * 100)}% ${count}/${info.knownChannelCount.toLocaleString('en-US')} channels`;
+    } else {
+      text = `${count} channels`;
+    }
+    text = `m3ugen: ${text} · ${formatBytes(info.bytesWritten)} written · ${info.strategy}`;
+    const columns = this.#stream.columns ?? 80;
+    this.#stream.write(`\r${text.slice(0, columns - 1)}\u001b[K`);
+    this.#progressShown = true;
+  }
+
+  clearProgress(): void {
+    if (!this.#progressShown) return;
+    this.#stream.write('\r\u001b[K');
+    this.#progressShown = false;
+  }
+}
+
+export { formatBytes };

@@ -1,0 +1,7 @@
+export { ConfigError } from './config-error.js';
+export type { M3ugenConfig, PluginEntry } from './schema.js';
+export { configSchema, pluginEntrySchema, defineConfig } from './schema.js';
+export type { LoadedConfig } from './load.js';
+export { loadConfig, validateConfig, CONFIG_SEARCH_PLACES } from './load.js';
+export { resolvePlugins } from './plugins.js';
+export { toGenerateOptions } from './options.js';

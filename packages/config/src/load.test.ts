@@ -1,0 +1,129 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error.js';
+import { loadConfig, validateConfig } from './load.js';
+import { toGenerateOptions } from './options.js';
+
+function folderWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'm3ugen-config-'));
+  // a package.json boundary keeps the search inside the folder
+  writeFileSync(join(dir, 'package.json'), files['package.json'] ?? '{ "name": "fixture" }');
+  for (const [name, content] of Object.entries(files)) {
+    if (name === 'package.json') continue;
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+const BASE = 'https://tv.example/iptv';
+const expected = { web: { base_url: BASE } };
+
+describe('config discovery (cosmiconfig under the name m3ugen)', () => {
+  it.each([
+    ['package.json', JSON.stringify({ name: 'fixture', m3ugen: expected })],
+    ['.m3ugenrc', `web:\n  base_url: ${BASE}\n`],
+    ['.m3ugenrc.json', JSON.stringify(expected)],
+    ['.m3ugenrc.yaml', `web:\n  base_url: ${BASE}\n`],
+    ['.m3ugenrc.yml', `web:\n  base_url: ${BASE}\n`],
+    ['.m3ugenrc.toml', `[web]\nbase_url = "${BASE}"\n`],
+    ['m3ugen.config.ts', `const config: { web: { base_url: string } } = { web: { base_url: '${BASE}' } };\nexport default config;\n`],
+    ['m3ugen.config.mts', `const config: { web: { base_url: string } } = { web: { base_url: '${BASE}' } };\nexport default config;\n`],
+    ['m3ugen.config.js', `export default { web: { base_url: '${BASE}' } };\n`],
+    ['m3ugen.config.mjs', `export default { web: { base_url: '${BASE}' } };\n`],
+    ['m3ugen.config.cjs', `module.exports = { web: { base_url: '${BASE}' } };\n`],
+    ['m3ugen.config.json', JSON.stringify(expected)],
+    ['m3ugen.config.yaml', `web:\n  base_url: ${BASE}\n`],
+    ['m3ugen.config.toml', `[web]\nbase_url = "${BASE}"\n`],
+  ])('finds %s', async (name, content) => {
+    const dir = folderWith(name === 'package.json' ? { 'package.json': content } : { [name]: content });
+    const loaded = await loadConfig({ searchFrom: dir });
+    expect(loaded.config).toEqual(expected);
+    expect(loaded.file?.endsWith(name)).toBe(true);
+    expect(loaded.dir).toBe(dir);
+  });
+
+  it('loads an explicit --config file of any of these types', async () => {
+    const dir = folderWith({ 'deploy/prod.toml': `[web]\nbase_url = "${BASE}"\n` });
+    const loaded = await loadConfig({ file: join(dir, 'deploy/prod.toml') });
+    expect(loaded.config).toEqual(expected);
+    expect(loaded.dir).toBe(join(dir, 'deploy'));
+  });
+
+  it('falls back to the built-in defaults when there is no config file', async () => {
+    const loaded = await loadConfig({ searchFrom: folderWith({}) });
+    expect(loaded).toMatchObject({ config: {}, file: undefined, unknownKeys: [] });
+  });
+
+  it('says when an explicit config file does not exist', async () => {
+    await expect(loadConfig({ file: '/nonexistent/m3ugen.toml' })).rejects.toThrow('/nonexistent/m3ugen.toml: config file not found');
+  });
+
+  it('reports TOML syntax errors with line and column', async () => {
+    const dir = folderWith({ 'm3ugen.config.toml': '[web]\nbase_url = "http://x\n' });
+    const error = await loadConfig({ searchFrom: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/m3ugen\.config\.toml: invalid TOML at line 2, column \d+/);
+  });
+});
+
+describe("the seed's TOML", () => {
+  const SEED = `[proxy_generation]
+# Enable memory tracking for strategy selection
+enable_memory_tracking = true
+
+# Memory limit affects strategy choice
+[proxy_generation.memory]
+max_memory_mb = 512
+strategy_preset = "conservative"
+
+# Base URL for proxy stream generation
+[web]
+base_url = "http://localhost:8080"
+`;
+
+  it('is accepted verbatim and maps onto the generator options', async () => {
+    const loaded = await loadConfig({ searchFrom: folderWith({ 'm3ugen.config.toml': SEED }) });
+    expect(loaded.unknownKeys).toEqual([]);
+    expect(toGenerateOptions(loaded.config)).toEqual({
+      baseUrl: 'http://localhost:8080',
+      proxyId: undefined,
+      strategy: undefined,
+      urlScheme: undefined,
+      strict: undefined,
+      memory: { enableTracking: true, maxMemoryMb: 512, preset: 'conservative', largeInputThreshold: undefined, sampleIntervalMs: undefined },
+    });
+  });
+});
+
+describe('invalid configuration', () => {
+  const error = (raw: unknown): string => {
+    try {
+      validateConfig(raw, 'm3ugen.toml');
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it.each([
+    [{ proxy_generation: { memory: { max_memory_mb: 'lots' } } }, 'm3ugen.toml: key "proxy_generation.memory.max_memory_mb": expected a positive number, got "lots"'],
+    [{ proxy_generation: { memory: { max_memory_mb: 0 } } }, 'm3ugen.toml: key "proxy_generation.memory.max_memory_mb": expected a positive number, got 0'],
+    [{ proxy_generation: { memory: { strategy_preset: 'fast' } } }, 'm3ugen.toml: key "proxy_generation.memory.strategy_preset": expected one of "conservative", "default", "aggressive", got "fast"'],
+    [{ proxy_generation: { enable_memory_tracking: 'yes' } }, 'm3ugen.toml: key "proxy_generation.enable_memory_tracking": expected true or false, got "yes"'],
+    [{ web: { base_url: 'localhost:8080' } }, 'm3ugen.toml: key "web.base_url": expected an absolute http(s) URL such as "http://localhost:8080" or "https://tv.example/iptv", got the scheme "localhost"'],
+    [{ proxy_generation: { proxy_id: 'abc' } }, 'm3ugen.toml: key "proxy_generation.proxy_id": expected a ULID (26 characters of 0-9 and A-Z without I, L, O, U), got "abc"'],
+    [{ plugins: [42] }, 'm3ugen.toml: key "plugins.0": expected "name-or-path", ["name-or-path", { options }] or a plugin object, got 42'],
+    [{ web: 'http://localhost' }, 'm3ugen.toml: key "web": expected a table (an object), got "http://localhost"'],
+  ])('%j', (raw, message) => {
+    expect(error(raw)).toBe(message);
+  });
+
+  it('ignores unknown keys but reports them', () => {
+    const { config, unknownKeys } = validateConfig({ web: { base_url: BASE, port: 8080 }, database: { url: 'x' } });
+    expect(config).toEqual({ web: { base_url: BASE } });
+    expect(unknownKeys.sort()).toEqual(['database', 'web.port']);
+  });
+});

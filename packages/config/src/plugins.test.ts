@@ -1,0 +1,58 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolvePlugins } from './plugins.js';
+
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'm3ugen-plugins-'));
+  const files: Record<string, string> = {
+    'plugins/factory.mjs': `export default (options = {}) => ({ name: 'factory:' + (options.token ?? 'none'), apply() {} });`,
+    'plugins/object.mjs': `export default { name: 'object', apply() {} };`,
+    'plugins/named.mjs': `export const plugin = { name: 'named', apply() {} };`,
+    'plugins/nothing.mjs': `export const helper = 1;`,
+    'plugins/throws.mjs': `export default () => { throw new Error('token is required'); };`,
+    'plugins/broken.mjs': `export default {`,
+    'node_modules/m3ugen-plugin-fake/package.json': JSON.stringify({ name: 'm3ugen-plugin-fake', type: 'module', exports: { '.': { default: './index.js' } } }),
+    'node_modules/m3ugen-plugin-fake/index.js': `export default (o) => ({ name: 'fake', options: o, apply() {} });`,
+  };
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+});
+
+describe('resolvePlugins', () => {
+  it('loads paths relative to the config folder and packages installed there, passing options', async () => {
+    const plugins = await resolvePlugins(
+      ['./plugins/factory.mjs', ['./plugins/factory.mjs', { token: 'abc' }], './plugins/object.mjs', './plugins/named.mjs', ['m3ugen-plugin-fake', { x: 1 }]],
+      dir,
+      'm3ugen.toml',
+    );
+    expect(plugins.map((p) => p.name)).toEqual(['factory:none', 'factory:abc', 'object', 'named', 'fake']);
+    expect((plugins[4] as unknown as { options: unknown }).options).toEqual({ x: 1 });
+  });
+
+  it('passes plugin objects from JS configs through', async () => {
+    const mine = { name: 'inline', apply: () => undefined };
+    expect(await resolvePlugins([mine], dir)).toEqual([mine]);
+  });
+
+  it.each([
+    ['./plugins/missing.mjs', /^m3ugen\.toml: key "plugins\[0\]": plugin "\.\/plugins\/missing\.mjs" not found at .*plugins\/missing\.mjs$/],
+    ['m3ugen-plugin-absent', /^m3ugen\.toml: key "plugins\[0\]": plugin "m3ugen-plugin-absent" cannot be found from .* \(is it installed\?\)$/],
+    ['./plugins/nothing.mjs', /^m3ugen\.toml: key "plugins\[0\]": module "\.\/plugins\/nothing\.mjs" exports no plugin: expected a default export/],
+    ['./plugins/throws.mjs', /^m3ugen\.toml: key "plugins\[0\]": plugin "\.\/plugins\/throws\.mjs" rejected its options: token is required$/],
+    ['./plugins/broken.mjs', /^m3ugen\.toml: key "plugins\[0\]": plugin "\.\/plugins\/broken\.mjs" failed to load: /],
+  ])('names the entry when %s cannot be used', async (entry, message) => {
+    await expect(resolvePlugins([entry], dir, 'm3ugen.toml')).rejects.toThrow(message);
+  });
+
+  it('refuses options for a module that exports a plugin object', async () => {
+    await expect(resolvePlugins([['./plugins/object.mjs', { a: 1 }]], dir, 'c.json')).rejects.toThrow(
+      'c.json: key "plugins[0]": plugin "./plugins/object.mjs" takes no options (it exports a plugin object, not a factory)',
+    );
+  });
+});

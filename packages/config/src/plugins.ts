@@ -1,0 +1,92 @@
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { M3uPlugin } from '@m3ugen/core';
+import { ConfigError } from './config-error.js';
+import type { PluginEntry } from './schema.js';
+
+/**
+ * What a plugin module exports: a default export that is a factory
+ * `(options) => plugin` (preferred) or a plugin object; a named `plugin`
+ * export is accepted too.
+ */
+type PluginFactory = (options?: Record<string, unknown>) => M3uPlugin;
+
+function isPlugin(value: unknown): value is M3uPlugin {
+  return typeof value === 'object' && value !== null && typeof (value as { apply?: unknown }).apply === 'function';
+}
+
+function isPath(specifier: string): boolean {
+  return specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || isAbsolute(specifier);
+}
+
+function entryName(entry: PluginEntry): string {
+  if (typeof entry === 'string') return entry;
+  if (Array.isArray(entry)) return entry[0];
+  return entry.name;
+}
+
+/** Resolves a package name or path from `fromDir` to an importable URL. */
+function locate(specifier: string, fromDir: string, where: { file?: string | undefined; key: string }): string {
+  if (isPath(specifier)) return pathToFileURL(resolve(fromDir, specifier)).href;
+  try {
+    return pathToFileURL(createRequire(join(fromDir, 'noop.js')).resolve(specifier)).href;
+  } catch (error) {
+    throw new ConfigError(`plugin "${specifier}" cannot be found from ${fromDir} (is it installed?)`, where, { cause: error });
+  }
+}
+
+/**
+ * Loads the `plugins` list: package names and relative paths resolve from
+ * the config file's folder; options are passed to the module's factory.
+ *
+ * @throws {ConfigError} naming the entry when it cannot be found, fails to
+ *   load, or exports no plugin.
+ * @example
+ * ```ts
+ * const plugins = await resolvePlugins(['@m3ugen/url-builder', ['./my-plugin.mjs', { token: 'x' }]], '/etc/m3ugen', 'm3ugen.toml');
+ * ```
+ */
+export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: string, file?: string): Promise<M3uPlugin[]> {
+  const plugins: M3uPlugin[] = [];
+  for (const [index, entry] of entries.entries()) {
+    if (isPlugin(entry)) {
+      plugins.push(entry);
+      continue;
+    }
+    const where = { file, key: `plugins[${index}]` };
+    const specifier = entryName(entry);
+    const options = Array.isArray(entry) ? entry[1] : undefined;
+    const url = locate(specifier, fromDir, where);
+    let module: Record<string, unknown>;
+    try {
+      module = (await import(url)) as Record<string, unknown>;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && isPath(specifier);
+      throw new ConfigError(missing ? `plugin "${specifier}" not found at ${resolve(fromDir, specifier)}` : `plugin "${specifier}" failed to load: ${reason}`, where, {
+        cause: error,
+      });
+    }
+    const exported = module['default'] ?? module['plugin'];
+    let plugin: unknown = exported;
+    if (typeof exported === 'function') {
+      try {
+        plugin = (exported as PluginFactory)(options);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ConfigError(`plugin "${specifier}" rejected its options: ${reason}`, where, { cause: error });
+      }
+    } else if (options !== undefined && isPlugin(exported)) {
+      throw new ConfigError(`plugin "${specifier}" takes no options (it exports a plugin object, not a factory)`, where);
+    }
+    if (!isPlugin(plugin)) {
+      throw new ConfigError(
+        `module "${specifier}" exports no plugin: expected a default export that is a plugin ({ name, apply }) or a function returning one`,
+        where,
+      );
+    }
+    plugins.push(plugin);
+  }
+  return plugins;
+}

@@ -1,0 +1,121 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { InputError, type ChannelSource, type NumberedChannel } from '@m3ugen/core';
+import { describe, expect, it } from 'vitest';
+import { openChannelReader } from './channel-reader.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'm3ugen-reader-'));
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+const record = (n: number, extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({ assigned_number: n, channel: { id: `550e8400-e29b-41d4-a716-${String(n).padStart(12, '0')}`, channel_name: `Channel ${n}`, ...extra } });
+
+async function readAll(source: ChannelSource): Promise<NumberedChannel[]> {
+  const out: NumberedChannel[] = [];
+  for (let b = await source.nextBatch(); b; b = await source.nextBatch()) out.push(...b.channels.slice(b.start, b.end));
+  return out;
+}
+
+async function failure(promise: Promise<unknown>): Promise<InputError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
+}
+
+describe('openChannelReader', () => {
+  it('reads a JSON array, knowing its size up front', async () => {
+    const reader = await openChannelReader(file('a.json', `[${record(1)},${record(2)}]`));
+    expect(reader.format).toBe('json');
+    expect(reader.knownCount).toBe(2);
+    expect((await readAll(reader)).map((c) => c.channel.channelName)).toEqual(['Channel 1', 'Channel 2']);
+  });
+
+  it('streams NDJSON, skipping blank lines and accepting CRLF, a BOM and a last line without newline', async () => {
+    const path = file('a.ndjson', `\ufeff${record(1)}\r\n\n   \n${record(2)}\n${record(3, { tvg_logo: null })}`);
+    const reader = await openChannelReader(path);
+    expect(reader.format).toBe('ndjson');
+    expect(reader.knownCount).toBeUndefined();
+    expect((await readAll(reader)).map((c) => c.assignedNumber)).toEqual([1, 2, 3]);
+    expect(reader.stats).toEqual({ records: 3, skipped: 0, lines: 5 });
+  });
+
+  it('accepts camelCase records and .jsonl', async () => {
+    const camel = JSON.stringify({ assignedNumber: 4, channel: { id: 'x', channelName: 'X' } });
+    expect((await readAll(await openChannelReader(file('c.jsonl', camel)))).map((c) => c.channel.channelName)).toEqual(['X']);
+  });
+
+  it('hands out batches before the stream ends (memory does not grow with the input)', async () => {
+    const input = new PassThrough();
+    input.write(`${record(1)}\n${record(2)}\n${record(3)}\n`);
+    const reader = await openChannelReader('-', { stream: input, batchSize: 2, displayName: 'stdin' });
+    const first = await reader.nextBatch();
+    expect(first?.channels.map((c) => c.assignedNumber)).toEqual([1, 2]);
+    input.end(`${record(4)}\n`);
+    expect((await readAll(reader)).map((c) => c.assignedNumber)).toEqual([3, 4]);
+  });
+
+  it('tells a JSON array on stdin from NDJSON by its first character', async () => {
+    const reader = await openChannelReader('-', { stream: Readable.from([`  \n[${record(1)}]`]) });
+    expect(reader.format).toBe('json');
+    expect(reader.knownCount).toBe(1);
+  });
+
+  it('names the file, the NDJSON line and the field of a bad record', async () => {
+    const path = file('bad.ndjson', `${record(1)}\n\n${record(2)}\n{"assigned_number": 3, "channel": {"id": "x"}}\n`);
+    const reader = await openChannelReader(path, { displayName: 'bad.ndjson' });
+    const error = await failure(readAll(reader));
+    expect(error.message).toBe('bad.ndjson: line 4: field "channel.channel_name": required field is missing');
+    expect(error.location).toMatchObject({ file: 'bad.ndjson', line: 4, index: 2, field: 'channel.channel_name' });
+  });
+
+  it('reports invalid JSON and truncated lines with their line number', async () => {
+    const truncated = file('t.ndjson', `${record(1)}\n{"assigned_number": 2, "chan`);
+    const error = await failure(readAll(await openChannelReader(truncated, { displayName: 't.ndjson' })));
+    expect(error.message).toBe('t.ndjson: line 2: invalid JSON at column 29: unterminated string');
+  });
+
+  it('names the JSON index of a bad record in an array', async () => {
+    const path = file('bad.json', `[${record(1)}, {"assigned_number": "two", "channel": {"id": "x", "channel_name": "X"}}]`);
+    const error = await failure(readAll(await openChannelReader(path, { displayName: 'bad.json' })));
+    expect(error.message).toBe('bad.json: record 1: field "assigned_number": expected an integer, got "two"');
+  });
+
+  it('reports a broken JSON file with the line of the error', async () => {
+    const error = await failure(openChannelReader(file('broken.json', `[\n${record(1)},\n}`), { displayName: 'broken.json' }));
+    expect(error.message).toBe('broken.json: line 3: invalid JSON at column 1: unexpected "}"');
+  });
+
+  it('refuses a JSON file that is not an array', async () => {
+    const error = await failure(openChannelReader(file('obj.json', record(1)), { displayName: 'obj.json' }));
+    expect(error.message).toBe('obj.json: expected a JSON array of channel records (use .ndjson for one record per line)');
+  });
+
+  it('skips invalid records on request, reporting each', async () => {
+    const skipped: string[] = [];
+    const path = file('mixed.ndjson', `${record(1)}\nnot json\n${record(3)}\n{"assigned_number": -1, "channel": {"id": "x", "channel_name": "X"}}\n`);
+    const reader = await openChannelReader(path, { displayName: 'mixed.ndjson', skipInvalid: true, onSkip: (e) => skipped.push(e.message) });
+    const channels = await readAll(reader);
+    expect(channels.map((c) => c.assignedNumber)).toEqual([1, 3]);
+    expect(reader.stats).toMatchObject({ records: 2, skipped: 2 });
+    expect(skipped[0]).toBe('mixed.ndjson: line 2: invalid JSON at column 2: unexpected "o"');
+    expect(skipped[1]).toBe('mixed.ndjson: line 4: field "assigned_number": expected a channel number >= 0, got number -1');
+  });
+
+  it('says why a file cannot be read', async () => {
+    expect((await failure(openChannelReader(join(dir, 'none.ndjson'), { displayName: 'none.ndjson' }))).message).toBe(
+      'none.ndjson: cannot read the input: no such file',
+    );
+    mkdirSync(join(dir, 'folder.json'));
+    expect((await failure(openChannelReader(join(dir, 'folder.json'), { displayName: 'folder.json' }))).message).toBe(
+      'folder.json: cannot read the input: is a directory',
+    );
+  });
+});

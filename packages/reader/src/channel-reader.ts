@@ -1,0 +1,281 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import {
+  DEFAULT_BATCH_SIZE,
+  InputError,
+  parseNumberedChannel,
+  type ChannelBatch,
+  type ChannelSource,
+  type NumberedChannel,
+  type RecordLocation,
+} from '@m3ugen/core';
+import { locateJsonError } from './json-error.js';
+
+/** `json`: one array; `ndjson`: one record per line; `auto`: by extension, else by the first character. */
+export type InputFormat = 'json' | 'ndjson' | 'auto';
+
+/** Options of {@link openChannelReader}. */
+export interface ReadChannelsOptions {
+  readonly format?: InputFormat | undefined;
+  /** Skip invalid records (each reported to `onSkip`) instead of failing. */
+  readonly skipInvalid?: boolean | undefined;
+  readonly onSkip?: ((error: InputError) => void) | undefined;
+  /** The name used in messages; default the path (`-` for stdin). */
+  readonly displayName?: string | undefined;
+  /** Read from this stream instead of the path (stdin). */
+  readonly stream?: Readable | undefined;
+  readonly batchSize?: number | undefined;
+}
+
+/** Counts of what a reader has read so far. */
+export interface ReaderStats {
+  /** Records handed to the run. */
+  records: number;
+  /** Invalid records skipped (`skipInvalid`). */
+  skipped: number;
+  /** Lines read (NDJSON). */
+  lines: number;
+}
+
+/** A channel source over a file or stream, with its counts. */
+export interface ChannelReader extends ChannelSource {
+  readonly format: 'json' | 'ndjson';
+  readonly stats: ReaderStats;
+}
+
+function formatOf(path: string): InputFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.json') return 'json';
+  if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
+  return 'auto';
+}
+
+function ioError(file: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : error instanceof Error ? error.message : String(error);
+  return new InputError(`cannot read the input: ${reason}`, { file }, { cause: error });
+}
+
+/** An InputError for text JSON.parse rejected, naming the line (of a file) or the column (of an NDJSON line). */
+function jsonSyntaxError(text: string, error: unknown, location: RecordLocation): InputError {
+  const problem = locateJsonError(text);
+  if (problem === undefined) return new InputError(`invalid JSON: ${error instanceof Error ? error.message : String(error)}`, location, { cause: error });
+  if (location.line !== undefined) {
+    return new InputError(`invalid JSON at column ${problem.column}: ${problem.reason}`, location, { cause: error });
+  }
+  return new InputError(`invalid JSON at column ${problem.column}: ${problem.reason}`, { ...location, line: problem.line }, { cause: error });
+}
+
+class ReaderBase {
+  readonly stats: ReaderStats = { records: 0, skipped: 0, lines: 0 };
+  constructor(
+    protected readonly file: string,
+    protected readonly options: ReadChannelsOptions,
+  ) {}
+
+  /** Validates one record; returns `undefined` if it was skipped. */
+  protected accept(parse: () => NumberedChannel): NumberedChannel | undefined {
+    try {
+      const nc = parse();
+      this.stats.records++;
+      return nc;
+    } catch (error) {
+      if (!(error instanceof InputError) || this.options.skipInvalid !== true) throw error;
+      this.stats.skipped++;
+      this.options.onSkip?.(error);
+      return undefined;
+    }
+  }
+}
+
+class JsonArrayReader extends ReaderBase implements ChannelReader {
+  readonly format = 'json' as const;
+  readonly #records: unknown[];
+  #position = 0;
+  #emitted = 0;
+
+  constructor(file: string, records: unknown[], options: ReadChannelsOptions) {
+    super(file, options);
+    this.#records = records;
+  }
+
+  get knownCount(): number {
+    return this.#records.length - this.stats.skipped;
+  }
+
+  nextBatch(): Promise<ChannelBatch | undefined> {
+    const size = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
+    const channels: NumberedChannel[] = [];
+    while (channels.length < size && this.#position < this.#records.length) {
+      const index = this.#position++;
+      const nc = this.accept(() => parseNumberedChannel(this.#records[index], { file: this.file, index }));
+      if (nc !== undefined) channels.push(nc);
+    }
+    if (channels.length === 0) return Promise.resolve(undefined);
+    const firstIndex = this.#emitted;
+    this.#emitted += channels.length;
+    return Promise.resolve({ channels, start: 0, end: channels.length, firstIndex });
+  }
+}
+
+class NdjsonReader extends ReaderBase implements ChannelReader {
+  readonly format = 'ndjson' as const;
+  readonly knownCount = undefined;
+  readonly #batches: AsyncGenerator<NumberedChannel[], void, undefined>;
+  #emitted = 0;
+
+  constructor(file: string, chunks: AsyncIterable<string>, options: ReadChannelsOptions) {
+    super(file, options);
+    this.#batches = this.#read(chunks);
+  }
+
+  async nextBatch(): Promise<ChannelBatch | undefined> {
+    const step = await this.#batches.next();
+    if (step.done === true) return undefined;
+    const channels = step.value;
+    const firstIndex = this.#emitted;
+    this.#emitted += channels.length;
+    return { channels, start: 0, end: channels.length, firstIndex };
+  }
+
+  #parseLine(text: string): NumberedChannel | undefined {
+    const line = ++this.stats.lines;
+    const record = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (record.trim() === '') return undefined;
+    const location = { file: this.file, line, index: this.stats.records + this.stats.skipped };
+    return this.accept(() => {
+      let value: unknown;
+      try {
+        value = JSON.parse(record);
+      } catch (error) {
+        throw jsonSyntaxError(record, error, location);
+      }
+      return parseNumberedChannel(value, location);
+    });
+  }
+
+  async *#read(chunks: AsyncIterable<string>): AsyncGenerator<NumberedChannel[], void, undefined> {
+    const size = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
+    let pending = '';
+    let batch: NumberedChannel[] = [];
+    let first = true;
+    for await (let chunk of chunks) {
+      if (first && chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+      first = false;
+      let from = 0;
+      for (let newline = chunk.indexOf('\n'); newline !== -1; newline = chunk.indexOf('\n', from)) {
+        const text = pending === '' ? chunk.slice(from, newline) : pending + chunk.slice(from, newline);
+        pending = '';
+        from = newline + 1;
+        const nc = this.#parseLine(text);
+        if (nc !== undefined) batch.push(nc);
+        if (batch.length >= size) {
+          yield batch;
+          batch = [];
+        }
+      }
+      pending += chunk.slice(from);
+    }
+    if (pending !== '') {
+      const nc = this.#parseLine(pending);
+      if (nc !== undefined) batch.push(nc);
+    }
+    if (batch.length > 0) yield batch;
+  }
+}
+
+async function* decode(stream: AsyncIterable<Buffer | string>, file: string): AsyncGenerator<string, void, undefined> {
+  const decoder = new StringDecoder('utf8');
+  try {
+    for await (const chunk of stream) yield typeof chunk === 'string' ? chunk : decoder.write(chunk);
+  } catch (error) {
+    throw ioError(file, error);
+  }
+  const rest = decoder.end();
+  if (rest !== '') yield rest;
+}
+
+/** Returns the first non-empty chunk and an iterable that replays it before the rest. */
+async function peek(chunks: AsyncGenerator<string, void, undefined>): Promise<{ head: string; all: AsyncIterable<string> }> {
+  let head = '';
+  while (head.trim() === '') {
+    const step = await chunks.next();
+    if (step.done === true) break;
+    head += step.value;
+  }
+  async function* all(): AsyncGenerator<string, void, undefined> {
+    if (head !== '') yield head;
+    yield* chunks;
+  }
+  return { head, all: all() };
+}
+
+/**
+ * Opens channel input: a JSON array (`.json`; read whole, so its size is
+ * known up front) or NDJSON (`.ndjson`, `.jsonl`; streamed in 1 MiB chunks,
+ * so memory does not grow with the file). Other names and stdin (`-`) are
+ * told apart by their first character (`[` → JSON array). Records may be
+ * snake_case or camelCase; each is validated, and an invalid one stops the
+ * run with an {@link InputError} naming the file, the record (JSON index or
+ * NDJSON line) and the field, unless `skipInvalid` is set.
+ *
+ * @example
+ * ```ts
+ * const channels = await openChannelReader('channels.ndjson');
+ * await generator.generate(channels, { output });
+ * console.error(`${channels.stats.records} records read`);
+ * ```
+ */
+export async function openChannelReader(path: string, options: ReadChannelsOptions = {}): Promise<ChannelReader> {
+  const file = options.displayName ?? path;
+  let format = options.format ?? 'auto';
+  if (format === 'auto' && options.stream === undefined) format = formatOf(path);
+
+  let source: AsyncIterable<Buffer | string>;
+  if (options.stream !== undefined) {
+    source = options.stream;
+  } else {
+    try {
+      const info = await stat(path);
+      if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    } catch (error) {
+      throw ioError(file, error);
+    }
+    if (format === 'json') {
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        throw ioError(file, error);
+      }
+      return jsonReader(file, text, options);
+    }
+    source = createReadStream(path, { highWaterMark: 1 << 20 });
+  }
+
+  const { head, all } = await peek(decode(source, file));
+  if (format === 'json' || (format === 'auto' && head.trimStart().startsWith('['))) {
+    let text = '';
+    for await (const chunk of all) text += chunk;
+    return jsonReader(file, text, options);
+  }
+  return new NdjsonReader(file, all, options);
+}
+
+function jsonReader(file: string, text: string, options: ReadChannelsOptions): ChannelReader {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    throw jsonSyntaxError(body, error, { file });
+  }
+  if (!Array.isArray(value)) {
+    throw new InputError('expected a JSON array of channel records (use .ndjson for one record per line)', { file });
+  }
+  return new JsonArrayReader(file, value, options);
+}

@@ -1,0 +1,210 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeChannels } from './support/channels.js';
+import { ROOT, runCli, startCli } from './support/cli.js';
+
+const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+const fixture = (name: string): string => readFileSync(join(ROOT, 'test/fixtures', name), 'utf8');
+const GOLDEN = fixture('seed-example.m3u');
+const SEED_NDJSON = (JSON.parse(fixture('seed-example.channels.json')) as unknown[]).map((r) => JSON.stringify(r)).join('\n');
+
+function workdir(): string {
+  return mkdtempSync(join(tmpdir(), 'm3ugen-cli-'));
+}
+const leftovers = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith('.tmp'));
+
+function toNdjson(count: number): string {
+  return makeChannels(count)
+    .map((nc) =>
+      JSON.stringify({
+        assigned_number: nc.assignedNumber,
+        channel: { id: nc.channel.id, channel_name: nc.channel.channelName, tvg_id: nc.channel.tvgId, tvg_name: nc.channel.tvgName, tvg_logo: nc.channel.tvgLogo, group_title: nc.channel.groupTitle },
+      }),
+    )
+    .join('\n');
+}
+
+describe('m3ugen generate', () => {
+  it('reads NDJSON on stdin and writes the playlist to stdout', async () => {
+    const result = await runCli(['generate', '--input', '-', '--proxy-id', PROXY, '--quiet'], { stdin: SEED_NDJSON });
+    expect(result).toMatchObject({ code: 0, stdout: GOLDEN, stderr: '' });
+  });
+
+  it('reads a JSON array on stdin too', async () => {
+    const result = await runCli(['generate', '--proxy-id', PROXY, '-i', '-', '-q'], { stdin: fixture('seed-example.channels.json') });
+    expect(result.stdout).toBe(GOLDEN);
+  });
+
+  it('runs the config-driven example: file to file, atomically, with metrics', async () => {
+    const dir = workdir();
+    const output = join(dir, 'playlist.m3u');
+    const metricsFile = join(dir, 'metrics.json');
+    const result = await runCli(['generate', '--config', 'examples/basic/m3ugen.toml', '--output', output, '--metrics', metricsFile]);
+    expect(result.code).toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe(readFileSync(join(ROOT, 'examples/basic/expected.m3u'), 'utf8'));
+    expect(leftovers(dir)).toEqual([]);
+    const metrics = JSON.parse(readFileSync(metricsFile, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(metrics)).toEqual(expect.arrayContaining(['channels', 'bytes', 'durationMs', 'channelsPerSecond', 'peakRssBytes', 'strategy', 'strategySwitches', 'warnings']));
+    expect(metrics).toMatchObject({ channels: 40, bytes: statSync(output).size, strategy: 'in-memory', strategySwitches: [], warnings: 4, skippedRecords: 0 });
+    expect(result.stderr).toContain('m3ugen: warning: 3 channel(s) without tvg_logo (written as "")');
+  });
+
+  it('lets flags override the config file', async () => {
+    const result = await runCli(['generate', '--config', 'examples/basic/m3ugen.toml', '--base-url', 'https://tv.example/iptv/', '-q']);
+    expect(result.stdout.split('\n')[2]).toBe(`https://tv.example/iptv/stream/${PROXY}/550e8400-e29b-41d4-a716-000000000001`);
+  });
+
+  it('reports a bad record at NDJSON line N as line N with its field, exits 1 and keeps the earlier playlist', async () => {
+    const dir = workdir();
+    const input = join(dir, 'channels.ndjson');
+    const output = join(dir, 'playlist.m3u');
+    writeFileSync(output, 'previous playlist\n');
+    const lines = toNdjson(5).split('\n');
+    lines.splice(3, 0, JSON.stringify({ assigned_number: 4, channel: { id: '550e8400-e29b-41d4-a716-446655440004', channel_name: 42 } }));
+    writeFileSync(input, lines.join('\n'));
+    const result = await runCli(['generate', '--input', input, '--output', output, '--proxy-id', PROXY]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`m3ugen: error: ${input}: line 4: field "channel.channel_name": expected a non-empty string, got number 42`);
+    expect(readFileSync(output, 'utf8')).toBe('previous playlist\n');
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('skips invalid records with --skip-invalid, one warning each and a count in the metrics', async () => {
+    const dir = workdir();
+    const input = join(dir, 'channels.ndjson');
+    writeFileSync(input, `${toNdjson(3)}\n{"broken\n{"assigned_number": 9, "channel": {"id": "x"}}\n`);
+    const result = await runCli(['generate', '--input', input, '--skip-invalid', '--metrics', join(dir, 'm.json'), '--proxy-id', PROXY]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')).toHaveLength(1 + 2 * 3 + 1);
+    expect(result.stderr).toContain(`m3ugen: warning: skipped invalid record: ${input}: line 4: invalid JSON`);
+    expect(result.stderr).toContain(`m3ugen: warning: skipped invalid record: ${input}: line 5: field "channel.channel_name": required field is missing`);
+    expect(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'))).toMatchObject({ channels: 3, skippedRecords: 2, warningCounts: { 'skipped-record': 2 } });
+  });
+
+  it('logs each channel, its EXTINF line and URL with --verbose', async () => {
+    const result = await runCli(['generate', '--input', '-', '--proxy-id', PROXY, '--verbose'], { stdin: SEED_NDJSON });
+    expect(result.stdout).toBe(GOLDEN);
+    expect(result.stderr).toContain(
+      `[debug] M3U Generation - Channel #1: id=550e8400-e29b-41d4-a716-446655440001, channel_name='Example News HD', tvg_name='Example News HD', stream_url='http://localhost:8080/stream/${PROXY}/550e8400-e29b-41d4-a716-446655440001'`,
+    );
+    expect(result.stderr).toContain(`[debug] M3U Generation - Generated EXTINF: '#EXTINF:-1 tvg-id="sports-channel"`);
+  });
+
+  it('loads plugins listed in the config, resolved from its folder', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);
+    writeFileSync(
+      join(dir, 'radio.mjs'),
+      `export default (options) => ({ name: 'radio', apply(g) { g.hooks.entryAttributes.tap('radio', (a) => [...a, { name: 'radio', value: String(options.value) }]); } });`,
+    );
+    writeFileSync(join(dir, 'm3ugen.config.json'), JSON.stringify({ input: 'channels.ndjson', plugins: [['./radio.mjs', { value: true }]], proxy_generation: { proxy_id: PROXY } }));
+    const result = await runCli(['generate', '-q'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[1]).toMatch(/group-title="News" radio="true",Example News HD$/);
+  });
+
+  it('leaves the earlier playlist untouched and no temporary file when killed mid-write (SIGTERM)', async () => {
+    const dir = workdir();
+    const input = join(dir, 'big.ndjson');
+    const output = join(dir, 'playlist.m3u');
+    writeFileSync(input, toNdjson(300_000));
+    writeFileSync(output, 'previous playlist\n');
+    const { child, done } = startCli(['generate', '--input', input, '--output', output, '--strategy', 'streaming', '--proxy-id', PROXY]);
+    // wait until the run has started writing its temporary file
+    for (let i = 0; i < 500 && !leftovers(dir).some((name) => statSync(join(dir, name)).size > 0); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(leftovers(dir)).toHaveLength(1);
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).toBe(143);
+    expect(readFileSync(output, 'utf8')).toBe('previous playlist\n');
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('removes the temporary file a SIGKILLed run left behind on its next run', async () => {
+    const dir = workdir();
+    const input = join(dir, 'big.ndjson');
+    const output = join(dir, 'playlist.m3u');
+    writeFileSync(input, toNdjson(300_000));
+    writeFileSync(output, 'previous playlist\n');
+    const { child, done } = startCli(['generate', '--input', input, '--output', output, '--strategy', 'streaming', '--proxy-id', PROXY]);
+    for (let i = 0; i < 500 && !leftovers(dir).some((name) => statSync(join(dir, name)).size > 0); i++) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    await done;
+    expect(readFileSync(output, 'utf8')).toBe('previous playlist\n');
+    expect(leftovers(dir)).toHaveLength(1);
+    writeFileSync(input, SEED_NDJSON);
+    const next = await runCli(['generate', '--input', input, '--output', output, '--proxy-id', PROXY, '-q']);
+    expect(next.code).toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe(GOLDEN);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('says clearly when the output cannot be written', async () => {
+    const result = await runCli(['generate', '--input', '-', '--output', '/nonexistent-dir/playlist.m3u', '-q'], { stdin: SEED_NDJSON });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('\r\u001b[Km3ugen: error: cannot write the output "/nonexistent-dir/playlist.m3u": its folder does not exist\n');
+  });
+});
+
+describe('exit codes', () => {
+  let badConfig: string;
+  beforeAll(() => {
+    badConfig = join(workdir(), 'm3ugen.toml');
+    writeFileSync(badConfig, '[proxy_generation.memory]\nmax_memory_mb = "lots"\n');
+  });
+
+  it.each([
+    ['an unknown command → 2', ['frobnicate'], 2, 'm3ugen: unknown command "frobnicate"'],
+    ['no command → 2', [], 2, 'm3ugen: missing command'],
+    ['an unknown flag → 2', ['generate', '--colour'], 2, `m3ugen: Unknown option '--colour'`],
+    ['a flag without its value → 2', ['generate', '--input'], 2, `m3ugen: Option '-i, --input <value>' argument missing`],
+    ['no input anywhere → 2', ['generate'], 2, 'm3ugen: no input: pass --input FILE (or - for stdin), or set "input" in the config'],
+    ['a bad --max-memory-mb → 2', ['generate', '-i', '-', '--max-memory-mb', 'lots'], 2, 'm3ugen: --max-memory-mb expects a positive number, got "lots"'],
+    ['a bad --base-url → 2', ['generate', '-i', '-', '--base-url', 'ftp://x'], 2, 'm3ugen: --base-url: expected an absolute http(s) URL'],
+    ['an unknown --strategy → 2', ['generate', '-i', '-', '--strategy', 'turbo'], 2, 'm3ugen: --strategy: unknown strategy "turbo"; available: auto, in-memory, streaming'],
+    ['a missing input file → 1', ['generate', '-i', 'missing.ndjson'], 1, 'm3ugen: error: missing.ndjson: cannot read the input: no such file'],
+  ])('%s', async (_name, args, code, message) => {
+    const result = await runCli(args as string[]);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('an invalid config → 1, naming the file and key', async () => {
+    const result = await runCli(['generate', '--config', badConfig, '-i', '-']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${badConfig}: key "proxy_generation.memory.max_memory_mb": expected a positive number, got "lots"`);
+  });
+
+  it('--help and --version → 0', async () => {
+    expect((await runCli(['--help'])).stdout).toContain('m3ugen generate [--config FILE]');
+    expect((await runCli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('m3ugen validate', () => {
+  it('accepts the example and counts its warnings', async () => {
+    const result = await runCli(['validate', '--config', 'examples/basic/m3ugen.toml']);
+    expect(result).toMatchObject({ code: 0, stdout: 'ok: examples/basic/channels.ndjson: 40 channels valid, 4 warning(s) (config examples/basic/m3ugen.toml)\n' });
+  });
+
+  it('lists every invalid record and exits 1', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'c.ndjson'), `${toNdjson(2)}\n{"assigned_number": -1, "channel": {"id": "a", "channel_name": "A"}}\n[]\n`);
+    const result = await runCli(['validate', '--input', 'c.ndjson'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('m3ugen: error: c.ndjson: line 3: field "assigned_number": expected a channel number >= 0, got number -1');
+    expect(result.stderr).toContain('m3ugen: error: c.ndjson: line 4: expected a channel record (an object), got an array');
+    expect(result.stderr).toContain('m3ugen: error: c.ndjson: 2 invalid record(s), 2 valid (no config file)');
+  });
+});
+
+describe('the README main job', () => {
+  it('generates the basic example with `pnpm m3ugen generate --config examples/basic/m3ugen.toml`', async () => {
+    expect(existsSync(join(ROOT, 'examples/basic/channels.ndjson'))).toBe(true);
+    const result = await runCli(['generate', '--config', 'examples/basic/m3ugen.toml']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(readFileSync(join(ROOT, 'examples/basic/expected.m3u'), 'utf8'));
+  });
+});
