@@ -144,7 +144,7 @@ describe('m3ugen generate', () => {
   it('says clearly when the output cannot be written', async () => {
     const result = await runCli(['generate', '--input', '-', '--output', '/nonexistent-dir/playlist.m3u', '-q'], { stdin: SEED_NDJSON });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('\r\u001b[Km3ugen: error: cannot write the output "/nonexistent-dir/playlist.m3u": its folder does not exist\n');
+    expect(result.stderr).toBe('m3ugen: error: cannot write the output "/nonexistent-dir/playlist.m3u": its folder does not exist\n');
   });
 });
 

@@ -47,7 +47,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     }
     if ((error as NodeJS.ErrnoException).code === 'EPIPE') return 0; // the reader of stdout went away (e.g. `| head`)
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`\r\u001b[Km3ugen: error: ${message}\n`);
+    // A progress bar may be on the terminal's last line: clear it first.
+    io.stderr.write(`${io.stderr.isTTY === true ? '\r\u001b[K' : ''}m3ugen: error: ${message}\n`);
     if (!(error instanceof M3ugenError) && error instanceof Error && argv.includes('--verbose')) io.stderr.write(`${error.stack}\n`);
     return 1;
   }
