@@ -2,6 +2,8 @@ export { parseBaseUrl } from './base-url.js';
 export { parseProxyId } from './proxy-id.js';
 export { encodeChannelId } from './channel-id.js';
 export { proxyUrlScheme } from './proxy-scheme.js';
+export { directUrlScheme } from './direct-scheme.js';
+export { patternUrlScheme } from './pattern-scheme.js';
 export type { UrlBuilderOptions } from './plugin.js';
 export { urlBuilder } from './plugin.js';
 /** The plugin factory, for `plugins` lists in config files. */

@@ -1,14 +1,17 @@
 import type { M3uPlugin, UrlScheme } from '@m3ugen/core';
+import { directUrlScheme } from './direct-scheme.js';
+import { patternUrlScheme } from './pattern-scheme.js';
 import { proxyUrlScheme } from './proxy-scheme.js';
 
 /** Options of {@link urlBuilder}. */
 export interface UrlBuilderOptions {
-  /** Extra schemes to register beside `proxy`. */
+  /** Extra schemes to register beside `proxy`, `direct` and `pattern`. */
   readonly schemes?: readonly UrlScheme[];
 }
 
 /**
- * Registers the URL schemes (`proxy`, plus any given). Pick one with the
+ * Registers the URL schemes: `proxy` (the default), `direct` (the channel's
+ * own `stream_url`), `pattern` (`urlOptions.pattern`), plus any given. Pick one with the
  * generator's `urlScheme` option; register your own to change the URL layout
  * without forking, or tap `hooks.streamUrl` to adjust single URLs.
  *
@@ -21,7 +24,7 @@ export function urlBuilder(options: UrlBuilderOptions = {}): M3uPlugin {
   return {
     name: '@m3ugen/url-builder',
     apply(generator) {
-      generator.urlSchemes.register(proxyUrlScheme);
+      generator.urlSchemes.register(proxyUrlScheme).register(directUrlScheme).register(patternUrlScheme);
       for (const scheme of options.schemes ?? []) generator.urlSchemes.register(scheme);
     },
   };

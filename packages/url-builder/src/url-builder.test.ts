@@ -108,3 +108,42 @@ describe('the proxy URL scheme', () => {
     expect(urlLine((await g.generate([channel])).playlist)).toBe('http://localhost:8080/ch/1.ts');
   });
 });
+
+describe('the direct URL scheme', () => {
+  const upstream: NumberedChannel = { assignedNumber: 1, channel: { id: 'a', channelName: 'A', streamUrl: 'http://upstream.example/live/1.ts' } };
+
+  it("writes the channel's own stream_url", async () => {
+    const { playlist } = await generator({ urlScheme: 'direct' }).generate([upstream]);
+    expect(urlLine(playlist)).toBe('http://upstream.example/live/1.ts');
+  });
+
+  it('rejects a missing or non-absolute stream_url with the index and field', async () => {
+    await expect(generator({ urlScheme: 'direct' }).generate([upstream, channel])).rejects.toThrow(
+      'record 1: field "channel.stream_url": required by the direct URL scheme, but missing',
+    );
+    const hostile = { assignedNumber: 2, channel: { id: 'b', channelName: 'B', streamUrl: '#EXTM3U\nhttp://evil' } };
+    await expect(generator({ urlScheme: 'direct' }).generate([hostile])).rejects.toThrow('field "channel.stream_url": expected an absolute URL');
+  });
+
+  it('keeps a stream_url with a line break on one line', async () => {
+    const messy = { assignedNumber: 3, channel: { id: 'c', channelName: 'C', streamUrl: 'http://u/1.ts\n#EXTINF:-1,x' } };
+    const { playlist } = await generator({ urlScheme: 'direct' }).generate([messy]);
+    expect(playlist.split('\n')).toHaveLength(4);
+  });
+});
+
+describe('the pattern URL scheme', () => {
+  const pattern = (p: string, params: Record<string, unknown> = {}) => generator({ urlScheme: 'pattern', proxyId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', urlOptions: { pattern: p, params } });
+
+  it('fills the placeholders', async () => {
+    const { playlist } = await pattern('{base_url}/live/{channel_id}.ts?token={token}&n={assigned_number}&p={proxy_id}', { token: 's3cret' }).generate([channel]);
+    expect(urlLine(playlist)).toBe('http://localhost:8080/live/news%2F1.ts?token=s3cret&n=1&p=01ARZ3NDEKTSV4RRFFQ69G5FAV');
+  });
+
+  it('names an unknown placeholder and a missing pattern', async () => {
+    await expect(pattern('{base_url}/{nope}').generate([channel])).rejects.toThrow(
+      'option "url.pattern": unknown placeholder {nope}; known: {base_url}, {proxy_id}, {channel_id}, {assigned_number}, {tvg_id}',
+    );
+    await expect(generator({ urlScheme: 'pattern' }).generate([channel])).rejects.toThrow('option "url.pattern": the pattern URL scheme needs a pattern');
+  });
+});

@@ -1,0 +1,131 @@
+import { OptionError, sanitizeText, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { readField } from './field.js';
+import { attributesOptionsSchema, READY_ATTRIBUTES, type AttributesOptions, type ComputeAttribute } from './options.js';
+
+const PLUGIN = '@m3ugen/attributes';
+const DEFAULT_NAMES = new Set(['tvg-id', 'tvg-name', 'tvg-logo', 'group-title']);
+
+interface CompiledSpec {
+  readonly name: string;
+  readonly writeEmpty: boolean;
+  readonly valueOf: (nc: NumberedChannel, index: number, run: RunInfo) => string;
+}
+
+function text(value: unknown): string {
+  return value === undefined || value === null ? '' : String(value);
+}
+
+function pick(path: string, separator: string, part: 'full' | 'first' | 'last'): string {
+  if (part === 'full') return path;
+  const parts = path.split(separator).map((p) => p.trim()).filter((p) => p !== '');
+  return (part === 'first' ? parts[0] : parts.at(-1)) ?? '';
+}
+
+function parseOptions(options: unknown): ReturnType<typeof attributesOptionsSchema.parse> {
+  const result = attributesOptionsSchema.safeParse(options ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const key = issue.path.length === 0 ? 'attributes plugin' : issue.path.map(String).join('.');
+  throw new OptionError(key, issue.message);
+}
+
+/**
+ * Adds EXTINF attributes beyond the defaults, header attributes, comment
+ * lines and hierarchical groups. Values are sanitised by the writer, so
+ * channel data can be used as it is.
+ *
+ * @throws {OptionError} naming the option that is wrong.
+ * @example
+ * ```ts
+ * import { attributes } from '@m3ugen/attributes';
+ *
+ * createGenerator({
+ *   plugins: [
+ *     attributes({
+ *       ready: ['tvg-shift', 'catchup', 'catchup-days'],
+ *       attributes: [
+ *         { name: 'tvg-country', value: 'DE' },
+ *         { name: 'catchup-source', compute: (nc) => `http://archive.example/${nc.channel.id}?utc={utc}` },
+ *       ],
+ *       header: { 'x-tvg-url': 'http://epg.example/guide.xml' },
+ *       groups: { separator: '/', extgrp: true },
+ *     }),
+ *   ],
+ * });
+ * ```
+ */
+export function attributes(options: AttributesOptions = {}): M3uPlugin {
+  const o = parseOptions(options);
+  const writeEmpty = o.writeEmpty ?? false;
+  const specs: CompiledSpec[] = [];
+  for (const name of o.ready ?? []) {
+    const field = READY_ATTRIBUTES[name];
+    specs.push({ name, writeEmpty, valueOf: (nc) => readField(nc, field) });
+  }
+  for (const spec of o.attributes ?? []) {
+    let valueOf: CompiledSpec['valueOf'];
+    if (spec.compute !== undefined) {
+      const compute: ComputeAttribute = spec.compute;
+      valueOf = (nc, index, run) => text(compute(nc, index, run));
+    } else if (spec.field !== undefined) {
+      const field = spec.field;
+      valueOf = (nc) => readField(nc, field);
+    } else {
+      const fixed = text(spec.value);
+      valueOf = () => fixed;
+    }
+    specs.push({ name: spec.name, writeEmpty: spec.writeEmpty ?? writeEmpty, valueOf });
+  }
+  const order = o.order ?? [];
+  const separator = o.groups?.separator ?? '/';
+  const groupPart = o.groups?.groupTitle ?? 'full';
+  const extgrp = o.groups?.extgrp === true ? 'full' : o.groups?.extgrp === false ? undefined : o.groups?.extgrp;
+  const omitEmptyDefaults = o.omitEmptyDefaults ?? false;
+  const rank = (name: string): number => {
+    const at = order.indexOf(name);
+    return at === -1 ? order.length : at;
+  };
+  const touchesEntries = specs.length > 0 || order.length > 0 || omitEmptyDefaults || groupPart !== 'full';
+
+  return {
+    name: PLUGIN,
+    apply(generator) {
+      if (touchesEntries) {
+        generator.hooks.entryAttributes.tap(PLUGIN, (list, nc, index, run) => {
+          let out: ExtinfAttribute[] = list;
+          for (const spec of specs) {
+            const value = spec.valueOf(nc, index, run);
+            const existing = out.find((a) => a.name === spec.name);
+            if (existing !== undefined) existing.value = value;
+            else if (value !== '' || spec.writeEmpty) out.push({ name: spec.name, value });
+          }
+          if (groupPart !== 'full') {
+            const group = out.find((a) => a.name === 'group-title');
+            if (group !== undefined) group.value = pick(group.value, separator, groupPart);
+          }
+          if (omitEmptyDefaults) out = out.filter((a) => a.value !== '' || !DEFAULT_NAMES.has(a.name));
+          // Array.prototype.sort is stable: attributes not named in `order` keep their order.
+          if (order.length > 0) out.sort((a, b) => rank(a.name) - rank(b.name));
+          return out;
+        });
+      }
+      if (extgrp !== undefined) {
+        generator.hooks.extinfLine.tap(PLUGIN, (line, nc) => {
+          const group = nc.channel.groupTitle;
+          if (typeof group !== 'string' || group === '') return line;
+          const value = sanitizeText(pick(group, separator, extgrp));
+          return value === '' ? line : `${line}\n#EXTGRP:${value}`;
+        });
+      }
+      const header = Object.entries(o.header ?? {});
+      if (header.length > 0) {
+        generator.hooks.headerAttributes.tap(PLUGIN, (list) => [...list, ...header.map(([name, value]) => ({ name, value: String(value) }))]);
+      }
+      const comments = o.comments ?? [];
+      if (comments.length > 0) {
+        // "# " keeps a comment from ever reading as a directive such as #EXTINF.
+        generator.hooks.header.tap(PLUGIN, (text) => `${text}${comments.map((c) => `\n# ${sanitizeText(c)}`).join('')}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { InputError, sanitizeText, type UrlScheme } from '@m3ugen/core';
+
+const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
+/**
+ * Direct mode: each entry points at the channel's own upstream `stream_url`,
+ * so clients skip the proxy (no redirect). A channel without an absolute
+ * `stream_url` (`scheme://…`) is an error naming its index and field: a
+ * relative or `#…` value would not be read as a URL by players.
+ *
+ * @example
+ * ```ts
+ * createGenerator({ urlScheme: 'direct' }); // http://upstream.example/live/1.ts
+ * ```
+ */
+export const directUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
+  name: 'direct',
+  description: "the channel's own stream_url (no proxy)",
+  create() {
+    return (nc, index) => {
+      const url = nc.channel.streamUrl;
+      if (typeof url !== 'string' || url === '') throw new InputError('required by the direct URL scheme, but missing', { index, field: 'channel.stream_url' });
+      const line = sanitizeText(url).trim();
+      if (!ABSOLUTE.test(line)) throw new InputError(`expected an absolute URL (scheme://…), got ${JSON.stringify(url.slice(0, 80))}`, { index, field: 'channel.stream_url' });
+      return line;
+    };
+  },
+});

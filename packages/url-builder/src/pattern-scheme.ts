@@ -1,0 +1,73 @@
+import { OptionError, sanitizeText, type NumberedChannel, type UrlScheme } from '@m3ugen/core';
+import { parseBaseUrl } from './base-url.js';
+import { encodeChannelId } from './channel-id.js';
+
+type Part = string | ((nc: NumberedChannel) => string);
+
+const PLACEHOLDER = /\{([a-z_][a-z0-9_]*)\}/gi;
+
+function channelValue(field: 'tvgId'): (nc: NumberedChannel) => string {
+  return (nc) => {
+    const value = nc.channel[field];
+    return value === undefined || value === null ? '' : encodeURIComponent(String(value).toWellFormed());
+  };
+}
+
+/**
+ * A URL pattern, e.g. `{base_url}/live/{channel_id}.ts?token={token}`.
+ * Placeholders: `{base_url}`, `{proxy_id}`, `{channel_id}` (percent-encoded
+ * when needed), `{assigned_number}`, `{tvg_id}` (percent-encoded), and any
+ * name given in `urlOptions.params` (inserted as written, so a token can
+ * carry its own encoding). The pattern is compiled once per run; an unknown
+ * placeholder is an error naming it.
+ *
+ * @example
+ * ```ts
+ * createGenerator({ urlScheme: 'pattern', urlOptions: { pattern: '{base_url}/live/{channel_id}.ts?token={token}', params: { token: 's3cret' } } });
+ * ```
+ */
+export const patternUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
+  name: 'pattern',
+  description: 'a URL pattern with {placeholders}',
+  create(run) {
+    const pattern = run.options.urlOptions['pattern'];
+    if (typeof pattern !== 'string' || pattern === '') {
+      throw new OptionError('url.pattern', 'the pattern URL scheme needs a pattern, e.g. "{base_url}/live/{channel_id}.ts?token={token}"');
+    }
+    const params = (run.options.urlOptions['params'] ?? {}) as Record<string, unknown>;
+    const fixed: Record<string, () => string> = {
+      base_url: () => parseBaseUrl(run.options.baseUrl),
+      proxy_id: () => {
+        if (run.options.proxyId === undefined) throw new OptionError('proxy_id', 'the URL pattern uses {proxy_id}, but no proxy ULID is set');
+        return run.options.proxyId;
+      },
+    };
+    const perChannel: Record<string, (nc: NumberedChannel) => string> = {
+      channel_id: (nc) => encodeChannelId(nc.channel.id),
+      assigned_number: (nc) => String(nc.assignedNumber),
+      tvg_id: channelValue('tvgId'),
+    };
+    const parts: Part[] = [];
+    let last = 0;
+    for (const match of pattern.matchAll(PLACEHOLDER)) {
+      const name = match[1]!;
+      parts.push(pattern.slice(last, match.index));
+      last = match.index + match[0].length;
+      const compute = perChannel[name];
+      if (compute !== undefined) parts.push(compute);
+      else if (fixed[name] !== undefined) parts.push(fixed[name]());
+      else if (Object.hasOwn(params, name)) parts.push(sanitizeText(String(params[name])));
+      else {
+        const known = [...Object.keys(fixed), ...Object.keys(perChannel), ...Object.keys(params)].map((n) => `{${n}}`).join(', ');
+        throw new OptionError('url.pattern', `unknown placeholder {${name}}; known: ${known}`);
+      }
+    }
+    parts.push(pattern.slice(last));
+    const compiled = parts.filter((p) => p !== '');
+    return (nc) => {
+      let url = '';
+      for (const part of compiled) url += typeof part === 'string' ? part : part(nc);
+      return url;
+    };
+  },
+});
