@@ -3,5 +3,6 @@ export type { M3ugenConfig, PluginEntry } from './schema.js';
 export { configSchema, pluginEntrySchema, defineConfig } from './schema.js';
 export type { LoadedConfig } from './load.js';
 export { loadConfig, validateConfig, CONFIG_SEARCH_PLACES } from './load.js';
+export type { PluginFactory, PluginFactoryContext } from './plugins.js';
 export { resolvePlugins } from './plugins.js';
 export { toGenerateOptions } from './options.js';

@@ -92,6 +92,7 @@ base_url = "http://localhost:8080"
       proxyId: undefined,
       strategy: undefined,
       urlScheme: undefined,
+      urlOptions: undefined,
       strict: undefined,
       memory: { enableTracking: true, maxMemoryMb: 512, preset: 'conservative', largeInputThreshold: undefined, sampleIntervalMs: undefined },
     });

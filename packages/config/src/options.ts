@@ -19,6 +19,7 @@ export function toGenerateOptions(config: M3ugenConfig): GenerateOptions {
     proxyId: generation.proxy_id,
     strategy: generation.strategy,
     urlScheme: generation.url_scheme,
+    urlOptions: generation.url === undefined ? undefined : { ...generation.url },
     strict: generation.strict,
     memory: {
       enableTracking: generation.enable_memory_tracking,

@@ -9,7 +9,7 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'm3ugen-plugins-'));
   const files: Record<string, string> = {
-    'plugins/factory.mjs': `export default (options = {}) => ({ name: 'factory:' + (options.token ?? 'none'), apply() {} });`,
+    'plugins/factory.mjs': `export default (options = {}, context) => ({ name: 'factory:' + (options.token ?? 'none'), dir: context.configDir, apply() {} });`,
     'plugins/object.mjs': `export default { name: 'object', apply() {} };`,
     'plugins/named.mjs': `export const plugin = { name: 'named', apply() {} };`,
     'plugins/nothing.mjs': `export const helper = 1;`,
@@ -33,6 +33,7 @@ describe('resolvePlugins', () => {
     );
     expect(plugins.map((p) => p.name)).toEqual(['factory:none', 'factory:abc', 'object', 'named', 'fake']);
     expect((plugins[4] as unknown as { options: unknown }).options).toEqual({ x: 1 });
+    expect((plugins[0] as unknown as { dir: string }).dir).toBe(dir);
   });
 
   it('passes plugin objects from JS configs through', async () => {

@@ -5,12 +5,19 @@ import type { M3uPlugin } from '@m3ugen/core';
 import { ConfigError } from './config-error.js';
 import type { PluginEntry } from './schema.js';
 
+/** What a plugin factory learns about the config that lists it (to resolve its own relative paths). */
+export interface PluginFactoryContext {
+  /** The folder of the config file (or the current folder without one). */
+  readonly configDir: string;
+  readonly configFile: string | undefined;
+}
+
 /**
  * What a plugin module exports: a default export that is a factory
- * `(options) => plugin` (preferred) or a plugin object; a named `plugin`
- * export is accepted too.
+ * `(options, context) => plugin` (preferred) or a plugin object; a named
+ * `plugin` export is accepted too.
  */
-type PluginFactory = (options?: Record<string, unknown>) => M3uPlugin;
+export type PluginFactory = (options: Record<string, unknown> | undefined, context: PluginFactoryContext) => M3uPlugin;
 
 function isPlugin(value: unknown): value is M3uPlugin {
   return typeof value === 'object' && value !== null && typeof (value as { apply?: unknown }).apply === 'function';
@@ -38,7 +45,8 @@ function locate(specifier: string, fromDir: string, where: { file?: string | und
 
 /**
  * Loads the `plugins` list: package names and relative paths resolve from
- * the config file's folder; options are passed to the module's factory.
+ * the config file's folder; options (and that folder) are passed to the
+ * module's factory.
  *
  * @throws {ConfigError} naming the entry when it cannot be found, fails to
  *   load, or exports no plugin.
@@ -72,7 +80,7 @@ export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: s
     let plugin: unknown = exported;
     if (typeof exported === 'function') {
       try {
-        plugin = (exported as PluginFactory)(options);
+        plugin = (exported as PluginFactory)(options, { configDir: fromDir, configFile: file });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         throw new ConfigError(`plugin "${specifier}" rejected its options: ${reason}`, where, { cause: error });

@@ -59,6 +59,16 @@ export const configSchema = z.strictObject({
       proxy_id: validated(parseProxyId).optional(),
       strategy: text.optional(),
       url_scheme: text.optional(),
+      /** Options of the URL scheme: `pattern` for the pattern scheme, `params` for its placeholders. */
+      url: z
+        .strictObject(
+          {
+            pattern: text.optional(),
+            params: z.record(z.string(), z.union([z.string(), z.number()], { error: 'expected a string or number' }), { error: 'expected a table' }).optional(),
+          },
+          TABLE,
+        )
+        .optional(),
       strict: z.boolean({ error: 'expected true or false' }).optional(),
       skip_invalid: z.boolean({ error: 'expected true or false' }).optional(),
       memory: z

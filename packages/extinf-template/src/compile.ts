@@ -1,0 +1,158 @@
+import { sanitizeAttributeValue, sanitizeText } from '@m3ugen/core';
+import { Eta, EtaParseError, type TemplateFunction } from 'eta';
+import { TemplateError } from './template-error.js';
+
+interface AstBlock {
+  t: string;
+  val: string;
+  lineNo?: number;
+}
+type Ast = (string | AstBlock)[];
+
+/** Helpers the compiled templates call; attached to the Eta instances (a template's `this`). */
+interface SafeHelpers {
+  __m3uAttr(value: unknown): string;
+  __m3uText(value: unknown): string;
+}
+
+const toText = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+
+/**
+ * Structure safety at compile time: every interpolation (`<%= %>` and
+ * `<%~ %>` alike) is wrapped in a sanitiser chosen by where it stands. Inside
+ * double quotes on the current line it is an attribute value (`"` → `'`);
+ * elsewhere it is text. Control characters never pass either way.
+ */
+const structureSafety = {
+  processAST(ast: Ast): Ast {
+    let inQuotes = false;
+    for (const block of ast) {
+      if (typeof block === 'string') {
+        // Literal text is stored JS-escaped: `\n` is a newline, `\x` an escaped character.
+        for (let i = 0; i < block.length; i++) {
+          const ch = block[i];
+          if (ch === '\\') {
+            if (block[i + 1] === 'n') inQuotes = false;
+            i++;
+          } else if (ch === '"') {
+            inQuotes = !inQuotes;
+          }
+        }
+      } else if (block.t === 'i' || block.t === 'r') {
+        block.val = `this.${inQuotes ? '__m3uAttr' : '__m3uText'}(${block.val})`;
+      }
+    }
+    return ast;
+  },
+};
+
+function makeEta(debug: boolean): Eta & SafeHelpers {
+  const eta = new Eta({ autoEscape: false, autoFilter: false, autoTrim: false, useWith: false, varName: 'it', debug, plugins: [structureSafety] });
+  return Object.assign(eta, {
+    __m3uAttr: (value: unknown) => sanitizeAttributeValue(toText(value)),
+    __m3uText: (value: unknown) => sanitizeText(toText(value)),
+  });
+}
+
+const fast = makeEta(false);
+const withLines = makeEta(true);
+
+/** A compiled template: renders data to text; errors name the template and line. */
+export interface CompiledTemplate {
+  readonly name: string;
+  readonly source: string;
+  render(data: object): string;
+}
+
+/** Eta's compiled functions read `options.filepath` when reporting errors: always pass an object. */
+const NO_OPTIONS = Object.freeze({});
+
+/** Compiled templates by source, for the life of the process. */
+const cache = new Map<string, TemplateFunction>();
+
+function syntaxErrorLine(source: string): number | undefined {
+  let ast: Ast;
+  try {
+    ast = withLines.parse(source) as Ast;
+  } catch {
+    return undefined;
+  }
+  let body = '';
+  for (const block of ast) {
+    if (typeof block === 'string') continue;
+    if (block.t === 'i' || block.t === 'r') {
+      try {
+        new Function('it', `return (${block.val});`);
+      } catch {
+        return block.lineNo;
+      }
+      continue;
+    }
+    body += `${block.val}\n`;
+    try {
+      new Function('it', body);
+    } catch (error) {
+      if (!/end of input|Unexpected end/i.test((error as Error).message)) return block.lineNo;
+    }
+  }
+  return undefined;
+}
+
+/** Runs the template again, compiled with line tracking, to learn which line failed (only ever on the error path). */
+function lineOfRuntimeError(source: string, data: object): number | undefined {
+  try {
+    (withLines.compile(source) as TemplateFunction).call(withLines, data, NO_OPTIONS);
+  } catch (error) {
+    const match = /^line (\d+)\n/.exec((error as Error).message);
+    if (match !== null) return Number(match[1]);
+  }
+  return undefined;
+}
+
+/**
+ * Compiles a template once (cached by its source for the life of the
+ * process) and returns its renderer.
+ *
+ * @throws {TemplateError} naming the template and the line of a syntax error.
+ * @example
+ * ```ts
+ * const t = compileTemplate('#EXTINF:-1 tvg-id="<%= it.tvgId %>",<%= it.name %>', 'extinf template (inline)');
+ * t.render({ tvgId: 'a"b', name: 'News\nHD' }); // '#EXTINF:-1 tvg-id="a\'b",News HD'
+ * ```
+ */
+export function compileTemplate(source: string, name: string): CompiledTemplate {
+  let fn = cache.get(source);
+  if (fn === undefined) {
+    try {
+      fn = fast.compile(source) as TemplateFunction;
+    } catch (error) {
+      if (error instanceof EtaParseError && /at line (\d+)/.test(error.message)) {
+        const line = Number(/at line (\d+)/.exec(error.message)![1]);
+        throw new TemplateError(name, line, error.message.split('\n')[0]!.replace(/ at line \d+ col \d+:?$/, ''), { cause: error });
+      }
+      // eta reports JavaScript errors as "Bad template syntax\n\n<the SyntaxError>\n===…": keep the SyntaxError's words.
+      const message = error instanceof Error ? error.message : String(error);
+      const detail = /^Bad template syntax\n\n([^\n]+)/.exec(message)?.[1] ?? message.split('\n')[0]!;
+      throw new TemplateError(name, syntaxErrorLine(source), `invalid JavaScript in a template tag: ${detail}`, { cause: error });
+    }
+    cache.set(source, fn);
+  }
+  const compiled = fn;
+  return {
+    name,
+    source,
+    render(data) {
+      try {
+        return compiled.call(fast, data, NO_OPTIONS);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new TemplateError(name, lineOfRuntimeError(source, data), reason, { cause: error });
+      }
+    },
+  };
+}
+
+/** Number of distinct templates compiled so far in this process (for tests and diagnostics). */
+export function compiledTemplateCount(): number {
+  return cache.size;
+}

@@ -1,0 +1,109 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { attributes } from '@m3ugen/attributes';
+import { PluginError, type M3uPlugin, type NumberedChannel } from '@m3ugen/core';
+import { createGenerator } from '@m3ugen/preset-default';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compiledTemplateCount, EXPLICIT_EXTINF_TEMPLATE, extinfTemplate, TemplateError } from './index.js';
+
+const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+const news: NumberedChannel = {
+  assignedNumber: 1,
+  channel: { id: '550e8400-e29b-41d4-a716-446655440001', channelName: 'News, "HD"', tvgId: 'news', tvgName: 'News', tvgLogo: 'http://l/n.png', groupTitle: 'News', streamUrl: 'http://up/1.ts' },
+};
+
+const generate = async (plugins: M3uPlugin[], channels: NumberedChannel[] = [news]): Promise<string> =>
+  (await createGenerator({ proxyId: PROXY, plugins }).generate(channels)).playlist;
+
+const text = fc.string({ unit: fc.oneof(fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), fc.constantFrom('"', '\n', ',', '<%', '%>')), maxLength: 20 });
+const channelArb: fc.Arbitrary<NumberedChannel> = fc.record({
+  assignedNumber: fc.nat({ max: 100_000 }),
+  channel: fc.record({
+    id: fc.uuid(),
+    channelName: text.filter((s) => s !== ''),
+    tvgId: fc.option(text, { nil: undefined }),
+    tvgName: fc.option(text, { nil: null }),
+    tvgLogo: fc.option(text, { nil: undefined }),
+    groupTitle: fc.option(text, { nil: undefined }),
+  }),
+});
+
+describe('extinf templates', () => {
+  it('the default template gives exactly the default writer bytes, alone and with attribute plugins', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(channelArb, { maxLength: 15 }), async (channels) => {
+        expect(await generate([extinfTemplate()], channels)).toBe(await generate([], channels));
+        expect(await generate([extinfTemplate({ extinf: EXPLICIT_EXTINF_TEMPLATE })], channels)).toBe(await generate([], channels));
+        const extra = attributes({ attributes: [{ name: 'x-number', compute: (nc) => nc.assignedNumber * 2 }] });
+        expect(await generate([extra, extinfTemplate()], channels)).toBe(await generate([extra], channels));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('compiles each template once for the life of the process', async () => {
+    const source = '#EXTINF:-1 tvg-id="<%= it.tvgId %>",<%= it.number %> <%= it.name %> /* once */';
+    const before = compiledTemplateCount();
+    await generate([extinfTemplate({ extinf: source })], Array.from({ length: 50 }, (_, i) => ({ ...news, assignedNumber: i })));
+    await generate([extinfTemplate({ extinf: source })]);
+    expect(compiledTemplateCount()).toBe(before + 1);
+  });
+
+  it('sanitises every interpolation by where it stands: attribute values and text, raw tags included', async () => {
+    const hostile: NumberedChannel = { ...news, channel: { ...news.channel, tvgId: 'a"b\r\n#EXTINF:-1,x', channelName: 'Name "q"\n#EXTM3U' } };
+    const out = await generate([extinfTemplate({ extinf: '#EXTINF:-1 tvg-id="<%~ it.tvgId %>" x="<%= it.name %>",<%~ it.name %> / <%= it.tvgId %>' })], [hostile]);
+    const lines = out.split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toBe(`#EXTINF:-1 tvg-id="a'b  #EXTINF:-1,x" x="Name 'q' #EXTM3U",Name "q" #EXTM3U / a"b  #EXTINF:-1,x`);
+  });
+
+  it('lets a template add lines deliberately, and templates the URL and header with static data', async () => {
+    const out = await generate([
+      extinfTemplate({
+        extinf: '#EXTINF:-1 tvg-chno="<%= it.number %>",<%= it.name %>\n#EXTVLCOPT:http-user-agent=<%= it.data.agent %>',
+        url: '<%= it.baseUrl %>/live/<%= it.encode(it.channel.id) %>.ts?token=<%= it.data.token %>',
+        header: '<%= it.header %> x-tvg-url="<%= it.data.epg %>"',
+        data: { agent: 'm3ugen/1', token: 's3cret', epg: 'http://epg/g.xml' },
+      }),
+    ]);
+    expect(out).toBe(
+      '#EXTM3U x-tvg-url="http://epg/g.xml"\n#EXTINF:-1 tvg-chno="1",News, "HD"\n#EXTVLCOPT:http-user-agent=m3ugen/1\nhttp://localhost:8080/live/550e8400-e29b-41d4-a716-446655440001.ts?token=s3cret\n',
+    );
+  });
+
+  it('gives an EXTINF template the final URL as it.url', async () => {
+    const out = await generate([extinfTemplate({ extinf: '#EXTINF:-1 url="<%= it.url %>",<%= it.name %>' })]);
+    expect(out.split('\n')[1]).toBe(`#EXTINF:-1 url="http://localhost:8080/stream/${PROXY}/550e8400-e29b-41d4-a716-446655440001",News, "HD"`);
+  });
+
+  it('reads template files relative to the config folder, without their final newline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-template-'));
+    writeFileSync(join(dir, 'extinf.eta'), '#EXTINF:-1,<%= it.number %>: <%= it.name %>\n');
+    const out = await generate([extinfTemplate({ extinfFile: 'extinf.eta' }, { configDir: dir })]);
+    expect(out.split('\n')[1]).toBe('#EXTINF:-1,1: News, "HD"');
+  });
+
+  it('names the template and line of a syntax error', () => {
+    expect(() => extinfTemplate({ extinf: '#EXTINF:-1,\n<%= it.name + %>' })).toThrow(
+      new TemplateError('extinf template (inline)', 2, "invalid JavaScript in a template tag: Unexpected token ')'"),
+    );
+    expect(() => extinfTemplate({ url: 'x <%= it.name' })).toThrow('url template (inline): line 1: unclosed tag');
+  });
+
+  it('names the template, line, hook and channel of a runtime error, and publishes nothing', async () => {
+    const error = await generate([extinfTemplate({ extinf: '#EXTINF:-1,\n<%= it.channel.extra.name %>' })], [news, { ...news, channel: { ...news.channel, extra: { name: 'x' } } }]).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PluginError);
+    expect((error as Error).message).toBe(
+      "plugin \"@m3ugen/extinf-template\" failed in hook \"extinfLine\" at channel index 0: extinf template (inline): line 2: Cannot read properties of undefined (reading 'name')",
+    );
+  });
+
+  it('names a template file that cannot be read, and refuses both inline and file', () => {
+    expect(() => extinfTemplate({ extinfFile: 'nope.eta' }, { configDir: '/nonexistent' })).toThrow(/^option "extinfFile": cannot read the template "nope.eta"/);
+    expect(() => extinfTemplate({ extinf: 'a', extinfFile: 'b' })).toThrow('option "extinfFile": give either "extinf" or "extinfFile", not both');
+  });
+});

@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { formatAttributes, OptionError, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { compileTemplate, type CompiledTemplate } from './compile.js';
+
+const PLUGIN = '@m3ugen/extinf-template';
+
+/**
+ * The default EXTINF template: exactly the default writer's line, with the
+ * attribute list other plugins built (`it.attributes`).
+ */
+export const DEFAULT_EXTINF_TEMPLATE = '#EXTINF:-1<%= it.attributes %>,<%= it.name %>';
+
+/** The same line with every default attribute spelled out; faster (no attribute list is built), ignores attribute plugins. */
+export const EXPLICIT_EXTINF_TEMPLATE =
+  '#EXTINF:-1 tvg-id="<%= it.tvgId %>" tvg-name="<%= it.tvgName %>" tvg-logo="<%= it.tvgLogo %>" tvg-chno="<%= it.number %>" group-title="<%= it.groupTitle %>",<%= it.name %>';
+
+/** Options of {@link extinfTemplate}. Each template may be given inline or as a file. */
+export interface ExtinfTemplateOptions {
+  /** Template of the `#EXTINF` line (without its newline). Default {@link DEFAULT_EXTINF_TEMPLATE}. */
+  readonly extinf?: string | undefined;
+  readonly extinfFile?: string | undefined;
+  /** Template of the URL line; `it.url` is the URL the scheme built. */
+  readonly url?: string | undefined;
+  readonly urlFile?: string | undefined;
+  /** Template of the header; `it.header` is the default (`#EXTM3U` and header attributes). */
+  readonly header?: string | undefined;
+  readonly headerFile?: string | undefined;
+  /** Static values for the templates, as `it.data`. */
+  readonly data?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Where relative template files are found (the config file's folder, when loaded from a config). */
+export interface PluginContext {
+  readonly configDir?: string | undefined;
+}
+
+/**
+ * What an entry template sees as `it`. Values are raw; every interpolation
+ * is sanitised where it stands (attribute value or text).
+ */
+export interface EntryTemplateData {
+  readonly record: NumberedChannel;
+  readonly channel: NumberedChannel['channel'];
+  readonly index: number;
+  /** The assigned number (`tvg-chno`). */
+  readonly number: number;
+  readonly name: string;
+  readonly tvgId: string;
+  readonly tvgName: string;
+  readonly tvgLogo: string;
+  readonly tvgShift: string;
+  readonly groupTitle: string;
+  readonly streamUrl: string;
+  /** The stream URL (extinf templates: the final URL line; URL templates: what the URL scheme built). */
+  readonly url: string;
+  /** The attribute list as written by default, each with its leading space (only filled when the template mentions it). */
+  readonly attributes: string;
+  readonly baseUrl: string;
+  readonly proxyId: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Percent-encodes a value for use inside a URL. */
+  readonly encode: (value: unknown) => string;
+  readonly run: RunInfo;
+}
+
+const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+const encode = (value: unknown): string => encodeURIComponent(text(value).toWellFormed());
+
+function load(kind: string, inline: string | undefined, file: string | undefined, context: PluginContext): CompiledTemplate | undefined {
+  if (inline !== undefined && file !== undefined) throw new OptionError(`${kind}File`, `give either "${kind}" or "${kind}File", not both`);
+  if (inline !== undefined) {
+    if (typeof inline !== 'string') throw new OptionError(kind, 'expected a template string');
+    return compileTemplate(inline, `${kind} template (inline)`);
+  }
+  if (file === undefined) return undefined;
+  const path = isAbsolute(file) ? file : resolve(context.configDir ?? process.cwd(), file);
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new OptionError(`${kind}File`, `cannot read the template ${JSON.stringify(file)}: ${(error as Error).message}`, { cause: error });
+  }
+  // Editors end files with a newline; the template is one line's text.
+  return compileTemplate(source.replace(/\r?\n$/, ''), `${kind} template "${file}"`);
+}
+
+/**
+ * Renders the `#EXTINF` line (and optionally the URL line and the header)
+ * from eta templates. Each template is compiled once per process; eta's
+ * HTML escaping is off and M3U structure safety is applied to every
+ * interpolated value instead. Literal template text is trusted: a template
+ * may deliberately add lines. Errors name the template and line.
+ *
+ * @example
+ * ```ts
+ * extinfTemplate({
+ *   extinf: '#EXTINF:-1 tvg-id="<%= it.tvgId %>" tvg-chno="<%= it.number %>" group-title="<%= it.groupTitle %>",<%= it.number %>. <%= it.name %>',
+ *   url: '<%= it.baseUrl %>/live/<%= it.encode(it.channel.id) %>.ts?token=<%= it.data.token %>',
+ *   data: { token: 's3cret' },
+ * });
+ * ```
+ */
+export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: PluginContext = {}): M3uPlugin {
+  const extinf = load('extinf', options.extinf, options.extinfFile, context) ?? compileTemplate(DEFAULT_EXTINF_TEMPLATE, 'extinf template (default)');
+  const url = load('url', options.url, options.urlFile, context);
+  const header = load('header', options.header, options.headerFile, context);
+  const data = Object.freeze({ ...options.data });
+  const wantsAttributes = extinf.source.includes('attributes');
+  const wantsUrl = extinf.source.includes('url');
+
+  const entryData = (nc: NumberedChannel, index: number, run: RunInfo, urlText: string, attributes: string): EntryTemplateData => {
+    const ch = nc.channel;
+    return {
+      record: nc,
+      channel: ch,
+      index,
+      number: nc.assignedNumber,
+      name: ch.channelName,
+      tvgId: text(ch.tvgId),
+      tvgName: text(ch.tvgName),
+      tvgLogo: text(ch.tvgLogo),
+      tvgShift: text(ch.tvgShift),
+      groupTitle: text(ch.groupTitle),
+      streamUrl: text(ch.streamUrl),
+      url: urlText,
+      attributes,
+      baseUrl: run.options.baseUrl.replace(/\/+$/, ''),
+      proxyId: text(run.options.proxyId),
+      data,
+      encode,
+      run,
+    };
+  };
+
+  return {
+    name: PLUGIN,
+    apply(generator) {
+      // Captured per channel from the hooks that run before extinfLine (rendering is synchronous per channel).
+      let attributes: ExtinfAttribute[] = [];
+      let lastUrl = '';
+      if (wantsAttributes) {
+        generator.hooks.entryAttributes.tap({ name: PLUGIN, stage: 1000 }, (list) => {
+          attributes = list;
+          return list;
+        });
+      }
+      if (url !== undefined || wantsUrl) {
+        generator.hooks.streamUrl.tap({ name: PLUGIN, stage: 1000 }, (built, nc, index, run) => {
+          lastUrl = url === undefined ? built : url.render(entryData(nc, index, run, built, ''));
+          return lastUrl;
+        });
+      }
+      generator.hooks.extinfLine.tap({ name: PLUGIN, stage: -1000 }, (_line, nc, index, run) =>
+        extinf.render(entryData(nc, index, run, lastUrl, wantsAttributes ? formatAttributes(attributes) : '')),
+      );
+      if (header !== undefined) {
+        generator.hooks.header.tap({ name: PLUGIN, stage: -1000 }, (defaultHeader, run) =>
+          header.render({ header: defaultHeader, baseUrl: run.options.baseUrl.replace(/\/+$/, ''), proxyId: text(run.options.proxyId), data, run }),
+        );
+      }
+    },
+  };
+}
