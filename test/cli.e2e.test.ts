@@ -208,3 +208,24 @@ describe('the README main job', () => {
     expect(result.stdout).toBe(readFileSync(join(ROOT, 'examples/basic/expected.m3u'), 'utf8'));
   });
 });
+
+describe('URL schemes from the config', () => {
+  it('builds pattern URLs from [proxy_generation.url]', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);
+    writeFileSync(
+      join(dir, 'm3ugen.config.toml'),
+      'input = "channels.ndjson"\n[proxy_generation]\nurl_scheme = "pattern"\n[proxy_generation.url]\npattern = "{base_url}/live/{channel_id}.ts?token={token}"\nparams = { token = "s3cret" }\n',
+    );
+    const result = await runCli(['generate', '-q'], { cwd: dir });
+    expect(result.stdout.split('\n')[2]).toBe('http://localhost:8080/live/550e8400-e29b-41d4-a716-446655440001.ts?token=s3cret');
+  });
+
+  it('writes the channels\' own stream_url with url_scheme = "direct"', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);
+    writeFileSync(join(dir, 'm3ugen.config.toml'), 'input = "channels.ndjson"\n[proxy_generation]\nurl_scheme = "direct"\n');
+    const result = await runCli(['generate', '-q'], { cwd: dir });
+    expect(result.stdout.split('\n')[2]).toBe('http://upstream.example/live/1.ts');
+  });
+});
