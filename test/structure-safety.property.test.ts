@@ -1,4 +1,4 @@
-import { sanitizeAttributeValue, sanitizeText, toChannelSource, type NumberedChannel } from '@m3ugen/core';
+import { displayName, sanitizeAttributeValue, toChannelSource, type NumberedChannel } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
 import { encodeChannelId } from '@m3ugen/url-builder';
 import fc from 'fast-check';
@@ -52,7 +52,8 @@ function expectStructure(playlist: string, channels: readonly NumberedChannel[])
       expectedAttr(nc.channel.groupTitle),
     ]);
     expect(Number(chno)).toBe(nc.assignedNumber);
-    expect(name).toBe(sanitizeText(nc.channel.channelName));
+    expect(name).toBe(displayName(nc.channel));
+    expect(name).not.toBe('');
     expect(url).toBe(PREFIX + encodeChannelId(nc.channel.id));
   });
 }

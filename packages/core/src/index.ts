@@ -29,7 +29,7 @@ export type { ExtinfAttribute } from './render/attributes.js';
 export { formatAttributes } from './render/attributes.js';
 export type { EntryRenderer, RenderContext } from './render/entry-renderer.js';
 export { createEntryRenderer, renderHeader } from './render/entry-renderer.js';
-export { sanitizeText, sanitizeAttributeValue, isValidAttributeName } from './render/sanitize.js';
+export { sanitizeText, sanitizeAttributeValue, sanitizeName, displayName, isValidAttributeName } from './render/sanitize.js';
 export type { UrlScheme, StreamUrlBuilder } from './render/url-scheme.js';
 
 export type { ChannelBatch, ChannelSource, ChannelInput } from './run/channel-source.js';

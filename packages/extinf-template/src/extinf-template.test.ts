@@ -56,7 +56,8 @@ describe('extinf templates', () => {
     const out = await generate([extinfTemplate({ extinf: '#EXTINF:-1 tvg-id="<%~ it.tvgId %>" x="<%= it.name %>",<%~ it.name %> / <%= it.tvgId %>' })], [hostile]);
     const lines = out.split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[1]).toBe(`#EXTINF:-1 tvg-id="a'b  #EXTINF:-1,x" x="Name 'q' #EXTM3U",Name "q" #EXTM3U / a"b  #EXTINF:-1,x`);
+    // it.name is the display name (quotes already '); it.tvgId is raw, so text context keeps its quote.
+    expect(lines[1]).toBe(`#EXTINF:-1 tvg-id="a'b  #EXTINF:-1,x" x="Name 'q' #EXTM3U",Name 'q' #EXTM3U / a"b  #EXTINF:-1,x`);
   });
 
   it('lets a template add lines deliberately, and templates the URL and header with static data', async () => {
@@ -69,20 +70,20 @@ describe('extinf templates', () => {
       }),
     ]);
     expect(out).toBe(
-      '#EXTM3U x-tvg-url="http://epg/g.xml"\n#EXTINF:-1 tvg-chno="1",News, "HD"\n#EXTVLCOPT:http-user-agent=m3ugen/1\nhttp://localhost:8080/live/550e8400-e29b-41d4-a716-446655440001.ts?token=s3cret\n',
+      '#EXTM3U x-tvg-url="http://epg/g.xml"\n#EXTINF:-1 tvg-chno="1",News, \'HD\'\n#EXTVLCOPT:http-user-agent=m3ugen/1\nhttp://localhost:8080/live/550e8400-e29b-41d4-a716-446655440001.ts?token=s3cret\n',
     );
   });
 
   it('gives an EXTINF template the final URL as it.url', async () => {
     const out = await generate([extinfTemplate({ extinf: '#EXTINF:-1 url="<%= it.url %>",<%= it.name %>' })]);
-    expect(out.split('\n')[1]).toBe(`#EXTINF:-1 url="http://localhost:8080/stream/${PROXY}/550e8400-e29b-41d4-a716-446655440001",News, "HD"`);
+    expect(out.split('\n')[1]).toBe(`#EXTINF:-1 url="http://localhost:8080/stream/${PROXY}/550e8400-e29b-41d4-a716-446655440001",News, 'HD'`);
   });
 
   it('reads template files relative to the config folder, without their final newline', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'm3ugen-template-'));
     writeFileSync(join(dir, 'extinf.eta'), '#EXTINF:-1,<%= it.number %>: <%= it.name %>\n');
     const out = await generate([extinfTemplate({ extinfFile: 'extinf.eta' }, { configDir: dir })]);
-    expect(out.split('\n')[1]).toBe('#EXTINF:-1,1: News, "HD"');
+    expect(out.split('\n')[1]).toBe("#EXTINF:-1,1: News, 'HD'");
   });
 
   it('names the template and line of a syntax error', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { formatAttributes, OptionError, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { displayName, formatAttributes, OptionError, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { compileTemplate, type CompiledTemplate } from './compile.js';
 
 const PLUGIN = '@m3ugen/extinf-template';
@@ -45,6 +45,7 @@ export interface EntryTemplateData {
   readonly index: number;
   /** The assigned number (`tvg-chno`). */
   readonly number: number;
+  /** The display name as the default writer writes it (sanitised, trimmed, never blank). */
   readonly name: string;
   readonly tvgId: string;
   readonly tvgName: string;
@@ -116,7 +117,7 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
       channel: ch,
       index,
       number: nc.assignedNumber,
-      name: ch.channelName,
+      name: displayName(ch),
       tvgId: text(ch.tvgId),
       tvgName: text(ch.tvgName),
       tvgLogo: text(ch.tvgLogo),

@@ -8,7 +8,7 @@ import { isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
 import type { WarningLog } from '../run/warnings.js';
 import { formatAttributes, type ExtinfAttribute } from './attributes.js';
-import { sanitizeAttributeValue, sanitizeText } from './sanitize.js';
+import { displayName, sanitizeAttributeValue, sanitizeName, sanitizeText } from './sanitize.js';
 import type { StreamUrlBuilder } from './url-scheme.js';
 
 /** Renders one channel: its `#EXTINF` line and its URL line, each ending in `\n`; `""` when dropped. */
@@ -77,6 +77,12 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
     if (strict) fail(index, 'channel.id', `expected a UUID (strict mode), got ${JSON.stringify(id)}`);
     warnings.add('non-uuid-id', 'id', index, () => `channel at index ${index}: id ${JSON.stringify(id)} is not a UUID`);
   };
+  const name = (nc: NumberedChannel, index: number): string => {
+    const clean = sanitizeName(nc.channel.channelName);
+    if (clean !== '') return clean;
+    warnings.add('blank-name', 'channel_name', index, () => `channel at index ${index}: channel_name is blank; written as its tvg-name or id`);
+    return displayName(nc.channel);
+  };
   const url = (nc: NumberedChannel, index: number): string => {
     const built = buildUrl(nc, index);
     const line = UNSAFE_URL.test(built) ? sanitizeText(built) : built;
@@ -107,7 +113,7 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
       '" group-title="' +
       attribute(ch.groupTitle, index, 'group_title') +
       '",' +
-      sanitizeText(ch.channelName)
+      name(nc, index)
     );
   };
 
@@ -137,7 +143,7 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
         name,
         value: camel === '' ? String(nc.assignedNumber) : attribute(ch[camel], index, snake),
       }));
-      line = `#EXTINF:-1${formatAttributes(hooks.entryAttributes.call(defaults, nc, index, run))},${sanitizeText(ch.channelName)}`;
+      line = `#EXTINF:-1${formatAttributes(hooks.entryAttributes.call(defaults, nc, index, run))},${name(nc, index)}`;
     } else {
       line = defaultLine(nc, index);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeAttributeValue, sanitizeText } from './sanitize.js';
+import { displayName, sanitizeAttributeValue, sanitizeName, sanitizeText } from './sanitize.js';
 
 describe('sanitizeText', () => {
   it('returns clean text unchanged (same string)', () => {
@@ -17,7 +17,7 @@ describe('sanitizeText', () => {
     expect(sanitizeText('x\ud800y\udc00z😀')).toBe('x\ufffdy\ufffdz😀');
   });
 
-  it('keeps quotes and commas in the channel name', () => {
+  it('keeps quotes and commas in free text', () => {
     expect(sanitizeText('A "B", C')).toBe('A "B", C');
   });
 });
@@ -29,5 +29,17 @@ describe('sanitizeAttributeValue', () => {
 
   it('removes line breaks too', () => {
     expect(sanitizeAttributeValue('x"\r\n#EXTINF:-1,evil')).toBe("x'  #EXTINF:-1,evil");
+  });
+});
+
+describe('sanitizeName and displayName', () => {
+  it('keeps commas, turns quotes into single quotes and trims', () => {
+    expect(sanitizeName('  Sports, "Live" x="y"\r\n')).toBe("Sports, 'Live' x='y'");
+  });
+
+  it('falls back to tvg-name, then the id, when the name is blank', () => {
+    expect(displayName({ id: 'id-1', channelName: '\n\t ', tvgName: ' News ' })).toBe('News');
+    expect(displayName({ id: 'id-1', channelName: '\u2028', tvgName: null })).toBe('id-1');
+    expect(displayName({ id: 'id-1', channelName: 'Real' })).toBe('Real');
   });
 });

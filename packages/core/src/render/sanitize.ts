@@ -14,7 +14,7 @@ const UNSAFE_ATTRIBUTE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029"\ud800-\udfff]
 /**
  * Makes free text safe for one line: control characters (CR, LF, NUL, tab,
  * C1, DEL) and U+2028/U+2029 become a space, lone surrogates become U+FFFD.
- * Used for the channel name, which keeps its commas and quotes.
+ * Used for URL lines and comments.
  *
  * @example
  * ```ts
@@ -38,6 +38,37 @@ export function sanitizeText(value: string): string {
 export function sanitizeAttributeValue(value: string): string {
   if (!UNSAFE_ATTRIBUTE.test(value)) return value;
   return value.toWellFormed().replace(LINE_BREAKING, ' ').replaceAll('"', "'");
+}
+
+/**
+ * The channel name as written after the attribute list: as
+ * {@link sanitizeAttributeValue} (parsers drop text of the form `x="…"` from
+ * names, so `"` becomes `'`), and trimmed (parsers trim lines). Commas stay.
+ *
+ * @example
+ * ```ts
+ * sanitizeName(' Sports, "Live"\n'); // "Sports, 'Live'"
+ * ```
+ */
+export function sanitizeName(value: string): string {
+  return sanitizeAttributeValue(value).trim();
+}
+
+/**
+ * The name an entry shows: the sanitised channel name, or, when that is
+ * blank, the sanitised tvg-name, or else the channel id (players and parsers
+ * drop entries without a name).
+ *
+ * @example
+ * ```ts
+ * displayName({ id: 'a', channelName: '\n', tvgName: 'News' }); // 'News'
+ * ```
+ */
+export function displayName(channel: { readonly id: string; readonly channelName: string; readonly tvgName?: string | null | undefined }): string {
+  const name = sanitizeName(channel.channelName);
+  if (name !== '') return name;
+  const tvgName = typeof channel.tvgName === 'string' ? sanitizeName(channel.tvgName) : '';
+  return tvgName !== '' ? tvgName : sanitizeName(channel.id);
 }
 
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_.:-]+$/;

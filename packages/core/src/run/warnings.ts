@@ -6,6 +6,7 @@ export type WarningCode =
   | 'missing-field'
   | 'non-uuid-id'
   | 'missing-proxy-id'
+  | 'blank-name'
   | 'skipped-record'
   | (string & {});
 
