@@ -88,3 +88,13 @@ describe('streaming into a slow consumer', () => {
     expect(ticks).toBeGreaterThan(0);
   });
 });
+
+describe('bounded resources at scale', () => {
+  it('streams 5,000,000 channels into a slow consumer with the buffer under its bound throughout', async () => {
+    const { writable, stats } = slowWritable(64 * 1024);
+    const { metrics } = await createGenerator({ proxyId: PROXY }).generate(generated(5_000_000), { strategy: 'streaming', output: writable });
+    expect(metrics.channels).toBe(5_000_000);
+    expect(stats.bytes).toBe(metrics.bytes);
+    expect(stats.maxBuffered).toBeLessThanOrEqual(64 * 1024 + 3 * STREAMING_CHUNK_CHARS);
+  }, 300_000);
+});

@@ -94,6 +94,9 @@ export async function publishAtomically<T>(target: string, write: (output: Writa
   const temp = tempName(target);
   // flush: the data reaches the disk (fsync) before the stream closes, so the rename never publishes a hole.
   const stream = createWriteStream(temp, { flags: 'wx', mode, flush: true, highWaterMark: 256 * 1024 });
+  // Write errors reach the caller through `write` (the sink listens too); this keeps a late one
+  // (e.g. a write pending when the run fails and the stream is destroyed) from going unhandled.
+  stream.on('error', () => undefined);
   try {
     await once(stream, 'open');
   } catch (error) {

@@ -94,6 +94,7 @@ base_url = "http://localhost:8080"
       urlScheme: undefined,
       urlOptions: undefined,
       strict: undefined,
+      checkDuplicates: undefined,
       memory: { enableTracking: true, maxMemoryMb: 512, preset: 'conservative', largeInputThreshold: undefined, sampleIntervalMs: undefined },
     });
   });

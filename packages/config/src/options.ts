@@ -21,6 +21,7 @@ export function toGenerateOptions(config: M3ugenConfig): GenerateOptions {
     urlScheme: generation.url_scheme,
     urlOptions: generation.url === undefined ? undefined : { ...generation.url },
     strict: generation.strict,
+    checkDuplicates: generation.check_duplicates,
     memory: {
       enableTracking: generation.enable_memory_tracking,
       maxMemoryMb: memory.max_memory_mb,

@@ -70,6 +70,7 @@ export const configSchema = z.strictObject({
         )
         .optional(),
       strict: z.boolean({ error: 'expected true or false' }).optional(),
+      check_duplicates: z.boolean({ error: 'expected true or false' }).optional(),
       skip_invalid: z.boolean({ error: 'expected true or false' }).optional(),
       memory: z
         .strictObject({

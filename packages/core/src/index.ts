@@ -1,5 +1,5 @@
 export type { Channel, NumberedChannel, ChannelFieldSpelling } from './channel/model.js';
-export { OPTIONAL_CHANNEL_FIELDS, isMissing } from './channel/model.js';
+export { OPTIONAL_CHANNEL_FIELDS, isMissing, RECORD_LINE } from './channel/model.js';
 export { parseNumberedChannel, snakeCaseRecordSchema, camelCaseRecordSchema } from './channel/schema.js';
 
 export type { RecordLocation } from './errors.js';
@@ -37,6 +37,7 @@ export { toChannelSource, DEFAULT_BATCH_SIZE } from './run/channel-source.js';
 export type { M3uPlugin, GeneratorConfig, RunOptions, GenerationResult, PlaylistResult, PlaylistStream } from './run/generator.js';
 export { M3uGenerator } from './run/generator.js';
 export type { RunMetrics } from './run/metrics.js';
+export { FingerprintSet, NumberSet } from './run/duplicates.js';
 export type { GenerateOptions, MemoryOptions, ResolvedOptions } from './run/options.js';
 export { resolveOptions, DEFAULT_OPTIONS } from './run/options.js';
 export type { RunInfo } from './run/run-info.js';

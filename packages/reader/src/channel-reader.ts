@@ -7,6 +7,7 @@ import {
   DEFAULT_BATCH_SIZE,
   InputError,
   parseNumberedChannel,
+  RECORD_LINE,
   type ChannelBatch,
   type ChannelSource,
   type NumberedChannel,
@@ -76,6 +77,11 @@ class ReaderBase {
     protected readonly file: string,
     protected readonly options: ReadChannelsOptions,
   ) {}
+
+  /** The input's name in messages. */
+  get name(): string {
+    return this.file;
+  }
 
   /** Validates one record; returns `undefined` if it was skipped. */
   protected accept(parse: () => NumberedChannel): NumberedChannel | undefined {
@@ -154,7 +160,9 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
       } catch (error) {
         throw jsonSyntaxError(record, error, location);
       }
-      return parseNumberedChannel(value, location);
+      const nc = parseNumberedChannel(value, location) as NumberedChannel & { [RECORD_LINE]?: number };
+      nc[RECORD_LINE] = line;
+      return nc;
     });
   }
 

@@ -92,7 +92,8 @@ describe('the proxy URL scheme', () => {
   });
 
   it('falls back to {base_url}/stream/{channel_id} without a proxy ULID, warning once per run', async () => {
-    const { playlist, warnings } = await generator().generate([channel, channel, channel]);
+    const more = [2, 3].map((n) => ({ assignedNumber: n, channel: { id: `news/${n}`, channelName: 'News' } }));
+    const { playlist, warnings } = await generator().generate([channel, ...more]);
     expect(urlLine(playlist)).toBe('http://localhost:8080/stream/news%2F1');
     expect(warnings.counts['missing-proxy-id']).toBe(1);
   });
@@ -118,7 +119,7 @@ describe('the direct URL scheme', () => {
   });
 
   it('rejects a missing or non-absolute stream_url with the index and field', async () => {
-    await expect(generator({ urlScheme: 'direct' }).generate([upstream, channel])).rejects.toThrow(
+    await expect(generator({ urlScheme: 'direct' }).generate([upstream, { ...channel, assignedNumber: 2 }])).rejects.toThrow(
       'record 1: field "channel.stream_url": required by the direct URL scheme, but missing',
     );
     const hostile = { assignedNumber: 2, channel: { id: 'b', channelName: 'B', streamUrl: '#EXTM3U\nhttp://evil' } };

@@ -71,3 +71,9 @@ export const OPTIONAL_CHANNEL_FIELDS: readonly ChannelFieldSpelling[] = Object.f
 export function isMissing(value: unknown): value is undefined | null | '' {
   return value === undefined || value === null || value === '';
 }
+
+/**
+ * Readers put the record's one-based input line under this key, so errors
+ * found while rendering can name the line. Symbol-keyed: never serialised.
+ */
+export const RECORD_LINE: unique symbol = Symbol.for('m3ugen.recordLine');

@@ -2,10 +2,11 @@
  * Where a channel becomes bytes. Every strategy calls the renderer made here,
  * which is why all strategies, and every mid-run switch, write the same bytes.
  */
-import type { NumberedChannel } from '../channel/model.js';
+import { RECORD_LINE, type NumberedChannel } from '../channel/model.js';
 import { InputError } from '../errors.js';
 import { isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
+import { FingerprintSet, NumberSet } from '../run/duplicates.js';
 import type { WarningLog } from '../run/warnings.js';
 import { formatAttributes, type ExtinfAttribute } from './attributes.js';
 import { displayName, sanitizeAttributeValue, sanitizeName, sanitizeText } from './sanitize.js';
@@ -22,6 +23,8 @@ export interface RenderContext {
   readonly buildUrl: StreamUrlBuilder;
   /** Channels rendered (dropped ones included) and dropped by a plugin, counted for the metrics. */
   readonly counts: { rendered: number; dropped: number };
+  /** The input's name, for error messages. */
+  readonly sourceName?: string | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,21 +40,23 @@ const DEFAULT_ATTRIBUTE_FIELDS = [
   ['group-title', 'groupTitle', 'group_title'],
 ] as const;
 
-function fail(index: number, field: string, reason: string): never {
-  throw new InputError(reason, { index, field });
+/** Throws an InputError naming the input, the record (line when a reader recorded it, else index) and the field. */
+function fail(nc: unknown, index: number, field: string, reason: string, sourceName?: string): never {
+  const line = typeof nc === 'object' && nc !== null ? (nc as { [RECORD_LINE]?: unknown })[RECORD_LINE] : undefined;
+  throw new InputError(reason, { file: sourceName, line: typeof line === 'number' ? line : undefined, index, field });
 }
 
-/** Checks what the TypeScript types promise, for plain-JavaScript callers. */
-function checkRequired(nc: NumberedChannel, index: number): void {
-  if (typeof nc !== 'object' || nc === null) fail(index, '(record)', 'expected a channel record (an object)');
+/** Checks what the TypeScript types promise, for plain-JavaScript callers. Fields are named as in the interchange format. */
+function checkRequired(nc: NumberedChannel, index: number, sourceName: string | undefined): void {
+  if (typeof nc !== 'object' || nc === null) fail(nc, index, '(record)', 'expected a channel record (an object)', sourceName);
   const channel = nc.channel;
-  if (typeof channel !== 'object' || channel === null) fail(index, 'channel', 'expected an object');
-  if (typeof channel.id !== 'string' || channel.id === '') fail(index, 'channel.id', 'expected a non-empty string');
+  if (typeof channel !== 'object' || channel === null) fail(nc, index, 'channel', 'expected an object', sourceName);
+  if (typeof channel.id !== 'string' || channel.id === '') fail(nc, index, 'channel.id', 'expected a non-empty string', sourceName);
   if (typeof channel.channelName !== 'string' || channel.channelName === '') {
-    fail(index, 'channel.channelName', 'expected a non-empty string');
+    fail(nc, index, 'channel.channel_name', 'expected a non-empty string', sourceName);
   }
   const n = nc.assignedNumber;
-  if (!Number.isSafeInteger(n) || n < 0) fail(index, 'assignedNumber', `expected an integer >= 0, got ${String(n)}`);
+  if (!Number.isSafeInteger(n) || n < 0) fail(nc, index, 'assigned_number', `expected an integer >= 0, got ${String(n)}`, sourceName);
 }
 
 /**
@@ -61,8 +66,10 @@ function checkRequired(nc: NumberedChannel, index: number): void {
  * dropChannel → entryAttributes → streamUrl → extinfLine.
  */
 export function createEntryRenderer(context: RenderContext): EntryRenderer {
-  const { hooks, run, warnings, buildUrl, counts } = context;
+  const { hooks, run, warnings, buildUrl, counts, sourceName } = context;
   const strict = run.options.strict;
+  const ids = run.options.checkDuplicates ? new FingerprintSet() : undefined;
+  const numbers = run.options.checkDuplicates ? new NumberSet() : undefined;
 
   const missing = (index: number, field: string): string => {
     warnings.add('missing-field', field, index, () => `channel at index ${index}: ${field} is missing; written as ""`);
@@ -72,10 +79,20 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
     if (typeof value === 'string') return value === '' ? missing(index, field) : sanitizeAttributeValue(value);
     return value === undefined || value === null ? missing(index, field) : sanitizeAttributeValue(String(value));
   };
-  const checkId = (id: string, index: number): void => {
-    if (UUID.test(id)) return;
-    if (strict) fail(index, 'channel.id', `expected a UUID (strict mode), got ${JSON.stringify(id)}`);
-    warnings.add('non-uuid-id', 'id', index, () => `channel at index ${index}: id ${JSON.stringify(id)} is not a UUID`);
+  /** Required fields, UUID-ness of the id, and uniqueness of id and number. */
+  const check = (nc: NumberedChannel, index: number): void => {
+    checkRequired(nc, index, sourceName);
+    const id = nc.channel.id;
+    if (!UUID.test(id)) {
+      if (strict) fail(nc, index, 'channel.id', `expected a UUID (strict mode), got ${JSON.stringify(id)}`, sourceName);
+      warnings.add('non-uuid-id', 'id', index, () => `channel at index ${index}: id ${JSON.stringify(id)} is not a UUID`);
+    }
+    if (ids !== undefined && !ids.add(id)) {
+      fail(nc, index, 'channel.id', `duplicate channel id ${JSON.stringify(id)}: an earlier record has the same id`, sourceName);
+    }
+    if (numbers !== undefined && !numbers.add(nc.assignedNumber)) {
+      fail(nc, index, 'assigned_number', `duplicate channel number ${nc.assignedNumber}: an earlier record has the same number`, sourceName);
+    }
   };
   const name = (nc: NumberedChannel, index: number): string => {
     const clean = sanitizeName(nc.channel.channelName);
@@ -86,7 +103,7 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
   const url = (nc: NumberedChannel, index: number): string => {
     const built = buildUrl(nc, index);
     const line = UNSAFE_URL.test(built) ? sanitizeText(built) : built;
-    if (line === '') fail(index, 'channel.id', 'the URL scheme built an empty stream URL');
+    if (line === '') fail(nc, index, 'channel.id', 'the URL scheme built an empty stream URL', sourceName);
     return line;
   };
 
@@ -121,8 +138,7 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
     // The hot path: no hook to consult, one string expression per channel.
     return (nc, index) => {
       counts.rendered++;
-      checkRequired(nc, index);
-      checkId(nc.channel.id, index);
+      check(nc, index);
       return defaultLine(nc, index) + '\n' + url(nc, index) + '\n';
     };
   }
@@ -134,9 +150,8 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
       counts.dropped++;
       return '';
     }
-    checkRequired(nc, index);
+    check(nc, index);
     const ch = nc.channel;
-    checkId(ch.id, index);
     let line: string;
     if (tapped.attributes) {
       const defaults: ExtinfAttribute[] = DEFAULT_ATTRIBUTE_FIELDS.map(([name, camel, snake]) => ({
@@ -150,7 +165,7 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
     let streamUrl = url(nc, index);
     if (tapped.url) {
       streamUrl = sanitizeText(hooks.streamUrl.call(streamUrl, nc, index, run));
-      if (streamUrl === '') fail(index, 'channel.id', 'the streamUrl hook returned an empty URL');
+      if (streamUrl === '') fail(nc, index, 'channel.id', 'the streamUrl hook returned an empty URL', sourceName);
     }
     if (tapped.extinf) line = hooks.extinfLine.call(line, nc, index, run);
     return `${line}\n${streamUrl}\n`;

@@ -29,6 +29,8 @@ export interface ChannelSource {
   nextBatch(): Promise<ChannelBatch | undefined>;
   /** Number of channels in the input, when known before the run. */
   readonly knownCount?: number | undefined;
+  /** The input's name for messages (a file name, `stdin`). */
+  readonly name?: string | undefined;
 }
 
 /** What `generate()` accepts as channels. */

@@ -79,7 +79,7 @@ describe('M3uGenerator', () => {
     const bad = [full, { assignedNumber: 1.5, channel: full.channel }] as NumberedChannel[];
     const error = await make().generate(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).message).toBe('record 1: field "assignedNumber": expected an integer >= 0, got 1.5');
+    expect((error as InputError).message).toBe('record 1: field "assigned_number": expected an integer >= 0, got 1.5');
   });
 
   it('fires the hooks in order, each named for its moment', async () => {
@@ -169,7 +169,8 @@ describe('M3uGenerator', () => {
     const failures: Error[] = [];
     const g = make([plugin]);
     g.hooks.runFailed.tap('test', (error) => void failures.push(error));
-    const error = await g.generate([full, full]).catch((e: unknown) => e);
+    const second: NumberedChannel = { assignedNumber: 2, channel: { ...full.channel, id: '550e8400-e29b-41d4-a716-446655440002' } };
+    const error = await g.generate([full, second]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PluginError);
     expect((error as PluginError).message).toBe('plugin "fragile" failed in hook "entryAttributes" at channel index 1: boom');
     expect(failures).toEqual([error]);
@@ -200,6 +201,14 @@ describe('M3uGenerator', () => {
   it('says which plugin to add when no URL scheme is registered', async () => {
     const g = new M3uGenerator({ plugins: [{ name: 's', apply: (gen) => gen.strategies.register(simple) }] });
     await expect(g.generate([full])).rejects.toThrow('no URL scheme is registered: add the urlBuilder() plugin of @m3ugen/url-builder');
+  });
+
+  it('rejects a duplicate channel id or number, naming the later record, unless told not to check', async () => {
+    const sameId: NumberedChannel = { assignedNumber: 2, channel: { ...full.channel } };
+    await expect(make().generate([full, sameId])).rejects.toThrow(`record 1: field "channel.id": duplicate channel id "${UUID1}": an earlier record has the same id`);
+    const sameNumber: NumberedChannel = { assignedNumber: 1, channel: { ...full.channel, id: '550e8400-e29b-41d4-a716-446655440002' } };
+    await expect(make().generate([full, sameNumber])).rejects.toThrow('record 1: field "assigned_number": duplicate channel number 1: an earlier record has the same number');
+    expect((await make([], { checkDuplicates: false }).generate([full, sameId, sameNumber])).metrics.channels).toBe(3);
   });
 
   it('exposes one frozen hook object', () => {

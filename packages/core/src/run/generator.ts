@@ -179,7 +179,7 @@ export class M3uGenerator {
       }
       const buildUrl = this.urlSchemes.require(options.urlScheme).create(run);
       const counts = { rendered: 0, dropped: 0 };
-      const renderEntry = createEntryRenderer({ hooks, run, warnings, buildUrl, counts });
+      const renderEntry = createEntryRenderer({ hooks, run, warnings, buildUrl, counts, sourceName: source.name });
 
       const monitor = new PressureMonitor({
         maxMemoryBytes: options.memory.maxMemoryBytes,

@@ -51,6 +51,11 @@ export interface GenerateOptions {
   readonly urlOptions?: Readonly<Record<string, unknown>> | undefined;
   /** Make soft problems hard: a non-UUID channel id becomes an error. Default `false`. */
   readonly strict?: boolean | undefined;
+  /**
+   * Reject a channel id or number that an earlier record already has.
+   * Default `true`; costs about 8 bytes per channel (fingerprints, not ids).
+   */
+  readonly checkDuplicates?: boolean | undefined;
   readonly memory?: MemoryOptions | undefined;
 }
 
@@ -62,6 +67,7 @@ export interface ResolvedOptions {
   readonly urlScheme: string;
   readonly urlOptions: Readonly<Record<string, unknown>>;
   readonly strict: boolean;
+  readonly checkDuplicates: boolean;
   readonly memory: {
     readonly maxMemoryBytes: number;
     readonly thresholds: PressureThresholds;
@@ -136,6 +142,7 @@ export function resolveOptions(base: GenerateOptions, overrides: GenerateOptions
     urlScheme: text('urlScheme', overrides.urlScheme ?? base.urlScheme, DEFAULT_OPTIONS.urlScheme),
     urlOptions: Object.freeze({ ...base.urlOptions, ...overrides.urlOptions }),
     strict: overrides.strict ?? base.strict ?? false,
+    checkDuplicates: overrides.checkDuplicates ?? base.checkDuplicates ?? true,
     memory: Object.freeze({
       maxMemoryBytes: positive('memory.maxMemoryMb', memory.maxMemoryMb, DEFAULT_OPTIONS.maxMemoryMb) * 1024 * 1024,
       thresholds: Object.freeze(thresholds),

@@ -1,0 +1,163 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeChannels } from './support/channels.js';
+import { runCli } from './support/cli.js';
+
+/**
+ * One test per kind of bad input (issue: reliability). Each runs the built
+ * command, checks the exact message names file, record and field, that it
+ * exits 1, and that the playlist published before is untouched with no
+ * temporary file left.
+ */
+const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+const PREVIOUS = '#EXTM3U\n# the playlist published before\n';
+
+const record = (n: number, channel: Record<string, unknown> = {}): string =>
+  JSON.stringify({ assigned_number: n, channel: { id: `550e8400-e29b-41d4-a716-${String(n).padStart(12, '0')}`, channel_name: `Channel ${n}`, ...channel } });
+
+/** Runs generate on `input` (written as `name`) into a folder holding an earlier playlist. */
+async function generate(name: string, input: string, extra: string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bad-'));
+  writeFileSync(join(dir, name), input);
+  writeFileSync(join(dir, 'playlist.m3u'), PREVIOUS);
+  const result = await runCli(['generate', '--input', name, '--output', 'playlist.m3u', '--proxy-id', PROXY, ...extra], { cwd: dir });
+  expect(readFileSync(join(dir, 'playlist.m3u'), 'utf8')).toBe(PREVIOUS);
+  expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  expect(result.code).toBe(1);
+  return result.stderr.trim();
+}
+
+describe('bad input is reported with file, record and field, exits 1, and publishes nothing', () => {
+  it('invalid JSON in a .json file names the line and column', async () => {
+    expect(await generate('channels.json', `[\n${record(1)},\n${record(2)}\n${record(3)}]`)).toBe(
+      'm3ugen: error: channels.json: line 4: invalid JSON at column 1: unexpected "{"',
+    );
+  });
+
+  it('a truncated NDJSON line names its line', async () => {
+    expect(await generate('channels.ndjson', `${record(1)}\n${record(2)}\n{"assigned_number": 3, "channel": {"id": "550e`)).toBe(
+      'm3ugen: error: channels.ndjson: line 3: invalid JSON at column 47: unterminated string',
+    );
+  });
+
+  it('a field of the wrong type names the field and the value', async () => {
+    expect(await generate('channels.ndjson', `${record(1)}\n${record(2, { tvg_logo: 5 })}\n`)).toBe(
+      'm3ugen: error: channels.ndjson: line 2: field "channel.tvg_logo": expected a string or null, got number 5',
+    );
+  });
+
+  it('a missing required field names it', async () => {
+    expect(await generate('channels.ndjson', `${record(1)}\n{"assigned_number": 2, "channel": {"channel_name": "No id"}}\n`)).toBe(
+      'm3ugen: error: channels.ndjson: line 2: field "channel.id": required field is missing',
+    );
+  });
+
+  it('a duplicate channel id names the later record', async () => {
+    const same = '550e8400-e29b-41d4-a716-000000000001';
+    expect(await generate('channels.ndjson', `${record(1)}\n${record(2)}\n\n${record(3, { id: same })}\n`)).toBe(
+      `m3ugen: error: channels.ndjson: line 4: field "channel.id": duplicate channel id "${same}": an earlier record has the same id`,
+    );
+  });
+
+  it('a duplicate channel number names the later record', async () => {
+    expect(await generate('channels.json', JSON.stringify([JSON.parse(record(1)), JSON.parse(record(2)), { ...JSON.parse(record(3)), assigned_number: 2 }]))).toBe(
+      'm3ugen: error: channels.json: record 2: field "assigned_number": duplicate channel number 2: an earlier record has the same number',
+    );
+  });
+
+  it('a negative channel number', async () => {
+    expect(await generate('channels.ndjson', `${record(1)}\n{"assigned_number": -4, "channel": {"id": "a", "channel_name": "A"}}\n`)).toBe(
+      'm3ugen: error: channels.ndjson: line 2: field "assigned_number": expected a channel number >= 0, got number -4',
+    );
+  });
+
+  it('a non-integer channel number', async () => {
+    expect(await generate('channels.ndjson', `{"assigned_number": 1.5, "channel": {"id": "a", "channel_name": "A"}}\n`)).toBe(
+      'm3ugen: error: channels.ndjson: line 1: field "assigned_number": expected an integer, got number 1.5',
+    );
+  });
+
+  it('an invalid base_url in the config names the file and key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bad-'));
+    writeFileSync(join(dir, 'channels.ndjson'), record(1));
+    writeFileSync(join(dir, 'm3ugen.config.toml'), 'input = "channels.ndjson"\n[web]\nbase_url = "tv.example/iptv"\n');
+    const result = await runCli(['generate'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('m3ugen.config.toml: key "web.base_url": expected an absolute http(s) URL');
+  });
+
+  it('an invalid proxy ULID in the config names the file and key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bad-'));
+    writeFileSync(join(dir, 'channels.ndjson'), record(1));
+    writeFileSync(join(dir, 'm3ugen.config.json'), JSON.stringify({ input: 'channels.ndjson', proxy_generation: { proxy_id: '01ARZ3NDEKTSV4RRFFQ69G5FA!' } }));
+    const result = await runCli(['generate'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('m3ugen.config.json: key "proxy_generation.proxy_id": expected a ULID');
+  });
+
+  it('an unreadable input file says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bad-'));
+    mkdirSync(join(dir, 'channels.ndjson'));
+    const folder = await runCli(['generate', '--input', 'channels.ndjson'], { cwd: dir });
+    expect([folder.code, folder.stderr.trim()]).toEqual([1, 'm3ugen: error: channels.ndjson: cannot read the input: is a directory']);
+    const missing = await runCli(['generate', '--input', 'nope.ndjson'], { cwd: dir });
+    expect([missing.code, missing.stderr.trim()]).toEqual([1, 'm3ugen: error: nope.ndjson: cannot read the input: no such file']);
+  });
+
+  it('an unwritable output path says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bad-'));
+    writeFileSync(join(dir, 'channels.ndjson'), record(1));
+    mkdirSync(join(dir, 'out.m3u'));
+    const isDir = await runCli(['generate', '--input', 'channels.ndjson', '--output', 'out.m3u'], { cwd: dir });
+    expect([isDir.code, isDir.stderr.trim()]).toEqual([1, 'm3ugen: error: cannot write the output "out.m3u": it is a directory']);
+    const noFolder = await runCli(['generate', '--input', 'channels.ndjson', '--output', 'missing/out.m3u'], { cwd: dir });
+    expect([noFolder.code, noFolder.stderr.trim()]).toEqual([1, 'm3ugen: error: cannot write the output "missing/out.m3u": its folder does not exist']);
+  });
+});
+
+describe('a plugin that throws', () => {
+  it('is reported with its name, the hook and the channel index; the earlier playlist stays', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-plugin-fault-'));
+    writeFileSync(join(dir, 'channels.ndjson'), `${record(1)}\n${record(2)}\n${record(3)}\n`);
+    writeFileSync(
+      join(dir, 'fragile.mjs'),
+      `export default () => ({ name: 'fragile', apply(g) { g.hooks.entryAttributes.tap('fragile', (a, nc, index) => { if (index === 2) throw new Error('no logo service'); return a; }); } });`,
+    );
+    writeFileSync(join(dir, 'm3ugen.config.json'), JSON.stringify({ input: 'channels.ndjson', output: 'playlist.m3u', plugins: ['./fragile.mjs'], proxy_generation: { proxy_id: PROXY } }));
+    writeFileSync(join(dir, 'playlist.m3u'), PREVIOUS);
+    const result = await runCli(['generate'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('m3ugen: error: plugin "fragile" failed in hook "entryAttributes" at channel index 2: no logo service');
+    expect(readFileSync(join(dir, 'playlist.m3u'), 'utf8')).toBe(PREVIOUS);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+/** A real full disk: a 64 KiB tmpfs. Mounting needs root, which the CI machines have; elsewhere the case is skipped. */
+const fullDisk = mkdtempSync(join(tmpdir(), 'm3ugen-full-'));
+let mounted = false;
+try {
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', fullDisk], { stdio: 'ignore' });
+  mounted = true;
+} catch {
+  mounted = false;
+}
+afterAll(() => {
+  if (mounted) execFileSync('umount', [fullDisk], { stdio: 'ignore' });
+});
+
+describe('a full disk', () => {
+  it.skipIf(!mounted)('gives a clear message and keeps the earlier playlist', async () => {
+    const input = join(mkdtempSync(join(tmpdir(), 'm3ugen-full-input-')), 'channels.ndjson');
+    writeFileSync(input, makeChannels(2000).map((nc) => JSON.stringify({ assigned_number: nc.assignedNumber, channel: { id: nc.channel.id, channel_name: nc.channel.channelName } })).join('\n'));
+    writeFileSync(join(fullDisk, 'playlist.m3u'), PREVIOUS);
+    const result = await runCli(['generate', '--input', input, '--output', join(fullDisk, 'playlist.m3u'), '--proxy-id', PROXY, '-q']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(`m3ugen: error: cannot write the output "${join(fullDisk, 'playlist.m3u')}": no space left on the device`);
+    expect(readFileSync(join(fullDisk, 'playlist.m3u'), 'utf8')).toBe(PREVIOUS);
+    expect(readdirSync(fullDisk).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
