@@ -22,6 +22,7 @@ describe('publishAtomically', () => {
   it.each([
     ['ENOSPC', 'no space left on the device'],
     ['EIO', 'EIO: simulated'],
+    ['EACCES', 'permission denied'],
   ])('turns a %s while writing into a clear message and keeps the earlier file', async (code, reason) => {
     const dir = mkdtempSync(join(tmpdir(), 'm3ugen-publish-'));
     const target = join(dir, 'playlist.m3u');
