@@ -1,6 +1,6 @@
 export { ConfigError } from './config-error.js';
 export type { M3ugenConfig, PluginEntry } from './schema.js';
-export { configSchema, pluginEntrySchema, defineConfig } from './schema.js';
+export { configSchemas, defineConfig } from './schema.js';
 export type { LoadedConfig } from './load.js';
 export { loadConfig, validateConfig, CONFIG_SEARCH_PLACES } from './load.js';
 export type { PluginFactory, PluginFactoryContext } from './plugins.js';

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { cosmiconfig, defaultLoaders, type Loader } from 'cosmiconfig';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import type { z } from 'zod';
+import type * as Zod from 'zod';
 import { ConfigError } from './config-error.js';
-import { configSchema, type M3ugenConfig } from './schema.js';
+import { configSchemas, type M3ugenConfig } from './schema.js';
 
 const MODULE = 'm3ugen';
 
@@ -55,7 +55,7 @@ function displayPath(file: string): string {
   return rel === '' || rel.startsWith('..') ? file : rel;
 }
 
-function describe(issue: z.core.$ZodIssue, raw: unknown): string {
+function describe(issue: Zod.z.core.$ZodIssue, raw: unknown): string {
   let value: unknown = raw;
   for (const key of issue.path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
   if (issue.code === 'custom') return issue.message;
@@ -84,6 +84,7 @@ function withoutKeys(raw: unknown, unknown: readonly (readonly PropertyKey[])[])
  */
 export function validateConfig(raw: unknown, file?: string): { config: M3ugenConfig; unknownKeys: string[] } {
   // JS configs may hold plugin objects, which structuredClone cannot copy: only clone when keys must go.
+  const configSchema = configSchemas().config;
   let result = configSchema.safeParse(raw ?? {});
   const unknownKeys: string[] = [];
   if (!result.success) {

@@ -1,6 +1,6 @@
 export type { Channel, NumberedChannel, ChannelFieldSpelling } from './channel/model.js';
 export { OPTIONAL_CHANNEL_FIELDS, isMissing, RECORD_LINE } from './channel/model.js';
-export { parseNumberedChannel, snakeCaseRecordSchema, camelCaseRecordSchema } from './channel/schema.js';
+export { parseNumberedChannel, recordSchemas } from './channel/schema.js';
 
 export type { RecordLocation } from './errors.js';
 export { M3ugenError, InputError, OptionError, PluginError, RegistryError, formatLocation } from './errors.js';

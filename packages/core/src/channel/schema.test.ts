@@ -82,3 +82,31 @@ describe('parseNumberedChannel', () => {
     expect(errorOf({ assigned_number: 1, channel: 'x' }).location.field).toBe('channel');
   });
 });
+
+describe('the fast path agrees with the zod schemas', () => {
+  it('accepts and rejects exactly what zod does, with the same result', async () => {
+    const fc = (await import('fast-check')).default;
+    const { recordSchemas } = await import('./schema.js');
+    const value = fc.oneof(fc.string(), fc.constant(''), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.array(fc.nat(), { maxLength: 2 }), fc.object({ maxDepth: 0 }));
+    const channel = fc.record(
+      { id: value, channel_name: value, tvg_id: value, tvg_name: value, tvg_logo: value, tvg_shift: value, tvg_chno: value, group_title: value, stream_url: value, extra: value },
+      { requiredKeys: [] },
+    );
+    const record = fc.record({ assigned_number: fc.oneof(value, fc.nat()), channel: fc.oneof(channel, value), other: value }, { requiredKeys: ['channel'] });
+    fc.assert(
+      fc.property(record, (raw) => {
+        const reference = recordSchemas().snake.safeParse(raw);
+        let parsed: unknown;
+        let failed = false;
+        try {
+          parsed = parseNumberedChannel(raw);
+        } catch {
+          failed = true;
+        }
+        expect(failed).toBe(!reference.success);
+        if (reference.success) expect((parsed as { assignedNumber: unknown }).assignedNumber).toBe(reference.data.assigned_number);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

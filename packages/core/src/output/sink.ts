@@ -38,9 +38,15 @@ export class StringSink implements OwnedSink {
     this.#chunks.push(chunk);
   }
 
-  /** The whole text written so far. */
+  /**
+   * The whole text written so far. Concatenated, not joined: V8 keeps the
+   * result as a rope of the (large) chunks and copies it only when it is
+   * read, so no second copy of the playlist exists while it is built.
+   */
   text(): string {
-    return this.#chunks.length === 1 ? this.#chunks[0]! : this.#chunks.join('');
+    let text = '';
+    for (const chunk of this.#chunks) text += chunk;
+    return text;
   }
 
   close(): Promise<void> {

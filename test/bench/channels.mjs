@@ -1,0 +1,52 @@
+// Deterministic benchmark channels: every field present (so the peer, which omits empty
+// attributes, writes the same content), realistic lengths, UUID ids.
+const GROUPS = ['News', 'Sports', 'Movies', 'Kids', 'Music', 'Documentary', 'Entertainment', 'Lifestyle'];
+
+export const PROXY_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+export const BASE_URL = 'http://localhost:8080';
+
+/** `count` channels as the TypeScript API takes them. */
+export function makeChannels(count) {
+  const channels = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const n = i + 1;
+    const name = `Channel ${n} ${GROUPS[i % GROUPS.length]} HD`;
+    channels[i] = {
+      assignedNumber: n,
+      channel: {
+        id: `550e8400-e29b-41d4-a716-${n.toString(16).padStart(12, '0')}`,
+        channelName: name,
+        streamUrl: `http://upstream.example/live/${n}.ts`,
+        tvgId: `channel-${n}.example`,
+        tvgName: name,
+        tvgLogo: `http://localhost:8080/logos/channel-${n}.png`,
+        groupTitle: GROUPS[i % GROUPS.length],
+        catchup: 'default',
+        catchup_days: 7,
+      },
+    };
+  }
+  return channels;
+}
+
+/** The same channels as the peer (@iptv/playlist) takes them, with the URLs m3ugen builds. */
+export function toPeerChannels(channels) {
+  return channels.map((nc) => ({
+    tvgId: nc.channel.tvgId,
+    tvgName: nc.channel.tvgName,
+    tvgLogo: nc.channel.tvgLogo,
+    tvgChno: String(nc.assignedNumber),
+    groupTitle: nc.channel.groupTitle,
+    name: nc.channel.channelName,
+    url: `${BASE_URL}/stream/${PROXY_ID}/${nc.channel.id}`,
+  }));
+}
+
+/** One NDJSON line per channel, in the pipeline's snake_case. */
+export function toNdjsonLine(nc) {
+  const c = nc.channel;
+  return JSON.stringify({
+    assigned_number: nc.assignedNumber,
+    channel: { id: c.id, channel_name: c.channelName, stream_url: c.streamUrl, tvg_id: c.tvgId, tvg_name: c.tvgName, tvg_logo: c.tvgLogo, group_title: c.groupTitle },
+  });
+}

@@ -1,0 +1,69 @@
+// One measurement in a fresh process: node --expose-gc measure.mjs <path> <channels>
+// Prints one JSON line: { path, channels, ms, bytes, rssBeforeBytes, peakRssBytes }.
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeM3U } from '@iptv/playlist';
+import { attributes } from '@m3ugen/attributes';
+import { extinfTemplate } from '@m3ugen/extinf-template';
+import { createGenerator } from '@m3ugen/preset-default';
+import { BASE_URL, makeChannels, PROXY_ID, toPeerChannels } from './channels.mjs';
+
+const [path, countText] = process.argv.slice(2);
+const count = Number(countText);
+const channels = makeChannels(count);
+const options = { baseUrl: BASE_URL, proxyId: PROXY_ID, memory: { enableTracking: false } };
+
+const paths = {
+  /** The peer: @iptv/playlist's writeM3U on the same channels and URLs; the string is flattened (read) like ours. */
+  async peer() {
+    const peerChannels = toPeerChannels(channels);
+    return time(() => {
+      const out = writeM3U({ channels: peerChannels });
+      out.charCodeAt(out.length - 1);
+      return Buffer.byteLength(out) + 1;
+    });
+  },
+  async 'in-memory'() {
+    const generator = createGenerator(options);
+    return time(async () => flat(await generator.generate(channels, { strategy: 'in-memory' })));
+  },
+  async 'streaming-file'() {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bench-'));
+    const generator = createGenerator(options);
+    try {
+      return await time(async () => (await generator.generate(channels, { strategy: 'streaming', output: createWriteStream(join(dir, 'p.m3u')) })).metrics.bytes);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  async 'eta-template'() {
+    const generator = createGenerator({ ...options, plugins: [extinfTemplate()] });
+    return time(async () => flat(await generator.generate(channels, { strategy: 'in-memory' })));
+  },
+  async attributes() {
+    const plugin = attributes({ ready: ['catchup', 'catchup-days'], attributes: [{ name: 'tvg-country', value: 'DE' }] });
+    const generator = createGenerator({ ...options, plugins: [plugin] });
+    return time(async () => flat(await generator.generate(channels, { strategy: 'in-memory' })));
+  },
+};
+
+/** Reads the playlist's last character, so a string V8 still holds as a rope is flattened inside the timing, as the peer's is. */
+function flat(result) {
+  result.playlist.charCodeAt(result.playlist.length - 1);
+  return result.metrics.bytes;
+}
+
+async function time(run) {
+  globalThis.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const started = performance.now();
+  const bytes = await run();
+  const ms = performance.now() - started;
+  return { ms, bytes, rssBeforeBytes: rssBefore, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+}
+
+const run = paths[path];
+if (run === undefined) throw new Error(`unknown path ${path}; known: ${Object.keys(paths).join(', ')}`);
+const result = await run();
+process.stdout.write(`${JSON.stringify({ path, channels: count, ...result })}\n`);

@@ -1,0 +1,150 @@
+// pnpm bench: every path on the same generated channels, each measurement in a fresh process.
+// Environment: BENCH_SIZES (default 10000,100000,1000000), BENCH_RUNS (default 3),
+// BENCH_CLI_SIZES (default 1000000,5000000; "" skips), BENCH_OUT (default .bench-out/results.json).
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeM3U } from '@iptv/playlist';
+import { extinfTemplate } from '@m3ugen/extinf-template';
+import { createGenerator } from '@m3ugen/preset-default';
+import { BASE_URL, makeChannels, PROXY_ID, toNdjsonLine, toPeerChannels } from './channels.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '../..');
+const BIN = join(root, 'packages/cli/bin/m3ugen.js');
+const list = (text, fallback) => (text === undefined ? fallback : text.split(',').filter(Boolean).map(Number));
+const SIZES = list(process.env.BENCH_SIZES, [10_000, 100_000, 1_000_000]);
+const CLI_SIZES = list(process.env.BENCH_CLI_SIZES, [1_000_000, 5_000_000]);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const OUT = process.env.BENCH_OUT ?? join(root, '.bench-out/results.json');
+const PATHS = ['peer', 'in-memory', 'streaming-file', 'eta-template', 'attributes'];
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+
+function measure(path, size) {
+  const child = spawnSync(process.execPath, ['--expose-gc', join(here, 'measure.mjs'), path, String(size)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`${path} ${size} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1));
+}
+
+/** Content checks (not timed): the paths being compared write the same playlist. */
+async function verify(size) {
+  const channels = makeChannels(size);
+  const options = { baseUrl: BASE_URL, proxyId: PROXY_ID };
+  const reference = (await createGenerator(options).generate(channels, { strategy: 'in-memory' })).playlist;
+  const peer = writeM3U({ channels: toPeerChannels(channels) });
+  if (`${peer}\n` !== reference) throw new Error(`peer output differs from m3ugen's at ${size} channels`);
+  const streamed = (await createGenerator(options).generate(channels, { strategy: 'streaming' })).playlist;
+  const templated = (await createGenerator({ ...options, plugins: [extinfTemplate()] }).generate(channels)).playlist;
+  if (streamed !== reference || templated !== reference) throw new Error(`strategies or template differ at ${size} channels`);
+}
+
+async function firstByteMs(input) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [BIN, 'generate', '--input', input, '--proxy-id', PROXY_ID, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let first;
+    child.stdout.once('data', () => (first = performance.now() - started));
+    child.stdout.resume();
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(first) : reject(new Error(`exit ${code}`))));
+  });
+}
+
+async function writeNdjson(path, count) {
+  const out = createWriteStream(path);
+  const batch = 10_000;
+  for (let start = 0; start < count; start += batch) {
+    const channels = makeChannels(Math.min(count, start + batch)).slice(start);
+    if (!out.write(`${channels.map(toNdjsonLine).join('\n')}\n`)) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise((r) => out.end(r));
+}
+
+function cliPeakRss(input, dir, config) {
+  const metrics = join(dir, 'metrics.json');
+  const args = [BIN, 'generate', '--input', input, '--output', join(dir, 'out.m3u'), '--strategy', 'streaming', '--proxy-id', PROXY_ID, '--metrics', metrics, '--quiet'];
+  if (config !== undefined) args.push('--config', config);
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`cli failed: ${child.stderr}`);
+  return JSON.parse(readFileSync(metrics, 'utf8'));
+}
+
+const results = { machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, runs: RUNS, paths: {}, cli: {}, targets: [] };
+console.log(`m3ugen bench: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, median of ${RUNS} fresh processes per cell\n`);
+
+for (const size of SIZES) {
+  if (size <= 100_000) await verify(size);
+  console.log(`${fmt(size)} channels`);
+  console.log('  path             median ms    channels/s   × peer   % of in-memory   peak RSS above start');
+  const row = {};
+  for (const path of PATHS) {
+    const samples = Array.from({ length: RUNS }, () => measure(path, size));
+    const ms = median(samples.map((s) => s.ms));
+    const above = median(samples.map((s) => s.peakRssBytes - s.rssBeforeBytes));
+    row[path] = { ms, channelsPerSecond: (size * 1000) / ms, peakAboveStartBytes: above, bytes: samples[0].bytes, samplesMs: samples.map((s) => s.ms) };
+  }
+  for (const path of PATHS) {
+    const r = row[path];
+    console.log(
+      `  ${path.padEnd(15)} ${fmt(r.ms).padStart(10)} ${fmt(r.channelsPerSecond).padStart(13)} ${(r.channelsPerSecond / row.peer.channelsPerSecond).toFixed(2).padStart(7)}× ${((r.channelsPerSecond / row['in-memory'].channelsPerSecond) * 100).toFixed(0).padStart(12)}% ${`${fmt(r.peakAboveStartBytes / size)} B/channel`.padStart(22)}`,
+    );
+  }
+  results.paths[size] = row;
+  console.log('');
+}
+
+// The command line: time to first byte, and memory of NDJSON → file streaming.
+const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bench-cli-'));
+try {
+  const small = join(dir, 'small.ndjson');
+  writeFileSync(small, `${makeChannels(10).map(toNdjsonLine).join('\n')}\n`);
+  await firstByteMs(small);
+  const firstBytes = [];
+  for (let i = 0; i < 11; i++) firstBytes.push(await firstByteMs(small));
+  results.cli.firstByteMs = median(firstBytes);
+  console.log(`CLI start to first output byte (10 channels): median ${results.cli.firstByteMs.toFixed(0)} ms of 11 runs`);
+
+  const noDuplicateCheck = join(dir, 'm3ugen.config.toml');
+  writeFileSync(noDuplicateCheck, '[proxy_generation]\ncheck_duplicates = false\n');
+  for (const size of CLI_SIZES) {
+    const input = join(dir, `channels-${size}.ndjson`);
+    await writeNdjson(input, size);
+    const withCheck = cliPeakRss(input, dir);
+    const without = cliPeakRss(input, dir, noDuplicateCheck);
+    results.cli[size] = { peakRssBytes: withCheck.peakRssBytes, peakRssNoDuplicateCheckBytes: without.peakRssBytes, durationMs: withCheck.durationMs, channelsPerSecond: withCheck.channelsPerSecond };
+    console.log(
+      `CLI NDJSON → file, streaming, ${fmt(size)} channels: peak RSS ${(withCheck.peakRssBytes / 1e6).toFixed(0)} MB (${(without.peakRssBytes / 1e6).toFixed(0)} MB without the duplicate check), ${fmt(withCheck.channelsPerSecond)} channels/s`,
+    );
+    rmSync(input);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// Targets of the speed-and-memory issue, at the largest size measured.
+const big = Math.max(...SIZES);
+const at = results.paths[big];
+const target = (name, value, goal, ok) => {
+  results.targets.push({ name, value, goal, met: ok });
+  console.log(`${ok ? 'MET ' : 'MISS'}  ${name}: ${value} (target ${goal})`);
+};
+console.log(`\nTargets (${fmt(big)} channels):`);
+target('in-memory vs peer', `${(at['in-memory'].channelsPerSecond / at.peer.channelsPerSecond).toFixed(2)}×`, '≥ 10×', at['in-memory'].channelsPerSecond >= 10 * at.peer.channelsPerSecond);
+target('streaming vs in-memory', `${((at['streaming-file'].channelsPerSecond / at['in-memory'].channelsPerSecond) * 100).toFixed(0)}%`, '≥ 70%', at['streaming-file'].channelsPerSecond >= 0.7 * at['in-memory'].channelsPerSecond);
+target('eta template vs default', `${((at['eta-template'].channelsPerSecond / at['in-memory'].channelsPerSecond) * 100).toFixed(0)}%`, '≥ 50%', at['eta-template'].channelsPerSecond >= 0.5 * at['in-memory'].channelsPerSecond);
+target('in-memory peak above loaded input', `${fmt(at['in-memory'].peakAboveStartBytes / big)} B/channel`, '≤ 600 B/channel', at['in-memory'].peakAboveStartBytes / big <= 600);
+if (results.cli.firstByteMs !== undefined) target('CLI first byte, 10 channels', `${results.cli.firstByteMs.toFixed(0)} ms`, '≤ 150 ms', results.cli.firstByteMs <= 150);
+const c1 = results.cli[1_000_000];
+const c5 = results.cli[5_000_000];
+if (c1 !== undefined) target('CLI streaming peak RSS, 1M', `${(c1.peakRssBytes / 1e6).toFixed(0)} MB`, '≤ 100 MB', c1.peakRssBytes <= 100e6);
+if (c1 !== undefined && c5 !== undefined) {
+  target('CLI streaming peak RSS, 5M vs 1M', `+${((c5.peakRssBytes / c1.peakRssBytes - 1) * 100).toFixed(0)}%`, '≤ +10%', c5.peakRssBytes <= 1.1 * c1.peakRssBytes);
+  target('… without the duplicate check', `+${((c5.peakRssNoDuplicateCheckBytes / c1.peakRssNoDuplicateCheckBytes - 1) * 100).toFixed(0)}%`, '≤ +10%', c5.peakRssNoDuplicateCheckBytes <= 1.1 * c1.peakRssNoDuplicateCheckBytes);
+}
+mkdirSync(dirname(OUT), { recursive: true });
+writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nresults: ${OUT}`);
