@@ -5,13 +5,14 @@ const GROUPS = ['News', 'Sports', 'Movies', 'Kids', 'Music', 'Documentary', 'Ent
 export const PROXY_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 export const BASE_URL = 'http://localhost:8080';
 
-/** `count` channels as the TypeScript API takes them. */
-export function makeChannels(count) {
+/** `count` channels as the TypeScript API takes them, numbered from `first + 1`. */
+export function makeChannels(count, first = 0) {
   const channels = new Array(count);
-  for (let i = 0; i < count; i++) {
+  for (let k = 0; k < count; k++) {
+    const i = first + k;
     const n = i + 1;
     const name = `Channel ${n} ${GROUPS[i % GROUPS.length]} HD`;
-    channels[i] = {
+    channels[k] = {
       assignedNumber: n,
       channel: {
         id: `550e8400-e29b-41d4-a716-${n.toString(16).padStart(12, '0')}`,
