@@ -105,16 +105,21 @@ describe('m3ugen generate', () => {
     expect(result.stdout.split('\n')[1]).toMatch(/group-title="News" radio="true",Example News HD$/);
   });
 
-  it('leaves the earlier playlist untouched and no temporary file when killed mid-write (SIGTERM)', async () => {
+  /** Starts a long run over an earlier playlist and resolves once it is writing its temporary file. */
+  async function startLargeRun() {
     const dir = workdir();
     const input = join(dir, 'big.ndjson');
     const output = join(dir, 'playlist.m3u');
     writeFileSync(input, toNdjson(300_000));
     writeFileSync(output, 'previous playlist\n');
-    const { child, done } = startCli(['generate', '--input', input, '--output', output, '--strategy', 'streaming', '--proxy-id', PROXY]);
-    // wait until the run has started writing its temporary file
+    const run = startCli(['generate', '--input', input, '--output', output, '--strategy', 'streaming', '--proxy-id', PROXY]);
     for (let i = 0; i < 500 && !leftovers(dir).some((name) => statSync(join(dir, name)).size > 0); i++) await new Promise((r) => setTimeout(r, 10));
     expect(leftovers(dir)).toHaveLength(1);
+    return { ...run, dir, input, output };
+  }
+
+  it('leaves the earlier playlist untouched and no temporary file when killed mid-write (SIGTERM)', async () => {
+    const { child, done, dir, output } = await startLargeRun();
     child.kill('SIGTERM');
     const result = await done;
     expect(result.code).toBe(143);
@@ -123,13 +128,7 @@ describe('m3ugen generate', () => {
   });
 
   it('removes the temporary file a SIGKILLed run left behind on its next run', async () => {
-    const dir = workdir();
-    const input = join(dir, 'big.ndjson');
-    const output = join(dir, 'playlist.m3u');
-    writeFileSync(input, toNdjson(300_000));
-    writeFileSync(output, 'previous playlist\n');
-    const { child, done } = startCli(['generate', '--input', input, '--output', output, '--strategy', 'streaming', '--proxy-id', PROXY]);
-    for (let i = 0; i < 500 && !leftovers(dir).some((name) => statSync(join(dir, name)).size > 0); i++) await new Promise((r) => setTimeout(r, 10));
+    const { child, done, dir, input, output } = await startLargeRun();
     child.kill('SIGKILL');
     await done;
     expect(readFileSync(output, 'utf8')).toBe('previous playlist\n');
