@@ -34,6 +34,8 @@ export class StringSink implements OwnedSink {
 
   write(chunk: string): void {
     if (chunk.length === 0) return;
+    // byteLength reads the whole chunk, which also makes V8 flatten a rope of
+    // entries into one string now, instead of keeping its pieces alive.
     this.bytesWritten += Buffer.byteLength(chunk, 'utf8');
     this.#chunks.push(chunk);
   }
