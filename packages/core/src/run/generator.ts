@@ -254,7 +254,8 @@ export class M3uGenerator {
         yieldToEventLoop: () => new Promise<void>((resolve) => setImmediate(resolve)),
       });
 
-      await this.strategies.require(choice.strategy).generate(makeRun(this.strategies.require(choice.strategy), undefined));
+      const first = this.strategies.require(choice.strategy);
+      await first.generate(makeRun(first, undefined));
       await sink.close();
 
       const durationMs = performance.now() - startedAt;

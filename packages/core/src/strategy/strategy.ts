@@ -48,7 +48,7 @@ export interface StrategyContract {
  *
  * @example
  * ```ts
- * const upperCase: M3uStrategy = {
+ * const simple: M3uStrategy = {
  *   name: 'simple',
  *   description: 'renders everything, then writes once',
  *   contract: { estimateMemoryBytes: (n) => n * 300, supportedPressure: ['optimal'], canTakeOverMidStage: false, boundedMemory: false, preference: 0, automatic: false },
@@ -60,7 +60,7 @@ export interface StrategyContract {
  *     await run.output.write(text);
  *   },
  * };
- * generator.strategies.register(upperCase);
+ * generator.strategies.register(simple);
  * ```
  */
 export interface M3uStrategy extends Named {
