@@ -38,6 +38,8 @@ export type { M3uPlugin, GeneratorConfig, RunOptions, GenerationResult, Playlist
 export { M3uGenerator } from './run/generator.js';
 export type { RunMetrics } from './run/metrics.js';
 export { FingerprintSet, NumberSet } from './run/duplicates.js';
+export type { CapturedWarning } from './run/entry-cache.js';
+export { EntryCache } from './run/entry-cache.js';
 export type { GenerateOptions, MemoryOptions, ResolvedOptions } from './run/options.js';
 export { resolveOptions, DEFAULT_OPTIONS } from './run/options.js';
 export type { RunInfo } from './run/run-info.js';

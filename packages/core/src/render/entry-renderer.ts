@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
 import { FingerprintSet, NumberSet } from '../run/duplicates.js';
+import type { EntryCache } from '../run/entry-cache.js';
 import type { WarningLog } from '../run/warnings.js';
 import { formatAttributes, type ExtinfAttribute } from './attributes.js';
 import { displayName, sanitizeAttributeValue, sanitizeName, sanitizeText } from './sanitize.js';
@@ -25,6 +26,8 @@ export interface RenderContext {
   readonly counts: { rendered: number; dropped: number };
   /** The input's name, for error messages. */
   readonly sourceName?: string | undefined;
+  /** Entries of earlier runs to reuse when a channel is unchanged. */
+  readonly cache?: EntryCache | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -79,6 +82,16 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
     if (typeof value === 'string') return value === '' ? missing(index, field) : sanitizeAttributeValue(value);
     return value === undefined || value === null ? missing(index, field) : sanitizeAttributeValue(String(value));
   };
+  /** Uniqueness of id and number across the run (reused entries are counted too). */
+  const checkUnique = (nc: NumberedChannel, index: number): void => {
+    const id = nc.channel.id;
+    if (ids !== undefined && !ids.add(id)) {
+      fail(nc, index, 'channel.id', `duplicate channel id ${JSON.stringify(id)}: an earlier record has the same id`, sourceName);
+    }
+    if (numbers !== undefined && !numbers.add(nc.assignedNumber)) {
+      fail(nc, index, 'assigned_number', `duplicate channel number ${nc.assignedNumber}: an earlier record has the same number`, sourceName);
+    }
+  };
   /** Required fields, UUID-ness of the id, and uniqueness of id and number. */
   const check = (nc: NumberedChannel, index: number): void => {
     checkRequired(nc, index, sourceName);
@@ -87,12 +100,7 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
       if (strict) fail(nc, index, 'channel.id', `expected a UUID (strict mode), got ${JSON.stringify(id)}`, sourceName);
       warnings.add('non-uuid-id', 'id', index, () => `channel at index ${index}: id ${JSON.stringify(id)} is not a UUID`);
     }
-    if (ids !== undefined && !ids.add(id)) {
-      fail(nc, index, 'channel.id', `duplicate channel id ${JSON.stringify(id)}: an earlier record has the same id`, sourceName);
-    }
-    if (numbers !== undefined && !numbers.add(nc.assignedNumber)) {
-      fail(nc, index, 'assigned_number', `duplicate channel number ${nc.assignedNumber}: an earlier record has the same number`, sourceName);
-    }
+    checkUnique(nc, index);
   };
   const name = (nc: NumberedChannel, index: number): string => {
     const clean = sanitizeName(nc.channel.channelName);
@@ -134,16 +142,38 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
     );
   };
 
-  if (!tapped.channel && !tapped.drop && !tapped.attributes && !tapped.url && !tapped.extinf) {
-    // The hot path: no hook to consult, one string expression per channel.
-    return (nc, index) => {
-      counts.rendered++;
-      check(nc, index);
-      return defaultLine(nc, index) + '\n' + url(nc, index) + '\n';
-    };
+  const render = !tapped.channel && !tapped.drop && !tapped.attributes && !tapped.url && !tapped.extinf ? renderPlain : renderWithHooks;
+  const cache = context.cache;
+  if (cache === undefined) return render;
+  return (nc, index) => {
+    const reused = cache.lookup(nc, index);
+    if (reused === undefined) {
+      let captured: ReturnType<typeof warnings.stopCapture>;
+      let text: string;
+      warnings.startCapture();
+      try {
+        text = render(nc, index);
+      } finally {
+        captured = warnings.stopCapture();
+      }
+      cache.store(nc, index, text, captured);
+      return text;
+    }
+    counts.rendered++;
+    if (reused.text === '') counts.dropped++;
+    else checkUnique(nc, index);
+    for (const w of reused.warnings ?? []) warnings.add(w.code, w.field, index, () => w.message);
+    return reused.text;
+  };
+
+  /** The hot path: no hook to consult, one string expression per channel. */
+  function renderPlain(nc: NumberedChannel, index: number): string {
+    counts.rendered++;
+    check(nc, index);
+    return defaultLine(nc, index) + '\n' + url(nc, index) + '\n';
   }
 
-  return (input, index) => {
+  function renderWithHooks(input: NumberedChannel, index: number): string {
     counts.rendered++;
     const nc = tapped.channel ? hooks.channel.call(input, index, run) : input;
     if (tapped.drop && hooks.dropChannel.call(nc, index, run) === true) {
@@ -169,7 +199,7 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
     }
     if (tapped.extinf) line = hooks.extinfLine.call(line, nc, index, run);
     return `${line}\n${streamUrl}\n`;
-  };
+  }
 }
 
 /** The header with its newline: `#EXTM3U`, any `headerAttributes`, then the `header` hook. */

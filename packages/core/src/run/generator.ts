@@ -10,8 +10,9 @@ import type { UrlScheme } from '../render/url-scheme.js';
 import { proposeTakeover, selectAutomatically, type SelectionFacts } from '../strategy/select.js';
 import type { Handover, M3uStrategy, StrategyChoice, StrategyRun, StrategySwitch } from '../strategy/strategy.js';
 import { toChannelSource, type ChannelInput } from './channel-source.js';
+import type { EntryCache } from './entry-cache.js';
 import type { RunMetrics } from './metrics.js';
-import { resolveOptions, type GenerateOptions } from './options.js';
+import { resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.js';
 import type { RunInfo } from './run-info.js';
 import { WarningLog, type WarningSummary } from './warnings.js';
 
@@ -48,6 +49,8 @@ export interface RunOptions extends GenerateOptions {
   readonly end?: boolean | undefined;
   /** Number of channels, when the input is a stream and the caller knows it (helps selection). */
   readonly channelCount?: number | undefined;
+  /** Reuse entries of earlier runs for unchanged channels (see {@link EntryCache}). */
+  readonly cache?: EntryCache | undefined;
 }
 
 /** What every run returns. */
@@ -155,6 +158,20 @@ export class M3uGenerator {
     return stream;
   }
 
+  /**
+   * What shapes an entry besides its record: the generator, the options that
+   * reach the writer, and which plugins tap the per-channel hooks. An entry
+   * cache starts over when this changes.
+   */
+  #cacheEpoch(options: ResolvedOptions): string {
+    const { hooks } = this;
+    const taps = [hooks.channel, hooks.dropChannel, hooks.entryAttributes, hooks.streamUrl, hooks.extinfLine].map((hook) => hook.taps.map((t) => t.name).join(','));
+    this.#identity ??= ulid();
+    return JSON.stringify([this.#identity, options.baseUrl, options.proxyId, options.urlScheme, options.urlOptions, options.strict, options.checkDuplicates, taps]);
+  }
+
+  #identity: string | undefined;
+
   async #run(input: ChannelInput, runOptions: RunOptions, sink: OwnedSink): Promise<GenerationResult> {
     const startedAt = performance.now();
     const { hooks } = this;
@@ -179,7 +196,9 @@ export class M3uGenerator {
       }
       const buildUrl = this.urlSchemes.require(options.urlScheme).create(run);
       const counts = { rendered: 0, dropped: 0 };
-      const renderEntry = createEntryRenderer({ hooks, run, warnings, buildUrl, counts, sourceName: source.name });
+      const cache = runOptions.cache;
+      cache?.begin(this.#cacheEpoch(options));
+      const renderEntry = createEntryRenderer({ hooks, run, warnings, buildUrl, counts, sourceName: source.name, cache });
 
       const monitor = new PressureMonitor({
         maxMemoryBytes: options.memory.maxMemoryBytes,
@@ -257,6 +276,7 @@ export class M3uGenerator {
       const first = this.strategies.require(choice.strategy);
       await first.generate(makeRun(first, undefined));
       await sink.close();
+      cache?.end();
 
       const durationMs = performance.now() - startedAt;
       const channels = counts.rendered - counts.dropped;
@@ -276,6 +296,7 @@ export class M3uGenerator {
         strategySwitches: switches,
         warnings: summary.total,
         warningCounts: summary.counts,
+        reusedEntries: cache?.stats.reused ?? 0,
       };
       await hooks.afterRun.promise(metrics, run);
       return { metrics, warnings: summary };

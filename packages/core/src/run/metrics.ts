@@ -1,4 +1,5 @@
 import type { StrategySwitch } from '../strategy/strategy.js';
+import type { EntryCache } from './entry-cache.js';
 
 /**
  * Measurements of one run. The field names are the ones `m3ugen generate
@@ -29,4 +30,6 @@ export interface RunMetrics {
   readonly warnings: number;
   /** Warnings by `code` or `code:field`. */
   readonly warningCounts: Readonly<Record<string, number>>;
+  /** Entries reused from an {@link EntryCache} instead of rendered (0 without one). */
+  readonly reusedEntries: number;
 }

@@ -1,3 +1,5 @@
+import type { CapturedWarning } from './entry-cache.js';
+
 /**
  * Codes of the warnings m3ugen itself raises. Plugins may raise their own
  * codes (any string).
@@ -36,6 +38,22 @@ export class WarningLog {
   #total = 0;
   readonly #counts = new Map<string, number>();
   #listener: ((warning: GenerationWarning) => void) | undefined;
+  #captured: CapturedWarning[] | undefined;
+  #capturing = false;
+
+  /** Starts recording the warnings that follow (for an entry that may be reused later). */
+  startCapture(): void {
+    this.#capturing = true;
+    this.#captured = undefined;
+  }
+
+  /** Stops recording; returns what was recorded, or `undefined` for none. */
+  stopCapture(): CapturedWarning[] | undefined {
+    this.#capturing = false;
+    const captured = this.#captured;
+    this.#captured = undefined;
+    return captured;
+  }
 
   /** Sets (or with `undefined`, removes) the function that receives each warning. */
   listen(listener: ((warning: GenerationWarning) => void) | undefined): void {
@@ -51,6 +69,7 @@ export class WarningLog {
     this.#total++;
     const key = field === undefined ? code : `${code}:${field}`;
     this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+    if (this.#capturing) (this.#captured ??= []).push({ code, field, message: describe() });
     if (this.#listener !== undefined) this.#listener({ code, message: describe(), channelIndex, field });
   }
 
