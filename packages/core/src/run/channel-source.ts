@@ -56,8 +56,8 @@ function arraySource(items: readonly NumberedChannel[], batchSize: number): Chan
   };
 }
 
-function asyncIterableSource(iterable: AsyncIterable<NumberedChannel>, batchSize: number): ChannelSource {
-  const iterator = iterable[Symbol.asyncIterator]();
+/** Batches from an iterator, sync or async: one shape of loop for both. */
+function iteratorSource(next: () => IteratorResult<NumberedChannel> | Promise<IteratorResult<NumberedChannel>>, batchSize: number): ChannelSource {
   let position = 0;
   let done = false;
   return {
@@ -65,7 +65,7 @@ function asyncIterableSource(iterable: AsyncIterable<NumberedChannel>, batchSize
       if (done) return undefined;
       const channels: NumberedChannel[] = [];
       while (channels.length < batchSize) {
-        const step = await iterator.next();
+        const step = await next();
         if (step.done === true) {
           done = true;
           break;
@@ -76,30 +76,6 @@ function asyncIterableSource(iterable: AsyncIterable<NumberedChannel>, batchSize
       const firstIndex = position;
       position += channels.length;
       return { channels, start: 0, end: channels.length, firstIndex };
-    },
-  };
-}
-
-function iterableSource(iterable: Iterable<NumberedChannel>, batchSize: number): ChannelSource {
-  const iterator = iterable[Symbol.iterator]();
-  let position = 0;
-  let done = false;
-  return {
-    nextBatch() {
-      if (done) return Promise.resolve(undefined);
-      const channels: NumberedChannel[] = [];
-      while (channels.length < batchSize) {
-        const step = iterator.next();
-        if (step.done === true) {
-          done = true;
-          break;
-        }
-        channels.push(step.value);
-      }
-      if (channels.length === 0) return Promise.resolve(undefined);
-      const firstIndex = position;
-      position += channels.length;
-      return Promise.resolve({ channels, start: 0, end: channels.length, firstIndex });
     },
   };
 }
@@ -115,6 +91,10 @@ function iterableSource(iterable: Iterable<NumberedChannel>, batchSize: number):
 export function toChannelSource(input: ChannelInput, batchSize = DEFAULT_BATCH_SIZE): ChannelSource {
   if (isChannelSource(input)) return input;
   if (Array.isArray(input)) return arraySource(input as readonly NumberedChannel[], batchSize);
-  if (Symbol.asyncIterator in input) return asyncIterableSource(input, batchSize);
-  return iterableSource(input, batchSize);
+  if (Symbol.asyncIterator in input) {
+    const iterator = input[Symbol.asyncIterator]();
+    return iteratorSource(() => iterator.next(), batchSize);
+  }
+  const iterator = input[Symbol.iterator]();
+  return iteratorSource(() => iterator.next(), batchSize);
 }
