@@ -1,10 +1,11 @@
 import { once } from 'node:events';
-import { createWriteStream, unlinkSync } from 'node:fs';
-import { readdir, rename, stat, unlink } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { M3ugenError } from '@m3ugen/core';
 import { ulid } from 'ulid';
+import { FileWriter } from './file-writer.js';
 
 /** The temporary file of a publish: `.{name}.{pid}.{ulid}.tmp` beside the target. */
 function tempName(target: string): string {
@@ -92,16 +93,16 @@ export async function publishAtomically<T>(target: string, write: (output: Writa
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(target, error);
   }
   const temp = tempName(target);
-  // flush: the data reaches the disk (fsync) before the stream closes, so the rename never publishes a hole.
-  const stream = createWriteStream(temp, { flags: 'wx', mode, flush: true, highWaterMark: 256 * 1024 });
-  // Write errors reach the caller through `write` (the sink listens too); this keeps a late one
-  // (e.g. a write pending when the run fails and the stream is destroyed) from going unhandled.
-  stream.on('error', () => undefined);
+  let handle: FileHandle;
   try {
-    await once(stream, 'open');
+    handle = await open(temp, 'wx', mode);
   } catch (error) {
     throw outputError(target, error);
   }
+  const stream = new FileWriter(handle);
+  // Write errors reach the caller through `write` (the sink listens too); this keeps a late one
+  // (e.g. a write pending when the run fails and the stream is destroyed) from going unhandled.
+  stream.on('error', () => undefined);
 
   const onSignal = (signal: NodeJS.Signals): void => {
     try {
@@ -131,6 +132,7 @@ export async function publishAtomically<T>(target: string, write: (output: Writa
     return result;
   } catch (error) {
     stream.destroy();
+    if (!stream.closed) await once(stream, 'close').catch(() => undefined);
     await unlink(temp).catch(() => undefined);
     throw error;
   } finally {
