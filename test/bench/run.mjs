@@ -45,7 +45,8 @@ async function verify(size) {
 async function firstByteMs(input) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN, 'generate', '--input', input, '--proxy-id', PROXY_ID, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Run as users do: the bin file itself, so its shebang's Node flags apply.
+    const child = spawn(BIN, ['generate', '--input', input, '--proxy-id', PROXY_ID, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let first;
     child.stdout.once('data', () => (first = performance.now() - started));
     child.stdout.resume();
@@ -66,9 +67,9 @@ async function writeNdjson(path, count) {
 
 function cliPeakRss(input, dir, config) {
   const metrics = join(dir, 'metrics.json');
-  const args = [BIN, 'generate', '--input', input, '--output', join(dir, 'out.m3u'), '--strategy', 'streaming', '--proxy-id', PROXY_ID, '--metrics', metrics, '--quiet'];
+  const args = ['generate', '--input', input, '--output', join(dir, 'out.m3u'), '--strategy', 'streaming', '--proxy-id', PROXY_ID, '--metrics', metrics, '--quiet'];
   if (config !== undefined) args.push('--config', config);
-  const child = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const child = spawnSync(BIN, args, { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`cli failed: ${child.stderr}`);
   return JSON.parse(readFileSync(metrics, 'utf8'));
 }

@@ -5,22 +5,29 @@ function camel(name: string): string {
 }
 
 /**
- * Reads a channel field by its input name, unknown fields included: first
- * on the channel, then on the record, in the given spelling and in
+ * A reader of one channel field by its input name, unknown fields included:
+ * first on the channel, then on the record, in the given spelling and in
  * camelCase (`catchup_days` also finds `catchupDays`). Strings come back as
  * they are, numbers and booleans as text, anything else as `""`.
  *
  * @example
  * ```ts
- * readField({ assignedNumber: 1, channel: { id: 'a', channelName: 'A', catchup_days: 7 } }, 'catchup_days'); // '7'
+ * fieldReader('catchup_days')({ assignedNumber: 1, channel: { id: 'a', channelName: 'A', catchup_days: 7 } }); // '7'
  * ```
  */
-export function readField(nc: NumberedChannel, field: string): string {
+export function fieldReader(field: string): (nc: NumberedChannel) => string {
   const alias = camel(field);
-  const channel = nc.channel as Record<string, unknown>;
-  const record = nc as Record<string, unknown>;
-  const value = channel[field] ?? channel[alias] ?? record[field] ?? record[alias];
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  return '';
+  return (nc) => {
+    const channel = nc.channel as Record<string, unknown>;
+    const record = nc as Record<string, unknown>;
+    const value = channel[field] ?? channel[alias] ?? record[field] ?? record[alias];
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+    return '';
+  };
+}
+
+/** Reads one field once; see {@link fieldReader}. */
+export function readField(nc: NumberedChannel, field: string): string {
+  return fieldReader(field)(nc);
 }

@@ -1,5 +1,5 @@
 import { OptionError, sanitizeText, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
-import { readField } from './field.js';
+import { fieldReader } from './field.js';
 import { attributesOptionsSchema, READY_ATTRIBUTES, type AttributesOptions, type ComputeAttribute } from './options.js';
 
 const PLUGIN = '@m3ugen/attributes';
@@ -59,8 +59,7 @@ export function attributes(options: AttributesOptions = {}): M3uPlugin {
   const writeEmpty = o.writeEmpty ?? false;
   const specs: CompiledSpec[] = [];
   for (const name of o.ready ?? []) {
-    const field = READY_ATTRIBUTES[name];
-    specs.push({ name, writeEmpty, valueOf: (nc) => readField(nc, field) });
+    specs.push({ name, writeEmpty, valueOf: fieldReader(READY_ATTRIBUTES[name]) });
   }
   for (const spec of o.attributes ?? []) {
     let valueOf: CompiledSpec['valueOf'];
@@ -68,8 +67,7 @@ export function attributes(options: AttributesOptions = {}): M3uPlugin {
       const compute: ComputeAttribute = spec.compute;
       valueOf = (nc, index, run) => text(compute(nc, index, run));
     } else if (spec.field !== undefined) {
-      const field = spec.field;
-      valueOf = (nc) => readField(nc, field);
+      valueOf = fieldReader(spec.field);
     } else {
       const fixed = text(spec.value);
       valueOf = () => fixed;
@@ -95,7 +93,13 @@ export function attributes(options: AttributesOptions = {}): M3uPlugin {
           let out: ExtinfAttribute[] = list;
           for (const spec of specs) {
             const value = spec.valueOf(nc, index, run);
-            const existing = out.find((a) => a.name === spec.name);
+            let existing: ExtinfAttribute | undefined;
+            for (const attribute of out) {
+              if (attribute.name === spec.name) {
+                existing = attribute;
+                break;
+              }
+            }
             if (existing !== undefined) existing.value = value;
             else if (value !== '' || spec.writeEmpty) out.push({ name: spec.name, value });
           }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { displayName, formatAttributes, OptionError, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { displayName, OptionError, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { compileTemplate, type CompiledTemplate } from './compile.js';
 
 const PLUGIN = '@m3ugen/extinf-template';
@@ -109,57 +109,119 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
   const data = Object.freeze({ ...options.data });
   const wantsAttributes = extinf.source.includes('attributes');
   const wantsUrl = extinf.source.includes('url');
-
-  const entryData = (nc: NumberedChannel, index: number, run: RunInfo, urlText: string, attributes: string): EntryTemplateData => {
-    const ch = nc.channel;
-    return {
-      record: nc,
-      channel: ch,
-      index,
-      number: nc.assignedNumber,
-      name: displayName(ch),
-      tvgId: text(ch.tvgId),
-      tvgName: text(ch.tvgName),
-      tvgLogo: text(ch.tvgLogo),
-      tvgShift: text(ch.tvgShift),
-      groupTitle: text(ch.groupTitle),
-      streamUrl: text(ch.streamUrl),
-      url: urlText,
-      attributes,
-      baseUrl: run.options.baseUrl.replace(/\/+$/, ''),
-      proxyId: text(run.options.proxyId),
-      data,
-      encode,
-      run,
-    };
-  };
+  const runValues = perRun();
 
   return {
     name: PLUGIN,
     apply(generator) {
-      // Captured per channel from the hooks that run before extinfLine (rendering is synchronous per channel).
-      let attributes: ExtinfAttribute[] = [];
+      // The URL is built before the EXTINF line (rendering is synchronous per channel), so it can be kept for it.
       let lastUrl = '';
-      if (wantsAttributes) {
-        generator.hooks.entryAttributes.tap({ name: PLUGIN, stage: 1000 }, (list) => {
-          attributes = list;
-          return list;
-        });
-      }
       if (url !== undefined || wantsUrl) {
         generator.hooks.streamUrl.tap({ name: PLUGIN, stage: 1000 }, (built, nc, index, run) => {
-          lastUrl = url === undefined ? built : url.render(entryData(nc, index, run, built, ''));
+          lastUrl = url === undefined ? built : url.render(new EntryData(nc, index, run, displayName(nc.channel), built, '', data, runValues(run)));
           return lastUrl;
         });
       }
-      generator.hooks.extinfLine.tap({ name: PLUGIN, stage: -1000 }, (_line, nc, index, run) =>
-        extinf.render(entryData(nc, index, run, lastUrl, wantsAttributes ? formatAttributes(attributes) : '')),
-      );
+      // Stage -1000: the template sees the writer's own line and other plugins see the template's.
+      generator.hooks.extinfLine.tap({ name: PLUGIN, stage: -1000 }, (line, nc, index, run) => {
+        const name = displayName(nc.channel);
+        const attributes = wantsAttributes ? attributesOf(line, name) : '';
+        return extinf.render(new EntryData(nc, index, run, name, lastUrl, attributes, data, runValues(run)));
+      });
       if (header !== undefined) {
-        generator.hooks.header.tap({ name: PLUGIN, stage: -1000 }, (defaultHeader, run) =>
-          header.render({ header: defaultHeader, baseUrl: run.options.baseUrl.replace(/\/+$/, ''), proxyId: text(run.options.proxyId), data, run }),
-        );
+        generator.hooks.header.tap({ name: PLUGIN, stage: -1000 }, (defaultHeader, run) => {
+          const { baseUrl, proxyId } = runValues(run);
+          return header.render({ header: defaultHeader, baseUrl, proxyId, data, run });
+        });
       }
     },
   };
+}
+
+const LINE_START = '#EXTINF:-1';
+
+/**
+ * The attribute list of the writer's line: `#EXTINF:-1` + attributes + `,` + name.
+ * Taking it from the line costs a slice, where asking for the list would make
+ * the writer build an array of attribute objects for every channel.
+ */
+function attributesOf(line: string, name: string): string {
+  const comma = line.length - name.length - 1;
+  if (line.startsWith(LINE_START) && line.charCodeAt(comma) === 44 && line.endsWith(name)) return line.slice(LINE_START.length, comma);
+  throw new Error('the #EXTINF line was changed before the template saw it; tap extinfLine after the template (stage > -1000)');
+}
+
+interface RunValues {
+  readonly baseUrl: string;
+  readonly proxyId: string;
+}
+
+/** Values that are the same for every channel of a run, computed once per run. */
+function perRun(): (run: RunInfo) => RunValues {
+  let last: RunInfo | undefined;
+  let values: RunValues = { baseUrl: '', proxyId: '' };
+  return (run) => {
+    if (run !== last) {
+      last = run;
+      values = { baseUrl: run.options.baseUrl.replace(/\/+$/, ''), proxyId: text(run.options.proxyId) };
+    }
+    return values;
+  };
+}
+
+/** `it` of an entry template: fields are computed when a template reads them. */
+class EntryData implements EntryTemplateData {
+  readonly record: NumberedChannel;
+  readonly index: number;
+  readonly run: RunInfo;
+  readonly name: string;
+  readonly url: string;
+  readonly attributes: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly #values: RunValues;
+
+  constructor(record: NumberedChannel, index: number, run: RunInfo, name: string, url: string, attributes: string, data: Readonly<Record<string, unknown>>, values: RunValues) {
+    this.record = record;
+    this.index = index;
+    this.run = run;
+    this.name = name;
+    this.url = url;
+    this.attributes = attributes;
+    this.data = data;
+    this.#values = values;
+  }
+
+  get channel(): NumberedChannel['channel'] {
+    return this.record.channel;
+  }
+  get number(): number {
+    return this.record.assignedNumber;
+  }
+  get tvgId(): string {
+    return text(this.record.channel.tvgId);
+  }
+  get tvgName(): string {
+    return text(this.record.channel.tvgName);
+  }
+  get tvgLogo(): string {
+    return text(this.record.channel.tvgLogo);
+  }
+  get tvgShift(): string {
+    return text(this.record.channel.tvgShift);
+  }
+  get groupTitle(): string {
+    return text(this.record.channel.groupTitle);
+  }
+  get streamUrl(): string {
+    return text(this.record.channel.streamUrl);
+  }
+  get baseUrl(): string {
+    return this.#values.baseUrl;
+  }
+  get proxyId(): string {
+    return this.#values.proxyId;
+  }
+  get encode(): (value: unknown) => string {
+    return encode;
+  }
 }

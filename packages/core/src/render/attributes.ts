@@ -28,10 +28,19 @@ export interface ExtinfAttribute {
 export function formatAttributes(attributes: readonly ExtinfAttribute[]): string {
   let out = '';
   for (const attribute of attributes) {
-    if (!isValidAttributeName(attribute.name)) {
-      throw new M3ugenError('E_ATTRIBUTE_NAME', `invalid attribute name ${JSON.stringify(attribute.name)}: use letters, digits, "-", "_", "." or ":"`);
+    const name = attribute.name;
+    if (!checkedNames.has(name)) {
+      if (!isValidAttributeName(name)) {
+        throw new M3ugenError('E_ATTRIBUTE_NAME', `invalid attribute name ${JSON.stringify(name)}: use letters, digits, "-", "_", "." or ":"`);
+      }
+      // The same few names recur on every channel: check each once (bounded, in case names are generated).
+      if (checkedNames.size < 4096) checkedNames.add(name);
     }
-    out += ` ${attribute.name}="${sanitizeAttributeValue(String(attribute.value))}"`;
+    const value = attribute.value;
+    out += ' ' + name + '="' + sanitizeAttributeValue(typeof value === 'string' ? value : String(value)) + '"';
   }
   return out;
 }
+
+/** Attribute names already found valid. */
+const checkedNames = new Set<string>();

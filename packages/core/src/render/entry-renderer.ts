@@ -78,10 +78,12 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
     warnings.add('missing-field', field, index, () => `channel at index ${index}: ${field} is missing; written as ""`);
     return '';
   };
-  const attribute = (value: unknown, index: number, field: string): string => {
-    if (typeof value === 'string') return value === '' ? missing(index, field) : sanitizeAttributeValue(value);
-    return value === undefined || value === null ? missing(index, field) : sanitizeAttributeValue(String(value));
+  /** An optional field's text as is, or `""` with a missing-field warning. */
+  const present = (value: unknown, index: number, field: string): string => {
+    if (typeof value === 'string') return value === '' ? missing(index, field) : value;
+    return value === undefined || value === null ? missing(index, field) : String(value);
   };
+  const attribute = (value: unknown, index: number, field: string): string => sanitizeAttributeValue(present(value, index, field));
   /** Uniqueness of id and number across the run (reused entries are counted too). */
   const checkUnique = (nc: NumberedChannel, index: number): void => {
     const id = nc.channel.id;
@@ -186,7 +188,8 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
     if (tapped.attributes) {
       const defaults: ExtinfAttribute[] = DEFAULT_ATTRIBUTE_FIELDS.map(([name, camel, snake]) => ({
         name,
-        value: camel === '' ? String(nc.assignedNumber) : attribute(ch[camel], index, snake),
+        // Raw: formatAttributes sanitises every value once, after the plugins.
+        value: camel === '' ? String(nc.assignedNumber) : present(ch[camel], index, snake),
       }));
       line = `#EXTINF:-1${formatAttributes(hooks.entryAttributes.call(defaults, nc, index, run))},${name(nc, index)}`;
     } else {
