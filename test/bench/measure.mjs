@@ -57,8 +57,12 @@ const paths = {
   },
 };
 
+/** Peak RSS when generate() returned, before the playlist was read (and so flattened). */
+let peakAtReturn;
+
 /** Reads the playlist's last character, so a string V8 still holds as a rope is flattened inside the timing, as the peer's is. */
 function flat(result) {
+  peakAtReturn = process.resourceUsage().maxRSS * 1024;
   result.playlist.charCodeAt(result.playlist.length - 1);
   return result.metrics.bytes;
 }
@@ -69,7 +73,8 @@ async function time(run) {
   const started = performance.now();
   const bytes = await run();
   const ms = performance.now() - started;
-  return { ms, bytes, rssBeforeBytes: rssBefore, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  return { ms, bytes, rssBeforeBytes: rssBefore, peakRssBytes, peakRssAtReturnBytes: peakAtReturn ?? peakRssBytes };
 }
 
 const run = paths[path];
