@@ -129,3 +129,13 @@ describe('invalid configuration', () => {
     expect(unknownKeys.sort()).toEqual(['database', 'web.port']);
   });
 });
+
+describe('unknown keys beside plugin objects (JS/TS configs)', () => {
+  it('are dropped without copying the plugins', () => {
+    const plugin = { name: 'inline', apply: () => undefined };
+    const { config, unknownKeys } = validateConfig({ plugins: [plugin], web: { base_url: BASE, port: 1 }, extra: true });
+    expect(unknownKeys.sort()).toEqual(['extra', 'web.port']);
+    expect(config.plugins?.[0]).toBe(plugin);
+    expect(config.web).toEqual({ base_url: BASE });
+  });
+});

@@ -63,14 +63,23 @@ function describe(issue: Zod.z.core.$ZodIssue, raw: unknown): string {
   return `${issue.message}, got ${got && got.length > 60 ? `${got.slice(0, 60)}…` : got}`;
 }
 
+/**
+ * The config without the given key paths. Only the objects along those paths
+ * are copied (shallowly); everything else is shared, so plugin objects of JS
+ * configs, which cannot be cloned, pass through untouched.
+ */
 function withoutKeys(raw: unknown, unknown: readonly (readonly PropertyKey[])[]): unknown {
-  const copy = structuredClone(raw) as Record<PropertyKey, unknown>;
+  const root = { ...(raw as Record<PropertyKey, unknown>) };
   for (const path of unknown) {
-    let target: unknown = copy;
-    for (const key of path.slice(0, -1)) target = (target as Record<PropertyKey, unknown>)[key];
-    delete (target as Record<PropertyKey, unknown>)[path.at(-1)!];
+    let target = root;
+    for (const key of path.slice(0, -1)) {
+      const copy = { ...(target[key] as Record<PropertyKey, unknown>) };
+      target[key] = copy;
+      target = copy;
+    }
+    delete target[path.at(-1)!];
   }
-  return copy;
+  return root;
 }
 
 /**
@@ -83,7 +92,6 @@ function withoutKeys(raw: unknown, unknown: readonly (readonly PropertyKey[])[])
  * ```
  */
 export function validateConfig(raw: unknown, file?: string): { config: M3ugenConfig; unknownKeys: string[] } {
-  // JS configs may hold plugin objects, which structuredClone cannot copy: only clone when keys must go.
   const configSchema = configSchemas().config;
   let result = configSchema.safeParse(raw ?? {});
   const unknownKeys: string[] = [];
