@@ -69,8 +69,10 @@ export class WarningLog {
     this.#total++;
     const key = field === undefined ? code : `${code}:${field}`;
     this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
-    if (this.#capturing) (this.#captured ??= []).push({ code, field, message: describe() });
-    if (this.#listener !== undefined) this.#listener({ code, message: describe(), channelIndex, field });
+    if (!this.#capturing && this.#listener === undefined) return;
+    const message = describe();
+    if (this.#capturing) (this.#captured ??= []).push({ code, field, message });
+    if (this.#listener !== undefined) this.#listener({ code, message, channelIndex, field });
   }
 
   summary(): WarningSummary {
