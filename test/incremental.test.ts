@@ -1,4 +1,4 @@
-import { EntryCache, type NumberedChannel } from '@m3ugen/core';
+import { EntryCache, toChannelSource, type M3uPlugin, type NumberedChannel } from '@m3ugen/core';
 import { attributes } from '@m3ugen/attributes';
 import { createGenerator } from '@m3ugen/preset-default';
 import fc from 'fast-check';
@@ -64,28 +64,104 @@ describe('incremental regeneration (EntryCache)', () => {
     expect(moved.playlist).toBe((await full(channels, { baseUrl: 'https://tv.example' })).playlist);
   });
 
-  it('gives the bytes of a full run over any sequence of edits (property)', async () => {
-    const edit = fc.record({ at: fc.nat({ max: 29 }), name: fc.string({ maxLength: 8 }), drop: fc.boolean() });
+  it('gives the bytes, warnings and errors of a full run over any sequence of edits and batch sizes (property)', async () => {
+    const edit = fc.oneof(
+      fc.record({ kind: fc.constant('rename' as const), at: fc.nat(), name: fc.string({ maxLength: 8 }) }),
+      fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), n: fc.integer({ min: 1000, max: 1010 }) }),
+      // Takes the id of another channel (a duplicate), or gives one back.
+      fc.record({ kind: fc.constant('steal-id' as const), at: fc.nat(), from: fc.nat() }),
+      fc.record({ kind: fc.constant('fresh-id' as const), at: fc.nat(), n: fc.integer({ min: 2000, max: 2005 }) }),
+      fc.record({ kind: fc.constant('no-logo' as const), at: fc.nat() }),
+    );
+    const round = fc.record({ edits: fc.array(edit, { maxLength: 4 }), batch: fc.constantFrom(3, 7, 64) });
+    const outcome = async (run: Promise<{ playlist: string; warnings: unknown }>) => run.then(({ playlist, warnings }) => ({ playlist, warnings }), (error: Error) => ({ error: error.message }));
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(edit, { maxLength: 5 }), { minLength: 1, maxLength: 4 }), async (rounds) => {
+      fc.asyncProperty(fc.array(round, { minLength: 1, maxLength: 6 }), async (rounds) => {
         const generator = createGenerator({ proxyId: PROXY });
         const cache = new EntryCache();
-        let current = makeChannels(30);
-        await generator.generate(current, { cache });
-        for (const edits of rounds) {
+        let current = makeChannels(40);
+        await generator.generate(toChannelSource(current, 7), { cache });
+        for (const { edits, batch } of rounds) {
           current = copy(current);
           for (const e of edits) {
             const at = e.at % current.length;
-            if (e.drop && current.length > 1) current.splice(at, 1);
-            else current[at] = { ...current[at]!, channel: { ...current[at]!.channel, channelName: `${e.name}x`, tvgName: e.name === '' ? null : e.name } };
+            const channel = current[at]!.channel;
+            if (e.kind === 'drop' && current.length > 1) current.splice(at, 1);
+            else if (e.kind === 'insert') current.splice(at, 0, { assignedNumber: e.n, channel: { id: `550e8400-e29b-41d4-a716-${e.n.toString(16).padStart(12, '0')}`, channelName: `New ${e.n}` } });
+            else if (e.kind === 'rename') current[at] = { ...current[at]!, channel: { ...channel, channelName: `${e.name}x`, tvgName: e.name === '' ? null : e.name } };
+            else if (e.kind === 'steal-id') current[at] = { ...current[at]!, channel: { ...channel, id: current[e.from % current.length]!.channel.id } };
+            else if (e.kind === 'fresh-id') current[at] = { ...current[at]!, channel: { ...channel, id: `650e8400-e29b-41d4-a716-${e.n.toString(16).padStart(12, '0')}` } };
+            else if (e.kind === 'no-logo') current[at] = { ...current[at]!, channel: { ...channel, tvgLogo: null } };
           }
-          const incremental = await generator.generate(current, { cache });
-          const reference = await full(current);
-          expect(incremental.playlist).toBe(reference.playlist);
-          expect(incremental.warnings).toEqual(reference.warnings);
+          const incremental = await outcome(generator.generate(toChannelSource(current, batch), { cache }));
+          const reference = await outcome(full(current));
+          expect(incremental).toEqual(reference);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 150 },
     );
+  });
+
+  it('reuses records re-read from text (new objects, new strings)', async () => {
+    const channels = makeChannels(3000);
+    const generator = createGenerator({ proxyId: PROXY });
+    const cache = new EntryCache();
+    await generator.generate(channels, { cache });
+    const reread = JSON.parse(JSON.stringify(channels)) as NumberedChannel[];
+    reread[1234] = { ...reread[1234]!, channel: { ...reread[1234]!.channel, groupTitle: 'Changed' } };
+    const again = await generator.generate(reread, { cache });
+    expect(cache.stats).toEqual({ size: 3000, reused: 2999, rendered: 1 });
+    expect(again.playlist).toBe((await full(reread)).playlist);
+  });
+
+  it('re-renders when a field the URL is built from changes, whether or not the scheme names its fields', async () => {
+    const slug = (nc: NumberedChannel) => String(nc.channel['slug']);
+    const schemes: M3uPlugin[] = [
+      { name: 'unnamed-fields', apply: (g) => g.urlSchemes.register({ name: 'cdn', description: 'by slug', create: () => (nc) => `https://cdn.example/${slug(nc)}.m3u8` }) },
+      {
+        name: 'named-fields',
+        apply: (g) => g.urlSchemes.register({ name: 'cdn', description: 'by slug', create: () => Object.assign((nc: NumberedChannel) => `https://cdn.example/${slug(nc)}.m3u8`, { reads: ['slug'] }) }),
+      },
+    ];
+    for (const scheme of schemes) {
+      const channels = makeChannels(20).map((nc, i) => ({ ...nc, channel: { ...nc.channel, slug: `s${i}` } }));
+      const generator = createGenerator({ proxyId: PROXY, urlScheme: 'cdn', plugins: [scheme] });
+      const cache = new EntryCache();
+      await generator.generate(channels, { cache });
+      const next = copy(channels);
+      next[3] = { ...next[3]!, channel: { ...next[3]!.channel, slug: 'moved' } };
+      const result = await generator.generate(next, { cache });
+      expect(cache.stats.rendered).toBe(1);
+      expect(result.playlist).toContain('https://cdn.example/moved.m3u8');
+      expect(result.playlist).toBe((await createGenerator({ proxyId: PROXY, urlScheme: 'cdn', plugins: [scheme] }).generate(next)).playlist);
+    }
+  });
+
+  it('re-renders when stream_url changes under the direct scheme', async () => {
+    const channels = makeChannels(20);
+    const generator = createGenerator({ urlScheme: 'direct' });
+    const cache = new EntryCache();
+    await generator.generate(channels, { cache });
+    const next = copy(channels);
+    next[9] = { ...next[9]!, channel: { ...next[9]!.channel, streamUrl: 'http://elsewhere.example/9.ts' } };
+    const result = await generator.generate(next, { cache });
+    expect(cache.stats.rendered).toBe(1);
+    expect(result.playlist).toContain('\nhttp://elsewhere.example/9.ts\n');
+  });
+
+  it('starts over after a failed run, and still catches a duplicate of a later unchanged channel', async () => {
+    const channels = makeChannels(30);
+    const generator = createGenerator({ proxyId: PROXY });
+    const cache = new EntryCache();
+    await generator.generate(channels, { cache });
+    const next = copy(channels);
+    next[4] = { ...next[4]!, channel: { ...next[4]!.channel, id: channels[25]!.channel.id } };
+    // The duplicate is the later, unchanged record 25.
+    await expect(generator.generate(next, { cache })).rejects.toThrow('record 25: field "channel.id": duplicate channel id');
+    expect(cache.stats.size).toBe(0);
+    const fixed = await generator.generate(channels, { cache });
+    expect(fixed.playlist).toBe((await full(channels)).playlist);
+    expect(cache.stats.rendered).toBe(30);
   });
 });

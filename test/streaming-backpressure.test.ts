@@ -67,6 +67,25 @@ describe('streaming into a slow consumer', () => {
     expect(stream.result?.metrics.bytes).toBe(total);
   });
 
+  it('cuts a batch larger than a chunk without splitting a surrogate pair', async () => {
+    // One batch of names made almost only of emoji: its text is many chunks
+    // long, and shifting it by one character (k) moves every cut from one half
+    // of a pair to the other, so one of the two runs has cuts inside pairs.
+    for (const k of [0, 1]) {
+      const channels = makeChannels(1_024).map((nc, i) => ({ ...nc, channel: { ...nc.channel, channelName: `${i === 0 ? 'x'.repeat(k) : ''}${'📺'.repeat(500)}` } }));
+      const generator = createGenerator({ proxyId: PROXY });
+      const expected = (await generator.generate(channels, { strategy: 'in-memory' })).playlist;
+      const chunks: string[] = [];
+      for await (const chunk of generator.stream(channels, { strategy: 'streaming' })) chunks.push(chunk);
+      expect(chunks.length).toBeGreaterThan(10);
+      for (const chunk of chunks) {
+        expect(chunk.length).toBeLessThanOrEqual(STREAMING_CHUNK_CHARS);
+        expect(chunk.isWellFormed()).toBe(true);
+      }
+      expect(chunks.join('')).toBe(expected);
+    }
+  });
+
   it('stops the run with a clear error when the consumer stops reading', async () => {
     const generator = createGenerator({ proxyId: PROXY });
     const failures: Error[] = [];

@@ -27,8 +27,8 @@ export { Registry } from './registry/registry.js';
 
 export type { ExtinfAttribute } from './render/attributes.js';
 export { formatAttributes } from './render/attributes.js';
-export type { EntryRenderer, RenderContext } from './render/entry-renderer.js';
-export { createEntryRenderer, renderHeader } from './render/entry-renderer.js';
+export type { EntryRenderer, BatchRenderer, Renderers, RenderContext } from './render/entry-renderer.js';
+export { createEntryRenderer, createRenderers, renderHeader } from './render/entry-renderer.js';
 export { sanitizeText, sanitizeAttributeValue, sanitizeName, displayName, isValidAttributeName } from './render/sanitize.js';
 export type { UrlScheme, StreamUrlBuilder } from './render/url-scheme.js';
 
@@ -38,7 +38,7 @@ export type { M3uPlugin, GeneratorConfig, RunOptions, GenerationResult, Playlist
 export { M3uGenerator } from './run/generator.js';
 export type { RunMetrics } from './run/metrics.js';
 export { FingerprintSet, NumberSet } from './run/duplicates.js';
-export type { CapturedWarning } from './run/entry-cache.js';
+export type { CapturedWarning, BatchEntries, BatchText, RenderedEntry } from './run/entry-cache.js';
 export { EntryCache } from './run/entry-cache.js';
 export type { GenerateOptions, MemoryOptions, ResolvedOptions } from './run/options.js';
 export { resolveOptions, DEFAULT_OPTIONS } from './run/options.js';

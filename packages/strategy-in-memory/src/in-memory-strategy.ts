@@ -1,23 +1,6 @@
 import { writeChunks, type M3uPlugin, type M3uStrategy, type StrategyContract } from '@m3ugen/core';
 
 /**
- * Rendered text is kept in parts of about this many characters: small ropes
- * flatten cheaply, and no single string nears V8's length limit.
- */
-const PART_CHARS = 64 * 1024;
-
-/**
- * Makes V8 copy a rope of concatenated entries into one flat string now,
- * while its pieces are young: kept as ropes, millions of small nodes would
- * reach the old generation and cost far more in garbage collection than the
- * copy (measured in docs/performance.md). Reading a character flattens.
- */
-function flatten(text: string): string {
-  text.charCodeAt(0);
-  return text;
-}
-
-/**
  * The seed's contract: fastest, about 2 KB per channel (the seed's estimate),
  * chosen at optimal or moderate pressure, keeps running at high, hands over
  * at critical, cannot take over a run mid-stage.
@@ -50,27 +33,19 @@ export const inMemoryM3uStrategy: M3uStrategy = Object.freeze<M3uStrategy>({
   description: 'renders the whole playlist in memory, then writes it (fastest)',
   contract: inMemoryContract,
   async generate(run) {
-    const render = run.renderEntry;
+    // One part per batch (flat, or a rope of large slices an EntryCache kept), with its UTF-8 length.
     const parts: string[] = [...(run.handover?.chunks ?? [])];
-    let text = run.handover === undefined ? run.renderHeader() : '';
+    const partBytes: (number | undefined)[] = new Array<undefined>(parts.length);
+    if (run.handover === undefined) parts.push(run.renderHeader());
     for (let batch = await run.source.nextBatch(); batch !== undefined; batch = await run.source.nextBatch()) {
-      const { channels, start, end } = batch;
-      const offset = batch.firstIndex - start;
-      for (let i = start; i < end; i++) {
-        text += render(channels[i]!, offset + i);
-        if (text.length >= PART_CHARS) {
-          parts.push(flatten(text));
-          text = '';
-        }
-      }
-      const change = run.checkpoint(offset + end);
-      if (change !== undefined) {
-        parts.push(text);
-        return run.switchTo(change, { chunks: parts, channelsDone: offset + end });
-      }
+      const { text, bytes } = run.renderBatch(batch);
+      parts.push(text);
+      partBytes[parts.length - 1] = bytes;
+      const channelsDone = batch.firstIndex + batch.end - batch.start;
+      const change = run.checkpoint(channelsDone);
+      if (change !== undefined) return run.switchTo(change, { chunks: parts, channelsDone });
     }
-    parts.push(text);
-    await writeChunks(run.output, parts);
+    await writeChunks(run.output, parts, partBytes);
   },
 });
 

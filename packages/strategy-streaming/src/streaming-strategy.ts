@@ -1,10 +1,15 @@
 import { writeChunks, type M3uPlugin, type M3uStrategy, type StrategyContract } from '@m3ugen/core';
 
 /**
- * Characters buffered before a write: 64 KiB of ASCII; at most three bytes a
- * character, so under 200 KB for any text, plus one entry.
+ * Characters per write, at most: 64 KiB of ASCII; at most three bytes a
+ * character, so under 200 KB for any text. The strategy also holds the text
+ * of the batch it is writing (about 300 bytes a channel).
  */
 export const STREAMING_CHUNK_CHARS = 64 * 1024;
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
 
 /** The strategy lets timers and I/O run at least this often (the seed yields every 100 channels; time is cheaper). */
 export const STREAMING_YIELD_INTERVAL_MS = 10;
@@ -36,31 +41,52 @@ export const streamingM3uStrategy: M3uStrategy = Object.freeze<M3uStrategy>({
   description: 'renders through a bounded buffer into the output, honouring backpressure (constant memory)',
   contract: streamingContract,
   async generate(run) {
-    const render = run.renderEntry;
     const output = run.output;
+    const write = async (chunk: string, bytes?: number): Promise<void> => {
+      const pending = output.write(chunk, bytes);
+      if (pending !== undefined) await pending;
+    };
+    // Batches are gathered into writes of at most STREAMING_CHUNK_CHARS; a larger batch is cut.
     let buffer = '';
-    if (run.handover === undefined) buffer = run.renderHeader();
-    else await writeChunks(output, run.handover.chunks);
+    let bufferBytes = 0;
+    if (run.handover === undefined) {
+      buffer = run.renderHeader();
+      bufferBytes = Buffer.byteLength(buffer, 'utf8');
+    } else {
+      await writeChunks(output, run.handover.chunks);
+    }
     let lastYield = performance.now();
     for (let batch = await run.source.nextBatch(); batch !== undefined; batch = await run.source.nextBatch()) {
-      const { channels, start, end } = batch;
-      const offset = batch.firstIndex - start;
-      for (let i = start; i < end; i++) {
-        buffer += render(channels[i]!, offset + i);
-        if (buffer.length >= STREAMING_CHUNK_CHARS) {
-          const pending = output.write(buffer);
-          buffer = '';
-          if (pending !== undefined) await pending;
+      const { text, bytes } = run.renderBatch(batch);
+      if (buffer.length + text.length <= STREAMING_CHUNK_CHARS) {
+        buffer += text;
+        bufferBytes += bytes;
+      } else {
+        if (buffer !== '') await write(buffer, bufferBytes);
+        buffer = '';
+        bufferBytes = 0;
+        if (text.length <= STREAMING_CHUNK_CHARS) {
+          buffer = text;
+          bufferBytes = bytes;
+        } else {
+          for (let at = 0; at < text.length; ) {
+            let cut = Math.min(text.length, at + STREAMING_CHUNK_CHARS);
+            // Never between the halves of a surrogate pair: each write is encoded on its own.
+            if (cut < text.length && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
+            await write(text.slice(at, cut));
+            at = cut;
+          }
         }
       }
-      const change = run.checkpoint(offset + end);
-      if (change !== undefined) return run.switchTo(change, { chunks: [buffer], channelsDone: offset + end });
+      const channelsDone = batch.firstIndex + batch.end - batch.start;
+      const change = run.checkpoint(channelsDone);
+      if (change !== undefined) return run.switchTo(change, { chunks: [buffer], channelsDone });
       if (performance.now() - lastYield >= STREAMING_YIELD_INTERVAL_MS) {
         await run.yieldToEventLoop();
         lastYield = performance.now();
       }
     }
-    await writeChunks(output, [buffer]);
+    await writeChunks(output, [buffer], [bufferBytes]);
   },
 });
 

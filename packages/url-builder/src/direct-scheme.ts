@@ -1,4 +1,7 @@
-import { InputError, sanitizeText, type UrlScheme } from '@m3ugen/core';
+import { InputError, sanitizeText, type NumberedChannel, type UrlScheme } from '@m3ugen/core';
+
+/** The URL depends on stream_url only (for EntryCache). */
+const READS = Object.freeze(['streamUrl']);
 
 const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
@@ -17,12 +20,12 @@ export const directUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
   name: 'direct',
   description: "the channel's own stream_url (no proxy)",
   create() {
-    return (nc, index) => {
+    return Object.assign((nc: NumberedChannel, index: number): string => {
       const url = nc.channel.streamUrl;
       if (typeof url !== 'string' || url === '') throw new InputError('required by the direct URL scheme, but missing', { index, field: 'channel.stream_url' });
       const line = sanitizeText(url).trim();
       if (!ABSOLUTE.test(line)) throw new InputError(`expected an absolute URL (scheme://…), got ${JSON.stringify(url.slice(0, 80))}`, { index, field: 'channel.stream_url' });
       return line;
-    };
+    }, { reads: READS });
   },
 });

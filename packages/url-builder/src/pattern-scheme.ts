@@ -4,6 +4,9 @@ import { encodeChannelId } from './channel-id.js';
 
 type Part = string | ((nc: NumberedChannel) => string);
 
+/** Placeholders that read a channel field, and the field. */
+const CHANNEL_FIELDS: Readonly<Record<string, string>> = { channel_id: 'id', tvg_id: 'tvgId' };
+
 const PLACEHOLDER = /\{([a-z_][a-z0-9_]*)\}/gi;
 
 function channelValue(field: 'tvgId'): (nc: NumberedChannel) => string {
@@ -64,10 +67,13 @@ export const patternUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
     }
     parts.push(pattern.slice(last));
     const compiled = parts.filter((p) => p !== '');
-    return (nc) => {
+    const build = (nc: NumberedChannel): string => {
       let url = '';
       for (const part of compiled) url += typeof part === 'string' ? part : part(nc);
       return url;
     };
+    // The placeholders name every channel field the URL reads (for EntryCache).
+    const reads = [...new Set([...pattern.matchAll(PLACEHOLDER)].map((m) => CHANNEL_FIELDS[m[1]!]).filter((f) => f !== undefined))];
+    return Object.assign(build, { reads });
   },
 });

@@ -1,4 +1,7 @@
-import type { UrlScheme } from '@m3ugen/core';
+import type { NumberedChannel, UrlScheme } from '@m3ugen/core';
+
+/** The URL depends on the channel id only (for EntryCache). */
+const READS = Object.freeze(['id']);
 import { parseBaseUrl } from './base-url.js';
 import { encodeChannelId } from './channel-id.js';
 import { parseProxyId } from './proxy-id.js';
@@ -29,6 +32,6 @@ export const proxyUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
     } else {
       prefix = `${base}/stream/${parseProxyId(run.options.proxyId)}/`;
     }
-    return (nc) => prefix + encodeChannelId(nc.channel.id);
+    return Object.assign((nc: NumberedChannel) => prefix + encodeChannelId(nc.channel.id), { reads: READS });
   },
 });

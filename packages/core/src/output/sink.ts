@@ -13,7 +13,8 @@ import { M3ugenError } from '../errors.js';
  * ```
  */
 export interface PlaylistSink {
-  write(chunk: string): void | Promise<void>;
+  /** Writes `chunk`; `bytes` is its UTF-8 length when the caller knows it (saves reading the text again). */
+  write(chunk: string, bytes?: number): void | Promise<void>;
   /** UTF-8 bytes accepted so far. */
   readonly bytesWritten: number;
   /** Bytes accepted but not yet taken by the consumer (0 for in-memory sinks). */
@@ -32,11 +33,12 @@ export class StringSink implements OwnedSink {
   bytesWritten = 0;
   readonly bufferedBytes = 0;
 
-  write(chunk: string): void {
+  write(chunk: string, bytes?: number): void {
     if (chunk.length === 0) return;
     // byteLength reads the whole chunk, which also makes V8 flatten a rope of
-    // entries into one string now, instead of keeping its pieces alive.
-    this.bytesWritten += Buffer.byteLength(chunk, 'utf8');
+    // entries into one string now, instead of keeping its pieces alive. A
+    // caller that passes `bytes` has a rope of large pieces worth keeping.
+    this.bytesWritten += bytes ?? Buffer.byteLength(chunk, 'utf8');
     this.#chunks.push(chunk);
   }
 
@@ -83,10 +85,10 @@ export class WritableSink implements OwnedSink {
     return this.#writable.writableLength;
   }
 
-  write(chunk: string): void | Promise<void> {
+  write(chunk: string, bytes?: number): void | Promise<void> {
     if (this.#error !== undefined) throw this.#error;
     if (chunk.length === 0) return;
-    this.bytesWritten += Buffer.byteLength(chunk, 'utf8');
+    this.bytesWritten += bytes ?? Buffer.byteLength(chunk, 'utf8');
     if (this.#writable.write(chunk, 'utf8')) return;
     return this.#drain();
   }
@@ -117,6 +119,8 @@ export class WritableSink implements OwnedSink {
 export class ChunkQueueSink implements OwnedSink {
   readonly #limit: number;
   readonly #queue: string[] = [];
+  /** UTF-8 length of each queued chunk. */
+  readonly #queueBytes: number[] = [];
   #queuedBytes = 0;
   #closed = false;
   #cancelled = false;
@@ -133,13 +137,14 @@ export class ChunkQueueSink implements OwnedSink {
     return this.#queuedBytes;
   }
 
-  write(chunk: string): void | Promise<void> {
+  write(chunk: string, knownBytes?: number): void | Promise<void> {
     if (this.#cancelled) throw new M3ugenError('E_CANCELLED', 'the consumer stopped reading the playlist');
     if (chunk.length === 0) return;
-    const bytes = Buffer.byteLength(chunk, 'utf8');
+    const bytes = knownBytes ?? Buffer.byteLength(chunk, 'utf8');
     this.bytesWritten += bytes;
     this.#queuedBytes += bytes;
     this.#queue.push(chunk);
+    this.#queueBytes.push(bytes);
     this.#wake();
     if (this.#queuedBytes <= this.#limit) return;
     return new Promise<void>((resolve) => {
@@ -184,7 +189,7 @@ export class ChunkQueueSink implements OwnedSink {
     for (;;) {
       const chunk = this.#queue.shift();
       if (chunk !== undefined) {
-        this.#queuedBytes -= Buffer.byteLength(chunk, 'utf8');
+        this.#queuedBytes -= this.#queueBytes.shift()!;
         if (this.#queuedBytes <= this.#limit) {
           const wake = this.#wakeProducer;
           this.#wakeProducer = undefined;
@@ -209,10 +214,12 @@ export class ChunkQueueSink implements OwnedSink {
  * ```ts
  * await writeChunks(run.output, run.handover?.chunks ?? []);
  * ```
+ *
+ * `bytes`, when given, holds each chunk's UTF-8 length (`undefined` where unknown).
  */
-export async function writeChunks(sink: PlaylistSink, chunks: readonly string[]): Promise<void> {
-  for (const chunk of chunks) {
-    const pending = sink.write(chunk);
+export async function writeChunks(sink: PlaylistSink, chunks: readonly string[], bytes?: readonly (number | undefined)[]): Promise<void> {
+  for (let i = 0; i < chunks.length; i++) {
+    const pending = sink.write(chunks[i]!, bytes?.[i]);
     if (pending !== undefined) await pending;
   }
 }

@@ -7,7 +7,8 @@ import { InputError } from '../errors.js';
 import { isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
 import { FingerprintSet, NumberSet } from '../run/duplicates.js';
-import type { EntryCache } from '../run/entry-cache.js';
+import type { ChannelBatch } from '../run/channel-source.js';
+import type { BatchEntries, BatchText, EntryCache } from '../run/entry-cache.js';
 import type { WarningLog } from '../run/warnings.js';
 import { formatAttributes, type ExtinfAttribute } from './attributes.js';
 import { displayName, sanitizeAttributeValue, sanitizeName, sanitizeText } from './sanitize.js';
@@ -15,6 +16,15 @@ import type { StreamUrlBuilder } from './url-scheme.js';
 
 /** Renders one channel: its `#EXTINF` line and its URL line, each ending in `\n`; `""` when dropped. */
 export type EntryRenderer = (channel: NumberedChannel, index: number) => string;
+
+/** Renders a whole batch: the same text as its entries' {@link EntryRenderer} results, concatenated. */
+export type BatchRenderer = (batch: ChannelBatch) => BatchText;
+
+/** The renderers of one run. */
+export interface Renderers {
+  readonly entry: EntryRenderer;
+  readonly batch: BatchRenderer;
+}
 
 /** What the renderer needs from the run. */
 export interface RenderContext {
@@ -26,7 +36,7 @@ export interface RenderContext {
   readonly counts: { rendered: number; dropped: number };
   /** The input's name, for error messages. */
   readonly sourceName?: string | undefined;
-  /** Entries of earlier runs to reuse when a channel is unchanged. */
+  /** Entries of earlier runs to reuse when a channel is unchanged (batch rendering only). */
   readonly cache?: EntryCache | undefined;
 }
 
@@ -62,6 +72,64 @@ function checkRequired(nc: NumberedChannel, index: number, sourceName: string | 
   if (!Number.isSafeInteger(n) || n < 0) fail(nc, index, 'assigned_number', `expected an integer >= 0, got ${String(n)}`, sourceName);
 }
 
+/** What a plain entry (no per-channel plugin) is made of, kept by an EntryCache. */
+interface PlainKey {
+  readonly index: number;
+  readonly number: number;
+  readonly id: string;
+  readonly name: string;
+  readonly tvgId: unknown;
+  readonly tvgName: unknown;
+  readonly tvgLogo: unknown;
+  readonly groupTitle: unknown;
+  /** Values of the fields the URL scheme reads, when it says which. */
+  readonly reads: readonly unknown[] | undefined;
+  /** The URL, when the scheme does not say what it reads. */
+  readonly url: string | undefined;
+}
+
+function plainKey(nc: NumberedChannel, index: number, urlOrReads: string | readonly string[]): PlainKey {
+  const ch = nc.channel;
+  const url = typeof urlOrReads === 'string' ? urlOrReads : undefined;
+  const reads = typeof urlOrReads === 'string' ? undefined : urlOrReads.map((field) => ch[field]);
+  return { index, number: nc.assignedNumber, id: ch.id, name: ch.channelName, tvgId: ch.tvgId, tvgName: ch.tvgName, tvgLogo: ch.tvgLogo, groupTitle: ch.groupTitle, reads, url };
+}
+
+function samePlainFields(key: PlainKey, nc: NumberedChannel): boolean {
+  const ch = nc.channel;
+  return (
+    key.number === nc.assignedNumber &&
+    key.id === ch.id &&
+    key.name === ch.channelName &&
+    key.tvgId === ch.tvgId &&
+    key.tvgName === ch.tvgName &&
+    key.tvgLogo === ch.tvgLogo &&
+    key.groupTitle === ch.groupTitle
+  );
+}
+
+function sameReads(values: readonly unknown[] | undefined, channel: Readonly<Record<string, unknown>>, fields: readonly string[]): boolean {
+  if (values === undefined) return false;
+  for (let i = 0; i < fields.length; i++) if (values[i] !== channel[fields[i]!]) return false;
+  return true;
+}
+
+function sameObject(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>, skip?: string): boolean {
+  let count = 0;
+  for (const key in a) {
+    if (key === skip) continue;
+    if (a[key] !== b[key]) return false;
+    count++;
+  }
+  for (const key in b) if (key !== skip) count--;
+  return count === 0;
+}
+
+/** Same content: every field of the record and of its channel equal (`===`), unknown fields included. */
+function sameRecord(a: NumberedChannel, b: NumberedChannel): boolean {
+  return a === b || (a.assignedNumber === b.assignedNumber && sameObject(a.channel, b.channel) && sameObject(a, b, 'channel'));
+}
+
 /**
  * Builds the renderer of one run. Decides once which hooks are tapped: with
  * none, each channel is one string concatenation and nothing else is
@@ -69,6 +137,21 @@ function checkRequired(nc: NumberedChannel, index: number, sourceName: string | 
  * dropChannel → entryAttributes → streamUrl → extinfLine.
  */
 export function createEntryRenderer(context: RenderContext): EntryRenderer {
+  return createRenderers(context).entry;
+}
+
+/**
+ * The entry and batch renderers of one run. The batch renderer uses the
+ * context's {@link EntryCache}, if any, to reuse unchanged entries.
+ *
+ * @example
+ * ```ts
+ * const { entry, batch } = createRenderers({ hooks, run, warnings, buildUrl, counts });
+ * const text = entry(channels[0], 0); // one entry
+ * const { text: all, bytes } = batch({ channels, start: 0, end: channels.length, firstIndex: 0 });
+ * ```
+ */
+export function createRenderers(context: RenderContext): Renderers {
   const { hooks, run, warnings, buildUrl, counts, sourceName } = context;
   const strict = run.options.strict;
   const ids = run.options.checkDuplicates ? new FingerprintSet() : undefined;
@@ -84,15 +167,23 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
     return value === undefined || value === null ? missing(index, field) : String(value);
   };
   const attribute = (value: unknown, index: number, field: string): string => sanitizeAttributeValue(present(value, index, field));
-  /** Uniqueness of id and number across the run (reused entries are counted too). */
+  const cache = context.cache;
+  const duplicateId = (nc: NumberedChannel, index: number): never =>
+    fail(nc, index, 'channel.id', `duplicate channel id ${JSON.stringify(nc.channel.id)}: an earlier record has the same id`, sourceName);
+  const duplicateNumber = (nc: NumberedChannel, index: number, n: number): never =>
+    fail(nc, index, 'assigned_number', `duplicate channel number ${n}: an earlier record has the same number`, sourceName);
+  /** The number the latest checkUnique claimed, kept by an EntryCache. */
+  let claimedNumber = -1;
+  /**
+   * Uniqueness of id and number across the run. With an EntryCache, ids are
+   * claimed in the cache, which knows the ids of the entries it will reuse.
+   */
   const checkUnique = (nc: NumberedChannel, index: number): void => {
+    if (ids === undefined || numbers === undefined) return;
     const id = nc.channel.id;
-    if (ids !== undefined && !ids.add(id)) {
-      fail(nc, index, 'channel.id', `duplicate channel id ${JSON.stringify(id)}: an earlier record has the same id`, sourceName);
-    }
-    if (numbers !== undefined && !numbers.add(nc.assignedNumber)) {
-      fail(nc, index, 'assigned_number', `duplicate channel number ${nc.assignedNumber}: an earlier record has the same number`, sourceName);
-    }
+    if (cache === undefined ? !ids.add(id) : !cache.claimId(id, index)) duplicateId(nc, index);
+    if (!numbers.add(nc.assignedNumber)) duplicateNumber(nc, index, nc.assignedNumber);
+    claimedNumber = nc.assignedNumber;
   };
   /** Required fields, UUID-ness of the id, and uniqueness of id and number. */
   const check = (nc: NumberedChannel, index: number): void => {
@@ -144,29 +235,67 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
     );
   };
 
-  const render = !tapped.channel && !tapped.drop && !tapped.attributes && !tapped.url && !tapped.extinf ? renderPlain : renderWithHooks;
-  const cache = context.cache;
-  if (cache === undefined) return render;
-  return (nc, index) => {
-    const reused = cache.lookup(nc, index);
-    if (reused === undefined) {
-      let captured: ReturnType<typeof warnings.stopCapture>;
-      let text: string;
-      warnings.startCapture();
-      try {
-        text = render(nc, index);
-      } finally {
-        captured = warnings.stopCapture();
-      }
-      cache.store(nc, index, text, captured);
-      return text;
-    }
-    counts.rendered++;
-    if (reused.text === '') counts.dropped++;
-    else checkUnique(nc, index);
-    for (const w of reused.warnings ?? []) warnings.add(w.code, w.field, index, () => w.message);
-    return reused.text;
-  };
+  const plain = !tapped.channel && !tapped.drop && !tapped.attributes && !tapped.url && !tapped.extinf;
+  const render = plain ? renderPlain : renderWithHooks;
+  return { entry: render, batch: cache === undefined ? renderBatch : cachedBatchRenderer(cache) };
+
+  /** Concatenates the batch's entries into one flat string. */
+  function renderBatch(batch: ChannelBatch): BatchText {
+    const { channels, start, end } = batch;
+    const offset = batch.firstIndex - start;
+    let text = '';
+    for (let i = start; i < end; i++) text += render(channels[i]!, offset + i);
+    // Reading the rope's bytes also makes V8 flatten it while its pieces are young.
+    return { text, bytes: Buffer.byteLength(text, 'utf8') };
+  }
+
+  function cachedBatchRenderer(cache: EntryCache): BatchRenderer {
+    // What an entry is keyed by: with no per-channel plugin, the values it is
+    // made of (a few `===` per record); otherwise the whole record.
+    const urlReads = buildUrl.reads;
+    const keyOf = plain ? (nc: NumberedChannel, index: number): unknown => plainKey(nc, index, urlReads ?? buildUrl(nc, index)) : (nc: NumberedChannel): unknown => nc;
+    const same: (key: never, nc: NumberedChannel) => boolean = plain
+      ? urlReads === undefined
+        ? (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && key.url === buildUrl(nc, key.index)
+        : (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && sameReads(key.reads, nc.channel, urlReads)
+      : (key: NumberedChannel, nc: NumberedChannel) => sameRecord(key, nc);
+    let batch: ChannelBatch = { channels: [], start: 0, end: 0, firstIndex: 0 };
+    const entries: BatchEntries = {
+      unchanged(j, key) {
+        const nc = batch.channels[batch.start + j];
+        return typeof nc === 'object' && nc !== null && typeof nc.channel === 'object' && nc.channel !== null && same(key as never, nc);
+      },
+      reused(j, dropped, number, duplicate, replay) {
+        const index = batch.firstIndex + j;
+        counts.rendered++;
+        if (dropped) counts.dropped++;
+        else if (numbers !== undefined) {
+          const nc = batch.channels[batch.start + j]!;
+          if (duplicate) duplicateId(nc, index);
+          if (!numbers.add(number)) duplicateNumber(nc, index, number);
+        }
+        if (replay !== undefined) for (const w of replay) warnings.add(w.code, w.field, index, () => w.message);
+      },
+      render(j) {
+        const nc = batch.channels[batch.start + j]!;
+        const index = batch.firstIndex + j;
+        let text: string;
+        claimedNumber = -1;
+        warnings.startCapture();
+        try {
+          text = render(nc, index);
+        } finally {
+          captured = warnings.stopCapture();
+        }
+        return { key: keyOf(nc, index), text, warnings: captured, number: claimedNumber };
+      },
+    };
+    let captured: ReturnType<typeof warnings.stopCapture>;
+    return (next) => {
+      batch = next;
+      return cache.renderBatch(next.firstIndex, next.end - next.start, entries);
+    };
+  }
 
   /** The hot path: no hook to consult, one string expression per channel. */
   function renderPlain(nc: NumberedChannel, index: number): string {

@@ -1,9 +1,29 @@
 import type { NumberedChannel } from '../channel/model.js';
 import type { Named } from '../registry/registry.js';
 import type { RunInfo } from '../run/run-info.js';
+// For TSDoc links.
+import type { EntryCache } from '../run/entry-cache.js';
 
-/** Builds one channel's stream URL. Called once per channel: keep it allocation-light. */
-export type StreamUrlBuilder = (channel: NumberedChannel, index: number) => string;
+/**
+ * Builds one channel's stream URL. Called once per channel: keep it
+ * allocation-light.
+ *
+ * @example
+ * ```ts
+ * const build: StreamUrlBuilder = Object.assign((nc: NumberedChannel) => `https://cdn.example/${nc.channel.id}.m3u8`, { reads: ['id'] });
+ * ```
+ */
+export interface StreamUrlBuilder {
+  (channel: NumberedChannel, index: number): string;
+  /**
+   * The channel fields (as named on `channel`, e.g. `id`, `streamUrl`) the URL
+   * is built from, when the URL depends on nothing else but the record's
+   * number and the run's options. An {@link EntryCache} then compares these
+   * fields instead of building the URL again to tell whether an entry
+   * changed. Leave it out when unsure: the URL is then rebuilt and compared.
+   */
+  readonly reads?: readonly string[] | undefined;
+}
 
 /**
  * A way to build stream URLs (proxy, direct, pattern, …), registered by name

@@ -1,4 +1,3 @@
-import type { NumberedChannel } from '../channel/model.js';
 import type { WarningCode } from './warnings.js';
 
 /** A warning raised while an entry was rendered, replayed when the entry is reused. */
@@ -8,36 +7,74 @@ export interface CapturedWarning {
   readonly message: string;
 }
 
-interface CachedEntry {
-  readonly record: NumberedChannel;
-  readonly index: number;
+/** One freshly rendered entry, as a batch renderer hands it to the cache. */
+export interface RenderedEntry {
+  /** What the entry was rendered from; compared by the renderer next run. */
+  readonly key: unknown;
   /** The entry's text; `""` when a plugin dropped the channel. */
   readonly text: string;
   readonly warnings: readonly CapturedWarning[] | undefined;
-  seen: number;
+  /** The number the entry claimed as unique (see {@link BatchEntries.reused}). */
+  readonly number: number;
 }
 
-function sameObject(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>, skip?: string): boolean {
-  let count = 0;
-  for (const key in a) {
-    if (key === skip) continue;
-    if (a[key] !== b[key]) return false;
-    count++;
-  }
-  for (const key in b) if (key !== skip) count--;
-  return count === 0;
+/** How {@link EntryCache.renderBatch} asks the renderer about entry `j` of the batch. */
+export interface BatchEntries {
+  /** Whether the entry stored with `key` still stands for entry `j`. */
+  unchanged(j: number, key: unknown): boolean;
+  /**
+   * Entry `j` is reused: count it (`dropped` if its text is empty), claim its
+   * `number` again, replay its `warnings`; `duplicateId` is true when a
+   * channel rendered earlier in this run has its id.
+   */
+  reused(j: number, dropped: boolean, number: number, duplicateId: boolean, warnings: readonly CapturedWarning[] | undefined): void;
+  /** Entry `j` changed (or is new): render it. Ids it checks go through {@link EntryCache.claimId}. */
+  render(j: number): RenderedEntry;
 }
 
-/** Same content: every field of the record and of its channel equal (`===`), unknown fields included. */
-function sameRecord(a: NumberedChannel, b: NumberedChannel): boolean {
-  return a === b || (a.assignedNumber === b.assignedNumber && sameObject(a.channel, b.channel) && sameObject(a, b, 'channel'));
+/** The text of a batch and its UTF-8 length. */
+export interface BatchText {
+  readonly text: string;
+  readonly bytes: number;
+}
+
+/**
+ * The entries of one input batch. `base` is a flat string of the entries as
+ * first rendered; entries rendered again since live in `own`. Reused runs of
+ * base entries are O(1) slices of `base`, so a run that changes 1% of the
+ * channels neither copies nor allocates per unchanged entry.
+ */
+interface Segment {
+  readonly firstIndex: number;
+  readonly count: number;
+  base: string;
+  /** Character offset of entry j in `base` (count + 1 values). */
+  baseOffsets: Int32Array;
+  /** UTF-8 byte offset of entry j in `base` (count + 1 values). */
+  baseBytes: Float64Array;
+  /** Entries rendered after `base` was built, by position. */
+  own: (string | undefined)[] | undefined;
+  ownCount: number;
+  readonly keys: unknown[];
+  /** The id each entry claimed as unique (`undefined`: none, e.g. dropped). */
+  readonly ids: (string | undefined)[];
+  readonly numbers: Float64Array;
+  warnings: (readonly CapturedWarning[] | undefined)[] | undefined;
+  run: number;
+}
+
+/** A segment is rebuilt into a new flat base once this share of its entries were re-rendered. */
+const REBASE_SHARE = 0.25;
+
+function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
 }
 
 /**
  * Rendered entries kept between runs, so a regeneration re-renders only the
  * channels whose content (or position) changed; the output is identical to a
- * full run, warnings included. Pass the same cache to every run of one
- * generator:
+ * full run, warnings and errors included. Pass the same cache to every run of
+ * one generator:
  *
  * @example
  * ```ts
@@ -47,15 +84,34 @@ function sameRecord(a: NumberedChannel, b: NumberedChannel): boolean {
  * cache.stats; // { size: 50000, reused: 49500, rendered: 500 }
  * ```
  *
- * Entries are keyed by channel id and reused when the record has the same
- * fields and values and the same position. The cache starts over when the
- * run's options or the set of plugins tapping per-channel hooks change; it
- * assumes those plugins give the same entry for the same record (a plugin
- * that reads a clock or other outside state must not be combined with it).
- * Entries of channels absent from the latest run are dropped.
+ * Entries are kept by position, in the batches the input came in, and reused
+ * when the record at a position has the same content as the one rendered
+ * there before. With no plugin on the per-channel hooks, "the same content"
+ * means the same values of the fields the entry is made of (number, id,
+ * name, tvg fields, group, and the fields the URL scheme reads), so checking
+ * a record costs a few `===`; with such plugins it means every field of the
+ * record, unknown ones included. Records may be new objects each run
+ * (re-read from a file or a database): nothing is keyed on object identity.
+ *
+ * What a reused entry costs is that comparison and nothing else: its text is
+ * a slice of the previous run's (not a copy), and the duplicate-id check
+ * looks only at re-rendered entries, against the ids the cache holds by
+ * position (unchanged entries were unique in the previous run).
+ *
+ * The cache is used by strategies that render whole batches
+ * (`StrategyRun.renderBatch`, as both built-in strategies do). It starts over
+ * when the run's options or the set of plugins tapping per-channel hooks
+ * change, and after a failed run; it assumes those plugins give the same
+ * entry for the same record (a plugin that reads a clock or other outside
+ * state must not be combined with it). Batches not seen in the latest run are
+ * dropped.
  */
 export class EntryCache {
-  readonly #entries = new Map<string, CachedEntry>();
+  readonly #segments = new Map<number, Segment>();
+  /** Position of every id the held entries claimed. */
+  readonly #idPositions = new Map<string, number>();
+  /** Positions later in this run whose held id a re-rendered entry has claimed. */
+  readonly #pending = new Map<number, string>();
   #epoch: string | undefined;
   #run = 0;
   #reused = 0;
@@ -63,36 +119,177 @@ export class EntryCache {
 
   /** Entries held, and what the latest run reused and rendered. */
   get stats(): { readonly size: number; readonly reused: number; readonly rendered: number } {
-    return { size: this.#entries.size, reused: this.#reused, rendered: this.#rendered };
+    let size = 0;
+    for (const segment of this.#segments.values()) size += segment.count;
+    return { size, reused: this.#reused, rendered: this.#rendered };
   }
 
   /** Starts a run; `epoch` names everything besides the record that shapes an entry. */
   begin(epoch: string): void {
-    if (epoch !== this.#epoch) this.#entries.clear();
+    if (epoch !== this.#epoch) this.discard();
     this.#epoch = epoch;
     this.#run++;
     this.#reused = 0;
     this.#rendered = 0;
+    this.#pending.clear();
   }
 
-  /** The entry rendered earlier for the same content at the same position, if any. */
-  lookup(nc: NumberedChannel, index: number): { readonly text: string; readonly warnings: readonly CapturedWarning[] | undefined } | undefined {
-    const entry = this.#entries.get(nc.channel.id);
-    if (entry === undefined || entry.index !== index || !sameRecord(entry.record, nc)) {
-      this.#rendered++;
-      return undefined;
-    }
-    entry.seen = this.#run;
-    this.#reused++;
-    return entry;
-  }
-
-  store(nc: NumberedChannel, index: number, text: string, warnings: readonly CapturedWarning[] | undefined): void {
-    this.#entries.set(nc.channel.id, { record: nc, index, text, warnings, seen: this.#run });
-  }
-
-  /** Ends a successful run: forgets channels it did not contain. */
+  /** Ends a successful run: forgets batches it did not contain. */
   end(): void {
-    for (const [id, entry] of this.#entries) if (entry.seen !== this.#run) this.#entries.delete(id);
+    for (const segment of this.#segments.values()) if (segment.run !== this.#run) this.#drop(segment);
   }
+
+  /** Forgets everything (after a failed run, whose partial state is not trusted). */
+  discard(): void {
+    this.#segments.clear();
+    this.#idPositions.clear();
+    this.#pending.clear();
+  }
+
+  /**
+   * Records that the entry at `index` claims `id`. Returns `false` if an
+   * entry before it in this run has the same id. (An entry after it that
+   * still holds the id is reported when that entry is reused.)
+   */
+  claimId(id: string, index: number): boolean {
+    const held = this.#idPositions.get(id);
+    if (held !== undefined && held !== index) {
+      if (held < index) return false;
+      this.#pending.set(held, id);
+    }
+    this.#idPositions.set(id, index);
+    this.#claimedId = id;
+    return true;
+  }
+
+  /**
+   * The text of the `count` entries starting at input index `firstIndex`:
+   * entries `entries.unchanged` accepts come from the earlier run, the
+   * others from `entries.render`. Same text as rendering them all.
+   */
+  renderBatch(firstIndex: number, count: number, entries: BatchEntries): BatchText {
+    const segment = this.#segments.get(firstIndex);
+    if (segment === undefined || segment.count !== count) return this.#renderAll(firstIndex, count, entries);
+    segment.run = this.#run;
+    const { base, baseOffsets, baseBytes, keys, ids, numbers } = segment;
+    const pending = this.#pending;
+    let text = '';
+    let bytes = 0;
+    /** Start of the current run of entries taken from `base`, or -1. */
+    let from = -1;
+    for (let j = 0; j < count; j++) {
+      const own = segment.own?.[j];
+      if (entries.unchanged(j, keys[j])) {
+        const duplicate = pending.size !== 0 && pending.get(firstIndex + j) === ids[j];
+        const dropped = own === undefined ? baseOffsets[j] === baseOffsets[j + 1] : own === '';
+        entries.reused(j, dropped, numbers[j]!, duplicate, segment.warnings?.[j]);
+        if (own === undefined) {
+          if (from < 0) from = j;
+        } else {
+          if (from >= 0) {
+            text += base.slice(baseOffsets[from]!, baseOffsets[j]!);
+            bytes += baseBytes[j]! - baseBytes[from]!;
+            from = -1;
+          }
+          text += own;
+          bytes += utf8Length(own);
+        }
+        this.#reused++;
+        continue;
+      }
+      if (from >= 0) {
+        text += base.slice(baseOffsets[from]!, baseOffsets[j]!);
+        bytes += baseBytes[j]! - baseBytes[from]!;
+        from = -1;
+      }
+      this.#release(ids[j], firstIndex + j);
+      ids[j] = undefined;
+      this.#claimedId = undefined;
+      const entry = entries.render(j);
+      this.#rendered++;
+      keys[j] = entry.key;
+      ids[j] = this.#claimedId;
+      numbers[j] = entry.number;
+      if (entry.warnings !== undefined || segment.warnings !== undefined) (segment.warnings ??= [])[j] = entry.warnings;
+      if (own === undefined) segment.ownCount++;
+      (segment.own ??= [])[j] = entry.text;
+      text += entry.text;
+      bytes += utf8Length(entry.text);
+    }
+    if (from >= 0) {
+      text += from === 0 ? base : base.slice(baseOffsets[from]!);
+      bytes += baseBytes[count]! - baseBytes[from]!;
+    }
+    if (segment.ownCount > count * REBASE_SHARE) this.#rebase(segment, text);
+    return { text, bytes };
+  }
+
+  /** The id the entry being rendered claimed through {@link claimId}. */
+  #claimedId: string | undefined;
+
+  #renderAll(firstIndex: number, count: number, entries: BatchEntries): BatchText {
+    // Batches were cut differently last run: forget every held entry this batch overlaps.
+    for (const segment of this.#segments.values()) {
+      if (segment.run !== this.#run && segment.firstIndex < firstIndex + count && firstIndex < segment.firstIndex + segment.count) this.#drop(segment);
+    }
+    const keys = new Array<unknown>(count);
+    const ids = new Array<string | undefined>(count);
+    const numbers = new Float64Array(count);
+    const offsets = new Int32Array(count + 1);
+    const byteOffsets = new Float64Array(count + 1);
+    const segment: Segment = { firstIndex, count, base: '', baseOffsets: offsets, baseBytes: byteOffsets, own: undefined, ownCount: 0, keys, ids, numbers, warnings: undefined, run: this.#run };
+    // Held before rendering, so a failure part-way leaves the claimed ids findable (and the cache is discarded anyway).
+    this.#segments.set(firstIndex, segment);
+    let text = '';
+    let bytes = 0;
+    for (let j = 0; j < count; j++) {
+      this.#claimedId = undefined;
+      const entry = entries.render(j);
+      keys[j] = entry.key;
+      ids[j] = this.#claimedId;
+      numbers[j] = entry.number;
+      if (entry.warnings !== undefined) (segment.warnings ??= [])[j] = entry.warnings;
+      text += entry.text;
+      bytes += utf8Length(entry.text);
+      offsets[j + 1] = text.length;
+      byteOffsets[j + 1] = bytes;
+    }
+    this.#rendered += count;
+    segment.base = flatten(text);
+    return { text, bytes };
+  }
+
+  /** Makes `text` (the segment's current entries) its new flat base. */
+  #rebase(segment: Segment, text: string): void {
+    const { own, count } = segment;
+    const offsets = new Int32Array(count + 1);
+    const byteOffsets = new Float64Array(count + 1);
+    for (let j = 0; j < count; j++) {
+      const entry = own?.[j];
+      const chars = entry === undefined ? segment.baseOffsets[j + 1]! - segment.baseOffsets[j]! : entry.length;
+      const bytes = entry === undefined ? segment.baseBytes[j + 1]! - segment.baseBytes[j]! : utf8Length(entry);
+      offsets[j + 1] = offsets[j]! + chars;
+      byteOffsets[j + 1] = byteOffsets[j]! + bytes;
+    }
+    segment.base = flatten(text);
+    segment.baseOffsets = offsets;
+    segment.baseBytes = byteOffsets;
+    segment.own = undefined;
+    segment.ownCount = 0;
+  }
+
+  #drop(segment: Segment): void {
+    this.#segments.delete(segment.firstIndex);
+    for (let j = 0; j < segment.count; j++) this.#release(segment.ids[j], segment.firstIndex + j);
+  }
+
+  #release(id: string | undefined, index: number): void {
+    if (id !== undefined && this.#idPositions.get(id) === index) this.#idPositions.delete(id);
+  }
+}
+
+/** Reading a character makes V8 copy a rope into one flat string (slices of it are then O(1)). */
+function flatten(text: string): string {
+  text.charCodeAt(0);
+  return text;
 }

@@ -5,7 +5,7 @@ import { createGenerationHooks, isTapped, type GenerationHooks } from '../hooks/
 import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
 import { Registry } from '../registry/registry.js';
-import { createEntryRenderer, renderHeader } from '../render/entry-renderer.js';
+import { createRenderers, renderHeader } from '../render/entry-renderer.js';
 import type { UrlScheme } from '../render/url-scheme.js';
 import { proposeTakeover, selectAutomatically, type SelectionFacts } from '../strategy/select.js';
 import type { Handover, M3uStrategy, StrategyChoice, StrategyRun, StrategySwitch } from '../strategy/strategy.js';
@@ -198,7 +198,7 @@ export class M3uGenerator {
       const counts = { rendered: 0, dropped: 0 };
       const cache = runOptions.cache;
       cache?.begin(this.#cacheEpoch(options));
-      const renderEntry = createEntryRenderer({ hooks, run, warnings, buildUrl, counts, sourceName: source.name, cache });
+      const renderers = createRenderers({ hooks, run, warnings, buildUrl, counts, sourceName: source.name, cache });
 
       const monitor = new PressureMonitor({
         maxMemoryBytes: options.memory.maxMemoryBytes,
@@ -243,7 +243,8 @@ export class M3uGenerator {
         output: sink,
         handover,
         renderHeader: () => renderHeader(hooks, run),
-        renderEntry,
+        renderEntry: renderers.entry,
+        renderBatch: renderers.batch,
         checkpoint: (channelsDone) => {
           if (progressTapped) {
             hooks.progress.call(
@@ -303,6 +304,8 @@ export class M3uGenerator {
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       sink.abort(failure);
+      // Entries of a failed run were never checked as a whole: the next run starts over.
+      runOptions.cache?.discard();
       try {
         hooks.runFailed.call(failure, run);
       } catch {

@@ -3,7 +3,9 @@ import type { PressureLevel } from '../memory/pressure.js';
 import type { PlaylistSink } from '../output/sink.js';
 import type { ChannelSource } from '../run/channel-source.js';
 import type { RunInfo } from '../run/run-info.js';
-import type { EntryRenderer } from '../render/entry-renderer.js';
+import type { BatchRenderer, EntryRenderer } from '../render/entry-renderer.js';
+// For TSDoc links.
+import type { EntryCache } from '../run/entry-cache.js';
 
 /**
  * What a strategy promises, read by automatic selection and mid-run switching.
@@ -54,9 +56,7 @@ export interface StrategyContract {
  *   contract: { estimateMemoryBytes: (n) => n * 300, supportedPressure: ['optimal'], canTakeOverMidStage: false, boundedMemory: false, preference: 0, automatic: false },
  *   async generate(run) {
  *     let text = run.renderHeader();
- *     for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) {
- *       for (let i = b.start; i < b.end; i++) text += run.renderEntry(b.channels[i]!, b.firstIndex + i - b.start);
- *     }
+ *     for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) text += run.renderBatch(b).text;
  *     await run.output.write(text);
  *   },
  * };
@@ -100,6 +100,13 @@ export interface StrategyRun {
   renderHeader(): string;
   /** A channel's EXTINF and URL lines with newlines, or `""` if a plugin dropped it. */
   readonly renderEntry: EntryRenderer;
+  /**
+   * A whole batch's entries as one string, with its UTF-8 length: the same
+   * text as `renderEntry` over the batch, concatenated. Prefer it: it is what
+   * lets an {@link EntryCache} hand back unchanged entries without rendering
+   * or copying them. Pass `bytes` on to `output.write`.
+   */
+  readonly renderBatch: BatchRenderer;
   /**
    * Call between batches with the number of input channels consumed. Samples
    * memory (throttled), reports progress, and recommends a switch when this
