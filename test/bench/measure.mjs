@@ -1,5 +1,6 @@
 // One measurement in a fresh process: node --expose-gc measure.mjs <path> <channels>
-// Prints one JSON line: { path, channels, ms, bytes, rssBeforeBytes, peakRssBytes }.
+// Prints one JSON line: { path, channels, ms, msAtReturn, bytes, rssBeforeBytes, peakRssBytes, peakRssAtReturnBytes }.
+// ms runs until the playlist string has been read; msAtReturn until generate() (or the peer's writeM3U) returned it.
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ const paths = {
     const peerChannels = toPeerChannels(channels);
     return time(() => {
       const out = writeM3U({ channels: peerChannels });
+      returnedAt = performance.now();
+      peakAtReturn = process.resourceUsage().maxRSS * 1024;
       out.charCodeAt(out.length - 1);
       return Buffer.byteLength(out) + 1;
     });
@@ -57,24 +60,31 @@ const paths = {
   },
 };
 
-/** Peak RSS when generate() returned, before the playlist was read (and so flattened). */
+/** Peak RSS and time when generate() returned, before the playlist was read (and so flattened). */
 let peakAtReturn;
+let returnedAt;
 
 /** Reads the playlist's last character, so a string V8 still holds as a rope is flattened inside the timing, as the peer's is. */
 function flat(result) {
+  returnedAt = performance.now();
   peakAtReturn = process.resourceUsage().maxRSS * 1024;
   result.playlist.charCodeAt(result.playlist.length - 1);
   return result.metrics.bytes;
 }
 
+/** After the forced GC, V8 sweeps concurrently for a while: let it finish, so it is not billed to the path timed. */
+const SETTLE_MS = 500;
+
 async function time(run) {
   globalThis.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
   const bytes = await run();
-  const ms = performance.now() - started;
+  const ended = performance.now();
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-  return { ms, bytes, rssBeforeBytes: rssBefore, peakRssBytes, peakRssAtReturnBytes: peakAtReturn ?? peakRssBytes };
+  const ms = ended - started;
+  return { ms, msAtReturn: (returnedAt ?? ended) - started, bytes, rssBeforeBytes: rssBefore, peakRssBytes, peakRssAtReturnBytes: peakAtReturn ?? peakRssBytes };
 }
 
 const run = paths[path];
