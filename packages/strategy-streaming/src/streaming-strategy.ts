@@ -2,14 +2,22 @@ import { writeChunks, type M3uPlugin, type M3uStrategy, type StrategyContract } 
 
 /**
  * Characters per write, at most: 64 KiB of ASCII; at most three bytes a
- * character, so under 200 KB for any text. The strategy also holds the text
- * of the batch it is writing (about 300 bytes a channel).
+ * character, so under 200 KB for any text. (Text of
+ * {@link STREAMING_RENDER_CHANNELS} channels larger than this, e.g. very long
+ * names, is cut into writes of this size.)
  */
 export const STREAMING_CHUNK_CHARS = 64 * 1024;
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
+
+/**
+ * Channels rendered at a time. Their text (about 40 KB for typical channels)
+ * stays a small, short-lived string, which keeps the heap, and so the
+ * process, small; an EntryCache keeps entries in runs of this size.
+ */
+export const STREAMING_RENDER_CHANNELS = 128;
 
 /** The strategy lets timers and I/O run at least this often (the seed yields every 100 channels; time is cheaper). */
 export const STREAMING_YIELD_INTERVAL_MS = 10;
@@ -25,9 +33,9 @@ export const streamingContract: StrategyContract = Object.freeze({
 });
 
 /**
- * StreamingM3uStrategy: renders into a bounded buffer and writes it whenever
- * it fills, waiting for the output to drain (backpressure), and yields to the
- * event loop regularly. Memory does not grow with the number of channels.
+ * StreamingM3uStrategy: renders {@link STREAMING_RENDER_CHANNELS} channels at
+ * a time and writes their text, waiting for the output to drain
+ * (backpressure), and yields to the event loop regularly. Memory does not grow with the number of channels.
  * Takes over from another strategy by writing the handed-over text first.
  *
  * @example
@@ -46,47 +54,35 @@ export const streamingM3uStrategy: M3uStrategy = Object.freeze<M3uStrategy>({
       const pending = output.write(chunk, bytes);
       if (pending !== undefined) await pending;
     };
-    // Batches are gathered into writes of at most STREAMING_CHUNK_CHARS; a larger batch is cut.
-    let buffer = '';
-    let bufferBytes = 0;
-    if (run.handover === undefined) {
-      buffer = run.renderHeader();
-      bufferBytes = Buffer.byteLength(buffer, 'utf8');
-    } else {
-      await writeChunks(output, run.handover.chunks);
-    }
+    // Each run of STREAMING_RENDER_CHANNELS entries is one write (cut if over STREAMING_CHUNK_CHARS).
+    if (run.handover === undefined) await write(run.renderHeader());
+    else await writeChunks(output, run.handover.chunks);
     let lastYield = performance.now();
     for (let batch = await run.source.nextBatch(); batch !== undefined; batch = await run.source.nextBatch()) {
-      const { text, bytes } = run.renderBatch(batch);
-      if (buffer.length + text.length <= STREAMING_CHUNK_CHARS) {
-        buffer += text;
-        bufferBytes += bytes;
-      } else {
-        if (buffer !== '') await write(buffer, bufferBytes);
-        buffer = '';
-        bufferBytes = 0;
+      for (let from = batch.start; from < batch.end; from += STREAMING_RENDER_CHANNELS) {
+        const to = Math.min(batch.end, from + STREAMING_RENDER_CHANNELS);
+        const { text, bytes } = run.renderBatch({ channels: batch.channels, start: from, end: to, firstIndex: batch.firstIndex + from - batch.start });
         if (text.length <= STREAMING_CHUNK_CHARS) {
-          buffer = text;
-          bufferBytes = bytes;
-        } else {
-          for (let at = 0; at < text.length; ) {
-            let cut = Math.min(text.length, at + STREAMING_CHUNK_CHARS);
-            // Never between the halves of a surrogate pair: each write is encoded on its own.
-            if (cut < text.length && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
-            await write(text.slice(at, cut));
-            at = cut;
-          }
+          const pending = output.write(text, bytes);
+          if (pending !== undefined) await pending;
+          continue;
+        }
+        for (let at = 0; at < text.length; ) {
+          let cut = Math.min(text.length, at + STREAMING_CHUNK_CHARS);
+          // Never between the halves of a surrogate pair: each write is encoded on its own.
+          if (cut < text.length && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
+          await write(text.slice(at, cut));
+          at = cut;
         }
       }
       const channelsDone = batch.firstIndex + batch.end - batch.start;
       const change = run.checkpoint(channelsDone);
-      if (change !== undefined) return run.switchTo(change, { chunks: [buffer], channelsDone });
+      if (change !== undefined) return run.switchTo(change, { chunks: [], channelsDone });
       if (performance.now() - lastYield >= STREAMING_YIELD_INTERVAL_MS) {
         await run.yieldToEventLoop();
         lastYield = performance.now();
       }
     }
-    await writeChunks(output, [buffer], [bufferBytes]);
   },
 });
 
