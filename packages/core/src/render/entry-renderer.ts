@@ -91,9 +91,12 @@ interface PlainKey {
 function plainKey(nc: NumberedChannel, index: number, urlOrReads: string | readonly string[]): PlainKey {
   const ch = nc.channel;
   const url = typeof urlOrReads === 'string' ? urlOrReads : undefined;
-  const reads = typeof urlOrReads === 'string' ? undefined : urlOrReads.map((field) => ch[field]);
+  const reads = typeof urlOrReads === 'string' || urlOrReads.length === 0 ? undefined : urlOrReads.map((field) => ch[field]);
   return { index, number: nc.assignedNumber, id: ch.id, name: ch.channelName, tvgId: ch.tvgId, tvgName: ch.tvgName, tvgLogo: ch.tvgLogo, groupTitle: ch.groupTitle, reads, url };
 }
+
+/** The channel fields {@link samePlainFields} compares. */
+const PLAIN_FIELDS: ReadonlySet<string> = new Set(['id', 'channelName', 'tvgId', 'tvgName', 'tvgLogo', 'groupTitle']);
 
 function samePlainFields(key: PlainKey, nc: NumberedChannel): boolean {
   const ch = nc.channel;
@@ -252,12 +255,15 @@ export function createRenderers(context: RenderContext): Renderers {
   function cachedBatchRenderer(cache: EntryCache): BatchRenderer {
     // What an entry is keyed by: with no per-channel plugin, the values it is
     // made of (a few `===` per record); otherwise the whole record.
-    const urlReads = buildUrl.reads;
+    // Fields of the URL the plain key does not already compare (the proxy scheme's `id` is one it does).
+    const urlReads = buildUrl.reads?.filter((field) => !PLAIN_FIELDS.has(field));
     const keyOf = plain ? (nc: NumberedChannel, index: number): unknown => plainKey(nc, index, urlReads ?? buildUrl(nc, index)) : (nc: NumberedChannel): unknown => nc;
     const same: (key: never, nc: NumberedChannel) => boolean = plain
       ? urlReads === undefined
         ? (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && key.url === buildUrl(nc, key.index)
-        : (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && sameReads(key.reads, nc.channel, urlReads)
+        : urlReads.length === 0
+          ? samePlainFields
+          : (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && sameReads(key.reads, nc.channel, urlReads)
       : (key: NumberedChannel, nc: NumberedChannel) => sameRecord(key, nc);
     let batch: ChannelBatch = { channels: [], start: 0, end: 0, firstIndex: 0 };
     const entries: BatchEntries = {
