@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FingerprintSet, NumberSet } from './duplicates.js';
+import fc from 'fast-check';
+import { FingerprintMap, FingerprintSet, NumberSet } from './duplicates.js';
 
 describe('FingerprintSet', () => {
   it('tells new strings from repeated ones across growth', () => {
@@ -23,5 +24,36 @@ describe('NumberSet', () => {
     expect(set.add(2 ** 40)).toBe(true);
     expect(set.add(2 ** 40)).toBe(false);
     expect(set.add(4_999_999)).toBe(true);
+  });
+});
+
+describe('FingerprintMap', () => {
+  it('behaves like a Map under any sequence of sets and deletions, across growth (property)', () => {
+    // Few distinct keys and many operations: long probe clusters, deletions inside them, and growth.
+    const key = fc.integer({ min: 0, max: 1500 }).map((n) => `id-${n}`);
+    const op = fc.oneof(
+      fc.record({ set: key, value: fc.nat({ max: 50 }) }),
+      // Mostly deletions of the value held (those remove), some of another value (those must not).
+      fc.record({ del: key, held: fc.boolean(), value: fc.nat({ max: 50 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1500, maxLength: 4000 }), (ops) => {
+        const map = new FingerprintMap();
+        const oracle = new Map<string, number>();
+        for (const o of ops) {
+          if ('set' in o) {
+            map.set(o.set, o.value);
+            oracle.set(o.set, o.value);
+          } else {
+            const value = o.held ? (oracle.get(o.del) ?? o.value) : o.value;
+            map.deleteIf(o.del, value);
+            if (oracle.get(o.del) === value) oracle.delete(o.del);
+          }
+        }
+        expect(map.size).toBe(oracle.size);
+        for (let n = 0; n <= 1500; n++) expect(map.get(`id-${n}`)).toBe(oracle.get(`id-${n}`) ?? -1);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -7,6 +7,26 @@
 /** Largest channel number kept in the bitset (16 MiB of bits); larger ones go to a Set. */
 const BITSET_LIMIT = 1 << 27;
 
+/** The latest {@link fingerprint}: `lo` is never 0, which marks an empty slot. */
+const printed = { hi: 0, lo: 0 };
+
+/** Two independent 32-bit FNV-1a lanes of `text`, into {@link printed} (no allocation). */
+function fingerprint(text: string): void {
+  let hi = 0x811c9dc5;
+  let lo = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    hi = Math.imul(hi ^ c, 0x01000193);
+    lo = Math.imul(lo ^ c, 0x0100019d) ^ (lo >>> 15);
+  }
+  printed.hi = hi >>> 0;
+  printed.lo = lo >>> 0 || 1;
+}
+
+function homeSlot(hi: number, lo: number, mask: number): number {
+  return (hi ^ Math.imul(lo, 0x9e3779b1)) & mask;
+}
+
 /**
  * A set of strings stored as 64-bit fingerprints (two independent 32-bit
  * FNV-1a lanes) in an open-addressing table. Two different ids are taken
@@ -24,22 +44,14 @@ export class FingerprintSet {
 
   /** Adds `text`; returns `false` if it (or its fingerprint) was already there. */
   add(text: string): boolean {
-    let hi = 0x811c9dc5;
-    let lo = 0x050c5d1f;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      hi = Math.imul(hi ^ c, 0x01000193);
-      lo = Math.imul(lo ^ c, 0x0100019d) ^ (lo >>> 15);
-    }
-    hi >>>= 0;
-    lo = lo >>> 0 || 1; // (x, 0) marks an empty slot
+    fingerprint(text);
     if ((this.#size + 1) * 4 > this.#hi.length * 3) this.#grow();
-    return this.#insert(hi, lo);
+    return this.#insert(printed.hi, printed.lo);
   }
 
   #insert(hi: number, lo: number): boolean {
     const mask = this.#hi.length - 1;
-    for (let slot = (hi ^ Math.imul(lo, 0x9e3779b1)) & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = homeSlot(hi, lo, mask); ; slot = (slot + 1) & mask) {
       const storedLo = this.#lo[slot]!;
       if (storedLo === 0) {
         this.#hi[slot] = hi;
@@ -58,6 +70,121 @@ export class FingerprintSet {
     this.#lo = new Uint32Array(lo.length * 2);
     this.#size = 0;
     for (let i = 0; i < hi.length; i++) if (lo[i] !== 0) this.#insert(hi[i]!, lo[i]!);
+  }
+}
+
+/**
+ * A map from strings, kept as 64-bit fingerprints as in {@link FingerprintSet}
+ * (same odds of taking two strings for one), to non-negative integers, with
+ * deletion. An EntryCache keeps the position of each id it holds in one.
+ */
+export class FingerprintMap {
+  #hi = new Uint32Array(1 << 10);
+  #lo = new Uint32Array(1 << 10);
+  #values = new Float64Array(1 << 10);
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The string `get` fingerprinted last, so a `set` of it right after does not hash it again. */
+  #lastText: string | undefined;
+  #lastHi = 0;
+  #lastLo = 0;
+
+  /** The value kept for `text`, or -1. */
+  get(text: string): number {
+    fingerprint(text);
+    this.#lastText = text;
+    this.#lastHi = printed.hi;
+    this.#lastLo = printed.lo;
+    const slot = this.#find(printed.hi, printed.lo);
+    return slot < 0 ? -1 : this.#values[slot]!;
+  }
+
+  /** Keeps `value` (>= 0) for `text`. */
+  set(text: string, value: number): void {
+    if ((this.#size + 1) * 4 > this.#hi.length * 3) this.#grow();
+    if (text !== this.#lastText) {
+      fingerprint(text);
+      this.#lastHi = printed.hi;
+      this.#lastLo = printed.lo;
+      this.#lastText = text;
+    }
+    this.#put(this.#lastHi, this.#lastLo, value);
+  }
+
+  /** Forgets `text` if its value is `value`. */
+  deleteIf(text: string, value: number): void {
+    this.#lastText = undefined;
+    fingerprint(text);
+    let hole = this.#find(printed.hi, printed.lo);
+    if (hole < 0 || this.#values[hole] !== value) return;
+    // Linear probing: shift later members of the cluster back into the hole (Knuth, algorithm R).
+    const hiTable = this.#hi;
+    const loTable = this.#lo;
+    const mask = hiTable.length - 1;
+    for (let slot = (hole + 1) & mask; loTable[slot] !== 0; slot = (slot + 1) & mask) {
+      const home = homeSlot(hiTable[slot]!, loTable[slot]!, mask);
+      // Movable unless its home lies cyclically in (hole, slot].
+      const stays = hole <= slot ? hole < home && home <= slot : hole < home || home <= slot;
+      if (stays) continue;
+      hiTable[hole] = hiTable[slot]!;
+      loTable[hole] = loTable[slot]!;
+      this.#values[hole] = this.#values[slot]!;
+      hole = slot;
+    }
+    loTable[hole] = 0;
+    hiTable[hole] = 0;
+    this.#size--;
+  }
+
+  /** Empties the map. */
+  clear(): void {
+    this.#lastText = undefined;
+    this.#hi = new Uint32Array(1 << 10);
+    this.#lo = new Uint32Array(1 << 10);
+    this.#values = new Float64Array(1 << 10);
+    this.#size = 0;
+  }
+
+  #find(hi: number, lo: number): number {
+    const mask = this.#hi.length - 1;
+    for (let slot = homeSlot(hi, lo, mask); ; slot = (slot + 1) & mask) {
+      const storedLo = this.#lo[slot]!;
+      if (storedLo === 0) return -1;
+      if (storedLo === lo && this.#hi[slot] === hi) return slot;
+    }
+  }
+
+  #put(hi: number, lo: number, value: number): void {
+    const mask = this.#hi.length - 1;
+    for (let slot = homeSlot(hi, lo, mask); ; slot = (slot + 1) & mask) {
+      const storedLo = this.#lo[slot]!;
+      if (storedLo === 0) {
+        this.#hi[slot] = hi;
+        this.#lo[slot] = lo;
+        this.#values[slot] = value;
+        this.#size++;
+        return;
+      }
+      if (storedLo === lo && this.#hi[slot] === hi) {
+        this.#values[slot] = value;
+        return;
+      }
+    }
+  }
+
+  #grow(): void {
+    const hi = this.#hi;
+    const lo = this.#lo;
+    const values = this.#values;
+    this.#hi = new Uint32Array(hi.length * 2);
+    this.#lo = new Uint32Array(lo.length * 2);
+    this.#values = new Float64Array(values.length * 2);
+    this.#size = 0;
+    for (let i = 0; i < hi.length; i++) if (lo[i] !== 0) this.#put(hi[i]!, lo[i]!, values[i]!);
   }
 }
 

@@ -1,3 +1,4 @@
+import { FingerprintMap } from './duplicates.js';
 import type { WarningCode } from './warnings.js';
 
 /** A warning raised while an entry was rendered, replayed when the entry is reused. */
@@ -50,8 +51,8 @@ interface Segment {
   base: string;
   /** Character offset of entry j in `base` (count + 1 values). */
   baseOffsets: Int32Array;
-  /** UTF-8 byte offset of entry j in `base` (count + 1 values). */
-  baseBytes: Float64Array;
+  /** UTF-8 byte offset of entry j in `base` (count + 1 values); the same array as `baseOffsets` when `base` is ASCII. */
+  baseBytes: Int32Array;
   /** Entries rendered after `base` was built, by position. */
   own: (string | undefined)[] | undefined;
   ownCount: number;
@@ -108,8 +109,8 @@ function utf8Length(text: string): number {
  */
 export class EntryCache {
   readonly #segments = new Map<number, Segment>();
-  /** Position of every id the held entries claimed. */
-  readonly #idPositions = new Map<string, number>();
+  /** Position of every id the held entries claimed (by 64-bit fingerprint, as a run without a cache checks them). */
+  readonly #idPositions = new FingerprintMap();
   /** Positions later in this run whose held id a re-rendered entry has claimed. */
   readonly #pending = new Map<number, string>();
   #epoch: string | undefined;
@@ -153,7 +154,7 @@ export class EntryCache {
    */
   claimId(id: string, index: number): boolean {
     const held = this.#idPositions.get(id);
-    if (held !== undefined && held !== index) {
+    if (held >= 0 && held !== index) {
       if (held < index) return false;
       this.#pending.set(held, id);
     }
@@ -236,12 +237,10 @@ export class EntryCache {
     const ids = new Array<string | undefined>(count);
     const numbers = new Float64Array(count);
     const offsets = new Int32Array(count + 1);
-    const byteOffsets = new Float64Array(count + 1);
-    const segment: Segment = { firstIndex, count, base: '', baseOffsets: offsets, baseBytes: byteOffsets, own: undefined, ownCount: 0, keys, ids, numbers, warnings: undefined, run: this.#run };
+    const segment: Segment = { firstIndex, count, base: '', baseOffsets: offsets, baseBytes: offsets, own: undefined, ownCount: 0, keys, ids, numbers, warnings: undefined, run: this.#run };
     // Held before rendering, so a failure part-way leaves the claimed ids findable (and the cache is discarded anyway).
     this.#segments.set(firstIndex, segment);
     let text = '';
-    let bytes = 0;
     for (let j = 0; j < count; j++) {
       this.#claimedId = undefined;
       const entry = entries.render(j);
@@ -250,30 +249,27 @@ export class EntryCache {
       numbers[j] = entry.number;
       if (entry.warnings !== undefined) (segment.warnings ??= [])[j] = entry.warnings;
       text += entry.text;
-      bytes += utf8Length(entry.text);
       offsets[j + 1] = text.length;
-      byteOffsets[j + 1] = bytes;
     }
     this.#rendered += count;
     segment.base = flatten(text);
+    // Measuring the whole flat text once is cheap; per entry only when it is not ASCII.
+    const bytes = utf8Length(text);
+    if (bytes !== text.length) segment.baseBytes = byteOffsetsOf(text, offsets);
     return { text, bytes };
   }
 
   /** Makes `text` (the segment's current entries) its new flat base. */
   #rebase(segment: Segment, text: string): void {
-    const { own, count } = segment;
+    const { own, count, baseOffsets } = segment;
     const offsets = new Int32Array(count + 1);
-    const byteOffsets = new Float64Array(count + 1);
     for (let j = 0; j < count; j++) {
       const entry = own?.[j];
-      const chars = entry === undefined ? segment.baseOffsets[j + 1]! - segment.baseOffsets[j]! : entry.length;
-      const bytes = entry === undefined ? segment.baseBytes[j + 1]! - segment.baseBytes[j]! : utf8Length(entry);
-      offsets[j + 1] = offsets[j]! + chars;
-      byteOffsets[j + 1] = byteOffsets[j]! + bytes;
+      offsets[j + 1] = offsets[j]! + (entry === undefined ? baseOffsets[j + 1]! - baseOffsets[j]! : entry.length);
     }
     segment.base = flatten(text);
     segment.baseOffsets = offsets;
-    segment.baseBytes = byteOffsets;
+    segment.baseBytes = utf8Length(text) === text.length ? offsets : byteOffsetsOf(text, offsets);
     segment.own = undefined;
     segment.ownCount = 0;
   }
@@ -284,8 +280,15 @@ export class EntryCache {
   }
 
   #release(id: string | undefined, index: number): void {
-    if (id !== undefined && this.#idPositions.get(id) === index) this.#idPositions.delete(id);
+    if (id !== undefined) this.#idPositions.deleteIf(id, index);
   }
+}
+
+/** UTF-8 byte offsets of the entries of `text` that start at the character `offsets`. */
+function byteOffsetsOf(text: string, offsets: Int32Array): Int32Array {
+  const bytes = new Int32Array(offsets.length);
+  for (let j = 1; j < offsets.length; j++) bytes[j] = bytes[j - 1]! + utf8Length(text.slice(offsets[j - 1]!, offsets[j]!));
+  return bytes;
 }
 
 /** Reading a character makes V8 copy a rope into one flat string (slices of it are then O(1)). */
