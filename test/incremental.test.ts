@@ -74,15 +74,23 @@ describe('incremental regeneration (EntryCache)', () => {
       fc.record({ kind: fc.constant('fresh-id' as const), at: fc.nat(), n: fc.integer({ min: 2000, max: 2005 }) }),
       fc.record({ kind: fc.constant('no-logo' as const), at: fc.nat() }),
     );
-    const round = fc.record({ edits: fc.array(edit, { maxLength: 4 }), batch: fc.constantFrom(3, 7, 64) });
+    const round = fc.record({ edits: fc.array(edit, { maxLength: 4 }), batch: fc.constantFrom(3, 7, 64, 300), strategy: fc.constantFrom('in-memory', 'streaming') });
+    // With per-channel plugins the cache compares whole records; this one drops channels named "x…" and adds an attribute.
+    const plugins = (withHooks: boolean): M3uPlugin[] =>
+      withHooks
+        ? [
+            attributes({ attributes: [{ name: 'tvg-country', value: 'DE' }] }),
+            { name: 'drop-x', apply: (g) => g.hooks.dropChannel.tap('drop-x', (nc) => nc.channel.channelName.startsWith('x')) },
+          ]
+        : [];
     const outcome = async (run: Promise<{ playlist: string; warnings: unknown }>) => run.then(({ playlist, warnings }) => ({ playlist, warnings }), (error: Error) => ({ error: error.message }));
     await fc.assert(
-      fc.asyncProperty(fc.array(round, { minLength: 1, maxLength: 6 }), async (rounds) => {
-        const generator = createGenerator({ proxyId: PROXY });
+      fc.asyncProperty(fc.boolean(), fc.array(round, { minLength: 1, maxLength: 6 }), async (withHooks, rounds) => {
+        const generator = createGenerator({ proxyId: PROXY, plugins: plugins(withHooks) });
         const cache = new EntryCache();
-        let current = makeChannels(40);
+        let current = makeChannels(400);
         await generator.generate(toChannelSource(current, 7), { cache });
-        for (const { edits, batch } of rounds) {
+        for (const { edits, batch, strategy } of rounds) {
           current = copy(current);
           for (const e of edits) {
             const at = e.at % current.length;
@@ -94,8 +102,8 @@ describe('incremental regeneration (EntryCache)', () => {
             else if (e.kind === 'fresh-id') current[at] = { ...current[at]!, channel: { ...channel, id: `650e8400-e29b-41d4-a716-${e.n.toString(16).padStart(12, '0')}` } };
             else if (e.kind === 'no-logo') current[at] = { ...current[at]!, channel: { ...channel, tvgLogo: null } };
           }
-          const incremental = await outcome(generator.generate(toChannelSource(current, batch), { cache }));
-          const reference = await outcome(full(current));
+          const incremental = await outcome(generator.generate(toChannelSource(current, batch), { cache, strategy }));
+          const reference = await outcome(createGenerator({ proxyId: PROXY, plugins: plugins(withHooks) }).generate(current));
           expect(incremental).toEqual(reference);
         }
       }),
