@@ -146,6 +146,21 @@ describe('incremental regeneration (EntryCache)', () => {
     }
   });
 
+  it('notices records changed in place, with and without per-channel plugins', async () => {
+    for (const plugins of [[], [attributes({ attributes: [{ name: 'provider', field: 'provider' }] })]]) {
+      const channels = makeChannels(30).map((nc) => ({ ...nc, channel: { ...nc.channel, provider: 'a' } }));
+      const generator = createGenerator({ proxyId: PROXY, plugins });
+      const cache = new EntryCache();
+      await generator.generate(channels, { cache });
+      // The same objects, edited: nothing about them is new but their content.
+      channels[4]!.channel.channelName = 'Edited in place';
+      channels[9]!.channel['provider'] = 'b';
+      const result = await generator.generate(channels, { cache });
+      expect(result.playlist).toBe((await createGenerator({ proxyId: PROXY, plugins }).generate(channels)).playlist);
+      expect(result.playlist).toContain(',Edited in place\n');
+    }
+  });
+
   it('re-renders when stream_url changes under the direct scheme', async () => {
     const channels = makeChannels(20);
     const generator = createGenerator({ urlScheme: 'direct' });

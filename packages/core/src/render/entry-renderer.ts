@@ -130,7 +130,12 @@ function sameObject(a: Readonly<Record<string, unknown>>, b: Readonly<Record<str
 
 /** Same content: every field of the record and of its channel equal (`===`), unknown fields included. */
 function sameRecord(a: NumberedChannel, b: NumberedChannel): boolean {
-  return a === b || (a.assignedNumber === b.assignedNumber && sameObject(a.channel, b.channel) && sameObject(a, b, 'channel'));
+  return a.assignedNumber === b.assignedNumber && sameObject(a.channel, b.channel) && sameObject(a, b, 'channel');
+}
+
+/** A shallow copy of a record and its channel: a key that a caller changing the record in place cannot change. */
+function recordSnapshot(nc: NumberedChannel): NumberedChannel {
+  return { ...nc, channel: { ...nc.channel } };
 }
 
 /**
@@ -257,7 +262,7 @@ export function createRenderers(context: RenderContext): Renderers {
     // made of (a few `===` per record); otherwise the whole record.
     // Fields of the URL the plain key does not already compare (the proxy scheme's `id` is one it does).
     const urlReads = buildUrl.reads?.filter((field) => !PLAIN_FIELDS.has(field));
-    const keyOf = plain ? (nc: NumberedChannel, index: number): unknown => plainKey(nc, index, urlReads ?? buildUrl(nc, index)) : (nc: NumberedChannel): unknown => nc;
+    const keyOf = plain ? (nc: NumberedChannel, index: number): unknown => plainKey(nc, index, urlReads ?? buildUrl(nc, index)) : recordSnapshot;
     const same: (key: never, nc: NumberedChannel) => boolean = plain
       ? urlReads === undefined
         ? (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && key.url === buildUrl(nc, key.index)

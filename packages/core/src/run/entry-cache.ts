@@ -91,8 +91,10 @@ function utf8Length(text: string): number {
  * means the same values of the fields the entry is made of (number, id,
  * name, tvg fields, group, and the fields the URL scheme reads), so checking
  * a record costs a few `===`; with such plugins it means every field of the
- * record, unknown ones included. Records may be new objects each run
- * (re-read from a file or a database): nothing is keyed on object identity.
+ * record, unknown ones included (compared with a shallow copy taken when the
+ * entry was rendered). Records may be new objects each run (re-read from a
+ * file or a database) or the same objects edited in place: nothing is keyed
+ * on object identity.
  *
  * What a reused entry costs is that comparison and nothing else: its text is
  * a slice of the previous run's (not a copy), and the duplicate-id check
