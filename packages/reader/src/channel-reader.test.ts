@@ -1,4 +1,5 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -66,6 +67,29 @@ describe('openChannelReader', () => {
     const reader = await openChannelReader('-', { stream: Readable.from([`  \n[${record(1)}]`]) });
     expect(reader.format).toBe('json');
     expect(reader.knownCount).toBe(1);
+  });
+
+  it('reads NDJSON from a named pipe, whose data arrives while it waits (not a regular file)', async () => {
+    const fifo = join(dir, 'channels.fifo');
+    try {
+      execFileSync('mkfifo', [fifo]);
+    } catch {
+      return; // no mkfifo here: nothing to check
+    }
+    const lines = Array.from({ length: 3000 }, (_, i) => record(i + 1)).join('\n');
+    // The writer opens the pipe after the reader, and writes in pieces with pauses in between.
+    const writer = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const out = createWriteStream(fifo);
+      for (let at = 0; at < lines.length; at += 50_000) {
+        out.write(lines.slice(at, at + 50_000));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await new Promise((resolve) => out.end(resolve));
+    })();
+    const channels = await readAll(await openChannelReader(fifo));
+    await writer;
+    expect(channels.map((nc) => nc.assignedNumber)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
   });
 
   it('names the file, the NDJSON line and the field of a bad record', async () => {
