@@ -65,13 +65,18 @@ async function writeNdjson(path, count) {
   await new Promise((r) => out.end(r));
 }
 
+/** The command's --metrics for one input: medians of RUNS runs (peak RSS varies by a GC's timing). */
 function cliPeakRss(input, dir, config) {
   const metrics = join(dir, 'metrics.json');
   const args = ['generate', '--input', input, '--output', join(dir, 'out.m3u'), '--strategy', 'streaming', '--proxy-id', PROXY_ID, '--metrics', metrics, '--quiet'];
   if (config !== undefined) args.push('--config', config);
-  const child = spawnSync(BIN, args, { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`cli failed: ${child.stderr}`);
-  return JSON.parse(readFileSync(metrics, 'utf8'));
+  const runs = Array.from({ length: RUNS }, () => {
+    const child = spawnSync(BIN, args, { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`cli failed: ${child.stderr}`);
+    return JSON.parse(readFileSync(metrics, 'utf8'));
+  });
+  const pick = (key) => median(runs.map((r) => r[key]));
+  return { peakRssBytes: pick('peakRssBytes'), durationMs: pick('durationMs'), channelsPerSecond: pick('channelsPerSecond'), samplesPeakRssBytes: runs.map((r) => r.peakRssBytes) };
 }
 
 const results = { machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, runs: RUNS, paths: {}, cli: {}, targets: [] };
@@ -118,9 +123,9 @@ try {
     await writeNdjson(input, size);
     const withCheck = cliPeakRss(input, dir);
     const without = cliPeakRss(input, dir, noDuplicateCheck);
-    results.cli[size] = { peakRssBytes: withCheck.peakRssBytes, peakRssNoDuplicateCheckBytes: without.peakRssBytes, durationMs: withCheck.durationMs, channelsPerSecond: withCheck.channelsPerSecond };
+    results.cli[size] = { peakRssBytes: withCheck.peakRssBytes, peakRssNoDuplicateCheckBytes: without.peakRssBytes, durationMs: withCheck.durationMs, channelsPerSecond: withCheck.channelsPerSecond, samplesPeakRssBytes: withCheck.samplesPeakRssBytes };
     console.log(
-      `CLI NDJSON → file, streaming, ${fmt(size)} channels: peak RSS ${(withCheck.peakRssBytes / 1e6).toFixed(0)} MB (${(without.peakRssBytes / 1e6).toFixed(0)} MB without the duplicate check), ${fmt(withCheck.channelsPerSecond)} channels/s`,
+      `CLI NDJSON → file, streaming, ${fmt(size)} channels: peak RSS ${(withCheck.peakRssBytes / 1e6).toFixed(0)} MB (runs: ${withCheck.samplesPeakRssBytes.map((b) => (b / 1e6).toFixed(0)).join(', ')}; ${(without.peakRssBytes / 1e6).toFixed(0)} MB without the duplicate check), ${fmt(withCheck.channelsPerSecond)} channels/s`,
     );
     rmSync(input);
   }

@@ -1,2 +1,2 @@
 export type { InputFormat, ReadChannelsOptions, ReaderStats, ChannelReader } from './channel-reader.js';
-export { openChannelReader } from './channel-reader.js';
+export { openChannelReader, NDJSON_BATCH_SIZE } from './channel-reader.js';
