@@ -262,7 +262,7 @@ async function peek(chunks: AsyncGenerator<string, void, undefined>): Promise<{ 
 
 /**
  * Opens channel input: a JSON array (`.json`; read whole, so its size is
- * known up front) or NDJSON (`.ndjson`, `.jsonl`; streamed in 1 MiB chunks,
+ * known up front) or NDJSON (`.ndjson`, `.jsonl`; streamed in 64 KiB reads,
  * so memory does not grow with the file). Other names and stdin (`-`) are
  * told apart by their first character (`[` → JSON array). Records may be
  * snake_case or camelCase; each is validated, and an invalid one stops the
