@@ -259,8 +259,9 @@ export function createRenderers(context: RenderContext): Renderers {
 
   function cachedBatchRenderer(cache: EntryCache): BatchRenderer {
     // What an entry is keyed by: with no per-channel plugin, the values it is
-    // made of (a few `===` per record); otherwise the whole record.
-    // Fields of the URL the plain key does not already compare (the proxy scheme's `id` is one it does).
+    // made of (a few `===` per record), plus the URL's fields the plain key
+    // does not already compare (none for the proxy scheme, which reads `id`);
+    // otherwise a shallow copy of the whole record.
     const urlReads = buildUrl.reads?.filter((field) => !PLAIN_FIELDS.has(field));
     const keyOf = plain ? (nc: NumberedChannel, index: number): unknown => plainKey(nc, index, urlReads ?? buildUrl(nc, index)) : recordSnapshot;
     const same: (key: never, nc: NumberedChannel) => boolean = plain
