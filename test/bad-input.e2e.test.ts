@@ -19,11 +19,11 @@ const record = (n: number, channel: Record<string, unknown> = {}): string =>
   JSON.stringify({ assigned_number: n, channel: { id: `550e8400-e29b-41d4-a716-${String(n).padStart(12, '0')}`, channel_name: `Channel ${n}`, ...channel } });
 
 /** Runs generate on `input` (written as `name`) into a folder holding an earlier playlist. */
-async function generate(name: string, input: string, extra: string[] = []) {
+async function generate(name: string, input: string, extra: string[] = [], env?: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bad-'));
   writeFileSync(join(dir, name), input);
   writeFileSync(join(dir, 'playlist.m3u'), PREVIOUS);
-  const result = await runCli(['generate', '--input', name, '--output', 'playlist.m3u', '--proxy-id', PROXY, ...extra], { cwd: dir });
+  const result = await runCli(['generate', '--input', name, '--output', 'playlist.m3u', '--proxy-id', PROXY, ...extra], { cwd: dir, env });
   expect(readFileSync(join(dir, 'playlist.m3u'), 'utf8')).toBe(PREVIOUS);
   expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   expect(result.code).toBe(1);
@@ -60,6 +60,35 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     expect(await generate('channels.ndjson', `${record(1)}\n${record(2)}\n\n${record(3, { id: same })}\n`)).toBe(
       `m3ugen: error: channels.ndjson: line 4: field "channel.id": duplicate channel id "${same}": an earlier record has the same id`,
     );
+  });
+
+  describe('past the ids the duplicate check keeps in memory (M3UGEN_MEMORY_IDS=3: the rest go to disk)', () => {
+    const spill = { M3UGEN_MEMORY_IDS: '3' };
+    const lines = (count: number, edit: (n: number) => string | undefined = () => undefined) =>
+      `${Array.from({ length: count }, (_, i) => edit(i + 1) ?? record(i + 1)).join('\n')}\n`;
+    const idOf = (n: number) => `550e8400-e29b-41d4-a716-${String(n).padStart(12, '0')}`;
+
+    it('finds a duplicate between two ids on disk and names the later record', async () => {
+      const input = lines(20, (n) => (n === 16 ? record(16, { id: idOf(10) }) : undefined));
+      expect(await generate('channels.ndjson', input, [], spill)).toBe(
+        `m3ugen: error: channels.ndjson: line 16: field "channel.id": duplicate channel id "${idOf(10)}": an earlier record has the same id`,
+      );
+    });
+
+    it('finds a duplicate of an id kept in memory', async () => {
+      const input = lines(20, (n) => (n === 12 ? record(12, { id: idOf(2) }) : undefined));
+      expect(await generate('channels.ndjson', input, [], spill)).toBe(
+        `m3ugen: error: channels.ndjson: line 12: field "channel.id": duplicate channel id "${idOf(2)}": an earlier record has the same id`,
+      );
+    });
+
+    it('reports that duplicate before an invalid record in a later batch, as a run in memory would', async () => {
+      // Records are read 256 at a time: line 290 fails while reading, after line 12 was rendered.
+      const input = lines(300, (n) => (n === 12 ? record(12, { id: idOf(5) }) : n === 290 ? record(290, { channel_name: 7 }) : undefined));
+      const expected = `m3ugen: error: channels.ndjson: line 12: field "channel.id": duplicate channel id "${idOf(5)}": an earlier record has the same id`;
+      expect(await generate('channels.ndjson', input, [], spill)).toBe(expected);
+      expect(await generate('channels.ndjson', input)).toBe(expected);
+    });
   });
 
   it('a duplicate channel number names the later record', async () => {

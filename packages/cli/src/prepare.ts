@@ -15,6 +15,8 @@ export interface PreparedRun {
   /** Per-run options from the flags (they override the config's). */
   readonly overrides: GenerateOptions;
   readonly reader: ChannelReader;
+  /** Opens the input again from the start, with the same options (`undefined` for stdin, which cannot be read twice). */
+  readonly reopen: (() => Promise<ChannelReader>) | undefined;
   readonly inputName: string;
   /** The output file, or `undefined` for stdout. */
   readonly outputPath: string | undefined;
@@ -74,12 +76,13 @@ export async function prepareRun(
   generator.hooks.beforeRun.tap('m3ugen-cli', (run) => {
     warn = run.warn;
   });
-  const reader = await openChannelReader(input, {
+  const readerOptions = {
     displayName: inputName === '-' ? 'stdin' : inputName,
     stream: input === '-' ? io.stdin : undefined,
     skipInvalid: flags.skipInvalid || loaded.config.proxy_generation?.skip_invalid === true,
-    onSkip: (error) => onSkip?.(error, warn),
-  });
+  };
+  const reader = await openChannelReader(input, { ...readerOptions, onSkip: (error) => onSkip?.(error, warn) });
+  const reopen = input === '-' ? undefined : () => openChannelReader(input, readerOptions);
 
   const output = flags.output ?? fromConfig(loaded.config.output);
   const metrics = flags.metrics ?? fromConfig(loaded.config.metrics);
@@ -88,6 +91,7 @@ export async function prepareRun(
     generator,
     overrides,
     reader,
+    reopen,
     inputName,
     outputPath: output === undefined || output === '-' ? undefined : output,
     metricsPath: metrics,

@@ -1,9 +1,11 @@
 import type { Readable, Writable } from 'node:stream';
-import type { GenerationResult, RunMetrics } from '@m3ugen/core';
+import { RECORD_LINE, type GenerationResult, type NumberedChannel, type RunMetrics } from '@m3ugen/core';
+import type { ChannelReader } from '@m3ugen/reader';
 import { parseFlags } from '../args.js';
 import { prepareRun } from '../prepare.js';
 import { publishAtomically } from '../publish.js';
 import { formatBytes, Reporter, type ErrorStream } from '../reporter.js';
+import { SpillingIdIndex, type RescannedRecord } from '../spilling-id-index.js';
 
 /** The streams a command talks to (injectable for tests). */
 export interface CommandIo {
@@ -26,6 +28,23 @@ function summariseWarnings(result: GenerationResult, reporter: Reporter): void {
     else if (code === 'non-uuid-id') reporter.warn(`${count} channel id(s) are not UUIDs (use --strict to reject them)`);
     else if (code !== 'skipped-record' && code !== 'missing-proxy-id') reporter.warn(`${count} × ${key}`);
   }
+}
+
+/** The records of a freshly opened reader, for the duplicate check's second reading. */
+async function* rescan(reopen: () => Promise<ChannelReader>): AsyncGenerator<RescannedRecord> {
+  const reader = await reopen();
+  for (let batch = await reader.nextBatch(); batch !== undefined; batch = await reader.nextBatch()) {
+    for (let i = batch.start; i < batch.end; i++) {
+      const nc = batch.channels[i]! as NumberedChannel & { [RECORD_LINE]?: number };
+      yield { id: nc.channel.id, index: batch.firstIndex + i - batch.start, line: nc[RECORD_LINE] };
+    }
+  }
+}
+
+/** `M3UGEN_MEMORY_IDS`: ids the duplicate check keeps in memory before spilling (tests set it low). */
+function memoryIdsFromEnvironment(): number | undefined {
+  const value = Number(process.env['M3UGEN_MEMORY_IDS']);
+  return Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
 /** `m3ugen generate`: channels in, playlist out (stdout, or atomically to a file). */
@@ -62,10 +81,23 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     });
   }
 
-  const result =
-    outputPath === undefined
-      ? await generator.generate(reader, { ...overrides, output: io.stdout, end: false })
-      : await publishAtomically(outputPath, (output) => generator.generate(reader, { ...overrides, output }));
+  // Into a file, from a file: past 2^20 channels the duplicate-id check keeps
+  // memory flat by spilling to disk (a failed run publishes nothing, so it may
+  // find a duplicate only at the end).
+  const idIndex =
+    outputPath !== undefined && prepared.reopen !== undefined
+      ? new SpillingIdIndex({ rescan: () => rescan(prepared.reopen!), file: reader.name, memoryIds: memoryIdsFromEnvironment() })
+      : undefined;
+  let result: GenerationResult;
+  try {
+    result =
+      outputPath === undefined
+        ? await generator.generate(reader, { ...overrides, output: io.stdout, end: false })
+        : await publishAtomically(outputPath, (output) => generator.generate(reader, { ...overrides, output, duplicateIds: idIndex && (() => idIndex) }));
+  } finally {
+    idIndex?.close();
+  }
+  if (idIndex !== undefined && idIndex.spilledIds > 0) reporter.debug(`duplicate check: ${idIndex.spilledIds} ids kept on disk`);
   reporter.clearProgress();
 
   const { metrics } = result;

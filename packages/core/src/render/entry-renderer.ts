@@ -6,7 +6,7 @@ import { RECORD_LINE, type NumberedChannel } from '../channel/model.js';
 import { InputError } from '../errors.js';
 import { isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
-import { FingerprintSet, NumberSet } from '../run/duplicates.js';
+import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
 import type { ChannelBatch } from '../run/channel-source.js';
 import type { BatchEntries, BatchText, EntryCache } from '../run/entry-cache.js';
 import type { WarningLog } from '../run/warnings.js';
@@ -38,6 +38,8 @@ export interface RenderContext {
   readonly sourceName?: string | undefined;
   /** Entries of earlier runs to reuse when a channel is unchanged (batch rendering only). */
   readonly cache?: EntryCache | undefined;
+  /** Where ids are kept for the duplicate check (default: a FingerprintSet). */
+  readonly idIndex?: DuplicateIdIndex | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -162,7 +164,7 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
 export function createRenderers(context: RenderContext): Renderers {
   const { hooks, run, warnings, buildUrl, counts, sourceName } = context;
   const strict = run.options.strict;
-  const ids = run.options.checkDuplicates ? new FingerprintSet() : undefined;
+  const ids: DuplicateIdIndex | undefined = run.options.checkDuplicates ? (context.idIndex ?? new FingerprintSet()) : undefined;
   const numbers = run.options.checkDuplicates ? new NumberSet() : undefined;
 
   const missing = (index: number, field: string): string => {
@@ -189,7 +191,7 @@ export function createRenderers(context: RenderContext): Renderers {
   const checkUnique = (nc: NumberedChannel, index: number): void => {
     if (ids === undefined || numbers === undefined) return;
     const id = nc.channel.id;
-    if (cache === undefined ? !ids.add(id) : !cache.claimId(id, index)) duplicateId(nc, index);
+    if (cache === undefined ? !ids.add(id, index) : !cache.claimId(id, index)) duplicateId(nc, index);
     if (!numbers.add(nc.assignedNumber)) duplicateNumber(nc, index, nc.assignedNumber);
     claimedNumber = nc.assignedNumber;
   };

@@ -4,6 +4,31 @@
  * strings), channel numbers in a bitset.
  */
 
+import type { InputError } from '../errors.js';
+
+/**
+ * Where a run keeps the ids it has seen, to reject a duplicate. The default
+ * is a {@link FingerprintSet}, which answers at once. An index for inputs too
+ * large to keep every id in memory may accept an id and decide later: it
+ * then implements `settle`, which the run calls when every channel was
+ * rendered, and before it reports another error, so the error reported is
+ * still the first in input order.
+ *
+ * @example
+ * ```ts
+ * await generator.generate(reader, { duplicateIds: () => new FingerprintSet() }); // the default
+ * ```
+ */
+export interface DuplicateIdIndex {
+  /** Records the id of the channel at `index`; `false` if an earlier channel had it. */
+  add(id: string, index: number): boolean;
+  /**
+   * For ids accepted without a decision: the error for the first channel
+   * (at index `limit` or before, default: any) whose id an earlier channel had.
+   */
+  settle?(limit?: number): Promise<InputError | undefined>;
+}
+
 /** Largest channel number kept in the bitset (16 MiB of bits); larger ones go to a Set. */
 const BITSET_LIMIT = 1 << 27;
 
@@ -23,6 +48,20 @@ function fingerprint(text: string): void {
   printed.lo = lo >>> 0 || 1;
 }
 
+function keyOf(hi: number, lo: number): number {
+  return (hi >>> 12) * 0x1_0000_0000 + lo;
+}
+
+/**
+ * 52 bits of the fingerprint a {@link FingerprintSet} keeps for `text`, as one
+ * number (exact in a double): what an index on disk sorts and compares.
+ * Equal keys mean "maybe the same id"; compare the ids to be sure.
+ */
+export function idKey(text: string): number {
+  fingerprint(text);
+  return keyOf(printed.hi, printed.lo);
+}
+
 function homeSlot(hi: number, lo: number, mask: number): number {
   return (hi ^ Math.imul(lo, 0x9e3779b1)) & mask;
 }
@@ -40,6 +79,14 @@ export class FingerprintSet {
 
   get size(): number {
     return this.#size;
+  }
+
+  /** Every fingerprint held, as sorted {@link idKey}s (to hand the set over to another index). */
+  sortedKeys(): Float64Array {
+    const keys = new Float64Array(this.#size);
+    let n = 0;
+    for (let i = 0; i < this.#lo.length; i++) if (this.#lo[i] !== 0) keys[n++] = keyOf(this.#hi[i]!, this.#lo[i]!);
+    return keys.sort();
   }
 
   /** Adds `text`; returns `false` if it (or its fingerprint) was already there. */

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { ulid } from 'ulid';
-import { PluginError, RegistryError } from '../errors.js';
+import { InputError, PluginError, RegistryError } from '../errors.js';
 import { createGenerationHooks, isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
@@ -10,6 +10,7 @@ import type { UrlScheme } from '../render/url-scheme.js';
 import { proposeTakeover, selectAutomatically, type SelectionFacts } from '../strategy/select.js';
 import type { Handover, M3uStrategy, StrategyChoice, StrategyRun, StrategySwitch } from '../strategy/strategy.js';
 import { toChannelSource, type ChannelInput } from './channel-source.js';
+import type { DuplicateIdIndex } from './duplicates.js';
 import type { EntryCache } from './entry-cache.js';
 import type { RunMetrics } from './metrics.js';
 import { resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.js';
@@ -51,6 +52,13 @@ export interface RunOptions extends GenerateOptions {
   readonly channelCount?: number | undefined;
   /** Reuse entries of earlier runs for unchanged channels (see {@link EntryCache}). */
   readonly cache?: EntryCache | undefined;
+  /**
+   * Where the run keeps channel ids to reject duplicates (default: a
+   * {@link FingerprintSet} in memory). Used only when no plugin taps the
+   * `channel` or `dropChannel` hooks and no `cache` is given (those decide
+   * ids differently); the command line passes one that spills to disk.
+   */
+  readonly duplicateIds?: (() => DuplicateIdIndex) | undefined;
 }
 
 /** What every run returns. */
@@ -187,6 +195,7 @@ export class M3uGenerator {
         warnings.add(w.code, w.field, w.channelIndex, () => w.message),
     });
 
+    let idIndex: DuplicateIdIndex | undefined;
     try {
       await hooks.beforeRun.promise(run);
       if (isTapped(hooks.warning)) warnings.listen((warning) => hooks.warning.call(warning, run));
@@ -198,7 +207,9 @@ export class M3uGenerator {
       const counts = { rendered: 0, dropped: 0 };
       const cache = runOptions.cache;
       cache?.begin(this.#cacheEpoch(options));
-      const renderers = createRenderers({ hooks, run, warnings, buildUrl, counts, sourceName: source.name, cache });
+      idIndex =
+        runOptions.duplicateIds !== undefined && cache === undefined && !isTapped(hooks.channel) && !isTapped(hooks.dropChannel) ? runOptions.duplicateIds() : undefined;
+      const renderers = createRenderers({ hooks, run, warnings, buildUrl, counts, sourceName: source.name, cache, idIndex });
 
       const monitor = new PressureMonitor({
         maxMemoryBytes: options.memory.maxMemoryBytes,
@@ -276,6 +287,8 @@ export class M3uGenerator {
 
       const first = this.strategies.require(choice.strategy);
       await first.generate(makeRun(first, undefined));
+      const duplicate = await idIndex?.settle?.();
+      if (duplicate !== undefined) throw duplicate;
       await sink.close();
       cache?.end();
 
@@ -302,7 +315,10 @@ export class M3uGenerator {
       await hooks.afterRun.promise(metrics, run);
       return { metrics, warnings: summary };
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
+      let failure = error instanceof Error ? error : new Error(String(error));
+      // A duplicate id found only now may come before the channel that failed: report the first error in input order.
+      const failedAt = failure instanceof InputError ? failure.location.index : undefined;
+      if (failedAt !== undefined && idIndex?.settle !== undefined) failure = (await idIndex.settle(failedAt).catch(() => undefined)) ?? failure;
       sink.abort(failure);
       // Entries of a failed run were never checked as a whole: the next run starts over.
       runOptions.cache?.discard();
