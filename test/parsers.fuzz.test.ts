@@ -46,7 +46,7 @@ function parseBoth(playlist: string): Record<'iptv-playlist-parser' | '@iptv/pla
 
 async function check(channels: NumberedChannel[]): Promise<void> {
   const { playlist } = await createGenerator({ proxyId: PROXY, checkDuplicates: false }).generate(channels);
-  const expected = channels.map((nc) => ({ name: displayName(nc.channel), url: PREFIX + encodeChannelId(nc.channel.id) }));
+  const expected = channels.map((nc) => ({ name: displayName(nc.channel, nc.assignedNumber), url: PREFIX + encodeChannelId(nc.channel.id) }));
   for (const [name, items] of Object.entries(parseBoth(playlist))) {
     expect(items, name).toEqual(expected);
   }

@@ -52,7 +52,7 @@ function expectStructure(playlist: string, channels: readonly NumberedChannel[])
       expectedAttr(nc.channel.groupTitle),
     ]);
     expect(Number(chno)).toBe(nc.assignedNumber);
-    expect(name).toBe(displayName(nc.channel));
+    expect(name).toBe(displayName(nc.channel, nc.assignedNumber));
     expect(name).not.toBe('');
     expect(url).toBe(PREFIX + encodeChannelId(nc.channel.id));
   });
@@ -87,6 +87,13 @@ describe('structure safety (property)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('gives a name to a channel whose name, tvg-name and id are all blank (a rare draw above, pinned here)', async () => {
+    const channels: NumberedChannel[] = [{ assignedNumber: 7, channel: { id: ' \u0000', channelName: '\r\n', tvgName: '\t' } }];
+    const { playlist } = await createGenerator({ proxyId: PROXY, checkDuplicates: false }).generate(channels);
+    expectStructure(playlist, channels);
+    expect(playlist.split('\n')[1]).toMatch(/,Channel 7$/);
   });
 
   it('in-memory, streaming, chunk iteration and mid-run switches give identical bytes', async () => {

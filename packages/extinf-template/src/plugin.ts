@@ -118,13 +118,13 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
       let lastUrl = '';
       if (url !== undefined || wantsUrl) {
         generator.hooks.streamUrl.tap({ name: PLUGIN, stage: 1000 }, (built, nc, index, run) => {
-          lastUrl = url === undefined ? built : url.render(new EntryData(nc, index, run, displayName(nc.channel), built, '', data, runValues(run)));
+          lastUrl = url === undefined ? built : url.render(new EntryData(nc, index, run, displayName(nc.channel, nc.assignedNumber), built, '', data, runValues(run)));
           return lastUrl;
         });
       }
       // Stage -1000: the template sees the writer's own line and other plugins see the template's.
       generator.hooks.extinfLine.tap({ name: PLUGIN, stage: -1000 }, (line, nc, index, run) => {
-        const name = displayName(nc.channel);
+        const name = displayName(nc.channel, nc.assignedNumber);
         const attributes = wantsAttributes ? attributesOf(line, name) : '';
         return extinf.render(new EntryData(nc, index, run, name, lastUrl, attributes, data, runValues(run)));
       });

@@ -208,8 +208,8 @@ export function createRenderers(context: RenderContext): Renderers {
   const name = (nc: NumberedChannel, index: number): string => {
     const clean = sanitizeName(nc.channel.channelName);
     if (clean !== '') return clean;
-    warnings.add('blank-name', 'channel_name', index, () => `channel at index ${index}: channel_name is blank; written as its tvg-name or id`);
-    return displayName(nc.channel);
+    warnings.add('blank-name', 'channel_name', index, () => `channel at index ${index}: channel_name is blank; written as its tvg-name, its id or "Channel ${nc.assignedNumber}"`);
+    return displayName(nc.channel, nc.assignedNumber);
   };
   const url = (nc: NumberedChannel, index: number): string => {
     const built = buildUrl(nc, index);

@@ -41,5 +41,6 @@ describe('sanitizeName and displayName', () => {
     expect(displayName({ id: 'id-1', channelName: '\n\t ', tvgName: ' News ' })).toBe('News');
     expect(displayName({ id: 'id-1', channelName: '\u2028', tvgName: null })).toBe('id-1');
     expect(displayName({ id: 'id-1', channelName: 'Real' })).toBe('Real');
+    expect(displayName({ id: ' \u0000', channelName: '\n', tvgName: '\t' }, 7)).toBe('Channel 7');
   });
 });

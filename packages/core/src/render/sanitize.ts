@@ -56,19 +56,27 @@ export function sanitizeName(value: string): string {
 
 /**
  * The name an entry shows: the sanitised channel name, or, when that is
- * blank, the sanitised tvg-name, or else the channel id (players and parsers
- * drop entries without a name).
+ * blank, the sanitised tvg-name, or else the channel id, or, when even that
+ * is blank (an id of spaces or control characters), `Channel <number>`:
+ * players and parsers drop entries without a name.
  *
  * @example
  * ```ts
  * displayName({ id: 'a', channelName: '\n', tvgName: 'News' }); // 'News'
+ * displayName({ id: ' ', channelName: '\n' }, 7);                 // 'Channel 7'
  * ```
  */
-export function displayName(channel: { readonly id: string; readonly channelName: string; readonly tvgName?: string | null | undefined }): string {
+export function displayName(
+  channel: { readonly id: string; readonly channelName: string; readonly tvgName?: string | null | undefined },
+  assignedNumber?: number,
+): string {
   const name = sanitizeName(channel.channelName);
   if (name !== '') return name;
   const tvgName = typeof channel.tvgName === 'string' ? sanitizeName(channel.tvgName) : '';
-  return tvgName !== '' ? tvgName : sanitizeName(channel.id);
+  if (tvgName !== '') return tvgName;
+  const id = sanitizeName(channel.id);
+  if (id !== '') return id;
+  return assignedNumber === undefined ? 'Channel' : `Channel ${assignedNumber}`;
 }
 
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_.:-]+$/;
