@@ -106,13 +106,13 @@ describe('m3ugen generate', () => {
   });
 
   /** Starts a long run over an earlier playlist and resolves once it is writing its temporary file. */
-  async function startLargeRun() {
+  async function startLargeRun(env?: Record<string, string>) {
     const dir = workdir();
     const input = join(dir, 'big.ndjson');
     const output = join(dir, 'playlist.m3u');
     writeFileSync(input, toNdjson(300_000));
     writeFileSync(output, 'previous playlist\n');
-    const run = startCli(['generate', '--input', input, '--output', output, '--strategy', 'streaming', '--proxy-id', PROXY]);
+    const run = startCli(['generate', '--input', input, '--output', output, '--strategy', 'streaming', '--proxy-id', PROXY], { env });
     for (let i = 0; i < 500 && !leftovers(dir).some((name) => statSync(join(dir, name)).size > 0); i++) await new Promise((r) => setTimeout(r, 10));
     expect(leftovers(dir)).toHaveLength(1);
     return { ...run, dir, input, output };
@@ -125,6 +125,18 @@ describe('m3ugen generate', () => {
     expect(result.code).toBe(143);
     expect(readFileSync(output, 'utf8')).toBe('previous playlist\n');
     expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('also removes the duplicate check\'s key files when killed (SIGTERM)', async () => {
+    const keys = workdir();
+    // Ids past the first 1,000 go to key files in TMPDIR.
+    const { child, done, dir } = await startLargeRun({ M3UGEN_MEMORY_IDS: '1000', TMPDIR: keys });
+    for (let i = 0; i < 500 && readdirSync(keys).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(readdirSync(keys)).toHaveLength(1);
+    child.kill('SIGTERM');
+    expect((await done).code).toBe(143);
+    expect(leftovers(dir)).toEqual([]);
+    expect(readdirSync(keys)).toEqual([]);
   });
 
   it('removes the temporary file a SIGKILLed run left behind on its next run', async () => {

@@ -88,6 +88,9 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     outputPath !== undefined && prepared.reopen !== undefined
       ? new SpillingIdIndex({ rescan: () => rescan(prepared.reopen!), file: reader.name, memoryIds: memoryIdsFromEnvironment() })
       : undefined;
+  // SIGINT/SIGTERM end the process from publishAtomically's handler: remove the key files then too.
+  const removeKeyFiles = (): void => idIndex?.close();
+  process.once('exit', removeKeyFiles);
   let result: GenerationResult;
   try {
     result =
@@ -96,6 +99,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
         : await publishAtomically(outputPath, (output) => generator.generate(reader, { ...overrides, output, duplicateIds: idIndex && (() => idIndex) }));
   } finally {
     idIndex?.close();
+    process.off('exit', removeKeyFiles);
   }
   if (idIndex !== undefined && idIndex.spilledIds > 0) reporter.debug(`duplicate check: ${idIndex.spilledIds} ids kept on disk`);
   reporter.clearProgress();
