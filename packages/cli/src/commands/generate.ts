@@ -81,7 +81,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     });
   }
 
-  // Into a file, from a file: past 2^20 channels the duplicate-id check keeps
+  // Into a file, from a file: past 393,216 channels the duplicate-id check keeps
   // memory flat by spilling to disk (a failed run publishes nothing, so it may
   // find a duplicate only at the end).
   const idIndex =
