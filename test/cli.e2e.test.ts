@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,22 @@ describe('m3ugen generate', () => {
     expect((await done).code).toBe(143);
     expect(leftovers(dir)).toEqual([]);
     expect(readdirSync(keys)).toEqual([]);
+  });
+
+  it('removes the key files a SIGKILLed run left behind on its next run, and keeps those of live runs', async () => {
+    const keys = workdir();
+    const { child, done } = await startLargeRun({ M3UGEN_MEMORY_IDS: '1000', TMPDIR: keys });
+    for (let i = 0; i < 500 && readdirSync(keys).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    await done;
+    expect(readdirSync(keys)).toHaveLength(1);
+    // A folder of this (test) process, which is alive: not to be touched.
+    mkdirSync(join(keys, `m3ugen-ids-${process.pid}-live`));
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), toNdjson(10));
+    const next = await runCli(['generate', '--input', join(dir, 'channels.ndjson'), '--output', join(dir, 'out.m3u'), '--proxy-id', PROXY], { env: { TMPDIR: keys } });
+    expect(next.code).toBe(0);
+    expect(readdirSync(keys)).toEqual([`m3ugen-ids-${process.pid}-live`]);
   });
 
   it('removes the temporary file a SIGKILLed run left behind on its next run', async () => {

@@ -7,10 +7,14 @@
  * seen twice are suspects, and only then is the input read again to find the
  * first record whose id (compared as text) an earlier record had.
  */
-import { mkdtempSync, openSync, readSync, closeSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FingerprintSet, idKey, InputError, type DuplicateIdIndex } from '@m3ugen/core';
+import { isAlive } from './publish.js';
+
+/** Key folders are named for the process that made them, so a later run can tell an abandoned one. */
+const FOLDER = /^m3ugen-ids-(\d+)-/;
 
 /** A record as the second reading sees it. */
 export interface RescannedRecord {
@@ -145,6 +149,27 @@ export class SpillingIdIndex implements DuplicateIdIndex {
     return undefined;
   }
 
+  /**
+   * Removes key folders that killed runs (SIGKILL) left in `folder` (default:
+   * the system's temporary folder); those of processes still alive stay.
+   */
+  static removeAbandoned(folder = tmpdir()): string[] {
+    const removed: string[] = [];
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      return removed;
+    }
+    for (const name of names) {
+      const pid = FOLDER.exec(name)?.[1];
+      if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+      rmSync(join(folder, name), { recursive: true, force: true });
+      removed.push(name);
+    }
+    return removed;
+  }
+
   /** Removes the temporary files. */
   close(): void {
     if (this.#dir !== undefined) rmSync(this.#dir, { recursive: true, force: true });
@@ -154,7 +179,7 @@ export class SpillingIdIndex implements DuplicateIdIndex {
   }
 
   #spill(): void {
-    this.#dir ??= mkdtempSync(join(tmpdir(), 'm3ugen-ids-'));
+    this.#dir ??= mkdtempSync(join(tmpdir(), `m3ugen-ids-${process.pid}-`));
     const path = join(this.#dir, `${this.#runs.length}.keys`);
     const sorted = this.#buffer.subarray(0, this.#buffered).sort();
     const fd = openSync(path, 'w');
