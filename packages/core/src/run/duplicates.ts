@@ -67,56 +67,89 @@ function homeSlot(hi: number, lo: number, mask: number): number {
 }
 
 /**
+ * The open-addressing table both fingerprint classes keep: 64-bit
+ * fingerprints in two 32-bit arrays (`lo` 0 marks an empty slot), linear
+ * probing, doubled at 3/4 load.
+ */
+abstract class FingerprintTable {
+  protected hi: Uint32Array;
+  protected lo: Uint32Array;
+  protected count = 0;
+
+  constructor(slots: number) {
+    this.hi = new Uint32Array(slots);
+    this.lo = new Uint32Array(slots);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The slot holding (`hi`, `lo`), or, as `~slot` (negative), the empty slot where it would go. */
+  protected probe(hi: number, lo: number): number {
+    const mask = this.lo.length - 1;
+    for (let slot = homeSlot(hi, lo, mask); ; slot = (slot + 1) & mask) {
+      const storedLo = this.lo[slot]!;
+      if (storedLo === 0) return ~slot;
+      if (storedLo === lo && this.hi[slot] === hi) return slot;
+    }
+  }
+
+  /** Fills the empty `slot` with (`hi`, `lo`). */
+  protected claim(slot: number, hi: number, lo: number): void {
+    this.hi[slot] = hi;
+    this.lo[slot] = lo;
+    this.count++;
+  }
+
+  /** Whether one more entry would pass 3/4 load (then call {@link rehash} with twice the slots). */
+  protected full(): boolean {
+    return (this.count + 1) * 4 > this.lo.length * 3;
+  }
+
+  /** Moves every entry into new arrays of `slots` slots; `moved(from, to)` carries per-slot data along. */
+  protected rehash(slots: number, moved?: (from: number, to: number) => void): void {
+    const hi = this.hi;
+    const lo = this.lo;
+    this.hi = new Uint32Array(slots);
+    this.lo = new Uint32Array(slots);
+    this.count = 0;
+    for (let i = 0; i < lo.length; i++) {
+      if (lo[i] === 0) continue;
+      const to = ~this.probe(hi[i]!, lo[i]!);
+      this.claim(to, hi[i]!, lo[i]!);
+      moved?.(i, to);
+    }
+  }
+}
+
+/**
  * A set of strings stored as 64-bit fingerprints (two independent 32-bit
  * FNV-1a lanes) in an open-addressing table. Two different ids are taken
  * for the same one only if both lanes collide: about one chance in 10^7 for
  * a run of five million channels.
  */
-export class FingerprintSet {
-  #hi = new Uint32Array(1 << 12);
-  #lo = new Uint32Array(1 << 12);
-  #size = 0;
-
-  get size(): number {
-    return this.#size;
+export class FingerprintSet extends FingerprintTable {
+  constructor() {
+    super(1 << 12);
   }
 
   /** Every fingerprint held, as sorted {@link idKey}s (to hand the set over to another index). */
   sortedKeys(): Float64Array {
-    const keys = new Float64Array(this.#size);
+    const keys = new Float64Array(this.count);
     let n = 0;
-    for (let i = 0; i < this.#lo.length; i++) if (this.#lo[i] !== 0) keys[n++] = keyOf(this.#hi[i]!, this.#lo[i]!);
+    for (let i = 0; i < this.lo.length; i++) if (this.lo[i] !== 0) keys[n++] = keyOf(this.hi[i]!, this.lo[i]!);
     return keys.sort();
   }
 
   /** Adds `text`; returns `false` if it (or its fingerprint) was already there. */
   add(text: string): boolean {
     fingerprint(text);
-    if ((this.#size + 1) * 4 > this.#hi.length * 3) this.#grow();
-    return this.#insert(printed.hi, printed.lo);
-  }
-
-  #insert(hi: number, lo: number): boolean {
-    const mask = this.#hi.length - 1;
-    for (let slot = homeSlot(hi, lo, mask); ; slot = (slot + 1) & mask) {
-      const storedLo = this.#lo[slot]!;
-      if (storedLo === 0) {
-        this.#hi[slot] = hi;
-        this.#lo[slot] = lo;
-        this.#size++;
-        return true;
-      }
-      if (storedLo === lo && this.#hi[slot] === hi) return false;
-    }
-  }
-
-  #grow(): void {
-    const hi = this.#hi;
-    const lo = this.#lo;
-    this.#hi = new Uint32Array(hi.length * 2);
-    this.#lo = new Uint32Array(lo.length * 2);
-    this.#size = 0;
-    for (let i = 0; i < hi.length; i++) if (lo[i] !== 0) this.#insert(hi[i]!, lo[i]!);
+    if (this.full()) this.rehash(this.lo.length * 2);
+    const slot = this.probe(printed.hi, printed.lo);
+    if (slot >= 0) return false;
+    this.claim(~slot, printed.hi, printed.lo);
+    return true;
   }
 }
 
@@ -125,14 +158,11 @@ export class FingerprintSet {
  * (same odds of taking two strings for one), to non-negative integers, with
  * deletion. An EntryCache keeps the position of each id it holds in one.
  */
-export class FingerprintMap {
-  #hi = new Uint32Array(1 << 10);
-  #lo = new Uint32Array(1 << 10);
+export class FingerprintMap extends FingerprintTable {
   #values = new Float64Array(1 << 10);
-  #size = 0;
 
-  get size(): number {
-    return this.#size;
+  constructor() {
+    super(1 << 10);
   }
 
   /** The string `get` fingerprinted last, so a `set` of it right after does not hash it again. */
@@ -146,32 +176,40 @@ export class FingerprintMap {
     this.#lastText = text;
     this.#lastHi = printed.hi;
     this.#lastLo = printed.lo;
-    const slot = this.#find(printed.hi, printed.lo);
+    const slot = this.probe(printed.hi, printed.lo);
     return slot < 0 ? -1 : this.#values[slot]!;
   }
 
   /** Keeps `value` (>= 0) for `text`. */
   set(text: string, value: number): void {
-    if ((this.#size + 1) * 4 > this.#hi.length * 3) this.#grow();
+    if (this.full()) {
+      const values = this.#values;
+      this.#values = new Float64Array(values.length * 2);
+      this.rehash(values.length * 2, (from, to) => {
+        this.#values[to] = values[from]!;
+      });
+    }
     if (text !== this.#lastText) {
       fingerprint(text);
       this.#lastHi = printed.hi;
       this.#lastLo = printed.lo;
       this.#lastText = text;
     }
-    this.#put(this.#lastHi, this.#lastLo, value);
+    let slot = this.probe(this.#lastHi, this.#lastLo);
+    if (slot < 0) this.claim((slot = ~slot), this.#lastHi, this.#lastLo);
+    this.#values[slot] = value;
   }
 
   /** Forgets `text` if its value is `value`. */
   deleteIf(text: string, value: number): void {
     this.#lastText = undefined;
     fingerprint(text);
-    let hole = this.#find(printed.hi, printed.lo);
+    let hole = this.probe(printed.hi, printed.lo);
     if (hole < 0 || this.#values[hole] !== value) return;
     // Linear probing: shift later members of the cluster back into the hole (Knuth, algorithm R).
-    const hiTable = this.#hi;
-    const loTable = this.#lo;
-    const mask = hiTable.length - 1;
+    const hiTable = this.hi;
+    const loTable = this.lo;
+    const mask = loTable.length - 1;
     for (let slot = (hole + 1) & mask; loTable[slot] !== 0; slot = (slot + 1) & mask) {
       const home = homeSlot(hiTable[slot]!, loTable[slot]!, mask);
       // Movable unless its home lies cyclically in (hole, slot].
@@ -184,54 +222,16 @@ export class FingerprintMap {
     }
     loTable[hole] = 0;
     hiTable[hole] = 0;
-    this.#size--;
+    this.count--;
   }
 
   /** Empties the map. */
   clear(): void {
     this.#lastText = undefined;
-    this.#hi = new Uint32Array(1 << 10);
-    this.#lo = new Uint32Array(1 << 10);
+    this.hi = new Uint32Array(1 << 10);
+    this.lo = new Uint32Array(1 << 10);
     this.#values = new Float64Array(1 << 10);
-    this.#size = 0;
-  }
-
-  #find(hi: number, lo: number): number {
-    const mask = this.#hi.length - 1;
-    for (let slot = homeSlot(hi, lo, mask); ; slot = (slot + 1) & mask) {
-      const storedLo = this.#lo[slot]!;
-      if (storedLo === 0) return -1;
-      if (storedLo === lo && this.#hi[slot] === hi) return slot;
-    }
-  }
-
-  #put(hi: number, lo: number, value: number): void {
-    const mask = this.#hi.length - 1;
-    for (let slot = homeSlot(hi, lo, mask); ; slot = (slot + 1) & mask) {
-      const storedLo = this.#lo[slot]!;
-      if (storedLo === 0) {
-        this.#hi[slot] = hi;
-        this.#lo[slot] = lo;
-        this.#values[slot] = value;
-        this.#size++;
-        return;
-      }
-      if (storedLo === lo && this.#hi[slot] === hi) {
-        this.#values[slot] = value;
-        return;
-      }
-    }
-  }
-
-  #grow(): void {
-    const hi = this.#hi;
-    const lo = this.#lo;
-    const values = this.#values;
-    this.#hi = new Uint32Array(hi.length * 2);
-    this.#lo = new Uint32Array(lo.length * 2);
-    this.#values = new Float64Array(values.length * 2);
-    this.#size = 0;
-    for (let i = 0; i < hi.length; i++) if (lo[i] !== 0) this.#put(hi[i]!, lo[i]!, values[i]!);
+    this.count = 0;
   }
 }
 
