@@ -10,6 +10,9 @@ const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 /** A fresh copy of every record, as a pipeline that re-reads its data would pass them. */
 const copy = (channels: readonly NumberedChannel[]): NumberedChannel[] => channels.map((nc) => ({ ...nc, channel: { ...nc.channel } }));
 
+/** A new record: `nc` with some channel fields changed. */
+const withFields = (nc: NumberedChannel, fields: Record<string, unknown>): NumberedChannel => ({ ...nc, channel: { ...nc.channel, ...fields } });
+
 async function full(channels: readonly NumberedChannel[], options = {}) {
   return createGenerator({ proxyId: PROXY, ...options }).generate(channels);
 }
@@ -21,7 +24,7 @@ describe('incremental regeneration (EntryCache)', () => {
     const cache = new EntryCache();
     await generator.generate(channels, { cache });
     const next = copy(channels);
-    for (let i = 0; i < next.length; i += 100) next[i] = { ...next[i]!, channel: { ...next[i]!.channel, channelName: `Renamed ${i}`, tvgLogo: null } };
+    for (let i = 0; i < next.length; i += 100) next[i] = withFields(next[i]!, { channelName: `Renamed ${i}`, tvgLogo: null });
     const incremental = await generator.generate(next, { cache });
     const reference = await full(next);
     expect(incremental.playlist).toBe(reference.playlist);
@@ -36,7 +39,7 @@ describe('incremental regeneration (EntryCache)', () => {
     const cache = new EntryCache();
     await generator.generate(channels, { cache });
     const next = copy(channels).slice(1); // every channel moves up one position
-    next[5] = { ...next[5]!, channel: { ...next[5]!.channel, provider: 'b' } };
+    next[5] = withFields(next[5]!, { provider: 'b' });
     next.push(...makeChannels(60).slice(50));
     const incremental = await generator.generate(next, { cache });
     expect(incremental.playlist).toBe((await createGenerator({ proxyId: PROXY, plugins: [attributes({ attributes: [{ name: 'provider', field: 'provider' }] })] }).generate(next)).playlist);
@@ -50,7 +53,7 @@ describe('incremental regeneration (EntryCache)', () => {
     const cache = new EntryCache();
     await generator.generate(channels, { cache });
     const next = copy(channels);
-    next[7] = { ...next[7]!, channel: { ...next[7]!.channel, id: channels[2]!.channel.id } };
+    next[7] = withFields(next[7]!, { id: channels[2]!.channel.id });
     await expect(generator.generate(next, { cache })).rejects.toThrow('record 7: field "channel.id": duplicate channel id');
   });
 
@@ -94,13 +97,12 @@ describe('incremental regeneration (EntryCache)', () => {
           current = copy(current);
           for (const e of edits) {
             const at = e.at % current.length;
-            const channel = current[at]!.channel;
             if (e.kind === 'drop' && current.length > 1) current.splice(at, 1);
             else if (e.kind === 'insert') current.splice(at, 0, { assignedNumber: e.n, channel: { id: `550e8400-e29b-41d4-a716-${e.n.toString(16).padStart(12, '0')}`, channelName: `New ${e.n}` } });
-            else if (e.kind === 'rename') current[at] = { ...current[at]!, channel: { ...channel, channelName: `${e.name}x`, tvgName: e.name === '' ? null : e.name } };
-            else if (e.kind === 'steal-id') current[at] = { ...current[at]!, channel: { ...channel, id: current[e.from % current.length]!.channel.id } };
-            else if (e.kind === 'fresh-id') current[at] = { ...current[at]!, channel: { ...channel, id: `650e8400-e29b-41d4-a716-${e.n.toString(16).padStart(12, '0')}` } };
-            else if (e.kind === 'no-logo') current[at] = { ...current[at]!, channel: { ...channel, tvgLogo: null } };
+            else if (e.kind === 'rename') current[at] = withFields(current[at]!, { channelName: `${e.name}x`, tvgName: e.name === '' ? null : e.name });
+            else if (e.kind === 'steal-id') current[at] = withFields(current[at]!, { id: current[e.from % current.length]!.channel.id });
+            else if (e.kind === 'fresh-id') current[at] = withFields(current[at]!, { id: `650e8400-e29b-41d4-a716-${e.n.toString(16).padStart(12, '0')}` });
+            else if (e.kind === 'no-logo') current[at] = withFields(current[at]!, { tvgLogo: null });
           }
           const incremental = await outcome(generator.generate(toChannelSource(current, batch), { cache, strategy }));
           const reference = await outcome(createGenerator({ proxyId: PROXY, plugins: plugins(withHooks) }).generate(current));
@@ -117,7 +119,7 @@ describe('incremental regeneration (EntryCache)', () => {
     const cache = new EntryCache();
     await generator.generate(channels, { cache });
     const reread = JSON.parse(JSON.stringify(channels)) as NumberedChannel[];
-    reread[1234] = { ...reread[1234]!, channel: { ...reread[1234]!.channel, groupTitle: 'Changed' } };
+    reread[1234] = withFields(reread[1234]!, { groupTitle: 'Changed' });
     const again = await generator.generate(reread, { cache });
     expect(cache.stats).toEqual({ size: 3000, reused: 2999, rendered: 1 });
     expect(again.playlist).toBe((await full(reread)).playlist);
@@ -133,12 +135,12 @@ describe('incremental regeneration (EntryCache)', () => {
       },
     ];
     for (const scheme of schemes) {
-      const channels = makeChannels(20).map((nc, i) => ({ ...nc, channel: { ...nc.channel, slug: `s${i}` } }));
+      const channels = makeChannels(20).map((nc, i) => withFields(nc, { slug: `s${i}` }));
       const generator = createGenerator({ proxyId: PROXY, urlScheme: 'cdn', plugins: [scheme] });
       const cache = new EntryCache();
       await generator.generate(channels, { cache });
       const next = copy(channels);
-      next[3] = { ...next[3]!, channel: { ...next[3]!.channel, slug: 'moved' } };
+      next[3] = withFields(next[3]!, { slug: 'moved' });
       const result = await generator.generate(next, { cache });
       expect(cache.stats.rendered).toBe(1);
       expect(result.playlist).toContain('https://cdn.example/moved.m3u8');
@@ -167,7 +169,7 @@ describe('incremental regeneration (EntryCache)', () => {
     const cache = new EntryCache();
     await generator.generate(channels, { cache });
     const next = copy(channels);
-    next[9] = { ...next[9]!, channel: { ...next[9]!.channel, streamUrl: 'http://elsewhere.example/9.ts' } };
+    next[9] = withFields(next[9]!, { streamUrl: 'http://elsewhere.example/9.ts' });
     const result = await generator.generate(next, { cache });
     expect(cache.stats.rendered).toBe(1);
     expect(result.playlist).toContain('\nhttp://elsewhere.example/9.ts\n');
@@ -179,7 +181,7 @@ describe('incremental regeneration (EntryCache)', () => {
     const cache = new EntryCache();
     await generator.generate(channels, { cache });
     const next = copy(channels);
-    next[4] = { ...next[4]!, channel: { ...next[4]!.channel, id: channels[25]!.channel.id } };
+    next[4] = withFields(next[4]!, { id: channels[25]!.channel.id });
     // The duplicate is the later, unchanged record 25.
     await expect(generator.generate(next, { cache })).rejects.toThrow('record 25: field "channel.id": duplicate channel id');
     expect(cache.stats.size).toBe(0);
