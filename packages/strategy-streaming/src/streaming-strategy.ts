@@ -63,8 +63,7 @@ export const streamingM3uStrategy: M3uStrategy = Object.freeze<M3uStrategy>({
         const to = Math.min(batch.end, from + STREAMING_RENDER_CHANNELS);
         const { text, bytes } = run.renderBatch({ channels: batch.channels, start: from, end: to, firstIndex: batch.firstIndex + from - batch.start });
         if (text.length <= STREAMING_CHUNK_CHARS) {
-          const pending = output.write(text, bytes);
-          if (pending !== undefined) await pending;
+          await write(text, bytes);
           continue;
         }
         for (let at = 0; at < text.length; ) {
