@@ -164,7 +164,13 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
 export function createRenderers(context: RenderContext): Renderers {
   const { hooks, run, warnings, buildUrl, counts, sourceName } = context;
   const strict = run.options.strict;
-  const ids: DuplicateIdIndex | undefined = run.options.checkDuplicates ? (context.idIndex ?? new FingerprintSet()) : undefined;
+  const cache = context.cache;
+  // With an EntryCache, ids are claimed in the cache, which knows the ids of the entries it will reuse.
+  const ids: DuplicateIdIndex | undefined = !run.options.checkDuplicates
+    ? undefined
+    : cache !== undefined
+      ? { add: (id, index) => cache.claimId(id, index) }
+      : (context.idIndex ?? new FingerprintSet());
   const numbers = run.options.checkDuplicates ? new NumberSet() : undefined;
 
   const missing = (index: number, field: string): string => {
@@ -177,21 +183,17 @@ export function createRenderers(context: RenderContext): Renderers {
     return value === undefined || value === null ? missing(index, field) : String(value);
   };
   const attribute = (value: unknown, index: number, field: string): string => sanitizeAttributeValue(present(value, index, field));
-  const cache = context.cache;
   const duplicateId = (nc: NumberedChannel, index: number): never =>
     fail(nc, index, 'channel.id', `duplicate channel id ${JSON.stringify(nc.channel.id)}: an earlier record has the same id`, sourceName);
   const duplicateNumber = (nc: NumberedChannel, index: number, n: number): never =>
     fail(nc, index, 'assigned_number', `duplicate channel number ${n}: an earlier record has the same number`, sourceName);
   /** The number the latest checkUnique claimed, kept by an EntryCache. */
   let claimedNumber = -1;
-  /**
-   * Uniqueness of id and number across the run. With an EntryCache, ids are
-   * claimed in the cache, which knows the ids of the entries it will reuse.
-   */
+  /** Uniqueness of id and number across the run. */
   const checkUnique = (nc: NumberedChannel, index: number): void => {
     if (ids === undefined || numbers === undefined) return;
     const id = nc.channel.id;
-    if (cache === undefined ? !ids.add(id, index) : !cache.claimId(id, index)) duplicateId(nc, index);
+    if (!ids.add(id, index)) duplicateId(nc, index);
     if (!numbers.add(nc.assignedNumber)) duplicateNumber(nc, index, nc.assignedNumber);
     claimedNumber = nc.assignedNumber;
   };
