@@ -10,7 +10,7 @@
 import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FingerprintSet, idKey, InputError, type DuplicateIdIndex } from '@m3ugen/core';
+import { duplicateIdReason, FingerprintSet, idKey, InputError, type DuplicateIdIndex } from '@m3ugen/core';
 import { isAlive } from './publish.js';
 
 /** Key folders are named for the process that made them, so a later run can tell an abandoned one. */
@@ -137,7 +137,7 @@ export class SpillingIdIndex implements DuplicateIdIndex {
       if (record.index > limit) break;
       if (!suspects.has(idKey(record.id))) continue;
       if (seen.has(record.id)) {
-        return new InputError(`duplicate channel id ${JSON.stringify(record.id)}: an earlier record has the same id`, {
+        return new InputError(duplicateIdReason(record.id), {
           file: this.#options.file,
           line: record.line,
           index: record.index,

@@ -84,11 +84,9 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   // Into a file, from a file: past 393,216 channels the duplicate-id check keeps
   // memory flat by spilling to disk (a failed run publishes nothing, so it may
   // find a duplicate only at the end).
-  if (outputPath !== undefined && prepared.reopen !== undefined) SpillingIdIndex.removeAbandoned();
-  const idIndex =
-    outputPath !== undefined && prepared.reopen !== undefined
-      ? new SpillingIdIndex({ rescan: () => rescan(prepared.reopen!), file: reader.name, memoryIds: memoryIdsFromEnvironment() })
-      : undefined;
+  const reopen = outputPath === undefined ? undefined : prepared.reopen;
+  if (reopen !== undefined) SpillingIdIndex.removeAbandoned();
+  const idIndex = reopen === undefined ? undefined : new SpillingIdIndex({ rescan: () => rescan(reopen), file: reader.name, memoryIds: memoryIdsFromEnvironment() });
   // SIGINT/SIGTERM end the process from publishAtomically's handler: remove the key files then too.
   const removeKeyFiles = (): void => idIndex?.close();
   process.once('exit', removeKeyFiles);

@@ -6,7 +6,7 @@ import { RECORD_LINE, type NumberedChannel } from '../channel/model.js';
 import { InputError } from '../errors.js';
 import { isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
-import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
+import { duplicateIdReason, FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
 import type { ChannelBatch } from '../run/channel-source.js';
 import type { BatchEntries, BatchText, EntryCache } from '../run/entry-cache.js';
 import type { WarningLog } from '../run/warnings.js';
@@ -184,7 +184,7 @@ export function createRenderers(context: RenderContext): Renderers {
   };
   const attribute = (value: unknown, index: number, field: string): string => sanitizeAttributeValue(present(value, index, field));
   const duplicateId = (nc: NumberedChannel, index: number): never =>
-    fail(nc, index, 'channel.id', `duplicate channel id ${JSON.stringify(nc.channel.id)}: an earlier record has the same id`, sourceName);
+    fail(nc, index, 'channel.id', duplicateIdReason(nc.channel.id), sourceName);
   const duplicateNumber = (nc: NumberedChannel, index: number, n: number): never =>
     fail(nc, index, 'assigned_number', `duplicate channel number ${n}: an earlier record has the same number`, sourceName);
   /** The number the latest checkUnique claimed, kept by an EntryCache. */

@@ -29,6 +29,19 @@ export interface DuplicateIdIndex {
   settle?(limit?: number): Promise<InputError | undefined>;
 }
 
+/**
+ * Why a channel is rejected for its id: the one message every duplicate-id
+ * check gives (in memory, in an EntryCache, on disk).
+ *
+ * @example
+ * ```ts
+ * new InputError(duplicateIdReason(id), { file, line, index, field: 'channel.id' });
+ * ```
+ */
+export function duplicateIdReason(id: string): string {
+  return `duplicate channel id ${JSON.stringify(id)}: an earlier record has the same id`;
+}
+
 /** Largest channel number kept in the bitset (16 MiB of bits); larger ones go to a Set. */
 const BITSET_LIMIT = 1 << 27;
 
