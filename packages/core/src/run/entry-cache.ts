@@ -180,49 +180,46 @@ export class EntryCache {
     let bytes = 0;
     /** Start of the current run of entries taken from `base`, or -1. */
     let from = -1;
+    /** Appends that run, up to entry `end`, as one slice of `base`. */
+    const takeBase = (end: number): void => {
+      if (from < 0) return;
+      text += base.slice(baseOffsets[from]!, baseOffsets[end]!);
+      bytes += baseBytes[end]! - baseBytes[from]!;
+      from = -1;
+    };
     for (let j = 0; j < count; j++) {
       const own = segment.own?.[j];
+      let piece: string;
       if (entries.unchanged(j, keys[j])) {
         const duplicate = pending.size !== 0 && pending.get(firstIndex + j) === ids[j];
         const dropped = own === undefined ? baseOffsets[j] === baseOffsets[j + 1] : own === '';
         entries.reused(j, dropped, numbers[j]!, duplicate, segment.warnings?.[j]);
+        this.#reused++;
         if (own === undefined) {
           if (from < 0) from = j;
-        } else {
-          if (from >= 0) {
-            text += base.slice(baseOffsets[from]!, baseOffsets[j]!);
-            bytes += baseBytes[j]! - baseBytes[from]!;
-            from = -1;
-          }
-          text += own;
-          bytes += utf8Length(own);
+          continue;
         }
-        this.#reused++;
-        continue;
+        piece = own;
+      } else {
+        this.#release(ids[j], firstIndex + j);
+        ids[j] = undefined;
+        this.#claimedId = undefined;
+        const entry = entries.render(j);
+        this.#rendered++;
+        keys[j] = entry.key;
+        ids[j] = this.#claimedId;
+        numbers[j] = entry.number;
+        if (entry.warnings !== undefined || segment.warnings !== undefined) (segment.warnings ??= [])[j] = entry.warnings;
+        if (own === undefined) segment.ownCount++;
+        (segment.own ??= [])[j] = entry.text;
+        piece = entry.text;
       }
-      if (from >= 0) {
-        text += base.slice(baseOffsets[from]!, baseOffsets[j]!);
-        bytes += baseBytes[j]! - baseBytes[from]!;
-        from = -1;
-      }
-      this.#release(ids[j], firstIndex + j);
-      ids[j] = undefined;
-      this.#claimedId = undefined;
-      const entry = entries.render(j);
-      this.#rendered++;
-      keys[j] = entry.key;
-      ids[j] = this.#claimedId;
-      numbers[j] = entry.number;
-      if (entry.warnings !== undefined || segment.warnings !== undefined) (segment.warnings ??= [])[j] = entry.warnings;
-      if (own === undefined) segment.ownCount++;
-      (segment.own ??= [])[j] = entry.text;
-      text += entry.text;
-      bytes += utf8Length(entry.text);
+      takeBase(j);
+      text += piece;
+      bytes += utf8Length(piece);
     }
-    if (from >= 0) {
-      text += from === 0 ? base : base.slice(baseOffsets[from]!);
-      bytes += baseBytes[count]! - baseBytes[from]!;
-    }
+    // A whole unchanged batch is `base` itself (a slice of all of it is the same string).
+    takeBase(count);
     if (segment.ownCount > count * REBASE_SHARE) this.#rebase(segment, text);
     return { text, bytes };
   }
