@@ -87,6 +87,8 @@ export function attributes(options: AttributesOptions = {}): M3uPlugin {
 
   return {
     name: PLUGIN,
+    // A `compute` function is the user's code: it may count or remember channels.
+    workerSafe: (o.attributes ?? []).every((spec) => spec.compute === undefined),
     apply(generator) {
       if (touchesEntries) {
         generator.hooks.entryAttributes.tap(PLUGIN, (list, nc, index, run) => {

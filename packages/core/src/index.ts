@@ -38,7 +38,7 @@ export type { M3uPlugin, GeneratorConfig, RunOptions, GenerationResult, Playlist
 export { M3uGenerator } from './run/generator.js';
 export type { RunMetrics } from './run/metrics.js';
 export type { DuplicateIdIndex } from './run/duplicates.js';
-export { FingerprintSet, FingerprintMap, NumberSet, idKey, duplicateIdReason } from './run/duplicates.js';
+export { FingerprintSet, FingerprintMap, NumberSet, idKey, writeFingerprint, duplicateIdReason } from './run/duplicates.js';
 export type { CapturedWarning, BatchEntries, BatchText, RenderedEntry } from './run/entry-cache.js';
 export { EntryCache } from './run/entry-cache.js';
 export type { GenerateOptions, MemoryOptions, ResolvedOptions } from './run/options.js';

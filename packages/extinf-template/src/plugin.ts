@@ -113,6 +113,8 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
 
   return {
     name: PLUGIN,
+    // Templates render from the entry's data; `lastUrl` lives only from a channel's URL to its line.
+    workerSafe: true,
     apply(generator) {
       // The URL is built before the EXTINF line (rendering is synchronous per channel), so it can be kept for it.
       let lastUrl = '';

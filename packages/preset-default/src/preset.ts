@@ -15,6 +15,7 @@ import { urlBuilder } from '@m3ugen/url-builder';
 export function presetDefault(): M3uPlugin {
   return {
     name: '@m3ugen/preset-default',
+    workerSafe: true,
     apply(generator) {
       generator.use(inMemoryStrategy()).use(streamingStrategy()).use(urlBuilder());
     },

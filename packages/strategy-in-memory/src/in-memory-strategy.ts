@@ -60,6 +60,7 @@ export const inMemoryM3uStrategy: M3uStrategy = Object.freeze<M3uStrategy>({
 export function inMemoryStrategy(): M3uPlugin {
   return {
     name: '@m3ugen/strategy-in-memory',
+    workerSafe: true,
     apply(generator) {
       generator.strategies.register(inMemoryM3uStrategy);
     },

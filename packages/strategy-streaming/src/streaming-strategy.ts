@@ -96,6 +96,7 @@ export const streamingM3uStrategy: M3uStrategy = Object.freeze<M3uStrategy>({
 export function streamingStrategy(): M3uPlugin {
   return {
     name: '@m3ugen/strategy-streaming',
+    workerSafe: true,
     apply(generator) {
       generator.strategies.register(streamingM3uStrategy);
     },

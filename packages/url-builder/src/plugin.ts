@@ -23,6 +23,8 @@ export interface UrlBuilderOptions {
 export function urlBuilder(options: UrlBuilderOptions = {}): M3uPlugin {
   return {
     name: '@m3ugen/url-builder',
+    // Schemes passed in are the user's code, which may keep state across channels.
+    workerSafe: (options.schemes ?? []).length === 0,
     apply(generator) {
       generator.urlSchemes.register(proxyUrlScheme).register(directUrlScheme).register(patternUrlScheme);
       for (const scheme of options.schemes ?? []) generator.urlSchemes.register(scheme);

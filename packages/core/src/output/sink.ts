@@ -15,10 +15,17 @@ import { M3ugenError } from '../errors.js';
 export interface PlaylistSink {
   /** Writes `chunk`; `bytes` is its UTF-8 length when the caller knows it (saves reading the text again). */
   write(chunk: string, bytes?: number): void | Promise<void>;
+  /** Writes text already encoded as UTF-8 (rendered in another thread, say); same backpressure as `write`. */
+  writeBytes(bytes: Uint8Array): void | Promise<void>;
   /** UTF-8 bytes accepted so far. */
   readonly bytesWritten: number;
   /** Bytes accepted but not yet taken by the consumer (0 for in-memory sinks). */
   readonly bufferedBytes: number;
+}
+
+/** The text of UTF-8 `bytes`, for sinks that hold strings. */
+function utf8Text(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /** A sink the run owns: closed on success, aborted on failure. */
@@ -40,6 +47,10 @@ export class StringSink implements OwnedSink {
     // caller that passes `bytes` has a rope of large pieces worth keeping.
     this.bytesWritten += bytes ?? Buffer.byteLength(chunk, 'utf8');
     this.#chunks.push(chunk);
+  }
+
+  writeBytes(bytes: Uint8Array): void {
+    this.write(utf8Text(bytes), bytes.byteLength);
   }
 
   /**
@@ -90,6 +101,14 @@ export class WritableSink implements OwnedSink {
     if (chunk.length === 0) return;
     this.bytesWritten += bytes ?? Buffer.byteLength(chunk, 'utf8');
     if (this.#writable.write(chunk, 'utf8')) return;
+    return this.#drain();
+  }
+
+  writeBytes(bytes: Uint8Array): void | Promise<void> {
+    if (this.#error !== undefined) throw this.#error;
+    if (bytes.byteLength === 0) return;
+    this.bytesWritten += bytes.byteLength;
+    if (this.#writable.write(bytes)) return;
     return this.#drain();
   }
 
@@ -150,6 +169,10 @@ export class ChunkQueueSink implements OwnedSink {
     return new Promise<void>((resolve) => {
       this.#wakeProducer = resolve;
     });
+  }
+
+  writeBytes(bytes: Uint8Array): void | Promise<void> {
+    return this.write(utf8Text(bytes), bytes.byteLength);
   }
 
   close(): Promise<void> {

@@ -158,12 +158,37 @@ export class FingerprintSet extends FingerprintTable {
   /** Adds `text`; returns `false` if it (or its fingerprint) was already there. */
   add(text: string): boolean {
     fingerprint(text);
+    return this.addFingerprint(printed.hi, printed.lo);
+  }
+
+  /**
+   * Adds a fingerprint {@link writeFingerprint} computed (in another thread,
+   * say); returns `false` if it was already there.
+   */
+  addFingerprint(hi: number, lo: number): boolean {
     if (this.full()) this.rehash(this.lo.length * 2);
-    const slot = this.probe(printed.hi, printed.lo);
+    const slot = this.probe(hi, lo);
     if (slot >= 0) return false;
-    this.claim(~slot, printed.hi, printed.lo);
+    this.claim(~slot, hi, lo);
     return true;
   }
+}
+
+/**
+ * Writes the 64-bit fingerprint a {@link FingerprintSet} keeps for `text`
+ * into `into[at]` (high half) and `into[at + 1]` (low half), for
+ * {@link FingerprintSet.addFingerprint}.
+ *
+ * @example
+ * ```ts
+ * const prints = new Uint32Array(2 * ids.length);
+ * ids.forEach((id, i) => writeFingerprint(id, prints, 2 * i));
+ * ```
+ */
+export function writeFingerprint(text: string, into: Uint32Array, at: number): void {
+  fingerprint(text);
+  into[at] = printed.hi;
+  into[at + 1] = printed.lo;
 }
 
 /**

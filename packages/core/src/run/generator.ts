@@ -35,6 +35,14 @@ import { WarningLog, type WarningSummary } from './warnings.js';
 export interface M3uPlugin {
   readonly name: string;
   apply(generator: M3uGenerator): void;
+  /**
+   * `true` when the plugin's taps give the same output if each worker thread
+   * of a parallel run applies the plugin to a generator of its own and
+   * renders only some of the channels: no state kept from one channel to the
+   * next, no effects besides the values returned. The command line renders
+   * in worker threads only when every plugin says so.
+   */
+  readonly workerSafe?: boolean | undefined;
 }
 
 /** Options of a generator: defaults for every run, plus the plugins to apply. */
@@ -283,6 +291,10 @@ export class M3uGenerator {
           await target.generate(makeRun(target, { ...partial, from: strategy.name }));
         },
         yieldToEventLoop: () => new Promise<void>((resolve) => setImmediate(resolve)),
+        countRenderedElsewhere: (rendered, dropped) => {
+          counts.rendered += rendered;
+          counts.dropped += dropped;
+        },
       });
 
       const first = this.strategies.require(choice.strategy);

@@ -117,6 +117,20 @@ export interface StrategyRun {
   switchTo(change: MidRunSwitch, handover: Omit<Handover, 'from'>): Promise<void>;
   /** Lets timers and I/O run (setImmediate). */
   yieldToEventLoop(): Promise<void>;
+  /**
+   * For a strategy that renders channels somewhere else than `renderEntry`
+   * and `renderBatch` (worker threads running their own runs over parts of
+   * the input): counts them in the run's metrics. Their warnings go through
+   * `info.warn`.
+   *
+   * @example
+   * ```ts
+   * const part = await worker.render(slice); // { bytes, rendered: 12288, dropped: 0 }
+   * await run.output.writeBytes(part.bytes);
+   * run.countRenderedElsewhere(part.rendered, part.dropped);
+   * ```
+   */
+  countRenderedElsewhere(rendered: number, dropped: number): void;
 }
 
 /** Input of the `selectStrategy` hook. */
