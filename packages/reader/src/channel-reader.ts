@@ -30,6 +30,13 @@ export interface ReadChannelsOptions {
   readonly stream?: Readable | undefined;
   /** Records per batch: default 1,024 for a JSON array, {@link NDJSON_BATCH_SIZE} for NDJSON. */
   readonly batchSize?: number | undefined;
+  /**
+   * NDJSON only: the text is a part of a larger file whose first line here
+   * is line `line` (one-based) and first record is record `index`
+   * (zero-based). Line numbers, record indexes and batch positions count
+   * from there, and a byte-order mark is skipped only at line 1.
+   */
+  readonly startsAt?: { readonly line: number; readonly index: number } | undefined;
 }
 
 /** Counts of what a reader has read so far. */
@@ -133,10 +140,15 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
   readonly format = 'ndjson' as const;
   readonly knownCount = undefined;
   readonly #batches: AsyncGenerator<NumberedChannel[], void, undefined>;
-  #emitted = 0;
+  readonly #lineOffset: number;
+  readonly #indexOffset: number;
+  #emitted: number;
 
   constructor(file: string, chunks: AsyncIterable<string>, options: ReadChannelsOptions) {
     super(file, options);
+    this.#lineOffset = (options.startsAt?.line ?? 1) - 1;
+    this.#indexOffset = options.startsAt?.index ?? 0;
+    this.#emitted = this.#indexOffset;
     this.#batches = this.#read(chunks);
   }
 
@@ -150,10 +162,10 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
   }
 
   #parseLine(text: string): NumberedChannel | undefined {
-    const line = ++this.stats.lines;
+    const line = ++this.stats.lines + this.#lineOffset;
     const record = text.endsWith('\r') ? text.slice(0, -1) : text;
     if (record.trim() === '') return undefined;
-    const location = { file: this.file, line, index: this.stats.records + this.stats.skipped };
+    const location = { file: this.file, line, index: this.#indexOffset + this.stats.records + this.stats.skipped };
     return this.accept(() => {
       let value: unknown;
       try {
@@ -171,7 +183,7 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
     const size = this.options.batchSize ?? NDJSON_BATCH_SIZE;
     let pending = '';
     let batch: NumberedChannel[] = [];
-    let first = true;
+    let first = this.#lineOffset === 0;
     for await (let chunk of chunks) {
       if (first && chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
       first = false;
