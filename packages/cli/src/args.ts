@@ -11,8 +11,8 @@ export class UsageError extends Error {
 export const USAGE = `Usage:
   m3ugen generate [--config FILE] [--input FILE|-] [--output FILE|-] [--base-url URL]
                   [--proxy-id ULID] [--strategy auto|in-memory|streaming|NAME]
-                  [--max-memory-mb N] [--metrics FILE] [--skip-invalid] [--strict]
-                  [--quiet] [--verbose]
+                  [--max-memory-mb N] [--workers auto|N] [--metrics FILE]
+                  [--skip-invalid] [--strict] [--quiet] [--verbose]
   m3ugen validate [--config FILE] [--input FILE|-] [--strict]
   m3ugen --help | --version
 
@@ -29,6 +29,8 @@ export interface CliFlags {
   readonly proxyId?: string | undefined;
   readonly strategy?: string | undefined;
   readonly maxMemoryMb?: number | undefined;
+  /** Worker threads for an NDJSON file → file run: `auto` or a count (1: none). */
+  readonly workers?: 'auto' | number | undefined;
   readonly metrics?: string | undefined;
   readonly skipInvalid: boolean;
   readonly strict: boolean;
@@ -44,6 +46,7 @@ const OPTIONS = {
   'proxy-id': { type: 'string' },
   strategy: { type: 'string' },
   'max-memory-mb': { type: 'string' },
+  workers: { type: 'string' },
   metrics: { type: 'string' },
   'skip-invalid': { type: 'boolean' },
   strict: { type: 'boolean' },
@@ -79,6 +82,11 @@ export function parseFlags(command: 'generate' | 'validate', argv: readonly stri
     maxMemoryMb = Number(memory);
     if (!Number.isFinite(maxMemoryMb) || maxMemoryMb <= 0) throw new UsageError(`--max-memory-mb expects a positive number, got "${memory}"`);
   }
+  const workersText = text('workers');
+  const workers = workersText === undefined || workersText === 'auto' ? workersText : Number(workersText);
+  if (typeof workers === 'number' && (!Number.isSafeInteger(workers) || workers < 1)) {
+    throw new UsageError(`--workers expects "auto" or a whole number >= 1, got "${workersText}"`);
+  }
   if (values['quiet'] === true && values['verbose'] === true) throw new UsageError('--quiet and --verbose exclude each other');
   return {
     config: text('config'),
@@ -88,6 +96,7 @@ export function parseFlags(command: 'generate' | 'validate', argv: readonly stri
     proxyId: text('proxy-id'),
     strategy: text('strategy'),
     maxMemoryMb,
+    workers,
     metrics: text('metrics'),
     skipInvalid: values['skip-invalid'] === true,
     strict: values['strict'] === true,

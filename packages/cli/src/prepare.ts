@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { loadConfig, resolvePlugins, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
-import { M3uGenerator, OptionError, type GenerateOptions, type InputError, type RunInfo } from '@m3ugen/core';
+import { M3uGenerator, OptionError, type GenerateOptions, type InputError, type M3uPlugin, type RunInfo } from '@m3ugen/core';
 import { presetDefault } from '@m3ugen/preset-default';
 import { openChannelReader, type ChannelReader } from '@m3ugen/reader';
 import { parseBaseUrl, parseProxyId } from '@m3ugen/url-builder';
@@ -9,12 +9,10 @@ import { UsageError, type CliFlags } from './args.js';
 import type { Reporter } from './reporter.js';
 
 /** Everything a command needs for one run, resolved from flags, config and defaults. */
-export interface PreparedRun {
-  readonly loaded: LoadedConfig;
-  readonly generator: M3uGenerator;
-  /** Per-run options from the flags (they override the config's). */
-  readonly overrides: GenerateOptions;
+export interface PreparedRun extends BuiltGenerator {
   readonly reader: ChannelReader;
+  /** The input file (`-` for stdin). */
+  readonly inputPath: string;
   /** Opens the input again from the start, with the same options (`undefined` for stdin, which cannot be read twice). */
   readonly reopen: (() => Promise<ChannelReader>) | undefined;
   readonly inputName: string;
@@ -38,16 +36,22 @@ function flagValue<T>(flag: string, value: string | undefined, check: (value: st
   }
 }
 
+/** The generator a run's flags and config describe, and the per-run options from the flags. */
+export interface BuiltGenerator {
+  readonly loaded: LoadedConfig;
+  /** The config's plugins, after the default preset. */
+  readonly plugins: readonly M3uPlugin[];
+  readonly generator: M3uGenerator;
+  /** Per-run options from the flags (they override the config's). */
+  readonly overrides: GenerateOptions;
+}
+
 /**
- * Loads the config and its plugins, builds the generator and opens the
- * input. `onSkip` receives invalid records when they are skipped.
+ * Loads the config and its plugins and builds the generator: what the
+ * command does first, and what each worker thread of a parallel run does
+ * again for itself.
  */
-export async function prepareRun(
-  flags: CliFlags,
-  io: { stdin: Readable },
-  reporter: Reporter,
-  onSkip?: (error: InputError, warn: RunInfo['warn'] | undefined) => void,
-): Promise<PreparedRun> {
+export async function buildGenerator(flags: CliFlags, reporter: Reporter): Promise<BuiltGenerator> {
   const loaded = await loadConfig({ file: flags.config });
   if (loaded.file !== undefined) reporter.debug(`config: ${loaded.file}`);
   for (const key of loaded.unknownKeys) reporter.warn(`${loaded.file ?? 'config'}: ignoring unknown key "${key}"`);
@@ -66,6 +70,20 @@ export async function prepareRun(
     strict: flags.strict ? true : undefined,
     memory: { maxMemoryMb: flags.maxMemoryMb },
   };
+  return { loaded, plugins, generator, overrides };
+}
+
+/**
+ * Loads the config and its plugins, builds the generator and opens the
+ * input. `onSkip` receives invalid records when they are skipped.
+ */
+export async function prepareRun(
+  flags: CliFlags,
+  io: { stdin: Readable },
+  reporter: Reporter,
+  onSkip?: (error: InputError, warn: RunInfo['warn'] | undefined) => void,
+): Promise<PreparedRun> {
+  const { loaded, plugins, generator, overrides } = await buildGenerator(flags, reporter);
 
   const fromConfig = (path: string | undefined): string | undefined => (path === undefined ? undefined : path === '-' ? '-' : resolve(loaded.dir, path));
   const input = flags.input ?? fromConfig(loaded.config.input);
@@ -88,9 +106,11 @@ export async function prepareRun(
   const metrics = flags.metrics ?? fromConfig(loaded.config.metrics);
   return {
     loaded,
+    plugins,
     generator,
     overrides,
     reader,
+    inputPath: input,
     reopen,
     inputName,
     outputPath: output === undefined || output === '-' ? undefined : output,

@@ -1,0 +1,146 @@
+import { closeSync, openSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import {
+  duplicateIdReason,
+  FingerprintSet,
+  InputError,
+  M3ugenError,
+  NumberSet,
+  RECORD_LINE,
+  type M3uStrategy,
+  type NumberedChannel,
+  type StrategyRun,
+} from '@m3ugen/core';
+import { openChannelReader } from '@m3ugen/reader';
+import { InputParts, readPartText, type InputPart } from './input-parts.js';
+import type { PartResult, WorkerError, WorkerSetup } from './messages.js';
+import { WorkerPool } from './worker-pool.js';
+
+/** The name the parallel run's metrics give as its strategy. */
+export const PARALLEL_STRATEGY = 'parallel';
+
+/** Options of {@link parallelStrategy}. */
+export interface ParallelOptions extends WorkerSetup {
+  readonly workers: number;
+  /** Records per part; a multiple of the reader's batch size, so batches fall as in a run without workers. */
+  readonly recordsPerPart: number;
+}
+
+function rebuild(error: WorkerError): Error {
+  if (error.location !== undefined && error.reason !== undefined) return new InputError(error.reason, error.location);
+  if (error.code !== undefined) return Object.assign(new M3ugenError(error.code, error.message), { name: error.name });
+  return Object.assign(new Error(error.message), { name: error.name });
+}
+
+/** The id and line of the record at `index` in `part`, read again from the file to name it in an error. */
+async function recordAt(options: ParallelOptions, part: InputPart, index: number): Promise<{ id: string; line: number | undefined }> {
+  const fd = openSync(options.path, 'r');
+  let text: string;
+  try {
+    text = readPartText(fd, part);
+  } finally {
+    closeSync(fd);
+  }
+  const reader = await openChannelReader(options.path, {
+    stream: Readable.from([text]),
+    format: 'ndjson',
+    displayName: options.file,
+    startsAt: { line: part.firstLine, index: part.firstIndex },
+  });
+  for (let batch = await reader.nextBatch(); batch !== undefined; batch = await reader.nextBatch()) {
+    const at = index - batch.firstIndex;
+    if (at >= batch.end - batch.start) continue;
+    const nc = batch.channels[batch.start + at] as NumberedChannel & { [RECORD_LINE]?: number };
+    return { id: nc.channel.id, line: nc[RECORD_LINE] };
+  }
+  throw new Error(`record ${index} is not in the part it was read from`);
+}
+
+/**
+ * Checks what a part's run checked, across parts, in input order: the first
+ * id or number an earlier record already had is the run's error, as in a
+ * run without workers (which would have stopped there).
+ */
+async function checkAcrossParts(result: PartResult, part: InputPart, seen: { ids: FingerprintSet; numbers: NumberSet }, options: ParallelOptions): Promise<InputError | undefined> {
+  const { prints, numbers } = result;
+  for (let i = 0; i < numbers.length; i++) {
+    const index = part.firstIndex + i;
+    if (!seen.ids.addFingerprint(prints[2 * i]!, prints[2 * i + 1]!)) {
+      const { id, line } = await recordAt(options, part, index);
+      return new InputError(duplicateIdReason(id), { file: options.file, line, index, field: 'channel.id' });
+    }
+    const number = numbers[i]!;
+    if (!seen.numbers.add(number)) {
+      const { line } = await recordAt(options, part, index);
+      return new InputError(`duplicate channel number ${number}: an earlier record has the same number`, { file: options.file, line, index, field: 'assigned_number' });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Renders an NDJSON file in worker threads. The main thread cuts the file
+ * into parts of whole batches, each worker renders parts with a generator
+ * built from the same config (one run per part, no header), and the main
+ * thread writes the header and then each part's bytes in input order,
+ * replays the part's warnings, and checks ids and numbers across parts. The
+ * bytes, warnings and errors are those of a run without workers; see
+ * docs/performance.md for when it is used.
+ *
+ * @example
+ * ```ts
+ * generator.strategies.register(parallelStrategy({ flags, path: 'channels.ndjson', file: 'channels.ndjson', workers: 2, recordsPerPart: 12_288 }));
+ * await generator.generate(emptySource, { strategy: 'parallel', output });
+ * ```
+ */
+export function parallelStrategy(options: ParallelOptions): M3uStrategy {
+  return {
+    name: PARALLEL_STRATEGY,
+    description: 'renders parts of an NDJSON file in worker threads and writes them in order',
+    contract: {
+      estimateMemoryBytes: () => 0,
+      supportedPressure: ['optimal', 'moderate', 'high', 'critical'],
+      canTakeOverMidStage: false,
+      boundedMemory: true,
+      preference: 0,
+      automatic: false,
+    },
+    generate: (run) => renderInParallel(run, options),
+  };
+}
+
+async function renderInParallel(run: StrategyRun, options: ParallelOptions): Promise<void> {
+  const seen = run.info.options.checkDuplicates ? { ids: new FingerprintSet(), numbers: new NumberSet() } : undefined;
+  const parts = new InputParts(options.path, options.recordsPerPart);
+  const pool = new WorkerPool(options.workers, { flags: options.flags, path: options.path, file: options.file });
+  try {
+    await run.output.write(run.renderHeader());
+    // Two parts per worker in flight: one rendering, one waiting, so no worker idles while the main thread writes.
+    const window: { part: InputPart; result: Promise<PartResult> }[] = [];
+    const fill = (): void => {
+      while (window.length < options.workers * 2) {
+        const part = parts.next();
+        if (part === undefined) return;
+        window.push({ part, result: pool.render(part) });
+      }
+    };
+    fill();
+    let channelsDone = 0;
+    for (let next = window.shift(); next !== undefined; next = window.shift()) {
+      const result = await next.result;
+      fill();
+      const duplicate = seen === undefined ? undefined : await checkAcrossParts(result, next.part, seen, options);
+      if (duplicate !== undefined) throw duplicate;
+      for (const warning of result.warnings) run.info.warn(warning);
+      if (!result.ok) throw rebuild(result.error);
+      const pending = run.output.writeBytes(result.bytes);
+      if (pending !== undefined) await pending;
+      run.countRenderedElsewhere(result.rendered, result.dropped);
+      channelsDone += result.rendered;
+      run.checkpoint(channelsDone);
+    }
+  } finally {
+    parts.close();
+    await pool.close();
+  }
+}

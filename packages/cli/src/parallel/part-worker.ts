@@ -1,0 +1,188 @@
+// Entry of a worker thread of a parallel run: builds the command's generator
+// again, then renders each part of the input it is sent, in order.
+import { openSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  InputError,
+  M3ugenError,
+  writeFingerprint,
+  type ChannelBatch,
+  type ChannelSource,
+  type DuplicateIdIndex,
+  type GenerationWarning,
+  type M3uGenerator,
+  type M3uStrategy,
+} from '@m3ugen/core';
+import { openChannelReader } from '@m3ugen/reader';
+import { buildGenerator } from '../prepare.js';
+import { Reporter } from '../reporter.js';
+import { readPartText, type InputPart } from './input-parts.js';
+import type { CheckedRecords, PartResult, WorkerError, WorkerSetup } from './messages.js';
+
+/** The strategy a worker's runs use: the part's entries, no header, into a growing buffer. */
+export const PART_STRATEGY = 'm3ugen-part';
+
+/**
+ * Records what a part's run checks for uniqueness (the run calls `add` for
+ * each channel, in order) for the main thread, which checks the ids and
+ * numbers of all parts in input order. It accepts every id itself: a
+ * duplicate inside the part is found there too, at the same record.
+ */
+class CheckedRecorder implements DuplicateIdIndex {
+  #prints = new Uint32Array(0);
+  #numbers = new Float64Array(0);
+  #count = 0;
+  /** The batch being rendered, to find a checked channel by its index. */
+  batch: ChannelBatch | undefined;
+
+  /** Starts recording a part of up to `records` records. */
+  begin(records: number): void {
+    this.#prints = new Uint32Array(2 * records);
+    this.#numbers = new Float64Array(records);
+    this.#count = 0;
+  }
+
+  add(id: string, index: number): boolean {
+    const batch = this.batch!;
+    const i = this.#count++;
+    writeFingerprint(id, this.#prints, 2 * i);
+    this.#numbers[i] = batch.channels[batch.start + index - batch.firstIndex]!.assignedNumber;
+    return true;
+  }
+
+  /** What was recorded since `begin`. */
+  take(): CheckedRecords {
+    return { prints: this.#prints.subarray(0, 2 * this.#count), numbers: this.#numbers.subarray(0, this.#count) };
+  }
+}
+
+/** UTF-8 text appended into one buffer that doubles when full; handed to the main thread without a copy. */
+class ByteCollector {
+  #buffer: Buffer;
+  #used = 0;
+
+  constructor(capacity: number) {
+    this.#buffer = Buffer.allocUnsafeSlow(capacity);
+  }
+
+  append(text: string, bytes: number): void {
+    if (this.#used + bytes > this.#buffer.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.#buffer.length * 2, this.#used + bytes));
+      this.#buffer.copy(grown, 0, 0, this.#used);
+      this.#buffer = grown;
+    }
+    this.#used += this.#buffer.write(text, this.#used, 'utf8');
+  }
+
+  get bytes(): Uint8Array {
+    return new Uint8Array(this.#buffer.buffer, this.#buffer.byteOffset, this.#used);
+  }
+}
+
+function toWorkerError(error: unknown): WorkerError {
+  if (error instanceof InputError) return { name: error.name, message: error.message, code: error.code, location: error.location, reason: error.reason };
+  if (error instanceof M3ugenError) return { name: error.name, message: error.message, code: error.code };
+  return { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Renders parts with one run each on the worker's own generator. */
+class PartRenderer {
+  readonly #generator: M3uGenerator;
+  readonly #overrides: object;
+  readonly #setup: WorkerSetup;
+  readonly #fd: number;
+  readonly #recorder = new CheckedRecorder();
+  #warnings: GenerationWarning[] = [];
+  #collector: ByteCollector | undefined;
+
+  constructor(generator: M3uGenerator, overrides: object, setup: WorkerSetup) {
+    this.#generator = generator;
+    this.#overrides = overrides;
+    this.#setup = setup;
+    this.#fd = openSync(setup.path, 'r');
+    generator.strategies.register(this.#strategy());
+    // Only warnings about channels: the run-level ones (a missing proxy id) the main thread's run raises once.
+    generator.hooks.warning.tap('m3ugen-worker', (warning) => {
+      if (this.#collector !== undefined) this.#warnings.push(warning);
+    });
+  }
+
+  #strategy(): M3uStrategy {
+    return {
+      name: PART_STRATEGY,
+      description: "renders one part of a parallel run's input in a worker thread, without the header",
+      contract: { estimateMemoryBytes: () => 0, supportedPressure: ['optimal', 'moderate', 'high', 'critical'], canTakeOverMidStage: false, boundedMemory: true, preference: 0, automatic: false },
+      generate: async (run) => {
+        const collector = this.#collector!;
+        for (let batch = await run.source.nextBatch(); batch !== undefined; batch = await run.source.nextBatch()) {
+          this.#recorder.batch = batch;
+          const { text, bytes } = run.renderBatch(batch);
+          collector.append(text, bytes);
+        }
+      },
+    };
+  }
+
+  async render(part: InputPart): Promise<{ result: PartResult; transfer: ArrayBuffer[] }> {
+    const warnings: GenerationWarning[] = [];
+    this.#warnings = warnings;
+    this.#recorder.begin(part.records);
+    try {
+      const text = readPartText(this.#fd, part);
+      const reader = await openChannelReader(this.#setup.path, {
+        stream: Readable.from([text]),
+        format: 'ndjson',
+        displayName: this.#setup.file,
+        startsAt: { line: part.firstLine, index: part.firstIndex },
+      });
+      const source: ChannelSource = { name: reader.name, nextBatch: () => reader.nextBatch() };
+      const collector = new ByteCollector(Math.max(64 * 1024, text.length));
+      this.#collector = collector;
+      const { metrics } = await this.#generator.generate(source, { ...this.#overrides, strategy: PART_STRATEGY, duplicateIds: () => this.#recorder });
+      const checked = this.#recorder.take();
+      const bytes = collector.bytes;
+      const result: PartResult = { seq: part.seq, ok: true, bytes, rendered: metrics.inputChannels, dropped: metrics.droppedChannels, warnings, ...checked };
+      return { result, transfer: [bytes.buffer as ArrayBuffer, ...buffersOf(checked)] };
+    } catch (error) {
+      const checked = this.#recorder.take();
+      return { result: { seq: part.seq, ok: false, error: toWorkerError(error), warnings, ...checked }, transfer: buffersOf(checked) };
+    } finally {
+      this.#collector = undefined;
+    }
+  }
+}
+
+function buffersOf(checked: CheckedRecords): ArrayBuffer[] {
+  return [checked.prints.buffer, checked.numbers.buffer] as ArrayBuffer[];
+}
+
+async function start(): Promise<void> {
+  const port = parentPort!;
+  const setup = workerData as WorkerSetup;
+  const silent = new Reporter({ write: () => true }, 'quiet');
+  let renderer: PartRenderer | undefined;
+  let failure: WorkerError | undefined;
+  try {
+    const { generator, overrides } = await buildGenerator(setup.flags, silent);
+    renderer = new PartRenderer(generator, overrides, setup);
+  } catch (error) {
+    failure = toWorkerError(error);
+  }
+  // Parts are rendered one after another, in the order they arrive.
+  let queue = Promise.resolve();
+  port.on('message', (part: InputPart) => {
+    queue = queue.then(async () => {
+      if (renderer === undefined) {
+        const empty = new CheckedRecorder();
+        empty.begin(0);
+        port.postMessage({ seq: part.seq, ok: false, error: failure!, warnings: [], ...empty.take() } satisfies PartResult);
+        return;
+      }
+      const { result, transfer } = await renderer.render(part);
+      port.postMessage(result, transfer);
+    });
+  });
+}
+
+await start();

@@ -1,0 +1,69 @@
+import { attributes } from '@m3ugen/attributes';
+import { type M3uPlugin } from '@m3ugen/core';
+import { createGenerator, presetDefault } from '@m3ugen/preset-default';
+import { describe, expect, it } from 'vitest';
+import { AUTO_MIN_INPUT_BYTES, planWorkers, type WorkerFacts } from './plan.js';
+
+const BIG = AUTO_MIN_INPUT_BYTES * 2;
+
+function facts(overrides: Partial<WorkerFacts> = {}): WorkerFacts {
+  const plugins = overrides.plugins ?? [presetDefault()];
+  return {
+    requested: 'auto',
+    outputIsFile: true,
+    ndjsonFileBytes: BIG,
+    skipInvalid: false,
+    verbose: false,
+    strategy: 'auto',
+    maxMemoryMb: 512,
+    cores: 2,
+    plugins,
+    generator: createGenerator({ plugins }),
+    ...overrides,
+  };
+}
+
+describe('planWorkers', () => {
+  it('uses one worker per core (at most 4) for a large NDJSON file into a file', () => {
+    expect(planWorkers(facts()).workers).toBe(2);
+    expect(planWorkers(facts({ cores: 16, maxMemoryMb: 4096 })).workers).toBe(4);
+  });
+
+  it('stays in the main thread where workers lose or could change the result', () => {
+    const cases: [Partial<WorkerFacts>, RegExp][] = [
+      [{ requested: 1 }, /workers = 1/],
+      [{ outputIsFile: false }, /not a file/],
+      [{ ndjsonFileBytes: undefined }, /not an NDJSON file/],
+      [{ skipInvalid: true }, /skipped/],
+      [{ verbose: true }, /--verbose/],
+      [{ ndjsonFileBytes: AUTO_MIN_INPUT_BYTES - 1 }, /less than 128 MB/],
+      [{ cores: 1 }, /one core/],
+      [{ strategy: 'streaming' }, /strategy "streaming" was chosen/],
+      [{ maxMemoryMb: 256 }, /max_memory_mb 256/],
+    ];
+    for (const [change, reason] of cases) {
+      const plan = planWorkers(facts(change));
+      expect(plan.workers, JSON.stringify(change)).toBe(1);
+      expect(plan.reason).toMatch(reason);
+    }
+  });
+
+  it('fits the worker count to the memory budget', () => {
+    expect(planWorkers(facts({ cores: 4, maxMemoryMb: 400 })).workers).toBe(3);
+  });
+
+  it('needs every plugin to declare workerSafe, and none to change or drop channels', () => {
+    const counting: M3uPlugin = { name: 'counter', apply: () => undefined };
+    expect(planWorkers(facts({ plugins: [presetDefault(), counting] })).reason).toMatch(/plugin "counter" does not declare workerSafe/);
+    const compute = attributes({ attributes: [{ name: 'x-n', compute: (_nc, index) => String(index) }] });
+    expect(planWorkers(facts({ plugins: [presetDefault(), compute] })).workers).toBe(1);
+    expect(planWorkers(facts({ plugins: [presetDefault(), attributes({ ready: ['tvg-shift'] })] })).workers).toBe(2);
+    const dropper: M3uPlugin = { name: 'dropper', workerSafe: true, apply: (g) => g.hooks.dropChannel.tap('dropper', () => false) };
+    expect(planWorkers(facts({ plugins: [presetDefault(), dropper] })).reason).toMatch(/changes or drops channels/);
+  });
+
+  it('uses the requested count when asked, even for a small input or a chosen strategy', () => {
+    expect(planWorkers(facts({ requested: 3, ndjsonFileBytes: 10, strategy: 'streaming', cores: 1 })).workers).toBe(3);
+    expect(planWorkers(facts({ requested: 3, outputIsFile: false })).workers).toBe(1);
+  });
+});

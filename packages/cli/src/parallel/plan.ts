@@ -1,0 +1,87 @@
+import { availableParallelism } from 'node:os';
+import { isTapped, type M3uGenerator, type M3uPlugin } from '@m3ugen/core';
+import { PARALLEL_STRATEGY } from './parallel-strategy.js';
+
+/**
+ * Inputs smaller than this are rendered in the main thread by `workers =
+ * "auto"`: starting the workers costs more than they save (measured on 2
+ * cores: 0.75× at 33 MB, about even at 100 MB, 1.2-1.3× at 337 MB).
+ */
+export const AUTO_MIN_INPUT_BYTES = 128 * 1024 * 1024;
+
+/** Peak memory `auto` expects: the main thread plus each worker's heap and parts in flight (measured: ~270-300 MB with 2 workers at 1M channels). */
+export function parallelMemoryMb(workers: number): number {
+  return 100 + 100 * workers;
+}
+
+/** Most workers `auto` starts: past the cores, threads only compete. */
+const AUTO_MAX_WORKERS = 4;
+
+/** What decides whether a run renders in worker threads. */
+export interface WorkerFacts {
+  /** `--workers` or the config's `workers`; default `auto`. */
+  readonly requested: 'auto' | number;
+  /** The run writes a file (the parallel path cannot take back what it wrote to stdout). */
+  readonly outputIsFile: boolean;
+  /** The input is a regular NDJSON file (`undefined` for stdin, a FIFO or a JSON array). */
+  readonly ndjsonFileBytes: number | undefined;
+  readonly skipInvalid: boolean;
+  readonly verbose: boolean;
+  /** The strategy option (flag or config), `auto` by default. */
+  readonly strategy: string;
+  readonly plugins: readonly M3uPlugin[];
+  readonly generator: M3uGenerator;
+  /** The memory budget (`max_memory_mb`), which `auto` stays under. */
+  readonly maxMemoryMb: number;
+  /** Cores of this machine (default: `os.availableParallelism()`). */
+  readonly cores?: number | undefined;
+}
+
+/** How many worker threads to render with (1: none), and why. */
+export interface WorkerPlan {
+  readonly workers: number;
+  readonly reason: string;
+}
+
+/**
+ * Decides whether a run renders in worker threads. They are used only where
+ * they give the same result and measurably win (docs/performance.md): an
+ * NDJSON file into a file, on a machine with more than one core, with
+ * plugins that all declare `workerSafe`, no plugin deciding channels
+ * (`channel`, `dropChannel`), no skipping of invalid records and no
+ * per-channel debug log. `auto` also needs an input of at least
+ * {@link AUTO_MIN_INPUT_BYTES}, the `auto` strategy (a chosen strategy,
+ * such as `streaming` for bounded memory, is respected) and a memory budget
+ * that fits {@link parallelMemoryMb}.
+ *
+ * @example
+ * ```ts
+ * planWorkers({ requested: 'auto', outputIsFile: true, ndjsonFileBytes: 3.4e8, skipInvalid: false, verbose: false, strategy: 'auto', maxMemoryMb: 512, plugins, generator });
+ * // { workers: 2, reason: '2 worker threads: auto, 324 MB of NDJSON, 2 cores' }
+ * ```
+ */
+export function planWorkers(facts: WorkerFacts): WorkerPlan {
+  const { requested } = facts;
+  const none = (why: string): WorkerPlan => ({ workers: 1, reason: `no worker threads: ${why}` });
+  if (requested === 1) return none('workers = 1');
+  if (!facts.outputIsFile) return none('the output is not a file');
+  if (facts.ndjsonFileBytes === undefined) return none('the input is not an NDJSON file');
+  if (facts.skipInvalid) return none('invalid records are skipped (record positions depend on what came before)');
+  if (facts.verbose) return none('--verbose logs every channel in order');
+  const unsafe = facts.plugins.find((plugin) => plugin.workerSafe !== true);
+  if (unsafe !== undefined) return none(`plugin "${unsafe.name}" does not declare workerSafe`);
+  const { hooks } = facts.generator;
+  if (isTapped(hooks.channel) || isTapped(hooks.dropChannel)) return none('a plugin changes or drops channels');
+  if (facts.generator.strategies.has(PARALLEL_STRATEGY)) return none(`a plugin registered a strategy named "${PARALLEL_STRATEGY}"`);
+  if (typeof requested === 'number') return { workers: requested, reason: `${requested} worker threads: requested` };
+
+  const cores = facts.cores ?? availableParallelism();
+  if (cores < 2) return none('one core');
+  if (facts.strategy !== 'auto') return none(`strategy "${facts.strategy}" was chosen`);
+  const megabytes = Math.round(facts.ndjsonFileBytes / 1024 / 1024);
+  if (facts.ndjsonFileBytes < AUTO_MIN_INPUT_BYTES) return none(`auto, input of ${megabytes} MB (less than ${AUTO_MIN_INPUT_BYTES / 1024 / 1024} MB)`);
+  let workers = Math.min(cores, AUTO_MAX_WORKERS);
+  while (workers >= 2 && parallelMemoryMb(workers) > facts.maxMemoryMb) workers--;
+  if (workers < 2) return none(`auto, max_memory_mb ${facts.maxMemoryMb} is less than the ${parallelMemoryMb(2)} MB two workers take`);
+  return { workers, reason: `${workers} worker threads: auto, ${megabytes} MB of NDJSON, ${cores} cores` };
+}

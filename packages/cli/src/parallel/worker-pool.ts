@@ -1,0 +1,55 @@
+import { Worker } from 'node:worker_threads';
+import type { InputPart } from './input-parts.js';
+import type { PartResult, WorkerSetup } from './messages.js';
+
+interface Pending {
+  readonly resolve: (result: PartResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Worker threads that render parts of the input. Each worker renders the
+ * parts it is given one after another; a new part goes to the worker with
+ * the fewest parts waiting, so a slow thread (on a busy machine) gets fewer.
+ */
+export class WorkerPool {
+  readonly #workers: { readonly worker: Worker; readonly pending: Map<number, Pending> }[] = [];
+  #closed = false;
+
+  constructor(count: number, setup: WorkerSetup) {
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(new URL('./part-worker.js', import.meta.url), { workerData: setup });
+      const pending = new Map<number, Pending>();
+      worker.on('message', (result: PartResult) => {
+        const waiting = pending.get(result.seq);
+        pending.delete(result.seq);
+        waiting?.resolve(result);
+      });
+      const fail = (error: Error): void => {
+        for (const waiting of pending.values()) waiting.reject(error);
+        pending.clear();
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (!this.#closed) fail(new Error(`a worker thread stopped (exit code ${code})`));
+      });
+      this.#workers.push({ worker, pending });
+    }
+  }
+
+  /** Sends `part` to the least busy worker; resolves with its result. */
+  render(part: InputPart): Promise<PartResult> {
+    const target = this.#workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const result = new Promise<PartResult>((resolve, reject) => target.pending.set(part.seq, { resolve, reject }));
+    // Results are awaited in order; one left behind when the run stops early must not count as unhandled.
+    result.catch(() => undefined);
+    target.worker.postMessage(part);
+    return result;
+  }
+
+  /** Stops every worker. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#workers.map(({ worker }) => worker.terminate()));
+  }
+}

@@ -1,0 +1,154 @@
+// The worker-thread path of `m3ugen generate` (packages/cli/src/parallel):
+// every run here is made twice, with --workers 1 and --workers 2, on parts of
+// 256 records, and must give the same bytes, metrics, warnings and errors.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeChannels } from './support/channels.js';
+import { runCli, type CliResult } from './support/cli.js';
+
+const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+const SMALL_PARTS = { M3UGEN_PART_RECORDS: '256' };
+
+function record(n: number, overrides: { id?: string; name?: unknown; number?: number } = {}): string {
+  const nc = makeChannels(n)[n - 1]!;
+  return JSON.stringify({
+    assigned_number: overrides.number ?? nc.assignedNumber,
+    channel: { id: overrides.id ?? nc.channel.id, channel_name: overrides.name ?? nc.channel.channelName, tvg_logo: nc.channel.tvgLogo, group_title: nc.channel.groupTitle },
+  });
+}
+
+/** `count` records as NDJSON lines, with the edge cases a line splitter gets wrong. */
+function awkwardLines(count: number): string[] {
+  const channels = makeChannels(count, 7);
+  return channels.map((nc, i) => {
+    const name = i % 97 === 0 ? `Ünïcødé 📺 ${i}` : i % 89 === 0 ? '  ' : nc.channel.channelName;
+    const id = i % 83 === 0 ? `not-a-uuid-${i}` : nc.channel.id;
+    return JSON.stringify({ assigned_number: nc.assignedNumber, channel: { id, channel_name: name, tvg_logo: nc.channel.tvgLogo, group_title: nc.channel.groupTitle } });
+  });
+}
+
+interface Outcome {
+  readonly result: CliResult;
+  readonly playlist: string;
+  readonly metrics: Record<string, unknown> | undefined;
+}
+
+async function generate(text: string, workers: number, extra: readonly string[] = []): Promise<Outcome> {
+  const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+  const input = join(dir, 'channels.ndjson');
+  const output = join(dir, 'playlist.m3u');
+  const metricsFile = join(dir, 'metrics.json');
+  writeFileSync(input, text);
+  writeFileSync(output, 'previous playlist\n');
+  const args = ['generate', '--input', input, '--output', output, '--proxy-id', PROXY, '--metrics', metricsFile, '--workers', String(workers), ...extra];
+  const result = await runCli(args, { env: SMALL_PARTS });
+  const metrics = readdirSync(dir).includes('metrics.json') ? (JSON.parse(readFileSync(metricsFile, 'utf8')) as Record<string, unknown>) : undefined;
+  // The file names differ between the two runs; the messages must not otherwise.
+  const stderr = result.stderr.replaceAll(input, 'INPUT').replaceAll(output, 'OUTPUT');
+  return { result: { ...result, stderr }, playlist: readFileSync(output, 'utf8'), metrics };
+}
+
+/** Metrics that must match: everything but timings, memory, the run id, paths and the strategy's name. */
+function comparable(metrics: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (metrics === undefined) return undefined;
+  const { durationMs, channelsPerSecond, peakRssBytes, peakHeapUsedBytes, runId, input, output, strategy, initialStrategy, ...rest } = metrics;
+  return rest;
+}
+
+async function bothWays(text: string, extra: readonly string[] = []): Promise<{ one: Outcome; two: Outcome }> {
+  const [one, two] = await Promise.all([generate(text, 1, extra), generate(text, 2, extra)]);
+  return { one, two };
+}
+
+describe('m3ugen generate --workers', () => {
+  it('writes the same bytes, metrics and warnings as one thread, through BOM, CRLF, blank lines and non-ASCII text', async () => {
+    const lines = awkwardLines(2_000);
+    lines[0] = `\uFEFF${lines[0]!}`;
+    for (let i = 5; i < lines.length; i += 37) lines[i] = `${lines[i]!}\r`;
+    lines.splice(700, 0, '', '   ', '\u00a0');
+    lines.splice(1_500, 0, '');
+    const { one, two } = await bothWays(lines.join('\n'));
+    expect(one.result.code).toBe(0);
+    expect(two.metrics?.['strategy']).toBe('parallel');
+    expect(two.playlist).toBe(one.playlist);
+    expect(two.playlist.split('\n')).toHaveLength(1 + 2 * 2_000 + 1);
+    expect(comparable(two.metrics)).toEqual(comparable(one.metrics));
+    expect(one.metrics?.['warningCounts']).toMatchObject({ 'non-uuid-id:id': 25, 'blank-name:channel_name': 22 });
+    const summary = (r: CliResult): string => r.stderr.replace(/ in \d+ ms \([^)]*\)/, '');
+    expect(summary(two.result)).toBe(summary(one.result));
+  });
+
+  it('handles a file without a final newline and parts of exactly one batch', async () => {
+    const { one, two } = await bothWays(awkwardLines(512).join('\n'));
+    expect(two.playlist).toBe(one.playlist);
+    expect(two.metrics?.['channels']).toBe(512);
+  });
+
+  const failures: [string, () => string[], string[]?][] = [
+    ['a bad record in a later part', () => {
+      const lines = awkwardLines(1_200);
+      lines[900] = record(901, { name: 42 });
+      return lines;
+    }],
+    ['invalid JSON in a later part', () => {
+      const lines = awkwardLines(1_200);
+      lines[1_000] = '{"assigned_number": 1001, "channel": {';
+      return lines;
+    }],
+    ['an id of part 0 again in part 3', () => {
+      const lines = awkwardLines(1_200);
+      lines[800] = record(801, { id: makeChannels(10, 7)[9]!.channel.id });
+      return lines;
+    }],
+    ['a number of part 1 again in part 2', () => {
+      const lines = awkwardLines(1_200);
+      lines[600] = record(601, { number: 300 });
+      return lines;
+    }],
+    ['a duplicate id inside one part', () => {
+      const lines = awkwardLines(1_200);
+      lines[700] = record(701, { id: makeChannels(690, 7)[689]!.channel.id });
+      return lines;
+    }],
+    ['a duplicate id of an earlier part before a record the renderer rejects (--strict, not a UUID) in the same part', () => {
+      const lines = makeChannels(1_200).map((_, i) => record(i + 1));
+      lines[520] = record(521, { id: makeChannels(3)[2]!.channel.id });
+      lines[530] = record(531, { id: 'not-a-uuid' });
+      return lines;
+    }, ['--strict']],
+    ['invalid JSON after a duplicate id in the same batch (the batch is read before it is rendered)', () => {
+      const lines = awkwardLines(1_200);
+      lines[260] = record(261, { id: makeChannels(3, 7)[2]!.channel.id });
+      lines[300] = '{oops';
+      return lines;
+    }],
+  ];
+  for (const [name, make, extra] of failures) {
+    it(`fails like one thread on ${name}, and publishes nothing`, async () => {
+      const { one, two } = await bothWays(make().join('\n'), extra);
+      expect(one.result.code).toBe(1);
+      expect(two.result.code).toBe(1);
+      expect(two.result.stderr).toBe(one.result.stderr);
+      expect(two.result.stderr).toMatch(/^m3ugen: error: INPUT: line \d+: /);
+      expect(two.playlist).toBe('previous playlist\n');
+    });
+  }
+
+  it('is not used for small inputs with --workers auto, nor for stdout', async () => {
+    const auto = await generate(awkwardLines(300).join('\n'), 1, ['--workers', 'auto']);
+    expect(auto.metrics?.['strategy']).not.toBe('parallel');
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+    writeFileSync(join(dir, 'c.ndjson'), awkwardLines(600).join('\n'));
+    const toStdout = await runCli(['generate', '--input', join(dir, 'c.ndjson'), '--proxy-id', PROXY, '--workers', '2', '-q'], { env: SMALL_PARTS });
+    const sequential = await runCli(['generate', '--input', join(dir, 'c.ndjson'), '--proxy-id', PROXY, '--workers', '1', '-q']);
+    expect(toStdout.stdout).toBe(sequential.stdout);
+  });
+
+  it('rejects a --workers value that is not a count', async () => {
+    const result = await runCli(['generate', '--input', '-', '--workers', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--workers expects "auto" or a whole number >= 1, got "0"');
+  });
+});
