@@ -136,6 +136,45 @@ describe('m3ugen generate --workers', () => {
     });
   }
 
+  it("fires the main thread's warning hook for the same records, in the same order, up to a duplicate in a later part", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+    // A plugin that logs the warnings its main-thread tap sees (its worker taps see only their parts).
+    writeFileSync(
+      join(dir, 'warning-log.mjs'),
+      `import { appendFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
+export default (options) => ({
+  name: 'warning-log',
+  workerSafe: true,
+  apply(generator) {
+    generator.hooks.warning.tap('warning-log', (w) => {
+      if (isMainThread) appendFileSync(options.file, w.code + ' ' + w.channelIndex + '\\n');
+    });
+  },
+});
+`,
+    );
+    const lines = awkwardLines(1_200);
+    // Part 3 (records 768–1023) warns at 801 (blank name) and 830 (not a UUID) before record 850
+    // repeats record 0's id, which is not a UUID either: that warning comes before the error too.
+    lines[850] = record(851, { id: 'not-a-uuid-0' });
+    writeFileSync(join(dir, 'channels.ndjson'), lines.join('\n'));
+    const run = async (workers: number): Promise<{ result: CliResult; log: string[] }> => {
+      const log = join(dir, `warnings-${workers}.txt`);
+      writeFileSync(join(dir, `m3ugen-${workers}.toml`), `plugins = [["./warning-log.mjs", { file = ${JSON.stringify(log)} }]]\n`);
+      const args = ['generate', '--config', join(dir, `m3ugen-${workers}.toml`), '--input', join(dir, 'channels.ndjson'), '--output', join(dir, `out-${workers}.m3u`), '--proxy-id', PROXY, '--workers', String(workers)];
+      const result = await runCli(args, { env: SMALL_PARTS });
+      return { result, log: readFileSync(log, 'utf8').trimEnd().split('\n') };
+    };
+    const [one, two] = await Promise.all([run(1), run(2)]);
+    expect(one.result.code).toBe(1);
+    expect(two.result.code).toBe(1);
+    expect(two.result.stderr).toBe(one.result.stderr);
+    expect(one.log).toEqual(expect.arrayContaining(['blank-name 801', 'non-uuid-id 830']));
+    expect(one.log.at(-1)).toBe('non-uuid-id 850');
+    expect(two.log).toEqual(one.log);
+  });
+
   it('is not used for small inputs with --workers auto, nor for stdout', async () => {
     const auto = await generate(awkwardLines(300).join('\n'), 1, ['--workers', 'auto']);
     expect(auto.metrics?.['strategy']).not.toBe('parallel');

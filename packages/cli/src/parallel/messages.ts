@@ -23,11 +23,14 @@ export interface WorkerError {
 /**
  * What a part's run checked for uniqueness, record by record from the
  * part's first record, so the main thread can check across parts: each id's
- * 64-bit fingerprint (`prints[2i]`, `prints[2i + 1]`) and each number.
+ * 64-bit fingerprint (`prints[2i]`, `prints[2i + 1]`) and each number, and
+ * how many of the part's warnings came before that record was checked (the
+ * warnings a run without workers raises before failing on it).
  */
 export interface CheckedRecords {
   readonly prints: Uint32Array;
   readonly numbers: Float64Array;
+  readonly warningsBefore: Uint32Array;
 }
 
 /** A worker's answer for one part. */

@@ -56,23 +56,29 @@ async function recordAt(options: ParallelOptions, part: InputPart, index: number
   throw new Error(`record ${index} is not in the part it was read from`);
 }
 
+/** A repeated id or number found across parts, at the part's record `record`. */
+interface Duplicate {
+  readonly error: InputError;
+  readonly record: number;
+}
+
 /**
  * Checks what a part's run checked, across parts, in input order: the first
  * id or number an earlier record already had is the run's error, as in a
  * run without workers (which would have stopped there).
  */
-async function checkAcrossParts(result: PartResult, part: InputPart, seen: { ids: FingerprintSet; numbers: NumberSet }, options: ParallelOptions): Promise<InputError | undefined> {
+async function checkAcrossParts(result: PartResult, part: InputPart, seen: { ids: FingerprintSet; numbers: NumberSet }, options: ParallelOptions): Promise<Duplicate | undefined> {
   const { prints, numbers } = result;
   for (let i = 0; i < numbers.length; i++) {
     const index = part.firstIndex + i;
     if (!seen.ids.addFingerprint(prints[2 * i]!, prints[2 * i + 1]!)) {
       const { id, line } = await recordAt(options, part, index);
-      return new InputError(duplicateIdReason(id), { file: options.file, line, index, field: 'channel.id' });
+      return { record: i, error: new InputError(duplicateIdReason(id), { file: options.file, line, index, field: 'channel.id' }) };
     }
     const number = numbers[i]!;
     if (!seen.numbers.add(number)) {
       const { line } = await recordAt(options, part, index);
-      return new InputError(`duplicate channel number ${number}: an earlier record has the same number`, { file: options.file, line, index, field: 'assigned_number' });
+      return { record: i, error: new InputError(`duplicate channel number ${number}: an earlier record has the same number`, { file: options.file, line, index, field: 'assigned_number' }) };
     }
   }
   return undefined;
@@ -130,8 +136,10 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
       const result = await next.result;
       fill();
       const duplicate = seen === undefined ? undefined : await checkAcrossParts(result, next.part, seen, options);
-      if (duplicate !== undefined) throw duplicate;
-      for (const warning of result.warnings) run.info.warn(warning);
+      // The warnings a run without workers would have raised before stopping at the duplicate, or all of them.
+      const warnings = duplicate === undefined ? result.warnings : result.warnings.slice(0, result.warningsBefore[duplicate.record]);
+      for (const warning of warnings) run.info.warn(warning);
+      if (duplicate !== undefined) throw duplicate.error;
       if (!result.ok) throw rebuild(result.error);
       const pending = run.output.writeBytes(result.bytes);
       if (pending !== undefined) await pending;

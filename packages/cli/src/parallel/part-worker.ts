@@ -32,14 +32,18 @@ export const PART_STRATEGY = 'm3ugen-part';
 class CheckedRecorder implements DuplicateIdIndex {
   #prints = new Uint32Array(0);
   #numbers = new Float64Array(0);
+  #warningsBefore = new Uint32Array(0);
   #count = 0;
   /** The batch being rendered, to find a checked channel by its index. */
   batch: ChannelBatch | undefined;
+  /** How many warnings the part's run has raised so far. */
+  warningCount: () => number = () => 0;
 
   /** Starts recording a part of up to `records` records. */
   begin(records: number): void {
     this.#prints = new Uint32Array(2 * records);
     this.#numbers = new Float64Array(records);
+    this.#warningsBefore = new Uint32Array(records);
     this.#count = 0;
   }
 
@@ -48,12 +52,14 @@ class CheckedRecorder implements DuplicateIdIndex {
     const i = this.#count++;
     writeFingerprint(id, this.#prints, 2 * i);
     this.#numbers[i] = batch.channels[batch.start + index - batch.firstIndex]!.assignedNumber;
+    this.#warningsBefore[i] = this.warningCount();
     return true;
   }
 
   /** What was recorded since `begin`. */
   take(): CheckedRecords {
-    return { prints: this.#prints.subarray(0, 2 * this.#count), numbers: this.#numbers.subarray(0, this.#count) };
+    const count = this.#count;
+    return { prints: this.#prints.subarray(0, 2 * count), numbers: this.#numbers.subarray(0, count), warningsBefore: this.#warningsBefore.subarray(0, count) };
   }
 }
 
@@ -102,6 +108,7 @@ class PartRenderer {
     this.#setup = setup;
     this.#fd = openSync(setup.path, 'r');
     generator.strategies.register(this.#strategy());
+    this.#recorder.warningCount = () => this.#warnings.length;
     // Only warnings about channels: the run-level ones (a missing proxy id) the main thread's run raises once.
     generator.hooks.warning.tap('m3ugen-worker', (warning) => {
       if (this.#collector !== undefined) this.#warnings.push(warning);
@@ -154,7 +161,7 @@ class PartRenderer {
 }
 
 function buffersOf(checked: CheckedRecords): ArrayBuffer[] {
-  return [checked.prints.buffer, checked.numbers.buffer] as ArrayBuffer[];
+  return [checked.prints.buffer, checked.numbers.buffer, checked.warningsBefore.buffer] as ArrayBuffer[];
 }
 
 async function start(): Promise<void> {
