@@ -72,6 +72,7 @@ describe('m3ugen generate --workers', () => {
     const { one, two } = await bothWays(lines.join('\n'));
     expect(one.result.code).toBe(0);
     expect(two.metrics?.['strategy']).toBe('parallel');
+    expect(two.result.stderr).toContain('(parallel, 2 worker threads) → OUTPUT');
     expect(two.playlist).toBe(one.playlist);
     expect(two.playlist.split('\n')).toHaveLength(1 + 2 * 2_000 + 1);
     expect(comparable(two.metrics)).toEqual(comparable(one.metrics));
@@ -180,9 +181,11 @@ export default (options) => ({
     expect(auto.metrics?.['strategy']).not.toBe('parallel');
     const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
     writeFileSync(join(dir, 'c.ndjson'), awkwardLines(600).join('\n'));
-    const toStdout = await runCli(['generate', '--input', join(dir, 'c.ndjson'), '--proxy-id', PROXY, '--workers', '2', '-q'], { env: SMALL_PARTS });
+    const toStdout = await runCli(['generate', '--input', join(dir, 'c.ndjson'), '--proxy-id', PROXY, '--workers', '2'], { env: SMALL_PARTS });
     const sequential = await runCli(['generate', '--input', join(dir, 'c.ndjson'), '--proxy-id', PROXY, '--workers', '1', '-q']);
     expect(toStdout.stdout).toBe(sequential.stdout);
+    // Asked for by count, so the command says why it could not use them.
+    expect(toStdout.stderr).toContain('m3ugen: warning: workers = 2: no worker threads: the output is not a file');
   });
 
   it('rejects a --workers value that is not a count', async () => {

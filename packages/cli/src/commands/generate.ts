@@ -4,6 +4,7 @@ import { DEFAULT_OPTIONS, RECORD_LINE, type ChannelSource, type GenerationResult
 import { NDJSON_BATCH_SIZE, type ChannelReader } from '@m3ugen/reader';
 import { parseFlags } from '../args.js';
 import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
+import { estimateRecords } from '../parallel/input-parts.js';
 import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
 import { prepareRun, type PreparedRun } from '../prepare.js';
 import { publishAtomically } from '../publish.js';
@@ -65,10 +66,12 @@ function ndjsonFileBytes(prepared: PreparedRun): number | undefined {
 
 function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>): WorkerPlan {
   const generation = prepared.loaded.config.proxy_generation;
+  const bytes = ndjsonFileBytes(prepared);
   return planWorkers({
     requested: flags.workers ?? generation?.workers ?? 'auto',
     outputIsFile: prepared.outputPath !== undefined,
-    ndjsonFileBytes: ndjsonFileBytes(prepared),
+    ndjsonFileBytes: bytes,
+    estimatedRecords: bytes === undefined ? undefined : estimateRecords(prepared.inputPath, bytes),
     skipInvalid: flags.skipInvalid || generation?.skip_invalid === true,
     verbose: flags.verbose,
     strategy: flags.strategy ?? generation?.strategy ?? 'auto',
@@ -113,7 +116,10 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   }
 
   const plan = planFor(prepared, flags);
-  reporter.debug(plan.reason);
+  const requested = flags.workers ?? prepared.loaded.config.proxy_generation?.workers;
+  // Asked for by count but not possible: say why, rather than quietly running in one thread.
+  if (typeof requested === 'number' && requested > 1 && plan.workers === 1) reporter.warn(`workers = ${requested}: ${plan.reason}`);
+  else reporter.debug(plan.reason);
   // Into a file, from a file: past 393,216 channels the duplicate-id check keeps
   // memory flat by spilling to disk (a failed run publishes nothing, so it may
   // find a duplicate only at the end). A parallel run keeps its ids in memory.
@@ -148,7 +154,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   summariseWarnings(result, reporter);
   if (reader.stats.skipped > 0) reporter.warn(`${reader.stats.skipped} invalid record(s) skipped`);
   reporter.info(
-    `${metrics.channels} channels, ${formatBytes(metrics.bytes)} in ${Math.round(metrics.durationMs)} ms (${metrics.strategy})` +
+    `${metrics.channels} channels, ${formatBytes(metrics.bytes)} in ${Math.round(metrics.durationMs)} ms (${metrics.strategy}${plan.workers > 1 ? `, ${plan.workers} worker threads` : ''})` +
       (outputPath === undefined ? '' : ` → ${outputPath}`),
   );
 

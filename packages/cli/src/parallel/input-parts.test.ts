@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputParts, readPartText, type InputPart } from './input-parts.js';
+import { estimateRecords, InputParts, readPartText, type InputPart } from './input-parts.js';
 
 const RECORD = '{"assigned_number": 1, "channel": {"id": "a", "channel_name": "Ä"}}';
 
@@ -79,5 +79,20 @@ describe('InputParts', () => {
     expect(readPartText(fd, first)).toBe(`${RECORD}\n`);
     expect(readPartText(fd, second)).toBe('{"a": "plain"}\n');
     closeSync(fd);
+  });
+
+  it('estimates the records of a file from its first MiB, exactly when that is the whole file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parts-'));
+    const write = (name: string, text: string): [string, number] => {
+      writeFileSync(join(dir, name), text);
+      return [join(dir, name), Buffer.byteLength(text)];
+    };
+    expect(estimateRecords(...write('empty.ndjson', ''))).toBe(0);
+    expect(estimateRecords(...write('three.ndjson', `${RECORD}\n${RECORD}\n${RECORD}`))).toBe(3);
+    expect(estimateRecords(...write('three-nl.ndjson', `${RECORD}\n${RECORD}\n${RECORD}\n`))).toBe(3);
+    const count = 50_000; // ~3.5 MB: the estimate scales the first MiB's lines up
+    const estimate = estimateRecords(...write('large.ndjson', `${RECORD}\n`.repeat(count)));
+    expect(estimate).toBeGreaterThanOrEqual(count);
+    expect(estimate).toBeLessThanOrEqual(count * 1.001);
   });
 });

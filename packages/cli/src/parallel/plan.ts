@@ -9,9 +9,26 @@ import { PARALLEL_STRATEGY } from './parallel-strategy.js';
  */
 export const AUTO_MIN_INPUT_BYTES = 128 * 1024 * 1024;
 
-/** Peak memory `auto` expects: the main thread plus each worker's heap and parts in flight (measured: ~270-300 MB with 2 workers at 1M channels). */
-export function parallelMemoryMb(workers: number): number {
-  return 100 + 100 * workers;
+/**
+ * Bytes per channel of the main thread's duplicate check (two 64-bit
+ * fingerprint tables at 3/8-3/4 load while one is rehashed into the other:
+ * at most 32 bytes per id), which a run without workers keeps on disk.
+ */
+const CHECKED_BYTES_PER_CHANNEL = 32;
+
+/**
+ * Peak memory `auto` expects for `workers` workers over `channels` channels:
+ * the main thread plus each worker's heap and parts in flight, plus the ids
+ * checked across parts (measured with 2 workers: 269 MB at 1M channels, 353
+ * MB at 5M; this gives 331 and 453).
+ *
+ * @example
+ * ```ts
+ * parallelMemoryMb(2, 5_000_000); // 453
+ * ```
+ */
+export function parallelMemoryMb(workers: number, channels = 0): number {
+  return 100 + 100 * workers + Math.ceil((CHECKED_BYTES_PER_CHANNEL * channels) / 1024 / 1024);
 }
 
 /** Most workers `auto` starts: past the cores, threads only compete. */
@@ -25,6 +42,8 @@ export interface WorkerFacts {
   readonly outputIsFile: boolean;
   /** The input is a regular NDJSON file (`undefined` for stdin, a FIFO or a JSON array). */
   readonly ndjsonFileBytes: number | undefined;
+  /** About how many records that file holds (see `estimateRecords`); 0 if not known. */
+  readonly estimatedRecords?: number | undefined;
   readonly skipInvalid: boolean;
   readonly verbose: boolean;
   /** The strategy option (flag or config), `auto` by default. */
@@ -52,12 +71,14 @@ export interface WorkerPlan {
  * per-channel debug log. `auto` also needs an input of at least
  * {@link AUTO_MIN_INPUT_BYTES}, the `auto` strategy (a chosen strategy,
  * such as `streaming` for bounded memory, is respected) and a memory budget
- * that fits {@link parallelMemoryMb}.
+ * that fits {@link parallelMemoryMb} for the channels the file is
+ * estimated to hold (past that, a run without workers keeps its memory
+ * bounded by checking ids on disk).
  *
  * @example
  * ```ts
  * planWorkers({ requested: 'auto', outputIsFile: true, ndjsonFileBytes: 3.4e8, skipInvalid: false, verbose: false, strategy: 'auto', maxMemoryMb: 512, plugins, generator });
- * // { workers: 2, reason: '2 worker threads: auto, 324 MB of NDJSON, 2 cores' }
+ * // { workers: 2, reason: '2 worker threads: auto, 324 MB of NDJSON, about 0 channels, 2 cores, 300 MB expected' }
  * ```
  */
 export function planWorkers(facts: WorkerFacts): WorkerPlan {
@@ -80,8 +101,10 @@ export function planWorkers(facts: WorkerFacts): WorkerPlan {
   if (facts.strategy !== 'auto') return none(`strategy "${facts.strategy}" was chosen`);
   const megabytes = Math.round(facts.ndjsonFileBytes / 1024 / 1024);
   if (facts.ndjsonFileBytes < AUTO_MIN_INPUT_BYTES) return none(`auto, input of ${megabytes} MB (less than ${AUTO_MIN_INPUT_BYTES / 1024 / 1024} MB)`);
+  const channels = facts.estimatedRecords ?? 0;
   let workers = Math.min(cores, AUTO_MAX_WORKERS);
-  while (workers >= 2 && parallelMemoryMb(workers) > facts.maxMemoryMb) workers--;
-  if (workers < 2) return none(`auto, max_memory_mb ${facts.maxMemoryMb} is less than the ${parallelMemoryMb(2)} MB two workers take`);
-  return { workers, reason: `${workers} worker threads: auto, ${megabytes} MB of NDJSON, ${cores} cores` };
+  while (workers >= 2 && parallelMemoryMb(workers, channels) > facts.maxMemoryMb) workers--;
+  const about = `${megabytes} MB of NDJSON, about ${channels} channels`;
+  if (workers < 2) return none(`auto, max_memory_mb ${facts.maxMemoryMb} is less than the ${parallelMemoryMb(2, channels)} MB two workers take for ${about}`);
+  return { workers, reason: `${workers} worker threads: auto, ${about}, ${cores} cores, ${parallelMemoryMb(workers, channels)} MB expected` };
 }
