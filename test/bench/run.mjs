@@ -79,6 +79,34 @@ function cliPeakRss(input, dir, config) {
   return { peakRssBytes: pick('peakRssBytes'), durationMs: pick('durationMs'), channelsPerSecond: pick('channelsPerSecond'), samplesPeakRssBytes: runs.map((r) => r.peakRssBytes) };
 }
 
+/**
+ * The command with and without worker threads (`--workers 1` against
+ * `--workers auto`, the default strategy), alternating so both see the same
+ * machine: medians of RUNS runs each.
+ */
+function cliWorkers(input, dir) {
+  const metrics = join(dir, 'metrics.json');
+  const run = (workers) => {
+    const args = ['generate', '--input', input, '--output', join(dir, 'out.m3u'), '--workers', workers, '--proxy-id', PROXY_ID, '--metrics', metrics, '--quiet'];
+    const child = spawnSync(BIN, args, { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`cli failed: ${child.stderr}`);
+    return JSON.parse(readFileSync(metrics, 'utf8'));
+  };
+  const one = [];
+  const auto = [];
+  for (let i = 0; i < RUNS; i++) {
+    one.push(run('1'));
+    auto.push(run('auto'));
+  }
+  const summary = (runs) => ({
+    strategy: runs[0].strategy,
+    durationMs: median(runs.map((r) => r.durationMs)),
+    peakRssBytes: median(runs.map((r) => r.peakRssBytes)),
+    samplesMs: runs.map((r) => Math.round(r.durationMs)),
+  });
+  return { one: summary(one), auto: summary(auto) };
+}
+
 const results = { machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, runs: RUNS, paths: {}, cli: {}, targets: [] };
 console.log(`m3ugen bench: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, median of ${RUNS} fresh processes per cell\n`);
 
@@ -127,6 +155,13 @@ try {
     console.log(
       `CLI NDJSON → file, streaming, ${fmt(size)} channels: peak RSS ${(withCheck.peakRssBytes / 1e6).toFixed(0)} MB (runs: ${withCheck.samplesPeakRssBytes.map((b) => (b / 1e6).toFixed(0)).join(', ')}; ${(without.peakRssBytes / 1e6).toFixed(0)} MB without the duplicate check), ${fmt(withCheck.channelsPerSecond)} channels/s`,
     );
+    const workers = cliWorkers(input, dir);
+    results.cli[size].workers = workers;
+    console.log(
+      `CLI NDJSON → file, ${fmt(size)} channels, --workers 1 (${workers.one.strategy}) vs --workers auto (${workers.auto.strategy}): ` +
+        `${fmt(workers.one.durationMs)} ms (runs ${workers.one.samplesMs.join(', ')}) vs ${fmt(workers.auto.durationMs)} ms (runs ${workers.auto.samplesMs.join(', ')}) = ` +
+        `${(workers.one.durationMs / workers.auto.durationMs).toFixed(2)}×; peak RSS ${(workers.one.peakRssBytes / 1e6).toFixed(0)} vs ${(workers.auto.peakRssBytes / 1e6).toFixed(0)} MB`,
+    );
     rmSync(input);
   }
 } finally {
@@ -155,6 +190,10 @@ if (results.cli.firstByteMs !== undefined) target('CLI first byte, 10 channels',
 const c1 = results.cli[1_000_000];
 const c5 = results.cli[5_000_000];
 if (c1 !== undefined) target('CLI streaming peak RSS, 1M', `${(c1.peakRssBytes / 1e6).toFixed(0)} MB`, '≤ 100 MB', c1.peakRssBytes <= 100e6);
+if (c1?.workers !== undefined) {
+  const ratio = c1.workers.one.durationMs / c1.workers.auto.durationMs;
+  target('CLI worker threads (auto) vs one thread, 1M', `${ratio.toFixed(2)}× at ${(c1.workers.auto.peakRssBytes / 1e6).toFixed(0)} MB`, '> 1× where used', ratio > 1);
+}
 if (c1 !== undefined && c5 !== undefined) {
   target('CLI streaming peak RSS, 5M vs 1M', `+${((c5.peakRssBytes / c1.peakRssBytes - 1) * 100).toFixed(0)}%`, '≤ +10%', c5.peakRssBytes <= 1.1 * c1.peakRssBytes);
   target('… without the duplicate check', `+${((c5.peakRssNoDuplicateCheckBytes / c1.peakRssNoDuplicateCheckBytes - 1) * 100).toFixed(0)}%`, '≤ +10%', c5.peakRssNoDuplicateCheckBytes <= 1.1 * c1.peakRssNoDuplicateCheckBytes);
