@@ -176,6 +176,47 @@ export default (options) => ({
     expect(two.log).toEqual(one.log);
   });
 
+  it('raises a run-level warning (no proxy id) once, not once per part', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+    writeFileSync(join(dir, 'c.ndjson'), awkwardLines(1_200).join('\n'));
+    const run = (workers: number): Promise<CliResult> =>
+      runCli(['generate', '--input', join(dir, 'c.ndjson'), '--output', join(dir, `out-${workers}.m3u`), '--workers', String(workers), '--metrics', join(dir, `m-${workers}.json`)], { env: SMALL_PARTS });
+    const [one, two] = await Promise.all([run(1), run(2)]);
+    const lines = (r: CliResult, workers: number): string[] =>
+      r.stderr.replaceAll(`out-${workers}.m3u`, 'OUT').replace(/ in \d+ ms \([^)]*\)/, '').trimEnd().split('\n');
+    expect(lines(two, 2).filter((line) => line.includes('no proxy ULID'))).toHaveLength(1);
+    expect(lines(two, 2)).toEqual(lines(one, 1));
+    const counts = (workers: number): unknown => (JSON.parse(readFileSync(join(dir, `m-${workers}.json`), 'utf8')) as Record<string, unknown>)['warningCounts'];
+    expect(counts(2)).toEqual(counts(1));
+    expect(readFileSync(join(dir, 'out-2.m3u'), 'utf8')).toBe(readFileSync(join(dir, 'out-1.m3u'), 'utf8'));
+  });
+
+  it('fails, publishing nothing, when a worker thread crashes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+    writeFileSync(
+      join(dir, 'crash.mjs'),
+      `import { isMainThread } from 'node:worker_threads';
+export default () => ({
+  name: 'crash-in-worker',
+  workerSafe: true,
+  apply() {
+    if (!isMainThread) setTimeout(() => { throw new Error('a plugin crashed its worker'); }, 0);
+  },
+});
+`,
+    );
+    writeFileSync(join(dir, 'm3ugen.toml'), 'plugins = ["./crash.mjs"]\n');
+    writeFileSync(join(dir, 'c.ndjson'), awkwardLines(3_000).join('\n'));
+    writeFileSync(join(dir, 'out.m3u'), 'previous playlist\n');
+    const result = await runCli(['generate', '--config', join(dir, 'm3ugen.toml'), '--input', join(dir, 'c.ndjson'), '--output', join(dir, 'out.m3u'), '--proxy-id', PROXY, '--workers', '2'], {
+      env: SMALL_PARTS,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('m3ugen: error: a plugin crashed its worker');
+    expect(readFileSync(join(dir, 'out.m3u'), 'utf8')).toBe('previous playlist\n');
+    expect(readdirSync(dir).sort()).toEqual(['c.ndjson', 'crash.mjs', 'm3ugen.toml', 'out.m3u']);
+  });
+
   it('is not used for small inputs with --workers auto, nor for stdout', async () => {
     const auto = await generate(awkwardLines(300).join('\n'), 1, ['--workers', 'auto']);
     expect(auto.metrics?.['strategy']).not.toBe('parallel');

@@ -101,6 +101,8 @@ class PartRenderer {
   readonly #recorder = new CheckedRecorder();
   #warnings: GenerationWarning[] = [];
   #collector: ByteCollector | undefined;
+  /** Set while the part strategy renders: the warnings then are about the part's channels. */
+  #rendering = false;
 
   constructor(generator: M3uGenerator, overrides: object, setup: WorkerSetup) {
     this.#generator = generator;
@@ -109,9 +111,10 @@ class PartRenderer {
     this.#fd = openSync(setup.path, 'r');
     generator.strategies.register(this.#strategy());
     this.#recorder.warningCount = () => this.#warnings.length;
-    // Only warnings about channels: the run-level ones (a missing proxy id) the main thread's run raises once.
+    // Only warnings raised while channels render: the run-level ones (a missing proxy id, raised before
+    // the strategy starts) the main thread's run raises once.
     generator.hooks.warning.tap('m3ugen-worker', (warning) => {
-      if (this.#collector !== undefined) this.#warnings.push(warning);
+      if (this.#rendering) this.#warnings.push(warning);
     });
   }
 
@@ -122,10 +125,15 @@ class PartRenderer {
       contract: { estimateMemoryBytes: () => 0, supportedPressure: ['optimal', 'moderate', 'high', 'critical'], canTakeOverMidStage: false, boundedMemory: true, preference: 0, automatic: false },
       generate: async (run) => {
         const collector = this.#collector!;
-        for (let batch = await run.source.nextBatch(); batch !== undefined; batch = await run.source.nextBatch()) {
-          this.#recorder.batch = batch;
-          const { text, bytes } = run.renderBatch(batch);
-          collector.append(text, bytes);
+        this.#rendering = true;
+        try {
+          for (let batch = await run.source.nextBatch(); batch !== undefined; batch = await run.source.nextBatch()) {
+            this.#recorder.batch = batch;
+            const { text, bytes } = run.renderBatch(batch);
+            collector.append(text, bytes);
+          }
+        } finally {
+          this.#rendering = false;
         }
       },
     };
