@@ -7,25 +7,35 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
+interface PoolWorker {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+  /** Why the thread stopped, once it has: parts sent to it after that fail with it. */
+  stopped: Error | undefined;
+}
+
 /**
  * Worker threads that render parts of the input. Each worker renders the
  * parts it is given one after another; a new part goes to the worker with
  * the fewest parts waiting, so a slow thread (on a busy machine) gets fewer.
  */
 export class WorkerPool {
-  readonly #workers: { readonly worker: Worker; readonly pending: Map<number, Pending> }[] = [];
+  readonly #workers: PoolWorker[] = [];
   #closed = false;
 
-  constructor(count: number, setup: WorkerSetup) {
+  /** @param script the workers' entry (tests give their own). */
+  constructor(count: number, setup: WorkerSetup, script: URL = new URL('./part-worker.js', import.meta.url)) {
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(new URL('./part-worker.js', import.meta.url), { workerData: setup });
-      const pending = new Map<number, Pending>();
+      const worker = new Worker(script, { workerData: setup });
+      const entry: PoolWorker = { worker, pending: new Map(), stopped: undefined };
+      const { pending } = entry;
       worker.on('message', (result: PartResult) => {
         const waiting = pending.get(result.seq);
         pending.delete(result.seq);
         waiting?.resolve(result);
       });
       const fail = (error: Error): void => {
+        entry.stopped ??= error;
         for (const waiting of pending.values()) waiting.reject(error);
         pending.clear();
       };
@@ -33,17 +43,20 @@ export class WorkerPool {
       worker.on('exit', (code) => {
         if (!this.#closed) fail(new Error(`a worker thread stopped (exit code ${code})`));
       });
-      this.#workers.push({ worker, pending });
+      this.#workers.push(entry);
     }
   }
 
   /** Sends `part` to the least busy worker; resolves with its result. */
   render(part: InputPart): Promise<PartResult> {
     const target = this.#workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    const result = new Promise<PartResult>((resolve, reject) => target.pending.set(part.seq, { resolve, reject }));
+    const result =
+      target.stopped !== undefined
+        ? Promise.reject(target.stopped)
+        : new Promise<PartResult>((resolve, reject) => target.pending.set(part.seq, { resolve, reject }));
     // Results are awaited in order; one left behind when the run stops early must not count as unhandled.
     result.catch(() => undefined);
-    target.worker.postMessage(part);
+    if (target.stopped === undefined) target.worker.postMessage(part);
     return result;
   }
 
