@@ -1,0 +1,130 @@
+// Random NDJSON files, rendered with --workers 1 and --workers 2 on random
+// part sizes: the exit code, the messages, the playlist and the metrics must
+// be the same. Each file mixes what a line splitter or a per-part check gets
+// wrong (blank lines, CRLF, a BOM, non-ASCII and control characters, warnings)
+// with at most one error, anywhere: a bad record, invalid JSON, or an id or
+// number an earlier record had, possibly in an earlier part.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+
+const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+
+/**
+ * A plugin that makes record indexes visible: each entry gets its index as
+ * an attribute, and the main thread logs every warning with its index (a
+ * worker's taps see only their parts).
+ */
+const INDEX_PLUGIN = `import { appendFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
+export default (options) => ({
+  name: 'index-attribute',
+  workerSafe: true,
+  apply(generator) {
+    generator.hooks.entryAttributes.tap('index-attribute', (list, nc, index) => [...list, { name: 'x-index', value: String(index) }]);
+    generator.hooks.warning.tap('index-attribute', (w) => {
+      if (isMainThread) appendFileSync(options.log, w.code + ' ' + w.channelIndex + '\\n');
+    });
+  },
+});
+`;
+
+const uuid = (n: number): string => `550e8400-e29b-41d4-a716-${n.toString(16).padStart(12, '0')}`;
+
+const lineKind = fc.constantFrom('plain', 'plain', 'plain', 'plain', 'non-ascii', 'control', 'not-uuid', 'sparse', 'blank-name');
+const errorKind = fc.constantFrom('none', 'bad-field', 'bad-json', 'duplicate-id', 'duplicate-number');
+
+const fileArbitrary = fc.record({
+  count: fc.integer({ min: 257, max: 1_400 }),
+  kinds: fc.array(lineKind, { minLength: 1_400, maxLength: 1_400 }),
+  blankAfter: fc.uniqueArray(fc.integer({ min: 0, max: 1_399 }), { maxLength: 6 }),
+  crlf: fc.boolean(),
+  bom: fc.boolean(),
+  finalNewline: fc.boolean(),
+  error: errorKind,
+  errorAt: fc.nat(),
+  earlierAt: fc.nat(),
+  partBatches: fc.integer({ min: 1, max: 3 }),
+});
+
+type File = typeof fileArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+function recordLine(i: number, kind: string): string {
+  const n = i + 1;
+  const channel: Record<string, unknown> = { id: uuid(n), channel_name: `Channel ${n}`, tvg_id: `ch-${n}`, tvg_logo: `http://logos.example/${n}.png`, group_title: `Group ${n % 7}` };
+  if (kind === 'non-ascii') channel['channel_name'] = `Télé ✓ 📺 ${n}`;
+  if (kind === 'control') channel['channel_name'] = `Bad\r\n#EXTINF:-1,injected ${n}\u0000`;
+  if (kind === 'not-uuid') channel['id'] = `id-${n}`;
+  if (kind === 'sparse') delete channel['tvg_logo'];
+  if (kind === 'blank-name') channel['channel_name'] = ' ';
+  return JSON.stringify({ assigned_number: n, channel });
+}
+
+function render(file: File): string {
+  const lines = Array.from({ length: file.count }, (_, i) => recordLine(i, file.kinds[i]!));
+  // The error's record (never the first, so there is an earlier one), and an earlier record it repeats.
+  const at = 1 + (file.errorAt % (file.count - 1));
+  const earlier = file.earlierAt % at;
+  if (file.error === 'bad-field') lines[at] = JSON.stringify({ assigned_number: at + 1, channel: { id: uuid(at + 1), channel_name: 42 } });
+  if (file.error === 'bad-json') lines[at] = `{"assigned_number": ${at + 1}, "channel": {`;
+  if (file.error === 'duplicate-id') lines[at] = lines[at]!.replace(/"id":"[^"]*"/, `"id":${JSON.stringify(JSON.parse(lines[earlier]!).channel.id)}`);
+  if (file.error === 'duplicate-number') lines[at] = lines[at]!.replace(/^\{"assigned_number":\d+/, `{"assigned_number":${earlier + 1}`);
+  for (const after of [...file.blankAfter].sort((a, b) => b - a)) if (after < lines.length) lines.splice(after + 1, 0, after % 2 === 0 ? '' : '  \t');
+  let text = lines.join(file.crlf ? '\r\n' : '\n') + (file.finalNewline ? '\n' : '');
+  if (file.bom) text = `\uFEFF${text}`;
+  return text;
+}
+
+describe('m3ugen generate --workers, on random files', () => {
+  it('gives what one thread gives: exit code, messages, playlist and metrics', async () => {
+    const errorsSeen = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(fileArbitrary, async (file) => {
+        const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-random-'));
+        const input = join(dir, 'channels.ndjson');
+        writeFileSync(input, render(file));
+        writeFileSync(join(dir, 'index-attribute.mjs'), INDEX_PLUGIN);
+        const run = async (workers: number) => {
+          const output = join(dir, `out-${workers}.m3u`);
+          const metrics = join(dir, `m-${workers}.json`);
+          const log = join(dir, `warnings-${workers}.txt`);
+          writeFileSync(log, '');
+          writeFileSync(join(dir, `m3ugen-${workers}.toml`), `plugins = [["./index-attribute.mjs", { log = ${JSON.stringify(log)} }]]\n`);
+          const result = await runCli(['generate', '--config', join(dir, `m3ugen-${workers}.toml`), '--input', input, '--output', output, '--proxy-id', PROXY, '--metrics', metrics, '--workers', String(workers)], {
+            env: { M3UGEN_PART_RECORDS: String(256 * file.partBatches) },
+          });
+          const files = readdirSync(dir);
+          const report = files.includes(`m-${workers}.json`) ? (JSON.parse(readFileSync(metrics, 'utf8')) as Record<string, unknown>) : undefined;
+          const strategy = report?.['strategy'];
+          if (report !== undefined) for (const key of ['durationMs', 'channelsPerSecond', 'peakRssBytes', 'peakHeapUsedBytes', 'runId', 'output', 'strategy', 'initialStrategy', 'strategySwitches']) delete report[key];
+          return {
+            code: result.code,
+            stderr: result.stderr.replaceAll(output, 'OUTPUT').replace(/ in \d+ ms \([^)]*\)/, ''),
+            playlist: files.includes(`out-${workers}.m3u`) ? readFileSync(output, 'utf8') : undefined,
+            report,
+            warnings: readFileSync(log, 'utf8'),
+            strategy,
+          };
+        };
+        const [one, two] = await Promise.all([run(1), run(2)]);
+        expect({ ...two, strategy: undefined }).toEqual({ ...one, strategy: undefined });
+        if (two.code === 0) expect(two.strategy).toBe('parallel');
+        // Exactly the files with an error fail (each error kind here is an error wherever it falls).
+        expect(one.code === 0).toBe(file.error === 'none');
+        errorsSeen.add(file.error);
+        if (one.code === 0) {
+          expect(one.playlist!.split('\n')).toHaveLength(1 + 2 * file.count + 1);
+          expect(one.playlist).toContain(` x-index="${file.count - 1}"`);
+          expect(one.warnings).not.toBe('');
+        }
+      }),
+      // endOnFailure: shrinking would start two processes per step; the counterexample is printed as found.
+      { numRuns: 16, seed: 20261129, endOnFailure: true },
+    );
+    // The fixed seed covers every kind of error, and files without one.
+    expect([...errorsSeen].sort()).toEqual(['bad-field', 'bad-json', 'duplicate-id', 'duplicate-number', 'none']);
+  }, 120_000);
+});
