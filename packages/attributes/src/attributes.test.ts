@@ -84,6 +84,11 @@ describe('attributes', () => {
     expect((await lines({ ready: ['catchup-days'] }, [camel]))[1]).toContain(' catchup-days="3",');
   });
 
+  it('is safe for worker threads (workerSafe) unless a compute function may keep state across channels', () => {
+    expect(attributes({ ready: ['tvg-shift'], attributes: [{ name: 'x-a', value: 'a' }, { name: 'x-b', field: 'b' }] }).workerSafe).toBe(true);
+    expect(attributes({ attributes: [{ name: 'x-n', compute: (_nc, index) => String(index) }] }).workerSafe).toBe(false);
+  });
+
   it.each([
     [{ ready: ['catchup-hours'] }, /^option "ready\.0": expected one of tvg-shift/],
     [{ attributes: [{ name: 'bad name', value: 'x' }] }, /^option "attributes\.0\.name": expected an attribute name/],

@@ -1,6 +1,6 @@
 import { M3uGenerator, OptionError, type M3uStrategy, type NumberedChannel } from '@m3ugen/core';
 import { describe, expect, it } from 'vitest';
-import { encodeChannelId, parseBaseUrl, parseProxyId, urlBuilder } from './index.js';
+import { directUrlScheme, encodeChannelId, parseBaseUrl, parseProxyId, urlBuilder } from './index.js';
 
 describe('parseBaseUrl', () => {
   it.each([
@@ -146,5 +146,12 @@ describe('the pattern URL scheme', () => {
       'option "url.pattern": unknown placeholder {nope}; known: {base_url}, {proxy_id}, {channel_id}, {assigned_number}, {tvg_id}',
     );
     await expect(generator({ urlScheme: 'pattern' }).generate([channel])).rejects.toThrow('option "url.pattern": the pattern URL scheme needs a pattern');
+  });
+});
+
+describe('urlBuilder', () => {
+  it('is safe for worker threads (workerSafe) unless schemes are passed in, which may keep state across channels', () => {
+    expect(urlBuilder().workerSafe).toBe(true);
+    expect(urlBuilder({ schemes: [{ ...directUrlScheme, name: 'mine' }] }).workerSafe).toBe(false);
   });
 });

@@ -1,4 +1,3 @@
-import { attributes } from '@m3ugen/attributes';
 import { type M3uPlugin } from '@m3ugen/core';
 import { createGenerator, presetDefault } from '@m3ugen/preset-default';
 import { describe, expect, it } from 'vitest';
@@ -62,9 +61,8 @@ describe('planWorkers', () => {
   it('needs every plugin to declare workerSafe, and none to change or drop channels', () => {
     const counting: M3uPlugin = { name: 'counter', apply: () => undefined };
     expect(planWorkers(facts({ plugins: [presetDefault(), counting] })).reason).toMatch(/plugin "counter" does not declare workerSafe/);
-    const compute = attributes({ attributes: [{ name: 'x-n', compute: (_nc, index) => String(index) }] });
-    expect(planWorkers(facts({ plugins: [presetDefault(), compute] })).workers).toBe(1);
-    expect(planWorkers(facts({ plugins: [presetDefault(), attributes({ ready: ['tvg-shift'] })] })).workers).toBe(2);
+    const pure: M3uPlugin = { name: 'pure', workerSafe: true, apply: (g) => g.hooks.entryAttributes.tap('pure', (list) => list) };
+    expect(planWorkers(facts({ plugins: [presetDefault(), pure] })).workers).toBe(2);
     const dropper: M3uPlugin = { name: 'dropper', workerSafe: true, apply: (g) => g.hooks.dropChannel.tap('dropper', () => false) };
     expect(planWorkers(facts({ plugins: [presetDefault(), dropper] })).reason).toMatch(/changes or drops channels/);
   });
