@@ -1,5 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { openChannelReader, type ChannelReader } from '@m3ugen/reader';
 
 /** One part of an NDJSON file for a worker: whole lines, and whole batches of records. */
 export interface InputPart {
@@ -95,8 +97,7 @@ export class InputParts {
   #isBlank(start: number, end: number): boolean {
     if (start === end) return true;
     if (start >= this.#bufferAt && start < this.#bufferAt + this.#bufferLength && this.#buffer[start - this.#bufferAt] === OPEN_BRACE) return false;
-    const line = Buffer.allocUnsafe(end - start);
-    for (let done = 0; done < line.length; ) done += readSync(this.#fd, line, done, line.length - done, start + done);
+    const line = readExactly(this.#fd, Buffer.allocUnsafe(end - start), start);
     // The reader's rule: a trailing CR is dropped, then the line is blank if it trims to nothing.
     return line.toString('utf8').trim() === '';
   }
@@ -122,13 +123,9 @@ export class InputParts {
 export function estimateRecords(path: string, bytes: number): number {
   const sample = Buffer.allocUnsafe(Math.min(READ_BYTES, bytes));
   const fd = openSync(path, 'r');
-  let read = 0;
+  let read: number;
   try {
-    while (read < sample.length) {
-      const got = readSync(fd, sample, read, sample.length - read, read);
-      if (got === 0) break;
-      read += got;
-    }
+    read = readAt(fd, sample, 0);
   } finally {
     closeSync(fd);
   }
@@ -151,11 +148,42 @@ export function estimateRecords(path: string, bytes: number): number {
  * usual case) is decoded as Latin-1, which gives the same string faster.
  */
 export function readPartText(fd: number, part: InputPart): string {
-  const bytes = Buffer.allocUnsafe(part.end - part.start);
-  for (let done = 0; done < bytes.length; ) {
-    const read = readSync(fd, bytes, done, bytes.length - done, part.start + done);
-    if (read === 0) throw new Error('the input became shorter while it was read');
+  const bytes = readExactly(fd, Buffer.allocUnsafe(part.end - part.start), part.start);
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+}
+
+/**
+ * A reader over `text`, the text of `part` of the NDJSON file `path`, that
+ * counts lines and records from where the part starts and names the file
+ * `file` in its errors, as a reader over the whole file would.
+ *
+ * @example
+ * ```ts
+ * const reader = await openPartReader(readPartText(fd, part), part, { path: 'channels.ndjson', file: 'channels.ndjson' });
+ * ```
+ */
+export function openPartReader(text: string, part: InputPart, input: { readonly path: string; readonly file: string }): Promise<ChannelReader> {
+  return openChannelReader(input.path, {
+    stream: Readable.from([text]),
+    format: 'ndjson',
+    displayName: input.file,
+    startsAt: { line: part.firstLine, index: part.firstIndex },
+  });
+}
+
+/** Fills `buffer` from `position` of the open file `fd`, or up to its end; returns the bytes read. */
+function readAt(fd: number, buffer: Buffer, position: number): number {
+  let done = 0;
+  while (done < buffer.length) {
+    const read = readSync(fd, buffer, done, buffer.length - done, position + done);
+    if (read === 0) break;
     done += read;
   }
-  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+  return done;
+}
+
+/** `buffer`, filled from `position` of the open file `fd`; the file must still hold those bytes. */
+function readExactly(fd: number, buffer: Buffer, position: number): Buffer {
+  if (readAt(fd, buffer, position) < buffer.length) throw new Error('the input became shorter while it was read');
+  return buffer;
 }

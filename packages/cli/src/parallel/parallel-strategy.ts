@@ -1,5 +1,4 @@
 import { closeSync, openSync } from 'node:fs';
-import { Readable } from 'node:stream';
 import {
   duplicateIdReason,
   FingerprintSet,
@@ -11,8 +10,7 @@ import {
   type NumberedChannel,
   type StrategyRun,
 } from '@m3ugen/core';
-import { openChannelReader } from '@m3ugen/reader';
-import { InputParts, readPartText, type InputPart } from './input-parts.js';
+import { InputParts, openPartReader, readPartText, type InputPart } from './input-parts.js';
 import type { PartResult, WorkerError, WorkerSetup } from './messages.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -41,12 +39,7 @@ async function recordAt(options: ParallelOptions, part: InputPart, index: number
   } finally {
     closeSync(fd);
   }
-  const reader = await openChannelReader(options.path, {
-    stream: Readable.from([text]),
-    format: 'ndjson',
-    displayName: options.file,
-    startsAt: { line: part.firstLine, index: part.firstIndex },
-  });
+  const reader = await openPartReader(text, part, options);
   for (let batch = await reader.nextBatch(); batch !== undefined; batch = await reader.nextBatch()) {
     const at = index - batch.firstIndex;
     if (at >= batch.end - batch.start) continue;

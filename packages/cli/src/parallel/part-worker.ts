@@ -1,7 +1,6 @@
 // Entry of a worker thread of a parallel run: builds the command's generator
 // again, then renders each part of the input it is sent, in order.
 import { openSync } from 'node:fs';
-import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   InputError,
@@ -14,10 +13,9 @@ import {
   type M3uGenerator,
   type M3uStrategy,
 } from '@m3ugen/core';
-import { openChannelReader } from '@m3ugen/reader';
 import { buildGenerator } from '../prepare.js';
 import { Reporter } from '../reporter.js';
-import { readPartText, type InputPart } from './input-parts.js';
+import { openPartReader, readPartText, type InputPart } from './input-parts.js';
 import type { CheckedRecords, PartResult, WorkerError, WorkerSetup } from './messages.js';
 
 /** The strategy a worker's runs use: the part's entries, no header, into a growing buffer. */
@@ -34,13 +32,14 @@ class CheckedRecorder implements DuplicateIdIndex {
   #numbers = new Float64Array(0);
   #warningsBefore = new Uint32Array(0);
   #count = 0;
+  /** The part's warnings so far. */
+  #warnings: readonly GenerationWarning[] = [];
   /** The batch being rendered, to find a checked channel by its index. */
   batch: ChannelBatch | undefined;
-  /** How many warnings the part's run has raised so far. */
-  warningCount: () => number = () => 0;
 
-  /** Starts recording a part of up to `records` records. */
-  begin(records: number): void {
+  /** Starts recording a part of up to `records` records, whose run collects its warnings in `warnings`. */
+  begin(records: number, warnings: readonly GenerationWarning[]): void {
+    this.#warnings = warnings;
     this.#prints = new Uint32Array(2 * records);
     this.#numbers = new Float64Array(records);
     this.#warningsBefore = new Uint32Array(records);
@@ -52,7 +51,7 @@ class CheckedRecorder implements DuplicateIdIndex {
     const i = this.#count++;
     writeFingerprint(id, this.#prints, 2 * i);
     this.#numbers[i] = batch.channels[batch.start + index - batch.firstIndex]!.assignedNumber;
-    this.#warningsBefore[i] = this.warningCount();
+    this.#warningsBefore[i] = this.#warnings.length;
     return true;
   }
 
@@ -110,7 +109,6 @@ class PartRenderer {
     this.#setup = setup;
     this.#fd = openSync(setup.path, 'r');
     generator.strategies.register(this.#strategy());
-    this.#recorder.warningCount = () => this.#warnings.length;
     // Only warnings raised while channels render: the run-level ones (a missing proxy id, raised before
     // the strategy starts) the main thread's run raises once.
     generator.hooks.warning.tap('m3ugen-worker', (warning) => {
@@ -142,15 +140,10 @@ class PartRenderer {
   async render(part: InputPart): Promise<{ result: PartResult; transfer: ArrayBuffer[] }> {
     const warnings: GenerationWarning[] = [];
     this.#warnings = warnings;
-    this.#recorder.begin(part.records);
+    this.#recorder.begin(part.records, warnings);
     try {
       const text = readPartText(this.#fd, part);
-      const reader = await openChannelReader(this.#setup.path, {
-        stream: Readable.from([text]),
-        format: 'ndjson',
-        displayName: this.#setup.file,
-        startsAt: { line: part.firstLine, index: part.firstIndex },
-      });
+      const reader = await openPartReader(text, part, this.#setup);
       const source: ChannelSource = { name: reader.name, nextBatch: () => reader.nextBatch() };
       const collector = new ByteCollector(Math.max(64 * 1024, text.length));
       this.#collector = collector;
@@ -190,7 +183,7 @@ async function start(): Promise<void> {
     queue = queue.then(async () => {
       if (renderer === undefined) {
         const empty = new CheckedRecorder();
-        empty.begin(0);
+        empty.begin(0, []);
         port.postMessage({ seq: part.seq, ok: false, error: failure!, warnings: [], ...empty.take() } satisfies PartResult);
         return;
       }
