@@ -3,8 +3,8 @@ import type { Readable, Writable } from 'node:stream';
 import { DEFAULT_OPTIONS, RECORD_LINE, type ChannelSource, type GenerationResult, type NumberedChannel, type RunMetrics } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE, type ChannelReader } from '@m3ugen/reader';
 import { parseFlags } from '../args.js';
-import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
 import { estimateRecords } from '../parallel/input-parts.js';
+import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
 import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
 import { prepareRun, type PreparedRun } from '../prepare.js';
 import { publishAtomically } from '../publish.js';
@@ -64,14 +64,14 @@ function ndjsonFileBytes(prepared: PreparedRun): number | undefined {
   return info.isFile() ? info.size : undefined;
 }
 
-function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>): WorkerPlan {
+function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>, requested: 'auto' | number): WorkerPlan {
   const generation = prepared.loaded.config.proxy_generation;
   const bytes = ndjsonFileBytes(prepared);
   return planWorkers({
-    requested: flags.workers ?? generation?.workers ?? 'auto',
+    requested,
     outputIsFile: prepared.outputPath !== undefined,
     ndjsonFileBytes: bytes,
-    estimatedRecords: bytes === undefined ? undefined : estimateRecords(prepared.inputPath, bytes),
+    estimateRecords: bytes === undefined ? undefined : () => estimateRecords(prepared.inputPath, bytes),
     skipInvalid: flags.skipInvalid || generation?.skip_invalid === true,
     verbose: flags.verbose,
     strategy: flags.strategy ?? generation?.strategy ?? 'auto',
@@ -115,10 +115,10 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     });
   }
 
-  const plan = planFor(prepared, flags);
-  const requested = flags.workers ?? prepared.loaded.config.proxy_generation?.workers;
+  const requested = flags.workers ?? prepared.loaded.config.proxy_generation?.workers ?? 'auto';
+  const plan = planFor(prepared, flags, requested);
   // Asked for by count but not possible: say why, rather than quietly running in one thread.
-  if (typeof requested === 'number' && requested > 1 && plan.workers === 1) reporter.warn(`workers = ${requested}: ${plan.reason}`);
+  if (requested !== 'auto' && requested > 1 && plan.workers === 1) reporter.warn(`workers = ${requested}: ${plan.reason}`);
   else reporter.debug(plan.reason);
   // Into a file, from a file: past 393,216 channels the duplicate-id check keeps
   // memory flat by spilling to disk (a failed run publishes nothing, so it may

@@ -50,12 +50,12 @@ describe('planWorkers', () => {
   it('fits the worker count to the memory budget, ids checked across parts included', () => {
     expect(planWorkers(facts({ cores: 4, maxMemoryMb: 400 })).workers).toBe(3);
     // 5M ids take up to 153 MB in the main thread: 2 workers fit 512 MB, 3 do not.
-    expect(planWorkers(facts({ cores: 4, maxMemoryMb: 512, estimatedRecords: 5_000_000 })).workers).toBe(2);
+    expect(planWorkers(facts({ cores: 4, maxMemoryMb: 512, estimateRecords: () => 5_000_000 })).workers).toBe(2);
     // 10M ids (306 MB) and two workers (300 MB) pass 512 MB: one thread, which checks ids on disk.
-    const tooMany = planWorkers(facts({ estimatedRecords: 10_000_000 }));
+    const tooMany = planWorkers(facts({ estimateRecords: () => 10_000_000 }));
     expect(tooMany.workers).toBe(1);
     expect(tooMany.reason).toMatch(/max_memory_mb 512 is less than the 606 MB two workers take for .* about 10000000 channels/);
-    expect(planWorkers(facts({ estimatedRecords: 10_000_000, maxMemoryMb: 1024 })).workers).toBe(2);
+    expect(planWorkers(facts({ estimateRecords: () => 10_000_000, maxMemoryMb: 1024 })).workers).toBe(2);
   });
 
   it('needs every plugin to declare workerSafe, and none to change or drop channels', () => {

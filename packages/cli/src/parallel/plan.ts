@@ -42,8 +42,8 @@ export interface WorkerFacts {
   readonly outputIsFile: boolean;
   /** The input is a regular NDJSON file (`undefined` for stdin, a FIFO or a JSON array). */
   readonly ndjsonFileBytes: number | undefined;
-  /** About how many records that file holds (see `estimateRecords`); 0 if not known. */
-  readonly estimatedRecords?: number | undefined;
+  /** About how many records that file holds (see `estimateRecords`), asked only when `auto` weighs its memory; 0 if not given. */
+  readonly estimateRecords?: (() => number) | undefined;
   readonly skipInvalid: boolean;
   readonly verbose: boolean;
   /** The strategy option (flag or config), `auto` by default. */
@@ -101,7 +101,7 @@ export function planWorkers(facts: WorkerFacts): WorkerPlan {
   if (facts.strategy !== 'auto') return none(`strategy "${facts.strategy}" was chosen`);
   const megabytes = Math.round(facts.ndjsonFileBytes / 1024 / 1024);
   if (facts.ndjsonFileBytes < AUTO_MIN_INPUT_BYTES) return none(`auto, input of ${megabytes} MB (less than ${AUTO_MIN_INPUT_BYTES / 1024 / 1024} MB)`);
-  const channels = facts.estimatedRecords ?? 0;
+  const channels = facts.estimateRecords?.() ?? 0;
   let workers = Math.min(cores, AUTO_MAX_WORKERS);
   while (workers >= 2 && parallelMemoryMb(workers, channels) > facts.maxMemoryMb) workers--;
   const about = `${megabytes} MB of NDJSON, about ${channels} channels`;
