@@ -50,13 +50,13 @@ export class WorkerPool {
   /** Sends `part` to the least busy worker; resolves with its result. */
   render(part: InputPart): Promise<PartResult> {
     const target = this.#workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    const result =
-      target.stopped !== undefined
-        ? Promise.reject(target.stopped)
-        : new Promise<PartResult>((resolve, reject) => target.pending.set(part.seq, { resolve, reject }));
+    const result = new Promise<PartResult>((resolve, reject) => {
+      if (target.stopped !== undefined) return reject(target.stopped);
+      target.pending.set(part.seq, { resolve, reject });
+      target.worker.postMessage(part);
+    });
     // Results are awaited in order; one left behind when the run stops early must not count as unhandled.
     result.catch(() => undefined);
-    if (target.stopped === undefined) target.worker.postMessage(part);
     return result;
   }
 
