@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
 import { runCli, type CliResult } from './support/cli.js';
+import { writeWarningLogPlugin } from './support/plugins.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const SMALL_PARTS = { M3UGEN_PART_RECORDS: '256' };
@@ -139,22 +140,7 @@ describe('m3ugen generate --workers', () => {
 
   it("fires the main thread's warning hook for the same records, in the same order, up to a duplicate in a later part", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
-    // A plugin that logs the warnings its main-thread tap sees (its worker taps see only their parts).
-    writeFileSync(
-      join(dir, 'warning-log.mjs'),
-      `import { appendFileSync } from 'node:fs';
-import { isMainThread } from 'node:worker_threads';
-export default (options) => ({
-  name: 'warning-log',
-  workerSafe: true,
-  apply(generator) {
-    generator.hooks.warning.tap('warning-log', (w) => {
-      if (isMainThread) appendFileSync(options.file, w.code + ' ' + w.channelIndex + '\\n');
-    });
-  },
-});
-`,
-    );
+    writeWarningLogPlugin(dir);
     const lines = awkwardLines(1_200);
     // Part 3 (records 768–1023) warns at 801 (blank name) and 830 (not a UUID) before record 850
     // repeats record 0's id, which is not a UUID either: that warning comes before the error too.
@@ -162,7 +148,7 @@ export default (options) => ({
     writeFileSync(join(dir, 'channels.ndjson'), lines.join('\n'));
     const run = async (workers: number): Promise<{ result: CliResult; log: string[] }> => {
       const log = join(dir, `warnings-${workers}.txt`);
-      writeFileSync(join(dir, `m3ugen-${workers}.toml`), `plugins = [["./warning-log.mjs", { file = ${JSON.stringify(log)} }]]\n`);
+      writeFileSync(join(dir, `m3ugen-${workers}.toml`), `plugins = [["./warning-log.mjs", { log = ${JSON.stringify(log)} }]]\n`);
       const args = ['generate', '--config', join(dir, `m3ugen-${workers}.toml`), '--input', join(dir, 'channels.ndjson'), '--output', join(dir, `out-${workers}.m3u`), '--proxy-id', PROXY, '--workers', String(workers)];
       const result = await runCli(args, { env: SMALL_PARTS });
       return { result, log: readFileSync(log, 'utf8').trimEnd().split('\n') };

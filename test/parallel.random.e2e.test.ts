@@ -10,24 +10,16 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
+import { writeWarningLogPlugin } from './support/plugins.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 
-/**
- * A plugin that makes record indexes visible: each entry gets its index as
- * an attribute, and the main thread logs every warning with its index (a
- * worker's taps see only their parts).
- */
-const INDEX_PLUGIN = `import { appendFileSync } from 'node:fs';
-import { isMainThread } from 'node:worker_threads';
-export default (options) => ({
+/** A plugin that makes record indexes visible: each entry gets its index as an attribute. */
+const INDEX_PLUGIN = `export default () => ({
   name: 'index-attribute',
   workerSafe: true,
   apply(generator) {
     generator.hooks.entryAttributes.tap('index-attribute', (list, nc, index) => [...list, { name: 'x-index', value: String(index) }]);
-    generator.hooks.warning.tap('index-attribute', (w) => {
-      if (isMainThread) appendFileSync(options.log, w.code + ' ' + w.channelIndex + '\\n');
-    });
   },
 });
 `;
@@ -87,12 +79,13 @@ describe('m3ugen generate --workers, on random files', () => {
         const input = join(dir, 'channels.ndjson');
         writeFileSync(input, render(file));
         writeFileSync(join(dir, 'index-attribute.mjs'), INDEX_PLUGIN);
+        writeWarningLogPlugin(dir);
         const run = async (workers: number) => {
           const output = join(dir, `out-${workers}.m3u`);
           const metrics = join(dir, `m-${workers}.json`);
           const log = join(dir, `warnings-${workers}.txt`);
           writeFileSync(log, '');
-          writeFileSync(join(dir, `m3ugen-${workers}.toml`), `plugins = [["./index-attribute.mjs", { log = ${JSON.stringify(log)} }]]\n`);
+          writeFileSync(join(dir, `m3ugen-${workers}.toml`), `plugins = ["./index-attribute.mjs", ["./warning-log.mjs", { log = ${JSON.stringify(log)} }]]\n`);
           const result = await runCli(['generate', '--config', join(dir, `m3ugen-${workers}.toml`), '--input', input, '--output', output, '--proxy-id', PROXY, '--metrics', metrics, '--workers', String(workers)], {
             env: { M3UGEN_PART_RECORDS: String(256 * file.partBatches) },
           });

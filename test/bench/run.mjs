@@ -66,15 +66,18 @@ async function writeNdjson(path, count) {
 }
 
 /** The command's --metrics for one input: medians of RUNS runs (peak RSS varies by a GC's timing). */
-function cliPeakRss(input, dir, config) {
+/** One `m3ugen generate` of `input` into `dir` with `extra` flags, run as users run it; its --metrics. */
+function cliMetrics(input, dir, extra) {
   const metrics = join(dir, 'metrics.json');
-  const args = ['generate', '--input', input, '--output', join(dir, 'out.m3u'), '--strategy', 'streaming', '--proxy-id', PROXY_ID, '--metrics', metrics, '--quiet'];
-  if (config !== undefined) args.push('--config', config);
-  const runs = Array.from({ length: RUNS }, () => {
-    const child = spawnSync(BIN, args, { encoding: 'utf8' });
-    if (child.status !== 0) throw new Error(`cli failed: ${child.stderr}`);
-    return JSON.parse(readFileSync(metrics, 'utf8'));
-  });
+  const args = ['generate', '--input', input, '--output', join(dir, 'out.m3u'), '--proxy-id', PROXY_ID, '--metrics', metrics, '--quiet', ...extra];
+  const child = spawnSync(BIN, args, { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`cli failed: ${child.stderr}`);
+  return JSON.parse(readFileSync(metrics, 'utf8'));
+}
+
+function cliPeakRss(input, dir, config) {
+  const extra = ['--strategy', 'streaming', ...(config === undefined ? [] : ['--config', config])];
+  const runs = Array.from({ length: RUNS }, () => cliMetrics(input, dir, extra));
   const pick = (key) => median(runs.map((r) => r[key]));
   return { peakRssBytes: pick('peakRssBytes'), durationMs: pick('durationMs'), channelsPerSecond: pick('channelsPerSecond'), samplesPeakRssBytes: runs.map((r) => r.peakRssBytes) };
 }
@@ -85,13 +88,7 @@ function cliPeakRss(input, dir, config) {
  * machine: medians of RUNS runs each.
  */
 function cliWorkers(input, dir) {
-  const metrics = join(dir, 'metrics.json');
-  const run = (workers) => {
-    const args = ['generate', '--input', input, '--output', join(dir, 'out.m3u'), '--workers', workers, '--proxy-id', PROXY_ID, '--metrics', metrics, '--quiet'];
-    const child = spawnSync(BIN, args, { encoding: 'utf8' });
-    if (child.status !== 0) throw new Error(`cli failed: ${child.stderr}`);
-    return JSON.parse(readFileSync(metrics, 'utf8'));
-  };
+  const run = (workers) => cliMetrics(input, dir, ['--workers', workers]);
   const one = [];
   const auto = [];
   for (let i = 0; i < RUNS; i++) {

@@ -1,0 +1,26 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Writes `warning-log.mjs` into `dir`: a plugin (declared `workerSafe`) that
+ * appends `code channelIndex` to its `log` option's file for each warning
+ * its main-thread tap sees; its taps in worker threads see only their parts
+ * and log nothing. List it as `["./warning-log.mjs", { log = "…" }]`.
+ */
+export function writeWarningLogPlugin(dir: string): void {
+  writeFileSync(
+    join(dir, 'warning-log.mjs'),
+    `import { appendFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
+export default (options) => ({
+  name: 'warning-log',
+  workerSafe: true,
+  apply(generator) {
+    generator.hooks.warning.tap('warning-log', (w) => {
+      if (isMainThread) appendFileSync(options.log, w.code + ' ' + w.channelIndex + '\\n');
+    });
+  },
+});
+`,
+  );
+}
