@@ -32,6 +32,14 @@ describe('m3ugen generate', () => {
     expect(result).toMatchObject({ code: 0, stdout: GOLDEN, stderr: '' });
   });
 
+  it('writes the fields it validated: a `__proto__` or camelCase key in a snake_case record changes nothing', async () => {
+    const id = '550e8400-e29b-41d4-a716-000000000001';
+    const line = `{"assigned_number":1,"channel":{"id":"${id}","channel_name":"News","tvgLogo":"http://evil/","channelName":42,"__proto__":{"groupTitle":"Injected"}}}`;
+    const result = await runCli(['generate', '--input', '-', '--proxy-id', PROXY, '--quiet'], { stdin: line });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toBe(`#EXTM3U\n#EXTINF:-1 tvg-id="" tvg-name="" tvg-logo="" tvg-chno="1" group-title="",News\nhttp://localhost:8080/stream/${PROXY}/${id}\n`);
+  });
+
   it('reads a JSON array on stdin too', async () => {
     const result = await runCli(['generate', '--proxy-id', PROXY, '-i', '-', '-q'], { stdin: fixture('seed-example.channels.json') });
     expect(result.stdout).toBe(GOLDEN);

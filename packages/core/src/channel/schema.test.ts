@@ -76,6 +76,24 @@ describe('parseNumberedChannel', () => {
     expect(errorOf({ assignedNumber: 1, channel: { id: '', channelName: 'X' } }).location.field).toBe('channel.id');
   });
 
+  it('renders what it validated: camelCase keys of known fields in a snake_case record are ignored', () => {
+    const nc = parseNumberedChannel({ assigned_number: 1, channel: { id: 'x', channel_name: 'News', channelName: 42, tvgLogo: { a: 1 }, groupTitle: 'G', tvg_id: 't' } });
+    expect(nc.channel).toEqual({ id: 'x', channelName: 'News', tvgId: 't' });
+  });
+
+  it('keeps a __proto__ key as an unknown field, not as the prototype', () => {
+    const record = JSON.parse(
+      '{"assigned_number":1,"__proto__":{"assignedNumber":9},"channel":{"id":"x","channel_name":"News","__proto__":{"tvgLogo":"http://evil/\\"","groupTitle":7}}}',
+    ) as unknown;
+    const nc = parseNumberedChannel(record);
+    expect(Object.getPrototypeOf(nc)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(nc.channel)).toBe(Object.prototype);
+    expect(nc.channel.tvgLogo).toBeUndefined();
+    expect(nc.channel.groupTitle).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(nc.channel, '__proto__')?.value).toEqual({ tvgLogo: 'http://evil/"', groupTitle: 7 });
+    expect(Object.getOwnPropertyDescriptor(nc, '__proto__')?.value).toEqual({ assignedNumber: 9 });
+  });
+
   it('rejects records that are not objects', () => {
     expect(errorOf([1, 2], { index: 0 }).message).toBe('record 0: expected a channel record (an object), got an array');
     expect(errorOf(null).message).toContain('got null');

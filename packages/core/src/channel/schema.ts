@@ -76,7 +76,24 @@ export function recordSchemas(): ReturnType<typeof buildSchemas> {
   return schemas;
 }
 
-const SNAKE_KNOWN = new Set(['id', 'channel_name', ...OPTIONAL_CHANNEL_FIELDS.map((f) => f.snake)]);
+/**
+ * What a snake_case record's channel key becomes in the model: the camelCase
+ * name of a known field, `null` for a camelCase spelling of a known field
+ * (ignored: a record has one spelling, and only the snake_case value was
+ * validated), or absent for an unknown field (kept as it is).
+ */
+const SNAKE_TO_MODEL: Readonly<Record<string, string | null>> = Object.freeze({
+  __proto__: null,
+  channel_name: 'channelName',
+  channelName: null,
+  ...Object.fromEntries(OPTIONAL_CHANNEL_FIELDS.flatMap((f) => [[f.snake, f.camel], [f.camel, null]])),
+});
+
+/** Sets `out[key]` as an own field, even for the key `__proto__` (which `=` would take as the object's prototype). */
+function setField(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
 
 function isCamelCase(record: Record<string, unknown>): boolean {
   if ('assignedNumber' in record) return true;
@@ -86,13 +103,12 @@ function isCamelCase(record: Record<string, unknown>): boolean {
 }
 
 function toCamelChannel(raw: Record<string, unknown>): Channel {
-  const out: Record<string, unknown> = { id: raw['id'], channelName: raw['channel_name'] };
-  for (const field of OPTIONAL_CHANNEL_FIELDS) {
-    const value = raw[field.snake];
-    if (value !== undefined) out[field.camel] = value;
-  }
+  // One pass over the keys, in input order.
+  const out: Record<string, unknown> = {};
   for (const key in raw) {
-    if (!SNAKE_KNOWN.has(key)) out[key] = raw[key];
+    const renamed = SNAKE_TO_MODEL[key];
+    if (renamed === undefined) setField(out, key, raw[key]);
+    else if (renamed !== null && raw[key] !== undefined) out[renamed] = raw[key];
   }
   return out as Channel;
 }
@@ -140,7 +156,10 @@ function issueToError(error: Zod.z.ZodError, record: unknown, location: RecordLo
 
 /**
  * Validates one input record (snake_case or camelCase) and returns the
- * camelCase model. Unknown fields are kept.
+ * camelCase model. Unknown fields are kept, as own fields (`__proto__`
+ * included). In a snake_case record, camelCase keys of known fields
+ * (`channelName`, `tvgLogo`, …) are ignored: a record has one spelling, and
+ * what is rendered is what was validated.
  *
  * @throws {InputError} naming the location and the field as spelled in the input.
  * @example
@@ -166,7 +185,7 @@ export function parseNumberedChannel(record: unknown, location: RecordLocation =
     n = result.data.assigned_number;
   }
   const out: Record<string, unknown> = {};
-  for (const key in record) if (key !== 'assigned_number' && key !== 'channel') out[key] = record[key];
+  for (const key in record) if (key !== 'assigned_number' && key !== 'channel') setField(out, key, record[key]);
   out['assignedNumber'] = n;
   out['channel'] = toCamelChannel(channel as Record<string, unknown>);
   return out as NumberedChannel;
