@@ -1,26 +1,34 @@
 // Deterministic benchmark channels: every field present (so the peer, which omits empty
-// attributes, writes the same content), realistic lengths, UUID ids.
+// attributes, writes the same content), realistic lengths, UUID ids, and every string
+// flat, as JSON.parse or a database driver returns it.
 const GROUPS = ['News', 'Sports', 'Movies', 'Kids', 'Music', 'Documentary', 'Entertainment', 'Lifestyle'];
 
 export const PROXY_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 export const BASE_URL = 'http://localhost:8080';
 
 /** `count` channels as the TypeScript API takes them, numbered from `first + 1`. */
+/**
+ * One flat string. A template literal longer than 12 characters gives a rope
+ * (a V8 ConsString), which every regex test or hash would first flatten into a
+ * copy; values a pipeline reads from JSON or a database are flat.
+ */
+const flat = (...parts) => parts.join('');
+
 export function makeChannels(count, first = 0) {
   const channels = new Array(count);
   for (let k = 0; k < count; k++) {
     const i = first + k;
     const n = i + 1;
-    const name = `Channel ${n} ${GROUPS[i % GROUPS.length]} HD`;
+    const name = flat('Channel ', n, ' ', GROUPS[i % GROUPS.length], ' HD');
     channels[k] = {
       assignedNumber: n,
       channel: {
-        id: `550e8400-e29b-41d4-a716-${n.toString(16).padStart(12, '0')}`,
+        id: flat('550e8400-e29b-41d4-a716-', n.toString(16).padStart(12, '0')),
         channelName: name,
-        streamUrl: `http://upstream.example/live/${n}.ts`,
-        tvgId: `channel-${n}.example`,
+        streamUrl: flat('http://upstream.example/live/', n, '.ts'),
+        tvgId: flat('channel-', n, '.example'),
         tvgName: name,
-        tvgLogo: `http://localhost:8080/logos/channel-${n}.png`,
+        tvgLogo: flat('http://localhost:8080/logos/channel-', n, '.png'),
         groupTitle: GROUPS[i % GROUPS.length],
         catchup: 'default',
         catchup_days: 7,
