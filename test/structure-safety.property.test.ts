@@ -55,6 +55,8 @@ function expectStructure(playlist: string, channels: readonly NumberedChannel[])
     expect(name).toBe(displayName(nc.channel, nc.assignedNumber));
     expect(name).not.toBe('');
     expect(url).toBe(PREFIX + encodeChannelId(nc.channel.id));
+    // The proxy scheme declares its URLs line-safe, so the writer does not check them: printable ASCII only.
+    expect(url).toMatch(/^[\x21-\x7e]+$/);
   });
 }
 

@@ -26,6 +26,6 @@ export const directUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
       const line = sanitizeText(url).trim();
       if (!ABSOLUTE.test(line)) throw new InputError(`expected an absolute URL (scheme://…), got ${JSON.stringify(url.slice(0, 80))}`, { index, field: 'channel.stream_url' });
       return line;
-    }, { reads: READS });
+    }, { reads: READS, lineSafe: true });
   },
 });

@@ -1,4 +1,4 @@
-import type { NumberedChannel, UrlScheme } from '@m3ugen/core';
+import { sanitizeText, type NumberedChannel, type UrlScheme } from '@m3ugen/core';
 
 /** The URL depends on the channel id only (for EntryCache). */
 const READS = Object.freeze(['id']);
@@ -32,6 +32,8 @@ export const proxyUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
     } else {
       prefix = `${base}/stream/${parseProxyId(run.options.proxyId)}/`;
     }
-    return Object.assign((nc: NumberedChannel) => prefix + encodeChannelId(nc.channel.id), { reads: READS });
+    // The prefix is checked once (a base URL's path may hold a lone surrogate); the encoded id is ASCII: line-safe.
+    const safePrefix = sanitizeText(prefix);
+    return Object.assign((nc: NumberedChannel) => safePrefix + encodeChannelId(nc.channel.id), { reads: READS, lineSafe: true });
   },
 });

@@ -103,6 +103,23 @@ describe('the proxy URL scheme', () => {
     await expect(generator({ proxyId: 'xyz' }).generate([channel])).rejects.toThrow(/option "proxy_id": expected a ULID .*, got "xyz"/);
   });
 
+  it('writes a base URL path with a lone surrogate as U+FFFD, as the writer did before the scheme declared its URLs line-safe', async () => {
+    expect(urlLine((await generator({ baseUrl: 'http://tv.example/a\ud800' }).generate([channel])).playlist)).toMatch(/^http:\/\/tv\.example\/a\ufffd\/stream\//);
+  });
+
+  it('declares its URLs line-safe (the writer skips its check), and the direct scheme too; the pattern scheme does not', () => {
+    const run = generator({}).urlSchemes;
+    const options = { baseUrl: 'http://localhost:8080', proxyId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', urlOptions: { pattern: '{base_url}/{channel_id}' } };
+    const create = (name: string) => run.require(name).create({ options, warn: () => undefined } as never);
+    expect([create('proxy').lineSafe, create('direct').lineSafe, create('pattern').lineSafe]).toEqual([true, true, undefined]);
+  });
+
+  it("gets a custom scheme's URL checked by the writer unless it declares lineSafe", async () => {
+    const g = generator({ urlScheme: 'raw' });
+    g.urlSchemes.register({ name: 'raw', description: '', create: () => () => 'http://cdn.example/a\tb\u2028c\ud800' });
+    expect(urlLine((await g.generate([channel])).playlist)).toBe('http://cdn.example/a b c\ufffd');
+  });
+
   it('can be replaced by another scheme without forking', async () => {
     const g = generator({ urlScheme: 'numbered' });
     g.urlSchemes.register({ name: 'numbered', description: '', create: (run) => (nc) => `${run.options.baseUrl}/ch/${nc.assignedNumber}.ts` });
@@ -124,6 +141,11 @@ describe('the direct URL scheme', () => {
     );
     const hostile = { assignedNumber: 2, channel: { id: 'b', channelName: 'B', streamUrl: '#EXTM3U\nhttp://evil' } };
     await expect(generator({ urlScheme: 'direct' }).generate([hostile])).rejects.toThrow('field "channel.stream_url": expected an absolute URL');
+  });
+
+  it('writes a stream_url with control characters or a lone surrogate as one clean line', async () => {
+    const messy = { assignedNumber: 3, channel: { id: 'c', channelName: 'C', streamUrl: 'http://u/1.ts\t\u0085\ud800x' } };
+    expect(urlLine((await generator({ urlScheme: 'direct' }).generate([messy])).playlist)).toBe('http://u/1.ts  \ufffdx');
   });
 
   it('keeps a stream_url with a line break on one line', async () => {

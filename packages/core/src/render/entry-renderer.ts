@@ -172,6 +172,8 @@ export function createRenderers(context: RenderContext): Renderers {
       ? { add: (id, index) => cache.claimId(id, index) }
       : (context.idIndex ?? new FingerprintSet());
   const numbers = run.options.checkDuplicates ? new NumberSet() : undefined;
+  /** The URL builder guarantees single safe lines: no check per URL. */
+  const lineSafe = buildUrl.lineSafe === true;
 
   const missing = (index: number, field: string): string => {
     warnings.add('missing-field', field, index, () => `channel at index ${index}: ${field} is missing; written as ""`);
@@ -215,7 +217,7 @@ export function createRenderers(context: RenderContext): Renderers {
   };
   const url = (nc: NumberedChannel, index: number): string => {
     const built = buildUrl(nc, index);
-    const line = UNSAFE_URL.test(built) ? sanitizeText(built) : built;
+    const line = lineSafe || !UNSAFE_URL.test(built) ? built : sanitizeText(built);
     if (line === '') fail(nc, index, 'channel.id', 'the URL scheme built an empty stream URL', sourceName);
     return line;
   };

@@ -11,6 +11,8 @@ import type { EntryCache } from '../run/entry-cache.js';
  * @example
  * ```ts
  * const build: StreamUrlBuilder = Object.assign((nc: NumberedChannel) => `https://cdn.example/${nc.channel.id}.m3u8`, { reads: ['id'] });
+ * // Percent-encoded ids leave nothing for the writer to check:
+ * const safe: StreamUrlBuilder = Object.assign((nc: NumberedChannel) => `https://cdn.example/${encodeURIComponent(nc.channel.id.toWellFormed())}.m3u8`, { reads: ['id'], lineSafe: true });
  * ```
  */
 export interface StreamUrlBuilder {
@@ -23,6 +25,15 @@ export interface StreamUrlBuilder {
    * changed. Leave it out when unsure: the URL is then rebuilt and compared.
    */
   readonly reads?: readonly string[] | undefined;
+  /**
+   * `true` when every URL the builder returns is already one safe line: no
+   * control characters (C0, DEL, C1), U+2028, U+2029 or lone surrogates,
+   * by construction or because the builder passed it through
+   * `sanitizeText`. The writer then skips its own check of each URL (a
+   * regular-expression test that copies a concatenated URL first). Leave it
+   * out unless the builder guarantees it.
+   */
+  readonly lineSafe?: boolean | undefined;
 }
 
 /**
