@@ -170,7 +170,7 @@ export function createRenderers(context: RenderContext): Renderers {
     ? undefined
     : cache !== undefined
       ? { add: (id, index) => cache.claimId(id, index) }
-      : (context.idIndex ?? new FingerprintSet());
+      : (context.idIndex ?? new FingerprintSet(run.knownChannelCount));
   const numbers = run.options.checkDuplicates ? new NumberSet() : undefined;
   /** The URL builder guarantees single safe lines: no check per URL. */
   const lineSafe = buildUrl.lineSafe === true;

@@ -12,6 +12,18 @@ describe('FingerprintSet', () => {
     expect(set.add('')).toBe(true);
     expect(set.add('')).toBe(false);
   });
+
+  it.each([
+    ['fewer ids than expected', 1_000_000],
+    ['as many as expected', 20_000],
+    ['more ids than expected (the expectation was wrong)', 100],
+  ])('works the same with an expected size: %s', (_, expected) => {
+    const set = new FingerprintSet(expected);
+    const id = (i: number): string => `550e8400-e29b-41d4-a716-${i.toString(16).padStart(12, '0')}`;
+    for (let i = 0; i < 20_000; i++) expect(set.add(id(i))).toBe(true);
+    for (let i = 0; i < 20_000; i += 997) expect(set.add(id(i))).toBe(false);
+    expect(set.size).toBe(20_000);
+  });
 });
 
 describe('NumberSet', () => {

@@ -75,6 +75,13 @@ export function idKey(text: string): number {
   return keyOf(printed.hi, printed.lo);
 }
 
+/** The most slots a {@link FingerprintSet} allocates up front (4M: 32 MiB, for about 3.1M ids); it grows from there. */
+const MAX_PRESIZED_SLOTS = 1 << 22;
+
+function nextPowerOfTwo(n: number): number {
+  return n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n));
+}
+
 function homeSlot(hi: number, lo: number, mask: number): number {
   return (hi ^ Math.imul(lo, 0x9e3779b1)) & mask;
 }
@@ -143,8 +150,13 @@ abstract class FingerprintTable {
  * a run of five million channels.
  */
 export class FingerprintSet extends FingerprintTable {
-  constructor() {
-    super(1 << 12);
+  /**
+   * @param expectedSize - how many ids the run expects, when it knows: the
+   * table starts large enough for them (up to 4M slots, 32 MiB), so it is
+   * not rebuilt, and left as garbage, at each doubling on the way.
+   */
+  constructor(expectedSize = 0) {
+    super(Math.max(1 << 12, Math.min(MAX_PRESIZED_SLOTS, nextPowerOfTwo(Math.ceil((expectedSize * 4) / 3) + 1))));
   }
 
   /** Every fingerprint held, as sorted {@link idKey}s (to hand the set over to another index). */
