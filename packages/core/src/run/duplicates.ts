@@ -148,6 +148,13 @@ abstract class FingerprintTable {
  * FNV-1a lanes) in an open-addressing table. Two different ids are taken
  * for the same one only if both lanes collide: about one chance in 10^7 for
  * a run of five million channels.
+ *
+ * @example
+ * ```ts
+ * const ids = new FingerprintSet(channels.length); // sized for the run up front
+ * ids.add('550e8400-e29b-41d4-a716-446655440001'); // true
+ * ids.add('550e8400-e29b-41d4-a716-446655440001'); // false: seen before
+ * ```
  */
 export class FingerprintSet extends FingerprintTable {
   /**
