@@ -43,8 +43,6 @@ export interface RenderContext {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Same test as sanitizeText's fast path, for URLs. */
-const UNSAFE_URL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/;
 
 /** The default attribute names, in contract order, with the input field each one reads. */
 const DEFAULT_ATTRIBUTE_FIELDS = [
@@ -217,7 +215,7 @@ export function createRenderers(context: RenderContext): Renderers {
   };
   const url = (nc: NumberedChannel, index: number): string => {
     const built = buildUrl(nc, index);
-    const line = lineSafe || !UNSAFE_URL.test(built) ? built : sanitizeText(built);
+    const line = lineSafe ? built : sanitizeText(built);
     if (line === '') fail(nc, index, 'channel.id', 'the URL scheme built an empty stream URL', sourceName);
     return line;
   };
