@@ -6,7 +6,6 @@ const GROUPS = ['News', 'Sports', 'Movies', 'Kids', 'Music', 'Documentary', 'Ent
 export const PROXY_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 export const BASE_URL = 'http://localhost:8080';
 
-/** `count` channels as the TypeScript API takes them, numbered from `first + 1`. */
 /**
  * One flat string. A template literal longer than 12 characters gives a rope
  * (a V8 ConsString), which every regex test or hash would first flatten into a
@@ -14,6 +13,7 @@ export const BASE_URL = 'http://localhost:8080';
  */
 const flat = (...parts) => parts.join('');
 
+/** `count` channels as the TypeScript API takes them, numbered from `first + 1`. */
 export function makeChannels(count, first = 0) {
   const channels = new Array(count);
   for (let k = 0; k < count; k++) {
