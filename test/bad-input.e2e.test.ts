@@ -18,10 +18,11 @@ const PREVIOUS = '#EXTM3U\n# the playlist published before\n';
 const record = (n: number, channel: Record<string, unknown> = {}): string =>
   JSON.stringify({ assigned_number: n, channel: { id: `550e8400-e29b-41d4-a716-${String(n).padStart(12, '0')}`, channel_name: `Channel ${n}`, ...channel } });
 
-/** Runs generate on `input` (written as `name`) into a folder holding an earlier playlist. */
-async function generate(name: string, input: string, extra: string[] = [], env?: Record<string, string>) {
+/** Runs generate on `input` (written as `name`, beside `files`) into a folder holding an earlier playlist. */
+async function generate(name: string, input: string, extra: string[] = [], env?: Record<string, string>, files: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bad-'));
   writeFileSync(join(dir, name), input);
+  for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
   writeFileSync(join(dir, 'playlist.m3u'), PREVIOUS);
   const result = await runCli(['generate', '--input', name, '--output', 'playlist.m3u', '--proxy-id', PROXY, ...extra], { cwd: dir, env });
   expect(readFileSync(join(dir, 'playlist.m3u'), 'utf8')).toBe(PREVIOUS);
@@ -125,6 +126,18 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     const result = await runCli(['generate'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('m3ugen.config.json: key "proxy_generation.proxy_id": expected a ULID');
+  });
+
+  it('a config file with a syntax error names the file, line and column', async () => {
+    expect(await generate('channels.ndjson', record(1), [], undefined, { 'm3ugen.config.mjs': 'export default {\n  web: { base_url: "https://tv.example" }\n  strategy: "streaming",\n};\n' })).toBe(
+      "m3ugen: error: m3ugen.config.mjs: invalid JavaScript at line 3, column 3: ',' expected.",
+    );
+  });
+
+  it('a broken package.json in the working folder is named too (cosmiconfig reads it for its own settings)', async () => {
+    expect(await generate('channels.ndjson', record(1), [], undefined, { 'package.json': '{ "name": "site", }\n' })).toBe(
+      'm3ugen: error: package.json: invalid JSON at line 1, column 19: Expected double-quoted property name',
+    );
   });
 
   it('an unreadable input file says why', async () => {

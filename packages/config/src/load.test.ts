@@ -69,6 +69,42 @@ describe('config discovery (cosmiconfig under the name m3ugen)', () => {
   });
 });
 
+describe('a config file that cannot be parsed is named with the line and column, whatever its format', () => {
+  const message = async (name: string, content: string): Promise<string> => {
+    const dir = folderWith({ [name]: content });
+    const error = await loadConfig({ searchFrom: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    // one line, so a log keeps it whole
+    expect((error as Error).message).not.toContain('\n');
+    return (error as Error).message.replace(`${dir}/`, '');
+  };
+
+  it.each([
+    // V8 gives no position for an unexpected token: jsonc-parser finds it
+    ['.m3ugenrc.json', '{\n  "web": { "base_url": }\n}\n', '.m3ugenrc.json: invalid JSON at line 2, column 24: Unexpected token \'}\''],
+    ['m3ugen.config.json', '{\n  "web": { "base_url": "x", }\n}', 'm3ugen.config.json: invalid JSON at line 2, column 29: Expected double-quoted property name'],
+    ['package.json', '{ "name": "fixture",\n  "m3ugen": { "web": [1,,2] } }', 'package.json: invalid JSON at line 2, column 25: Unexpected token \',\''],
+    ['.m3ugenrc.json', '\uFEFF{}', '.m3ugenrc.json: invalid JSON at line 1, column 1: a byte-order mark (U+FEFF); save the file as UTF-8 without one'],
+    ['.m3ugenrc.yaml', 'web:\n  base_url: [x\n', '.m3ugenrc.yaml: invalid YAML at line 3, column 1: unexpected end of the stream within a flow collection'],
+    ['.m3ugenrc', 'web:\n\tbase_url: x\n', '.m3ugenrc: invalid YAML at line 2, column 1: tab characters must not be used in indentation'],
+    ['m3ugen.config.toml', '[web]\nbase_url = \n', 'm3ugen.config.toml: invalid TOML at line 2, column 12: Invalid TOML document: invalid value'],
+    // Node gives an ES module's syntax error no position, and cosmiconfig's require() retry hid it
+    ['m3ugen.config.mjs', 'const a = 1;\nexport default { web: { base_url: 1 + } };\n', 'm3ugen.config.mjs: invalid JavaScript at line 2, column 39: Expression expected.'],
+    ['m3ugen.config.js', 'export default {\n  web: { base_url: "x" }\n  plugins: []\n};\n', "m3ugen.config.js: invalid JavaScript at line 3, column 3: ',' expected."],
+    ['m3ugen.config.cjs', 'module.exports = { web: { base_url: ) } };\n', 'm3ugen.config.cjs: invalid JavaScript at line 1, column 37: Expression expected.'],
+    ['m3ugen.config.ts', 'const base: string = ;\nexport default { web: { base_url: base } };\n', 'm3ugen.config.ts: invalid TypeScript at line 1, column 22: Expression expected.'],
+    ['m3ugen.config.mts', 'export default { web: { base_url: <string> } };\n', 'm3ugen.config.mts: invalid TypeScript at line 1, column 44: Expression expected.'],
+  ])('%s: %j', async (name, content, expected) => {
+    expect(await message(name, content)).toBe(expected);
+  });
+
+  it('a config module that throws while loading is named with its own error', async () => {
+    expect(await message('m3ugen.config.mjs', 'export default { web: { base_url: undefinedName } };\n')).toBe(
+      'm3ugen.config.mjs: cannot load the configuration: undefinedName is not defined',
+    );
+  });
+});
+
 describe("the seed's TOML", () => {
   const SEED = `[proxy_generation]
 # Enable memory tracking for strategy selection

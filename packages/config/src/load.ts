@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
-import { cosmiconfig, defaultLoaders, type Loader } from 'cosmiconfig';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { cosmiconfig } from 'cosmiconfig';
 import type * as Zod from 'zod';
 import { ConfigError } from './config-error.js';
+import { configLoaders, displayPath, loadJson } from './loaders.js';
 import { configSchemas, type M3ugenConfig } from './schema.js';
 
 const MODULE = 'm3ugen';
@@ -26,20 +27,6 @@ export const CONFIG_SEARCH_PLACES: readonly string[] = Object.freeze([
   `${MODULE}.config.toml`,
 ]);
 
-// smol-toml is imported when a TOML file is found, not at start-up (~16 ms of a run without one).
-const loadToml: Loader = async (filepath, content) => {
-  const { parse, TomlError } = await import('smol-toml');
-  try {
-    return parse(content);
-  } catch (error) {
-    const where = error instanceof TomlError ? ` at line ${error.line}, column ${error.column}` : '';
-    const first = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
-    throw new ConfigError(`invalid TOML${where}: ${first}`, { file: filepath }, { cause: error });
-  }
-};
-
-const loaders = { '.toml': loadToml, '.mts': defaultLoaders['.ts'] };
-
 /** A configuration as loaded. */
 export interface LoadedConfig {
   readonly config: M3ugenConfig;
@@ -49,11 +36,6 @@ export interface LoadedConfig {
   readonly dir: string;
   /** Keys that were ignored, e.g. `web.port`. */
   readonly unknownKeys: readonly string[];
-}
-
-function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel === '' || rel.startsWith('..') ? file : rel;
 }
 
 function describe(issue: Zod.z.core.$ZodIssue, raw: unknown): string {
@@ -116,6 +98,23 @@ export function validateConfig(raw: unknown, file?: string): { config: M3ugenCon
   return { config: result.data, unknownKeys };
 }
 
+/** A failure while finding or loading, as a ConfigError naming the file cosmiconfig was reading. */
+async function asConfigError(error: unknown, searched: string): Promise<ConfigError> {
+  if (error instanceof ConfigError) return error;
+  const failed = (error as { filepath?: unknown } | null)?.filepath;
+  const file = typeof failed === 'string' ? failed : searched;
+  // cosmiconfig's own settings lookup parses JSON with its loader, not ours: say it the same way as ours.
+  if (file.endsWith('.json')) {
+    try {
+      await loadJson(file, readFileSync(file, 'utf8'));
+    } catch (ours) {
+      if (ours instanceof ConfigError) return ours;
+    }
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ConfigError(`cannot load the configuration: ${reason}`, { file: displayPath(file) }, { cause: error });
+}
+
 /**
  * Finds and loads the configuration: the given file, or the first of
  * {@link CONFIG_SEARCH_PLACES} from `searchFrom` up to the nearest
@@ -128,15 +127,17 @@ export function validateConfig(raw: unknown, file?: string): { config: M3ugenCon
  * ```
  */
 export async function loadConfig(options: { file?: string | undefined; searchFrom?: string | undefined } = {}): Promise<LoadedConfig> {
-  const explorer = cosmiconfig(MODULE, {
-    searchPlaces: [...CONFIG_SEARCH_PLACES],
-    loaders,
-    searchStrategy: 'project',
-    cache: false,
-  });
   let found: { config: unknown; filepath: string } | null;
   const explicit = options.file === undefined ? undefined : resolve(options.file);
   try {
+    // Inside the try: creating the explorer already reads the working directory's
+    // package.json, for cosmiconfig's own settings.
+    const explorer = cosmiconfig(MODULE, {
+      searchPlaces: [...CONFIG_SEARCH_PLACES],
+      loaders: configLoaders,
+      searchStrategy: 'project',
+      cache: false,
+    });
     if (explicit !== undefined) {
       if (!existsSync(explicit)) throw new ConfigError('config file not found', { file: options.file });
       found = await explorer.load(explicit);
@@ -144,10 +145,7 @@ export async function loadConfig(options: { file?: string | undefined; searchFro
       found = await explorer.search(options.searchFrom ?? process.cwd());
     }
   } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    const file = explicit ?? options.searchFrom ?? process.cwd();
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(`cannot load the configuration: ${reason}`, { file: displayPath(file) }, { cause: error });
+    throw await asConfigError(error, explicit ?? options.searchFrom ?? process.cwd());
   }
   if (found === null) return { config: {}, file: undefined, dir: resolve(options.searchFrom ?? process.cwd()), unknownKeys: [] };
   const shown = displayPath(found.filepath);

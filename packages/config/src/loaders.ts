@@ -1,0 +1,134 @@
+import { basename, relative } from 'node:path';
+import { defaultLoaders, type Loader } from 'cosmiconfig';
+import type { ParseError } from 'jsonc-parser';
+import { ConfigError } from './config-error.js';
+
+// Every loader here turns a file that cannot be read as a config into one
+// ConfigError line: `file: invalid FORMAT at line L, column C: reason`.
+
+/** The path as the user would write it: relative to the working directory when inside it. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel === '' || rel.startsWith('..') ? file : rel;
+}
+
+/** ` at line L, column C` (1-based) for a character offset, or nothing when it is unknown. */
+function at(text: string, offset: number | undefined): string {
+  if (offset === undefined || !Number.isSafeInteger(offset) || offset < 0) return '';
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return ` at line ${line}, column ${offset - lineStart + 1}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// smol-toml is imported when a TOML file is found, not at start-up (~16 ms of a run without one).
+const loadToml: Loader = async (filepath, content) => {
+  const { parse, TomlError } = await import('smol-toml');
+  try {
+    return parse(content);
+  } catch (error) {
+    const where = error instanceof TomlError ? ` at line ${error.line}, column ${error.column}` : '';
+    const first = messageOf(error).split('\n')[0];
+    throw new ConfigError(`invalid TOML${where}: ${first}`, { file: displayPath(filepath) }, { cause: error });
+  }
+};
+
+/**
+ * JSON (package.json included). Valid JSON never loads a parser library; a
+ * syntax error is located by jsonc-parser, because V8 gives no position for an
+ * unexpected token.
+ */
+export const loadJson: Loader = async (filepath, content) => {
+  const file = displayPath(filepath);
+  // cosmiconfig's own lookup of its settings fails on a BOM in package.json whatever we do: reject it everywhere, by name.
+  if (content.startsWith('\uFEFF')) throw new ConfigError('invalid JSON at line 1, column 1: a byte-order mark (U+FEFF); save the file as UTF-8 without one', { file });
+  try {
+    return JSON.parse(content) as unknown;
+  } catch (error) {
+    const reason = messageOf(error);
+    const v8Position = / in JSON at position (\d+)/.exec(reason)?.[1];
+    let offset = v8Position === undefined ? undefined : Number(v8Position);
+    if (offset === undefined) {
+      const { parse } = await import('jsonc-parser');
+      const errors: ParseError[] = [];
+      parse(content, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+      offset = errors[0]?.offset;
+    }
+    // V8 appends the position, or a quote of the text (which may span lines): the position says it better.
+    const shortReason = reason.replace(/ in JSON at position \d+.*$/s, '').replace(/, .*is not valid JSON$/s, '');
+    throw new ConfigError(`invalid JSON${at(content, offset)}: ${shortReason}`, { file }, { cause: error });
+  }
+};
+
+/** js-yaml's error, as cosmiconfig rethrows it. */
+interface YamlException {
+  readonly reason: string;
+  readonly mark: { readonly line: number; readonly column: number };
+}
+
+function isYamlException(error: unknown): error is YamlException {
+  const candidate = error as Partial<YamlException> | null;
+  return typeof candidate?.reason === 'string' && typeof candidate.mark?.line === 'number' && typeof candidate.mark.column === 'number';
+}
+
+/** cosmiconfig's YAML loader, its error (a message with a code frame) cut to one line with the position. */
+const loadYaml: Loader = async (filepath, content) => {
+  try {
+    return await defaultLoaders['.yaml'](filepath, content);
+  } catch (error) {
+    if (!isYamlException(error)) throw error;
+    throw new ConfigError(`invalid YAML at line ${error.mark.line + 1}, column ${error.mark.column + 1}: ${error.reason}`, { file: displayPath(filepath) }, { cause: error });
+  }
+};
+
+/**
+ * cosmiconfig's JS or TS loader, with syntax errors reported where they are.
+ * When import() fails, cosmiconfig retries with require(); since Node 20.19
+ * can require ES modules, a module that failed to parse then gives "Cannot
+ * require() ES Module … not yet fully loaded" in place of the real error, and
+ * Node's own SyntaxError for an ES module has no position. So after a failure
+ * the source goes through TypeScript's parser: a syntax error found there is
+ * the error reported; anything else (a throw at load time) is passed on.
+ */
+function locatingSyntaxErrors(load: Loader, language: 'JavaScript' | 'TypeScript'): Loader {
+  return async (filepath, content) => {
+    try {
+      return await load(filepath, content);
+    } catch (error) {
+      const { default: ts } = await import('typescript');
+      const { diagnostics = [] } = ts.transpileModule(content, {
+        fileName: basename(filepath),
+        reportDiagnostics: true,
+        compilerOptions: { target: ts.ScriptTarget.ESNext, module: ts.ModuleKind.ESNext },
+      });
+      const syntax = diagnostics.find((d) => d.start !== undefined);
+      if (syntax === undefined) throw error;
+      const reason = ts.flattenDiagnosticMessageText(syntax.messageText, ' ');
+      throw new ConfigError(`invalid ${language}${at(content, syntax.start)}: ${reason}`, { file: displayPath(filepath) }, { cause: error });
+    }
+  };
+}
+
+const loadJs = locatingSyntaxErrors(defaultLoaders['.js'], 'JavaScript');
+const loadTs = locatingSyntaxErrors(defaultLoaders['.ts'], 'TypeScript');
+
+/** The loaders m3ugen gives cosmiconfig, by file extension (`noExt` is `.m3ugenrc`, YAML or JSON). */
+export const configLoaders: Readonly<Record<string, Loader>> = Object.freeze({
+  '.json': loadJson,
+  '.yaml': loadYaml,
+  '.yml': loadYaml,
+  noExt: loadYaml,
+  '.toml': loadToml,
+  '.js': loadJs,
+  '.mjs': loadJs,
+  '.cjs': loadJs,
+  '.ts': loadTs,
+  '.mts': loadTs,
+});
