@@ -1,0 +1,54 @@
+// Writes each package's JavaScript: one ES module per entry point, bundled from
+// its TypeScript sources (dist/index.js; the command also dist/bin.js and the
+// worker threads' dist/part-worker.js, sharing chunks). Other packages, @m3ugen
+// ones included, stay imports, so a plugin loaded by name shares one copy of
+// @m3ugen/core with the command. tsc (tsconfig.build.json) type-checks and writes
+// the declarations; it runs first, so a type error stops the build before this.
+//
+// Why bundle: Node 20 loads every ES module file on its own, and the command
+// loaded about 60 of ours before its first byte (docs/performance.md).
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'rolldown';
+
+const packagesDir = fileURLToPath(new URL('../packages/', import.meta.url));
+
+/** Entry points besides src/index.ts, by package folder. */
+const EXTRA_ENTRIES = {
+  // worker-pool.ts starts new URL('./part-worker.js', import.meta.url): it must sit beside the chunks.
+  cli: { bin: 'src/bin.ts', 'part-worker': 'src/parallel/part-worker.ts' },
+};
+
+/** A bare specifier (another package, node:*) stays an import; only relative sources are bundled. */
+const isExternal = (id) => !id.startsWith('.') && !id.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(id);
+
+/** Removes the JavaScript in dist/ (tsc's declarations stay), so no file of an earlier build is shipped. */
+function removeJavaScript(outDir) {
+  if (!existsSync(outDir)) return;
+  for (const entry of readdirSync(outDir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && /\.js(\.map)?$/.test(entry.name)) rmSync(join(entry.parentPath, entry.name));
+  }
+}
+
+const started = performance.now();
+const clean = process.argv.includes('--clean');
+const names = readdirSync(packagesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+await Promise.all(
+  names.map(async (name) => {
+    const dir = join(packagesDir, name);
+    const outDir = join(dir, 'dist');
+    removeJavaScript(outDir);
+    if (clean) return;
+    await build({
+      cwd: dir,
+      input: { index: 'src/index.ts', ...EXTRA_ENTRIES[name] },
+      platform: 'node',
+      external: isExternal,
+      tsconfig: join(dir, 'tsconfig.json'),
+      logLevel: 'warn',
+      output: { dir: outDir, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
+    });
+  }),
+);
+if (!clean) console.log(`bundled ${names.length} packages in ${Math.round(performance.now() - started)} ms`);
