@@ -134,6 +134,13 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     );
   });
 
+  it('a plugin with a syntax error names the plugin file, line and column', async () => {
+    const files = { 'm3ugen.config.toml': 'plugins = ["./plugin.mjs"]\n', 'plugin.mjs': "export default {\n  name: 'mine'\n  apply() {},\n};\n" };
+    expect(await generate('channels.ndjson', record(1), [], undefined, files)).toBe(
+      'm3ugen: error: m3ugen.config.toml: key "plugins[0]": plugin "./plugin.mjs" failed to load: plugin.mjs: invalid JavaScript at line 3, column 3: \',\' expected.',
+    );
+  });
+
   it('a broken package.json in the working folder is named too (cosmiconfig reads it for its own settings)', async () => {
     expect(await generate('channels.ndjson', record(1), [], undefined, { 'package.json': '{ "name": "site", }\n' })).toBe(
       'm3ugen: error: package.json: invalid JSON at line 1, column 19: Expected double-quoted property name',

@@ -89,35 +89,47 @@ const loadYaml: Loader = async (filepath, content) => {
 };
 
 /**
+ * The first syntax error in a JS or TS module's source, as `invalid
+ * JavaScript at line L, column C: reason`, found by TypeScript's parser
+ * (loaded only then); `undefined` when the source parses. For modules that
+ * failed to load: Node gives an ES module's SyntaxError no position.
+ */
+export async function describeSyntaxError(filepath: string, content: string): Promise<string | undefined> {
+  const { default: ts } = await import('typescript');
+  const { diagnostics = [] } = ts.transpileModule(content, {
+    fileName: basename(filepath),
+    reportDiagnostics: true,
+    compilerOptions: { target: ts.ScriptTarget.ESNext, module: ts.ModuleKind.ESNext },
+  });
+  const syntax = diagnostics.find((d) => d.start !== undefined);
+  if (syntax === undefined) return undefined;
+  const language = /\.[cm]?tsx?$/.test(filepath) ? 'TypeScript' : 'JavaScript';
+  return `invalid ${language}${at(content, syntax.start)}: ${ts.flattenDiagnosticMessageText(syntax.messageText, ' ')}`;
+}
+
+/**
  * cosmiconfig's JS or TS loader, with syntax errors reported where they are.
  * When import() fails, cosmiconfig retries with require(); since Node 20.19
  * can require ES modules, a module that failed to parse then gives "Cannot
- * require() ES Module … not yet fully loaded" in place of the real error, and
- * Node's own SyntaxError for an ES module has no position. So after a failure
- * the source goes through TypeScript's parser: a syntax error found there is
- * the error reported; anything else (a throw at load time) is passed on.
+ * require() ES Module … not yet fully loaded" in place of the real error. So
+ * after a failure the source goes through {@link describeSyntaxError}: a
+ * syntax error found there is the error reported; anything else (a throw at
+ * load time) is passed on.
  */
-function locatingSyntaxErrors(load: Loader, language: 'JavaScript' | 'TypeScript'): Loader {
+function locatingSyntaxErrors(load: Loader): Loader {
   return async (filepath, content) => {
     try {
       return await load(filepath, content);
     } catch (error) {
-      const { default: ts } = await import('typescript');
-      const { diagnostics = [] } = ts.transpileModule(content, {
-        fileName: basename(filepath),
-        reportDiagnostics: true,
-        compilerOptions: { target: ts.ScriptTarget.ESNext, module: ts.ModuleKind.ESNext },
-      });
-      const syntax = diagnostics.find((d) => d.start !== undefined);
+      const syntax = await describeSyntaxError(filepath, content);
       if (syntax === undefined) throw error;
-      const reason = ts.flattenDiagnosticMessageText(syntax.messageText, ' ');
-      throw new ConfigError(`invalid ${language}${at(content, syntax.start)}: ${reason}`, { file: displayPath(filepath) }, { cause: error });
+      throw new ConfigError(syntax, { file: displayPath(filepath) }, { cause: error });
     }
   };
 }
 
-const loadJs = locatingSyntaxErrors(defaultLoaders['.js'], 'JavaScript');
-const loadTs = locatingSyntaxErrors(defaultLoaders['.ts'], 'TypeScript');
+const loadJs = locatingSyntaxErrors(defaultLoaders['.js']);
+const loadTs = locatingSyntaxErrors(defaultLoaders['.ts']);
 
 /** The loaders m3ugen gives cosmiconfig, by file extension (`noExt` is `.m3ugenrc`, YAML or JSON). */
 export const configLoaders: Readonly<Record<string, Loader>> = Object.freeze({

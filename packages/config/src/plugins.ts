@@ -1,8 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { M3uPlugin } from '@m3ugen/core';
 import { ConfigError } from './config-error.js';
+import { describeSyntaxError, displayPath } from './loaders.js';
 import type { PluginEntry } from './schema.js';
 
 /** What a plugin factory learns about the config that lists it (to resolve its own relative paths). */
@@ -43,6 +45,15 @@ function locate(specifier: string, fromDir: string, where: { file?: string | und
   }
 }
 
+/** Where in the plugin's own file its SyntaxError is (`file: invalid JavaScript at line L, …`), if it is there. */
+async function locatedSyntaxError(url: string): Promise<string | undefined> {
+  if (!url.startsWith('file:')) return undefined;
+  const path = fileURLToPath(url);
+  const content = await readFile(path, 'utf8').catch(() => undefined);
+  const syntax = content === undefined ? undefined : await describeSyntaxError(path, content);
+  return syntax === undefined ? undefined : `${displayPath(path)}: ${syntax}`;
+}
+
 /**
  * Loads the `plugins` list: package names and relative paths resolve from
  * the config file's folder; options (and that folder) are passed to the
@@ -70,7 +81,7 @@ export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: s
     try {
       module = (await import(url)) as Record<string, unknown>;
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = (error instanceof SyntaxError && (await locatedSyntaxError(url))) || (error instanceof Error ? error.message : String(error));
       const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && isPath(specifier);
       throw new ConfigError(missing ? `plugin "${specifier}" not found at ${resolve(fromDir, specifier)}` : `plugin "${specifier}" failed to load: ${reason}`, where, {
         cause: error,
