@@ -167,6 +167,12 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     expect([missing.code, missing.stderr.trim()]).toEqual([1, 'm3ugen: error: nope.ndjson: cannot read the input: no such file']);
   });
 
+  it('a metrics path that cannot be written fails before the run, so nothing is published', async () => {
+    expect(await generate('channels.ndjson', record(1), ['--metrics', 'reports/metrics.json'])).toBe(
+      'm3ugen: error: cannot write the metrics file "reports/metrics.json": its folder does not exist',
+    );
+  });
+
   it('an unwritable output path says why', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bad-'));
     writeFileSync(join(dir, 'channels.ndjson'), record(1));

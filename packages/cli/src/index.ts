@@ -1,4 +1,5 @@
 export { main } from './main.js';
 export type { CommandIo, MetricsReport } from './commands/generate.js';
-export { publishAtomically, removeStaleTemporaries } from './publish.js';
+export type { PublishOptions } from './publish.js';
+export { checkPublishable, publishAtomically, removeStaleTemporaries } from './publish.js';
 export { UsageError, USAGE } from './args.js';

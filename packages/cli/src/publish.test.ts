@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { publishAtomically, removeStaleTemporaries } from './publish.js';
+import { checkPublishable, publishAtomically, removeStaleTemporaries } from './publish.js';
 
 const systemError = (code: string): Error => Object.assign(new Error(`${code}: simulated`), { code, syscall: 'write' });
 
@@ -52,5 +52,26 @@ describe('publishAtomically', () => {
     for (const name of [dead, alive, other]) writeFileSync(join(dir, name), 'x');
     expect(await removeStaleTemporaries(target)).toEqual([dead]);
     expect(readdirSync(dir).sort()).toEqual([alive, other].sort());
+  });
+});
+
+describe('checkPublishable', () => {
+  it('accepts a new or existing file in an existing folder, and creates nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-publish-'));
+    writeFileSync(join(dir, 'old.json'), '{}');
+    await checkPublishable(join(dir, 'new.json'));
+    await checkPublishable(join(dir, 'old.json'));
+    expect(readdirSync(dir)).toEqual(['old.json']);
+  });
+
+  it.each([
+    ['a directory', 'sub', 'it is a directory'],
+    ['a missing folder', 'missing/m.json', 'its folder does not exist'],
+  ])('refuses %s with the message a publish would give, under its label', async (_, name, reason) => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-publish-'));
+    mkdirSync(join(dir, 'sub'));
+    const target = join(dir, name);
+    await expect(checkPublishable(target, { label: 'metrics file' })).rejects.toThrow(`cannot write the metrics file "${target}": ${reason}`);
+    await expect(publishAtomically(target, async () => undefined, { label: 'metrics file' })).rejects.toThrow(`cannot write the metrics file "${target}": ${reason}`);
   });
 });

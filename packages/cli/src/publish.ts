@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { unlinkSync } from 'node:fs';
-import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { constants, unlinkSync } from 'node:fs';
+import { access, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { M3ugenError } from '@m3ugen/core';
@@ -53,7 +53,7 @@ export async function removeStaleTemporaries(target: string): Promise<string[]> 
   return removed;
 }
 
-function outputError(target: string, error: unknown): M3ugenError {
+function outputError(target: string, error: unknown, label = 'output'): M3ugenError {
   const code = (error as NodeJS.ErrnoException).code;
   const reason =
     code === 'EACCES' || code === 'EPERM'
@@ -69,7 +69,33 @@ function outputError(target: string, error: unknown): M3ugenError {
               : error instanceof Error
                 ? error.message
                 : String(error);
-  return new M3ugenError('E_OUTPUT', `cannot write the output "${target}": ${reason}`, { cause: error });
+  return new M3ugenError('E_OUTPUT', `cannot write the ${label} "${target}": ${reason}`, { cause: error });
+}
+
+/** Options of {@link publishAtomically} and {@link checkPublishable}. */
+export interface PublishOptions {
+  /** What the file is, in error messages: `cannot write the {label} "…"` (default `output`). */
+  readonly label?: string;
+}
+
+/**
+ * Fails now, with the message {@link publishAtomically} would give later, if
+ * `target` cannot be published: it is a directory, or its folder is missing
+ * or not writable. For a file written after a long run (the metrics), so a
+ * wrong path is reported before the work, not after.
+ *
+ * @example
+ * ```ts
+ * await checkPublishable('reports/metrics.json', { label: 'metrics file' });
+ * ```
+ */
+export async function checkPublishable(target: string, options: PublishOptions = {}): Promise<void> {
+  try {
+    if ((await stat(target).catch(() => undefined))?.isDirectory() === true) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    await access(dirname(target), constants.W_OK);
+  } catch (error) {
+    throw outputError(target, error, options.label);
+  }
 }
 
 /**
@@ -83,7 +109,8 @@ function outputError(target: string, error: unknown): M3ugenError {
  * await publishAtomically('playlist.m3u', (out) => generator.generate(channels, { output: out }));
  * ```
  */
-export async function publishAtomically<T>(target: string, write: (output: Writable) => Promise<T>): Promise<T> {
+export async function publishAtomically<T>(target: string, write: (output: Writable) => Promise<T>, options: PublishOptions = {}): Promise<T> {
+  const label = options.label;
   await removeStaleTemporaries(target);
   let mode = 0o666;
   try {
@@ -91,14 +118,14 @@ export async function publishAtomically<T>(target: string, write: (output: Writa
     if (existing.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     mode = existing.mode & 0o777;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(target, error);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(target, error, label);
   }
   const temp = tempName(target);
   let handle: FileHandle;
   try {
     handle = await open(temp, 'wx', mode);
   } catch (error) {
-    throw outputError(target, error);
+    throw outputError(target, error, label);
   }
   const stream = new FileWriter(handle);
   // Write errors reach the caller through `write` (the sink listens too); this keeps a late one
@@ -123,12 +150,12 @@ export async function publishAtomically<T>(target: string, write: (output: Writa
       if (!stream.closed) await once(stream, 'close');
     } catch (error) {
       // System errors of the file (ENOSPC, EIO…) name the output; anything else (bad input, plugins) passes through.
-      throw error instanceof Error && 'syscall' in error ? outputError(target, error) : error;
+      throw error instanceof Error && 'syscall' in error ? outputError(target, error, label) : error;
     }
     try {
       await rename(temp, target);
     } catch (error) {
-      throw outputError(target, error);
+      throw outputError(target, error, label);
     }
     return result;
   } catch (error) {

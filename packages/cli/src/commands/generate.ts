@@ -7,7 +7,7 @@ import { estimateRecords } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
 import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
 import { prepareRun, type PreparedRun } from '../prepare.js';
-import { publishAtomically } from '../publish.js';
+import { checkPublishable, publishAtomically } from '../publish.js';
 import { formatBytes, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex, type RescannedRecord } from '../spilling-id-index.js';
 
@@ -81,6 +81,8 @@ function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>, re
   });
 }
 
+const METRICS = { label: 'metrics file' } as const;
+
 /** `m3ugen generate`: channels in, playlist out (stdout, or atomically to a file). */
 export async function generateCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const flags = parseFlags('generate', argv);
@@ -115,6 +117,8 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     });
   }
 
+  // The metrics are written after the run: a path that cannot take them fails now, before the work.
+  if (prepared.metricsPath !== undefined) await checkPublishable(prepared.metricsPath, METRICS);
   const requested = flags.workers ?? prepared.loaded.config.proxy_generation?.workers ?? 'auto';
   const plan = planFor(prepared, flags, requested);
   // Asked for by count but not possible: say why, rather than quietly running in one thread.
@@ -165,7 +169,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
         output.on('error', reject);
         output.end(`${JSON.stringify(report, null, 2)}\n`, resolve);
       });
-    });
+    }, METRICS);
   }
   return 0;
 }
