@@ -56,6 +56,46 @@ const OPTIONS = {
 
 const VALIDATE_ONLY = new Set(['config', 'input', 'strict', 'quiet', 'verbose', 'skip-invalid']);
 
+/** Levenshtein distance, for suggesting the option a mistyped one meant. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The option `typed` most likely meant: the config key's spelling (`--base_url`), the start of one, or within two edits. */
+function closestOption(typed: string): string | undefined {
+  const name = typed.replace(/^-+/, '').replaceAll('_', '-');
+  const started = Object.keys(OPTIONS).filter((option) => name.length >= 3 && option.startsWith(name));
+  if (started.length === 1) return started[0];
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const option of Object.keys(OPTIONS)) {
+    const distance = editDistance(name, option);
+    if (distance < bestDistance) [best, bestDistance] = [option, distance];
+  }
+  return best;
+}
+
+/** node:util parseArgs' errors in the command's own words: `unknown option "--inptu" (did you mean --input?)`. */
+function describeParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+  if (unknown !== undefined) {
+    const meant = closestOption(unknown);
+    return `unknown option "${unknown}"${meant === undefined ? '' : ` (did you mean --${meant}?)`}`;
+  }
+  const option = /^Option '(?:-\w, )?(--[\w-]+)[^']*' (argument missing|does not take an argument)/.exec(message);
+  if (option !== null) return option[2] === 'argument missing' ? `${option[1]} needs a value` : `${option[1]} takes no value`;
+  return message.replace(/\. To specify a positional.*$/s, '');
+}
+
 /** Parses the flags of `command`; unknown flags, missing values and stray arguments are usage errors. */
 export function parseFlags(command: 'generate' | 'validate', argv: readonly string[]): CliFlags {
   let values: Record<string, string | boolean | undefined>;
@@ -65,7 +105,7 @@ export function parseFlags(command: 'generate' | 'validate', argv: readonly stri
     values = parsed.values;
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error));
+    throw new UsageError(describeParseError(error));
   }
   if (command === 'validate') {
     const extra = Object.keys(values).find((key) => !VALIDATE_ONLY.has(key));
