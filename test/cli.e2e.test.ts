@@ -237,6 +237,20 @@ describe('m3ugen validate', () => {
     expect(result.stderr).toContain('m3ugen: error: c.ndjson: line 4: expected a channel record (an object), got an array');
     expect(result.stderr).toContain('m3ugen: error: c.ndjson: 2 invalid record(s), 2 valid (no config file)');
   });
+
+  it('lists the invalid records found before a duplicate id, which stops the check, in line order', async () => {
+    const dir = workdir();
+    const record = (n: number, id: string) => JSON.stringify({ assigned_number: n, channel: { id, channel_name: `C${n}` } });
+    writeFileSync(join(dir, 'c.ndjson'), `${record(1, 'a')}\n${record(2, 'a')}\n{"assigned_number": 3, "channel": {}}\nnot json\n`);
+    const result = await runCli(['validate', '--input', 'c.ndjson'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'm3ugen: error: c.ndjson: line 2: field "channel.id": duplicate channel id "a": an earlier record has the same id',
+      'm3ugen: error: c.ndjson: line 3: field "channel.id": required field is missing',
+      'm3ugen: error: c.ndjson: line 4: invalid JSON at column 2: unexpected "o"',
+      'm3ugen: error: c.ndjson: 3 invalid record(s) in the first 4; line 2 stopped the check, later records were not read (no config file)',
+    ]);
+  });
 });
 
 describe('the README main job', () => {

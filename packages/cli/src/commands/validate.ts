@@ -1,9 +1,14 @@
 import { Writable } from 'node:stream';
-import type { InputError } from '@m3ugen/core';
+import { InputError, type GenerationResult } from '@m3ugen/core';
 import { parseFlags } from '../args.js';
 import { prepareRun } from '../prepare.js';
 import { Reporter } from '../reporter.js';
 import type { CommandIo } from './generate.js';
+
+/** Where a record is in the input, for listing errors in input order. */
+function position(error: InputError): number {
+  return error.location.line ?? error.location.index ?? Number.MAX_SAFE_INTEGER;
+}
 
 /** Invalid records listed one by one before the rest are only counted. */
 const LISTED = 20;
@@ -21,12 +26,29 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     if (invalid.length < LISTED) invalid.push(error);
   });
   const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-  const { metrics, warnings } = await generator.generate(reader, { ...overrides, output: discard });
+  let result: GenerationResult | undefined;
+  // A record that fails the run even with invalid records skipped (a duplicate id or number, a
+  // non-UUID id with --strict) ends the check: list it with the invalid records found so far.
+  let stoppedBy: InputError | undefined;
+  try {
+    result = await generator.generate(reader, { ...overrides, output: discard });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    stoppedBy = error;
+  }
 
-  for (const error of invalid) reporter.error(error.message);
+  const listed = stoppedBy === undefined ? invalid : [...invalid, stoppedBy].sort((a, b) => position(a) - position(b));
+  for (const error of listed) reporter.error(error.message);
   const skipped = reader.stats.skipped;
   if (skipped > LISTED) reporter.error(`… and ${skipped - LISTED} more invalid record(s)`);
   const configNote = loaded.file === undefined ? 'no config file' : `config ${loaded.file}`;
+  if (stoppedBy !== undefined || result === undefined) {
+    const at = stoppedBy?.location.line === undefined ? `record ${stoppedBy?.location.index ?? '?'}` : `line ${stoppedBy.location.line}`;
+    const read = reader.stats.records + skipped;
+    reporter.error(`${inputName}: ${skipped + 1} invalid record(s) in the first ${read}; ${at} stopped the check, later records were not read (${configNote})`);
+    return 1;
+  }
+  const { metrics, warnings } = result;
   if (skipped > 0) {
     reporter.error(`${inputName}: ${skipped} invalid record(s), ${metrics.channels} valid (${configNote})`);
     return 1;
