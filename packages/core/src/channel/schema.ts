@@ -138,14 +138,30 @@ function wellFormed(n: unknown, channel: unknown, spelling: readonly string[]): 
 const SNAKE = ['channel_name', 'stream_url', 'tvg_id', 'tvg_name', 'tvg_logo', 'tvg_shift', 'tvg_chno', 'group_title'] as const;
 const CAMEL = ['channelName', 'streamUrl', 'tvgId', 'tvgName', 'tvgLogo', 'tvgShift', 'tvgChno', 'groupTitle'] as const;
 
+/**
+ * A value as an error message shows it after "got": `null`, `an array`,
+ * `an object`, a string quoted (cut at 40 characters), otherwise its type
+ * and value (`number 1.5`).
+ */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return `${typeof value} ${String(value)}`;
+}
+
+/** `expected …, got …`, or that the field is missing. */
+export function describeProblem(expected: string, value: unknown): string {
+  return value === undefined ? 'required field is missing' : `${expected}, got ${describeValue(value)}`;
+}
+
 function describeIssue(issue: Zod.z.core.$ZodIssue, record: unknown): string {
   let value: unknown = record;
   for (const key of issue.path) {
     value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
   }
-  if (value === undefined) return 'required field is missing';
-  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : `${typeof value} ${String(value)}`;
-  return `${issue.message}, got ${got}`;
+  return describeProblem(issue.message, value);
 }
 
 function issueToError(error: Zod.z.ZodError, record: unknown, location: RecordLocation): InputError {
@@ -169,7 +185,7 @@ function issueToError(error: Zod.z.ZodError, record: unknown, location: RecordLo
  */
 export function parseNumberedChannel(record: unknown, location: RecordLocation = {}): NumberedChannel {
   if (!isObject(record)) {
-    throw new InputError(`expected a channel record (an object), got ${record === null ? 'null' : Array.isArray(record) ? 'an array' : typeof record}`, location);
+    throw new InputError(`expected a channel record (an object), got ${describeValue(record)}`, location);
   }
   if (isCamelCase(record)) {
     if (wellFormed(record['assignedNumber'], record['channel'], CAMEL)) return record as unknown as NumberedChannel;

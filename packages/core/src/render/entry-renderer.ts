@@ -3,6 +3,7 @@
  * which is why all strategies, and every mid-run switch, write the same bytes.
  */
 import { RECORD_LINE, type NumberedChannel } from '../channel/model.js';
+import { describeProblem, describeValue } from '../channel/schema.js';
 import { InputError } from '../errors.js';
 import { isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
@@ -61,15 +62,16 @@ function fail(nc: unknown, index: number, field: string, reason: string, sourceN
 
 /** Checks what the TypeScript types promise, for plain-JavaScript callers. Fields are named as in the interchange format. */
 function checkRequired(nc: NumberedChannel, index: number, sourceName: string | undefined): void {
-  if (typeof nc !== 'object' || nc === null) fail(nc, index, '(record)', 'expected a channel record (an object)', sourceName);
-  const channel = nc.channel;
-  if (typeof channel !== 'object' || channel === null) fail(nc, index, 'channel', 'expected an object', sourceName);
-  if (typeof channel.id !== 'string' || channel.id === '') fail(nc, index, 'channel.id', 'expected a non-empty string', sourceName);
-  if (typeof channel.channelName !== 'string' || channel.channelName === '') {
-    fail(nc, index, 'channel.channel_name', 'expected a non-empty string', sourceName);
-  }
-  const n = nc.assignedNumber;
-  if (!Number.isSafeInteger(n) || n < 0) fail(nc, index, 'assigned_number', `expected an integer >= 0, got ${String(n)}`, sourceName);
+  // Worded as parseNumberedChannel words them, so a record reads the same from a file and from code.
+  if (typeof nc !== 'object' || nc === null || Array.isArray(nc)) fail(nc, index, '(record)', `expected a channel record (an object), got ${describeValue(nc)}`, sourceName);
+  const channel: unknown = nc.channel;
+  if (typeof channel !== 'object' || channel === null || Array.isArray(channel)) fail(nc, index, 'channel', describeProblem('expected an object', channel), sourceName);
+  const { id, channelName } = nc.channel;
+  if (typeof id !== 'string' || id === '') fail(nc, index, 'channel.id', describeProblem('expected a non-empty string', id), sourceName);
+  if (typeof channelName !== 'string' || channelName === '') fail(nc, index, 'channel.channel_name', describeProblem('expected a non-empty string', channelName), sourceName);
+  const n: unknown = nc.assignedNumber;
+  if (!Number.isSafeInteger(n)) fail(nc, index, 'assigned_number', describeProblem('expected an integer', n), sourceName);
+  if ((n as number) < 0) fail(nc, index, 'assigned_number', `expected a channel number >= 0, got ${describeValue(n)}`, sourceName);
 }
 
 /** What a plain entry (no per-channel plugin) is made of, kept by an EntryCache. */

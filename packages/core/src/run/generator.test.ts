@@ -79,7 +79,20 @@ describe('M3uGenerator', () => {
     const bad = [full, { assignedNumber: 1.5, channel: full.channel }] as NumberedChannel[];
     const error = await make().generate(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).message).toBe('record 1: field "assigned_number": expected an integer >= 0, got 1.5');
+    expect((error as InputError).message).toBe('record 1: field "assigned_number": expected an integer, got number 1.5');
+  });
+
+  it.each([
+    [{ assignedNumber: 1, channel: { id: 5, channelName: 'A' } }, 'field "channel.id": expected a non-empty string, got number 5'],
+    [{ assignedNumber: 1, channel: { id: 'x' } }, 'field "channel.channel_name": required field is missing'],
+    [{ assignedNumber: 1 }, 'field "channel": required field is missing'],
+    [{ assignedNumber: 1, channel: [] }, 'field "channel": expected an object, got an array'],
+    [{ assignedNumber: '1', channel: { id: 'x', channelName: 'A' } }, 'field "assigned_number": expected an integer, got "1"'],
+    [{ assignedNumber: -1, channel: { id: 'x', channelName: 'A' } }, 'field "assigned_number": expected a channel number >= 0, got number -1'],
+    [null, 'field "(record)": expected a channel record (an object), got null'],
+    [[], 'field "(record)": expected a channel record (an object), got an array'],
+  ])('words a broken record from code as parseNumberedChannel words it from a file: %j', async (record, message) => {
+    await expect(make().generate([record as unknown as NumberedChannel])).rejects.toThrow(`record 0: ${message}`);
   });
 
   it('fires the hooks in order, each named for its moment', async () => {
