@@ -60,18 +60,38 @@ function fail(nc: unknown, index: number, field: string, reason: string, sourceN
   throw new InputError(reason, { file: sourceName, line: typeof line === 'number' ? line : undefined, index, field });
 }
 
-/** Checks what the TypeScript types promise, for plain-JavaScript callers. Fields are named as in the interchange format. */
+/** Checks what the TypeScript types promise, for plain-JavaScript callers. Small, so it inlines: the wording is {@link rejectRecord}'s. */
 function checkRequired(nc: NumberedChannel, index: number, sourceName: string | undefined): void {
-  // Worded as parseNumberedChannel words them, so a record reads the same from a file and from code.
+  if (typeof nc !== 'object' || nc === null) rejectRecord(nc, index, sourceName);
+  const channel = nc.channel;
+  if (
+    typeof channel !== 'object' ||
+    channel === null ||
+    typeof channel.id !== 'string' ||
+    channel.id === '' ||
+    typeof channel.channelName !== 'string' ||
+    channel.channelName === '' ||
+    !Number.isSafeInteger(nc.assignedNumber) ||
+    nc.assignedNumber < 0
+  ) {
+    rejectRecord(nc, index, sourceName);
+  }
+}
+
+/**
+ * Why a record failed {@link checkRequired}, worded as parseNumberedChannel
+ * words it, so a record reads the same from a file and from code. Fields are
+ * named as in the interchange format.
+ */
+function rejectRecord(nc: unknown, index: number, sourceName: string | undefined): never {
   if (typeof nc !== 'object' || nc === null || Array.isArray(nc)) fail(nc, index, '(record)', `expected a channel record (an object), got ${describeValue(nc)}`, sourceName);
-  const channel: unknown = nc.channel;
+  const { channel, assignedNumber } = nc as { channel?: unknown; assignedNumber?: unknown };
   if (typeof channel !== 'object' || channel === null || Array.isArray(channel)) fail(nc, index, 'channel', describeProblem('expected an object', channel), sourceName);
-  const { id, channelName } = nc.channel;
+  const { id, channelName } = channel as { id?: unknown; channelName?: unknown };
   if (typeof id !== 'string' || id === '') fail(nc, index, 'channel.id', describeProblem('expected a non-empty string', id), sourceName);
   if (typeof channelName !== 'string' || channelName === '') fail(nc, index, 'channel.channel_name', describeProblem('expected a non-empty string', channelName), sourceName);
-  const n: unknown = nc.assignedNumber;
-  if (!Number.isSafeInteger(n)) fail(nc, index, 'assigned_number', describeProblem('expected an integer', n), sourceName);
-  if ((n as number) < 0) fail(nc, index, 'assigned_number', `expected a channel number >= 0, got ${describeValue(n)}`, sourceName);
+  const reason = Number.isSafeInteger(assignedNumber) ? `expected a channel number >= 0, got ${describeValue(assignedNumber)}` : describeProblem('expected an integer', assignedNumber);
+  fail(nc, index, 'assigned_number', reason, sourceName);
 }
 
 /** What a plain entry (no per-channel plugin) is made of, kept by an EntryCache. */
