@@ -26,28 +26,30 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     if (invalid.length < LISTED) invalid.push(error);
   });
   const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-  let result: GenerationResult | undefined;
-  // A record that fails the run even with invalid records skipped (a duplicate id or number, a
-  // non-UUID id with --strict) ends the check: list it with the invalid records found so far.
-  let stoppedBy: InputError | undefined;
+  const configNote = loaded.file === undefined ? 'no config file' : `config ${loaded.file}`;
+  /** Lists the invalid records (with the one that stopped the check, in input order). */
+  const list = (stoppedBy?: InputError): number => {
+    const listed = stoppedBy === undefined ? invalid : [...invalid, stoppedBy].sort((a, b) => position(a) - position(b));
+    for (const error of listed) reporter.error(error.message);
+    const skipped = reader.stats.skipped;
+    if (skipped > LISTED) reporter.error(`… and ${skipped - LISTED} more invalid record(s)`);
+    return skipped;
+  };
+
+  let result: GenerationResult;
   try {
     result = await generator.generate(reader, { ...overrides, output: discard });
   } catch (error) {
+    // A record that fails the run even with invalid records skipped (a duplicate id or number, a
+    // non-UUID id with --strict) ends the check: list it with the invalid records found so far.
     if (!(error instanceof InputError)) throw error;
-    stoppedBy = error;
-  }
-
-  const listed = stoppedBy === undefined ? invalid : [...invalid, stoppedBy].sort((a, b) => position(a) - position(b));
-  for (const error of listed) reporter.error(error.message);
-  const skipped = reader.stats.skipped;
-  if (skipped > LISTED) reporter.error(`… and ${skipped - LISTED} more invalid record(s)`);
-  const configNote = loaded.file === undefined ? 'no config file' : `config ${loaded.file}`;
-  if (stoppedBy !== undefined || result === undefined) {
-    const at = stoppedBy?.location.line === undefined ? `record ${stoppedBy?.location.index ?? '?'}` : `line ${stoppedBy.location.line}`;
+    const skipped = list(error);
+    const at = error.location.line === undefined ? `record ${error.location.index ?? '?'}` : `line ${error.location.line}`;
     const read = reader.stats.records + skipped;
     reporter.error(`${inputName}: ${skipped + 1} invalid record(s) in the first ${read}; ${at} stopped the check, later records were not read (${configNote})`);
     return 1;
   }
+  const skipped = list();
   const { metrics, warnings } = result;
   if (skipped > 0) {
     reporter.error(`${inputName}: ${skipped} invalid record(s), ${metrics.channels} valid (${configNote})`);
