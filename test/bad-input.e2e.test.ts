@@ -63,6 +63,27 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     );
   });
 
+  describe('two errors in one batch of the reader: the first in input order is the one reported', () => {
+    // Record 301 repeats record 11's id; record 311, read in the same batch, has a bad field.
+    const input = `${Array.from({ length: 600 }, (_, i) =>
+      i === 300 ? record(301, { id: '550e8400-e29b-41d4-a716-000000000011' }) : i === 310 ? record(311, { channel_name: 42 }) : record(i + 1),
+    ).join('\n')}\n`;
+    const expected = 'm3ugen: error: channels.ndjson: line 301: field "channel.id": duplicate channel id "550e8400-e29b-41d4-a716-000000000011": an earlier record has the same id';
+
+    it('in one thread', async () => {
+      expect(await generate('channels.ndjson', input, ['--workers', '1'])).toBe(expected);
+    });
+
+    it('in worker threads, the duplicate in another part than the id it repeats', async () => {
+      expect(await generate('channels.ndjson', input, ['--workers', '2'], { M3UGEN_PART_RECORDS: '256' })).toBe(expected);
+    });
+
+    it('from a JSON array', async () => {
+      const array = `[${input.trim().split('\n').join(',\n')}]`;
+      expect(await generate('channels.json', array)).toBe(expected.replace('channels.ndjson: line 301', 'channels.json: record 300'));
+    });
+  });
+
   describe('past the ids the duplicate check keeps in memory (M3UGEN_MEMORY_IDS=3: the rest go to disk)', () => {
     const spill = { M3UGEN_MEMORY_IDS: '3' };
     const lines = (count: number, edit: (n: number) => string | undefined = () => undefined) =>

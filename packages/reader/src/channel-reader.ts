@@ -111,6 +111,8 @@ class JsonArrayReader extends ReaderBase implements ChannelReader {
   readonly #records: unknown[];
   #position = 0;
   #emitted = 0;
+  /** A record's error, thrown by the call after the one that returned the records before it. */
+  #failure: { error: unknown } | undefined;
 
   constructor(file: string, records: unknown[], options: ReadChannelsOptions) {
     super(file, options);
@@ -122,11 +124,20 @@ class JsonArrayReader extends ReaderBase implements ChannelReader {
   }
 
   nextBatch(): Promise<ChannelBatch | undefined> {
+    if (this.#failure !== undefined) throw this.#failure.error;
     const size = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     const channels: NumberedChannel[] = [];
     while (channels.length < size && this.#position < this.#records.length) {
       const index = this.#position++;
-      const nc = this.accept(() => parseNumberedChannel(this.#records[index], { file: this.file, index }));
+      let nc: NumberedChannel | undefined;
+      try {
+        nc = this.accept(() => parseNumberedChannel(this.#records[index], { file: this.file, index }));
+      } catch (error) {
+        // The records before it go first: see NdjsonReader.
+        if (channels.length === 0) throw error;
+        this.#failure = { error };
+        break;
+      }
       if (nc !== undefined) channels.push(nc);
     }
     if (channels.length === 0) return Promise.resolve(undefined);
@@ -192,7 +203,15 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
         const text = pending === '' ? chunk.slice(from, newline) : pending + chunk.slice(from, newline);
         pending = '';
         from = newline + 1;
-        const nc = this.#parseLine(text);
+        let nc: NumberedChannel | undefined;
+        try {
+          nc = this.#parseLine(text);
+        } catch (error) {
+          // The records before it go first: rendering them may find an error earlier in the input
+          // (a duplicate id), which is then the one reported, as in input order.
+          if (batch.length > 0) yield batch;
+          throw error;
+        }
         if (nc !== undefined) batch.push(nc);
         if (batch.length >= size) {
           yield batch;
@@ -202,7 +221,13 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
       pending += chunk.slice(from);
     }
     if (pending !== '') {
-      const nc = this.#parseLine(pending);
+      let nc: NumberedChannel | undefined;
+      try {
+        nc = this.#parseLine(pending);
+      } catch (error) {
+        if (batch.length > 0) yield batch;
+        throw error;
+      }
       if (nc !== undefined) batch.push(nc);
     }
     if (batch.length > 0) yield batch;
