@@ -195,7 +195,7 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
     let pending = '';
     let batch: NumberedChannel[] = [];
     let first = this.#lineOffset === 0;
-    for await (let chunk of chunks) {
+    for await (let chunk of endingInNewline(chunks)) {
       if (first && chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
       first = false;
       let from = 0;
@@ -220,18 +220,18 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
       }
       pending += chunk.slice(from);
     }
-    if (pending !== '') {
-      let nc: NumberedChannel | undefined;
-      try {
-        nc = this.#parseLine(pending);
-      } catch (error) {
-        if (batch.length > 0) yield batch;
-        throw error;
-      }
-      if (nc !== undefined) batch.push(nc);
-    }
     if (batch.length > 0) yield batch;
   }
+}
+
+/** The chunks, then a newline if the last did not end with one, so the last line is split like the others. */
+async function* endingInNewline(chunks: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {
+  let last = '\n';
+  for await (const chunk of chunks) {
+    if (chunk !== '') last = chunk;
+    yield chunk;
+  }
+  if (!last.endsWith('\n')) yield '\n';
 }
 
 /**
