@@ -1,7 +1,7 @@
 // pnpm bench: every path on the same generated channels, each measurement in a fresh process.
 // Environment: BENCH_SIZES (default 10000,100000,1000000), BENCH_RUNS (default 3),
 // BENCH_CLI_SIZES (default 1000000,5000000; "" skips), BENCH_OUT (default .bench-out/results.json).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,6 +10,7 @@ import { writeM3U } from '@iptv/playlist';
 import { extinfTemplate } from '@m3ugen/extinf-template';
 import { createGenerator } from '@m3ugen/preset-default';
 import { BASE_URL, makeChannels, PROXY_ID, toNdjsonLine, toPeerChannels } from './channels.mjs';
+import { firstByteMs, median } from './timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../..');
@@ -21,7 +22,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const OUT = process.env.BENCH_OUT ?? join(root, '.bench-out/results.json');
 const PATHS = ['peer', 'in-memory', 'streaming-file', 'eta-template', 'attributes', 'incremental-1%'];
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 /** `after` against `before` as a signed percentage: "+4%", "-8%". */
 const change = (after, before) => `${after >= before ? '+' : ''}${((after / before - 1) * 100).toFixed(0)}%`;
@@ -42,19 +42,6 @@ async function verify(size) {
   const streamed = (await createGenerator(options).generate(channels, { strategy: 'streaming' })).playlist;
   const templated = (await createGenerator({ ...options, plugins: [extinfTemplate()] }).generate(channels)).playlist;
   if (streamed !== reference || templated !== reference) throw new Error(`strategies or template differ at ${size} channels`);
-}
-
-async function firstByteMs(input) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    // Run as users do: the bin file itself, so its shebang's Node flags apply.
-    const child = spawn(BIN, ['generate', '--input', input, '--proxy-id', PROXY_ID, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let first;
-    child.stdout.once('data', () => (first = performance.now() - started));
-    child.stdout.resume();
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(first) : reject(new Error(`exit ${code}`))));
-  });
 }
 
 async function writeNdjson(path, count) {
@@ -137,9 +124,9 @@ const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bench-cli-'));
 try {
   const small = join(dir, 'small.ndjson');
   writeFileSync(small, `${makeChannels(10).map(toNdjsonLine).join('\n')}\n`);
-  await firstByteMs(small);
+  await firstByteMs(BIN, small);
   const firstBytes = [];
-  for (let i = 0; i < 11; i++) firstBytes.push(await firstByteMs(small));
+  for (let i = 0; i < 11; i++) firstBytes.push(await firstByteMs(BIN, small));
   results.cli.firstByteMs = median(firstBytes);
   console.log(`CLI start to first output byte (10 channels): median ${results.cli.firstByteMs.toFixed(0)} ms of 11 runs`);
 

@@ -3,11 +3,11 @@
 // prints each one's median time to the first output byte and the median of the
 // per-pair differences. On a noisy machine only the paired figure is worth
 // reading: two medians taken minutes apart drift by more than the change.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { makeChannels, PROXY_ID, toNdjsonLine } from './channels.mjs';
+import { join } from 'node:path';
+import { makeChannels, toNdjsonLine } from './channels.mjs';
+import { firstByteMs, median } from './timing.mjs';
 
 const [binA, binB, pairsText = '40'] = process.argv.slice(2);
 if (binA === undefined || binB === undefined) {
@@ -18,31 +18,18 @@ const dir = mkdtempSync(join(tmpdir(), 'm3ugen-startup-'));
 const input = join(dir, 'small.ndjson');
 writeFileSync(input, `${makeChannels(10).map(toNdjsonLine).join('\n')}\n`);
 
-function firstByteMs(bin) {
-  return new Promise((done, fail) => {
-    const started = performance.now();
-    const child = spawn(resolve(bin), ['generate', '--input', input, '--proxy-id', PROXY_ID, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let first;
-    child.stdout.once('data', () => (first = performance.now() - started));
-    child.stdout.resume();
-    child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done(first) : fail(new Error(`${bin} exited with ${code}`))));
-  });
-}
-
-const median = (values) => [...values].sort((x, y) => x - y)[values.length >> 1];
 const a = [];
 const b = [];
 try {
-  await firstByteMs(binA); // warm the file cache for both
-  await firstByteMs(binB);
+  await firstByteMs(binA, input); // warm the file cache for both
+  await firstByteMs(binB, input);
   for (let i = 0; i < Number(pairsText); i++) {
     if (i % 2 === 0) {
-      a.push(await firstByteMs(binA));
-      b.push(await firstByteMs(binB));
+      a.push(await firstByteMs(binA, input));
+      b.push(await firstByteMs(binB, input));
     } else {
-      b.push(await firstByteMs(binB));
-      a.push(await firstByteMs(binA));
+      b.push(await firstByteMs(binB, input));
+      a.push(await firstByteMs(binA, input));
     }
   }
 } finally {

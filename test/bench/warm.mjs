@@ -5,6 +5,7 @@
 import { writeM3U } from '@iptv/playlist';
 import { createGenerator } from '@m3ugen/preset-default';
 import { BASE_URL, makeChannels, PROXY_ID, toPeerChannels } from './channels.mjs';
+import { median } from './timing.mjs';
 
 const count = Number(process.argv[2] ?? 10_000);
 const runs = Number(process.argv[3] ?? 150);
@@ -32,6 +33,5 @@ for (const [name, run] of Object.entries(paths)) {
     await run();
     times.push(performance.now() - started);
   }
-  times.sort((a, b) => a - b);
-  console.log(`${name.padEnd(10)} ${count} channels: median ${times[times.length >> 1].toFixed(1)} ms per run (${runs} runs)`);
+  console.log(`${name.padEnd(10)} ${count} channels: median ${median(times).toFixed(1)} ms per run (${runs} runs)`);
 }

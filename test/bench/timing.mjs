@@ -1,0 +1,24 @@
+// What the bench scripts share to time things: the median, and the command's time to first byte.
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { PROXY_ID } from './channels.mjs';
+
+/** The middle value (the upper one of an even count). */
+export const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
+/**
+ * Milliseconds from spawning `bin` (`m3ugen generate` on the NDJSON file `input`)
+ * to its first byte on stdout. The bin file itself is run, as users run it, so
+ * its shebang's Node flags apply.
+ */
+export function firstByteMs(bin, input) {
+  return new Promise((done, fail) => {
+    const started = performance.now();
+    const child = spawn(resolve(bin), ['generate', '--input', input, '--proxy-id', PROXY_ID, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let first;
+    child.stdout.once('data', () => (first = performance.now() - started));
+    child.stdout.resume();
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? done(first) : fail(new Error(`${bin} exited with ${code}`))));
+  });
+}
