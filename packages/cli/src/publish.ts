@@ -90,11 +90,23 @@ export interface PublishOptions {
  * ```
  */
 export async function checkPublishable(target: string, options: PublishOptions = {}): Promise<void> {
+  await existingMode(target, options.label);
   try {
-    if ((await stat(target).catch(() => undefined))?.isDirectory() === true) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     await access(dirname(target), constants.W_OK);
   } catch (error) {
     throw outputError(target, error, options.label);
+  }
+}
+
+/** The permission bits of the file at `target`, to keep on the new one; `undefined` if there is none. A directory there is an error. */
+async function existingMode(target: string, label: string | undefined): Promise<number | undefined> {
+  try {
+    const existing = await stat(target);
+    if (existing.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    return existing.mode & 0o777;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw outputError(target, error, label);
   }
 }
 
@@ -112,14 +124,7 @@ export async function checkPublishable(target: string, options: PublishOptions =
 export async function publishAtomically<T>(target: string, write: (output: Writable) => Promise<T>, options: PublishOptions = {}): Promise<T> {
   const label = options.label;
   await removeStaleTemporaries(target);
-  let mode = 0o666;
-  try {
-    const existing = await stat(target);
-    if (existing.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    mode = existing.mode & 0o777;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(target, error, label);
-  }
+  const mode = (await existingMode(target, label)) ?? 0o666;
   const temp = tempName(target);
   let handle: FileHandle;
   try {
