@@ -21,3 +21,8 @@ export class ConfigError extends M3ugenError {
     this.key = where.key;
   }
 }
+
+/** An error's message, or whatever was thrown as text (for the reason part of a {@link ConfigError}). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

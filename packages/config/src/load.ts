@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { cosmiconfig } from 'cosmiconfig';
 import type * as Zod from 'zod';
-import { ConfigError } from './config-error.js';
+import { ConfigError, messageOf } from './config-error.js';
 import { configLoaders, displayPath, loadJson } from './loaders.js';
 import { configSchemas, type M3ugenConfig } from './schema.js';
 
@@ -111,8 +111,7 @@ async function asConfigError(error: unknown, searched: string): Promise<ConfigEr
       if (ours instanceof ConfigError) return ours;
     }
   }
-  const reason = error instanceof Error ? error.message : String(error);
-  return new ConfigError(`cannot load the configuration: ${reason}`, { file: displayPath(file) }, { cause: error });
+  return new ConfigError(`cannot load the configuration: ${messageOf(error)}`, { file: displayPath(file) }, { cause: error });
 }
 
 /**

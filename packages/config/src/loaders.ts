@@ -1,7 +1,7 @@
 import { basename, relative } from 'node:path';
 import { defaultLoaders, type Loader } from 'cosmiconfig';
 import type { ParseError } from 'jsonc-parser';
-import { ConfigError } from './config-error.js';
+import { ConfigError, messageOf } from './config-error.js';
 
 // Every loader here turns a file that cannot be read as a config into one
 // ConfigError line: `file: invalid FORMAT at line L, column C: reason`.
@@ -22,10 +22,6 @@ function at(text: string, offset: number | undefined): string {
     lineStart = i + 1;
   }
   return ` at line ${line}, column ${offset - lineStart + 1}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 // smol-toml is imported when a TOML file is found, not at start-up (~16 ms of a run without one).

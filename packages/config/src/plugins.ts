@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { M3uPlugin } from '@m3ugen/core';
-import { ConfigError } from './config-error.js';
+import { ConfigError, messageOf } from './config-error.js';
 import { describeSyntaxError, displayPath } from './loaders.js';
 import type { PluginEntry } from './schema.js';
 
@@ -81,7 +81,7 @@ export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: s
     try {
       module = (await import(url)) as Record<string, unknown>;
     } catch (error) {
-      const reason = (error instanceof SyntaxError && (await locatedSyntaxError(url))) || (error instanceof Error ? error.message : String(error));
+      const reason = (error instanceof SyntaxError && (await locatedSyntaxError(url))) || messageOf(error);
       const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && isPath(specifier);
       throw new ConfigError(missing ? `plugin "${specifier}" not found at ${resolve(fromDir, specifier)}` : `plugin "${specifier}" failed to load: ${reason}`, where, {
         cause: error,
@@ -93,7 +93,7 @@ export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: s
       try {
         plugin = (exported as PluginFactory)(options, { configDir: fromDir, configFile: file });
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = messageOf(error);
         throw new ConfigError(`plugin "${specifier}" rejected its options: ${reason}`, where, { cause: error });
       }
     } else if (options !== undefined && isPlugin(exported)) {
