@@ -80,7 +80,7 @@ describe('a config file that cannot be parsed is named with the line and column,
   };
 
   it.each([
-    // V8 gives no position for an unexpected token: jsonc-parser finds it
+    // V8 gives no position for an unexpected token: the reader's JSON scanner finds it
     ['.m3ugenrc.json', '{\n  "web": { "base_url": }\n}\n', '.m3ugenrc.json: invalid JSON at line 2, column 24: Unexpected token \'}\''],
     ['m3ugen.config.json', '{\n  "web": { "base_url": "x", }\n}', 'm3ugen.config.json: invalid JSON at line 2, column 29: Expected double-quoted property name'],
     ['package.json', '{ "name": "fixture",\n  "m3ugen": { "web": [1,,2] } }', 'package.json: invalid JSON at line 2, column 25: Unexpected token \',\''],

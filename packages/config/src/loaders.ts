@@ -1,6 +1,6 @@
 import { basename, relative } from 'node:path';
 import { defaultLoaders, type Loader } from 'cosmiconfig';
-import type { ParseError } from 'jsonc-parser';
+import { locateJsonError } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
 
 // Every loader here turns a file that cannot be read as a config into one
@@ -37,9 +37,9 @@ const loadToml: Loader = async (filepath, content) => {
 };
 
 /**
- * JSON (package.json included). Valid JSON never loads a parser library; a
- * syntax error is located by jsonc-parser, because V8 gives no position for an
- * unexpected token.
+ * JSON (package.json included), parsed by JSON.parse; a syntax error is
+ * located by the reader's JSON scanner where V8 gives no position (an
+ * unexpected token).
  */
 export const loadJson: Loader = async (filepath, content) => {
   const file = displayPath(filepath);
@@ -50,13 +50,7 @@ export const loadJson: Loader = async (filepath, content) => {
   } catch (error) {
     const reason = messageOf(error);
     const v8Position = / in JSON at position (\d+)/.exec(reason)?.[1];
-    let offset = v8Position === undefined ? undefined : Number(v8Position);
-    if (offset === undefined) {
-      const { parse } = await import('jsonc-parser');
-      const errors: ParseError[] = [];
-      parse(content, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-      offset = errors[0]?.offset;
-    }
+    const offset = v8Position === undefined ? locateJsonError(content)?.offset : Number(v8Position);
     // V8 appends the position, or a quote of the text (which may span lines): the position says it better.
     const shortReason = reason.replace(/ in JSON at position \d+.*$/s, '').replace(/, .*is not valid JSON$/s, '');
     throw new ConfigError(`invalid JSON${at(content, offset)}: ${shortReason}`, { file }, { cause: error });

@@ -19,7 +19,16 @@ function describeChar(text: string, at: number): string {
   return `unexpected ${code < 0x20 ? `control character U+${code.toString(16).padStart(4, '0')}` : JSON.stringify(ch)}`;
 }
 
-/** Returns the first syntax problem of `text`, or `undefined` if it is valid JSON. */
+/**
+ * Returns the first syntax problem of `text`, or `undefined` if it is valid
+ * JSON: where it is (offset, 1-based line and column) and why. For after
+ * `JSON.parse` failed, whose message has no position for an unexpected token.
+ *
+ * @example
+ * ```ts
+ * locateJsonError('{\n  "a": }'); // { offset: 9, line: 2, column: 8, reason: 'unexpected "}"' }
+ * ```
+ */
 export function locateJsonError(text: string): JsonSyntaxProblem | undefined {
   let i = 0;
   const ws = (): void => {
