@@ -76,6 +76,14 @@ describe('parseNumberedChannel', () => {
     expect(errorOf({ assignedNumber: 1, channel: { id: '', channelName: 'X' } }).location.field).toBe('channel.id');
   });
 
+  it('refuses integers past 2^53 − 1 by range, not as non-integers', () => {
+    // JSON.parse('9007199254740993') is 9007199254740992: it can no longer name one channel.
+    expect(errorOf({ assigned_number: 9007199254740993, channel: { id: 'x', channel_name: 'X' } }).message).toBe(
+      'field "assigned_number": expected a channel number from 0 to 9007199254740991, got number 9007199254740992',
+    );
+    expect(errorOf({ assigned_number: -1e300, channel: { id: 'x', channel_name: 'X' } }).message).toContain('from 0 to 9007199254740991, got number -1e+300');
+  });
+
   it('renders what it validated: camelCase keys of known fields in a snake_case record are ignored', () => {
     const nc = parseNumberedChannel({ assigned_number: 1, channel: { id: 'x', channel_name: 'News', channelName: 42, tvgLogo: { a: 1 }, groupTitle: 'G', tvg_id: 't' } });
     expect(nc.channel).toEqual({ id: 'x', channelName: 'News', tvgId: 't' });

@@ -19,7 +19,7 @@ function buildSchemas(z: typeof Zod.z) {
   const optionalTextOrNumber = z.union([z.string(), z.number()], { error: 'expected a string, a number or null' }).nullish();
   const channelNumber = z
     .number({ error: 'expected an integer' })
-    .int({ error: 'expected an integer' })
+    .int({ error: (issue) => expectedChannelNumber(issue.input) })
     .min(0, { error: 'expected a channel number >= 0' });
   const channelObject = { error: 'expected an object' };
   return {
@@ -149,6 +149,16 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * What `assigned_number` should have been, for a value that is not a channel
+ * number. Integers past 2^53 − 1 are refused by range: a JSON number that
+ * large has already been rounded, so it cannot name one channel.
+ */
+export function expectedChannelNumber(value: unknown): string {
+  if (!Number.isInteger(value)) return 'expected an integer';
+  return Number.isSafeInteger(value) ? 'expected a channel number >= 0' : `expected a channel number from 0 to ${Number.MAX_SAFE_INTEGER}`;
 }
 
 /** `expected …, got …`, or that the field is missing. */

@@ -3,7 +3,7 @@
  * which is why all strategies, and every mid-run switch, write the same bytes.
  */
 import { RECORD_LINE, type NumberedChannel } from '../channel/model.js';
-import { describeProblem, describeValue } from '../channel/schema.js';
+import { describeProblem, describeValue, expectedChannelNumber } from '../channel/schema.js';
 import { InputError } from '../errors.js';
 import { isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
@@ -90,8 +90,7 @@ function rejectRecord(nc: unknown, index: number, sourceName: string | undefined
   const { id, channelName } = channel as { id?: unknown; channelName?: unknown };
   if (typeof id !== 'string' || id === '') fail(nc, index, 'channel.id', describeProblem('expected a non-empty string', id), sourceName);
   if (typeof channelName !== 'string' || channelName === '') fail(nc, index, 'channel.channel_name', describeProblem('expected a non-empty string', channelName), sourceName);
-  const reason = Number.isSafeInteger(assignedNumber) ? `expected a channel number >= 0, got ${describeValue(assignedNumber)}` : describeProblem('expected an integer', assignedNumber);
-  fail(nc, index, 'assigned_number', reason, sourceName);
+  fail(nc, index, 'assigned_number', describeProblem(expectedChannelNumber(assignedNumber), assignedNumber), sourceName);
 }
 
 /** What a plain entry (no per-channel plugin) is made of, kept by an EntryCache. */
