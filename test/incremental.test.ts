@@ -105,7 +105,8 @@ describe('incremental regeneration (EntryCache)', () => {
             else if (e.kind === 'no-logo') current[at] = withFields(current[at]!, { tvgLogo: null });
           }
           const incremental = await outcome(generator.generate(toChannelSource(current, batch), { cache, strategy }));
-          const reference = await outcome(createGenerator({ proxyId: PROXY, plugins: plugins(withHooks) }).generate(current));
+          // The same kind of input (a source, not an array, which would let the error name the earlier record).
+          const reference = await outcome(createGenerator({ proxyId: PROXY, plugins: plugins(withHooks) }).generate(toChannelSource(current)));
           expect(incremental).toEqual(reference);
         }
       }),

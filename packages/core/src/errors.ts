@@ -45,6 +45,31 @@ export class InputError extends M3ugenError {
 }
 
 /**
+ * A channel rejected because an earlier record has its id or its number.
+ * `earlier` is that record's place when the check knows it (the command
+ * reads a file again to find it); the message then names it.
+ *
+ * @example
+ * ```ts
+ * new DuplicateError({ id: 'news-1' }, { file: 'channels.ndjson', line: 9, index: 8, field: 'channel.id' }, { line: 2, index: 1 }).message;
+ * // channels.ndjson: line 9: field "channel.id": duplicate channel id "news-1": line 2 has the same id
+ * ```
+ */
+export class DuplicateError extends InputError {
+  /** The id or the number the two records share. */
+  readonly duplicate: { readonly id: string } | { readonly number: number };
+  readonly earlier: RecordLocation | undefined;
+
+  constructor(duplicate: { readonly id: string } | { readonly number: number }, location: RecordLocation, earlier?: RecordLocation) {
+    const which = earlier?.line !== undefined ? `line ${earlier.line}` : earlier?.index !== undefined ? `record ${earlier.index}` : 'an earlier record';
+    const reason = 'id' in duplicate ? `duplicate channel id ${JSON.stringify(duplicate.id)}: ${which} has the same id` : `duplicate channel number ${duplicate.number}: ${which} has the same number`;
+    super(reason, { ...location, field: 'id' in duplicate ? 'channel.id' : 'assigned_number' });
+    this.duplicate = duplicate;
+    this.earlier = earlier;
+  }
+}
+
+/**
  * An option or configuration value that is missing or malformed; `key` is the
  * configuration key path, e.g. `web.base_url`.
  */

@@ -4,10 +4,10 @@
  */
 import { RECORD_LINE, type NumberedChannel } from '../channel/model.js';
 import { describeProblem, describeValue, expectedChannelNumber } from '../channel/schema.js';
-import { InputError } from '../errors.js';
+import { DuplicateError, InputError, type RecordLocation } from '../errors.js';
 import { isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
-import { duplicateIdReason, FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
+import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
 import type { ChannelBatch } from '../run/channel-source.js';
 import type { BatchEntries, BatchText, EntryCache } from '../run/entry-cache.js';
 import type { WarningLog } from '../run/warnings.js';
@@ -55,9 +55,13 @@ const DEFAULT_ATTRIBUTE_FIELDS = [
 ] as const;
 
 /** Throws an InputError naming the input, the record (line when a reader recorded it, else index) and the field. */
-function fail(nc: unknown, index: number, field: string, reason: string, sourceName?: string): never {
+function locate(nc: unknown, index: number, sourceName: string | undefined, field?: string): RecordLocation {
   const line = typeof nc === 'object' && nc !== null ? (nc as { [RECORD_LINE]?: unknown })[RECORD_LINE] : undefined;
-  throw new InputError(reason, { file: sourceName, line: typeof line === 'number' ? line : undefined, index, field });
+  return { file: sourceName, line: typeof line === 'number' ? line : undefined, index, field };
+}
+
+function fail(nc: unknown, index: number, field: string, reason: string, sourceName?: string): never {
+  throw new InputError(reason, locate(nc, index, sourceName, field));
 }
 
 /** Checks what the TypeScript types promise, for plain-JavaScript callers. Small, so it inlines: the wording is {@link rejectRecord}'s. */
@@ -204,10 +208,12 @@ export function createRenderers(context: RenderContext): Renderers {
     return value === undefined || value === null ? missing(index, field) : String(value);
   };
   const attribute = (value: unknown, index: number, field: string): string => sanitizeAttributeValue(present(value, index, field));
-  const duplicateId = (nc: NumberedChannel, index: number): never =>
-    fail(nc, index, 'channel.id', duplicateIdReason(nc.channel.id), sourceName);
-  const duplicateNumber = (nc: NumberedChannel, index: number, n: number): never =>
-    fail(nc, index, 'assigned_number', `duplicate channel number ${n}: an earlier record has the same number`, sourceName);
+  const duplicateId = (nc: NumberedChannel, index: number): never => {
+    throw new DuplicateError({ id: nc.channel.id }, locate(nc, index, sourceName));
+  };
+  const duplicateNumber = (nc: NumberedChannel, index: number, n: number): never => {
+    throw new DuplicateError({ number: n }, locate(nc, index, sourceName));
+  };
   /** The number the latest checkUnique claimed, kept by an EntryCache. */
   let claimedNumber = -1;
   /** Uniqueness of id and number across the run. */

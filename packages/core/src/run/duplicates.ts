@@ -4,7 +4,8 @@
  * strings), channel numbers in a bitset.
  */
 
-import type { InputError } from '../errors.js';
+import type { NumberedChannel } from '../channel/model.js';
+import { DuplicateError, type InputError } from '../errors.js';
 
 /**
  * Where a run keeps the ids it has seen, to reject a duplicate. The default
@@ -30,16 +31,35 @@ export interface DuplicateIdIndex {
 }
 
 /**
- * Why a channel is rejected for its id: the one message every duplicate-id
- * check gives (in memory, in an EntryCache, on disk).
+ * Why a channel is rejected for its id, when the earlier record is not known:
+ * the reason of a {@link DuplicateError}, which every duplicate-id check now
+ * throws (kept for indexes written against the earlier API).
  *
  * @example
  * ```ts
- * new InputError(duplicateIdReason(id), { file, line, index, field: 'channel.id' });
+ * duplicateIdReason('news-1'); // 'duplicate channel id "news-1": an earlier record has the same id'
  * ```
  */
 export function duplicateIdReason(id: string): string {
-  return `duplicate channel id ${JSON.stringify(id)}: an earlier record has the same id`;
+  return new DuplicateError({ id }, {}).reason;
+}
+
+/**
+ * `error` naming the first of `channels` before the rejected one that has
+ * its id or number, for a run over an array (the fingerprint table keeps no
+ * records; the array still has them). Error path only: a linear scan.
+ */
+export function nameEarlierChannel(error: DuplicateError, channels: readonly NumberedChannel[]): DuplicateError {
+  const end = error.location.index;
+  if (error.earlier !== undefined || end === undefined) return error;
+  const { duplicate } = error;
+  for (let i = 0; i < end && i < channels.length; i++) {
+    const nc = channels[i] as Partial<NumberedChannel> | undefined;
+    if ('id' in duplicate ? nc?.channel?.id === duplicate.id : nc?.assignedNumber === duplicate.number) {
+      return new DuplicateError(duplicate, error.location, { index: i });
+    }
+  }
+  return error;
 }
 
 /** Largest channel number kept in the bitset (16 MiB of bits); larger ones go to a Set. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NumberedChannel } from '../channel/model.js';
-import { InputError, PluginError } from '../errors.js';
+import { DuplicateError, InputError, PluginError } from '../errors.js';
 import { HOOK_SIGNATURES } from '../hooks/hooks.js';
 import type { M3uStrategy } from '../strategy/strategy.js';
 import { M3uGenerator, type M3uPlugin } from './generator.js';
@@ -217,11 +217,20 @@ describe('M3uGenerator', () => {
     await expect(g.generate([full])).rejects.toThrow('no URL scheme is registered: add the urlBuilder() plugin of @m3ugen/url-builder');
   });
 
-  it('rejects a duplicate channel id or number, naming the later record, unless told not to check', async () => {
+  it('rejects a duplicate channel id or number, naming both records, unless told not to check', async () => {
     const sameId: NumberedChannel = { assignedNumber: 2, channel: { ...full.channel } };
-    await expect(make().generate([full, sameId])).rejects.toThrow(`record 1: field "channel.id": duplicate channel id "${UUID1}": an earlier record has the same id`);
+    await expect(make().generate([full, sameId])).rejects.toThrow(`record 1: field "channel.id": duplicate channel id "${UUID1}": record 0 has the same id`);
     const sameNumber: NumberedChannel = { assignedNumber: 1, channel: { ...full.channel, id: '550e8400-e29b-41d4-a716-446655440002' } };
-    await expect(make().generate([full, sameNumber])).rejects.toThrow('record 1: field "assigned_number": duplicate channel number 1: an earlier record has the same number');
+    const error = await make().generate([full, sameNumber]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DuplicateError);
+    expect(error).toMatchObject({ code: 'E_INPUT', duplicate: { number: 1 }, earlier: { index: 0 }, location: { index: 1, field: 'assigned_number' } });
+    expect((error as Error).message).toBe('record 1: field "assigned_number": duplicate channel number 1: record 0 has the same number');
+    // From an iterable, which is not kept, the earlier record is not known.
+    const once = (function* () {
+      yield full;
+      yield sameId;
+    })();
+    await expect(make().generate(once)).rejects.toThrow(`record 1: field "channel.id": duplicate channel id "${UUID1}": an earlier record has the same id`);
     expect((await make([], { checkDuplicates: false }).generate([full, sameId, sameNumber])).metrics.channels).toBe(3);
   });
 

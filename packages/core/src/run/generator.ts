@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { ulid } from 'ulid';
-import { InputError, PluginError, RegistryError } from '../errors.js';
+import { DuplicateError, InputError, PluginError, RegistryError } from '../errors.js';
 import { createGenerationHooks, isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
@@ -10,7 +10,7 @@ import type { UrlScheme } from '../render/url-scheme.js';
 import { proposeTakeover, selectAutomatically, type SelectionFacts } from '../strategy/select.js';
 import type { Handover, M3uStrategy, StrategyChoice, StrategyRun, StrategySwitch } from '../strategy/strategy.js';
 import { toChannelSource, type ChannelInput } from './channel-source.js';
-import type { DuplicateIdIndex } from './duplicates.js';
+import { nameEarlierChannel, type DuplicateIdIndex } from './duplicates.js';
 import type { EntryCache } from './entry-cache.js';
 import type { RunMetrics } from './metrics.js';
 import { resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.js';
@@ -331,6 +331,7 @@ export class M3uGenerator {
       // A duplicate id found only now may come before the channel that failed: report the first error in input order.
       const failedAt = failure instanceof InputError ? failure.location.index : undefined;
       if (failedAt !== undefined && idIndex?.settle !== undefined) failure = (await idIndex.settle(failedAt).catch(() => undefined)) ?? failure;
+      if (failure instanceof DuplicateError && Array.isArray(input)) failure = nameEarlierChannel(failure, input);
       sink.abort(failure);
       // Entries of a failed run were never checked as a whole: the next run starts over.
       runOptions.cache?.discard();
