@@ -56,11 +56,18 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     );
   });
 
-  it('a duplicate channel id names the later record', async () => {
+  it('a duplicate channel id names the later record and the earlier one', async () => {
     const same = '550e8400-e29b-41d4-a716-000000000001';
     expect(await generate('channels.ndjson', `${record(1)}\n${record(2)}\n\n${record(3, { id: same })}\n`)).toBe(
-      `m3ugen: error: channels.ndjson: line 4: field "channel.id": duplicate channel id "${same}": an earlier record has the same id`,
+      `m3ugen: error: channels.ndjson: line 4: field "channel.id": duplicate channel id "${same}": line 1 has the same id`,
     );
+  });
+
+  it('a duplicate read from stdin, which cannot be read twice, names only the later record', async () => {
+    const same = '550e8400-e29b-41d4-a716-000000000001';
+    const result = await runCli(['generate', '--input', '-', '--proxy-id', PROXY, '--quiet'], { stdin: `${record(1)}\n${record(2, { id: same })}\n` });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(`m3ugen: error: stdin: line 2: field "channel.id": duplicate channel id "${same}": an earlier record has the same id`);
   });
 
   describe('two errors in one batch of the reader: the first in input order is the one reported', () => {
@@ -68,7 +75,7 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     const input = `${Array.from({ length: 600 }, (_, i) =>
       i === 300 ? record(301, { id: '550e8400-e29b-41d4-a716-000000000011' }) : i === 310 ? record(311, { channel_name: 42 }) : record(i + 1),
     ).join('\n')}\n`;
-    const expected = 'm3ugen: error: channels.ndjson: line 301: field "channel.id": duplicate channel id "550e8400-e29b-41d4-a716-000000000011": an earlier record has the same id';
+    const expected = 'm3ugen: error: channels.ndjson: line 301: field "channel.id": duplicate channel id "550e8400-e29b-41d4-a716-000000000011": line 11 has the same id';
 
     it('in one thread', async () => {
       expect(await generate('channels.ndjson', input, ['--workers', '1'])).toBe(expected);
@@ -80,7 +87,7 @@ describe('bad input is reported with file, record and field, exits 1, and publis
 
     it('from a JSON array', async () => {
       const array = `[${input.trim().split('\n').join(',\n')}]`;
-      expect(await generate('channels.json', array)).toBe(expected.replace('channels.ndjson: line 301', 'channels.json: record 300'));
+      expect(await generate('channels.json', array)).toBe(expected.replace('channels.ndjson: line 301', 'channels.json: record 300').replace('line 11 has', 'record 10 has'));
     });
   });
 
@@ -93,29 +100,29 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     it('finds a duplicate between two ids on disk and names the later record', async () => {
       const input = lines(20, (n) => (n === 16 ? record(16, { id: idOf(10) }) : undefined));
       expect(await generate('channels.ndjson', input, [], spill)).toBe(
-        `m3ugen: error: channels.ndjson: line 16: field "channel.id": duplicate channel id "${idOf(10)}": an earlier record has the same id`,
+        `m3ugen: error: channels.ndjson: line 16: field "channel.id": duplicate channel id "${idOf(10)}": line 10 has the same id`,
       );
     });
 
     it('finds a duplicate of an id kept in memory', async () => {
       const input = lines(20, (n) => (n === 12 ? record(12, { id: idOf(2) }) : undefined));
       expect(await generate('channels.ndjson', input, [], spill)).toBe(
-        `m3ugen: error: channels.ndjson: line 12: field "channel.id": duplicate channel id "${idOf(2)}": an earlier record has the same id`,
+        `m3ugen: error: channels.ndjson: line 12: field "channel.id": duplicate channel id "${idOf(2)}": line 2 has the same id`,
       );
     });
 
     it('reports that duplicate before an invalid record in a later batch, as a run in memory would', async () => {
       // Records are read 256 at a time: line 290 fails while reading, after line 12 was rendered.
       const input = lines(300, (n) => (n === 12 ? record(12, { id: idOf(5) }) : n === 290 ? record(290, { channel_name: 7 }) : undefined));
-      const expected = `m3ugen: error: channels.ndjson: line 12: field "channel.id": duplicate channel id "${idOf(5)}": an earlier record has the same id`;
+      const expected = `m3ugen: error: channels.ndjson: line 12: field "channel.id": duplicate channel id "${idOf(5)}": line 5 has the same id`;
       expect(await generate('channels.ndjson', input, [], spill)).toBe(expected);
       expect(await generate('channels.ndjson', input)).toBe(expected);
     });
   });
 
-  it('a duplicate channel number names the later record', async () => {
+  it('a duplicate channel number names the later record and the earlier one', async () => {
     expect(await generate('channels.json', JSON.stringify([JSON.parse(record(1)), JSON.parse(record(2)), { ...JSON.parse(record(3)), assigned_number: 2 }]))).toBe(
-      'm3ugen: error: channels.json: record 2: field "assigned_number": duplicate channel number 2: an earlier record has the same number',
+      'm3ugen: error: channels.json: record 2: field "assigned_number": duplicate channel number 2: record 1 has the same number',
     );
   });
 

@@ -245,7 +245,7 @@ describe('m3ugen validate', () => {
     const result = await runCli(['validate', '--input', 'c.ndjson'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
-      'm3ugen: error: c.ndjson: line 2: field "channel.id": duplicate channel id "a": an earlier record has the same id',
+      'm3ugen: error: c.ndjson: line 2: field "channel.id": duplicate channel id "a": line 1 has the same id',
       'm3ugen: error: c.ndjson: line 3: field "channel.id": required field is missing',
       'm3ugen: error: c.ndjson: line 4: invalid JSON at column 2: unexpected "o"',
       'm3ugen: error: c.ndjson: 3 invalid record(s) in the first 4; line 2 stopped the check, later records were not read (no config file)',

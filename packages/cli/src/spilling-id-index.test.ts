@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SpillingIdIndex, type RescannedRecord } from './spilling-id-index.js';
+import type { RescannedRecord } from './earlier-record.js';
+import { SpillingIdIndex } from './spilling-id-index.js';
 
 /** What a run does: add ids in order until one is rejected at once, then settle (at `limit`, if it failed there). */
 async function firstDuplicate(ids: readonly string[], memoryIds: number, runKeys: number, limit?: number): Promise<number | undefined> {
   async function* rescan(): AsyncGenerator<RescannedRecord> {
-    for (let index = 0; index < ids.length; index++) yield { id: ids[index]!, index, line: index + 1 };
+    for (let index = 0; index < ids.length; index++) yield { id: ids[index]!, number: index, index, line: index + 1 };
   }
   const index = new SpillingIdIndex({ rescan, file: 'channels.ndjson', memoryIds, runKeys });
   try {
@@ -13,7 +14,8 @@ async function firstDuplicate(ids: readonly string[], memoryIds: number, runKeys
     for (let i = 0; i < end; i++) if (!index.add(ids[i]!)) return i;
     const error = await index.settle(limit);
     if (error !== undefined) {
-      expect(error.message).toBe(`channels.ndjson: line ${error.location.index! + 1}: field "channel.id": duplicate channel id ${JSON.stringify(ids[error.location.index!])}: an earlier record has the same id`);
+      const id = ids[error.location.index!]!;
+      expect(error.message).toBe(`channels.ndjson: line ${error.location.index! + 1}: field "channel.id": duplicate channel id ${JSON.stringify(id)}: line ${ids.indexOf(id) + 1} has the same id`);
     }
     return error?.location.index;
   } finally {

@@ -10,18 +10,12 @@
 import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { duplicateIdReason, FingerprintSet, idKey, InputError, type DuplicateIdIndex } from '@m3ugen/core';
+import { DuplicateError, FingerprintSet, idKey, type DuplicateIdIndex, type InputError } from '@m3ugen/core';
+import type { RescannedRecord } from './earlier-record.js';
 import { isAlive } from './publish.js';
 
 /** Key folders are named for the process that made them, so a later run can tell an abandoned one. */
 const FOLDER = /^m3ugen-ids-(\d+)-/;
-
-/** A record as the second reading sees it. */
-export interface RescannedRecord {
-  readonly id: string;
-  readonly index: number;
-  readonly line?: number | undefined;
-}
 
 export interface SpillingIdIndexOptions {
   /** Re-reads the input's records in order, as the run saw them (only when a duplicate is suspected). */
@@ -132,19 +126,15 @@ export class SpillingIdIndex implements DuplicateIdIndex {
     if (this.#memory !== undefined) return undefined;
     const suspects = this.#suspects();
     if (suspects.size === 0) return undefined;
-    const seen = new Set<string>();
+    const seen = new Map<string, RescannedRecord>();
     for await (const record of this.#options.rescan()) {
       if (record.index > limit) break;
       if (!suspects.has(idKey(record.id))) continue;
-      if (seen.has(record.id)) {
-        return new InputError(duplicateIdReason(record.id), {
-          file: this.#options.file,
-          line: record.line,
-          index: record.index,
-          field: 'channel.id',
-        });
+      const earlier = seen.get(record.id);
+      if (earlier !== undefined) {
+        return new DuplicateError({ id: record.id }, { file: this.#options.file, line: record.line, index: record.index }, { line: earlier.line, index: earlier.index });
       }
-      seen.add(record.id);
+      seen.set(record.id, record);
     }
     return undefined;
   }

@@ -1,15 +1,16 @@
 import { statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { DEFAULT_OPTIONS, RECORD_LINE, type ChannelSource, type GenerationResult, type NumberedChannel, type RunMetrics } from '@m3ugen/core';
-import { NDJSON_BATCH_SIZE, type ChannelReader } from '@m3ugen/reader';
+import { DEFAULT_OPTIONS, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
+import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
 import { parseFlags } from '../args.js';
+import { nameEarlierRecord, rescan } from '../earlier-record.js';
 import { estimateRecords } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
 import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
 import { prepareRun, type PreparedRun } from '../prepare.js';
 import { checkPublishable, publishAtomically } from '../publish.js';
 import { formatBytes, Reporter, type ErrorStream } from '../reporter.js';
-import { SpillingIdIndex, type RescannedRecord } from '../spilling-id-index.js';
+import { SpillingIdIndex } from '../spilling-id-index.js';
 
 /** The streams a command talks to (injectable for tests). */
 export interface CommandIo {
@@ -31,17 +32,6 @@ function summariseWarnings(result: GenerationResult, reporter: Reporter): void {
     if (code === 'missing-field') reporter.warn(`${count} channel(s) without ${field ?? 'a field'} (written as "")`);
     else if (code === 'non-uuid-id') reporter.warn(`${count} channel id(s) are not UUIDs (use --strict to reject them)`);
     else if (code !== 'skipped-record' && code !== 'missing-proxy-id') reporter.warn(`${count} × ${key}`);
-  }
-}
-
-/** The records of a freshly opened reader, for the duplicate check's second reading. */
-async function* rescan(reopen: () => Promise<ChannelReader>): AsyncGenerator<RescannedRecord> {
-  const reader = await reopen();
-  for (let batch = await reader.nextBatch(); batch !== undefined; batch = await reader.nextBatch()) {
-    for (let i = batch.start; i < batch.end; i++) {
-      const nc = batch.channels[i]! as NumberedChannel & { [RECORD_LINE]?: number };
-      yield { id: nc.channel.id, index: batch.firstIndex + i - batch.start, line: nc[RECORD_LINE] };
-    }
   }
 }
 
@@ -147,6 +137,8 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     } else {
       result = await publishAtomically(outputPath, (output) => generator.generate(reader, { ...overrides, output, duplicateIds: idIndex && (() => idIndex) }));
     }
+  } catch (error) {
+    throw await nameEarlierRecord(error, prepared.reopen);
   } finally {
     idIndex?.close();
     process.off('exit', removeKeyFiles);

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { InputError, type GenerationResult } from '@m3ugen/core';
 import { parseFlags } from '../args.js';
+import { nameEarlierRecord } from '../earlier-record.js';
 import { prepareRun } from '../prepare.js';
 import { Reporter } from '../reporter.js';
 import type { CommandIo } from './generate.js';
@@ -22,7 +23,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   const flags = { ...parseFlags('validate', argv), skipInvalid: true };
   const reporter = new Reporter(io.stderr, flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal');
   const invalid: InputError[] = [];
-  const { generator, reader, overrides, inputName, loaded } = await prepareRun(flags, io, reporter, (error) => {
+  const { generator, reader, overrides, inputName, loaded, reopen } = await prepareRun(flags, io, reporter, (error) => {
     if (invalid.length < LISTED) invalid.push(error);
   });
   const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
@@ -39,9 +40,10 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   let result: GenerationResult;
   try {
     result = await generator.generate(reader, { ...overrides, output: discard });
-  } catch (error) {
+  } catch (thrown) {
     // A record that fails the run even with invalid records skipped (a duplicate id or number, a
     // non-UUID id with --strict) ends the check: list it with the invalid records found so far.
+    const error = await nameEarlierRecord(thrown, reopen);
     if (!(error instanceof InputError)) throw error;
     const skipped = list(error);
     const at = error.location.line === undefined ? `record ${error.location.index ?? '?'}` : `line ${error.location.line}`;

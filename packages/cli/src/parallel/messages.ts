@@ -18,6 +18,9 @@ export interface WorkerError {
   /** Set for an InputError. */
   readonly location?: RecordLocation | undefined;
   readonly reason?: string | undefined;
+  /** Set for a DuplicateError. */
+  readonly duplicate?: { readonly id: string } | { readonly number: number } | undefined;
+  readonly earlier?: RecordLocation | undefined;
 }
 
 /**

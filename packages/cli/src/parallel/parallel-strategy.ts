@@ -1,6 +1,6 @@
 import { closeSync, openSync } from 'node:fs';
 import {
-  duplicateIdReason,
+  DuplicateError,
   FingerprintSet,
   InputError,
   M3ugenError,
@@ -25,6 +25,7 @@ export interface ParallelOptions extends WorkerSetup {
 }
 
 function rebuild(error: WorkerError): Error {
+  if (error.location !== undefined && error.duplicate !== undefined) return new DuplicateError(error.duplicate, error.location, error.earlier);
   if (error.location !== undefined && error.reason !== undefined) return new InputError(error.reason, error.location);
   if (error.code !== undefined) return Object.assign(new M3ugenError(error.code, error.message), { name: error.name });
   return Object.assign(new Error(error.message), { name: error.name });
@@ -66,12 +67,12 @@ async function checkAcrossParts(result: PartResult, part: InputPart, seen: { ids
     const index = part.firstIndex + i;
     if (!seen.ids.addFingerprint(prints[2 * i]!, prints[2 * i + 1]!)) {
       const { id, line } = await recordAt(options, part, index);
-      return { record: i, error: new InputError(duplicateIdReason(id), { file: options.file, line, index, field: 'channel.id' }) };
+      return { record: i, error: new DuplicateError({ id }, { file: options.file, line, index }) };
     }
     const number = numbers[i]!;
     if (!seen.numbers.add(number)) {
       const { line } = await recordAt(options, part, index);
-      return { record: i, error: new InputError(`duplicate channel number ${number}: an earlier record has the same number`, { file: options.file, line, index, field: 'assigned_number' }) };
+      return { record: i, error: new DuplicateError({ number }, { file: options.file, line, index }) };
     }
   }
   return undefined;

@@ -3,6 +3,7 @@
 import { openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
+  DuplicateError,
   InputError,
   M3ugenError,
   writeFingerprint,
@@ -86,6 +87,7 @@ class ByteCollector {
 }
 
 function toWorkerError(error: unknown): WorkerError {
+  if (error instanceof DuplicateError) return { name: error.name, message: error.message, location: error.location, duplicate: error.duplicate, earlier: error.earlier };
   if (error instanceof InputError) return { name: error.name, message: error.message, code: error.code, location: error.location, reason: error.reason };
   if (error instanceof M3ugenError) return { name: error.name, message: error.message, code: error.code };
   return { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) };
