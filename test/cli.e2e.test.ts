@@ -64,6 +64,36 @@ describe('m3ugen generate', () => {
     expect(result.stdout.split('\n')[2]).toBe(`https://tv.example/iptv/stream/${PROXY}/550e8400-e29b-41d4-a716-000000000001`);
   });
 
+  describe('finds the config without --config, as cosmiconfig searches', () => {
+    const urlLine = async (cwd: string): Promise<string | undefined> => {
+      const result = await runCli(['generate', '--input', '-', '--proxy-id', PROXY, '-q'], { cwd, stdin: SEED_NDJSON });
+      expect(result.code).toBe(0);
+      return result.stdout.split('\n')[2];
+    };
+    const toml = (host: string) => `[web]\nbase_url = "https://${host}"\n`;
+
+    it('in a parent folder, up to the nearest package.json, and not past one without an "m3ugen" key', async () => {
+      const dir = workdir();
+      writeFileSync(join(dir, 'package.json'), '{ "name": "project" }');
+      writeFileSync(join(dir, 'm3ugen.config.toml'), toml('parent.example'));
+      mkdirSync(join(dir, 'a', 'b'), { recursive: true });
+      expect(await urlLine(join(dir, 'a', 'b'))).toMatch(/^https:\/\/parent\.example\/stream\//);
+      writeFileSync(join(dir, 'a', 'package.json'), '{ "name": "nested" }');
+      expect(await urlLine(join(dir, 'a', 'b'))).toMatch(/^http:\/\/localhost:8080\/stream\//);
+      writeFileSync(join(dir, 'a', 'package.json'), JSON.stringify({ name: 'nested', m3ugen: { web: { base_url: 'https://package.example' } } }));
+      expect(await urlLine(join(dir, 'a', 'b'))).toMatch(/^https:\/\/package\.example\/stream\//);
+    });
+
+    it("where cosmiconfig's own settings in the working folder (.config/config.json) say", async () => {
+      const dir = workdir();
+      mkdirSync(join(dir, '.config'));
+      mkdirSync(join(dir, 'deploy'));
+      writeFileSync(join(dir, '.config', 'config.json'), JSON.stringify({ cosmiconfig: { searchPlaces: ['deploy/{name}.toml'] } }));
+      writeFileSync(join(dir, 'deploy', 'm3ugen.toml'), toml('meta.example'));
+      expect(await urlLine(dir)).toMatch(/^https:\/\/meta\.example\/stream\//);
+    });
+  });
+
   it('reports a bad record at NDJSON line N as line N with its field, exits 1 and keeps the earlier playlist', async () => {
     const dir = workdir();
     const input = join(dir, 'channels.ndjson');

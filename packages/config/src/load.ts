@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
 import type * as Zod from 'zod';
 import { ConfigError, messageOf } from './config-error.js';
 import { configLoaders, displayPath, loadJson } from './loaders.js';
 import { configSchemas, type M3ugenConfig } from './schema.js';
+import { mayFindConfig } from './search.js';
 
 const MODULE = 'm3ugen';
 
@@ -128,7 +128,10 @@ async function asConfigError(error: unknown, searched: string): Promise<ConfigEr
 export async function loadConfig(options: { file?: string | undefined; searchFrom?: string | undefined } = {}): Promise<LoadedConfig> {
   let found: { config: unknown; filepath: string } | null;
   const explicit = options.file === undefined ? undefined : resolve(options.file);
+  const searchFrom = resolve(options.searchFrom ?? process.cwd());
+  if (explicit === undefined && !mayFindConfig(searchFrom, CONFIG_SEARCH_PLACES, MODULE)) return { config: {}, file: undefined, dir: searchFrom, unknownKeys: [] };
   try {
+    const { cosmiconfig } = await import('cosmiconfig');
     // Inside the try: creating the explorer already reads the working directory's
     // package.json, for cosmiconfig's own settings.
     const explorer = cosmiconfig(MODULE, {
@@ -141,12 +144,12 @@ export async function loadConfig(options: { file?: string | undefined; searchFro
       if (!existsSync(explicit)) throw new ConfigError('config file not found', { file: options.file });
       found = await explorer.load(explicit);
     } else {
-      found = await explorer.search(options.searchFrom ?? process.cwd());
+      found = await explorer.search(searchFrom);
     }
   } catch (error) {
-    throw await asConfigError(error, explicit ?? options.searchFrom ?? process.cwd());
+    throw await asConfigError(error, explicit ?? searchFrom);
   }
-  if (found === null) return { config: {}, file: undefined, dir: resolve(options.searchFrom ?? process.cwd()), unknownKeys: [] };
+  if (found === null) return { config: {}, file: undefined, dir: searchFrom, unknownKeys: [] };
   const shown = displayPath(found.filepath);
   const { config, unknownKeys } = validateConfig(found.config, shown);
   return { config, file: shown, dir: dirname(found.filepath), unknownKeys };

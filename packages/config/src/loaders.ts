@@ -1,5 +1,5 @@
 import { basename, relative } from 'node:path';
-import { defaultLoaders, type Loader } from 'cosmiconfig';
+import type { Loader } from 'cosmiconfig';
 import { locateJsonError } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
 
@@ -57,6 +57,11 @@ export const loadJson: Loader = async (filepath, content) => {
   }
 };
 
+/** cosmiconfig's own loaders; it is imported only when a search may find a config (search.ts), and has been by the time these run. */
+async function cosmiconfigLoaders(): Promise<typeof import('cosmiconfig').defaultLoaders> {
+  return (await import('cosmiconfig')).defaultLoaders;
+}
+
 /** js-yaml's error, as cosmiconfig rethrows it. */
 interface YamlException {
   readonly reason: string;
@@ -71,7 +76,7 @@ function isYamlException(error: unknown): error is YamlException {
 /** cosmiconfig's YAML loader, its error (a message with a code frame) cut to one line with the position. */
 const loadYaml: Loader = async (filepath, content) => {
   try {
-    return await defaultLoaders['.yaml'](filepath, content);
+    return await (await cosmiconfigLoaders())['.yaml'](filepath, content);
   } catch (error) {
     if (!isYamlException(error)) throw error;
     throw new ConfigError(`invalid YAML at line ${error.mark.line + 1}, column ${error.mark.column + 1}: ${error.reason}`, { file: displayPath(filepath) }, { cause: error });
@@ -118,8 +123,8 @@ function locatingSyntaxErrors(load: Loader): Loader {
   };
 }
 
-const loadJs = locatingSyntaxErrors(defaultLoaders['.js']);
-const loadTs = locatingSyntaxErrors(defaultLoaders['.ts']);
+const loadJs = locatingSyntaxErrors(async (filepath, content) => (await cosmiconfigLoaders())['.js'](filepath, content));
+const loadTs = locatingSyntaxErrors(async (filepath, content) => (await cosmiconfigLoaders())['.ts'](filepath, content));
 
 /** The loaders m3ugen gives cosmiconfig, by file extension (`noExt` is `.m3ugenrc`, YAML or JSON). */
 export const configLoaders: Readonly<Record<string, Loader>> = Object.freeze({
