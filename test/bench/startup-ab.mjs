@@ -1,4 +1,5 @@
-// Paired A/B of the command's start-up: node test/bench/startup-ab.mjs BIN_A BIN_B [pairs]
+// Paired A/B of the command's start-up: node test/bench/startup-ab.mjs BIN_A BIN_B [pairs] [-- ARGS…]
+// (ARGS go to both commands, e.g. `-- --config examples/basic/m3ugen.toml`.)
 // Runs the two bins alternately (A then B, then B then A, ...) on 10 channels and
 // prints each one's median time to the first output byte and the median of the
 // per-pair differences. On a noisy machine only the paired figure is worth
@@ -9,7 +10,9 @@ import { join } from 'node:path';
 import { makeChannels, toNdjsonLine } from './channels.mjs';
 import { firstByteMs, median } from './timing.mjs';
 
-const [binA, binB, pairsText = '40'] = process.argv.slice(2);
+const dashes = process.argv.indexOf('--');
+const extra = dashes === -1 ? [] : process.argv.slice(dashes + 1);
+const [binA, binB, pairsText = '40'] = process.argv.slice(2, dashes === -1 ? undefined : dashes);
 if (binA === undefined || binB === undefined) {
   console.error('usage: node test/bench/startup-ab.mjs BIN_A BIN_B [pairs]');
   process.exit(2);
@@ -21,15 +24,15 @@ writeFileSync(input, `${makeChannels(10).map(toNdjsonLine).join('\n')}\n`);
 const a = [];
 const b = [];
 try {
-  await firstByteMs(binA, input); // warm the file cache for both
-  await firstByteMs(binB, input);
+  await firstByteMs(binA, input, extra); // warm the file cache for both
+  await firstByteMs(binB, input, extra);
   for (let i = 0; i < Number(pairsText); i++) {
     if (i % 2 === 0) {
-      a.push(await firstByteMs(binA, input));
-      b.push(await firstByteMs(binB, input));
+      a.push(await firstByteMs(binA, input, extra));
+      b.push(await firstByteMs(binB, input, extra));
     } else {
-      b.push(await firstByteMs(binB, input));
-      a.push(await firstByteMs(binA, input));
+      b.push(await firstByteMs(binB, input, extra));
+      a.push(await firstByteMs(binA, input, extra));
     }
   }
 } finally {

@@ -7,14 +7,15 @@ import { PROXY_ID } from './channels.mjs';
 export const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 /**
- * Milliseconds from spawning `bin` (`m3ugen generate` on the NDJSON file `input`)
+ * Milliseconds from spawning `bin` (`m3ugen generate` on the NDJSON file `input`,
+ * with `extra` arguments)
  * to its first byte on stdout. The bin file itself is run, as users run it, so
  * its shebang's Node flags apply.
  */
-export function firstByteMs(bin, input) {
+export function firstByteMs(bin, input, extra = []) {
   return new Promise((done, fail) => {
     const started = performance.now();
-    const child = spawn(resolve(bin), ['generate', '--input', input, '--proxy-id', PROXY_ID, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(resolve(bin), ['generate', '--input', input, '--proxy-id', PROXY_ID, '--quiet', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
     let first;
     child.stdout.once('data', () => (first = performance.now() - started));
     child.stdout.resume();
