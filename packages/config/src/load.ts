@@ -5,6 +5,7 @@ import { ConfigError, messageOf } from './config-error.js';
 import { configLoaders, displayPath, loadJson } from './loaders.js';
 import { configSchemas, type M3ugenConfig } from './schema.js';
 import { mayFindConfig } from './search.js';
+import { unknownKeysOfWellFormed } from './well-formed.js';
 
 const MODULE = 'm3ugen';
 
@@ -75,6 +76,16 @@ function withoutKeys(raw: unknown, unknown: readonly (readonly PropertyKey[])[])
  * ```
  */
 export function validateConfig(raw: unknown, file?: string): { config: M3ugenConfig; unknownKeys: string[] } {
+  const unknownPaths = unknownKeysOfWellFormed(raw ?? {});
+  if (unknownPaths !== undefined) {
+    const config = (unknownPaths.length === 0 ? (raw ?? {}) : withoutKeys(raw, unknownPaths)) as M3ugenConfig;
+    return { config, unknownKeys: unknownPaths.map((path) => path.join('.')) };
+  }
+  return validateWithSchema(raw, file);
+}
+
+/** {@link validateConfig} by the zod schema alone: the reference, and what words every error. */
+export function validateWithSchema(raw: unknown, file?: string): { config: M3ugenConfig; unknownKeys: string[] } {
   const configSchema = configSchemas().config;
   let result = configSchema.safeParse(raw ?? {});
   const unknownKeys: string[] = [];
