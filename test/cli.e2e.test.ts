@@ -94,6 +94,19 @@ describe('m3ugen generate', () => {
     });
   });
 
+  it('warns of each unknown config key, in file order, and runs with the rest', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'm3ugen.toml'), 'port = 80\n[web]\nbase_url = "https://tv.example"\nport = 81\n[database]\nurl = "postgres://x"\n');
+    const result = await runCli(['generate', '--config', 'm3ugen.toml', '--input', '-', '--proxy-id', PROXY], { cwd: dir, stdin: SEED_NDJSON });
+    expect(result.code).toBe(0);
+    expect(result.stderr.split('\n').filter((line) => line.includes('unknown key'))).toEqual([
+      'm3ugen: warning: m3ugen.toml: ignoring unknown key "port"',
+      'm3ugen: warning: m3ugen.toml: ignoring unknown key "web.port"',
+      'm3ugen: warning: m3ugen.toml: ignoring unknown key "database"',
+    ]);
+    expect(result.stdout.split('\n')[2]).toMatch(/^https:\/\/tv\.example\/stream\//);
+  });
+
   it('reports a bad record at NDJSON line N as line N with its field, exits 1 and keeps the earlier playlist', async () => {
     const dir = workdir();
     const input = join(dir, 'channels.ndjson');
