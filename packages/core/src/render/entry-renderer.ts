@@ -64,6 +64,10 @@ function fail(nc: unknown, index: number, field: string, reason: string, sourceN
   throw new InputError(reason, locate(nc, index, sourceName, field));
 }
 
+function failDuplicate(duplicate: { id: string } | { number: number }, nc: unknown, index: number, sourceName: string | undefined): never {
+  throw new DuplicateError(duplicate, locate(nc, index, sourceName));
+}
+
 /** Checks what the TypeScript types promise, for plain-JavaScript callers. Small, so it inlines: the wording is {@link rejectRecord}'s. */
 function checkRequired(nc: NumberedChannel, index: number, sourceName: string | undefined): void {
   if (typeof nc !== 'object' || nc === null) rejectRecord(nc, index, sourceName);
@@ -208,12 +212,8 @@ export function createRenderers(context: RenderContext): Renderers {
     return value === undefined || value === null ? missing(index, field) : String(value);
   };
   const attribute = (value: unknown, index: number, field: string): string => sanitizeAttributeValue(present(value, index, field));
-  const duplicateId = (nc: NumberedChannel, index: number): never => {
-    throw new DuplicateError({ id: nc.channel.id }, locate(nc, index, sourceName));
-  };
-  const duplicateNumber = (nc: NumberedChannel, index: number, n: number): never => {
-    throw new DuplicateError({ number: n }, locate(nc, index, sourceName));
-  };
+  const duplicateId = (nc: NumberedChannel, index: number): never => failDuplicate({ id: nc.channel.id }, nc, index, sourceName);
+  const duplicateNumber = (nc: NumberedChannel, index: number, n: number): never => failDuplicate({ number: n }, nc, index, sourceName);
   /** The number the latest checkUnique claimed, kept by an EntryCache. */
   let claimedNumber = -1;
   /** Uniqueness of id and number across the run. */
