@@ -63,12 +63,8 @@ export async function nameEarlierRecord(error: unknown, reopen: Reopen | undefin
   try {
     for await (const record of rescan(reopen)) {
       if (record.index >= end) break;
-      if ('id' in duplicate) {
-        if (record.id === duplicate.id) return new DuplicateError(duplicate, location, placeOf(record));
-        if (lookalike === undefined && sameFingerprint(record.id, duplicate.id)) lookalike = record;
-      } else if (record.number === duplicate.number) {
-        return new DuplicateError(duplicate, location, placeOf(record));
-      }
+      if (error.isRepeatedBy(record.id, record.number)) return error.withEarlier(placeOf(record));
+      if (lookalike === undefined && 'id' in duplicate && sameFingerprint(record.id, duplicate.id)) lookalike = record;
     }
   } catch {
     return error; // the file changed or went away since the run read it: keep what the run knew

@@ -44,6 +44,15 @@ export class InputError extends M3ugenError {
   }
 }
 
+/** What two records share when one is rejected as a duplicate: an id or a channel number. */
+export type Duplicated = { readonly id: string } | { readonly number: number };
+
+/** A {@link DuplicateError}'s reason; `earlier`, when known, names the record repeated. */
+export function duplicateReason(duplicate: Duplicated, earlier?: RecordLocation): string {
+  const which = earlier?.line !== undefined ? `line ${earlier.line}` : earlier?.index !== undefined ? `record ${earlier.index}` : 'an earlier record';
+  return 'id' in duplicate ? `duplicate channel id ${JSON.stringify(duplicate.id)}: ${which} has the same id` : `duplicate channel number ${duplicate.number}: ${which} has the same number`;
+}
+
 /**
  * A channel rejected because an earlier record has its id or its number.
  * `earlier` is that record's place when the check knows it (the command
@@ -57,15 +66,23 @@ export class InputError extends M3ugenError {
  */
 export class DuplicateError extends InputError {
   /** The id or the number the two records share. */
-  readonly duplicate: { readonly id: string } | { readonly number: number };
+  readonly duplicate: Duplicated;
   readonly earlier: RecordLocation | undefined;
 
-  constructor(duplicate: { readonly id: string } | { readonly number: number }, location: RecordLocation, earlier?: RecordLocation) {
-    const which = earlier?.line !== undefined ? `line ${earlier.line}` : earlier?.index !== undefined ? `record ${earlier.index}` : 'an earlier record';
-    const reason = 'id' in duplicate ? `duplicate channel id ${JSON.stringify(duplicate.id)}: ${which} has the same id` : `duplicate channel number ${duplicate.number}: ${which} has the same number`;
-    super(reason, { ...location, field: 'id' in duplicate ? 'channel.id' : 'assigned_number' });
+  constructor(duplicate: Duplicated, location: RecordLocation, earlier?: RecordLocation) {
+    super(duplicateReason(duplicate, earlier), { ...location, field: 'id' in duplicate ? 'channel.id' : 'assigned_number' });
     this.duplicate = duplicate;
     this.earlier = earlier;
+  }
+
+  /** Whether a record with this id and number has what the rejected one shares (so it may be the earlier one). */
+  isRepeatedBy(id: unknown, number: unknown): boolean {
+    return 'id' in this.duplicate ? id === this.duplicate.id : number === this.duplicate.number;
+  }
+
+  /** The same error, naming `earlier` as the record it repeats. */
+  withEarlier(earlier: RecordLocation): DuplicateError {
+    return new DuplicateError(this.duplicate, this.location, earlier);
   }
 }
 

@@ -2,7 +2,7 @@ export type { Channel, NumberedChannel, ChannelFieldSpelling } from './channel/m
 export { OPTIONAL_CHANNEL_FIELDS, isMissing, RECORD_LINE } from './channel/model.js';
 export { parseNumberedChannel, recordSchemas } from './channel/schema.js';
 
-export type { RecordLocation } from './errors.js';
+export type { Duplicated, RecordLocation } from './errors.js';
 export { M3ugenError, InputError, DuplicateError, OptionError, PluginError, RegistryError, formatLocation } from './errors.js';
 
 export type { GenerationHooks, HookName } from './hooks/hooks.js';

@@ -1,4 +1,4 @@
-import type { GenerationWarning, RecordLocation } from '@m3ugen/core';
+import type { Duplicated, GenerationWarning, RecordLocation } from '@m3ugen/core';
 import type { CliFlags } from '../args.js';
 
 /** What a worker needs to build the same generator as the command and read its parts. */
@@ -19,7 +19,7 @@ export interface WorkerError {
   readonly location?: RecordLocation | undefined;
   readonly reason?: string | undefined;
   /** Set for a DuplicateError. */
-  readonly duplicate?: { readonly id: string } | { readonly number: number } | undefined;
+  readonly duplicate?: Duplicated | undefined;
   readonly earlier?: RecordLocation | undefined;
 }
 

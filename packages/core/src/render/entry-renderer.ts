@@ -4,7 +4,7 @@
  */
 import { RECORD_LINE, type NumberedChannel } from '../channel/model.js';
 import { describeProblem, describeValue, expectedChannelNumber } from '../channel/schema.js';
-import { DuplicateError, InputError, type RecordLocation } from '../errors.js';
+import { DuplicateError, InputError, type Duplicated, type RecordLocation } from '../errors.js';
 import { isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
 import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
@@ -64,7 +64,7 @@ function fail(nc: unknown, index: number, field: string, reason: string, sourceN
   throw new InputError(reason, locate(nc, index, sourceName, field));
 }
 
-function failDuplicate(duplicate: { id: string } | { number: number }, nc: unknown, index: number, sourceName: string | undefined): never {
+function failDuplicate(duplicate: Duplicated, nc: unknown, index: number, sourceName: string | undefined): never {
   throw new DuplicateError(duplicate, locate(nc, index, sourceName));
 }
 

@@ -5,7 +5,7 @@
  */
 
 import type { NumberedChannel } from '../channel/model.js';
-import { DuplicateError, type InputError } from '../errors.js';
+import { duplicateReason, type DuplicateError, type InputError } from '../errors.js';
 
 /**
  * Where a run keeps the ids it has seen, to reject a duplicate. The default
@@ -41,7 +41,7 @@ export interface DuplicateIdIndex {
  * ```
  */
 export function duplicateIdReason(id: string): string {
-  return new DuplicateError({ id }, {}).reason;
+  return duplicateReason({ id });
 }
 
 /**
@@ -52,12 +52,9 @@ export function duplicateIdReason(id: string): string {
 export function nameEarlierChannel(error: DuplicateError, channels: readonly NumberedChannel[]): DuplicateError {
   const end = error.location.index;
   if (error.earlier !== undefined || end === undefined) return error;
-  const { duplicate } = error;
   for (let i = 0; i < end && i < channels.length; i++) {
     const nc = channels[i] as Partial<NumberedChannel> | undefined;
-    if ('id' in duplicate ? nc?.channel?.id === duplicate.id : nc?.assignedNumber === duplicate.number) {
-      return new DuplicateError(duplicate, error.location, { index: i });
-    }
+    if (error.isRepeatedBy(nc?.channel?.id, nc?.assignedNumber)) return error.withEarlier({ index: i });
   }
   return error;
 }
