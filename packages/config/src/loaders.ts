@@ -1,6 +1,6 @@
 import { basename, relative } from 'node:path';
 import type { Loader } from 'cosmiconfig';
-import { locateJsonError } from '@m3ugen/reader';
+import { lineAndColumn, locateJsonError } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
 
 // Every loader here turns a file that cannot be read as a config into one
@@ -15,13 +15,8 @@ export function displayPath(file: string): string {
 /** ` at line L, column C` (1-based) for a character offset, or nothing when it is unknown. */
 function at(text: string, offset: number | undefined): string {
   if (offset === undefined || !Number.isSafeInteger(offset) || offset < 0) return '';
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return ` at line ${line}, column ${offset - lineStart + 1}`;
+  const { line, column } = lineAndColumn(text, offset);
+  return ` at line ${line}, column ${column}`;
 }
 
 // smol-toml is imported when a TOML file is found, not at start-up (~16 ms of a run without one).

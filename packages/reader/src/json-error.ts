@@ -117,8 +117,19 @@ export function locateJsonError(text: string): JsonSyntaxProblem | undefined {
     return undefined;
   } catch (error) {
     const offset = (error as { offset: number }).offset;
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    return { offset, line, column: offset - before.lastIndexOf('\n'), reason: (error as Error).message };
+    return { offset, ...lineAndColumn(text, offset), reason: (error as Error).message };
   }
+}
+
+/**
+ * The 1-based line and column of the character at `offset` in `text`.
+ *
+ * @example
+ * ```ts
+ * lineAndColumn('{\n  "a": }', 9); // { line: 2, column: 8 }
+ * ```
+ */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
 }
