@@ -34,11 +34,14 @@ function placeOf(record: RescannedRecord): RecordLocation {
   return { line: record.line, index: record.index };
 }
 
-function sameFingerprint(a: string, b: string): boolean {
+/** A test of whether an id has the same 64-bit fingerprint as `id` (computed once, not per record). */
+function sameFingerprintAs(id: string): (other: string) => boolean {
   const prints = new Uint32Array(4);
-  writeFingerprint(a, prints, 0);
-  writeFingerprint(b, prints, 2);
-  return prints[0] === prints[2] && prints[1] === prints[3];
+  writeFingerprint(id, prints, 0);
+  return (other) => {
+    writeFingerprint(other, prints, 2);
+    return prints[0] === prints[2] && prints[1] === prints[3];
+  };
 }
 
 /**
@@ -60,11 +63,12 @@ export async function nameEarlierRecord(error: unknown, reopen: Reopen | undefin
   const end = location.index;
   if (end === undefined) return error;
   let lookalike: RescannedRecord | undefined;
+  const looksLikeTheId = 'id' in duplicate ? sameFingerprintAs(duplicate.id) : undefined;
   try {
     for await (const record of rescan(reopen)) {
       if (record.index >= end) break;
       if (error.isRepeatedBy(record.id, record.number)) return error.withEarlier(placeOf(record));
-      if (lookalike === undefined && 'id' in duplicate && sameFingerprint(record.id, duplicate.id)) lookalike = record;
+      if (lookalike === undefined && looksLikeTheId?.(record.id) === true) lookalike = record;
     }
   } catch {
     return error; // the file changed or went away since the run read it: keep what the run knew
