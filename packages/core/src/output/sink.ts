@@ -76,12 +76,22 @@ export class StringSink implements OwnedSink {
 /**
  * Writes to a Node `Writable`, waiting for `drain` whenever it reports that
  * its buffer is full, so at most its `writableHighWaterMark` plus one chunk is
- * buffered.
+ * buffered. The run ends only when the writable has taken every chunk, also
+ * when the caller keeps it open (`end: false`, as for stdout): a write that
+ * fails late (a full disk, a closed pipe) fails the run instead of being lost.
  */
 export class WritableSink implements OwnedSink {
   readonly #writable: Writable;
   readonly #end: boolean;
   #error: Error | undefined;
+  /** Writes whose callback has not run yet. */
+  #pending = 0;
+  #whenFlushed: (() => void) | undefined;
+  /** One callback for every write, so tracking them allocates nothing per chunk. */
+  readonly #written = (error?: Error | null): void => {
+    if (error) this.#error ??= error;
+    if (--this.#pending === 0) this.#whenFlushed?.();
+  };
   bytesWritten = 0;
 
   constructor(writable: Writable, options: { end?: boolean } = {}) {
@@ -100,7 +110,8 @@ export class WritableSink implements OwnedSink {
     if (this.#error !== undefined) throw this.#error;
     if (chunk.length === 0) return;
     this.bytesWritten += bytes ?? Buffer.byteLength(chunk, 'utf8');
-    if (this.#writable.write(chunk, 'utf8')) return;
+    this.#pending++;
+    if (this.#writable.write(chunk, 'utf8', this.#written)) return;
     return this.#drain();
   }
 
@@ -108,7 +119,8 @@ export class WritableSink implements OwnedSink {
     if (this.#error !== undefined) throw this.#error;
     if (bytes.byteLength === 0) return;
     this.bytesWritten += bytes.byteLength;
-    if (this.#writable.write(bytes)) return;
+    this.#pending++;
+    if (this.#writable.write(bytes, this.#written)) return;
     return this.#drain();
   }
 
@@ -119,11 +131,16 @@ export class WritableSink implements OwnedSink {
 
   async close(): Promise<void> {
     if (this.#error !== undefined) throw this.#error;
-    if (!this.#end) return;
-    // Wait for 'finish' (all data flushed), not 'close': a file stream opened with autoClose: false never closes.
-    await new Promise<void>((resolve, reject) => {
-      this.#writable.end((error?: Error | null) => (error ? reject(error) : resolve()));
-    });
+    if (this.#end) {
+      // Wait for 'finish' (all data flushed), not 'close': a file stream opened with autoClose: false never closes.
+      await new Promise<void>((resolve, reject) => {
+        this.#writable.end((error?: Error | null) => (error ? reject(error) : resolve()));
+      });
+      return;
+    }
+    // Every write's callback runs, with an error if it failed or the writable was destroyed first.
+    if (this.#pending > 0) await new Promise<void>((resolve) => (this.#whenFlushed = resolve));
+    if (this.#error !== undefined) throw this.#error;
   }
 
   abort(): void {
