@@ -219,6 +219,27 @@ describe('m3ugen generate', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
+  // The test's stdio are sockets, as under systemd (journald): opening /dev/stdout would fail there (ENXIO).
+  it('writes --output /dev/stdout and --metrics /dev/stderr through its own streams, even when they are sockets', async () => {
+    const result = await runCli(['generate', '--input', '-', '--proxy-id', PROXY, '--quiet', '--output', '/dev/stdout', '--metrics', '/dev/stderr'], { stdin: SEED_NDJSON });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(GOLDEN);
+    expect(JSON.parse(result.stderr)).toMatchObject({ channels: 2, bytes: Buffer.byteLength(GOLDEN), output: '/dev/stdout' });
+  });
+
+  it('writes --metrics - to stdout when the playlist goes to a file, and refuses it when the playlist goes to stdout', async () => {
+    const dir = workdir();
+    const output = join(dir, 'playlist.m3u');
+    const toFile = await runCli(['generate', '--input', '-', '--proxy-id', PROXY, '--quiet', '--output', output, '--metrics', '-'], { stdin: SEED_NDJSON });
+    expect(toFile.code).toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe(GOLDEN);
+    expect(JSON.parse(toFile.stdout)).toMatchObject({ channels: 2, output });
+    expect(readdirSync(dir)).toEqual(['playlist.m3u']);
+    const both = await runCli(['generate', '--input', '-', '--proxy-id', PROXY, '--metrics', '-'], { stdin: SEED_NDJSON });
+    expect(both).toMatchObject({ code: 2, stdout: '' });
+    expect(both.stderr).toContain('m3ugen: the metrics and the playlist would both go to stdout');
+  });
+
   it('says clearly when the output cannot be written', async () => {
     const result = await runCli(['generate', '--input', '-', '--output', '/nonexistent-dir/playlist.m3u', '-q'], { stdin: SEED_NDJSON });
     expect(result.code).toBe(1);

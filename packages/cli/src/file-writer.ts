@@ -14,17 +14,20 @@ const BUFFER_BYTES = 512 * 1024;
  * `drain`, which left the process idle for about a third of a 1M-channel run.
  * A write to the page cache takes microseconds, so blocking for it is
  * cheaper than waiting for a thread-pool round trip; the command has nothing
- * else to do meanwhile. `_final` writes the rest and flushes the file to disk
- * (fsync), so a rename never publishes a hole.
+ * else to do meanwhile. `_final` writes the rest and, with `syncOnEnd` (the
+ * default), flushes the file to disk (fsync), so a rename never publishes a
+ * hole; a device or pipe, which cannot be flushed, is written without it.
  */
 export class FileWriter extends Writable {
   readonly #handle: FileHandle;
   readonly #buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  readonly #syncOnEnd: boolean;
   #used = 0;
 
-  constructor(handle: FileHandle) {
+  constructor(handle: FileHandle, options: { readonly syncOnEnd?: boolean } = {}) {
     super({ decodeStrings: false, highWaterMark: BUFFER_BYTES });
     this.#handle = handle;
+    this.#syncOnEnd = options.syncOnEnd ?? true;
   }
 
   override _write(chunk: string | Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -65,7 +68,8 @@ export class FileWriter extends Writable {
       callback(error as Error);
       return;
     }
-    this.#handle.sync().then(() => callback(), callback);
+    if (this.#syncOnEnd) this.#handle.sync().then(() => callback(), callback);
+    else callback();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {

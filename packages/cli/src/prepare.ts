@@ -16,9 +16,38 @@ export interface PreparedRun extends BuiltGenerator {
   /** Opens the input again from the start, with the same options (`undefined` for stdin, which cannot be read twice). */
   readonly reopen: (() => Promise<ChannelReader>) | undefined;
   readonly inputName: string;
-  /** The output file, or `undefined` for stdout. */
+  /** The output file, or `undefined` for a standard stream ({@link outputStream}). */
   readonly outputPath: string | undefined;
+  /** Where the playlist goes when {@link outputPath} is `undefined`. */
+  readonly outputStream: StandardStream;
+  /** The output as given (`-` for stdout), for the metrics. */
+  readonly outputName: string;
+  /** The metrics file, or `undefined` for none or a standard stream ({@link metricsStream}). */
   readonly metricsPath: string | undefined;
+  readonly metricsStream: StandardStream | undefined;
+}
+
+/** A stream of the process itself. */
+export type StandardStream = 'stdout' | 'stderr';
+
+const STANDARD_STREAMS: ReadonlyMap<string, StandardStream> = new Map([
+  ['-', 'stdout'],
+  ['/dev/stdout', 'stdout'],
+  ['/dev/fd/1', 'stdout'],
+  ['/proc/self/fd/1', 'stdout'],
+  ['/dev/stderr', 'stderr'],
+  ['/dev/fd/2', 'stderr'],
+  ['/proc/self/fd/2', 'stderr'],
+]);
+
+/**
+ * The standard stream an output path names (`-`, `/dev/stdout`, `/dev/fd/2`…).
+ * Those are written through the process's own stream, which works whatever
+ * it is connected to; opening the path fails when it is a socket, as under
+ * systemd (journald) or a parent that spawned the command with pipes.
+ */
+export function standardStreamOf(path: string): StandardStream | undefined {
+  return STANDARD_STREAMS.get(path);
 }
 
 function shown(path: string): string {
@@ -89,6 +118,13 @@ export async function prepareRun(
   const input = flags.input ?? fromConfig(loaded.config.input);
   if (input === undefined) throw new UsageError('no input: pass --input FILE (or - for stdin), or set "input" in the config');
   const inputName = input === '-' ? '-' : flags.input !== undefined ? flags.input : shown(input);
+  const output = flags.output ?? fromConfig(loaded.config.output) ?? '-';
+  const metrics = flags.metrics ?? fromConfig(loaded.config.metrics);
+  const outputStream = standardStreamOf(output);
+  const metricsStream = metrics === undefined ? undefined : standardStreamOf(metrics);
+  if (metricsStream === 'stdout' && outputStream === 'stdout') {
+    throw new UsageError('the metrics and the playlist would both go to stdout: write the playlist to a file (--output FILE) or the metrics elsewhere');
+  }
 
   let warn: RunInfo['warn'] | undefined;
   generator.hooks.beforeRun.tap('m3ugen-cli', (run) => {
@@ -102,8 +138,6 @@ export async function prepareRun(
   const reader = await openChannelReader(input, { ...readerOptions, onSkip: (error) => onSkip?.(error, warn) });
   const reopen = input === '-' ? undefined : () => openChannelReader(input, readerOptions);
 
-  const output = flags.output ?? fromConfig(loaded.config.output);
-  const metrics = flags.metrics ?? fromConfig(loaded.config.metrics);
   return {
     loaded,
     plugins,
@@ -113,7 +147,10 @@ export async function prepareRun(
     inputPath: input,
     reopen,
     inputName,
-    outputPath: output === undefined || output === '-' ? undefined : output,
-    metricsPath: metrics,
+    outputPath: outputStream === undefined ? output : undefined,
+    outputStream: outputStream ?? 'stdout',
+    outputName: output,
+    metricsPath: metricsStream === undefined ? metrics : undefined,
+    metricsStream,
   };
 }

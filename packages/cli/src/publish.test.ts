@@ -1,4 +1,6 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +54,40 @@ describe('publishAtomically', () => {
     for (const name of [dead, alive, other]) writeFileSync(join(dir, name), 'x');
     expect(await removeStaleTemporaries(target)).toEqual([dead]);
     expect(readdirSync(dir).sort()).toEqual([alive, other].sort());
+  });
+});
+
+describe('publishAtomically into what is not a regular file', () => {
+  it('follows a symbolic link: the file it points to is replaced, the link stays', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-publish-'));
+    mkdirSync(join(dir, 'www'));
+    const real = join(dir, 'www', 'playlist.m3u');
+    writeFileSync(real, 'old\n');
+    const link = join(dir, 'playlist.m3u');
+    symlinkSync(real, link);
+    await publishAtomically(link, async (out) => void (await new Promise<void>((resolve) => out.end('new\n', resolve))));
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(real);
+    expect(readFileSync(real, 'utf8')).toBe('new\n');
+    expect(readdirSync(join(dir, 'www'))).toEqual(['playlist.m3u']);
+  });
+
+  it('writes a named pipe in place, leaving it a pipe', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-publish-'));
+    const fifo = join(dir, 'playlist.fifo');
+    execFileSync('mkfifo', [fifo]);
+    await checkPublishable(fifo);
+    const received = readFile(fifo, 'utf8');
+    await publishAtomically(fifo, async (out) => void (await new Promise<void>((resolve) => out.end('#EXTM3U\n', resolve))));
+    expect(await received).toBe('#EXTM3U\n');
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(dir)).toEqual(['playlist.fifo']);
+  });
+
+  it('writes /dev/null in place: a rename there would replace the device with a file', async () => {
+    await publishAtomically('/dev/null', async (out) => void (await new Promise<void>((resolve) => out.end('#EXTM3U\n', resolve))));
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(readdirSync('/dev').filter((name) => name.startsWith('.null.'))).toEqual([]);
   });
 });
 

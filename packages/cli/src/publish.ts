@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { constants, unlinkSync } from 'node:fs';
-import { access, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { access, open, readdir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { M3ugenError } from '@m3ugen/core';
 import { ulid } from 'ulid';
@@ -79,10 +79,41 @@ export interface PublishOptions {
 }
 
 /**
+ * Where a publish writes. A regular file (or none yet) is replaced: `path` is
+ * the file itself, a symbolic link followed, so the link stays and what it
+ * points to is updated. A device, a named pipe, or a path under `/dev` or
+ * `/proc` (`/dev/stdout`, `/dev/fd/3`) has nothing to replace and is written
+ * in place: a rename there would put a regular file in the device's stead.
+ */
+type Destination = { readonly inPlace: false; readonly path: string; readonly mode: number | undefined } | { readonly inPlace: true; readonly path: string };
+
+const SPECIAL_FOLDER = /^\/(?:dev|proc)\//;
+
+async function destinationOf(target: string, label: string | undefined): Promise<Destination> {
+  if (SPECIAL_FOLDER.test(resolve(target))) return { inPlace: true, path: target };
+  let path = target;
+  try {
+    path = await realpath(target);
+  } catch (error) {
+    // No file yet, or a link to none: the new file goes at `target`.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(target, error, label);
+  }
+  try {
+    const existing = await stat(path);
+    if (existing.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    return existing.isFile() ? { inPlace: false, path, mode: existing.mode & 0o777 } : { inPlace: true, path };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { inPlace: false, path, mode: undefined };
+    throw outputError(target, error, label);
+  }
+}
+
+/**
  * Fails now, with the message {@link publishAtomically} would give later, if
  * `target` cannot be published: it is a directory, or its folder is missing
- * or not writable. For a file written after a long run (the metrics), so a
- * wrong path is reported before the work, not after.
+ * or not writable (for a device or named pipe: it is not writable). For a
+ * file written after a long run (the metrics), so a wrong path is reported
+ * before the work, not after.
  *
  * @example
  * ```ts
@@ -90,31 +121,58 @@ export interface PublishOptions {
  * ```
  */
 export async function checkPublishable(target: string, options: PublishOptions = {}): Promise<void> {
-  await existingMode(target, options.label);
+  const destination = await destinationOf(target, options.label);
   try {
-    await access(dirname(target), constants.W_OK);
+    await access(destination.inPlace ? destination.path : dirname(destination.path), constants.W_OK);
   } catch (error) {
     throw outputError(target, error, options.label);
   }
 }
 
-/** The permission bits of the file at `target`, to keep on the new one; `undefined` if there is none. A directory there is an error. */
-async function existingMode(target: string, label: string | undefined): Promise<number | undefined> {
+/**
+ * Runs `write` into `stream` and waits until the file has everything
+ * (flushed, and closed). System errors of the file (ENOSPC, EIO…) come out
+ * naming the output; anything else (bad input, plugins) passes through.
+ */
+async function writeThrough<T>(stream: FileWriter, write: (output: Writable) => Promise<T>, target: string, label: string | undefined): Promise<T> {
   try {
-    const existing = await stat(target);
-    if (existing.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    return existing.mode & 0o777;
+    const result = await write(stream);
+    if (!stream.writableFinished) await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    if (!stream.closed) await once(stream, 'close');
+    return result;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error instanceof Error && 'syscall' in error ? outputError(target, error, label) : error;
+  }
+}
+
+async function openOutput(path: string, flags: string, mode: number, target: string, label: string | undefined): Promise<FileWriter> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, flags, mode);
+  } catch (error) {
     throw outputError(target, error, label);
   }
+  // A device or pipe cannot be flushed to disk (fsync fails there) and needs not be.
+  const stream = new FileWriter(handle, { syncOnEnd: flags === 'wx' });
+  // Write errors reach the caller through `write` (the sink listens too); this keeps a late one
+  // (e.g. a write pending when the run fails and the stream is destroyed) from going unhandled.
+  stream.on('error', () => undefined);
+  return stream;
+}
+
+async function closeAfterFailure(stream: FileWriter): Promise<void> {
+  stream.destroy();
+  if (!stream.closed) await once(stream, 'close').catch(() => undefined);
 }
 
 /**
  * Writes a file atomically: everything goes to a temporary file in the same
  * folder, which is flushed to disk and renamed over `target` only when
  * `write` succeeds. On failure, or SIGINT/SIGTERM, the temporary file is
- * removed and whatever was at `target` before is untouched.
+ * removed and whatever was at `target` before is untouched. A symbolic link
+ * is followed (the file it points to is replaced, the link stays); a device
+ * or named pipe, or a path under `/dev` or `/proc` such as `/dev/stdout`, is
+ * written in place, as there is no file to replace.
  *
  * @example
  * ```ts
@@ -123,19 +181,19 @@ async function existingMode(target: string, label: string | undefined): Promise<
  */
 export async function publishAtomically<T>(target: string, write: (output: Writable) => Promise<T>, options: PublishOptions = {}): Promise<T> {
   const label = options.label;
-  await removeStaleTemporaries(target);
-  const mode = (await existingMode(target, label)) ?? 0o666;
-  const temp = tempName(target);
-  let handle: FileHandle;
-  try {
-    handle = await open(temp, 'wx', mode);
-  } catch (error) {
-    throw outputError(target, error, label);
+  const destination = await destinationOf(target, label);
+  if (destination.inPlace) {
+    const stream = await openOutput(destination.path, 'w', 0o666, target, label);
+    try {
+      return await writeThrough(stream, write, target, label);
+    } catch (error) {
+      await closeAfterFailure(stream);
+      throw error;
+    }
   }
-  const stream = new FileWriter(handle);
-  // Write errors reach the caller through `write` (the sink listens too); this keeps a late one
-  // (e.g. a write pending when the run fails and the stream is destroyed) from going unhandled.
-  stream.on('error', () => undefined);
+  await removeStaleTemporaries(destination.path);
+  const temp = tempName(destination.path);
+  const stream = await openOutput(temp, 'wx', destination.mode ?? 0o666, target, label);
 
   const onSignal = (signal: NodeJS.Signals): void => {
     try {
@@ -148,24 +206,15 @@ export async function publishAtomically<T>(target: string, write: (output: Writa
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    let result: T;
+    const result = await writeThrough(stream, write, target, label);
     try {
-      result = await write(stream);
-      if (!stream.writableFinished) await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
-      if (!stream.closed) await once(stream, 'close');
-    } catch (error) {
-      // System errors of the file (ENOSPC, EIO…) name the output; anything else (bad input, plugins) passes through.
-      throw error instanceof Error && 'syscall' in error ? outputError(target, error, label) : error;
-    }
-    try {
-      await rename(temp, target);
+      await rename(temp, destination.path);
     } catch (error) {
       throw outputError(target, error, label);
     }
     return result;
   } catch (error) {
-    stream.destroy();
-    if (!stream.closed) await once(stream, 'close').catch(() => undefined);
+    await closeAfterFailure(stream);
     await unlink(temp).catch(() => undefined);
     throw error;
   } finally {

@@ -16,7 +16,8 @@ import { SpillingIdIndex } from '../spilling-id-index.js';
 export interface CommandIo {
   readonly stdin: Readable;
   readonly stdout: Writable;
-  readonly stderr: ErrorStream;
+  /** A writable too: `--output /dev/stderr` and `--metrics /dev/stderr` write the playlist or the metrics there. */
+  readonly stderr: Writable & ErrorStream;
 }
 
 /** What `--metrics FILE` writes: the run's metrics plus what the command knows. */
@@ -126,7 +127,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   let result: GenerationResult;
   try {
     if (outputPath === undefined) {
-      result = await generator.generate(reader, { ...overrides, output: io.stdout, end: false });
+      result = await generator.generate(reader, { ...overrides, output: io[prepared.outputStream], end: false });
     } else if (plan.workers > 1) {
       generator.strategies.register(
         parallelStrategy({ flags, path: prepared.inputPath, file: prepared.inputName === '-' ? 'stdin' : prepared.inputName, workers: plan.workers, recordsPerPart: recordsPerPart() }),
@@ -154,14 +155,13 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       (outputPath === undefined ? '' : ` → ${outputPath}`),
   );
 
-  if (prepared.metricsPath !== undefined) {
-    const report: MetricsReport = { ...metrics, skippedRecords: reader.stats.skipped, input: prepared.inputName, output: outputPath ?? '-' };
-    await publishAtomically(prepared.metricsPath, async (output) => {
-      await new Promise<void>((resolve, reject) => {
-        output.on('error', reject);
-        output.end(`${JSON.stringify(report, null, 2)}\n`, resolve);
-      });
-    }, METRICS);
+  const { metricsPath, metricsStream } = prepared;
+  if (metricsPath !== undefined || metricsStream !== undefined) {
+    const report: MetricsReport = { ...metrics, skippedRecords: reader.stats.skipped, input: prepared.inputName, output: prepared.outputName };
+    const json = `${JSON.stringify(report, null, 2)}\n`;
+    const writeReport = (output: Writable): Promise<void> => new Promise<void>((resolve, reject) => output.write(json, (error) => (error ? reject(error) : resolve())));
+    if (metricsPath !== undefined) await publishAtomically(metricsPath, writeReport, METRICS);
+    else if (metricsStream !== undefined) await writeReport(io[metricsStream]);
   }
   return 0;
 }
