@@ -220,11 +220,11 @@ describe('m3ugen generate', () => {
   });
 
   // The test's stdio are sockets, as under systemd (journald): opening /dev/stdout would fail there (ENXIO).
-  it('writes --output /dev/stdout and --metrics /dev/stderr through its own streams, even when they are sockets', async () => {
-    const result = await runCli(['generate', '--input', '-', '--proxy-id', PROXY, '--quiet', '--output', '/dev/stdout', '--metrics', '/dev/stderr'], { stdin: SEED_NDJSON });
+  it('reads --input /dev/stdin and writes --output /dev/stdout and --metrics /dev/stderr through its own streams, even when they are sockets', async () => {
+    const result = await runCli(['generate', '--input', '/dev/stdin', '--proxy-id', PROXY, '--quiet', '--output', '/dev/stdout', '--metrics', '/dev/stderr'], { stdin: SEED_NDJSON });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(GOLDEN);
-    expect(JSON.parse(result.stderr)).toMatchObject({ channels: 2, bytes: Buffer.byteLength(GOLDEN), output: '/dev/stdout' });
+    expect(JSON.parse(result.stderr)).toMatchObject({ channels: 2, bytes: Buffer.byteLength(GOLDEN), input: '-', output: '/dev/stdout' });
   });
 
   it('writes --metrics - to stdout when the playlist goes to a file, and refuses it when the playlist goes to stdout', async () => {

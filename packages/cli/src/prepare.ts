@@ -40,6 +40,9 @@ const STANDARD_STREAMS: ReadonlyMap<string, StandardStream> = new Map([
   ['/proc/self/fd/2', 'stderr'],
 ]);
 
+/** Paths that name stdin. */
+const STANDARD_INPUT: ReadonlySet<string> = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
 /**
  * The standard stream an output path names (`-`, `/dev/stdout`, `/dev/fd/2`…).
  * Those are written through the process's own stream, which works whatever
@@ -115,7 +118,9 @@ export async function prepareRun(
   const { loaded, plugins, generator, overrides } = await buildGenerator(flags, reporter);
 
   const fromConfig = (path: string | undefined): string | undefined => (path === undefined ? undefined : path === '-' ? '-' : resolve(loaded.dir, path));
-  const input = flags.input ?? fromConfig(loaded.config.input);
+  const given = flags.input ?? fromConfig(loaded.config.input);
+  // Read through process.stdin, which works when stdin is a socket (opening /dev/stdin then fails).
+  const input = given !== undefined && STANDARD_INPUT.has(given) ? '-' : given;
   if (input === undefined) throw new UsageError('no input: pass --input FILE (or - for stdin), or set "input" in the config');
   const inputName = input === '-' ? '-' : flags.input !== undefined ? flags.input : shown(input);
   const output = flags.output ?? fromConfig(loaded.config.output) ?? '-';
