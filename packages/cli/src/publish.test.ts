@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,34 @@ describe('publishAtomically', () => {
     for (const name of [dead, alive, other]) writeFileSync(join(dir, name), 'x');
     expect(await removeStaleTemporaries(target)).toEqual([dead]);
     expect(readdirSync(dir).sort()).toEqual([alive, other].sort());
+  });
+});
+
+describe('publishAtomically keeps what the replaced file was', () => {
+  const publishText = (target: string, text: string): Promise<void> => publishAtomically(target, async (out) => void (await new Promise<void>((resolve) => out.end(text, resolve))));
+
+  it.each([
+    ['0666', 0o666],
+    ['0640', 0o640],
+    ['0600', 0o600],
+  ])('keeps the permission bits %s, which the umask would otherwise cut', async (_, mode) => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-publish-'));
+    const target = join(dir, 'playlist.m3u');
+    writeFileSync(target, 'old\n');
+    chmodSync(target, mode);
+    await publishText(target, 'new\n');
+    expect(statSync(target).mode & 0o777).toBe(mode);
+    expect(readFileSync(target, 'utf8')).toBe('new\n');
+  });
+
+  // Only root may give a file away: a playlist a root cron job rewrites must stay the web server's.
+  it.skipIf(process.getuid?.() !== 0)('keeps the owner and group (as root)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-publish-'));
+    const target = join(dir, 'playlist.m3u');
+    writeFileSync(target, 'old\n');
+    chownSync(target, 1234, 2345);
+    await publishText(target, 'new\n');
+    expect(statSync(target)).toMatchObject({ uid: 1234, gid: 2345 });
   });
 });
 

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { constants, unlinkSync } from 'node:fs';
 import { access, open, readdir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { M3ugenError } from '@m3ugen/core';
@@ -85,7 +86,7 @@ export interface PublishOptions {
  * `/proc` (`/dev/stdout`, `/dev/fd/3`) has nothing to replace and is written
  * in place: a rename there would put a regular file in the device's stead.
  */
-type Destination = { readonly inPlace: false; readonly path: string; readonly mode: number | undefined } | { readonly inPlace: true; readonly path: string };
+type Destination = { readonly inPlace: false; readonly path: string; readonly existing: Stats | undefined } | { readonly inPlace: true; readonly path: string };
 
 const SPECIAL_FOLDER = /^\/(?:dev|proc)\//;
 
@@ -101,9 +102,9 @@ async function destinationOf(target: string, label: string | undefined): Promise
   try {
     const existing = await stat(path);
     if (existing.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    return existing.isFile() ? { inPlace: false, path, mode: existing.mode & 0o777 } : { inPlace: true, path };
+    return existing.isFile() ? { inPlace: false, path, existing } : { inPlace: true, path };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { inPlace: false, path, mode: undefined };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { inPlace: false, path, existing: undefined };
     throw outputError(target, error, label);
   }
 }
@@ -145,12 +146,21 @@ async function writeThrough<T>(stream: FileWriter, write: (output: Writable) => 
   }
 }
 
-async function openOutput(path: string, flags: string, mode: number, target: string, label: string | undefined): Promise<FileWriter> {
+async function openOutput(path: string, flags: 'w' | 'wx', target: string, label: string | undefined, replacing?: Stats): Promise<FileWriter> {
   let handle: FileHandle;
   try {
-    handle = await open(path, flags, mode);
+    handle = await open(path, flags);
   } catch (error) {
     throw outputError(target, error, label);
+  }
+  if (replacing !== undefined) {
+    try {
+      await keepModeAndOwner(handle, replacing);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await unlink(path).catch(() => undefined);
+      throw outputError(target, error, label);
+    }
   }
   // A device or pipe cannot be flushed to disk (fsync fails there) and needs not be.
   const stream = new FileWriter(handle, { syncOnEnd: flags === 'wx' });
@@ -158,6 +168,22 @@ async function openOutput(path: string, flags: string, mode: number, target: str
   // (e.g. a write pending when the run fails and the stream is destroyed) from going unhandled.
   stream.on('error', () => undefined);
   return stream;
+}
+
+/**
+ * Gives the new file the permission bits of the one it replaces (the mode
+ * `open` takes is cut by the umask) and, where the process may, its owner
+ * and group: a playlist a root cron job rewrites stays readable by the web
+ * server that owns it. Without the right to (EPERM), the new file is the
+ * process's own, as with any replacement by rename.
+ */
+async function keepModeAndOwner(handle: FileHandle, replacing: Stats): Promise<void> {
+  if (replacing.uid !== process.geteuid?.() || replacing.gid !== process.getegid?.()) {
+    await handle.chown(replacing.uid, replacing.gid).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPERM') throw error;
+    });
+  }
+  await handle.chmod(replacing.mode & 0o777);
 }
 
 async function closeAfterFailure(stream: FileWriter): Promise<void> {
@@ -183,7 +209,7 @@ export async function publishAtomically<T>(target: string, write: (output: Writa
   const label = options.label;
   const destination = await destinationOf(target, label);
   if (destination.inPlace) {
-    const stream = await openOutput(destination.path, 'w', 0o666, target, label);
+    const stream = await openOutput(destination.path, 'w', target, label);
     try {
       return await writeThrough(stream, write, target, label);
     } catch (error) {
@@ -193,7 +219,7 @@ export async function publishAtomically<T>(target: string, write: (output: Writa
   }
   await removeStaleTemporaries(destination.path);
   const temp = tempName(destination.path);
-  const stream = await openOutput(temp, 'wx', destination.mode ?? 0o666, target, label);
+  const stream = await openOutput(temp, 'wx', target, label, destination.existing);
 
   const onSignal = (signal: NodeJS.Signals): void => {
     try {
