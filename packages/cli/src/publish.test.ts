@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, lstatSync, openSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +110,35 @@ describe('publishAtomically into what is not a regular file', () => {
     expect(await received).toBe('#EXTM3U\n');
     expect(statSync(fifo).isFIFO()).toBe(true);
     expect(readdirSync(dir)).toEqual(['playlist.fifo']);
+  });
+
+  it('writes an open file of the process (/dev/fd/N) in place, in the file that is open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-publish-'));
+    const file = join(dir, 'redirected.m3u');
+    const fd = openSync(file, 'w');
+    try {
+      const inode = statSync(file).ino;
+      await publishAtomically(`/dev/fd/${fd}`, async (out) => void (await new Promise<void>((resolve) => out.end('#EXTM3U\n', resolve))));
+      expect(statSync(file).ino).toBe(inode);
+      expect(readFileSync(file, 'utf8')).toBe('#EXTM3U\n');
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it.skipIf(!existsSync('/dev/shm'))('still replaces a regular file under /dev (/dev/shm) atomically', async () => {
+    const dir = mkdtempSync('/dev/shm/m3ugen-publish-');
+    try {
+      const target = join(dir, 'playlist.m3u');
+      writeFileSync(target, 'old\n');
+      const inode = statSync(target).ino;
+      await publishAtomically(target, async (out) => void (await new Promise<void>((resolve) => out.end('new\n', resolve))));
+      expect(statSync(target).ino).not.toBe(inode);
+      expect(readFileSync(target, 'utf8')).toBe('new\n');
+      expect(readdirSync(dir)).toEqual(['playlist.m3u']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes /dev/null in place: a rename there would replace the device with a file', async () => {

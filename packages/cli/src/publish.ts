@@ -82,16 +82,18 @@ export interface PublishOptions {
 /**
  * Where a publish writes. A regular file (or none yet) is replaced: `path` is
  * the file itself, a symbolic link followed, so the link stays and what it
- * points to is updated. A device, a named pipe, or a path under `/dev` or
- * `/proc` (`/dev/stdout`, `/dev/fd/3`) has nothing to replace and is written
- * in place: a rename there would put a regular file in the device's stead.
+ * points to is updated. A device or a named pipe has nothing to replace and
+ * is written in place: a rename there would put a regular file in the
+ * device's stead. So is a file the process has open (`/dev/stdout`,
+ * `/dev/fd/3`), even a regular one: the shell that redirected it writes on.
  */
 type Destination = { readonly inPlace: false; readonly path: string; readonly existing: Stats | undefined } | { readonly inPlace: true; readonly path: string };
 
-const SPECIAL_FOLDER = /^\/(?:dev|proc)\//;
+/** Paths of the process's open files: `/dev/stdout`, `/dev/fd/3`, `/proc/self/fd/1`… */
+const OPEN_FILE = /^\/(?:dev\/(?:stdin|stdout|stderr|fd\/\d+)|proc\/(?:self|thread-self|\d+)\/fd\/\d+)$/;
 
 async function destinationOf(target: string, label: string | undefined): Promise<Destination> {
-  if (SPECIAL_FOLDER.test(resolve(target))) return { inPlace: true, path: target };
+  if (OPEN_FILE.test(resolve(target))) return { inPlace: true, path: target };
   let path = target;
   try {
     path = await realpath(target);
@@ -196,8 +198,8 @@ async function closeAfterFailure(stream: FileWriter): Promise<void> {
  * folder, which is flushed to disk and renamed over `target` only when
  * `write` succeeds. On failure, or SIGINT/SIGTERM, the temporary file is
  * removed and whatever was at `target` before is untouched. A symbolic link
- * is followed (the file it points to is replaced, the link stays); a device
- * or named pipe, or a path under `/dev` or `/proc` such as `/dev/stdout`, is
+ * is followed (the file it points to is replaced, the link stays); a device,
+ * a named pipe, or an open file of the process such as `/dev/stdout`, is
  * written in place, as there is no file to replace.
  *
  * @example
