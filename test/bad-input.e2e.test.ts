@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,20 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     const result = await runCli(['generate', '--input', '-', '--proxy-id', PROXY, '--quiet'], { stdin: `${record(1)}\n${record(2, { id: same })}\n` });
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(`m3ugen: error: stdin: line 2: field "channel.id": duplicate channel id "${same}": an earlier record has the same id`);
+  });
+
+  it('a duplicate read from a named pipe, which cannot be read twice either, fails at once and names only the later record', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bad-'));
+    const fifo = join(dir, 'channels.ndjson');
+    execFileSync('mkfifo', [fifo]);
+    const same = '550e8400-e29b-41d4-a716-000000000001';
+    // Opening the pipe to write waits for the command to open it to read; nobody writes a second time.
+    const written = writeFile(fifo, `${record(1)}\n${record(2, { id: same })}\n`);
+    const result = await runCli(['generate', '--input', fifo, '--output', join(dir, 'playlist.m3u'), '--proxy-id', PROXY, '--quiet']);
+    await written;
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(`m3ugen: error: ${fifo}: line 2: field "channel.id": duplicate channel id "${same}": an earlier record has the same id`);
+    expect(readdirSync(dir)).toEqual(['channels.ndjson']);
   });
 
   describe('two errors in one batch of the reader: the first in input order is the one reported', () => {

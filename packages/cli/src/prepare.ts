@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { loadConfig, resolvePlugins, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
@@ -13,7 +14,7 @@ export interface PreparedRun extends BuiltGenerator {
   readonly reader: ChannelReader;
   /** The input file (`-` for stdin). */
   readonly inputPath: string;
-  /** Opens the input again from the start, with the same options (`undefined` for stdin, which cannot be read twice). */
+  /** Opens the input again from the start, with the same options (`undefined` for stdin or a named pipe, which cannot be read twice). */
   readonly reopen: (() => Promise<ChannelReader>) | undefined;
   readonly inputName: string;
   /** The output file, or `undefined` for a standard stream ({@link outputStream}). */
@@ -51,6 +52,14 @@ const STANDARD_INPUT: ReadonlySet<string> = new Set(['/dev/stdin', '/dev/fd/0', 
  */
 export function standardStreamOf(path: string): StandardStream | undefined {
   return STANDARD_STREAMS.get(path);
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function shown(path: string): string {
@@ -141,7 +150,8 @@ export async function prepareRun(
     skipInvalid: flags.skipInvalid || loaded.config.proxy_generation?.skip_invalid === true,
   };
   const reader = await openChannelReader(input, { ...readerOptions, onSkip: (error) => onSkip?.(error, warn) });
-  const reopen = input === '-' ? undefined : () => openChannelReader(input, readerOptions);
+  // Read again only a regular file: opening a named pipe again would wait for a writer that never comes.
+  const reopen = input !== '-' && isRegularFile(input) ? () => openChannelReader(input, readerOptions) : undefined;
 
   return {
     loaded,
