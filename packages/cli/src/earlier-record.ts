@@ -22,11 +22,16 @@ export type Reopen = () => Promise<ChannelReader>;
 /** The records of a freshly opened reader, in input order, numbered as the run numbered them. */
 export async function* rescan(reopen: Reopen): AsyncGenerator<RescannedRecord> {
   const reader = await reopen();
-  for (let batch = await reader.nextBatch(); batch !== undefined; batch = await reader.nextBatch()) {
-    for (let i = batch.start; i < batch.end; i++) {
-      const nc = batch.channels[i]! as NumberedChannel & { [RECORD_LINE]?: number };
-      yield { id: nc.channel.id, number: nc.assignedNumber, index: batch.firstIndex + i - batch.start, line: nc[RECORD_LINE] };
+  try {
+    for (let batch = await reader.nextBatch(); batch !== undefined; batch = await reader.nextBatch()) {
+      for (let i = batch.start; i < batch.end; i++) {
+        const nc = batch.channels[i]! as NumberedChannel & { [RECORD_LINE]?: number };
+        yield { id: nc.channel.id, number: nc.assignedNumber, index: batch.firstIndex + i - batch.start, line: nc[RECORD_LINE] };
+      }
     }
+  } finally {
+    // The caller stops at the record it looks for: close the file now, not when it is collected.
+    await reader.close();
   }
 }
 

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, mkdirSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { InputError, type ChannelSource, type NumberedChannel } from '@m3ugen/core';
 import { describe, expect, it } from 'vitest';
-import { openChannelReader } from './channel-reader.js';
+import { NDJSON_BATCH_SIZE, openChannelReader } from './channel-reader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'm3ugen-reader-'));
 function file(name: string, content: string): string {
@@ -61,6 +61,26 @@ describe('openChannelReader', () => {
     expect(first?.channels.map((c) => c.assignedNumber)).toEqual([1, 2]);
     input.end(`${record(4)}\n`);
     expect((await readAll(reader)).map((c) => c.assignedNumber)).toEqual([3, 4]);
+  });
+
+  it.skipIf(!existsSync('/proc/self/fd'))('closes the file on close() before its end, and by itself at its end', async () => {
+    const isOpen = (path: string): boolean => readdirSync('/proc/self/fd').some((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === path;
+      } catch {
+        return false; // the descriptor readdir itself used
+      }
+    });
+    const path = file('close.ndjson', `${Array.from({ length: 600 }, (_, i) => record(i + 1)).join('\n')}\n`);
+    const early = await openChannelReader(path);
+    expect((await early.nextBatch())?.end).toBe(NDJSON_BATCH_SIZE);
+    expect(isOpen(path)).toBe(true);
+    await early.close();
+    expect(isOpen(path)).toBe(false);
+    expect(await early.nextBatch()).toBeUndefined();
+    const whole = await openChannelReader(path);
+    expect(await readAll(whole)).toHaveLength(600);
+    expect(isOpen(path)).toBe(false);
   });
 
   it('tells a JSON array on stdin from NDJSON by its first character', async () => {

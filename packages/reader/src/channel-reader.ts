@@ -53,6 +53,11 @@ export interface ReaderStats {
 export interface ChannelReader extends ChannelSource {
   readonly format: 'json' | 'ndjson';
   readonly stats: ReaderStats;
+  /**
+   * Closes the file (or ends the stream) before its end; a run that fails
+   * calls it. Reading to the end closes the file without it.
+   */
+  close(): Promise<void>;
 }
 
 function formatOf(path: string): InputFormat {
@@ -145,6 +150,13 @@ class JsonArrayReader extends ReaderBase implements ChannelReader {
     this.#emitted += channels.length;
     return Promise.resolve({ channels, start: 0, end: channels.length, firstIndex });
   }
+
+  /** The array was read whole when the reader was opened: there is no file to close. */
+  close(): Promise<void> {
+    this.#position = this.#records.length;
+    this.#failure = undefined;
+    return Promise.resolve();
+  }
 }
 
 class NdjsonReader extends ReaderBase implements ChannelReader {
@@ -155,12 +167,21 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
   readonly #indexOffset: number;
   #emitted: number;
 
-  constructor(file: string, chunks: AsyncIterable<string>, options: ReadChannelsOptions) {
+  /** Ends the chunks under `#batches` (closing the file), wherever reading stands. */
+  readonly #release: () => Promise<void>;
+
+  constructor(file: string, chunks: AsyncIterable<string>, options: ReadChannelsOptions, release: () => Promise<void>) {
     super(file, options);
+    this.#release = release;
     this.#lineOffset = (options.startsAt?.line ?? 1) - 1;
     this.#indexOffset = options.startsAt?.index ?? 0;
     this.#emitted = this.#indexOffset;
     this.#batches = this.#read(chunks);
+  }
+
+  async close(): Promise<void> {
+    await this.#batches.return(undefined);
+    await this.#release();
   }
 
   async nextBatch(): Promise<ChannelBatch | undefined> {
@@ -282,8 +303,13 @@ async function* decode(stream: AsyncIterable<Buffer | string>, file: string): As
   if (rest !== '') yield rest;
 }
 
-/** Returns the first non-empty chunk and an iterable that replays it before the rest. */
-async function peek(chunks: AsyncGenerator<string, void, undefined>): Promise<{ head: string; all: AsyncIterable<string> }> {
+/**
+ * Returns the first non-empty chunk, an iterable that replays it before the
+ * rest, and `close`, which ends the underlying chunks (closing the file)
+ * wherever the iterable stands: ending the iterable alone would not reach
+ * them while it is still replaying the head, or before it started.
+ */
+async function peek(chunks: AsyncGenerator<string, void, undefined>): Promise<{ head: string; all: AsyncIterable<string>; close: () => Promise<void> }> {
   let head = '';
   while (head.trim() === '') {
     const step = await chunks.next();
@@ -294,7 +320,7 @@ async function peek(chunks: AsyncGenerator<string, void, undefined>): Promise<{ 
     if (head !== '') yield head;
     yield* chunks;
   }
-  return { head, all: all() };
+  return { head, all: all(), close: async () => void (await chunks.return(undefined)) };
 }
 
 /**
@@ -340,13 +366,13 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
     source = readChunks(path);
   }
 
-  const { head, all } = await peek(decode(source, file));
+  const { head, all, close } = await peek(decode(source, file));
   if (format === 'json' || (format === 'auto' && head.trimStart().startsWith('['))) {
     let text = '';
     for await (const chunk of all) text += chunk;
     return jsonReader(file, text, options);
   }
-  return new NdjsonReader(file, all, options);
+  return new NdjsonReader(file, all, options, close);
 }
 
 function jsonReader(file: string, text: string, options: ReadChannelsOptions): ChannelReader {

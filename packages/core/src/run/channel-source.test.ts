@@ -36,6 +36,30 @@ describe('toChannelSource', () => {
     expect(await batches(toChannelSource(new Set(channels), 3))).toEqual(expected);
   });
 
+  it('ends an iterator early on close(): the generator finishes, running its finally', async () => {
+    const finished: string[] = [];
+    function* sync(): Generator<NumberedChannel> {
+      try {
+        yield* channels;
+      } finally {
+        finished.push('sync');
+      }
+    }
+    async function* later(): AsyncGenerator<NumberedChannel> {
+      try {
+        yield* channels;
+      } finally {
+        finished.push('async');
+      }
+    }
+    for (const source of [toChannelSource(sync(), 3), toChannelSource(later(), 3)]) {
+      expect((await source.nextBatch())?.end).toBe(3);
+      await source.close?.();
+      expect(await source.nextBatch()).toBeUndefined();
+    }
+    expect(finished).toEqual(['sync', 'async']);
+  });
+
   it('passes a ChannelSource through', () => {
     const source: ChannelSource = { nextBatch: () => Promise.resolve(undefined) };
     expect(toChannelSource(source)).toBe(source);

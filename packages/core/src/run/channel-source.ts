@@ -31,6 +31,13 @@ export interface ChannelSource {
   readonly knownCount?: number | undefined;
   /** The input's name for messages (a file name, `stdin`). */
   readonly name?: string | undefined;
+  /**
+   * Releases what the source holds (an open file, a cursor). A run that fails
+   * before reading the source to its end calls it, as `for await` calls an
+   * iterator's `return()` when its loop is left early; a run that reads to
+   * the end does not. Later `nextBatch` calls return `undefined`.
+   */
+  close?(): Promise<void> | void;
 }
 
 /** What `generate()` accepts as channels. */
@@ -56,16 +63,27 @@ function arraySource(items: readonly NumberedChannel[], batchSize: number): Chan
   };
 }
 
-/** Batches from an iterator, sync or async: one shape of loop for both. */
-function iteratorSource(next: () => IteratorResult<NumberedChannel> | Promise<IteratorResult<NumberedChannel>>, batchSize: number): ChannelSource {
+/** An iterator, sync or async: one shape for both. */
+interface AnyIterator {
+  next(): IteratorResult<NumberedChannel> | Promise<IteratorResult<NumberedChannel>>;
+  return?(): unknown;
+}
+
+/** Batches from an iterator; `close` ends it early (its generator's `finally` blocks run). */
+function iteratorSource(iterator: AnyIterator, batchSize: number): ChannelSource {
   let position = 0;
   let done = false;
   return {
+    async close() {
+      if (done) return;
+      done = true;
+      await iterator.return?.();
+    },
     async nextBatch() {
       if (done) return undefined;
       const channels: NumberedChannel[] = [];
       while (channels.length < batchSize) {
-        const step = await next();
+        const step = await iterator.next();
         if (step.done === true) {
           done = true;
           break;
@@ -91,10 +109,6 @@ function iteratorSource(next: () => IteratorResult<NumberedChannel> | Promise<It
 export function toChannelSource(input: ChannelInput, batchSize = DEFAULT_BATCH_SIZE): ChannelSource {
   if (isChannelSource(input)) return input;
   if (Array.isArray(input)) return arraySource(input as readonly NumberedChannel[], batchSize);
-  if (Symbol.asyncIterator in input) {
-    const iterator = input[Symbol.asyncIterator]();
-    return iteratorSource(() => iterator.next(), batchSize);
-  }
-  const iterator = input[Symbol.iterator]();
-  return iteratorSource(() => iterator.next(), batchSize);
+  if (Symbol.asyncIterator in input) return iteratorSource(input[Symbol.asyncIterator](), batchSize);
+  return iteratorSource(input[Symbol.iterator](), batchSize);
 }

@@ -217,6 +217,27 @@ describe('M3uGenerator', () => {
     await expect(g.generate([full])).rejects.toThrow('no URL scheme is registered: add the urlBuilder() plugin of @m3ugen/url-builder');
   });
 
+  it('closes an input a failed run did not finish (its generator\'s finally runs), and reads a good one to its end', async () => {
+    const events: string[] = [];
+    async function* records(failAt: number): AsyncGenerator<NumberedChannel> {
+      try {
+        for (let i = 0; i < 3000; i++) {
+          const id = `550e8400-e29b-41d4-a716-${String(i === failAt ? 0 : i).padStart(12, '0')}`;
+          yield { assignedNumber: i + 1, channel: { id, channelName: `C${i}` } };
+        }
+        events.push('read to the end');
+      } finally {
+        events.push('finally');
+      }
+    }
+    // Record 1500 repeats record 0's id: the run fails in its second batch, with 1,500 records unread.
+    await expect(make().generate(records(1500))).rejects.toThrow('record 1500: field "channel.id": duplicate channel id');
+    expect(events).toEqual(['finally']);
+    events.length = 0;
+    await make().generate(records(-1));
+    expect(events).toEqual(['read to the end', 'finally']);
+  });
+
   it('rejects a duplicate channel id or number, naming both records, unless told not to check', async () => {
     const sameId: NumberedChannel = { assignedNumber: 2, channel: { ...full.channel } };
     await expect(make().generate([full, sameId])).rejects.toThrow(`record 1: field "channel.id": duplicate channel id "${UUID1}": record 0 has the same id`);

@@ -9,7 +9,7 @@ import { createRenderers, renderHeader } from '../render/entry-renderer.js';
 import type { UrlScheme } from '../render/url-scheme.js';
 import { proposeTakeover, selectAutomatically, type SelectionFacts } from '../strategy/select.js';
 import type { Handover, M3uStrategy, StrategyChoice, StrategyRun, StrategySwitch } from '../strategy/strategy.js';
-import { toChannelSource, type ChannelInput } from './channel-source.js';
+import { toChannelSource, type ChannelInput, type ChannelSource } from './channel-source.js';
 import { nameEarlierChannel, type DuplicateIdIndex } from './duplicates.js';
 import type { EntryCache } from './entry-cache.js';
 import type { RunMetrics } from './metrics.js';
@@ -191,9 +191,15 @@ export class M3uGenerator {
   async #run(input: ChannelInput, runOptions: RunOptions, sink: OwnedSink): Promise<GenerationResult> {
     const startedAt = performance.now();
     const { hooks } = this;
-    const options = resolveOptions(this.options, runOptions);
-    const warnings = new WarningLog();
     const source = toChannelSource(input);
+    let options: ResolvedOptions;
+    try {
+      options = resolveOptions(this.options, runOptions);
+    } catch (error) {
+      await closeQuietly(source);
+      throw error;
+    }
+    const warnings = new WarningLog();
     const knownChannelCount = runOptions.channelCount ?? source.knownCount;
     const run: RunInfo = Object.freeze({
       runId: ulid(),
@@ -333,6 +339,7 @@ export class M3uGenerator {
       if (failedAt !== undefined && idIndex?.settle !== undefined) failure = (await idIndex.settle(failedAt).catch(() => undefined)) ?? failure;
       if (failure instanceof DuplicateError && Array.isArray(input)) failure = nameEarlierChannel(failure, input);
       sink.abort(failure);
+      await closeQuietly(source);
       // Entries of a failed run were never checked as a whole: the next run starts over.
       runOptions.cache?.discard();
       try {
@@ -342,5 +349,14 @@ export class M3uGenerator {
       }
       throw failure;
     }
+  }
+}
+
+/** Lets a source a failed run did not finish release its input; a failure there must not hide the run's. */
+async function closeQuietly(source: ChannelSource): Promise<void> {
+  try {
+    await source.close?.();
+  } catch {
+    // The run's own error is the one to report.
   }
 }
