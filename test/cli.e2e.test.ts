@@ -238,6 +238,11 @@ describe('m3ugen generate', () => {
     const both = await runCli(['generate', '--input', '-', '--proxy-id', PROXY, '--metrics', '-'], { stdin: SEED_NDJSON });
     expect(both).toMatchObject({ code: 2, stdout: '' });
     expect(both.stderr).toContain('m3ugen: the metrics and the playlist would both go to stdout');
+    // validate writes neither: a config that sends the metrics to stdout is fine for it.
+    writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);
+    writeFileSync(join(dir, 'm3ugen.config.toml'), 'input = "channels.ndjson"\nmetrics = "-"\n');
+    const validated = await runCli(['validate', '--config', join(dir, 'm3ugen.config.toml')]);
+    expect(validated).toMatchObject({ code: 0, stdout: expect.stringContaining('ok: ') });
   });
 
   it('says clearly when the output cannot be written', async () => {

@@ -136,9 +136,6 @@ export async function prepareRun(
   const metrics = flags.metrics ?? fromConfig(loaded.config.metrics);
   const outputStream = standardStreamOf(output);
   const metricsStream = metrics === undefined ? undefined : standardStreamOf(metrics);
-  if (metricsStream === 'stdout' && outputStream === 'stdout') {
-    throw new UsageError('the metrics and the playlist would both go to stdout: write the playlist to a file (--output FILE) or the metrics elsewhere');
-  }
 
   let warn: RunInfo['warn'] | undefined;
   generator.hooks.beforeRun.tap('m3ugen-cli', (run) => {

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { DEFAULT_OPTIONS, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
-import { parseFlags } from '../args.js';
+import { parseFlags, UsageError } from '../args.js';
 import { nameEarlierRecord, rescan } from '../earlier-record.js';
 import { estimateRecords } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
@@ -83,6 +83,10 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     reporter.warn(`skipped invalid record: ${error.message}`);
   });
   const { generator, reader, overrides, outputPath } = prepared;
+  if (prepared.metricsStream === 'stdout' && outputPath === undefined && prepared.outputStream === 'stdout') {
+    await reader.close();
+    throw new UsageError('the metrics and the playlist would both go to stdout: write the playlist to a file (--output FILE) or the metrics elsewhere');
+  }
 
   generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress));
   generator.hooks.strategyChosen.tap('m3ugen-cli', (choice) => reporter.debug(`strategy ${choice.strategy}: ${choice.reason}`));
