@@ -143,6 +143,19 @@ describe('m3ugen generate', () => {
     expect(result.stderr).toContain(`[debug] M3U Generation - Generated EXTINF: '#EXTINF:-1 tvg-id="sports-channel"`);
   });
 
+  it('escapes control characters of channel values in --verbose logs and errors, so they cannot drive the terminal or forge a line', async () => {
+    const id = '550e8400-e29b-41d4-a716-000000000001';
+    const hostile = JSON.stringify({ assigned_number: 1, channel: { id, channel_name: 'A\u001b[2J\nm3ugen: all good', tvg_name: 'bell\u0007' } });
+    const verbose = await runCli(['generate', '--input', '-', '--proxy-id', PROXY, '--verbose'], { stdin: hostile });
+    expect(verbose.code).toBe(0);
+    expect(verbose.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+    expect(verbose.stderr.split('\n').filter((line) => line.startsWith('m3ugen: all good'))).toEqual([]);
+    expect(verbose.stderr).toContain("channel_name='A\\u001b[2J\\nm3ugen: all good', tvg_name='bell\\u0007'");
+    const strict = await runCli(['generate', '--input', '-', '--strict', '-q'], { stdin: hostile.replace(id, 'bad\\u001b[2J') });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).not.toContain('\u001b');
+  });
+
   it('loads plugins listed in the config, resolved from its folder', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);

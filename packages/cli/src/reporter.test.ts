@@ -1,6 +1,6 @@
 import type { ProgressInfo } from '@m3ugen/core';
 import { describe, expect, it } from 'vitest';
-import { Reporter, type ErrorStream } from './reporter.js';
+import { printable, Reporter, type ErrorStream } from './reporter.js';
 
 function terminal(isTTY: boolean): ErrorStream & { text: string } {
   return {
@@ -69,5 +69,23 @@ describe('the progress bar', () => {
     v.warn('w');
     v.debug('d');
     expect(loud.text).toBe('m3ugen: warning: w\n[debug] d\n');
+  });
+});
+
+describe('what reaches the terminal', () => {
+  it('escapes control characters in messages, so a value cannot recolour, clear or rewrite the terminal; keeps its own newlines', () => {
+    const stream = terminal(true);
+    const reporter = new Reporter(stream, 'verbose');
+    reporter.warn('channel "A\u001b[2J" has a bell \u0007, a CR \r, C1 \u009b and U+2028 \u2028');
+    reporter.error('first line\nsecond line\tindented');
+    expect(stream.text).toBe(
+      'm3ugen: warning: channel "A\\u001b[2J" has a bell \\u0007, a CR \\r, C1 \\u009b and U+2028 \\u2028\n' +
+        'm3ugen: error: first line\nsecond line\tindented\n',
+    );
+  });
+
+  it('printable() escapes newlines too, for values shown inside one line', () => {
+    expect(printable('News\nm3ugen: fake line\t\u001b[31m')).toBe('News\\nm3ugen: fake line\\t\\u001b[31m');
+    expect(printable('Nachrichten · 新闻 😀')).toBe('Nachrichten · 新闻 😀');
   });
 });

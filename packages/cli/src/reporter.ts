@@ -19,6 +19,38 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** C0 and C1 controls, DEL and the Unicode line separators: what can move a terminal's cursor, recolour it or start a line. */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** The same but newline and tab, which a message may hold on purpose. */
+const CONTROLS_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+function escapeControl(c: string): string {
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  if (c === '\t') return '\\t';
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * `text` with its control characters written as escapes (`\n`, `\u001b`), for
+ * a value from the input shown on stderr: a channel name must not recolour
+ * or clear the operator's terminal, or start a line that looks like the
+ * command's own.
+ *
+ * @example
+ * ```ts
+ * printable('News\u001b[2J\nm3ugen: ok'); // 'News\\u001b[2J\\nm3ugen: ok'
+ * ```
+ */
+export function printable(text: string): string {
+  return text.replace(CONTROLS, escapeControl);
+}
+
+/** A message for stderr: controls escaped as in {@link printable}, but its own newlines and tabs kept. */
+export function printableMessage(text: string): string {
+  return text.replace(CONTROLS_BUT_LINES, escapeControl);
+}
+
 /**
  * Messages on stderr: errors always, warnings and the summary unless quiet,
  * per-channel debug lines when verbose, and a progress bar only when stderr
@@ -46,7 +78,7 @@ export class Reporter {
 
   #line(text: string): void {
     this.clearProgress();
-    this.#stream.write(`${text}\n`);
+    this.#stream.write(`${printableMessage(text)}\n`);
   }
 
   error(message: string): void {

@@ -9,7 +9,7 @@ import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strate
 import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
 import { prepareRun, type PreparedRun } from '../prepare.js';
 import { checkPublishable, publishAtomically } from '../publish.js';
-import { formatBytes, Reporter, type ErrorStream } from '../reporter.js';
+import { formatBytes, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
 
 /** The streams a command talks to (injectable for tests). */
@@ -101,13 +101,14 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     // The seed's debug logging: each channel, its EXTINF line and its URL.
     generator.hooks.streamUrl.tap('m3ugen-cli', (url, nc) => {
       const ch = nc.channel;
+      // Values as they came in, controls escaped: a name must not drive the operator's terminal.
       reporter.debug(
-        `M3U Generation - Channel #${nc.assignedNumber}: id=${ch.id}, channel_name='${ch.channelName}', tvg_name='${ch.tvgName ?? ''}', stream_url='${url}'`,
+        `M3U Generation - Channel #${nc.assignedNumber}: id=${printable(ch.id)}, channel_name='${printable(ch.channelName)}', tvg_name='${printable(ch.tvgName ?? '')}', stream_url='${printable(url)}'`,
       );
       return url;
     });
     generator.hooks.extinfLine.tap('m3ugen-cli', (line) => {
-      reporter.debug(`M3U Generation - Generated EXTINF: '${line}'`);
+      reporter.debug(`M3U Generation - Generated EXTINF: '${printable(line)}'`);
       return line;
     });
   }
