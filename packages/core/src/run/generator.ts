@@ -54,7 +54,12 @@ export interface GeneratorConfig extends GenerateOptions {
 export interface RunOptions extends GenerateOptions {
   /** Write the playlist here instead of returning it. */
   readonly output?: Writable | undefined;
-  /** End `output` when the playlist is complete. Default `true`. */
+  /**
+   * End `output` when the playlist is complete. Default `true`. With `false`
+   * (stdout, a socket the caller goes on using) the run still resolves only
+   * once `output` has called back for every chunk written, so a write that
+   * fails late fails the run; a corked `output` must be uncorked for it to end.
+   */
   readonly end?: boolean | undefined;
   /** Number of channels, when the input is a stream and the caller knows it (helps selection). */
   readonly channelCount?: number | undefined;
