@@ -188,6 +188,23 @@ async function keepModeAndOwner(handle: FileHandle, replacing: Stats): Promise<v
   await handle.chmod(replacing.mode & 0o777);
 }
 
+/**
+ * Flushes a folder, so the rename in it survives a power cut: until then the
+ * earlier file may come back. Best effort: not every file system can flush a
+ * folder, and the file itself was flushed before the rename.
+ */
+async function syncFolder(folder: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(folder, 'r');
+    await handle.sync();
+  } catch {
+    // The playlist is published either way.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
 async function closeAfterFailure(stream: FileWriter): Promise<void> {
   stream.destroy();
   if (!stream.closed) await once(stream, 'close').catch(() => undefined);
@@ -196,7 +213,8 @@ async function closeAfterFailure(stream: FileWriter): Promise<void> {
 /**
  * Writes a file atomically: everything goes to a temporary file in the same
  * folder, which is flushed to disk and renamed over `target` only when
- * `write` succeeds. On failure, or SIGINT/SIGTERM, the temporary file is
+ * `write` succeeds; the folder is then flushed too, so the new file
+ * survives a power cut. On failure, or SIGINT/SIGTERM, the temporary file is
  * removed and whatever was at `target` before is untouched. A symbolic link
  * is followed (the file it points to is replaced, the link stays); a device,
  * a named pipe, or an open file of the process such as `/dev/stdout`, is
@@ -240,6 +258,7 @@ export async function publishAtomically<T>(target: string, write: (output: Writa
     } catch (error) {
       throw outputError(target, error, label);
     }
+    await syncFolder(dirname(destination.path));
     return result;
   } catch (error) {
     await closeAfterFailure(stream);
