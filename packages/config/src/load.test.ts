@@ -61,6 +61,12 @@ describe('config discovery (cosmiconfig under the name m3ugen)', () => {
     await expect(loadConfig({ file: '/nonexistent/m3ugen.toml' })).rejects.toThrow('/nonexistent/m3ugen.toml: config file not found');
   });
 
+  it('says plainly when the config given is a directory', async () => {
+    const dir = folderWith({});
+    mkdirSync(join(dir, 'm3ugen.toml'));
+    await expect(loadConfig({ file: join(dir, 'm3ugen.toml') })).rejects.toThrow(/m3ugen\.toml: cannot load the configuration: is a directory$/);
+  });
+
   it('reports TOML syntax errors with line and column', async () => {
     const dir = folderWith({ 'm3ugen.config.toml': '[web]\nbase_url = "http://x\n' });
     const error = await loadConfig({ searchFrom: dir }).catch((e: unknown) => e);

@@ -122,7 +122,10 @@ async function asConfigError(error: unknown, searched: string): Promise<ConfigEr
       if (ours instanceof ConfigError) return ours;
     }
   }
-  return new ConfigError(`cannot load the configuration: ${messageOf(error)}`, { file: displayPath(file) }, { cause: error });
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  // Said as the input reader says it, not as the system call did ("EISDIR: illegal operation on a directory, read").
+  const reason = code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : messageOf(error);
+  return new ConfigError(`cannot load the configuration: ${reason}`, { file: displayPath(file) }, { cause: error });
 }
 
 /**
