@@ -119,6 +119,12 @@ describe('bad input is reported with file, record and field, exits 1, and publis
       );
     });
 
+    it('names the temporary folder, not the output, when the ids cannot go to disk', async () => {
+      expect(await generate('channels.ndjson', lines(20), [], { ...spill, TMPDIR: '/nonexistent-m3ugen-tmp' })).toBe(
+        'm3ugen: error: the duplicate check cannot keep ids on disk in "/nonexistent-m3ugen-tmp" (set TMPDIR to another folder): the folder does not exist',
+      );
+    });
+
     it('finds a duplicate of an id kept in memory', async () => {
       const input = lines(20, (n) => (n === 12 ? record(12, { id: idOf(2) }) : undefined));
       expect(await generate('channels.ndjson', input, [], spill)).toBe(

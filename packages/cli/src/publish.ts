@@ -54,23 +54,29 @@ export async function removeStaleTemporaries(target: string): Promise<string[]> 
   return removed;
 }
 
-function outputError(target: string, error: unknown, label = 'output'): M3ugenError {
+/**
+ * Why a file could not be written, in words. `missing` says what ENOENT
+ * means where the caller writes (the target's folder, a temporary folder).
+ */
+export function writeFailureReason(error: unknown, missing: string): string {
   const code = (error as NodeJS.ErrnoException).code;
-  const reason =
-    code === 'EACCES' || code === 'EPERM'
-      ? 'permission denied'
-      : code === 'ENOENT'
-        ? 'its folder does not exist'
-        : code === 'ENOSPC'
-          ? 'no space left on the device'
-          : code === 'EISDIR'
-            ? 'it is a directory'
-            : code === 'EROFS'
-              ? 'read-only file system'
-              : error instanceof Error
-                ? error.message
-                : String(error);
-  return new M3ugenError('E_OUTPUT', `cannot write the ${label} "${target}": ${reason}`, { cause: error });
+  return code === 'EACCES' || code === 'EPERM'
+    ? 'permission denied'
+    : code === 'ENOENT'
+      ? missing
+      : code === 'ENOSPC'
+        ? 'no space left on the device'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EROFS'
+            ? 'read-only file system'
+            : error instanceof Error
+              ? error.message
+              : String(error);
+}
+
+function outputError(target: string, error: unknown, label = 'output'): M3ugenError {
+  return new M3ugenError('E_OUTPUT', `cannot write the ${label} "${target}": ${writeFailureReason(error, 'its folder does not exist')}`, { cause: error });
 }
 
 /** Options of {@link publishAtomically} and {@link checkPublishable}. */

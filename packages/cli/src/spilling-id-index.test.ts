@@ -34,6 +34,21 @@ function reference(ids: readonly string[], limit = Number.POSITIVE_INFINITY): nu
 }
 
 describe('SpillingIdIndex', () => {
+  it('names the temporary folder when it cannot write there, not the output', () => {
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = '/nonexistent-m3ugen-tmp';
+    const index = new SpillingIdIndex({ rescan: async function* () {}, memoryIds: 2, runKeys: 2 });
+    try {
+      expect(() => ['a', 'b', 'c', 'd'].forEach((id) => index.add(id))).toThrow(
+        'the duplicate check cannot keep ids on disk in "/nonexistent-m3ugen-tmp" (set TMPDIR to another folder): the folder does not exist',
+      );
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+      index.close();
+    }
+  });
+
   it('finds the first duplicate, in memory or on disk, as a set of every id would (property)', async () => {
     // A small pool of ids makes duplicates common; tiny limits make several files.
     const ids = fc.array(fc.integer({ min: 0, max: 60 }).map((n) => `id-${n}`), { minLength: 1, maxLength: 80 });

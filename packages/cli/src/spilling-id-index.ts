@@ -10,9 +10,9 @@
 import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuplicateError, FingerprintSet, idKey, type DuplicateIdIndex, type InputError } from '@m3ugen/core';
+import { DuplicateError, FingerprintSet, idKey, M3ugenError, type DuplicateIdIndex, type InputError } from '@m3ugen/core';
 import type { RescannedRecord } from './earlier-record.js';
-import { isAlive } from './publish.js';
+import { isAlive, writeFailureReason } from './publish.js';
 
 /** Key folders are named for the process that made them, so a later run can tell an abandoned one. */
 const FOLDER = /^m3ugen-ids-(\d+)-/;
@@ -169,17 +169,27 @@ export class SpillingIdIndex implements DuplicateIdIndex {
   }
 
   #spill(): void {
-    this.#dir ??= mkdtempSync(join(tmpdir(), `m3ugen-ids-${process.pid}-`));
-    const path = join(this.#dir, `${this.#runs.length}.keys`);
-    const sorted = this.#buffer.subarray(0, this.#buffered).sort();
-    const fd = openSync(path, 'w');
+    const folder = tmpdir();
     try {
-      const bytes = new Uint8Array(sorted.buffer, sorted.byteOffset, sorted.byteLength);
-      for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    } finally {
-      closeSync(fd);
+      this.#dir ??= mkdtempSync(join(folder, `m3ugen-ids-${process.pid}-`));
+      const path = join(this.#dir, `${this.#runs.length}.keys`);
+      const sorted = this.#buffer.subarray(0, this.#buffered).sort();
+      const fd = openSync(path, 'w');
+      try {
+        const bytes = new Uint8Array(sorted.buffer, sorted.byteOffset, sorted.byteLength);
+        for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+      } finally {
+        closeSync(fd);
+      }
+      this.#runs.push(path);
+    } catch (error) {
+      // Not the output's fault: say which folder, and how to choose another.
+      throw new M3ugenError(
+        'E_TEMP',
+        `the duplicate check cannot keep ids on disk in "${folder}" (set TMPDIR to another folder): ${writeFailureReason(error, 'the folder does not exist')}`,
+        { cause: error },
+      );
     }
-    this.#runs.push(path);
     this.#buffered = 0;
   }
 
