@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { readFailureReason } from '@m3ugen/reader';
 import type * as Zod from 'zod';
-import { ConfigError, messageOf } from './config-error.js';
+import { ConfigError } from './config-error.js';
 import { configLoaders, displayPath, loadJson } from './loaders.js';
 import { configSchemas, type M3ugenConfig } from './schema.js';
 import { mayFindConfig } from './search.js';
@@ -122,10 +123,8 @@ async function asConfigError(error: unknown, searched: string): Promise<ConfigEr
       if (ours instanceof ConfigError) return ours;
     }
   }
-  const code = (error as NodeJS.ErrnoException | null)?.code;
   // Said as the input reader says it, not as the system call did ("EISDIR: illegal operation on a directory, read").
-  const reason = code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : messageOf(error);
-  return new ConfigError(`cannot load the configuration: ${reason}`, { file: displayPath(file) }, { cause: error });
+  return new ConfigError(`cannot load the configuration: ${readFailureReason(error)}`, { file: displayPath(file) }, { cause: error });
 }
 
 /**

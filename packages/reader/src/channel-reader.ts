@@ -67,11 +67,26 @@ function formatOf(path: string): InputFormat {
   return 'auto';
 }
 
+/**
+ * Why a file could not be read, in words rather than the system call's
+ * (`EISDIR: illegal operation on a directory, read`): for the input, and for
+ * the config file (`@m3ugen/config`).
+ *
+ * @example
+ * ```ts
+ * readFailureReason(Object.assign(new Error('EISDIR: …'), { code: 'EISDIR' })); // 'is a directory'
+ * ```
+ */
+export function readFailureReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return error instanceof Error ? error.message : String(error);
+}
+
 function ioError(file: string, error: unknown): InputError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason =
-    code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : error instanceof Error ? error.message : String(error);
-  return new InputError(`cannot read the input: ${reason}`, { file }, { cause: error });
+  return new InputError(`cannot read the input: ${readFailureReason(error)}`, { file }, { cause: error });
 }
 
 /** An InputError for text JSON.parse rejected, naming the line (of a file) or the column (of an NDJSON line). */
