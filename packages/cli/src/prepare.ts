@@ -14,6 +14,8 @@ export interface PreparedRun extends BuiltGenerator {
   readonly reader: ChannelReader;
   /** The input file (`-` for stdin). */
   readonly inputPath: string;
+  /** The input's size when it is a regular file, which alone can be read twice or cut into parts; else `undefined`. */
+  readonly inputFileBytes: number | undefined;
   /** Opens the input again from the start, with the same options (`undefined` for stdin or a named pipe, which cannot be read twice). */
   readonly reopen: (() => Promise<ChannelReader>) | undefined;
   readonly inputName: string;
@@ -54,11 +56,12 @@ export function standardStreamOf(path: string): StandardStream | undefined {
   return STANDARD_STREAMS.get(path);
 }
 
-function isRegularFile(path: string): boolean {
+function regularFileBytes(path: string): number | undefined {
   try {
-    return statSync(path).isFile();
+    const info = statSync(path);
+    return info.isFile() ? info.size : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -147,8 +150,9 @@ export async function prepareRun(
     skipInvalid: flags.skipInvalid || loaded.config.proxy_generation?.skip_invalid === true,
   };
   const reader = await openChannelReader(input, { ...readerOptions, onSkip: (error) => onSkip?.(error, warn) });
+  const inputFileBytes = input === '-' ? undefined : regularFileBytes(input);
   // Read again only a regular file: opening a named pipe again would wait for a writer that never comes.
-  const reopen = input !== '-' && isRegularFile(input) ? () => openChannelReader(input, readerOptions) : undefined;
+  const reopen = inputFileBytes !== undefined ? () => openChannelReader(input, readerOptions) : undefined;
 
   return {
     loaded,
@@ -157,6 +161,7 @@ export async function prepareRun(
     overrides,
     reader,
     inputPath: input,
+    inputFileBytes,
     reopen,
     inputName,
     outputPath: outputStream === undefined ? output : undefined,

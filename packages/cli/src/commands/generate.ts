@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { DEFAULT_OPTIONS, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
@@ -50,9 +49,7 @@ function recordsPerPart(): number {
 }
 
 function ndjsonFileBytes(prepared: PreparedRun): number | undefined {
-  if (prepared.reader.format !== 'ndjson' || prepared.inputPath === '-') return undefined;
-  const info = statSync(prepared.inputPath);
-  return info.isFile() ? info.size : undefined;
+  return prepared.reader.format === 'ndjson' ? prepared.inputFileBytes : undefined;
 }
 
 function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>, requested: 'auto' | number): WorkerPlan {
