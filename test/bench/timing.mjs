@@ -9,8 +9,7 @@ export const median = (values) => [...values].sort((a, b) => a - b)[values.lengt
 /**
  * Milliseconds from spawning `bin` (`m3ugen generate` on the NDJSON file `input`,
  * with `extra` arguments)
- * to its first byte on stdout. The bin file itself is run, as users run it, so
- * its shebang's Node flags apply.
+ * to its first byte on stdout. The bin file itself is run, as users run it.
  */
 export function firstByteMs(bin, input, extra = []) {
   return new Promise((done, fail) => {

@@ -1,8 +1,5 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env node
 // Committed so the bin link exists right after install, before the build creates dist/.
-// The flag caps V8's young generation at 4 MB per semi-space (default 16): streaming 1M
-// channels NDJSON → file then peaks at ~100 MB instead of ~120 MB, at the same speed
-// (docs/performance.md). It costs ~40 ms at start-up: with any V8 flag set, Node 20
-// compiles its own modules without their code cache. pnpm's and npm's bin shims
-// pass shebang flags on.
+// No Node flags here: any V8 flag costs Node 20 ~40 ms at start-up, and `env -S` is
+// missing from busybox. The young generation is held small from inside (young-generation.ts).
 import '../dist/bin.js';

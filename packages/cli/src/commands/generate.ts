@@ -10,6 +10,7 @@ import { prepareRun, type PreparedRun } from '../prepare.js';
 import { checkPublishable, publishAtomically } from '../publish.js';
 import { formatBytes, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
+import { holdYoungGeneration } from '../young-generation.js';
 
 /** The streams a command talks to (injectable for tests). */
 export interface CommandIo {
@@ -126,6 +127,8 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   // SIGINT/SIGTERM end the process from publishAtomically's handler: remove the key files then too.
   const removeKeyFiles = (): void => idIndex?.close();
   process.once('exit', removeKeyFiles);
+  // Rendering in this thread: keep its young generation small, as streaming's flat memory needs (worker threads size their own).
+  const releaseYoungGeneration = plan.workers > 1 ? undefined : holdYoungGeneration();
   let result: GenerationResult;
   try {
     if (outputPath === undefined) {
@@ -143,6 +146,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   } catch (error) {
     throw await nameEarlierRecord(error, prepared.reopen);
   } finally {
+    releaseYoungGeneration?.();
     idIndex?.close();
     process.off('exit', removeKeyFiles);
   }

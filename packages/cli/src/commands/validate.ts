@@ -4,6 +4,7 @@ import { parseFlags } from '../args.js';
 import { nameEarlierRecord } from '../earlier-record.js';
 import { prepareRun } from '../prepare.js';
 import { Reporter } from '../reporter.js';
+import { holdYoungGeneration } from '../young-generation.js';
 import type { CommandIo } from './generate.js';
 
 /** Where a record is in the input, for listing errors in input order. */
@@ -38,6 +39,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   };
 
   let result: GenerationResult;
+  const releaseYoungGeneration = holdYoungGeneration();
   try {
     result = await generator.generate(reader, { ...overrides, output: discard });
   } catch (thrown) {
@@ -50,6 +52,8 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     const read = reader.stats.records + skipped;
     reporter.error(`${inputName}: ${skipped + 1} invalid record(s) in the first ${read}; ${at} stopped the check, later records were not read (${configNote})`);
     return 1;
+  } finally {
+    releaseYoungGeneration();
   }
   const skipped = list();
   const { metrics, warnings } = result;

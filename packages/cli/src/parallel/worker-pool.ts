@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { YOUNG_GENERATION_CAP_BYTES } from '../young-generation.js';
 import type { InputPart } from './input-parts.js';
 import type { PartResult, WorkerSetup } from './messages.js';
 
@@ -26,7 +27,8 @@ export class WorkerPool {
   /** @param script the workers' entry (tests give their own). */
   constructor(count: number, setup: WorkerSetup, script: URL = new URL('./part-worker.js', import.meta.url)) {
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(script, { workerData: setup });
+      // The same young generation as a run in the main thread (young-generation.ts), set per isolate here.
+      const worker = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_CAP_BYTES / 2 ** 20 } });
       const entry: PoolWorker = { worker, pending: new Map(), stopped: undefined };
       const { pending } = entry;
       worker.on('message', (result: PartResult) => {
