@@ -17,6 +17,26 @@ async function full(channels: readonly NumberedChannel[], options = {}) {
   return createGenerator({ proxyId: PROXY, ...options }).generate(channels);
 }
 
+/** A source of `channels` in batches of 256 that stops before its second batch until `goOn()`; `paused` settles once a run waits there. */
+function pausingSource(channels: readonly NumberedChannel[]) {
+  const batches = toChannelSource(channels, 256);
+  let goOn!: () => void;
+  let reached!: () => void;
+  const gate = new Promise<void>((resolve) => (goOn = resolve));
+  const paused = new Promise<void>((resolve) => (reached = resolve));
+  let served = 0;
+  const source = {
+    nextBatch: async () => {
+      if (served++ === 1) {
+        reached();
+        await gate;
+      }
+      return batches.nextBatch();
+    },
+  };
+  return { source, paused, goOn };
+}
+
 describe('incremental regeneration (EntryCache)', () => {
   it('re-renders only changed channels and writes exactly what a full run writes, warnings included', async () => {
     const channels = makeChannels(2000);
@@ -189,5 +209,41 @@ describe('incremental regeneration (EntryCache)', () => {
     const fixed = await generator.generate(channels, { cache });
     expect(fixed.playlist).toBe((await full(channels)).playlist);
     expect(cache.stats.rendered).toBe(30);
+  });
+
+  it('serves one run at a time: a run given a cache another run is using is refused, and that run and the cache are unharmed', async () => {
+    const channels = makeChannels(600);
+    const generator = createGenerator({ proxyId: PROXY });
+    const cache = new EntryCache();
+    await generator.generate(toChannelSource(channels, 256), { cache });
+    const next = copy(channels);
+    next[7] = withFields(next[7]!, { channelName: 'Renamed' });
+    const { source, paused, goOn } = pausingSource(next);
+    const first = generator.generate(source, { cache });
+    await paused;
+    await expect(generator.generate(toChannelSource(copy(channels), 256), { cache })).rejects.toThrow('option "cache": this EntryCache is in use by a run that has not ended');
+    goOn();
+    const result = await first;
+    expect(result.playlist).toBe((await full(next)).playlist);
+    expect(cache.stats).toEqual({ size: 600, reused: 599, rendered: 1 });
+    // Free again once that run ended.
+    expect((await generator.generate(toChannelSource(channels, 256), { cache })).metrics.reusedEntries).toBe(599);
+  });
+
+  it('still catches a duplicate of a later unchanged channel when another run tries the cache meanwhile', async () => {
+    // Before runs were refused a cache in use, the second run's start cleared what the first had
+    // noted (record 400's id is claimed by record 5), and the first published both.
+    const channels = makeChannels(600);
+    const generator = createGenerator({ proxyId: PROXY });
+    const cache = new EntryCache();
+    await generator.generate(toChannelSource(channels, 256), { cache });
+    const next = copy(channels);
+    next[5] = withFields(next[5]!, { id: channels[400]!.channel.id });
+    const { source, paused, goOn } = pausingSource(next);
+    const first = generator.generate(source, { cache });
+    await paused;
+    await expect(generator.generate(toChannelSource(copy(channels), 256), { cache })).rejects.toThrow('option "cache"');
+    goOn();
+    await expect(first).rejects.toThrow('record 400: field "channel.id": duplicate channel id');
   });
 });

@@ -1,3 +1,4 @@
+import { OptionError } from '../errors.js';
 import { FingerprintMap } from './duplicates.js';
 import type { WarningCode } from './warnings.js';
 
@@ -107,7 +108,9 @@ function utf8Length(text: string): number {
  * change, and after a failed run; it assumes those plugins give the same
  * entry for the same record (a plugin that reads a clock or other outside
  * state must not be combined with it). Batches not seen in the latest run are
- * dropped.
+ * dropped. A cache serves one run at a time: a run given a cache that another
+ * run is still using fails at once (an `OptionError` for `cache`), and the
+ * other run and the cache are left as they were.
  */
 export class EntryCache {
   readonly #segments = new Map<number, Segment>();
@@ -116,6 +119,8 @@ export class EntryCache {
   /** Positions later in this run whose held id a re-rendered entry has claimed. */
   readonly #pending = new Map<number, string>();
   #epoch: string | undefined;
+  /** Whether a run has begun and not yet ended or been discarded. */
+  #inUse = false;
   #run = 0;
   #reused = 0;
   #rendered = 0;
@@ -127,9 +132,15 @@ export class EntryCache {
     return { size, reused: this.#reused, rendered: this.#rendered };
   }
 
-  /** Starts a run; `epoch` names everything besides the record that shapes an entry. */
+  /**
+   * Starts a run; `epoch` names everything besides the record that shapes an
+   * entry. Throws if a run begun earlier has neither ended nor been discarded:
+   * two runs at once would claim ids and positions in each other's entries.
+   */
   begin(epoch: string): void {
+    if (this.#inUse) throw new OptionError('cache', 'this EntryCache is in use by a run that has not ended; give each concurrent run its own cache');
     if (epoch !== this.#epoch) this.discard();
+    this.#inUse = true;
     this.#epoch = epoch;
     this.#run++;
     this.#reused = 0;
@@ -139,11 +150,13 @@ export class EntryCache {
 
   /** Ends a successful run: forgets batches it did not contain. */
   end(): void {
+    this.#inUse = false;
     for (const segment of this.#segments.values()) if (segment.run !== this.#run) this.#drop(segment);
   }
 
   /** Forgets everything (after a failed run, whose partial state is not trusted). */
   discard(): void {
+    this.#inUse = false;
     this.#segments.clear();
     this.#idPositions.clear();
     this.#pending.clear();

@@ -215,6 +215,8 @@ export class M3uGenerator {
     });
 
     let idIndex: DuplicateIdIndex | undefined;
+    /** Set once this run holds the cache: a run refused it must not discard another run's entries. */
+    let cacheBegun = false;
     try {
       await hooks.beforeRun.promise(run);
       if (isTapped(hooks.warning)) warnings.listen((warning) => hooks.warning.call(warning, run));
@@ -226,6 +228,7 @@ export class M3uGenerator {
       const counts = { rendered: 0, dropped: 0 };
       const cache = runOptions.cache;
       cache?.begin(this.#cacheEpoch(options));
+      cacheBegun = cache !== undefined;
       idIndex =
         runOptions.duplicateIds !== undefined && cache === undefined && !isTapped(hooks.channel) && !isTapped(hooks.dropChannel) ? runOptions.duplicateIds() : undefined;
       const renderers = createRenderers({ hooks, run, warnings, buildUrl, counts, sourceName: source.name, cache, idIndex });
@@ -346,7 +349,7 @@ export class M3uGenerator {
       sink.abort(failure);
       await closeQuietly(source);
       // Entries of a failed run were never checked as a whole: the next run starts over.
-      runOptions.cache?.discard();
+      if (cacheBegun) runOptions.cache?.discard();
       try {
         hooks.runFailed.call(failure, run);
       } catch {
