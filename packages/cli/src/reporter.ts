@@ -13,6 +13,11 @@ export type Verbosity = 'quiet' | 'normal' | 'verbose';
 const PROGRESS_DELAY_MS = 300;
 const PROGRESS_INTERVAL_MS = 100;
 
+/** A count as people read it: `1,000,000`. */
+function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
+}
+
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
@@ -103,13 +108,13 @@ export class Reporter {
     const now = this.#now();
     if (now - this.#startedAt < PROGRESS_DELAY_MS || now - this.#lastProgress < PROGRESS_INTERVAL_MS) return;
     this.#lastProgress = now;
-    const count = info.channelsDone.toLocaleString('en-US');
+    const count = formatCount(info.channelsDone);
     let text: string;
     if (info.knownChannelCount !== undefined && info.knownChannelCount > 0) {
       const ratio = Math.min(1, info.channelsDone / info.knownChannelCount);
       const width = 24;
       const filled = Math.round(ratio * width);
-      text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(ratio * 100)}% ${count}/${info.knownChannelCount.toLocaleString('en-US')} channels`;
+      text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(ratio * 100)}% ${count}/${formatCount(info.knownChannelCount)} channels`;
     } else {
       text = `${count} channels`;
     }
@@ -126,4 +131,4 @@ export class Reporter {
   }
 }
 
-export { formatBytes };
+export { formatBytes, formatCount };

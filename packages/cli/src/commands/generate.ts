@@ -8,7 +8,7 @@ import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strate
 import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
 import { prepareRun, type PreparedRun } from '../prepare.js';
 import { checkPublishable, publishAtomically } from '../publish.js';
-import { formatBytes, printable, Reporter, type ErrorStream } from '../reporter.js';
+import { formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
 import { holdYoungGeneration } from '../young-generation.js';
 
@@ -157,7 +157,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   summariseWarnings(result, reporter);
   if (reader.stats.skipped > 0) reporter.warn(`${reader.stats.skipped} invalid record(s) skipped`);
   reporter.info(
-    `${metrics.channels} channels, ${formatBytes(metrics.bytes)} in ${Math.round(metrics.durationMs)} ms (${metrics.strategy}${plan.workers > 1 ? `, ${plan.workers} worker threads` : ''})` +
+    `${formatCount(metrics.channels)} channels, ${formatBytes(metrics.bytes)} in ${formatCount(Math.round(metrics.durationMs))} ms (${metrics.strategy}${plan.workers > 1 ? `, ${plan.workers} worker threads` : ''})` +
       (outputPath === undefined ? '' : ` → ${outputPath}`),
   );
 
