@@ -39,6 +39,11 @@ describe('holdYoungGeneration', () => {
     expect(youngGenerationSizes('holdYoungGeneration()')).toEqual({ held: 8, released: 32 });
   });
 
+  it('keeps holding it while another run of the process still does', () => {
+    const twoRuns = '(() => { const first = holdYoungGeneration(); globalThis.second = holdYoungGeneration(); return first; })()';
+    expect(youngGenerationSizes(twoRuns)).toEqual({ held: 8, released: 8 });
+  });
+
   it('holds it at the cap it is given', () => {
     expect(youngGenerationSizes('holdYoungGeneration(16 * 2 ** 20)').held).toBe(16);
   });

@@ -20,6 +20,9 @@ export const YOUNG_GENERATION_CAP_BYTES = 8 << 20;
 /** V8's own growth factor (Node 20's V8 11.3), restored when the run ends. */
 const DEFAULT_GROWTH_FACTOR = 2;
 
+/** Runs holding the young generation now; the growth factor is restored when the last lets go. */
+let holders = 0;
+
 /** Flags with which whoever started Node chose the young generation's size themselves. */
 const SIZED_BY_USER = /--(?:max|min)[-_]semi[-_]space[-_]size|--semi[-_]space[-_]growth[-_]factor/;
 
@@ -29,8 +32,9 @@ function newSpaceBytes(): number {
 
 /**
  * Stops V8's young generation from growing past `capBytes` while a run lasts;
- * call the returned function when it ends, which lets it grow again. Does
- * nothing when Node was started with a flag that sizes the young generation.
+ * call the returned function when it ends, which lets it grow again once no
+ * other run of this process holds it. Does nothing when Node was started
+ * with a flag that sizes the young generation.
  *
  * V8 flags are per process: while the young generation is held, worker threads
  * cannot grow theirs either, so a run that renders in worker threads does not
@@ -53,7 +57,7 @@ export function holdYoungGeneration(capBytes: number = YOUNG_GENERATION_CAP_BYTE
   let observer: PerformanceObserver | undefined;
   const hold = (): void => {
     if (held || released || newSpaceBytes() < capBytes) return;
-    setFlagsFromString('--semi-space-growth-factor=1');
+    if (holders++ === 0) setFlagsFromString('--semi-space-growth-factor=1');
     held = true;
     observer?.disconnect();
   };
@@ -68,7 +72,7 @@ export function holdYoungGeneration(capBytes: number = YOUNG_GENERATION_CAP_BYTE
     if (released) return;
     released = true;
     observer?.disconnect();
-    if (held) setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
+    if (held && --holders === 0) setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
   };
 }
 
