@@ -37,6 +37,15 @@ function pausingSource(channels: readonly NumberedChannel[]) {
   return { source, paused, goOn };
 }
 
+/** A generator and a cache filled by a first run over `count` channels, in batches of 256 as {@link pausingSource} serves them. */
+async function warmedInBatchesOf256(count: number) {
+  const channels = makeChannels(count);
+  const generator = createGenerator({ proxyId: PROXY });
+  const cache = new EntryCache();
+  await generator.generate(toChannelSource(channels, 256), { cache });
+  return { channels, generator, cache };
+}
+
 describe('incremental regeneration (EntryCache)', () => {
   it('re-renders only changed channels and writes exactly what a full run writes, warnings included', async () => {
     const channels = makeChannels(2000);
@@ -212,10 +221,7 @@ describe('incremental regeneration (EntryCache)', () => {
   });
 
   it('serves one run at a time: a run given a cache another run is using is refused, and that run and the cache are unharmed', async () => {
-    const channels = makeChannels(600);
-    const generator = createGenerator({ proxyId: PROXY });
-    const cache = new EntryCache();
-    await generator.generate(toChannelSource(channels, 256), { cache });
+    const { channels, generator, cache } = await warmedInBatchesOf256(600);
     const next = copy(channels);
     next[7] = withFields(next[7]!, { channelName: 'Renamed' });
     const { source, paused, goOn } = pausingSource(next);
@@ -233,10 +239,7 @@ describe('incremental regeneration (EntryCache)', () => {
   it('still catches a duplicate of a later unchanged channel when another run tries the cache meanwhile', async () => {
     // Before runs were refused a cache in use, the second run's start cleared what the first had
     // noted (record 400's id is claimed by record 5), and the first published both.
-    const channels = makeChannels(600);
-    const generator = createGenerator({ proxyId: PROXY });
-    const cache = new EntryCache();
-    await generator.generate(toChannelSource(channels, 256), { cache });
+    const { channels, generator, cache } = await warmedInBatchesOf256(600);
     const next = copy(channels);
     next[5] = withFields(next[5]!, { id: channels[400]!.channel.id });
     const { source, paused, goOn } = pausingSource(next);
