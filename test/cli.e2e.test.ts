@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -268,6 +268,33 @@ describe('m3ugen generate', () => {
     writeFileSync(join(dir, 'm3ugen.config.toml'), 'input = "channels.ndjson"\nmetrics = "-"\n');
     const validated = await runCli(['validate', '--config', join(dir, 'm3ugen.config.toml')]);
     expect(validated).toMatchObject({ code: 0, stdout: expect.stringContaining('ok: ') });
+  });
+
+  it('refuses to write the playlist or the metrics over its input or config, through any name, or both into one file', async () => {
+    const dir = workdir();
+    const input = join(dir, 'channels.ndjson');
+    const config = join(dir, 'm3ugen.config.toml');
+    writeFileSync(input, SEED_NDJSON);
+    writeFileSync(config, '[web]\nbase_url = "http://localhost:8080"\n');
+    symlinkSync(input, join(dir, 'link.m3u'));
+    const run = (...args: string[]) => runCli(['generate', '--input', input, '--proxy-id', PROXY, '--quiet', ...args]);
+    const refused = [
+      [['--output', input], `the playlist would replace the input "${input}": choose another output file`],
+      [['--output', join(dir, 'link.m3u')], `the playlist would replace the input "${input}": choose another output file`],
+      [['--output', join(dir, 'out.m3u'), '--metrics', input], `the metrics would replace the input "${input}": choose another metrics file`],
+      [['--config', config, '--output', config], `the playlist would replace the config file`],
+      [['--output', join(dir, 'out.m3u'), '--metrics', join(dir, 'sub', '..', 'out.m3u')], `the playlist and the metrics would both be written to "${join(dir, 'out.m3u')}"`],
+    ] as const;
+    for (const [args, message] of refused) {
+      const result = await run(...args);
+      expect(result, args.join(' ')).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr).toContain(`m3ugen: ${message}`);
+    }
+    expect(readFileSync(input, 'utf8')).toBe(SEED_NDJSON);
+    expect(readFileSync(config, 'utf8')).toContain('base_url');
+    expect(readdirSync(dir).sort()).toEqual(['channels.ndjson', 'link.m3u', 'm3ugen.config.toml']);
+    // Devices are written in place: both to /dev/null is fine.
+    expect((await run('--output', '/dev/null', '--metrics', '/dev/null')).code).toBe(0);
   });
 
   it('says clearly when the output cannot be written', async () => {

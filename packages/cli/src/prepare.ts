@@ -70,6 +70,51 @@ function shown(path: string): string {
   return rel === '' || rel.startsWith('..') ? path : rel;
 }
 
+/** What a path is, following links: a regular file's identity (device and inode), `special` (a device, a pipe…) or `absent`. */
+function fileIdentity(path: string): string {
+  try {
+    const stats = statSync(path);
+    return stats.isFile() ? `${stats.dev}:${stats.ino}` : 'special';
+  } catch {
+    return 'absent';
+  }
+}
+
+/**
+ * Why the run's writes would destroy what it reads or each other, or
+ * `undefined`: the playlist or the metrics written over the input or the
+ * config file (through any name or link), or both into one file. Checked
+ * before the run: once the playlist is published, a replaced input is gone.
+ * Devices and pipes (`/dev/null`) are written in place and never conflict.
+ *
+ * @example
+ * ```ts
+ * const conflict = overwriteConflict(prepared); // 'the playlist would replace the input "channels.ndjson": choose another output file'
+ * ```
+ */
+export function overwriteConflict(prepared: PreparedRun): string | undefined {
+  const reads = [
+    { what: 'the input', name: prepared.inputName, path: prepared.inputPath === '-' ? undefined : prepared.inputPath },
+    { what: 'the config file', name: prepared.loaded.file, path: prepared.loaded.file === undefined ? undefined : resolve(prepared.loaded.file) },
+  ];
+  const writes = [
+    { what: 'the playlist', option: 'output', path: prepared.outputPath },
+    { what: 'the metrics', option: 'metrics', path: prepared.metricsPath },
+  ];
+  for (const write of writes) {
+    if (write.path === undefined) continue;
+    const written = fileIdentity(write.path);
+    if (written === 'absent' || written === 'special') continue;
+    const read = reads.find((r) => r.path !== undefined && fileIdentity(r.path) === written);
+    if (read !== undefined) return `${write.what} would replace ${read.what} "${read.name}": choose another ${write.option} file`;
+  }
+  const [playlist, metrics] = writes.map((w) => w.path);
+  if (playlist === undefined || metrics === undefined) return undefined;
+  const identity = fileIdentity(playlist);
+  const same = identity === 'absent' ? resolve(playlist) === resolve(metrics) : identity !== 'special' && identity === fileIdentity(metrics);
+  return same ? `the playlist and the metrics would both be written to "${prepared.outputName}": choose another metrics file` : undefined;
+}
+
 function flagValue<T>(flag: string, value: string | undefined, check: (value: string, key: string) => T): T | undefined {
   if (value === undefined) return undefined;
   try {

@@ -6,7 +6,7 @@ import { nameEarlierRecord, rescan } from '../earlier-record.js';
 import { estimateRecords } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
 import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
-import { prepareRun, type PreparedRun } from '../prepare.js';
+import { overwriteConflict, prepareRun, type PreparedRun } from '../prepare.js';
 import { checkPublishable, publishAtomically } from '../publish.js';
 import { formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
@@ -81,9 +81,13 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     reporter.warn(`skipped invalid record: ${error.message}`);
   });
   const { generator, reader, overrides, outputPath } = prepared;
-  if (prepared.metricsStream === 'stdout' && outputPath === undefined && prepared.outputStream === 'stdout') {
+  const conflict =
+    prepared.metricsStream === 'stdout' && outputPath === undefined && prepared.outputStream === 'stdout'
+      ? 'the metrics and the playlist would both go to stdout: write the playlist to a file (--output FILE) or the metrics elsewhere'
+      : overwriteConflict(prepared);
+  if (conflict !== undefined) {
     await reader.close();
-    throw new UsageError('the metrics and the playlist would both go to stdout: write the playlist to a file (--output FILE) or the metrics elsewhere');
+    throw new UsageError(conflict);
   }
 
   generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress));
