@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
-import { ROOT, runCli, startCli } from './support/cli.js';
+import { BIN, ROOT, runCli, startCli } from './support/cli.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const fixture = (name: string): string => readFileSync(join(ROOT, 'test/fixtures', name), 'utf8');
@@ -295,6 +296,27 @@ describe('m3ugen generate', () => {
     expect(readdirSync(dir).sort()).toEqual(['channels.ndjson', 'link.m3u', 'm3ugen.config.toml']);
     // Devices are written in place: both to /dev/null is fine.
     expect((await run('--output', '/dev/null', '--metrics', '/dev/null')).code).toBe(0);
+  });
+
+  it('finishes its run, metrics included, when nobody reads stderr (a closed pipe), and still fails a bad one', async () => {
+    const dir = workdir();
+    const input = join(dir, 'channels.ndjson');
+    writeFileSync(input, toNdjson(300));
+    const run = (extra: string[]) =>
+      new Promise<number | null>((resolve, reject) => {
+        const args = ['generate', '--input', input, '--output', join(dir, 'out.m3u'), '--metrics', join(dir, 'metrics.json'), '--proxy-id', PROXY, ...extra];
+        const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+        child.stderr!.destroy(); // every line the command writes there now fails with EPIPE
+        child.on('error', reject);
+        child.on('close', resolve);
+      });
+    // The summary line, and with --verbose a line per channel during the run.
+    expect(await run([])).toBe(0);
+    expect(await run(['--verbose'])).toBe(0);
+    expect(readFileSync(join(dir, 'out.m3u'), 'utf8').split('\n').length).toBe(2 + 300 * 2);
+    expect(JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'))).toMatchObject({ channels: 300 });
+    writeFileSync(input, '{"broken\n');
+    expect(await run([])).toBe(1);
   });
 
   it('says clearly when the output cannot be written', async () => {

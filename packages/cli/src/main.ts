@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { M3ugenError } from '@m3ugen/core';
 import { USAGE, UsageError } from './args.js';
 import { generateCommand, type CommandIo } from './commands/generate.js';
@@ -8,6 +9,23 @@ import { printableMessage } from './reporter.js';
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+/** Streams whose write errors are already ignored: one listener per stream, however often `main` runs. */
+const ignoring = new WeakSet<Writable>();
+
+/**
+ * Nobody reading stderr (a closed pipe: `m3ugen … 2>&1 | head -1`) must not
+ * fail a run or cut it short: without a listener, the EPIPE of a warning or
+ * of the summary line was an uncaught error, exit 1 after the playlist was
+ * published and before the metrics were written. Lines it cannot take are
+ * dropped; a playlist written to stderr still fails its run, through the
+ * write's callback.
+ */
+function ignoreWriteErrors(stream: Writable): void {
+  if (ignoring.has(stream)) return;
+  ignoring.add(stream);
+  stream.on('error', () => {});
 }
 
 /**
@@ -20,6 +38,7 @@ function version(): string {
  * ```
  */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  ignoreWriteErrors(io.stderr);
   const [command, ...rest] = argv;
   try {
     switch (command) {
