@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { locateJsonError } from './json-error.js';
 
@@ -19,5 +20,39 @@ describe('locateJsonError', () => {
   ])('locates the error in %j', (text, line, column, reason) => {
     expect(() => JSON.parse(text)).toThrow();
     expect(locateJsonError(text)).toMatchObject({ line, column, reason });
+  });
+
+  it('copes with nesting deeper than the call stack, finding the error at its place', () => {
+    const depth = 200_000;
+    expect(locateJsonError(`${'['.repeat(depth)}${']'.repeat(depth)}`)).toBeUndefined();
+    expect(locateJsonError(`{"a":${'[{"b":'.repeat(depth)}1${'}]'.repeat(depth)}}`)).toBeUndefined();
+    const unclosed = `{"x":${'['.repeat(depth)}}}\n`;
+    expect(locateJsonError(unclosed)).toEqual({ offset: 5 + depth, line: 1, column: 6 + depth, reason: 'unexpected "}"' });
+  });
+
+  it('finds a problem exactly when JSON.parse rejects the text (property)', () => {
+    // Valid JSON with one character changed, inserted or removed: mostly invalid, sometimes still valid.
+    const edited = fc
+      .tuple(fc.json(), fc.nat(), fc.constantFrom('delete', 'insert', 'replace'), fc.constantFrom(...'{}[],:"\\ \n0-1.eEtfn\u0001x'))
+      .map(([json, at, edit, ch]) => {
+        const k = json.length === 0 ? 0 : at % json.length;
+        if (edit === 'delete') return json.slice(0, k) + json.slice(k + 1);
+        if (edit === 'insert') return json.slice(0, k) + ch + json.slice(k);
+        return json.slice(0, k) + ch + json.slice(k + 1);
+      });
+    fc.assert(
+      fc.property(edited, (text) => {
+        let valid = true;
+        try {
+          JSON.parse(text);
+        } catch {
+          valid = false;
+        }
+        const problem = locateJsonError(text);
+        expect(problem === undefined).toBe(valid);
+        if (problem !== undefined) expect(problem.offset).toBeLessThanOrEqual(text.length);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -71,44 +71,57 @@ export function locateJsonError(text: string): JsonSyntaxProblem | undefined {
     if (match === null || match[0] === '' || match[0] === '-') fail();
     i += match![0].length;
   };
-  const value = (): void => {
+  /** After `{` or `,` in an object: a key and its colon. */
+  const key = (): void => {
     ws();
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
+    if (text[i] !== '"') fail();
+    string();
+    ws();
+    if (text[i] !== ':') fail();
+    i++;
+  };
+  /**
+   * One JSON value. Iterative, with its own stack of open containers: a
+   * recursive scan overflowed Node's call stack on a record nested a few
+   * thousand deep and reported no position at all.
+   */
+  const value = (): void => {
+    const open: ('}' | ']')[] = [];
+    for (;;) {
       ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        string();
-        ws();
-        if (text[i] !== ':') fail();
+      const ch = text[i];
+      let opened = false;
+      if (ch === '{' || ch === '[') {
         i++;
-        value();
         ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail();
-      }
-    }
-    if (ch === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
+        const close = ch === '{' ? '}' : ']';
+        if (text[i] === close) i++;
+        else {
+          open.push(close);
+          if (close === '}') key();
+          opened = true;
+        }
+      } else if (ch === '"') string();
+      else if (ch === 't') literal('true');
+      else if (ch === 'f') literal('false');
+      else if (ch === 'n') literal('null');
+      else number();
+      if (opened) continue; // the container's first value
+      // After a value: close what ends here, then expect the next value, if any.
       for (;;) {
-        value();
+        const close = open[open.length - 1];
+        if (close === undefined) return;
         ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail();
+        if (text[i] === ',') {
+          i++;
+          if (close === '}') key();
+          break;
+        }
+        if (text[i] !== close) fail();
+        i++;
+        open.pop();
       }
     }
-    if (ch === '"') return string();
-    if (ch === 't') return literal('true');
-    if (ch === 'f') return literal('false');
-    if (ch === 'n') return literal('null');
-    return number();
   };
   try {
     value();
