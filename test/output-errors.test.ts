@@ -1,4 +1,9 @@
-import { Writable } from 'node:stream';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PassThrough, Writable } from 'node:stream';
 import { createGenerator } from '@m3ugen/preset-default';
 import { describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
@@ -50,5 +55,58 @@ describe('a consumer that fails to take the playlist', () => {
     const { metrics } = await createGenerator({ proxyId: PROXY }).generate(makeChannels(300), { strategy: 'streaming', output, end: false });
     expect(taken).toBe(metrics.bytes);
     expect(output.writableEnded).toBe(false);
+  });
+});
+
+describe('a consumer that is gone', () => {
+  for (const strategy of ['in-memory', 'streaming'] as const) {
+    it(`rejects a run (${strategy}) into a writable an earlier run ended, instead of waiting forever`, async () => {
+      const generator = createGenerator({ proxyId: PROXY });
+      const output = new PassThrough().resume();
+      await generator.generate(makeChannels(3), { strategy, output });
+      await expect(generator.generate(makeChannels(3), { strategy, output })).rejects.toThrow('the output stream was already ended');
+    });
+
+    it(`rejects a run (${strategy}) whose writable is destroyed without an error while it waits for it to drain`, async () => {
+      // A slow consumer destroyed mid-run, as an HTTP response is when its client goes away: it never drains, never errors.
+      const output = new Writable({ highWaterMark: 1024, write: (_chunk, _encoding, callback) => void setTimeout(callback, 5) });
+      setTimeout(() => output.destroy(), 30);
+      await expect(createGenerator({ proxyId: PROXY }).generate(makeChannels(5000), { strategy, output })).rejects.toThrow('destroyed');
+    });
+  }
+});
+
+describe('process.stdout as the output', () => {
+  // In a process of its own: ending the test worker's stdout would cut vitest off.
+  const preset = fileURLToPath(new URL('../packages/preset-default/dist/index.js', import.meta.url));
+  const script = `
+import { createGenerator } from ${JSON.stringify(preset)};
+const channels = [{ assignedNumber: 1, channel: { id: '550e8400-e29b-41d4-a716-000000000001', channelName: 'A' } }];
+const generator = createGenerator({ proxyId: '${PROXY}' });
+await generator.generate(channels, { output: process.stdout });
+await generator.generate(channels, { output: process.stdout, strategy: 'streaming' });
+console.log('printed after both runs');
+`;
+  const run = (stdout: 'pipe' | number) => spawnSync(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', stdout, 'pipe'], encoding: 'utf8', timeout: 20_000 });
+  const expectBothRuns = (text: string) => {
+    expect(text.match(/^#EXTM3U$/gm)).toHaveLength(2);
+    expect(text.endsWith('printed after both runs\n')).toBe(true);
+  };
+
+  it('is not ended by a run, so the program can print and run again (a pipe)', () => {
+    const child = run('pipe');
+    expect(child).toMatchObject({ status: 0, stderr: '' });
+    expectBothRuns(child.stdout);
+  });
+
+  it('is not ended by a run when it is a file either', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'm3ugen-stdout-')), 'out.m3u');
+    const fd = openSync(path, 'w');
+    try {
+      expect(run(fd)).toMatchObject({ status: 0, stderr: '' });
+    } finally {
+      closeSync(fd);
+    }
+    expectBothRuns(readFileSync(path, 'utf8'));
   });
 });

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { M3ugenError } from '../errors.js';
 
@@ -73,12 +72,17 @@ export class StringSink implements OwnedSink {
   }
 }
 
+function isProcessStdio(writable: Writable): boolean {
+  return writable === process.stdout || writable === process.stderr;
+}
+
 /**
  * Writes to a Node `Writable`, waiting for `drain` whenever it reports that
  * its buffer is full, so at most its `writableHighWaterMark` plus one chunk is
  * buffered. The run ends only when the writable has taken every chunk, also
  * when the caller keeps it open (`end: false`, as for stdout): a write that
  * fails late (a full disk, a closed pipe) fails the run instead of being lost.
+ * `process.stdout` and `process.stderr` are never ended, whatever `end` says.
  */
 export class WritableSink implements OwnedSink {
   readonly #writable: Writable;
@@ -96,7 +100,10 @@ export class WritableSink implements OwnedSink {
 
   constructor(writable: Writable, options: { end?: boolean } = {}) {
     this.#writable = writable;
-    this.#end = options.end ?? true;
+    // As Node's pipe(): the process's own stdout and stderr are never ended. Ending stdout shut a
+    // pipe for the rest of the process (later console.log calls failed with EPIPE), and a later
+    // run's end() on a file-backed stdout never called back.
+    this.#end = isProcessStdio(writable) ? false : (options.end ?? true);
     writable.on('error', (error: Error) => {
       this.#error ??= error;
     });
@@ -107,7 +114,7 @@ export class WritableSink implements OwnedSink {
   }
 
   write(chunk: string, bytes?: number): void | Promise<void> {
-    if (this.#error !== undefined) throw this.#error;
+    this.#checkWritable();
     if (chunk.length === 0) return;
     this.bytesWritten += bytes ?? Buffer.byteLength(chunk, 'utf8');
     this.#pending++;
@@ -116,7 +123,7 @@ export class WritableSink implements OwnedSink {
   }
 
   writeBytes(bytes: Uint8Array): void | Promise<void> {
-    if (this.#error !== undefined) throw this.#error;
+    this.#checkWritable();
     if (bytes.byteLength === 0) return;
     this.bytesWritten += bytes.byteLength;
     this.#pending++;
@@ -124,9 +131,41 @@ export class WritableSink implements OwnedSink {
     return this.#drain();
   }
 
+  /**
+   * Throws the writable's error, or why it cannot take a write: a writable
+   * already ended (by an earlier run, whose default is to end its output)
+   * or destroyed calls back with an error but never drains, and a run that
+   * waited for it hung.
+   */
+  #checkWritable(): void {
+    if (this.#error !== undefined) throw this.#error;
+    const writable = this.#writable;
+    if (!writable.destroyed && !writable.writableEnded) return;
+    this.#error = new M3ugenError(
+      'E_OUTPUT',
+      writable.writableEnded
+        ? 'the output stream was already ended (a run ends its output unless given `end: false`)'
+        : 'the output stream was destroyed before the playlist was written',
+    );
+    throw this.#error;
+  }
+
   async #drain(): Promise<void> {
-    // `once` rejects if 'error' fires first, so a failing consumer cannot hang the run.
-    await once(this.#writable, 'drain');
+    // Until 'drain', or the writable's end: an 'error', or only a 'close' when it is destroyed
+    // without an error (a socket its peer closed, `res.destroy()`), which never drains.
+    const writable = this.#writable;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        writable.off('drain', done);
+        writable.off('close', done);
+        writable.off('error', done);
+        resolve();
+      };
+      writable.on('drain', done);
+      writable.on('close', done);
+      writable.on('error', done);
+    });
+    this.#checkWritable();
   }
 
   async close(): Promise<void> {

@@ -55,7 +55,9 @@ export interface RunOptions extends GenerateOptions {
   /** Write the playlist here instead of returning it. */
   readonly output?: Writable | undefined;
   /**
-   * End `output` when the playlist is complete. Default `true`. With `false`
+   * End `output` when the playlist is complete. Default `true`, but
+   * `process.stdout` and `process.stderr` are never ended (as with Node's
+   * `pipe()`), so a program can print after a run, or run again. With `false`
    * (stdout, a socket the caller goes on using) the run still resolves only
    * once `output` has called back for every chunk written, so a write that
    * fails late fails the run; a corked `output` must be uncorked for it to end.
