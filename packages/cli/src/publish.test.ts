@@ -160,9 +160,13 @@ describe('checkPublishable', () => {
   it.each([
     ['a directory', 'sub', 'it is a directory'],
     ['a missing folder', 'missing/m.json', 'its folder does not exist'],
+    ['a folder that is not there (a trailing slash)', 'missing/', 'the path ends in a slash, which names a folder, and there is none'],
+    ['a path through a file', 'file.json/m.json', 'a folder on its path is a file'],
+    ['a file named as a folder', 'file.json/', 'a folder on its path is a file'],
   ])('refuses %s with the message a publish would give, under its label', async (_, name, reason) => {
     const dir = mkdtempSync(join(tmpdir(), 'm3ugen-publish-'));
     mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'file.json'), '{}');
     const target = join(dir, name);
     await expect(checkPublishable(target, { label: 'metrics file' })).rejects.toThrow(`cannot write the metrics file "${target}": ${reason}`);
     await expect(publishAtomically(target, async () => undefined, { label: 'metrics file' })).rejects.toThrow(`cannot write the metrics file "${target}": ${reason}`);

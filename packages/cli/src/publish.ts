@@ -60,20 +60,19 @@ export async function removeStaleTemporaries(target: string): Promise<string[]> 
  */
 export function writeFailureReason(error: unknown, missing: string): string {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === 'EACCES' || code === 'EPERM'
-    ? 'permission denied'
-    : code === 'ENOENT'
-      ? missing
-      : code === 'ENOSPC'
-        ? 'no space left on the device'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EROFS'
-            ? 'read-only file system'
-            : error instanceof Error
-              ? error.message
-              : String(error);
+  if (code === 'ENOENT') return missing;
+  return (code === undefined ? undefined : WRITE_FAILURES.get(code)) ?? (error instanceof Error ? error.message : String(error));
 }
+
+/** System errors of a write, in words (ENOENT depends on the caller: see {@link writeFailureReason}). */
+const WRITE_FAILURES: ReadonlyMap<string, string> = new Map([
+  ['EACCES', 'permission denied'],
+  ['EPERM', 'permission denied'],
+  ['ENOSPC', 'no space left on the device'],
+  ['EISDIR', 'it is a directory'],
+  ['ENOTDIR', 'a folder on its path is a file'],
+  ['EROFS', 'read-only file system'],
+]);
 
 function outputError(target: string, error: unknown, label = 'output'): M3ugenError {
   return new M3ugenError('E_OUTPUT', `cannot write the ${label} "${target}": ${writeFailureReason(error, 'its folder does not exist')}`, { cause: error });
@@ -112,9 +111,11 @@ async function destinationOf(target: string, label: string | undefined): Promise
     if (existing.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     return existing.isFile() ? { inPlace: false, path, existing } : { inPlace: true, path };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { inPlace: false, path, existing: undefined };
-    throw outputError(target, error, label);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(target, error, label);
   }
+  // `out/` names a folder: with none there, the rename at the end would fail with ENOTDIR after all the work.
+  if (/[\\/]$/.test(target)) throw outputError(target, new Error('the path ends in a slash, which names a folder, and there is none'), label);
+  return { inPlace: false, path, existing: undefined };
 }
 
 /**

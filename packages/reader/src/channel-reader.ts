@@ -82,6 +82,7 @@ export function readFailureReason(error: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ENOTDIR') return 'a folder on its path is a file';
   return error instanceof Error ? error.message : String(error);
 }
 
