@@ -76,6 +76,17 @@ describe('a consumer that is gone', () => {
   }
 });
 
+describe('a consumer kept for many runs', () => {
+  it('collects no listener per run (a long-lived socket, or stdout, got a MaxListenersExceededWarning at the 11th)', async () => {
+    const generator = createGenerator({ proxyId: PROXY });
+    const output = new PassThrough().resume();
+    const before = output.listenerCount('error');
+    for (let run = 0; run < 12; run++) await generator.generate(makeChannels(3), { output, end: false });
+    expect(output.listenerCount('error')).toBe(before);
+    expect(output.listenerCount('drain') + output.listenerCount('close')).toBe(0);
+  });
+});
+
 describe('process.stdout as the output', () => {
   // In a process of its own: ending the test worker's stdout would cut vitest off.
   const preset = fileURLToPath(new URL('../packages/preset-default/dist/index.js', import.meta.url));

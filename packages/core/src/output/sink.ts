@@ -104,10 +104,12 @@ export class WritableSink implements OwnedSink {
     // pipe for the rest of the process (later console.log calls failed with EPIPE), and a later
     // run's end() on a file-backed stdout never called back.
     this.#end = isProcessStdio(writable) ? false : (options.end ?? true);
-    writable.on('error', (error: Error) => {
-      this.#error ??= error;
-    });
+    writable.on('error', this.#onError);
   }
+
+  readonly #onError = (error: Error): void => {
+    this.#error ??= error;
+  };
 
   get bufferedBytes(): number {
     return this.#writable.writableLength;
@@ -175,11 +177,15 @@ export class WritableSink implements OwnedSink {
       await new Promise<void>((resolve, reject) => {
         this.#writable.end((error?: Error | null) => (error ? reject(error) : resolve()));
       });
-      return;
+    } else {
+      // Every write's callback runs, with an error if it failed or the writable was destroyed first.
+      if (this.#pending > 0) await new Promise<void>((resolve) => (this.#whenFlushed = resolve));
+      if (this.#error !== undefined) throw this.#error;
     }
-    // Every write's callback runs, with an error if it failed or the writable was destroyed first.
-    if (this.#pending > 0) await new Promise<void>((resolve) => (this.#whenFlushed = resolve));
-    if (this.#error !== undefined) throw this.#error;
+    // Done, and cleanly: nothing of this run can fail any more. A writable kept for more runs
+    // (stdout, a socket) must not collect a listener per run; after a failure the listener stays,
+    // in case an error of this run's writes is still on its way.
+    this.#writable.off('error', this.#onError);
   }
 
   abort(): void {
