@@ -93,7 +93,7 @@ describe('attributes', () => {
     [{ ready: ['catchup-hours'] }, /^option "ready\.0": expected one of tvg-shift/],
     [{ attributes: [{ name: 'bad name', value: 'x' }] }, /^option "attributes\.0\.name": expected an attribute name/],
     [{ attributes: [{ name: 'x', value: 'a', field: 'b' }] }, /^option "attributes\.0": give exactly one of "value", "field" or "compute"/],
-    [{ colour: 'red' }, /^option "attributes plugin": /],
+    [{ colour: 'red' }, /^option "colour": unknown option; known: ready, attributes/],
   ])('rejects bad options %j naming the option', (options, message) => {
     expect(() => attributes(options as AttributesOptions)).toThrow(message);
   });

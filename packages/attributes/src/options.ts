@@ -27,7 +27,7 @@ const attributeSpec = z
   .strictObject({
     name: NAME,
     value: z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }).optional(),
-    field: z.string().min(1, { error: 'expected a field name' }).optional(),
+    field: z.string({ error: 'expected a field name' }).min(1, { error: 'expected a field name' }).optional(),
     compute: z.custom<ComputeAttribute>((v) => typeof v === 'function', { error: 'expected a function' }).optional(),
     writeEmpty: z.boolean({ error: 'expected true or false' }).optional(),
   })
@@ -54,7 +54,7 @@ export const attributesOptionsSchema = z.strictObject({
   /** Hierarchical groups such as `Sports/Football`. */
   groups: z
     .strictObject({
-      separator: z.string().min(1).optional(),
+      separator: z.string({ error: 'expected a non-empty string' }).min(1, { error: 'expected a non-empty string' }).optional(),
       /** Which part goes into group-title (default `full`). */
       groupTitle: PART.optional(),
       /** Also write an `#EXTGRP:` line after the `#EXTINF` line: `true` (= `full`) or the part. */

@@ -25,6 +25,11 @@ function parseOptions(options: unknown): ReturnType<typeof attributesOptionsSche
   const result = attributesOptionsSchema.safeParse(options ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    // Name the unknown key itself, and at the top what the plugin knows.
+    const known = issue.path.length === 0 ? `; known: ${Object.keys(attributesOptionsSchema.shape).join(', ')}` : '';
+    throw new OptionError([...issue.path.map(String), issue.keys[0]].join('.'), `unknown option${known}`);
+  }
   const key = issue.path.length === 0 ? 'attributes plugin' : issue.path.map(String).join('.');
   throw new OptionError(key, issue.message);
 }

@@ -107,4 +107,15 @@ describe('extinf templates', () => {
     expect(() => extinfTemplate({ extinfFile: 'nope.eta' }, { configDir: '/nonexistent' })).toThrow(/^option "extinfFile": cannot read the template "nope.eta"/);
     expect(() => extinfTemplate({ extinf: 'a', extinfFile: 'b' })).toThrow('option "extinfFile": give either "extinf" or "extinfFile", not both');
   });
+
+  it('refuses an option it does not know, naming it, instead of quietly keeping the default template', () => {
+    expect(() => extinfTemplate({ extinfFiel: 'extinf.eta' } as never)).toThrow('option "extinfFiel": unknown option; known: extinf, extinfFile, url, urlFile, header, headerFile, data');
+  });
+
+  it('refuses an EXTINF template none of whose lines is an #EXTINF line, which would leave channels without one', async () => {
+    expect(() => extinfTemplate({ extinf: '<%= it.name %>' })).toThrow('extinf template (inline): no line starts with "#EXTINF:"');
+    expect(() => extinfTemplate({ extinf: ' #EXTINF:-1,<%= it.name %>' })).toThrow(TemplateError);
+    // A line of its own before it is the template's choice.
+    await expect(generate([extinfTemplate({ extinf: '#EXTGRP:<%= it.channel.groupTitle %>\n#EXTINF:-1,<%= it.name %>' })])).resolves.toContain('\n#EXTINF:-1,News');
+  });
 });

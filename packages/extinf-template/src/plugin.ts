@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { displayName, OptionError, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { TemplateError } from './template-error.js';
 import { compileTemplate, type CompiledTemplate } from './compile.js';
 
 const PLUGIN = '@m3ugen/extinf-template';
@@ -29,6 +30,8 @@ export interface ExtinfTemplateOptions {
   /** Static values for the templates, as `it.data`. */
   readonly data?: Readonly<Record<string, unknown>> | undefined;
 }
+
+const OPTION_NAMES = ['extinf', 'extinfFile', 'url', 'urlFile', 'header', 'headerFile', 'data'] as const satisfies readonly (keyof ExtinfTemplateOptions)[];
 
 /** Where relative template files are found (the config file's folder, when loaded from a config). */
 export interface PluginContext {
@@ -103,7 +106,12 @@ function load(kind: string, inline: string | undefined, file: string | undefined
  * ```
  */
 export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: PluginContext = {}): M3uPlugin {
+  // A misspelt option (`extinfFiel`) would otherwise be dropped without a word, leaving the default template.
+  const unknown = Object.keys(options).find((key) => !(OPTION_NAMES as readonly string[]).includes(key));
+  if (unknown !== undefined) throw new OptionError(unknown, `unknown option; known: ${OPTION_NAMES.join(', ')}`);
   const extinf = load('extinf', options.extinf, options.extinfFile, context) ?? compileTemplate(DEFAULT_EXTINF_TEMPLATE, 'extinf template (default)');
+  // Literal lines are the template's to choose, but one of them must be the entry's #EXTINF line.
+  if (!/(?:^|\n)#EXTINF:/.test(extinf.source)) throw new TemplateError(extinf.name, undefined, 'no line starts with "#EXTINF:": each channel needs its #EXTINF line');
   const url = load('url', options.url, options.urlFile, context);
   const header = load('header', options.header, options.headerFile, context);
   const data = Object.freeze({ ...options.data });
