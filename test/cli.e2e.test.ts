@@ -359,6 +359,28 @@ describe('exit codes', () => {
     expect(result.stderr).toContain(`${badConfig}: key "proxy_generation.memory.max_memory_mb": expected a positive number, got "lots"`);
   });
 
+  it('names the config file and key of names and URL options only a run checks (strategy, URL scheme, pattern), in generate and validate', async () => {
+    const dir = workdir();
+    const config = join(dir, 'm3ugen.toml');
+    const cases = [
+      ['[proxy_generation]\nstrategy = "fastest"\n', 'key "proxy_generation.strategy": unknown strategy "fastest"; available: auto, in-memory, streaming'],
+      ['[proxy_generation]\nurl_scheme = "hls"\n', 'key "proxy_generation.url_scheme": unknown URL scheme "hls"; available: proxy, direct, pattern'],
+      ['[proxy_generation]\nurl_scheme = "pattern"\nurl = { pattern = "{base}/live/{channel_id}" }\n', 'key "proxy_generation.url.pattern": unknown placeholder {base}; known: {base_url}'],
+      ['[proxy_generation]\nurl_scheme = "pattern"\nurl = { pattern = "{base_url}/{proxy_id}/{channel_id}" }\n', 'key "proxy_generation.proxy_id": the URL pattern uses {proxy_id}, but no proxy ULID is set'],
+    ];
+    for (const [toml, message] of cases) {
+      writeFileSync(config, toml!);
+      for (const command of ['generate', 'validate']) {
+        const result = await runCli([command, '--config', config, '--input', '-'], { stdin: SEED_NDJSON });
+        expect(result, `${command}: ${toml}`).toMatchObject({ code: 1, stdout: '' });
+        expect(result.stderr).toContain(`m3ugen: error: ${config}: ${message}`);
+      }
+    }
+    // A flag that sets the option takes it over, errors included.
+    const flagged = await runCli(['generate', '--config', config, '--input', '-', '--proxy-id', PROXY, '-q'], { stdin: SEED_NDJSON });
+    expect(flagged).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it('--help and --version → 0', async () => {
     expect((await runCli(['--help'])).stdout).toContain('m3ugen generate [--config FILE]');
     expect((await runCli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);

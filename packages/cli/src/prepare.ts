@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { loadConfig, resolvePlugins, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
+import { ConfigError, configKeyOfOption, loadConfig, resolvePlugins, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
 import { M3uGenerator, OptionError, type GenerateOptions, type InputError, type M3uPlugin, type RunInfo } from '@m3ugen/core';
 import { presetDefault } from '@m3ugen/preset-default';
 import { openChannelReader, type ChannelReader } from '@m3ugen/reader';
@@ -68,6 +68,35 @@ function regularFileBytes(path: string): number | undefined {
 function shown(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel === '' || rel.startsWith('..') ? path : rel;
+}
+
+/** Run options the command's flags set, by the key an `OptionError` names: an error about them is not the config's. */
+const OPTION_FLAGS: ReadonlyMap<string, keyof CliFlags> = new Map([
+  ['baseUrl', 'baseUrl'],
+  ['proxyId', 'proxyId'],
+  ['proxy_id', 'proxyId'],
+  ['strategy', 'strategy'],
+]);
+
+/**
+ * An option error a run raised (a URL scheme reads its options only when a
+ * run starts), restated as the config file's when the config set that
+ * option: `m3ugen.toml: key "proxy_generation.url.pattern": unknown
+ * placeholder {base}; …` instead of `option "url.pattern": …`. Anything else
+ * comes back as it was.
+ *
+ * @example
+ * ```ts
+ * throw inConfigTerms(error, prepared.loaded, flags);
+ * ```
+ */
+export function inConfigTerms(error: unknown, loaded: LoadedConfig, flags: CliFlags): unknown {
+  if (!(error instanceof OptionError) || loaded.file === undefined) return error;
+  const key = configKeyOfOption(error.key);
+  const flag = OPTION_FLAGS.get(error.key);
+  if (key === undefined || (flag !== undefined && flags[flag] !== undefined)) return error;
+  const reason = error.message.slice(`option "${error.key}": `.length);
+  return new ConfigError(reason, { file: loaded.file, key }, { cause: error });
 }
 
 /** What a path is, following links: a regular file's identity (device and inode), `special` (a device, a pipe…) or `absent`. */
@@ -148,9 +177,18 @@ export async function buildGenerator(flags: CliFlags, reporter: Reporter): Promi
   const plugins = await resolvePlugins(loaded.config.plugins ?? [], loaded.dir, loaded.file);
   const generator = new M3uGenerator({ ...toGenerateOptions(loaded.config), plugins: [presetDefault(), ...plugins] });
 
+  const strategies = (): string => ['auto', ...generator.strategies.list().map((s) => s.name)].join(', ');
   if (flags.strategy !== undefined && flags.strategy !== 'auto' && !generator.strategies.has(flags.strategy)) {
-    const names = ['auto', ...generator.strategies.list().map((s) => s.name)];
-    throw new UsageError(`--strategy: unknown strategy "${flags.strategy}"; available: ${names.join(', ')}`);
+    throw new UsageError(`--strategy: unknown strategy "${flags.strategy}"; available: ${strategies()}`);
+  }
+  // Names in the config are checked now, against what its plugins registered, so the error names the file and key.
+  const generation = loaded.config.proxy_generation;
+  if (flags.strategy === undefined && generation?.strategy !== undefined && generation.strategy !== 'auto' && !generator.strategies.has(generation.strategy)) {
+    throw new ConfigError(`unknown strategy "${generation.strategy}"; available: ${strategies()}`, { file: loaded.file, key: 'proxy_generation.strategy' });
+  }
+  if (generation?.url_scheme !== undefined && !generator.urlSchemes.has(generation.url_scheme)) {
+    const schemes = generator.urlSchemes.list().map((s) => s.name).join(', ');
+    throw new ConfigError(`unknown URL scheme "${generation.url_scheme}"; available: ${schemes}`, { file: loaded.file, key: 'proxy_generation.url_scheme' });
   }
   const overrides: GenerateOptions = {
     baseUrl: flagValue('--base-url', flags.baseUrl, parseBaseUrl),

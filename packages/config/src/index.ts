@@ -5,4 +5,4 @@ export type { LoadedConfig } from './load.js';
 export { loadConfig, validateConfig, CONFIG_SEARCH_PLACES } from './load.js';
 export type { PluginFactory, PluginFactoryContext } from './plugins.js';
 export { resolvePlugins } from './plugins.js';
-export { toGenerateOptions } from './options.js';
+export { configKeyOfOption, toGenerateOptions } from './options.js';

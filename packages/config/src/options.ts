@@ -31,3 +31,30 @@ export function toGenerateOptions(config: M3ugenConfig): GenerateOptions {
     },
   };
 }
+
+/** Config keys of the run options a run checks itself (URL schemes read theirs when a run starts). */
+const CONFIG_KEYS: ReadonlyMap<string, string> = new Map([
+  ['baseUrl', 'web.base_url'],
+  ['proxyId', 'proxy_generation.proxy_id'],
+  ['proxy_id', 'proxy_generation.proxy_id'],
+  ['strategy', 'proxy_generation.strategy'],
+  ['urlScheme', 'proxy_generation.url_scheme'],
+  ['memory.preset', 'proxy_generation.memory.strategy_preset'],
+  ['memory.sampleIntervalMs', 'proxy_generation.memory.sample_interval_ms'],
+]);
+
+/**
+ * The config key a run option is set by, for an error a run raises about an
+ * option (an `OptionError`'s `key`): `url.pattern` →
+ * `proxy_generation.url.pattern`. `undefined` for options no config key sets.
+ *
+ * @example
+ * ```ts
+ * configKeyOfOption('url.params.token'); // 'proxy_generation.url.params.token'
+ * configKeyOfOption('cache'); // undefined
+ * ```
+ */
+export function configKeyOfOption(optionKey: string): string | undefined {
+  if (optionKey === 'url' || optionKey.startsWith('url.')) return `proxy_generation.${optionKey}`;
+  return CONFIG_KEYS.get(optionKey);
+}

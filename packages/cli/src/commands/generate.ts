@@ -6,7 +6,7 @@ import { nameEarlierRecord, rescan } from '../earlier-record.js';
 import { estimateRecords } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
 import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
-import { overwriteConflict, prepareRun, type PreparedRun } from '../prepare.js';
+import { inConfigTerms, overwriteConflict, prepareRun, type PreparedRun } from '../prepare.js';
 import { checkPublishable, publishAtomically } from '../publish.js';
 import { formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
@@ -148,7 +148,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       result = await publishAtomically(outputPath, (output) => generator.generate(reader, { ...overrides, output, duplicateIds: idIndex && (() => idIndex) }));
     }
   } catch (error) {
-    throw await nameEarlierRecord(error, prepared.reopen);
+    throw inConfigTerms(await nameEarlierRecord(error, prepared.reopen), prepared.loaded, flags);
   } finally {
     releaseYoungGeneration?.();
     idIndex?.close();

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { InputError, type GenerationResult } from '@m3ugen/core';
 import { parseFlags } from '../args.js';
 import { nameEarlierRecord } from '../earlier-record.js';
-import { prepareRun } from '../prepare.js';
+import { inConfigTerms, prepareRun } from '../prepare.js';
 import { Reporter } from '../reporter.js';
 import { holdYoungGeneration } from '../young-generation.js';
 import type { CommandIo } from './generate.js';
@@ -46,7 +46,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     // A record that fails the run even with invalid records skipped (a duplicate id or number, a
     // non-UUID id with --strict) ends the check: list it with the invalid records found so far.
     const error = await nameEarlierRecord(thrown, reopen);
-    if (!(error instanceof InputError)) throw error;
+    if (!(error instanceof InputError)) throw inConfigTerms(error, loaded, flags);
     const skipped = list(error);
     const at = error.location.line === undefined ? `record ${error.location.index ?? '?'}` : `line ${error.location.line}`;
     const read = reader.stats.records + skipped;
