@@ -212,6 +212,35 @@ describe('M3uGenerator', () => {
     await expect(make([choose('nope')]).generate([full])).rejects.toThrow('unknown strategy "nope"; registered: "simple", "other"');
   });
 
+  it('fails a strategy that stops before the end of the input or loses channels, instead of publishing a short playlist', async () => {
+    const channels = Array.from({ length: 1500 }, (_, i): NumberedChannel => ({ assignedNumber: i + 1, channel: { ...full.channel, id: `550e8400-e29b-41d4-a716-${String(i).padStart(12, '0')}` } }));
+    const buggy = (name: string, generate: M3uStrategy['generate']): M3uPlugin => ({
+      name,
+      apply: (g) => g.strategies.register({ ...simple, name, contract: { ...simple.contract, automatic: false }, generate }),
+    });
+    // Reads one batch (of 1,024) and writes it: forgot the loop.
+    const firstBatchOnly = buggy('first-batch-only', async (run) => {
+      const b = (await run.source.nextBatch())!;
+      let text = run.renderHeader();
+      for (let i = b.start; i < b.end; i++) text += run.renderEntry(b.channels[i]!, b.firstIndex + i - b.start);
+      await run.output.write(text);
+    });
+    // Reads everything, renders all but each batch's last channel (an off-by-one).
+    const offByOne = buggy('off-by-one', async (run) => {
+      let text = run.renderHeader();
+      for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) {
+        for (let i = b.start; i < b.end - 1; i++) text += run.renderEntry(b.channels[i]!, b.firstIndex + i - b.start);
+      }
+      await run.output.write(text);
+    });
+    await expect(make([firstBatchOnly]).generate(channels, { strategy: 'first-batch-only' })).rejects.toThrow(
+      'strategy "first-batch-only" returned before the end of the input, after 1024 channels',
+    );
+    await expect(make([offByOne]).generate(channels, { strategy: 'off-by-one' })).rejects.toThrow('strategy "off-by-one" rendered 1498 of the 1500 channels it read');
+    // A strategy that reads and renders everything, as the test's own does, passes.
+    expect((await make().generate(channels)).metrics.channels).toBe(1500);
+  });
+
   it('says which plugin to add when no URL scheme is registered', async () => {
     const g = new M3uGenerator({ plugins: [{ name: 's', apply: (gen) => gen.strategies.register(simple) }] });
     await expect(g.generate([full])).rejects.toThrow('no URL scheme is registered: add the urlBuilder() plugin of @m3ugen/url-builder');

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { ulid } from 'ulid';
-import { DuplicateError, InputError, PluginError, RegistryError } from '../errors.js';
+import { DuplicateError, InputError, M3ugenError, PluginError, RegistryError } from '../errors.js';
 import { createGenerationHooks, isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
@@ -9,7 +9,7 @@ import { createRenderers, renderHeader } from '../render/entry-renderer.js';
 import type { UrlScheme } from '../render/url-scheme.js';
 import { proposeTakeover, selectAutomatically, type SelectionFacts } from '../strategy/select.js';
 import type { Handover, M3uStrategy, StrategyChoice, StrategyRun, StrategySwitch } from '../strategy/strategy.js';
-import { toChannelSource, type ChannelInput, type ChannelSource } from './channel-source.js';
+import { toChannelSource, type ChannelBatch, type ChannelInput, type ChannelSource } from './channel-source.js';
 import { nameEarlierChannel, type DuplicateIdIndex } from './duplicates.js';
 import type { EntryCache } from './entry-cache.js';
 import type { RunMetrics } from './metrics.js';
@@ -271,10 +271,11 @@ export class M3uGenerator {
       const switches: StrategySwitch[] = [];
       let finalStrategy = choice.strategy;
       const progressTapped = isTapped(hooks.progress);
+      const taken = takenFrom(source);
       const makeRun = (strategy: M3uStrategy, handover: Handover | undefined): StrategyRun => ({
         info: run,
         strategy: strategy.name,
-        source,
+        source: taken.source,
         output: sink,
         handover,
         renderHeader: () => renderHeader(hooks, run),
@@ -315,6 +316,7 @@ export class M3uGenerator {
 
       const first = this.strategies.require(choice.strategy);
       await first.generate(makeRun(first, undefined));
+      await checkEverythingRendered(finalStrategy, taken, counts.rendered);
       const duplicate = await idIndex?.settle?.();
       if (duplicate !== undefined) throw duplicate;
       await sink.close();
@@ -359,6 +361,52 @@ export class M3uGenerator {
       }
       throw failure;
     }
+  }
+}
+
+/** The source as strategies see it, counting what they take. */
+interface TakenSource {
+  readonly source: ChannelSource;
+  readonly channels: () => number;
+  readonly exhausted: () => boolean;
+  readonly next: () => Promise<ChannelBatch | undefined>;
+}
+
+function takenFrom(source: ChannelSource): TakenSource {
+  let channels = 0;
+  let exhausted = false;
+  const next = async (): Promise<ChannelBatch | undefined> => {
+    const batch = await source.nextBatch();
+    if (batch === undefined) exhausted = true;
+    else channels += batch.end - batch.start;
+    return batch;
+  };
+  const seen: ChannelSource = {
+    nextBatch: next,
+    // Read through: a source may learn its count or name once it has started.
+    get knownCount() {
+      return source.knownCount;
+    },
+    get name() {
+      return source.name;
+    },
+  };
+  return { source: seen, channels: () => channels, exhausted: () => exhausted, next };
+}
+
+/**
+ * A strategy that returns before the input's end, or without rendering every
+ * channel it took, would publish a short playlist as a success: a third-party
+ * strategy's bug must fail the run instead. (Channels rendered in worker
+ * threads are counted through `countRenderedElsewhere`.)
+ */
+async function checkEverythingRendered(strategy: string, taken: TakenSource, rendered: number): Promise<void> {
+  const read = taken.channels();
+  if (!taken.exhausted() && (await taken.next()) !== undefined) {
+    throw new M3ugenError('E_STRATEGY', `strategy "${strategy}" returned before the end of the input, after ${read} channels: a strategy reads run.source until nextBatch() gives undefined`);
+  }
+  if (rendered < taken.channels()) {
+    throw new M3ugenError('E_STRATEGY', `strategy "${strategy}" rendered ${rendered} of the ${taken.channels()} channels it read: every channel goes through renderEntry or renderBatch`);
   }
 }
 
