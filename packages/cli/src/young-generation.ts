@@ -75,6 +75,3 @@ export function holdYoungGeneration(capBytes: number = YOUNG_GENERATION_CAP_BYTE
     if (held && --holders === 0) setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
   };
 }
-
-/** The young generation's current size in bytes (both semi-spaces), as the cap counts it. */
-export const youngGenerationBytes = newSpaceBytes;
