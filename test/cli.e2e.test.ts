@@ -342,6 +342,8 @@ describe('exit codes', () => {
     ['the start of a flag → 2, with the flag', ['generate', '--max-memory', '64'], 2, 'm3ugen: unknown option "--max-memory" (did you mean --max-memory-mb?)'],
     ['a flag without its value → 2', ['generate', '--input'], 2, 'm3ugen: --input needs a value'],
     ['a value for a switch → 2', ['generate', '--quiet=yes'], 2, 'm3ugen: --quiet takes no value'],
+    ['a value starting with a dash → 2, with how to give it', ['generate', '-i', '-', '--max-memory-mb', '-5'], 2, 'm3ugen: --max-memory-mb needs a value, and one starting with "-" is given as --max-memory-mb=VALUE\n'],
+    ['… also after a short flag, naming the long one', ['generate', '-i', '-', '-o', '-x.m3u'], 2, 'm3ugen: -o needs a value, and one starting with "-" is given as --output=VALUE\n'],
     ['no input anywhere → 2', ['generate'], 2, 'm3ugen: no input: pass --input FILE (or - for stdin), or set "input" in the config'],
     ['a bad --max-memory-mb → 2', ['generate', '-i', '-', '--max-memory-mb', 'lots'], 2, 'm3ugen: --max-memory-mb expects a positive number, got "lots"'],
     ['a bad --base-url → 2', ['generate', '-i', '-', '--base-url', 'ftp://x'], 2, 'm3ugen: --base-url: expected an absolute http(s) URL'],

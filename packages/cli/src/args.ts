@@ -93,6 +93,13 @@ function describeParseError(error: unknown): string {
   }
   const option = /^Option '(?:-\w, )?(--[\w-]+)[^']*' (argument missing|does not take an argument)/.exec(message);
   if (option !== null) return option[2] === 'argument missing' ? `${option[1]} needs a value` : `${option[1]} takes no value`;
+  // `--max-memory-mb -5`, `--output -out.m3u`: parseArgs will not take a value that looks like a flag.
+  const dashed = /^Option '(?:-\w, )?(--?[\w-]+)' argument is ambiguous/.exec(message)?.[1];
+  if (dashed !== undefined) {
+    // A short flag takes no `=`: name the long one (`-o` → `--output=VALUE`).
+    const long = dashed.startsWith('--') ? dashed : `--${Object.entries(OPTIONS).find(([, o]) => 'short' in o && `-${o.short}` === dashed)?.[0] ?? dashed.slice(1)}`;
+    return `${dashed} needs a value, and one starting with "-" is given as ${long}=VALUE`;
+  }
   return message.replace(/\. To specify a positional.*$/s, '');
 }
 
