@@ -63,6 +63,26 @@ describe('openChannelReader', () => {
     expect((await readAll(reader)).map((c) => c.assignedNumber)).toEqual([3, 4]);
   });
 
+  it('hands over what a slow writer has written without waiting for a full batch (stdin, a pipe)', async () => {
+    const input = new PassThrough();
+    input.write(`${record(1)}\n${record(2)}\n{"assigned_nu`);
+    const reader = await openChannelReader('-', { stream: input, displayName: 'stdin' });
+    // Two complete records and part of a third: the batch of the first two comes now, not after 254 more.
+    expect((await reader.nextBatch())?.channels.map((c) => c.assignedNumber)).toEqual([1, 2]);
+    input.write(`mber":3,"channel":{"id":"550e8400-e29b-41d4-a716-000000000003","channel_name":"C"}}\n`);
+    expect((await reader.nextBatch())?.channels.map((c) => c.assignedNumber)).toEqual([3]);
+    input.end();
+    expect(await reader.nextBatch()).toBeUndefined();
+  });
+
+  it('reads a file in full batches', async () => {
+    const path = file('full.ndjson', `${Array.from({ length: 600 }, (_, i) => record(i + 1)).join('\n')}\n`);
+    const reader = await openChannelReader(path);
+    const sizes: number[] = [];
+    for (let batch = await reader.nextBatch(); batch !== undefined; batch = await reader.nextBatch()) sizes.push(batch.end - batch.start);
+    expect(sizes).toEqual([NDJSON_BATCH_SIZE, NDJSON_BATCH_SIZE, 600 - 2 * NDJSON_BATCH_SIZE]);
+  });
+
   it.skipIf(!existsSync('/proc/self/fd'))('closes the file on close() before its end, and by itself at its end', async () => {
     const isOpen = (path: string): boolean => readdirSync('/proc/self/fd').some((fd) => {
       try {

@@ -186,9 +186,13 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
   /** Ends the chunks under `#batches` (closing the file), wherever reading stands. */
   readonly #release: () => Promise<void>;
 
-  constructor(file: string, chunks: AsyncIterable<string>, options: ReadChannelsOptions, release: () => Promise<void>) {
+  /** Hand over what a chunk completed at its end, rather than wait for a full batch (see {@link openChannelReader}). */
+  readonly #live: boolean;
+
+  constructor(file: string, chunks: AsyncIterable<string>, options: ReadChannelsOptions, release: () => Promise<void>, live = false) {
     super(file, options);
     this.#release = release;
+    this.#live = live;
     this.#lineOffset = (options.startsAt?.line ?? 1) - 1;
     this.#indexOffset = options.startsAt?.index ?? 0;
     this.#emitted = this.#indexOffset;
@@ -256,6 +260,11 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
         }
       }
       pending += chunk.slice(from);
+      // From a pipe a chunk is what the writer had written: its records go on now, not when 255 more arrive.
+      if (this.#live && batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
     }
     if (batch.length > 0) yield batch;
   }
@@ -346,7 +355,10 @@ async function peek(chunks: AsyncGenerator<string, void, undefined>): Promise<{ 
  * told apart by their first character (`[` → JSON array). Records may be
  * snake_case or camelCase; each is validated, and an invalid one stops the
  * run with an {@link InputError} naming the file, the record (JSON index or
- * NDJSON line) and the field, unless `skipInvalid` is set.
+ * NDJSON line) and the field, unless `skipInvalid` is set. NDJSON from a
+ * file comes in batches of {@link NDJSON_BATCH_SIZE} records; from stdin or
+ * a named pipe, each read's complete records are handed over at once, so a
+ * slow writer's channels flow through a streaming run as they arrive.
  *
  * @example
  * ```ts
@@ -361,12 +373,15 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
   if (format === 'auto' && options.stream === undefined) format = formatOf(path);
 
   let source: AsyncIterable<Buffer | string>;
+  /** Records arrive as something else writes them (stdin, a named pipe), not as fast as a file is read. */
+  let live = true;
   if (options.stream !== undefined) {
     source = options.stream;
   } else {
     try {
       const info = await stat(path);
       if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      live = !info.isFile();
     } catch (error) {
       throw ioError(file, error);
     }
@@ -388,7 +403,7 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
     for await (const chunk of all) text += chunk;
     return jsonReader(file, text, options);
   }
-  return new NdjsonReader(file, all, options, close);
+  return new NdjsonReader(file, all, options, close, live);
 }
 
 function jsonReader(file: string, text: string, options: ReadChannelsOptions): ChannelReader {
