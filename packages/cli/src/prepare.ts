@@ -95,8 +95,7 @@ export function inConfigTerms(error: unknown, loaded: LoadedConfig, flags: CliFl
   const key = configKeyOfOption(error.key);
   const flag = OPTION_FLAGS.get(error.key);
   if (key === undefined || (flag !== undefined && flags[flag] !== undefined)) return error;
-  const reason = error.message.slice(`option "${error.key}": `.length);
-  return new ConfigError(reason, { file: loaded.file, key }, { cause: error });
+  return new ConfigError(error.reason, { file: loaded.file, key }, { cause: error });
 }
 
 /** What a path is, following links: a regular file's identity (device and inode), `special` (a device, a pipe…) or `absent`. */
@@ -149,7 +148,7 @@ function flagValue<T>(flag: string, value: string | undefined, check: (value: st
   try {
     return check(value, flag);
   } catch (error) {
-    if (error instanceof OptionError) throw new UsageError(error.message.replace(/^option "([^"]*)"/, '$1'));
+    if (error instanceof OptionError) throw new UsageError(`${error.key}: ${error.reason}`);
     throw error;
   }
 }

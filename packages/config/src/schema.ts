@@ -1,4 +1,4 @@
-import { MEMORY_PRESETS, type M3uPlugin, type MemoryPreset } from '@m3ugen/core';
+import { MEMORY_PRESETS, OptionError, type M3uPlugin, type MemoryPreset } from '@m3ugen/core';
 import { parseBaseUrl, parseProxyId } from '@m3ugen/url-builder';
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
@@ -16,7 +16,7 @@ function buildSchemas(z: typeof Zod.z) {
       try {
         check(value);
       } catch (error) {
-        const reason = error instanceof Error ? error.message.replace(/^option "[^"]*": /, '') : String(error);
+        const reason = error instanceof OptionError ? error.reason : error instanceof Error ? error.message : String(error);
         ctx.addIssue({ code: 'custom', message: reason });
       }
     });

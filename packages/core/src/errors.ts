@@ -88,14 +88,18 @@ export class DuplicateError extends InputError {
 
 /**
  * An option or configuration value that is missing or malformed; `key` is the
- * configuration key path, e.g. `web.base_url`.
+ * configuration key path, e.g. `web.base_url`, and `reason` what is wrong
+ * with it (for callers that name the option their own way: a flag, a config
+ * key).
  */
 export class OptionError extends M3ugenError {
   readonly key: string;
+  readonly reason: string;
 
   constructor(key: string, reason: string, options?: ErrorOptions) {
     super('E_OPTION', `option "${key}": ${reason}`, options);
     this.key = key;
+    this.reason = reason;
   }
 }
 
