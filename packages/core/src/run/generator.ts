@@ -271,11 +271,11 @@ export class M3uGenerator {
       const switches: StrategySwitch[] = [];
       let finalStrategy = choice.strategy;
       const progressTapped = isTapped(hooks.progress);
-      const taken = takenFrom(source);
+      const taken = new CountedSource(source);
       const makeRun = (strategy: M3uStrategy, handover: Handover | undefined): StrategyRun => ({
         info: run,
         strategy: strategy.name,
-        source: taken.source,
+        source: taken,
         output: sink,
         handover,
         renderHeader: () => renderHeader(hooks, run),
@@ -364,34 +364,33 @@ export class M3uGenerator {
   }
 }
 
-/** The source as strategies see it, counting what they take. */
-interface TakenSource {
-  readonly source: ChannelSource;
-  readonly channels: () => number;
-  readonly exhausted: () => boolean;
-  readonly next: () => Promise<ChannelBatch | undefined>;
-}
+/** The source as strategies see it: what they take is counted, so the run can check it all came out. */
+class CountedSource implements ChannelSource {
+  readonly #source: ChannelSource;
+  /** Channels handed out so far. */
+  channels = 0;
+  /** Whether `nextBatch` has given `undefined`. */
+  exhausted = false;
 
-function takenFrom(source: ChannelSource): TakenSource {
-  let channels = 0;
-  let exhausted = false;
-  const next = async (): Promise<ChannelBatch | undefined> => {
-    const batch = await source.nextBatch();
-    if (batch === undefined) exhausted = true;
-    else channels += batch.end - batch.start;
+  constructor(source: ChannelSource) {
+    this.#source = source;
+  }
+
+  // Read through: a source may learn its count or name once it has started.
+  get knownCount(): number | undefined {
+    return this.#source.knownCount;
+  }
+
+  get name(): string | undefined {
+    return this.#source.name;
+  }
+
+  async nextBatch(): Promise<ChannelBatch | undefined> {
+    const batch = await this.#source.nextBatch();
+    if (batch === undefined) this.exhausted = true;
+    else this.channels += batch.end - batch.start;
     return batch;
-  };
-  const seen: ChannelSource = {
-    nextBatch: next,
-    // Read through: a source may learn its count or name once it has started.
-    get knownCount() {
-      return source.knownCount;
-    },
-    get name() {
-      return source.name;
-    },
-  };
-  return { source: seen, channels: () => channels, exhausted: () => exhausted, next };
+  }
 }
 
 /**
@@ -400,13 +399,13 @@ function takenFrom(source: ChannelSource): TakenSource {
  * strategy's bug must fail the run instead. (Channels rendered in worker
  * threads are counted through `countRenderedElsewhere`.)
  */
-async function checkEverythingRendered(strategy: string, taken: TakenSource, rendered: number): Promise<void> {
-  const read = taken.channels();
-  if (!taken.exhausted() && (await taken.next()) !== undefined) {
+async function checkEverythingRendered(strategy: string, taken: CountedSource, rendered: number): Promise<void> {
+  const read = taken.channels;
+  if (!taken.exhausted && (await taken.nextBatch()) !== undefined) {
     throw new M3ugenError('E_STRATEGY', `strategy "${strategy}" returned before the end of the input, after ${read} channels: a strategy reads run.source until nextBatch() gives undefined`);
   }
-  if (rendered < taken.channels()) {
-    throw new M3ugenError('E_STRATEGY', `strategy "${strategy}" rendered ${rendered} of the ${taken.channels()} channels it read: every channel goes through renderEntry or renderBatch`);
+  if (rendered < read) {
+    throw new M3ugenError('E_STRATEGY', `strategy "${strategy}" rendered ${rendered} of the ${read} channels it read: every channel goes through renderEntry or renderBatch`);
   }
 }
 
