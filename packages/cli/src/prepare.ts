@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConfigError, configKeyOfOption, loadConfig, resolvePlugins, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
@@ -56,13 +56,18 @@ export function standardStreamOf(path: string): StandardStream | undefined {
   return STANDARD_STREAMS.get(path);
 }
 
-function regularFileBytes(path: string): number | undefined {
+/** What is at `path`, links followed; `undefined` if nothing (or nothing the process may see). */
+function statOf(path: string): Stats | undefined {
   try {
-    const info = statSync(path);
-    return info.isFile() ? info.size : undefined;
+    return statSync(path);
   } catch {
     return undefined;
   }
+}
+
+function regularFileBytes(path: string): number | undefined {
+  const stats = statOf(path);
+  return stats?.isFile() === true ? stats.size : undefined;
 }
 
 function shown(path: string): string {
@@ -100,18 +105,15 @@ export function inConfigTerms(error: unknown, loaded: LoadedConfig, flags: CliFl
 
 /** What a path is, following links: a regular file's identity (device and inode), `special` (a device, a pipe…) or `absent`. */
 function fileIdentity(path: string): string {
-  try {
-    const stats = statSync(path);
-    return stats.isFile() ? `${stats.dev}:${stats.ino}` : 'special';
-  } catch {
-    return 'absent';
-  }
+  const stats = statOf(path);
+  return stats === undefined ? 'absent' : stats.isFile() ? `${stats.dev}:${stats.ino}` : 'special';
 }
 
 /**
  * Why the run's writes would destroy what it reads or each other, or
  * `undefined`: the playlist or the metrics written over the input or the
- * config file (through any name or link), or both into one file. Checked
+ * config file (through any name or link), or both into one file or to
+ * stdout. Checked
  * before the run: once the playlist is published, a replaced input is gone.
  * Devices and pipes (`/dev/null`) are written in place and never conflict.
  *
@@ -121,25 +123,26 @@ function fileIdentity(path: string): string {
  * ```
  */
 export function overwriteConflict(prepared: PreparedRun): string | undefined {
+  if (prepared.metricsStream === 'stdout' && prepared.outputPath === undefined && prepared.outputStream === 'stdout') {
+    return 'the metrics and the playlist would both go to stdout: write the playlist to a file (--output FILE) or the metrics elsewhere';
+  }
+  const identityOf = (path: string | undefined): string => (path === undefined ? 'absent' : fileIdentity(path));
   const reads = [
-    { what: 'the input', name: prepared.inputName, path: prepared.inputPath === '-' ? undefined : prepared.inputPath },
-    { what: 'the config file', name: prepared.loaded.file, path: prepared.loaded.file === undefined ? undefined : resolve(prepared.loaded.file) },
+    { what: 'the input', name: prepared.inputName, identity: identityOf(prepared.inputPath === '-' ? undefined : prepared.inputPath) },
+    { what: 'the config file', name: prepared.loaded.file, identity: identityOf(prepared.loaded.file === undefined ? undefined : resolve(prepared.loaded.file)) },
   ];
   const writes = [
-    { what: 'the playlist', option: 'output', path: prepared.outputPath },
-    { what: 'the metrics', option: 'metrics', path: prepared.metricsPath },
-  ];
+    { what: 'the playlist', option: 'output', path: prepared.outputPath, identity: identityOf(prepared.outputPath) },
+    { what: 'the metrics', option: 'metrics', path: prepared.metricsPath, identity: identityOf(prepared.metricsPath) },
+  ] as const;
   for (const write of writes) {
-    if (write.path === undefined) continue;
-    const written = fileIdentity(write.path);
-    if (written === 'absent' || written === 'special') continue;
-    const read = reads.find((r) => r.path !== undefined && fileIdentity(r.path) === written);
+    if (write.identity === 'absent' || write.identity === 'special') continue;
+    const read = reads.find((r) => r.identity === write.identity);
     if (read !== undefined) return `${write.what} would replace ${read.what} "${read.name}": choose another ${write.option} file`;
   }
-  const [playlist, metrics] = writes.map((w) => w.path);
-  if (playlist === undefined || metrics === undefined) return undefined;
-  const identity = fileIdentity(playlist);
-  const same = identity === 'absent' ? resolve(playlist) === resolve(metrics) : identity !== 'special' && identity === fileIdentity(metrics);
+  const [playlist, metrics] = writes;
+  if (playlist.path === undefined || metrics.path === undefined) return undefined;
+  const same = playlist.identity === 'absent' ? resolve(playlist.path) === resolve(metrics.path) : playlist.identity !== 'special' && playlist.identity === metrics.identity;
   return same ? `the playlist and the metrics would both be written to "${prepared.outputName}": choose another metrics file` : undefined;
 }
 

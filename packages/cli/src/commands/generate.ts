@@ -81,10 +81,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     reporter.warn(`skipped invalid record: ${error.message}`);
   });
   const { generator, reader, overrides, outputPath } = prepared;
-  const conflict =
-    prepared.metricsStream === 'stdout' && outputPath === undefined && prepared.outputStream === 'stdout'
-      ? 'the metrics and the playlist would both go to stdout: write the playlist to a file (--output FILE) or the metrics elsewhere'
-      : overwriteConflict(prepared);
+  const conflict = overwriteConflict(prepared);
   if (conflict !== undefined) {
     await reader.close();
     throw new UsageError(conflict);
