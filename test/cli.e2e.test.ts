@@ -361,6 +361,24 @@ describe('exit codes', () => {
     expect(result.stderr).toContain(`${badConfig}: key "proxy_generation.memory.max_memory_mb": expected a positive number, got "lots"`);
   });
 
+  it('an invalid config with several problems → 1, listing each key on its own line, in generate and validate', async () => {
+    const config = join(workdir(), 'm3ugen.toml');
+    writeFileSync(config, 'input = ""\n[proxy_generation]\nenable_memory_tracking = "yes"\nmemory = { max_memory_mb = -1 }\n');
+    for (const command of ['generate', 'validate']) {
+      const result = await runCli([command, '--config', config]);
+      expect(result, command).toMatchObject({ code: 1, stdout: '' });
+      expect(result.stderr).toBe(
+        [
+          `m3ugen: error: ${config}: 3 problems:`,
+          '  key "input": expected a non-empty string, got ""',
+          '  key "proxy_generation.enable_memory_tracking": expected true or false, got "yes"',
+          '  key "proxy_generation.memory.max_memory_mb": expected a positive number, got -1',
+          '',
+        ].join('\n'),
+      );
+    }
+  });
+
   it('names the config file and key of names and URL options only a run checks (strategy, URL scheme, pattern), in generate and validate', async () => {
     const dir = workdir();
     const config = join(dir, 'm3ugen.toml');

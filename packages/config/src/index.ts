@@ -1,3 +1,4 @@
+export type { ConfigProblem } from './config-error.js';
 export { ConfigError } from './config-error.js';
 export type { M3ugenConfig, PluginEntry } from './schema.js';
 export { configSchemas, defineConfig } from './schema.js';

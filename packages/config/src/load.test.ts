@@ -165,6 +165,37 @@ describe('invalid configuration', () => {
     expect(error(raw)).toBe(message);
   });
 
+  it('lists every problem of the file, in the order of the keys, so one edit mends them all', () => {
+    let caught: unknown;
+    try {
+      validateConfig({ input: '', web: { base_url: 'localhost:8080', port: 1 }, proxy_generation: { memory: { max_memory_mb: 0, strategy_preset: 'fast' } } }, 'm3ugen.toml');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const error = caught as ConfigError;
+    expect(error.message).toBe(
+      [
+        'm3ugen.toml: 4 problems:',
+        '  key "input": expected a non-empty string, got ""',
+        '  key "web.base_url": expected an absolute http(s) URL such as "http://localhost:8080" or "https://tv.example/iptv", got the scheme "localhost"',
+        '  key "proxy_generation.memory.max_memory_mb": expected a positive number, got 0',
+        '  key "proxy_generation.memory.strategy_preset": expected one of "conservative", "default", "aggressive", got "fast"',
+      ].join('\n'),
+    );
+    expect(error.key).toBe('input');
+    expect(error.problems.map((problem) => problem.key)).toEqual(['input', 'web.base_url', 'proxy_generation.memory.max_memory_mb', 'proxy_generation.memory.strategy_preset']);
+  });
+
+  it('counts the problems past the tenth instead of listing them', () => {
+    const message = error({ plugins: Array.from({ length: 12 }, () => 42) });
+    expect(message.split('\n')).toHaveLength(1 + 10 + 1);
+    expect(message).toMatch(/^m3ugen\.toml: 12 problems:\n {2}key "plugins\.0": /);
+    expect(message).toContain('  key "plugins.9": ');
+    expect(message).not.toContain('plugins.10');
+    expect(message.endsWith('\n  … and 2 more')).toBe(true);
+  });
+
   it('ignores unknown keys but reports them', () => {
     const { config, unknownKeys } = validateConfig({ web: { base_url: BASE, port: 8080 }, database: { url: 'x' } });
     expect(config).toEqual({ web: { base_url: BASE } });

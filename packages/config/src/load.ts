@@ -69,7 +69,7 @@ function withoutKeys(raw: unknown, unknown: readonly (readonly PropertyKey[])[])
 
 /**
  * Validates a raw configuration object. Unknown keys are returned, not
- * rejected; any other problem is a {@link ConfigError} naming the key path.
+ * rejected; any other problems are one {@link ConfigError} naming each key path.
  *
  * @example
  * ```ts
@@ -100,14 +100,18 @@ export function validateWithSchema(raw: unknown, file?: string): { config: M3uge
         }
       }
     }
-    const real = result.error.issues.find((issue) => issue.code !== 'unrecognized_keys');
-    if (real !== undefined) {
-      throw new ConfigError(describe(real, raw), { file, key: real.path.length === 0 ? '(root)' : real.path.map(String).join('.') });
-    }
+    const problems = result.error.issues
+      .filter((issue) => issue.code !== 'unrecognized_keys')
+      .map((issue) => ({ key: issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.'), reason: describe(issue, raw) }));
+    if (isNonEmpty(problems)) throw ConfigError.of(problems, file);
     result = configSchema.safeParse(withoutKeys(raw, unknownPaths));
     if (!result.success) throw new ConfigError(result.error.issues[0]?.message ?? 'invalid configuration', { file });
   }
   return { config: result.data, unknownKeys };
+}
+
+function isNonEmpty<T>(list: readonly T[]): list is readonly [T, ...T[]] {
+  return list.length > 0;
 }
 
 /** A failure while finding or loading, as a ConfigError naming the file cosmiconfig was reading. */
