@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
 import { InputError, type RecordLocation } from '../errors.js';
 import { OPTIONAL_CHANNEL_FIELDS, type Channel, type NumberedChannel } from './model.js';
+import { unreadableRecordError } from './unreadable.js';
 
 /*
  * Records are validated twice over, on purpose: a hand-written check accepts
@@ -194,6 +195,28 @@ function issueToError(error: Zod.z.ZodError, record: unknown, location: RecordLo
  * ```
  */
 export function parseNumberedChannel(record: unknown, location: RecordLocation = {}): NumberedChannel {
+  try {
+    return parseRecord(record, location);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    // A getter or Proxy trap of a record built in code threw: name the record and, when it can be found, the field.
+    const spelling = spellingOf(record);
+    throw (
+      unreadableRecordError(error, record, location, spelling, 'as-spelled') ??
+      new InputError(`the record cannot be read: ${error instanceof Error ? error.message : String(error)}`, location, { cause: error })
+    );
+  }
+}
+
+function spellingOf(record: unknown): 'camel' | 'snake' {
+  try {
+    return isObject(record) && isCamelCase(record) ? 'camel' : 'snake';
+  } catch {
+    return 'snake';
+  }
+}
+
+function parseRecord(record: unknown, location: RecordLocation): NumberedChannel {
   if (!isObject(record)) {
     throw new InputError(`expected a channel record (an object), got ${describeValue(record)}`, location);
   }

@@ -4,7 +4,8 @@
  */
 import { RECORD_LINE, type NumberedChannel } from '../channel/model.js';
 import { describeProblem, describeValue, expectedChannelNumber } from '../channel/schema.js';
-import { DuplicateError, InputError, type Duplicated, type RecordLocation } from '../errors.js';
+import { unreadableRecordError } from '../channel/unreadable.js';
+import { DuplicateError, InputError, M3ugenError, formatLocation, type Duplicated, type RecordLocation } from '../errors.js';
 import { isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
 import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
@@ -56,8 +57,17 @@ const DEFAULT_ATTRIBUTE_FIELDS = [
 
 /** Throws an InputError naming the input, the record (line when a reader recorded it, else index) and the field. */
 function locate(nc: unknown, index: number, sourceName: string | undefined, field?: string): RecordLocation {
-  const line = typeof nc === 'object' && nc !== null ? (nc as { [RECORD_LINE]?: unknown })[RECORD_LINE] : undefined;
+  const line = lineOf(nc);
   return { file: sourceName, line: typeof line === 'number' ? line : undefined, index, field };
+}
+
+/** The line a reader recorded; none for a record that cannot be read (a Proxy whose trap throws). */
+function lineOf(nc: unknown): unknown {
+  try {
+    return typeof nc === 'object' && nc !== null ? (nc as { [RECORD_LINE]?: unknown })[RECORD_LINE] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function fail(nc: unknown, index: number, field: string, reason: string, sourceName?: string): never {
@@ -240,8 +250,25 @@ export function createRenderers(context: RenderContext): Renderers {
     warnings.add('blank-name', 'channel_name', index, () => `channel at index ${index}: channel_name is blank; written as its tvg-name, its id or "Channel ${nc.assignedNumber}"`);
     return displayName(nc.channel, nc.assignedNumber);
   };
+  /**
+   * What a channel's rendering threw, said with the record: an error of a
+   * record's getter names its field; ours and plugins' already say where.
+   */
+  const failure = (error: unknown, nc: unknown, index: number): unknown =>
+    error instanceof M3ugenError ? error : (unreadableRecordError(error, nc, locate(nc, index, sourceName), 'camel', 'interchange') ?? error);
+  const urlSchemeFailure = (error: unknown, nc: unknown, index: number): unknown => {
+    const known = failure(error, nc, index);
+    if (known !== error || error instanceof M3ugenError) return known;
+    const why = error instanceof Error ? error.message : String(error);
+    return new M3ugenError('E_PLUGIN', `${formatLocation(locate(nc, index, sourceName))}URL scheme "${run.options.urlScheme}" failed: ${why}`, { cause: error });
+  };
   const url = (nc: NumberedChannel, index: number): string => {
-    const built = buildUrl(nc, index);
+    let built: string;
+    try {
+      built = buildUrl(nc, index);
+    } catch (error) {
+      throw urlSchemeFailure(error, nc, index);
+    }
     const line = lineSafe ? built : sanitizeText(built);
     if (line === '') fail(nc, index, 'channel.id', 'the URL scheme built an empty stream URL', sourceName);
     return line;
@@ -276,14 +303,27 @@ export function createRenderers(context: RenderContext): Renderers {
 
   const plain = !tapped.channel && !tapped.drop && !tapped.attributes && !tapped.url && !tapped.extinf;
   const render = plain ? renderPlain : renderWithHooks;
-  return { entry: render, batch: cache === undefined ? renderBatch : cachedBatchRenderer(cache) };
+  return { entry: renderEntry, batch: cache === undefined ? renderBatch : cachedBatchRenderer(cache) };
+
+  function renderEntry(nc: NumberedChannel, index: number): string {
+    try {
+      return render(nc, index);
+    } catch (error) {
+      throw failure(error, nc, index);
+    }
+  }
 
   /** Concatenates the batch's entries into one flat string. */
   function renderBatch(batch: ChannelBatch): BatchText {
     const { channels, start, end } = batch;
     const offset = batch.firstIndex - start;
     let text = '';
-    for (let i = start; i < end; i++) text += render(channels[i]!, offset + i);
+    let i = start;
+    try {
+      for (; i < end; i++) text += render(channels[i]!, offset + i);
+    } catch (error) {
+      throw failure(error, channels[i], offset + i);
+    }
     // Reading the rope's bytes also makes V8 flatten it while its pieces are young.
     return { text, bytes: Buffer.byteLength(text, 'utf8') };
   }
@@ -306,7 +346,11 @@ export function createRenderers(context: RenderContext): Renderers {
     const entries: BatchEntries = {
       unchanged(j, key) {
         const nc = batch.channels[batch.start + j];
-        return typeof nc === 'object' && nc !== null && typeof nc.channel === 'object' && nc.channel !== null && same(key as never, nc);
+        try {
+          return typeof nc === 'object' && nc !== null && typeof nc.channel === 'object' && nc.channel !== null && same(key as never, nc);
+        } catch (error) {
+          throw failure(error, nc, batch.firstIndex + j);
+        }
       },
       reused(j, dropped, number, duplicate, replay) {
         const index = batch.firstIndex + j;
@@ -327,6 +371,8 @@ export function createRenderers(context: RenderContext): Renderers {
         warnings.startCapture();
         try {
           text = render(nc, index);
+        } catch (error) {
+          throw failure(error, nc, index);
         } finally {
           captured = warnings.stopCapture();
         }

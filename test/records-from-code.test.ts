@@ -1,0 +1,146 @@
+import { EntryCache, InputError, M3ugenError, parseNumberedChannel, type NumberedChannel } from '@m3ugen/core';
+import { createGenerator } from '@m3ugen/preset-default';
+import { describe, expect, it } from 'vitest';
+import { makeChannels } from './support/channels.js';
+
+// Integrators hand the generator records built in code: ORM rows with lazy
+// getters, Proxies over other models. When reading one throws, the error must
+// still say which record and which field, as a bad field of a file does.
+
+/** `channels` with record `at`'s field (on the channel, or the record itself) replaced by a getter that throws. */
+function withThrowingGetter(channels: NumberedChannel[], at: number, field: string, onRecord = false): NumberedChannel[] {
+  const copy = channels.map((nc) => ({ ...nc, channel: { ...nc.channel } }));
+  const target = onRecord ? copy[at]! : copy[at]!.channel;
+  Object.defineProperty(target, field, {
+    enumerable: true,
+    get() {
+      throw new Error('lazy field not loaded');
+    },
+  });
+  return copy;
+}
+
+async function failureOf(run: Promise<unknown>): Promise<Error> {
+  const outcome = await run.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof Error)) throw new Error('expected the run to fail');
+  return outcome;
+}
+
+describe('a record whose field cannot be read', () => {
+  const channels = makeChannels(600);
+
+  describe.each(['in-memory', 'streaming'] as const)('with the %s strategy', (strategy) => {
+    it.each([
+      ['channel', 'tvgLogo', false, 'channel.tvg_logo'],
+      ['channel', 'channelName', false, 'channel.channel_name'],
+      ['record', 'assignedNumber', true, 'assigned_number'],
+      ['record', 'channel', true, 'channel'],
+    ] as const)('on the %s (%s) fails the run naming the record and the field', async (_on, field, onRecord, named) => {
+      const generator = createGenerator({ baseUrl: 'http://localhost:8080', strategy });
+      const error = await failureOf(generator.generate(withThrowingGetter(channels, 300, field, onRecord)));
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toBe(`record 300: field "${named}": cannot be read: lazy field not loaded`);
+      expect((error as InputError).location).toMatchObject({ index: 300, field: named });
+      expect((error.cause as Error).message).toBe('lazy field not loaded');
+    });
+  });
+
+  it("is the plugin's failure when a plugin's read of it threw", async () => {
+    const generator = createGenerator({ baseUrl: 'http://localhost:8080' });
+    generator.hooks.streamUrl.tap('reads-catchup', (url, nc) => `${url}?days=${String(nc.channel['catchup_days'])}`);
+    const error = await failureOf(generator.generate(withThrowingGetter(channels, 300, 'catchup_days')));
+    expect(error).toMatchObject({ code: 'E_PLUGIN', message: 'plugin "reads-catchup" failed in hook "streamUrl" at channel index 300: lazy field not loaded' });
+  });
+
+  it('is named the same when an EntryCache compares it with the entry it kept', async () => {
+    const generator = createGenerator({ baseUrl: 'http://localhost:8080', cache: new EntryCache() });
+    await generator.generate(channels);
+    const error = await failureOf(generator.generate(withThrowingGetter(channels, 42, 'groupTitle')));
+    expect(error.message).toBe('record 42: field "channel.group_title": cannot be read: lazy field not loaded');
+  });
+
+  it('is named by a strategy rendering entry by entry', async () => {
+    const generator = createGenerator({ baseUrl: 'http://localhost:8080' });
+    generator.strategies.register({
+      name: 'one-by-one',
+      description: 'renders each channel with renderEntry',
+      contract: { estimateMemoryBytes: () => 0, supportedPressure: ['optimal'], canTakeOverMidStage: false, boundedMemory: true, preference: 0, automatic: false },
+      async generate(run) {
+        await run.output.write(run.renderHeader());
+        for (let batch = await run.source.nextBatch(); batch !== undefined; batch = await run.source.nextBatch()) {
+          for (let i = batch.start; i < batch.end; i++) await run.output.write(run.renderEntry(batch.channels[i]!, batch.firstIndex + i - batch.start));
+        }
+      },
+    });
+    const error = await failureOf(generator.generate(withThrowingGetter(channels, 7, 'tvgName'), { strategy: 'one-by-one' }));
+    expect(error.message).toBe('record 7: field "channel.tvg_name": cannot be read: lazy field not loaded');
+  });
+});
+
+describe('a URL scheme that throws', () => {
+  it('fails the run naming the scheme and the record', async () => {
+    const generator = createGenerator({ baseUrl: 'http://localhost:8080', urlScheme: 'cdn' });
+    generator.urlSchemes.register({
+      name: 'cdn',
+      description: 'https://cdn.example/{assigned_number}',
+      create: () => (nc, index) => {
+        if (index === 5) throw new TypeError('no region for this channel');
+        return `https://cdn.example/${nc.assignedNumber}`;
+      },
+    });
+    const error = await failureOf(generator.generate(makeChannels(10)));
+    expect(error).toBeInstanceOf(M3ugenError);
+    expect(error).toMatchObject({ code: 'E_PLUGIN', message: 'record 5: URL scheme "cdn" failed: no region for this channel' });
+    expect(error.cause).toBeInstanceOf(TypeError);
+  });
+
+  it('is the record\'s failure when what the scheme read is what threw', async () => {
+    const generator = createGenerator({ baseUrl: 'http://localhost:8080' });
+    const error = await failureOf(generator.generate(withThrowingGetter(makeChannels(10), 3, 'id')));
+    expect(error.message).toBe('record 3: field "channel.id": cannot be read: lazy field not loaded');
+  });
+});
+
+describe('parseNumberedChannel of a record built in code', () => {
+  const getter = (spelling: 'snake' | 'camel') => {
+    const channel = spelling === 'snake' ? { id: 'a', channel_name: 'A' } : { id: 'a', channelName: 'A' };
+    Object.defineProperty(channel, spelling === 'snake' ? 'tvg_logo' : 'tvgLogo', {
+      enumerable: true,
+      get() {
+        throw new Error('not loaded');
+      },
+    });
+    return spelling === 'snake' ? { assigned_number: 1, channel } : { assignedNumber: 1, channel };
+  };
+
+  it.each([
+    ['snake', 'channel.tvg_logo'],
+    ['camel', 'channel.tvgLogo'],
+  ] as const)('names the field as the %s_case record spells it', (spelling, field) => {
+    expect(() => parseNumberedChannel(getter(spelling), { file: 'api', index: 4 })).toThrow(
+      new InputError('cannot be read: not loaded', { file: 'api', index: 4, field }),
+    );
+  });
+
+  it('names the record when no single field is to blame (a Proxy whose traps throw)', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        has() {
+          throw new Error('revoked');
+        },
+      },
+    );
+    let caught: unknown;
+    try {
+      parseNumberedChannel(hostile, { index: 9 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InputError);
+    expect((caught as Error).message).toBe('record 9: the record cannot be read: revoked');
+  });
+});
