@@ -79,6 +79,17 @@ describe('extinf templates', () => {
     expect(out.split('\n')[1]).toBe(`#EXTINF:-1 url="http://localhost:8080/stream/${PROXY}/550e8400-e29b-41d4-a716-446655440001",News, 'HD'`);
   });
 
+  it.each([
+    ['a helper in data given it whole', '#EXTINF:-1 x="<%= it.data.show(it) %>",<%= it.name %>', { show: (entry: { url: string; attributes: string }) => `${entry.url}|${entry.attributes}` }],
+    ['a computed key', '#EXTINF:-1 x="<%= it[it.data.u] %>|<%= it[it.data.a] %>",<%= it.name %>', { u: 'url', a: 'attributes' }],
+    ['a destructuring of it', '#EXTINF:-1 x="<% const { url: u, attributes: a } = it %><%= u %>|<%= a %>",<%= it.name %>', {}],
+  ])('fills it.url and it.attributes for a template that reads them through %s', async (_how, extinf, data) => {
+    const out = await generate([extinfTemplate({ extinf, data })]);
+    const url = `http://localhost:8080/stream/${PROXY}/550e8400-e29b-41d4-a716-446655440001`;
+    const attributes = ` tvg-id='news' tvg-name='News' tvg-logo='http://l/n.png' tvg-chno='1' group-title='News'`;
+    expect(out.split('\n')[1]).toBe(`#EXTINF:-1 x="${url}|${attributes}",News, 'HD'`);
+  });
+
   it('reads template files relative to the config folder, without their final newline', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'm3ugen-template-'));
     writeFileSync(join(dir, 'extinf.eta'), '#EXTINF:-1,<%= it.number %>: <%= it.name %>\n');

@@ -58,7 +58,11 @@ export interface EntryTemplateData {
   readonly streamUrl: string;
   /** The stream URL (extinf templates: the final URL line; URL templates: what the URL scheme built). */
   readonly url: string;
-  /** The attribute list as written by default, each with its leading space (only filled when the template mentions it). */
+  /**
+   * The attribute list as written by default, each with its leading space.
+   * Filled, like `url`, only when the template's code names it or passes `it`
+   * whole to other code.
+   */
   readonly attributes: string;
   readonly baseUrl: string;
   readonly proxyId: string;
@@ -115,8 +119,8 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
   const url = load('url', options.url, options.urlFile, context);
   const header = load('header', options.header, options.headerFile, context);
   const data = Object.freeze({ ...options.data });
-  const wantsAttributes = extinf.source.includes('attributes');
-  const wantsUrl = extinf.source.includes('url');
+  const wantsAttributes = mayRead(extinf.source, 'attributes');
+  const wantsUrl = mayRead(extinf.source, 'url');
   const runValues = perRun();
 
   return {
@@ -146,6 +150,23 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
       }
     },
   };
+}
+
+/** Template code: what stands between the tags, the only place a field can be read. */
+function codeOf(source: string): string {
+  return (source.match(/<%[\s\S]*?%>/g) ?? []).join('\n');
+}
+
+/**
+ * Whether an entry template may read `it[field]`, for the fields that cost
+ * something to fill: its code names the field, or hands `it` itself to code
+ * that could read any field (`JSON.stringify(it)`, `it[key]`, a helper in
+ * `data` called as `it.data.show(it)`). Errs towards yes: a wrong yes costs
+ * time, a wrong no an empty value.
+ */
+function mayRead(source: string, field: string): boolean {
+  const code = codeOf(source);
+  return code.includes(field) || /\bit\b(?!\s*\??\.\s*[A-Za-z_$])/.test(code) || /\barguments\b/.test(code);
 }
 
 const LINE_START = '#EXTINF:-1';
