@@ -152,6 +152,40 @@ export function compileTemplate(source: string, name: string): CompiledTemplate 
   };
 }
 
+/**
+ * Whether some line of the template's output starts with `literal` written
+ * in the template's own text: at the template's start or after a literal
+ * newline, with nothing but code that outputs nothing (`<% … %>`) between.
+ * Read from eta's parse, so whitespace control (`-%>`) is taken into account.
+ *
+ * @example
+ * ```ts
+ * hasLiteralLineStart('<% const n = it.number %>#EXTINF:-1,<%= n %>', '#EXTINF:'); // true
+ * hasLiteralLineStart('<%= it.line %>', '#EXTINF:'); // false: what it outputs is not known
+ * ```
+ */
+export function hasLiteralLineStart(source: string, literal: string): boolean {
+  let atLineStart = true;
+  for (const block of fast.parse(source) as Ast) {
+    if (typeof block !== 'string') {
+      // An interpolation may output anything, a line start included, but cannot be counted on.
+      if (block.t === 'i' || block.t === 'r') atLineStart = false;
+      continue;
+    }
+    // Literal text is stored JS-escaped: `\n` is a newline, any other `\x` one escaped character.
+    for (let i = 0; i < block.length; i++) {
+      if (atLineStart && block.startsWith(literal, i)) return true;
+      if (block[i] === '\\') {
+        atLineStart = block[i + 1] === 'n';
+        i++;
+      } else {
+        atLineStart = false;
+      }
+    }
+  }
+  return false;
+}
+
 /** Number of distinct templates compiled so far in this process (for tests and diagnostics). */
 export function compiledTemplateCount(): number {
   return cache.size;

@@ -128,5 +128,17 @@ describe('extinf templates', () => {
     expect(() => extinfTemplate({ extinf: ' #EXTINF:-1,<%= it.name %>' })).toThrow(TemplateError);
     // A line of its own before it is the template's choice.
     await expect(generate([extinfTemplate({ extinf: '#EXTGRP:<%= it.channel.groupTitle %>\n#EXTINF:-1,<%= it.name %>' })])).resolves.toContain('\n#EXTINF:-1,News');
+    // Its text must start the line: after an interpolation or other text, it cannot be counted on.
+    expect(() => extinfTemplate({ extinf: '<%= it.data.prefix %>#EXTINF:-1,<%= it.name %>' })).toThrow(TemplateError);
+    expect(() => extinfTemplate({ extinf: '<%= "" %>\nx #EXTINF:-1,<%= it.name %>' })).toThrow(TemplateError);
+  });
+
+  it.each([
+    ['code that outputs nothing', '<% const name = it.name.toUpperCase() %>#EXTINF:-1,<%= name %>', "#EXTINF:-1,NEWS, 'HD'"],
+    ['a condition around an option line', '<% if (it.data.vlc) { %>#EXTVLCOPT:http-user-agent=m3ugen\n<% } %>#EXTINF:-1,<%= it.name %>', "#EXTINF:-1,News, 'HD'"],
+    ["whitespace control's trimmed newline", '<% const n = it.number -%>\n#EXTINF:-1,<%= n %>', '#EXTINF:-1,1'],
+  ])('accepts an #EXTINF line that starts after %s', async (_after, extinf, line) => {
+    const out = await generate([extinfTemplate({ extinf, data: { vlc: false } })]);
+    expect(out.split('\n')[1]).toBe(line);
   });
 });

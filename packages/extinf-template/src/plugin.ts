@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { displayName, OptionError, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { TemplateError } from './template-error.js';
-import { compileTemplate, type CompiledTemplate } from './compile.js';
+import { compileTemplate, hasLiteralLineStart, type CompiledTemplate } from './compile.js';
 
 const PLUGIN = '@m3ugen/extinf-template';
 
@@ -115,7 +115,7 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
   if (unknown !== undefined) throw new OptionError(unknown, `unknown option; known: ${OPTION_NAMES.join(', ')}`);
   const extinf = load('extinf', options.extinf, options.extinfFile, context) ?? compileTemplate(DEFAULT_EXTINF_TEMPLATE, 'extinf template (default)');
   // Literal lines are the template's to choose, but one of them must be the entry's #EXTINF line.
-  if (!/(?:^|\n)#EXTINF:/.test(extinf.source)) throw new TemplateError(extinf.name, undefined, 'no line starts with "#EXTINF:": each channel needs its #EXTINF line');
+  if (!hasLiteralLineStart(extinf.source, '#EXTINF:')) throw new TemplateError(extinf.name, undefined, 'no line starts with "#EXTINF:": each channel needs its #EXTINF line');
   const url = load('url', options.url, options.urlFile, context);
   const header = load('header', options.header, options.headerFile, context);
   const data = Object.freeze({ ...options.data });
