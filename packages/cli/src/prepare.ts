@@ -176,7 +176,8 @@ export async function buildGenerator(flags: CliFlags, reporter: Reporter): Promi
   if (loaded.file !== undefined) reporter.debug(`config: ${loaded.file}`);
   for (const key of loaded.unknownKeys) reporter.warn(`${loaded.file ?? 'config'}: ignoring unknown key "${key}"`);
 
-  const plugins = await resolvePlugins(loaded.config.plugins ?? [], loaded.dir, loaded.file);
+  // The ready-made plugins come with the command: a config anywhere can list them without installing them beside it.
+  const plugins = await resolvePlugins(loaded.config.plugins ?? [], loaded.dir, loaded.file, { bundledFrom: import.meta.url });
   const generator = new M3uGenerator({ ...toGenerateOptions(loaded.config), plugins: [presetDefault(), ...plugins] });
 
   const strategies = (): string => ['auto', ...generator.strategies.list().map((s) => s.name)].join(', ');

@@ -51,6 +51,42 @@ describe('resolvePlugins', () => {
     await expect(resolvePlugins([entry], dir, 'm3ugen.toml')).rejects.toThrow(message);
   });
 
+  describe('with bundledFrom (the command\'s own installation)', () => {
+    const fakePackage = (root: string, name: string, pluginName: string): void => {
+      const folder = join(root, 'node_modules', ...name.split('/'));
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'package.json'), JSON.stringify({ name, type: 'module', exports: { '.': { default: './index.js' } } }));
+      writeFileSync(join(folder, 'index.js'), `export default () => ({ name: ${JSON.stringify(pluginName)}, apply() {} });`);
+    };
+    let command: string;
+    let config: string;
+    beforeAll(() => {
+      const root = mkdtempSync(join(tmpdir(), 'm3ugen-bundled-'));
+      command = join(root, 'cli', 'dist', 'bin.js');
+      config = join(root, 'etc');
+      mkdirSync(config, { recursive: true });
+      fakePackage(join(root, 'cli'), '@m3ugen/ready-made', 'bundled copy');
+      fakePackage(join(root, 'cli'), '@m3ugen/both', 'bundled copy');
+      fakePackage(join(root, 'cli'), 'not-first-party', 'bundled copy');
+      fakePackage(config, '@m3ugen/both', 'copy beside the config');
+    });
+
+    it('loads an @m3ugen/* plugin the config\'s folder does not have from there', async () => {
+      const plugins = await resolvePlugins(['@m3ugen/ready-made'], config, 'm3ugen.toml', { bundledFrom: command });
+      expect(plugins.map((p) => p.name)).toEqual(['bundled copy']);
+    });
+
+    it('prefers a copy installed beside the config', async () => {
+      const plugins = await resolvePlugins(['@m3ugen/both'], config, 'm3ugen.toml', { bundledFrom: command });
+      expect(plugins.map((p) => p.name)).toEqual(['copy beside the config']);
+    });
+
+    it('does not look there for other packages, and without it not at all', async () => {
+      await expect(resolvePlugins(['not-first-party'], config, 'm3ugen.toml', { bundledFrom: command })).rejects.toThrow(/plugin "not-first-party" cannot be found from .*etc \(is it installed\?\)$/);
+      await expect(resolvePlugins(['@m3ugen/ready-made'], config, 'm3ugen.toml')).rejects.toThrow(/plugin "@m3ugen\/ready-made" cannot be found from .*etc/);
+    });
+  });
+
   it('refuses options for a module that exports a plugin object', async () => {
     await expect(resolvePlugins([['./plugins/object.mjs', { a: 1 }]], dir, 'c.json')).rejects.toThrow(
       'c.json: key "plugins[0]": plugin "./plugins/object.mjs" takes no options (it exports a plugin object, not a factory)',

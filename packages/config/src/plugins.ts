@@ -35,12 +35,33 @@ function entryName(entry: PluginEntry): string {
   return entry.name;
 }
 
-/** Resolves a package name or path from `fromDir` to an importable URL. */
-function locate(specifier: string, fromDir: string, where: { file?: string | undefined; key: string }): string {
+/** Options of {@link resolvePlugins}. */
+export interface ResolvePluginsOptions {
+  /**
+   * A file (path or `file:` URL) from which `@m3ugen/*` packages are
+   * resolved when the config's folder has none: the command passes its own,
+   * so the ready-made plugins it ships work from a config anywhere. A copy
+   * installed next to the config wins.
+   */
+  readonly bundledFrom?: string | URL | undefined;
+}
+
+/** The first-party scope, whose packages may come from {@link ResolvePluginsOptions.bundledFrom}. */
+const FIRST_PARTY = '@m3ugen/';
+
+/** Resolves a package name or path from `fromDir` (or, for `@m3ugen/*`, the bundled copies) to an importable URL. */
+function locate(specifier: string, fromDir: string, where: { file?: string | undefined; key: string }, bundledFrom: string | URL | undefined): string {
   if (isPath(specifier)) return pathToFileURL(resolve(fromDir, specifier)).href;
   try {
     return pathToFileURL(createRequire(join(fromDir, 'noop.js')).resolve(specifier)).href;
   } catch (error) {
+    if (bundledFrom !== undefined && specifier.startsWith(FIRST_PARTY)) {
+      try {
+        return pathToFileURL(createRequire(bundledFrom).resolve(specifier)).href;
+      } catch {
+        // Not one the command ships either: the error names the config's folder, where plugins are installed.
+      }
+    }
     throw new ConfigError(`plugin "${specifier}" cannot be found from ${fromDir} (is it installed?)`, where, { cause: error });
   }
 }
@@ -56,7 +77,8 @@ async function locatedSyntaxError(url: string): Promise<string | undefined> {
 
 /**
  * Loads the `plugins` list: package names and relative paths resolve from
- * the config file's folder; options (and that folder) are passed to the
+ * the config file's folder (`@m3ugen/*` packages also from
+ * `options.bundledFrom`); options (and that folder) are passed to the
  * module's factory.
  *
  * @throws {ConfigError} naming the entry when it cannot be found, fails to
@@ -66,7 +88,7 @@ async function locatedSyntaxError(url: string): Promise<string | undefined> {
  * const plugins = await resolvePlugins(['@m3ugen/url-builder', ['./my-plugin.mjs', { token: 'x' }]], '/etc/m3ugen', 'm3ugen.toml');
  * ```
  */
-export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: string, file?: string): Promise<M3uPlugin[]> {
+export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: string, file?: string, options: ResolvePluginsOptions = {}): Promise<M3uPlugin[]> {
   const plugins: M3uPlugin[] = [];
   for (const [index, entry] of entries.entries()) {
     if (isPlugin(entry)) {
@@ -75,8 +97,8 @@ export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: s
     }
     const where = { file, key: `plugins[${index}]` };
     const specifier = entryName(entry);
-    const options = Array.isArray(entry) ? entry[1] : undefined;
-    const url = locate(specifier, fromDir, where);
+    const pluginOptions = Array.isArray(entry) ? entry[1] : undefined;
+    const url = locate(specifier, fromDir, where, options.bundledFrom);
     let module: Record<string, unknown>;
     try {
       module = (await import(url)) as Record<string, unknown>;
@@ -91,12 +113,12 @@ export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: s
     let plugin: unknown = exported;
     if (typeof exported === 'function') {
       try {
-        plugin = (exported as PluginFactory)(options, { configDir: fromDir, configFile: file });
+        plugin = (exported as PluginFactory)(pluginOptions, { configDir: fromDir, configFile: file });
       } catch (error) {
         const reason = messageOf(error);
         throw new ConfigError(`plugin "${specifier}" rejected its options: ${reason}`, where, { cause: error });
       }
-    } else if (options !== undefined && isPlugin(exported)) {
+    } else if (pluginOptions !== undefined && isPlugin(exported)) {
       throw new ConfigError(`plugin "${specifier}" takes no options (it exports a plugin object, not a factory)`, where);
     }
     if (!isPlugin(plugin)) {
