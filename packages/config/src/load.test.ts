@@ -159,7 +159,7 @@ describe('invalid configuration', () => {
     [{ proxy_generation: { enable_memory_tracking: 'yes' } }, 'm3ugen.toml: key "proxy_generation.enable_memory_tracking": expected true or false, got "yes"'],
     [{ web: { base_url: 'localhost:8080' } }, 'm3ugen.toml: key "web.base_url": expected an absolute http(s) URL such as "http://localhost:8080" or "https://tv.example/iptv", got the scheme "localhost"'],
     [{ proxy_generation: { proxy_id: 'abc' } }, 'm3ugen.toml: key "proxy_generation.proxy_id": expected a ULID (26 characters of 0-9 and A-Z without I, L, O, U), got "abc"'],
-    [{ plugins: [42] }, 'm3ugen.toml: key "plugins.0": expected "name-or-path", ["name-or-path", { options }] or a plugin object, got 42'],
+    [{ plugins: [42] }, 'm3ugen.toml: key "plugins[0]": expected "name-or-path", ["name-or-path", { options }] or a plugin object, got 42'],
     [{ web: 'http://localhost' }, 'm3ugen.toml: key "web": expected a table (an object), got "http://localhost"'],
   ])('%j', (raw, message) => {
     expect(error(raw)).toBe(message);
@@ -190,9 +190,9 @@ describe('invalid configuration', () => {
   it('counts the problems past the tenth instead of listing them', () => {
     const message = error({ plugins: Array.from({ length: 12 }, () => 42) });
     expect(message.split('\n')).toHaveLength(1 + 10 + 1);
-    expect(message).toMatch(/^m3ugen\.toml: 12 problems:\n {2}key "plugins\.0": /);
-    expect(message).toContain('  key "plugins.9": ');
-    expect(message).not.toContain('plugins.10');
+    expect(message).toMatch(/^m3ugen\.toml: 12 problems:\n {2}key "plugins\[0\]": /);
+    expect(message).toContain('  key "plugins[9]": ');
+    expect(message).not.toContain('plugins[10]');
     expect(message.endsWith('\n  … and 2 more')).toBe(true);
   });
 

@@ -80,7 +80,7 @@ export function validateConfig(raw: unknown, file?: string): { config: M3ugenCon
   const unknownPaths = unknownKeysOfWellFormed(raw ?? {});
   if (unknownPaths !== undefined) {
     const config = (unknownPaths.length === 0 ? (raw ?? {}) : withoutKeys(raw, unknownPaths)) as M3ugenConfig;
-    return { config, unknownKeys: unknownPaths.map((path) => path.join('.')) };
+    return { config, unknownKeys: unknownPaths.map(keyPath) };
   }
   return validateWithSchema(raw, file);
 }
@@ -96,18 +96,25 @@ export function validateWithSchema(raw: unknown, file?: string): { config: M3uge
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
           unknownPaths.push([...issue.path, key]);
-          unknownKeys.push([...issue.path, key].map(String).join('.'));
+          unknownKeys.push(keyPath([...issue.path, key]));
         }
       }
     }
     const problems = result.error.issues
       .filter((issue) => issue.code !== 'unrecognized_keys')
-      .map((issue) => ({ key: issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.'), reason: describe(issue, raw) }));
+      .map((issue) => ({ key: issue.path.length === 0 ? '(root)' : keyPath(issue.path), reason: describe(issue, raw) }));
     if (isNonEmpty(problems)) throw ConfigError.of(problems, file);
     result = configSchema.safeParse(withoutKeys(raw, unknownPaths));
     if (!result.success) throw new ConfigError(result.error.issues[0]?.message ?? 'invalid configuration', { file });
   }
   return { config: result.data, unknownKeys };
+}
+
+/** A key path as messages write it: `proxy_generation.memory.max_memory_mb`, `plugins[1]`. */
+function keyPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) text += typeof key === 'number' ? `[${key}]` : `${text === '' ? '' : '.'}${String(key)}`;
+  return text;
 }
 
 function isNonEmpty<T>(list: readonly T[]): list is readonly [T, ...T[]] {
