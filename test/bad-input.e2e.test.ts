@@ -20,7 +20,7 @@ const record = (n: number, channel: Record<string, unknown> = {}): string =>
   JSON.stringify({ assigned_number: n, channel: { id: `550e8400-e29b-41d4-a716-${String(n).padStart(12, '0')}`, channel_name: `Channel ${n}`, ...channel } });
 
 /** Runs generate on `input` (written as `name`, beside `files`) into a folder holding an earlier playlist. */
-async function generate(name: string, input: string, extra: string[] = [], env?: Record<string, string>, files: Record<string, string> = {}) {
+async function generate(name: string, input: string | Buffer, extra: string[] = [], env?: Record<string, string>, files: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bad-'));
   writeFileSync(join(dir, name), input);
   for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
@@ -48,6 +48,14 @@ describe('bad input is reported with file, record and field, exits 1, and publis
   it('a field of the wrong type names the field and the value', async () => {
     expect(await generate('channels.ndjson', `${record(1)}\n${record(2, { tvg_logo: 5 })}\n`)).toBe(
       'm3ugen: error: channels.ndjson: line 2: field "channel.tvg_logo": expected a string or null, got number 5',
+    );
+  });
+
+  it.each([[[]], [['--strategy', 'streaming']], [['--workers', '2']]])('bytes that are not UTF-8 name the line and field, not a silent U+FFFD (%j)', async (extra) => {
+    const latin1 = Buffer.from(`${record(2, { tvg_name: 'Caf\xe9' })}\n`, 'latin1');
+    const input = Buffer.concat([Buffer.from(`${record(1)}\n`), latin1, Buffer.from(`${record(3)}\n`)]);
+    expect(await generate('channels.ndjson', input, extra)).toBe(
+      'm3ugen: error: channels.ndjson: line 2: field "channel.tvg_name": invalid UTF-8: byte 0xE9 is not part of a character; the input must be encoded in UTF-8',
     );
   });
 

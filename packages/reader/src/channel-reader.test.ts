@@ -183,3 +183,75 @@ describe('openChannelReader', () => {
     );
   });
 });
+
+describe('input that is not UTF-8', () => {
+  const UTF8 = 'the input must be encoded in UTF-8';
+  const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+  const bytesFile = (name: string, content: Buffer): string => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  const cafe = '{"assigned_number": 2, "channel": {"id": "b", "channel_name": "Caf\xe9 TV"}}';
+
+  it('is an error naming the line and the field, not a silent U+FFFD', async () => {
+    const path = bytesFile('latin1.ndjson', Buffer.concat([Buffer.from(`${record(1)}\n`), latin1(`${cafe}\n`), Buffer.from(`${record(3)}\n`)]));
+    const reader = await openChannelReader(path, { displayName: 'latin1.ndjson' });
+    const error = await failure(readAll(reader));
+    expect(error.message).toBe(`latin1.ndjson: line 2: field "channel.channel_name": invalid UTF-8: byte 0xE9 is not part of a character; ${UTF8}`);
+  });
+
+  it('is skipped with skipInvalid, line by line, the others read as they are', async () => {
+    const skipped: string[] = [];
+    const content = Buffer.concat([latin1(`${cafe}\n`), Buffer.from(`${record(3, { tvg_name: 'real \ufffd kept' })}\n`), latin1(`${cafe.replace('"b"', '"c"')}\n`)]);
+    const reader = await openChannelReader(bytesFile('mixed-latin1.ndjson', content), { displayName: 'm.ndjson', skipInvalid: true, onSkip: (e) => skipped.push(e.message) });
+    const channels = await readAll(reader);
+    expect(channels.map((c) => [c.assignedNumber, c.channel.tvgName])).toEqual([[3, 'real \ufffd kept']]);
+    expect(skipped.map((m) => m.split(':').slice(0, 2).join(':'))).toEqual(['m.ndjson: line 1', 'm.ndjson: line 3']);
+  });
+
+  it('is found on the right line when the 64 KiB reads cut it, and a character they cut is not taken for one', async () => {
+    // Line 1 fills the first read up to one byte short of 64 KiB, so line 2's first bytes straddle the cut.
+    const filler = (length: number): string => record(1, { pad: 'x'.repeat(length - record(1, { pad: '' }).length) });
+    const first = filler(64 * 1024 - 2);
+    const straddling = Buffer.concat([Buffer.from(`${first}\n`), Buffer.from(`${record(2, { tvg_name: 'é€😀' })}\n`)]);
+    expect(Buffer.byteLength(`${first}\n`)).toBe(64 * 1024 - 1);
+    const cut = Buffer.from(`${record(2, { tvg_name: 'é€😀' })}\n`);
+    // The é ("tvg_name":"é…) starting at the last byte of the read:
+    const at = cut.indexOf(Buffer.from('é'));
+    const aligned = Buffer.concat([Buffer.from(`${filler(64 * 1024 - 2 - at)}\n`), cut]);
+    expect(aligned.indexOf(Buffer.from('é'))).toBe(64 * 1024 - 1);
+    for (const [name, content] of [['straddling.ndjson', straddling], ['aligned.ndjson', aligned]] as const) {
+      const channels = await readAll(await openChannelReader(bytesFile(name, content)));
+      expect(channels.map((c) => c.channel.tvgName), name).toEqual([undefined, 'é€😀']);
+    }
+    const bad = Buffer.concat([Buffer.from(`${filler(64 * 1024 - 2 - at)}\n`), latin1(`${record(2, { tvg_name: '\xe9' })}\n`)]);
+    const error = await failure(readAll(await openChannelReader(bytesFile('bad-at-cut.ndjson', bad), { displayName: 'cut.ndjson' })));
+    expect(error.message).toBe(`cut.ndjson: line 2: field "channel.tvg_name": invalid UTF-8: byte 0xE9 is not part of a character; ${UTF8}`);
+  });
+
+  it('is found in a file that ends inside a character', async () => {
+    const error = await failure(readAll(await openChannelReader(bytesFile('cut-short.ndjson', Buffer.concat([Buffer.from(`${record(1)}\n{"a": "`), bytes(0xe2, 0x82)])), { displayName: 'x.ndjson' })));
+    expect(error.message).toBe(`x.ndjson: line 2: invalid UTF-8: byte 0xE2 is not part of a character; ${UTF8}`);
+  });
+
+  it('is an error naming the line in a JSON array, from a file and from stdin', async () => {
+    const content = Buffer.concat([Buffer.from(`[\n${record(1)},\n`), latin1(cafe), Buffer.from('\n]')]);
+    expect((await failure(openChannelReader(bytesFile('latin1.json', content), { displayName: 'latin1.json' }))).message).toBe(
+      `latin1.json: line 3: invalid UTF-8: byte 0xE9 is not part of a character; ${UTF8}`,
+    );
+    expect((await failure(openChannelReader('-', { stream: Readable.from([content]), displayName: 'stdin' }))).message).toBe(
+      `stdin: line 3: invalid UTF-8: byte 0xE9 is not part of a character; ${UTF8}`,
+    );
+  });
+
+  it('is found in NDJSON from stdin', async () => {
+    const content = Buffer.concat([Buffer.from(`${record(1)}\n`), latin1(`${cafe}\n`)]);
+    const reader = await openChannelReader('-', { stream: Readable.from([content.subarray(0, 5), content.subarray(5)]), displayName: 'stdin' });
+    expect((await failure(readAll(reader))).message).toMatch(/^stdin: line 2: field "channel\.channel_name": invalid UTF-8/);
+  });
+});
+
+function bytes(...values: number[]): Buffer {
+  return Buffer.from(values);
+}

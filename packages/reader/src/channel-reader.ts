@@ -2,6 +2,7 @@ import { readSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
+import { isUtf8 } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import {
   DEFAULT_BATCH_SIZE,
@@ -14,6 +15,7 @@ import {
   type RecordLocation,
 } from '@m3ugen/core';
 import { locateJsonError } from './json-error.js';
+import { describeUtf8Fault, incompleteTail, replacedField, utf8Faults, type Utf8Fault } from './utf8.js';
 
 /** `json`: one array; `ndjson`: one record per line; `auto`: by extension, else by the first character. */
 export type InputFormat = 'json' | 'ndjson' | 'auto';
@@ -88,6 +90,17 @@ export function readFailureReason(error: unknown): string {
 
 function ioError(file: string, error: unknown): InputError {
   return new InputError(`cannot read the input: ${readFailureReason(error)}`, { file }, { cause: error });
+}
+
+/** An InputError for a line whose bytes were not all UTF-8, naming the field when the line parses. */
+function utf8Error(record: string, fault: Utf8Fault, location: RecordLocation): InputError {
+  let field: string | undefined;
+  try {
+    field = replacedField(JSON.parse(record));
+  } catch {
+    // Not JSON either: the line is named without a field.
+  }
+  return new InputError(describeUtf8Fault(fault), { ...location, field });
 }
 
 /** An InputError for text JSON.parse rejected, naming the line (of a file) or the column (of an NDJSON line). */
@@ -189,7 +202,7 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
   /** Hand over what a chunk completed at its end, rather than wait for a full batch (see {@link openChannelReader}). */
   readonly #live: boolean;
 
-  constructor(file: string, chunks: AsyncIterable<string>, options: ReadChannelsOptions, release: () => Promise<void>, live = false) {
+  constructor(file: string, chunks: AsyncIterable<Decoded>, options: ReadChannelsOptions, release: () => Promise<void>, live = false) {
     super(file, options);
     this.#release = release;
     this.#live = live;
@@ -213,12 +226,14 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
     return { channels, start: 0, end: channels.length, firstIndex };
   }
 
-  #parseLine(text: string): NumberedChannel | undefined {
+  /** One line's record; `fault` when some of the line's bytes were not UTF-8. */
+  #parseLine(text: string, fault: Utf8Fault | undefined): NumberedChannel | undefined {
     const line = ++this.stats.lines + this.#lineOffset;
     const record = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (record.trim() === '') return undefined;
+    if (record.trim() === '' && fault === undefined) return undefined;
     const location = { file: this.file, line, index: this.#indexOffset + this.stats.records + this.stats.skipped };
     return this.accept(() => {
+      if (fault !== undefined) throw utf8Error(record, fault, location);
       let value: unknown;
       try {
         value = JSON.parse(record);
@@ -231,22 +246,32 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
     });
   }
 
-  async *#read(chunks: AsyncIterable<string>): AsyncGenerator<NumberedChannel[], void, undefined> {
+  async *#read(chunks: AsyncIterable<Decoded>): AsyncGenerator<NumberedChannel[], void, undefined> {
     const size = this.options.batchSize ?? NDJSON_BATCH_SIZE;
     let pending = '';
     let batch: NumberedChannel[] = [];
     let first = this.#lineOffset === 0;
+    /** Bytes that were not UTF-8 in the next chunk (or in the line it ends), by lines into it. */
+    let faults: Utf8Fault[] = [];
     for await (let chunk of endingInNewline(chunks)) {
+      if (typeof chunk !== 'string') {
+        faults.push(chunk);
+        continue;
+      }
       if (first && chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
       first = false;
       let from = 0;
+      let newlines = 0;
       for (let newline = chunk.indexOf('\n'); newline !== -1; newline = chunk.indexOf('\n', from)) {
         const text = pending === '' ? chunk.slice(from, newline) : pending + chunk.slice(from, newline);
         pending = '';
         from = newline + 1;
+        let fault: Utf8Fault | undefined;
+        while (faults.length > 0 && faults[0]!.newlinesBefore === newlines) fault ??= faults.shift();
+        newlines++;
         let nc: NumberedChannel | undefined;
         try {
-          nc = this.#parseLine(text);
+          nc = this.#parseLine(text, fault);
         } catch (error) {
           // The records before it go first: rendering them may find an error earlier in the input
           // (a duplicate id), which is then the one reported, as in input order.
@@ -260,6 +285,8 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
         }
       }
       pending += chunk.slice(from);
+      // A fault left is in the line the next chunk ends.
+      faults = faults.map((fault) => ({ newlinesBefore: 0, byte: fault.byte }));
       // From a pipe a chunk is what the writer had written: its records go on now, not when 255 more arrive.
       if (this.#live && batch.length > 0) {
         yield batch;
@@ -271,10 +298,10 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
 }
 
 /** The chunks, then a newline if the last did not end with one, so the last line is split like the others. */
-async function* endingInNewline(chunks: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {
+async function* endingInNewline(chunks: AsyncIterable<Decoded>): AsyncGenerator<Decoded, void, undefined> {
   let last = '\n';
   for await (const chunk of chunks) {
-    if (chunk !== '') last = chunk;
+    if (typeof chunk === 'string' && chunk !== '') last = chunk;
     yield chunk;
   }
   if (!last.endsWith('\n')) yield '\n';
@@ -317,14 +344,35 @@ async function* readChunks(path: string): AsyncGenerator<Buffer, void, undefined
   }
 }
 
-async function* decode(stream: AsyncIterable<Buffer | string>, file: string): AsyncGenerator<string, void, undefined> {
+/**
+ * Decoded input: text, and before the text of a chunk whose bytes are not
+ * all UTF-8, where the first bad ones are (see utf8.ts).
+ */
+type Decoded = string | Utf8Fault;
+
+async function* decode(stream: AsyncIterable<Buffer | string>, file: string): AsyncGenerator<Decoded, void, undefined> {
   const decoder = new StringDecoder('utf8');
+  /** The previous chunk's last bytes when they start a character this chunk ends. */
+  let carry: Uint8Array = new Uint8Array(0);
   try {
-    for await (const chunk of stream) yield typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    for await (const chunk of stream) {
+      if (typeof chunk === 'string') {
+        yield chunk;
+        continue;
+      }
+      const text = decoder.write(chunk);
+      if (text.includes('\ufffd')) for (const fault of utf8Faults(chunk, carry)) yield fault;
+      const tail = incompleteTail(chunk);
+      // Copied: the reader reuses its buffer for the next chunk.
+      carry = tail === 0 ? new Uint8Array(0) : Uint8Array.from(chunk.subarray(chunk.length - tail));
+      yield text;
+    }
   } catch (error) {
     throw ioError(file, error);
   }
   const rest = decoder.end();
+  // The input ended inside a character.
+  if (rest !== '' && carry.length > 0) yield { newlinesBefore: 0, byte: carry[0]! };
   if (rest !== '') yield rest;
 }
 
@@ -334,15 +382,17 @@ async function* decode(stream: AsyncIterable<Buffer | string>, file: string): As
  * wherever the iterable stands: ending the iterable alone would not reach
  * them while it is still replaying the head, or before it started.
  */
-async function peek(chunks: AsyncGenerator<string, void, undefined>): Promise<{ head: string; all: AsyncIterable<string>; close: () => Promise<void> }> {
+async function peek(chunks: AsyncGenerator<Decoded, void, undefined>): Promise<{ head: string; all: AsyncIterable<Decoded>; close: () => Promise<void> }> {
   let head = '';
+  const peeked: Decoded[] = [];
   while (head.trim() === '') {
     const step = await chunks.next();
     if (step.done === true) break;
-    head += step.value;
+    peeked.push(step.value);
+    if (typeof step.value === 'string') head += step.value;
   }
-  async function* all(): AsyncGenerator<string, void, undefined> {
-    if (head !== '') yield head;
+  async function* all(): AsyncGenerator<Decoded, void, undefined> {
+    yield* peeked;
     yield* chunks;
   }
   return { head, all: all(), close: async () => void (await chunks.return(undefined)) };
@@ -386,13 +436,18 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
       throw ioError(file, error);
     }
     if (format === 'json') {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readFile(path, 'utf8');
+        bytes = await readFile(path);
       } catch (error) {
         throw ioError(file, error);
       }
-      return jsonReader(file, text, options);
+      if (!isUtf8(bytes)) {
+        // No fault before the end: the file ends inside a character.
+        const fault = utf8Faults(bytes)[0] ?? { newlinesBefore: lineCount(bytes.toString('latin1')) - 1, byte: bytes[bytes.length - incompleteTail(bytes)]! };
+        throw new InputError(describeUtf8Fault(fault), { file, line: fault.newlinesBefore + 1 });
+      }
+      return jsonReader(file, bytes.toString('utf8'), options);
     }
     source = readChunks(path);
   }
@@ -400,10 +455,20 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
   const { head, all, close } = await peek(decode(source, file));
   if (format === 'json' || (format === 'auto' && head.trimStart().startsWith('['))) {
     let text = '';
-    for await (const chunk of all) text += chunk;
+    for await (const chunk of all) {
+      if (typeof chunk !== 'string') throw new InputError(describeUtf8Fault(chunk), { file, line: lineCount(text) + chunk.newlinesBefore });
+      text += chunk;
+    }
     return jsonReader(file, text, options);
   }
   return new NdjsonReader(file, all, options, close, live);
+}
+
+/** The line `text`'s end is on (one-based). */
+function lineCount(text: string): number {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
 }
 
 function jsonReader(file: string, text: string, options: ReadChannelsOptions): ChannelReader {

@@ -143,13 +143,15 @@ export function estimateRecords(path: string, bytes: number): number {
 }
 
 /**
- * The text of `part`, read from the open file `fd`. A part ends at a
- * newline, so it never splits a character; text that is all ASCII (the
- * usual case) is decoded as Latin-1, which gives the same string faster.
+ * The text of `part`, read from the open file `fd`: a string when it is all
+ * ASCII (the usual case; decoded as Latin-1, which gives the same string
+ * faster), else its bytes, which the reader decodes and checks are UTF-8,
+ * naming the line of any that are not. A part ends at a newline, so it never
+ * splits a character.
  */
-export function readPartText(fd: number, part: InputPart): string {
+export function readPartText(fd: number, part: InputPart): string | Buffer {
   const bytes = readExactly(fd, Buffer.allocUnsafe(part.end - part.start), part.start);
-  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes;
 }
 
 /**
@@ -162,7 +164,7 @@ export function readPartText(fd: number, part: InputPart): string {
  * const reader = await openPartReader(readPartText(fd, part), part, { path: 'channels.ndjson', file: 'channels.ndjson' });
  * ```
  */
-export function openPartReader(text: string, part: InputPart, input: { readonly path: string; readonly file: string }): Promise<ChannelReader> {
+export function openPartReader(text: string | Buffer, part: InputPart, input: { readonly path: string; readonly file: string }): Promise<ChannelReader> {
   return openChannelReader(input.path, {
     stream: Readable.from([text]),
     format: 'ndjson',

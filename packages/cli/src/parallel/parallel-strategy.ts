@@ -34,7 +34,7 @@ function rebuild(error: WorkerError): Error {
 /** The id and line of the record at `index` in `part`, read again from the file to name it in an error. */
 async function recordAt(options: ParallelOptions, part: InputPart, index: number): Promise<{ id: string; line: number | undefined }> {
   const fd = openSync(options.path, 'r');
-  let text: string;
+  let text: string | Buffer;
   try {
     text = readPartText(fd, part);
   } finally {
