@@ -27,7 +27,14 @@ export function fieldReader(field: string): (nc: NumberedChannel) => string {
   };
 }
 
-/** Reads one field once; see {@link fieldReader}. */
+/**
+ * Reads one field once; see {@link fieldReader}.
+ *
+ * @example
+ * ```ts
+ * readField({ assignedNumber: 1, channel: { id: 'a', channelName: 'A', catchupDays: 7 } }, 'catchup_days'); // '7'
+ * ```
+ */
 export function readField(nc: NumberedChannel, field: string): string {
   return fieldReader(field)(nc);
 }

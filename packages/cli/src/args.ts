@@ -1,6 +1,13 @@
 import { parseArgs } from 'node:util';
 
-/** A command-line mistake: exit code 2. */
+/**
+ * A command-line mistake: exit code 2.
+ *
+ * @example
+ * ```ts
+ * throw new UsageError('--input needs a value'); // main() prints it with the usage, exit code 2
+ * ```
+ */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -8,6 +15,7 @@ export class UsageError extends Error {
   }
 }
 
+/** The usage text `m3ugen --help` prints, and a usage error follows its message with. */
 export const USAGE = `Usage:
   m3ugen generate [--config FILE] [--input FILE|-] [--output FILE|-] [--base-url URL]
                   [--proxy-id ULID] [--strategy auto|in-memory|streaming|NAME]

@@ -31,6 +31,12 @@ export function isAlive(pid: number): boolean {
  * Removes temporary files that earlier runs left beside `target` when they
  * were killed (SIGKILL, power loss). Files of processes still alive are
  * left alone: they may be publishing right now.
+ *
+ * @example
+ * ```ts
+ * const removed = await removeStaleTemporaries('/srv/iptv/playlist.m3u');
+ * // ['/srv/iptv/.playlist.m3u.4242.01J….tmp'] when process 4242 is gone
+ * ```
  */
 export async function removeStaleTemporaries(target: string): Promise<string[]> {
   const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(\\d+)\\.[0-9A-HJKMNP-TV-Z]{26}\\.tmp$`);

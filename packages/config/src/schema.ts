@@ -104,6 +104,11 @@ let schemas: ReturnType<typeof buildSchemas> | undefined;
 /**
  * The zod schemas of the configuration and of one `plugins` entry, built on
  * first use. Unknown keys are reported by {@link validateConfig} as warnings.
+ *
+ * @example
+ * ```ts
+ * configSchemas().config.safeParse({ web: { base_url: 'http://localhost:8080' } }).success; // true
+ * ```
  */
 export function configSchemas(): ReturnType<typeof buildSchemas> {
   schemas ??= buildSchemas((requireZod('zod') as typeof Zod).z);

@@ -13,7 +13,18 @@ export interface RecordLocation {
   readonly field?: string | undefined;
 }
 
-/** Base class of every error m3ugen throws on purpose; `code` is stable for scripts. */
+/**
+ * Base class of every error m3ugen throws on purpose; `code` is stable for scripts.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await generator.generate(channels);
+ * } catch (error) {
+ *   if (error instanceof M3ugenError && error.code === 'E_INPUT') process.exitCode = 1;
+ * }
+ * ```
+ */
 export class M3ugenError extends Error {
   readonly code: string;
 
@@ -91,6 +102,12 @@ export class DuplicateError extends InputError {
  * configuration key path, e.g. `web.base_url`, and `reason` what is wrong
  * with it (for callers that name the option their own way: a flag, a config
  * key).
+ *
+ * @example
+ * ```ts
+ * new OptionError('web.base_url', 'expected an absolute http(s) URL').message;
+ * // 'option "web.base_url": expected an absolute http(s) URL'
+ * ```
  */
 export class OptionError extends M3ugenError {
   readonly key: string;
@@ -103,7 +120,15 @@ export class OptionError extends M3ugenError {
   }
 }
 
-/** A plugin threw; names the plugin, the hook and, for per-channel hooks, the channel's index. */
+/**
+ * A plugin threw; names the plugin, the hook and, for per-channel hooks, the channel's index.
+ *
+ * @example
+ * ```ts
+ * new PluginError('my-urls', 'streamUrl', 1, new Error('no route')).message;
+ * // 'plugin "my-urls" failed in hook "streamUrl" at channel index 1: no route'
+ * ```
+ */
 export class PluginError extends M3ugenError {
   readonly plugin: string;
   readonly hook: string;
@@ -119,7 +144,14 @@ export class PluginError extends M3ugenError {
   }
 }
 
-/** A strategy or URL scheme name that is not registered, or registered twice. */
+/**
+ * A strategy or URL scheme name that is not registered, or registered twice.
+ *
+ * @example
+ * ```ts
+ * generator.strategies.require('turbo'); // throws RegistryError: unknown strategy "turbo"; registered: "in-memory", "streaming"
+ * ```
+ */
 export class RegistryError extends M3ugenError {
   constructor(message: string) {
     super('E_REGISTRY', message);
@@ -129,6 +161,11 @@ export class RegistryError extends M3ugenError {
 /**
  * Formats a location as the prefix of an error message:
  * `file: record 3 (line 4): field "channel.id": `.
+ *
+ * @example
+ * ```ts
+ * formatLocation({ file: 'channels.ndjson', line: 4, field: 'channel.id' }); // 'channels.ndjson: line 4: field "channel.id": '
+ * ```
  */
 export function formatLocation(location: RecordLocation): string {
   const parts: string[] = [];

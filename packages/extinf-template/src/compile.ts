@@ -186,7 +186,16 @@ export function hasLiteralLineStart(source: string, literal: string): boolean {
   return false;
 }
 
-/** Number of distinct templates compiled so far in this process (for tests and diagnostics). */
+/**
+ * Number of distinct templates compiled so far in this process (for tests and diagnostics).
+ *
+ * @example
+ * ```ts
+ * extinfTemplate({ extinf: '#EXTINF:-1,<%= it.name %>' });
+ * extinfTemplate({ extinf: '#EXTINF:-1,<%= it.name %>' });
+ * compiledTemplateCount(); // grew by one: the second is the cached template
+ * ```
+ */
 export function compiledTemplateCount(): number {
   return cache.size;
 }

@@ -67,7 +67,15 @@ export const OPTIONAL_CHANNEL_FIELDS: readonly ChannelFieldSpelling[] = Object.f
   { snake: 'group_title', camel: 'groupTitle' },
 ]);
 
-/** True when an optional field counts as missing (`undefined`, `null` or `""`). */
+/**
+ * True when an optional field counts as missing (`undefined`, `null` or `""`).
+ *
+ * @example
+ * ```ts
+ * isMissing(''); // true
+ * isMissing('News'); // false
+ * ```
+ */
 export function isMissing(value: unknown): value is undefined | null | '' {
   return value === undefined || value === null || value === '';
 }

@@ -137,6 +137,12 @@ function guardTaps(hook: { intercept(interceptor: object): void }, hookName: Hoo
 /**
  * Creates the frozen hook set of one generator. Every tap is guarded so that
  * an exception becomes a {@link PluginError} naming plugin, hook and channel.
+ *
+ * @example
+ * ```ts
+ * const hooks = createGenerationHooks();
+ * hooks.streamUrl.tap('token', (url) => `${url}?token=abc`);
+ * ```
  */
 export function createGenerationHooks(): GenerationHooks {
   const hooks: GenerationHooks = {
@@ -163,6 +169,11 @@ export function createGenerationHooks(): GenerationHooks {
 /**
  * True when a plugin tapped the hook. (tapable's own `isUsed()` also counts
  * interceptors, and every hook here has the guard interceptor.)
+ *
+ * @example
+ * ```ts
+ * isTapped(generator.hooks.extinfLine); // false until a plugin taps it
+ * ```
  */
 export function isTapped(hook: { readonly taps: readonly unknown[] }): boolean {
   return hook.taps.length > 0;

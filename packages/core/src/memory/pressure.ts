@@ -62,6 +62,11 @@ export const MEMORY_PRESETS: Readonly<Record<MemoryPreset, PressureThresholds>> 
  * The fraction of the budget in use: the larger of RSS against
  * `max_memory_mb` and the V8 heap against the smaller of the budget and the
  * heap limit.
+ *
+ * @example
+ * ```ts
+ * memoryUsageRatio({ rssBytes: 300e6, heapUsedBytes: 100e6, heapLimitBytes: 4e9 }, 400e6); // 0.75
+ * ```
  */
 export function memoryUsageRatio(sample: MemorySample, maxMemoryBytes: number): number {
   const heapBudget = Math.min(maxMemoryBytes, sample.heapLimitBytes);
@@ -84,7 +89,14 @@ export function pressureLevelOf(ratio: number, thresholds: PressureThresholds): 
   return 'optimal';
 }
 
-/** Compares two levels: negative when `a` is lower than `b`. */
+/**
+ * Compares two levels: negative when `a` is lower than `b`.
+ *
+ * @example
+ * ```ts
+ * comparePressure('high', 'moderate') > 0; // true
+ * ```
+ */
 export function comparePressure(a: PressureLevel, b: PressureLevel): number {
   return PRESSURE_LEVELS.indexOf(a) - PRESSURE_LEVELS.indexOf(b);
 }
@@ -103,6 +115,12 @@ export interface PressureMonitorOptions {
 /**
  * Samples memory during a run, at most once per `sampleIntervalMs`, and keeps
  * the peaks for the run's metrics.
+ *
+ * @example
+ * ```ts
+ * const monitor = new PressureMonitor({ maxMemoryBytes: 512 * 1024 * 1024, thresholds: MEMORY_PRESETS.default, enabled: true, probe: processMemoryProbe, sampleIntervalMs: 5 });
+ * if (comparePressure(monitor.level(), 'high') >= 0) console.warn('memory is getting tight');
+ * ```
  */
 export class PressureMonitor {
   #options: PressureMonitorOptions;

@@ -33,7 +33,16 @@ export interface OwnedSink extends PlaylistSink {
   abort(error: Error): void;
 }
 
-/** Collects the playlist as one string (the `playlist` of a result). */
+/**
+ * Collects the playlist as one string (the `playlist` of a result).
+ *
+ * @example
+ * ```ts
+ * const sink = new StringSink();
+ * sink.write('#EXTM3U\n');
+ * sink.text(); // '#EXTM3U\n'
+ * ```
+ */
 export class StringSink implements OwnedSink {
   readonly #chunks: string[] = [];
   bytesWritten = 0;
@@ -83,6 +92,13 @@ function isProcessStdio(writable: Writable): boolean {
  * when the caller keeps it open (`end: false`, as for stdout): a write that
  * fails late (a full disk, a closed pipe) fails the run instead of being lost.
  * `process.stdout` and `process.stderr` are never ended, whatever `end` says.
+ *
+ * @example
+ * ```ts
+ * const sink = new WritableSink(createWriteStream('playlist.m3u'));
+ * await sink.write('#EXTM3U\n');
+ * await sink.close(); // resolves once the file has taken every byte
+ * ```
  */
 export class WritableSink implements OwnedSink {
   readonly #writable: Writable;
@@ -196,6 +212,16 @@ export class WritableSink implements OwnedSink {
 /**
  * A bounded queue between a run and an async-iterating consumer: the run
  * waits once more than `limitBytes` are queued.
+ *
+ * @example
+ * ```ts
+ * const sink = new ChunkQueueSink(1024 * 1024);
+ * void (async () => {
+ *   await sink.write('#EXTM3U\n');
+ *   await sink.close();
+ * })();
+ * for await (const chunk of sink.chunks()) response.write(chunk);
+ * ```
  */
 export class ChunkQueueSink implements OwnedSink {
   readonly #limit: number;

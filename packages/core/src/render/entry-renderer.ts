@@ -182,6 +182,12 @@ function recordSnapshot(nc: NumberedChannel): NumberedChannel {
  * none, each channel is one string concatenation and nothing else is
  * allocated; with taps, the general path runs them in order: channel →
  * dropChannel → entryAttributes → streamUrl → extinfLine.
+ *
+ * @example
+ * ```ts
+ * const render = createEntryRenderer({ hooks, run, warnings, buildUrl, counts: { rendered: 0, dropped: 0 } });
+ * render({ assignedNumber: 1, channel: { id: 'a', channelName: 'A' } }, 0); // '#EXTINF:-1 tvg-id="" …,A\n…/a\n'
+ * ```
  */
 export function createEntryRenderer(context: RenderContext): EntryRenderer {
   return createRenderers(context).entry;
@@ -423,7 +429,14 @@ export function createRenderers(context: RenderContext): Renderers {
   }
 }
 
-/** The header with its newline: `#EXTM3U`, any `headerAttributes`, then the `header` hook. */
+/**
+ * The header with its newline: `#EXTM3U`, any `headerAttributes`, then the `header` hook.
+ *
+ * @example
+ * ```ts
+ * renderHeader(generator.hooks, run); // '#EXTM3U\n' when no plugin adds to it
+ * ```
+ */
 export function renderHeader(hooks: GenerationHooks, run: RunInfo): string {
   let header = '#EXTM3U';
   if (isTapped(hooks.headerAttributes)) header += formatAttributes(hooks.headerAttributes.call([], run));

@@ -81,7 +81,15 @@ export function displayName(
 
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_.:-]+$/;
 
-/** True for names that are safe as an EXTINF attribute name (`tvg-id`, `x-tvg-url`, `catchup-days`). */
+/**
+ * True for names that are safe as an EXTINF attribute name (`tvg-id`, `x-tvg-url`, `catchup-days`).
+ *
+ * @example
+ * ```ts
+ * isValidAttributeName('catchup-days'); // true
+ * isValidAttributeName('a="b'); // false
+ * ```
+ */
 export function isValidAttributeName(name: string): boolean {
   return ATTRIBUTE_NAME.test(name);
 }

@@ -86,6 +86,11 @@ function keyOf(hi: number, lo: number): number {
  * 52 bits of the fingerprint a {@link FingerprintSet} keeps for `text`, as one
  * number (exact in a double): what an index on disk sorts and compares.
  * Equal keys mean "maybe the same id"; compare the ids to be sure.
+ *
+ * @example
+ * ```ts
+ * idKey('news-1') === idKey('news-1'); // true; equal keys of different ids are possible but rare
+ * ```
  */
 export function idKey(text: string): number {
   fingerprint(text);
@@ -231,6 +236,13 @@ export function writeFingerprint(text: string, into: Uint32Array, at: number): v
  * A map from strings, kept as 64-bit fingerprints as in {@link FingerprintSet}
  * (same odds of taking two strings for one), to non-negative integers, with
  * deletion. An EntryCache keeps the position of each id it holds in one.
+ *
+ * @example
+ * ```ts
+ * const positions = new FingerprintMap();
+ * positions.set('news-1', 0);
+ * positions.get('news-1'); // 0
+ * ```
  */
 export class FingerprintMap extends FingerprintTable {
   #values = new Float64Array(1 << 10);
@@ -309,7 +321,16 @@ export class FingerprintMap extends FingerprintTable {
   }
 }
 
-/** A set of non-negative integers: a bitset for the usual dense numbering, a Set beyond it. */
+/**
+ * A set of non-negative integers: a bitset for the usual dense numbering, a Set beyond it.
+ *
+ * @example
+ * ```ts
+ * const numbers = new NumberSet();
+ * numbers.add(7); // true
+ * numbers.add(7); // false: already there
+ * ```
+ */
 export class NumberSet {
   #bits = new Uint8Array(1 << 10);
   readonly #large = new Set<number>();

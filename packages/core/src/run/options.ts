@@ -114,6 +114,11 @@ function definedOnly<T extends object>(value: T | undefined): Partial<T> {
  * URL-specific validation (base URL, proxy ULID) belongs to the URL scheme.
  *
  * @throws {OptionError} naming the option.
+ *
+ * @example
+ * ```ts
+ * resolveOptions({ baseUrl: 'http://localhost:8080' }, { strict: true }).strict; // true
+ * ```
  */
 export function resolveOptions(base: GenerateOptions, overrides: GenerateOptions = {}): ResolvedOptions {
   const memory: MemoryOptions = { ...definedOnly(base.memory), ...definedOnly(overrides.memory) };

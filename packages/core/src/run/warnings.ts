@@ -33,6 +33,13 @@ export interface WarningSummary {
  * Counts warnings and forwards each one to a listener (the `warning` hook)
  * only when somebody listens, so a run with a million incomplete channels
  * allocates no warning objects unless asked to.
+ *
+ * @example
+ * ```ts
+ * const warnings = new WarningLog();
+ * warnings.add('missing-field', 'tvg_logo', 3, () => 'channel at index 3: tvg_logo is missing');
+ * warnings.summary(); // { total: 1, counts: { 'missing-field:tvg_logo': 1 } }
+ * ```
  */
 export class WarningLog {
   #total = 0;

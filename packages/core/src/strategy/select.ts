@@ -64,6 +64,12 @@ export function selectAutomatically(facts: SelectionFacts): StrategyChoice {
  * longer supports the pressure, or (automatic runs of unknown size only) the
  * input has grown past the large-input threshold while it keeps everything in
  * memory. Returns the best strategy able to take over, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * const change = proposeTakeover(inMemory, { ...facts, pressure: 'critical', channelsDone: 40_000, automatic: true });
+ * change?.to; // 'streaming'
+ * ```
  */
 export function proposeTakeover(
   current: M3uStrategy,
