@@ -56,9 +56,11 @@ describe('a record whose field cannot be read', () => {
   });
 
   it('is named the same when an EntryCache compares it with the entry it kept', async () => {
-    const generator = createGenerator({ baseUrl: 'http://localhost:8080', cache: new EntryCache() });
-    await generator.generate(channels);
-    const error = await failureOf(generator.generate(withThrowingGetter(channels, 42, 'groupTitle')));
+    const generator = createGenerator({ baseUrl: 'http://localhost:8080' });
+    const cache = new EntryCache();
+    await generator.generate(channels, { cache });
+    expect(cache.stats.size).toBe(channels.length);
+    const error = await failureOf(generator.generate(withThrowingGetter(channels, 42, 'groupTitle'), { cache }));
     expect(error.message).toBe('record 42: field "channel.group_title": cannot be read: lazy field not loaded');
   });
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { closestName } from '@m3ugen/core';
 
 /**
  * A command-line mistake: exit code 2.
@@ -64,31 +65,12 @@ const OPTIONS = {
 
 const VALIDATE_ONLY = new Set(['config', 'input', 'strict', 'quiet', 'verbose', 'skip-invalid']);
 
-/** Levenshtein distance, for suggesting the option a mistyped one meant. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
 /** The option `typed` most likely meant: the config key's spelling (`--base_url`), the start of one, or within two edits. */
 function closestOption(typed: string): string | undefined {
   const name = typed.replace(/^-+/, '').replaceAll('_', '-');
   const started = Object.keys(OPTIONS).filter((option) => name.length >= 3 && option.startsWith(name));
   if (started.length === 1) return started[0];
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const option of Object.keys(OPTIONS)) {
-    const distance = editDistance(name, option);
-    if (distance < bestDistance) [best, bestDistance] = [option, distance];
-  }
-  return best;
+  return closestName(name, Object.keys(OPTIONS));
 }
 
 /** node:util parseArgs' errors in the command's own words: `unknown option "--inptu" (did you mean --input?)`. */

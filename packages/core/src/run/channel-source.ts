@@ -50,6 +50,13 @@ function isChannelSource(input: ChannelInput): input is ChannelSource {
   return typeof (input as Partial<ChannelSource>).nextBatch === 'function';
 }
 
+/** What a value that is not a {@link ChannelInput} is, for the error. */
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return `an object without nextBatch(), [Symbol.iterator]() or [Symbol.asyncIterator]() (${Object.prototype.toString.call(value)})`;
+  return `a ${typeof value}`;
+}
+
 function arraySource(items: readonly NumberedChannel[], batchSize: number): ChannelSource {
   let position = 0;
   return {
@@ -105,8 +112,12 @@ function iteratorSource(iterator: AnyIterator, batchSize: number): ChannelSource
  * ```ts
  * const source = toChannelSource(channels); // array: batches are windows, knownCount = channels.length
  * ```
+ * @throws {TypeError} for anything else, saying what it got (a string is refused: its iterator yields characters).
  */
 export function toChannelSource(input: ChannelInput, batchSize = DEFAULT_BATCH_SIZE): ChannelSource {
+  if (typeof input !== 'object' || input === null || (!isChannelSource(input) && !(Symbol.iterator in input) && !(Symbol.asyncIterator in input))) {
+    throw new TypeError(`channels: expected an array, an iterable or async iterable of channel records, or a ChannelSource; got ${kindOf(input)}`);
+  }
   if (isChannelSource(input)) return input;
   if (Array.isArray(input)) return arraySource(input as readonly NumberedChannel[], batchSize);
   if (Symbol.asyncIterator in input) return iteratorSource(input[Symbol.asyncIterator](), batchSize);

@@ -290,3 +290,38 @@ describe('M3uGenerator', () => {
     expect(Object.keys(g.hooks)).toEqual(Object.keys(HOOK_SIGNATURES));
   });
 });
+
+describe('what plain JavaScript callers get wrong', () => {
+  const channels = [full];
+
+  it('a misspelt generator or run option is refused, naming the option it most likely meant', async () => {
+    expect(() => new M3uGenerator({ baseURL: 'http://tv.example', plugins: [basics] } as never)).toThrow('option "baseURL": unknown option (did you mean "baseUrl"?)');
+    let closed = false;
+    const source = { nextBatch: () => Promise.resolve(undefined), close: () => void (closed = true) };
+    await expect(new M3uGenerator({ plugins: [basics] }).generate(source, { stratgy: 'simple' } as never)).rejects.toThrow('option "stratgy": unknown option (did you mean "strategy"?)');
+    expect(closed).toBe(true);
+    // Set to undefined means unset, as for every option.
+    await expect(new M3uGenerator({ plugins: [basics], baseURL: undefined } as never).generate(channels)).resolves.toMatchObject({ metrics: { inputChannels: 1 } });
+  });
+
+  it.each([
+    [undefined, 'got undefined'],
+    [null, 'got null'],
+    ['channels.ndjson', 'got a string'],
+    [{ channels: [] }, 'got an object without nextBatch(), [Symbol.iterator]() or [Symbol.asyncIterator]() ([object Object])'],
+  ])('channels that are not channels (%j) are a TypeError saying what came', async (input, got) => {
+    const error = await new M3uGenerator({ plugins: [basics] }).generate(input as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe(`channels: expected an array, an iterable or async iterable of channel records, or a ChannelSource; ${got}`);
+  });
+
+  it('an output that is not a Writable (a path) is refused before anything runs', async () => {
+    const generator = new M3uGenerator({ plugins: [basics] });
+    let started = false;
+    generator.hooks.beforeRun.tap('test', () => void (started = true));
+    await expect(generator.generate(channels, { output: 'playlist.m3u' } as never)).rejects.toThrow(
+      'option "output": expected a Writable stream, such as fs.createWriteStream(path) or process.stdout; got "playlist.m3u"',
+    );
+    expect(started).toBe(false);
+  });
+});

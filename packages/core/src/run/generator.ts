@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { ulid } from 'ulid';
-import { DuplicateError, InputError, M3ugenError, PluginError, RegistryError } from '../errors.js';
+import { DuplicateError, InputError, M3ugenError, OptionError, PluginError, RegistryError } from '../errors.js';
+import { describeValue } from '../channel/schema.js';
 import { createGenerationHooks, isTapped, type GenerationHooks } from '../hooks/hooks.js';
 import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
@@ -13,7 +14,7 @@ import { toChannelSource, type ChannelBatch, type ChannelInput, type ChannelSour
 import { nameEarlierChannel, type DuplicateIdIndex } from './duplicates.js';
 import type { EntryCache } from './entry-cache.js';
 import type { RunMetrics } from './metrics.js';
-import { resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.js';
+import { checkOptionNames, GENERATE_OPTION_NAMES, namesOf, resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.js';
 import type { RunInfo } from './run-info.js';
 import { WarningLog, type WarningSummary } from './warnings.js';
 
@@ -50,6 +51,8 @@ export interface GeneratorConfig extends GenerateOptions {
   readonly plugins?: readonly M3uPlugin[] | undefined;
 }
 
+const GENERATOR_CONFIG_NAMES = [...GENERATE_OPTION_NAMES, ...namesOf<Omit<GeneratorConfig, keyof GenerateOptions>>({ plugins: true })];
+
 /** Options of one run: overrides of the generator's options and where the playlist goes. */
 export interface RunOptions extends GenerateOptions {
   /** Write the playlist here instead of returning it. */
@@ -75,6 +78,11 @@ export interface RunOptions extends GenerateOptions {
    */
   readonly duplicateIds?: (() => DuplicateIdIndex) | undefined;
 }
+
+const RUN_OPTION_NAMES = [
+  ...GENERATE_OPTION_NAMES,
+  ...namesOf<Omit<RunOptions, keyof GenerateOptions>>({ output: true, end: true, channelCount: true, cache: true, duplicateIds: true }),
+];
 
 /** What every run returns. */
 export interface GenerationResult {
@@ -124,6 +132,7 @@ export class M3uGenerator {
   readonly options: GenerateOptions;
 
   constructor(config: GeneratorConfig = {}) {
+    checkOptionNames(config, GENERATOR_CONFIG_NAMES);
     const { plugins = [], ...options } = config;
     this.options = options;
     for (const plugin of plugins) this.use(plugin);
@@ -147,6 +156,9 @@ export class M3uGenerator {
   generate(channels: ChannelInput, options: RunOptions & { readonly output: Writable }): Promise<GenerationResult>;
   async generate(channels: ChannelInput, options: RunOptions = {}): Promise<GenerationResult | PlaylistResult> {
     if (options.output !== undefined) {
+      if (!isWritable(options.output)) {
+        throw new OptionError('output', `expected a Writable stream, such as fs.createWriteStream(path) or process.stdout; got ${describeValue(options.output)}`);
+      }
       return this.#run(channels, options, new WritableSink(options.output, { end: options.end ?? true }));
     }
     const sink = new StringSink();
@@ -201,6 +213,7 @@ export class M3uGenerator {
     const source = toChannelSource(input);
     let options: ResolvedOptions;
     try {
+      checkOptionNames(runOptions, RUN_OPTION_NAMES);
       options = resolveOptions(this.options, runOptions);
     } catch (error) {
       await closeQuietly(source);
@@ -410,6 +423,12 @@ async function checkEverythingRendered(strategy: string, taken: CountedSource, r
 }
 
 /** Lets a source a failed run did not finish release its input; a failure there must not hide the run's. */
+/** Has what a run uses of a Node `Writable` (a string path or a web WritableStream does not). */
+function isWritable(value: unknown): value is Writable {
+  const candidate = value as Partial<Writable> | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.write === 'function' && typeof candidate.end === 'function' && typeof candidate.on === 'function';
+}
+
 async function closeQuietly(source: ChannelSource): Promise<void> {
   try {
     await source.close?.();

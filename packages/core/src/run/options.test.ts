@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OptionError } from '../errors.js';
 import { MEMORY_PRESETS } from '../memory/pressure.js';
-import { resolveOptions } from './options.js';
+import { checkOptionNames, closestName, GENERATE_OPTION_NAMES, resolveOptions, type GenerateOptions } from './options.js';
 
 describe('resolveOptions', () => {
   it('fills the contract defaults', () => {
@@ -25,5 +25,31 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ memory: { maxMemoryMb: -1 } })).toThrow(new OptionError('memory.maxMemoryMb', 'expected a positive number, got -1'));
     expect(() => resolveOptions({ memory: { thresholds: { high: 0.99 } } })).toThrow(/memory.thresholds/);
     expect(() => resolveOptions({ strategy: '' })).toThrow(/option "strategy"/);
+  });
+});
+
+describe('misspelt option names (plain JavaScript callers)', () => {
+  it.each([
+    [{ memory: { maxMemoryMB: 64 } }, 'option "memory.maxMemoryMB": unknown option (did you mean "maxMemoryMb"?)'],
+    [{ memory: { thresholds: { critcal: 0.9 } } }, 'option "memory.thresholds.critcal": unknown option (did you mean "critical"?)'],
+  ])('%j is refused, with the name it most likely meant, instead of running on the default', (options, message) => {
+    expect(() => resolveOptions(options as GenerateOptions)).toThrow(OptionError);
+    expect(() => resolveOptions(options as GenerateOptions)).toThrow(message);
+  });
+
+  it('lists the known names when nothing is close, and lets a key set to undefined pass as unset', () => {
+    expect(() => checkOptionNames({ colour: 'red' }, ['baseUrl', 'strict'])).toThrow('option "colour": unknown option; known: baseUrl, strict');
+    expect(() => checkOptionNames({ colour: undefined, strict: true }, ['baseUrl', 'strict'])).not.toThrow();
+  });
+});
+
+describe('closestName', () => {
+  it.each([
+    ['baseurl', 'baseUrl'],
+    ['stratgy', 'strategy'],
+    ['urlSchema', 'urlScheme'],
+    ['colour', undefined],
+  ])('%s → %s', (typed, meant) => {
+    expect(closestName(typed, GENERATE_OPTION_NAMES)).toBe(meant);
   });
 });

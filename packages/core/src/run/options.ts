@@ -59,6 +59,100 @@ export interface GenerateOptions {
   readonly memory?: MemoryOptions | undefined;
 }
 
+/** The names of {@link GenerateOptions}: a key outside them is refused (see {@link checkOptionNames}). */
+export const GENERATE_OPTION_NAMES: readonly (keyof GenerateOptions)[] = namesOf<GenerateOptions>({
+  baseUrl: true,
+  proxyId: true,
+  strategy: true,
+  urlScheme: true,
+  urlOptions: true,
+  strict: true,
+  checkDuplicates: true,
+  memory: true,
+});
+
+const MEMORY_OPTION_NAMES = namesOf<MemoryOptions>({
+  maxMemoryMb: true,
+  preset: true,
+  thresholds: true,
+  enableTracking: true,
+  largeInputThreshold: true,
+  probe: true,
+  sampleIntervalMs: true,
+});
+const THRESHOLD_NAMES = namesOf<PressureThresholds>({ moderate: true, high: true, critical: true, emergency: true });
+
+/**
+ * The keys of an options type, from a record that must list every one of
+ * them and nothing else (the compiler checks both), so adding an option
+ * without allowing its name fails to build.
+ *
+ * @example
+ * ```ts
+ * const names = namesOf<{ a?: number; b?: string }>({ a: true, b: true }); // ['a', 'b']
+ * ```
+ */
+export function namesOf<T>(all: { readonly [K in keyof Required<T>]: true }): readonly (keyof T & string)[] {
+  return Object.freeze(Object.keys(all)) as readonly (keyof T & string)[];
+}
+
+/** Levenshtein distance, for suggesting the name a mistyped one meant. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * The name of `names` that `typed` most likely meant: the same but for case,
+ * else the nearest within two edits; `undefined` when none is that near.
+ *
+ * @example
+ * ```ts
+ * closestName('baseURL', ['baseUrl', 'proxyId']); // 'baseUrl'
+ * closestName('colour', ['baseUrl', 'proxyId']); // undefined
+ * ```
+ */
+export function closestName(typed: string, names: readonly string[]): string | undefined {
+  const folded = names.find((name) => name.toLowerCase() === typed.toLowerCase());
+  if (folded !== undefined) return folded;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const name of names) {
+    const distance = editDistance(typed, name);
+    if (distance < bestDistance) [best, bestDistance] = [name, distance];
+  }
+  return best;
+}
+
+/**
+ * Refuses an options object with a key outside `known`: from plain
+ * JavaScript a misspelt option (`baseURL`, `stratgy`) would otherwise be
+ * ignored, and the run would go on with the default. Keys whose value is
+ * `undefined` count as unset and pass.
+ *
+ * @throws {OptionError} naming the key (under `prefix`), with the name it most likely meant.
+ * @example
+ * ```ts
+ * checkOptionNames({ baseURL: 'http://localhost:8080' }, GENERATE_OPTION_NAMES);
+ * // throws: option "baseURL": unknown option (did you mean "baseUrl"?)
+ * ```
+ */
+export function checkOptionNames(options: unknown, known: readonly string[], prefix = ''): void {
+  if (typeof options !== 'object' || options === null) return;
+  for (const key of Object.keys(options)) {
+    if (known.includes(key) || (options as Record<string, unknown>)[key] === undefined) continue;
+    const meant = closestName(key, known);
+    throw new OptionError(`${prefix}${key}`, `unknown option${meant === undefined ? `; known: ${known.join(', ')}` : ` (did you mean "${meant}"?)`}`);
+  }
+}
+
 /** {@link GenerateOptions} with every default filled in. */
 export interface ResolvedOptions {
   readonly baseUrl: string;
@@ -121,6 +215,11 @@ function definedOnly<T extends object>(value: T | undefined): Partial<T> {
  * ```
  */
 export function resolveOptions(base: GenerateOptions, overrides: GenerateOptions = {}): ResolvedOptions {
+  for (const memory of [base.memory, overrides.memory]) {
+    if (memory === undefined) continue;
+    checkOptionNames(memory, MEMORY_OPTION_NAMES, 'memory.');
+    if (memory.thresholds !== undefined) checkOptionNames(memory.thresholds, THRESHOLD_NAMES, 'memory.thresholds.');
+  }
   const memory: MemoryOptions = { ...definedOnly(base.memory), ...definedOnly(overrides.memory) };
   const preset = memory.preset ?? DEFAULT_OPTIONS.preset;
   const presetThresholds = Object.hasOwn(MEMORY_PRESETS, preset) ? MEMORY_PRESETS[preset] : undefined;
