@@ -1,4 +1,4 @@
-import { M3uGenerator, type GeneratorConfig, type M3uPlugin } from '@m3ugen/core';
+import { checkOptionNames, M3uGenerator, type GeneratorConfig, type M3uPlugin } from '@m3ugen/core';
 import { inMemoryStrategy } from '@m3ugen/strategy-in-memory';
 import { streamingStrategy } from '@m3ugen/strategy-streaming';
 import { urlBuilder } from '@m3ugen/url-builder';
@@ -12,7 +12,9 @@ import { urlBuilder } from '@m3ugen/url-builder';
  * const generator = new M3uGenerator({ plugins: [presetDefault(), myPlugin] });
  * ```
  */
-export function presetDefault(): M3uPlugin {
+export function presetDefault(options: Readonly<Record<string, never>> = {}): M3uPlugin {
+  // Listed in a config with options, it would otherwise take them without a word.
+  checkOptionNames(options, []);
   return {
     name: '@m3ugen/preset-default',
     workerSafe: true,

@@ -1,4 +1,4 @@
-import { writeChunks, type M3uPlugin, type M3uStrategy, type StrategyContract } from '@m3ugen/core';
+import { checkOptionNames, writeChunks, type M3uPlugin, type M3uStrategy, type StrategyContract } from '@m3ugen/core';
 
 /**
  * The seed's contract: fastest, about 2 KB per channel (the seed's estimate),
@@ -57,7 +57,9 @@ export const inMemoryM3uStrategy: M3uStrategy = Object.freeze<M3uStrategy>({
  * const generator = new M3uGenerator({ plugins: [inMemoryStrategy(), streamingStrategy(), urlBuilder()] });
  * ```
  */
-export function inMemoryStrategy(): M3uPlugin {
+export function inMemoryStrategy(options: Readonly<Record<string, never>> = {}): M3uPlugin {
+  // Listed in a config with options, it would otherwise take them without a word.
+  checkOptionNames(options, []);
   return {
     name: '@m3ugen/strategy-in-memory',
     workerSafe: true,

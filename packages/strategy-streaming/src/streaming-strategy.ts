@@ -1,4 +1,4 @@
-import { writeChunks, type M3uPlugin, type M3uStrategy, type StrategyContract } from '@m3ugen/core';
+import { checkOptionNames, writeChunks, type M3uPlugin, type M3uStrategy, type StrategyContract } from '@m3ugen/core';
 
 /**
  * Characters per write, at most: 64 KiB of ASCII; at most three bytes a
@@ -93,7 +93,9 @@ export const streamingM3uStrategy: M3uStrategy = Object.freeze<M3uStrategy>({
  * const generator = new M3uGenerator({ plugins: [streamingStrategy(), urlBuilder()] });
  * ```
  */
-export function streamingStrategy(): M3uPlugin {
+export function streamingStrategy(options: Readonly<Record<string, never>> = {}): M3uPlugin {
+  // Listed in a config with options, it would otherwise take them without a word.
+  checkOptionNames(options, []);
   return {
     name: '@m3ugen/strategy-streaming',
     workerSafe: true,

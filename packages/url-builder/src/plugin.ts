@@ -1,4 +1,4 @@
-import type { M3uPlugin, UrlScheme } from '@m3ugen/core';
+import { checkOptionNames, type M3uPlugin, type UrlScheme } from '@m3ugen/core';
 import { directUrlScheme } from './direct-scheme.js';
 import { patternUrlScheme } from './pattern-scheme.js';
 import { proxyUrlScheme } from './proxy-scheme.js';
@@ -21,6 +21,7 @@ export interface UrlBuilderOptions {
  * ```
  */
 export function urlBuilder(options: UrlBuilderOptions = {}): M3uPlugin {
+  checkOptionNames(options, ['schemes'] satisfies (keyof UrlBuilderOptions)[]);
   return {
     name: '@m3ugen/url-builder',
     // Schemes passed in are the user's code, which may keep state across channels.

@@ -149,7 +149,7 @@ export function checkOptionNames(options: unknown, known: readonly string[], pre
   for (const key of Object.keys(options)) {
     if (known.includes(key) || (options as Record<string, unknown>)[key] === undefined) continue;
     const meant = closestName(key, known);
-    throw new OptionError(`${prefix}${key}`, `unknown option${meant === undefined ? `; known: ${known.join(', ')}` : ` (did you mean "${meant}"?)`}`);
+    throw new OptionError(`${prefix}${key}`, `unknown option${meant !== undefined ? ` (did you mean "${meant}"?)` : known.length === 0 ? '; none are accepted' : `; known: ${known.join(', ')}`}`);
   }
 }
 
