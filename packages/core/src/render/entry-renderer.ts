@@ -102,6 +102,10 @@ function checkRequired(nc: NumberedChannel, index: number, sourceName: string | 
  * named as in the interchange format.
  */
 function rejectRecord(nc: unknown, index: number, sourceName: string | undefined): never {
+  if (ArrayBuffer.isView(nc) || typeof nc === 'string') {
+    // A file's stream handed over as it is (fs.createReadStream): its chunks are not records.
+    fail(nc, index, '(record)', `expected a channel record (an object), got ${typeof nc === 'string' ? 'text' : 'bytes'}: to read a JSON or NDJSON file or stream, pass it through openChannelReader() of @m3ugen/reader`, sourceName);
+  }
   if (typeof nc !== 'object' || nc === null || Array.isArray(nc)) fail(nc, index, '(record)', `expected a channel record (an object), got ${describeValue(nc)}`, sourceName);
   const { channel, assignedNumber } = nc as { channel?: unknown; assignedNumber?: unknown };
   if (typeof channel !== 'object' || channel === null || Array.isArray(channel)) fail(nc, index, 'channel', describeProblem('expected an object', channel), sourceName);

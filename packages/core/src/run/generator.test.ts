@@ -92,6 +92,9 @@ describe('M3uGenerator', () => {
     [{ assignedNumber: 2 ** 53, channel: { id: 'x', channelName: 'A' } }, 'field "assigned_number": expected a channel number from 0 to 9007199254740991, got number 9007199254740992'],
     [null, 'field "(record)": expected a channel record (an object), got null'],
     [[], 'field "(record)": expected a channel record (an object), got an array'],
+    // A file's stream passed as it is: its chunks are bytes, or text with an encoding set.
+    [Buffer.from('{"assigned_number": 1'), 'field "(record)": expected a channel record (an object), got bytes: to read a JSON or NDJSON file or stream, pass it through openChannelReader() of @m3ugen/reader'],
+    ['{"assigned_number": 1', 'field "(record)": expected a channel record (an object), got text: to read a JSON or NDJSON file or stream, pass it through openChannelReader() of @m3ugen/reader'],
   ])('words a broken record from code as parseNumberedChannel words it from a file: %j', async (record, message) => {
     await expect(make().generate([record as unknown as NumberedChannel])).rejects.toThrow(`record 0: ${message}`);
   });
