@@ -235,7 +235,7 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     writeFileSync(join(dir, 'channels.ndjson'), record(1));
     mkdirSync(join(dir, 'out.m3u'));
     const isDir = await runCli(['generate', '--input', 'channels.ndjson', '--output', 'out.m3u'], { cwd: dir });
-    expect([isDir.code, isDir.stderr.trim()]).toEqual([1, 'm3ugen: error: cannot write the output "out.m3u": it is a directory']);
+    expect([isDir.code, isDir.stderr.trim()]).toEqual([1, 'm3ugen: error: cannot write the output "out.m3u": is a directory']);
     const noFolder = await runCli(['generate', '--input', 'channels.ndjson', '--output', 'missing/out.m3u'], { cwd: dir });
     expect([noFolder.code, noFolder.stderr.trim()]).toEqual([1, 'm3ugen: error: cannot write the output "missing/out.m3u": its folder does not exist']);
   });

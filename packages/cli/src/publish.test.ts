@@ -158,7 +158,7 @@ describe('checkPublishable', () => {
   });
 
   it.each([
-    ['a directory', 'sub', 'it is a directory'],
+    ['a directory', 'sub', 'is a directory'],
     ['a missing folder', 'missing/m.json', 'its folder does not exist'],
     ['a folder that is not there (a trailing slash)', 'missing/', 'the path ends in a slash, which names a folder, and there is none'],
     ['a path through a file', 'file.json/m.json', 'a folder on its path is a file'],

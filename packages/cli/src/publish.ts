@@ -4,7 +4,7 @@ import { access, open, readdir, realpath, rename, stat, unlink, type FileHandle 
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { M3ugenError } from '@m3ugen/core';
+import { M3ugenError, systemErrorReason } from '@m3ugen/core';
 import { ulid } from 'ulid';
 import { FileWriter } from './file-writer.js';
 
@@ -60,28 +60,8 @@ export async function removeStaleTemporaries(target: string): Promise<string[]> 
   return removed;
 }
 
-/**
- * Why a file could not be written, in words. `missing` says what ENOENT
- * means where the caller writes (the target's folder, a temporary folder).
- */
-export function writeFailureReason(error: unknown, missing: string): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return missing;
-  return (code === undefined ? undefined : WRITE_FAILURES.get(code)) ?? (error instanceof Error ? error.message : String(error));
-}
-
-/** System errors of a write, in words (ENOENT depends on the caller: see {@link writeFailureReason}). */
-const WRITE_FAILURES: ReadonlyMap<string, string> = new Map([
-  ['EACCES', 'permission denied'],
-  ['EPERM', 'permission denied'],
-  ['ENOSPC', 'no space left on the device'],
-  ['EISDIR', 'it is a directory'],
-  ['ENOTDIR', 'a folder on its path is a file'],
-  ['EROFS', 'read-only file system'],
-]);
-
 function outputError(target: string, error: unknown, label = 'output'): M3ugenError {
-  return new M3ugenError('E_OUTPUT', `cannot write the ${label} "${target}": ${writeFailureReason(error, 'its folder does not exist')}`, { cause: error });
+  return new M3ugenError('E_OUTPUT', `cannot write the ${label} "${target}": ${systemErrorReason(error, 'its folder does not exist')}`, { cause: error });
 }
 
 /** Options of {@link publishAtomically} and {@link checkPublishable}. */

@@ -10,9 +10,9 @@
 import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuplicateError, FingerprintSet, idKey, M3ugenError, type DuplicateIdIndex, type InputError } from '@m3ugen/core';
+import { DuplicateError, FingerprintSet, idKey, M3ugenError, systemErrorReason, type DuplicateIdIndex, type InputError } from '@m3ugen/core';
 import type { RescannedRecord } from './earlier-record.js';
-import { isAlive, writeFailureReason } from './publish.js';
+import { isAlive } from './publish.js';
 
 /** Key folders are named for the process that made them, so a later run can tell an abandoned one. */
 const FOLDER = /^m3ugen-ids-(\d+)-/;
@@ -186,7 +186,7 @@ export class SpillingIdIndex implements DuplicateIdIndex {
       // Not the output's fault: say which folder, and how to choose another.
       throw new M3ugenError(
         'E_TEMP',
-        `the duplicate check cannot keep ids on disk in "${folder}" (set TMPDIR to another folder): ${writeFailureReason(error, 'the folder does not exist')}`,
+        `the duplicate check cannot keep ids on disk in "${folder}" (set TMPDIR to another folder): ${systemErrorReason(error, 'the folder does not exist')}`,
         { cause: error },
       );
     }

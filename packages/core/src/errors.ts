@@ -175,3 +175,30 @@ export function formatLocation(location: RecordLocation): string {
   if (location.field !== undefined) parts.push(`field "${location.field}"`);
   return parts.length === 0 ? '' : `${parts.join(': ')}: `;
 }
+
+/** System errors of file access, in words (ENOENT depends on the caller: see {@link systemErrorReason}). */
+const SYSTEM_ERRORS: ReadonlyMap<string, string> = new Map([
+  ['EACCES', 'permission denied'],
+  ['EPERM', 'permission denied'],
+  ['ENOSPC', 'no space left on the device'],
+  ['EISDIR', 'is a directory'],
+  ['ENOTDIR', 'a folder on its path is a file'],
+  ['EROFS', 'read-only file system'],
+]);
+
+/**
+ * Why a file could not be read or written, in words rather than the system
+ * call's (`EISDIR: illegal operation on a directory, read`); any other error
+ * by its message. `missing` says what ENOENT means where the caller looks
+ * (`no such file` for an input, `its folder does not exist` for an output).
+ *
+ * @example
+ * ```ts
+ * systemErrorReason(Object.assign(new Error('EISDIR: …'), { code: 'EISDIR' }), 'no such file'); // 'is a directory'
+ * ```
+ */
+export function systemErrorReason(error: unknown, missing: string): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return missing;
+  return (typeof code === 'string' ? SYSTEM_ERRORS.get(code) : undefined) ?? (error instanceof Error ? error.message : String(error));
+}

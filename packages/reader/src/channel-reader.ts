@@ -9,6 +9,7 @@ import {
   InputError,
   parseNumberedChannel,
   RECORD_LINE,
+  systemErrorReason,
   type ChannelBatch,
   type ChannelSource,
   type NumberedChannel,
@@ -80,12 +81,7 @@ function formatOf(path: string): InputFormat {
  * ```
  */
 export function readFailureReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'ENOTDIR') return 'a folder on its path is a file';
-  return error instanceof Error ? error.message : String(error);
+  return systemErrorReason(error, 'no such file');
 }
 
 function ioError(file: string, error: unknown): InputError {
