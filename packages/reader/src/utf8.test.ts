@@ -77,4 +77,10 @@ describe('replacedField', () => {
     expect(replacedField({ channel: { tags: ['ok', 'x\ufffd'] } })).toBe('channel.tags[1]');
     expect(replacedField({ a: 1 })).toBeUndefined();
   });
+
+  it('gives up past 32 levels instead of overflowing the stack on a record nested deeply', () => {
+    const deep = JSON.parse(`${'['.repeat(200_000)}"\ufffd"${']'.repeat(200_000)}`) as unknown;
+    expect(replacedField({ channel: { channel_name: 'ok', extra: deep } })).toBeUndefined();
+    expect(replacedField({ channel: { extra: [[['x\ufffd']]] } })).toBe('channel.extra[0][0][0]');
+  });
 });

@@ -83,16 +83,19 @@ export function utf8Faults(bytes: Uint8Array, carry: Uint8Array = new Uint8Array
   return faults;
 }
 
+/** Fields deeper than this are not searched: a record nested a million deep must not overflow the stack. */
+const SEARCH_DEPTH = 32;
+
 /**
  * The path of the first string in a parsed record that holds U+FFFD, as the
  * record spells it (`channel.channel_name`): where the bytes that were not
- * UTF-8 most likely were.
+ * UTF-8 most likely were. Searches {@link SEARCH_DEPTH} levels deep.
  */
-export function replacedField(value: unknown, path = ''): string | undefined {
+export function replacedField(value: unknown, path = '', depth = 0): string | undefined {
   if (typeof value === 'string') return value.includes('\ufffd') ? path : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
+  if (typeof value !== 'object' || value === null || depth === SEARCH_DEPTH) return undefined;
   for (const [key, inner] of Object.entries(value)) {
-    const found = replacedField(inner, path === '' ? key : Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
+    const found = replacedField(inner, path === '' ? key : Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, depth + 1);
     if (found !== undefined) return found;
   }
   return undefined;
