@@ -196,6 +196,14 @@ describe('invalid configuration', () => {
     expect(message.endsWith('\n  … and 2 more')).toBe(true);
   });
 
+  it('describes a value it cannot write as JSON (nested too deeply, cyclic) by its kind', () => {
+    const deep = JSON.parse(`${'['.repeat(200_000)}1${']'.repeat(200_000)}`) as unknown;
+    expect(error({ web: deep })).toBe('m3ugen.toml: key "web": expected a table (an object), got an array');
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    expect(error({ input: cyclic })).toBe('m3ugen.toml: key "input": expected a string, got an array');
+  });
+
   it('ignores unknown keys but reports them', () => {
     const { config, unknownKeys } = validateConfig({ web: { base_url: BASE, port: 8080 }, database: { url: 'x' } });
     expect(config).toEqual({ web: { base_url: BASE } });

@@ -44,8 +44,17 @@ function describe(issue: Zod.z.core.$ZodIssue, raw: unknown): string {
   let value: unknown = raw;
   for (const key of issue.path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
   if (issue.code === 'custom') return issue.message;
-  const got = value === undefined ? 'nothing' : JSON.stringify(value);
+  const got = value === undefined ? 'nothing' : shown(value);
   return `${issue.message}, got ${got && got.length > 60 ? `${got.slice(0, 60)}…` : got}`;
+}
+
+/** A config value as JSON, or what it is when it cannot be written so (nested too deeply, cyclic in a JS config). */
+function shown(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? 'an array' : typeof value === 'object' && value !== null ? 'an object' : String(value);
+  }
 }
 
 /**
