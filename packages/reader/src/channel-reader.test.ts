@@ -245,6 +245,14 @@ describe('input that is not UTF-8', () => {
     );
   });
 
+  it('is not found in a character a pipe hands over a byte at a time, beside a real U+FFFD', async () => {
+    const line = Buffer.from(`${record(1, { tvg_name: '😀\ufffd' })}\n`);
+    const emoji = line.indexOf(Buffer.from('😀'));
+    const pieces = [line.subarray(0, emoji + 1), line.subarray(emoji + 1, emoji + 2), line.subarray(emoji + 2, emoji + 3), line.subarray(emoji + 3)];
+    const reader = await openChannelReader('-', { stream: Readable.from(pieces), displayName: 'stdin' });
+    expect((await readAll(reader)).map((c) => c.channel.tvgName)).toEqual(['😀\ufffd']);
+  });
+
   it('is found in NDJSON from stdin', async () => {
     const content = Buffer.concat([Buffer.from(`${record(1)}\n`), latin1(`${cafe}\n`)]);
     const reader = await openChannelReader('-', { stream: Readable.from([content.subarray(0, 5), content.subarray(5)]), displayName: 'stdin' });

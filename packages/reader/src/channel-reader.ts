@@ -358,9 +358,11 @@ async function* decode(stream: AsyncIterable<Buffer | string>, file: string): As
       }
       const text = decoder.write(chunk);
       if (text.includes('\ufffd')) for (const fault of utf8Faults(chunk, carry)) yield fault;
-      const tail = incompleteTail(chunk);
+      // With the carry: a chunk of one byte may continue a character without ending it.
+      const joined = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
+      const tail = incompleteTail(joined);
       // Copied: the reader reuses its buffer for the next chunk.
-      carry = tail === 0 ? new Uint8Array(0) : Uint8Array.from(chunk.subarray(chunk.length - tail));
+      carry = tail === 0 ? new Uint8Array(0) : Uint8Array.from(joined.subarray(joined.length - tail));
       yield text;
     }
   } catch (error) {
