@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { InputError, type ChannelSource, type NumberedChannel } from '@m3ugen/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NDJSON_BATCH_SIZE, openChannelReader } from './channel-reader.js';
 
@@ -251,6 +252,43 @@ describe('input that is not UTF-8', () => {
     const pieces = [line.subarray(0, emoji + 1), line.subarray(emoji + 1, emoji + 2), line.subarray(emoji + 2, emoji + 3), line.subarray(emoji + 3)];
     const reader = await openChannelReader('-', { stream: Readable.from(pieces), displayName: 'stdin' });
     expect((await readAll(reader)).map((c) => c.channel.tvgName)).toEqual(['😀\ufffd']);
+  });
+
+  it('is reported once for a line with two faults, one cut by the stream and one of its own (this hung)', async () => {
+    const [before, after] = record(1, { tvg_name: '#' }).split('#');
+    const pieces = [Buffer.concat([Buffer.from(before!), bytes(0xe2)]), Buffer.concat([bytes(0x41, 0xe9), Buffer.from(`${after!}\n${record(2)}\n`)])];
+    const skipped: (number | undefined)[] = [];
+    const reader = await openChannelReader('-', { stream: Readable.from(pieces), displayName: 'stdin', skipInvalid: true, onSkip: (e) => skipped.push(e.location.line) });
+    expect((await readAll(reader)).map((c) => c.assignedNumber)).toEqual([2]);
+    expect(skipped).toEqual([1]);
+  });
+
+  it('is found on exactly the lines whose bytes are not UTF-8, however the stream is cut (property)', async () => {
+    const invalid = fc.constantFrom([0xe9], [0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0x80]);
+    const name = fc.string({ unit: fc.constantFrom('a', 'é', '€', '😀', '\ufffd', ' '), maxLength: 6 });
+    const lineArb = fc.record({ name, bad: fc.option(invalid, { nil: undefined }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(lineArb, { minLength: 1, maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 8 }), async (lines, sizes) => {
+        const bytes = Buffer.concat(
+          lines.map(({ name: text, bad }, i) => {
+            const [before, after] = record(i + 1, { tvg_name: `${text}#` }).split('#');
+            return Buffer.concat([Buffer.from(before!), Buffer.from(bad ?? []), Buffer.from(`${after!}\n`)]);
+          }),
+        );
+        const pieces: Buffer[] = [];
+        for (let at = 0, k = 0; at < bytes.length; k++) {
+          const size = sizes[k % sizes.length]!;
+          pieces.push(bytes.subarray(at, at + size));
+          at += size;
+        }
+        const skipped: (number | undefined)[] = [];
+        const reader = await openChannelReader('-', { stream: Readable.from(pieces), displayName: 'stdin', skipInvalid: true, onSkip: (e) => skipped.push(e.location.line) });
+        const read = await readAll(reader);
+        expect(skipped).toEqual(lines.flatMap((l, i) => (l.bad === undefined ? [] : [i + 1])));
+        expect(read.map((c) => c.channel.tvgName)).toEqual(lines.filter((l) => l.bad === undefined).map((l) => l.name));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('is found in NDJSON from stdin', async () => {

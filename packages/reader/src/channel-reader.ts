@@ -263,7 +263,11 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
         pending = '';
         from = newline + 1;
         let fault: Utf8Fault | undefined;
-        while (faults.length > 0 && faults[0]!.newlinesBefore === newlines) fault ??= faults.shift();
+        // A line may have two: one carried over from the chunk before, one of its own.
+        while (faults.length > 0 && faults[0]!.newlinesBefore === newlines) {
+          const next = faults.shift();
+          fault ??= next;
+        }
         newlines++;
         let nc: NumberedChannel | undefined;
         try {
