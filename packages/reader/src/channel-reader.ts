@@ -362,8 +362,9 @@ async function* decode(stream: AsyncIterable<Buffer | string>, file: string): As
       }
       const text = decoder.write(chunk);
       if (text.includes('\ufffd')) for (const fault of utf8Faults(chunk, carry)) yield fault;
-      // With the carry: a chunk of one byte may continue a character without ending it.
-      const joined = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
+      // A chunk shorter than a character may continue one without ending it: look at it with the carry.
+      // A longer one holds any character its end starts, so it is looked at alone (no 64 KiB copy).
+      const joined = carry.length === 0 || chunk.length >= 4 ? chunk : Buffer.concat([carry, chunk]);
       const tail = incompleteTail(joined);
       // Copied: the reader reuses its buffer for the next chunk.
       carry = tail === 0 ? new Uint8Array(0) : Uint8Array.from(joined.subarray(joined.length - tail));
