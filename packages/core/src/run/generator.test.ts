@@ -318,6 +318,11 @@ describe('what plain JavaScript callers get wrong', () => {
     expect((error as Error).message).toBe(`channels: expected an array, an iterable or async iterable of channel records, or a ChannelSource; ${got}`);
   });
 
+  it('stream() refuses an output, which it would otherwise drop', () => {
+    const generator = new M3uGenerator({ plugins: [basics] });
+    expect(() => generator.stream(channels, { output: process.stdout })).toThrow('option "output": stream() hands the playlist over as chunks; to write it to a Writable, call generate(channels, { output })');
+  });
+
   it('an output that is not a Writable (a path) is refused before anything runs', async () => {
     const generator = new M3uGenerator({ plugins: [basics] });
     let started = false;

@@ -176,6 +176,8 @@ export class M3uGenerator {
    * ```
    */
   stream(channels: ChannelInput, options: RunOptions = {}): PlaylistStream {
+    // The chunks are the output: an `output` too would be dropped without a word.
+    if (options.output !== undefined) throw new OptionError('output', 'stream() hands the playlist over as chunks; to write it to a Writable, call generate(channels, { output })');
     const run = (sink: ChunkQueueSink): Promise<GenerationResult> => this.#run(channels, options, sink);
     const stream = {
       result: undefined as GenerationResult | undefined,
