@@ -108,6 +108,18 @@ describe('m3ugen generate', () => {
     expect(result.stdout.split('\n')[2]).toMatch(/^https:\/\/tv\.example\/stream\//);
   });
 
+  it('says which key an ignored one was most likely meant to be: a typo, or a known key in the wrong table', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'm3ugen.toml'), '[web]\nbse_url = "https://tv.example"\n[proxy_generation]\nmax_memory_mb = 64\nstratgy = "streaming"\n');
+    const result = await runCli(['validate', '--config', 'm3ugen.toml', '--input', '-'], { cwd: dir, stdin: SEED_NDJSON });
+    expect(result.code).toBe(0);
+    expect(result.stderr.split('\n').filter((line) => line.includes('unknown key'))).toEqual([
+      'm3ugen: warning: m3ugen.toml: ignoring unknown key "web.bse_url" (did you mean "web.base_url"?)',
+      'm3ugen: warning: m3ugen.toml: ignoring unknown key "proxy_generation.max_memory_mb" (did you mean "proxy_generation.memory.max_memory_mb"?)',
+      'm3ugen: warning: m3ugen.toml: ignoring unknown key "proxy_generation.stratgy" (did you mean "proxy_generation.strategy"?)',
+    ]);
+  });
+
   it('reports a bad record at NDJSON line N as line N with its field, exits 1 and keeps the earlier playlist', async () => {
     const dir = workdir();
     const input = join(dir, 'channels.ndjson');

@@ -1,7 +1,7 @@
 import { statSync, type Stats } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { ConfigError, configKeyOfOption, loadConfig, resolvePlugins, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
+import { ConfigError, configKeyOfOption, loadConfig, resolvePlugins, suggestConfigKey, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
 import { M3uGenerator, OptionError, type GenerateOptions, type InputError, type M3uPlugin, type RunInfo } from '@m3ugen/core';
 import { presetDefault } from '@m3ugen/preset-default';
 import { openChannelReader, type ChannelReader } from '@m3ugen/reader';
@@ -174,7 +174,10 @@ export interface BuiltGenerator {
 export async function buildGenerator(flags: CliFlags, reporter: Reporter): Promise<BuiltGenerator> {
   const loaded = await loadConfig({ file: flags.config });
   if (loaded.file !== undefined) reporter.debug(`config: ${loaded.file}`);
-  for (const key of loaded.unknownKeys) reporter.warn(`${loaded.file ?? 'config'}: ignoring unknown key "${key}"`);
+  for (const key of loaded.unknownKeys) {
+    const meant = suggestConfigKey(key);
+    reporter.warn(`${loaded.file ?? 'config'}: ignoring unknown key "${key}"${meant === undefined ? '' : ` (did you mean "${meant}"?)`}`);
+  }
 
   // The ready-made plugins come with the command: a config anywhere can list them without installing them beside it.
   const plugins = await resolvePlugins(loaded.config.plugins ?? [], loaded.dir, loaded.file, { bundledFrom: import.meta.url });

@@ -7,3 +7,4 @@ export { loadConfig, validateConfig, CONFIG_SEARCH_PLACES } from './load.js';
 export type { PluginFactory, PluginFactoryContext, ResolvePluginsOptions } from './plugins.js';
 export { resolvePlugins } from './plugins.js';
 export { configKeyOfOption, toGenerateOptions } from './options.js';
+export { suggestConfigKey } from './well-formed.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateConfig, validateWithSchema } from './load.js';
-import { unknownKeysOfWellFormed } from './well-formed.js';
+import { suggestConfigKey, unknownKeysOfWellFormed } from './well-formed.js';
 
 // Each key gets a value that is sometimes right and sometimes wrong in the ways
 // config files get it wrong; `valid` says which, so the property can check both
@@ -105,5 +105,21 @@ describe('the quick config check (no zod)', () => {
     const { config } = validateConfig({ plugins: [plugin], extra: true });
     expect(config).toEqual({ plugins: [plugin] });
     expect(config.plugins?.[0]).toBe(plugin);
+  });
+});
+
+describe('suggestConfigKey', () => {
+  it.each([
+    ['web.bse_url', 'web.base_url'],
+    ['web.BASE_URL', 'web.base_url'],
+    ['base_url', 'web.base_url'],
+    ['proxy_generation.max_memory_mb', 'proxy_generation.memory.max_memory_mb'],
+    ['proxy_generation.memory.strategy_presets', 'proxy_generation.memory.strategy_preset'],
+    ['inputs', 'input'],
+    ['web.port', undefined],
+    ['database', undefined],
+    ['database.url', undefined],
+  ])('%s → %s', (key, meant) => {
+    expect(suggestConfigKey(key)).toBe(meant);
   });
 });

@@ -6,7 +6,7 @@
  * and words every error. A property test (well-formed.test.ts) holds the two
  * together, as for channel records in @m3ugen/core.
  */
-import { MEMORY_PRESETS } from '@m3ugen/core';
+import { closestName, MEMORY_PRESETS } from '@m3ugen/core';
 import { parseBaseUrl, parseProxyId } from '@m3ugen/url-builder';
 
 type Check = (value: unknown) => boolean;
@@ -95,4 +95,40 @@ function conforms(table: Table, value: unknown, path: readonly string[], unknown
 export function unknownKeysOfWellFormed(raw: unknown): string[][] | undefined {
   const unknown: string[][] = [];
   return conforms(CONFIG, raw, [], unknown) ? unknown : undefined;
+}
+
+/** Every key path of the schema, dotted, e.g. `proxy_generation.memory.max_memory_mb`. */
+function keyPaths(table: Table, prefix = ''): string[] {
+  return Object.entries(table).flatMap(([key, expected]) => [`${prefix}${key}`, ...(typeof expected === 'function' ? [] : keyPaths(expected, `${prefix}${key}.`))]);
+}
+
+/**
+ * The key an unknown one was most likely meant to be, for the warning that
+ * it is ignored: the same name in another table (`max_memory_mb` outside
+ * `[proxy_generation.memory]`), or one within two edits in its own table
+ * (`web.bse_url`). `undefined` for keys like nothing known (`web.port`)
+ * and for keys outside m3ugen's tables (`database.url`), which a larger
+ * pipeline config holds on purpose.
+ *
+ * @example
+ * ```ts
+ * suggestConfigKey('web.bse_url'); // 'web.base_url'
+ * suggestConfigKey('proxy_generation.max_memory_mb'); // 'proxy_generation.memory.max_memory_mb'
+ * suggestConfigKey('web.port'); // undefined
+ * ```
+ */
+export function suggestConfigKey(key: string): string | undefined {
+  const path = key.split('.');
+  const name = path.at(-1)!;
+  // Only keys inside m3ugen's own tables: `database.url` belongs to the rest of a pipeline's config.
+  let table: Table = CONFIG;
+  for (const part of path.slice(0, -1)) {
+    const inner = Object.hasOwn(table, part) ? table[part] : undefined;
+    if (inner === undefined || typeof inner === 'function') return undefined;
+    table = inner;
+  }
+  const elsewhere = keyPaths(CONFIG).find((known) => known === name || known.endsWith(`.${name}`));
+  if (elsewhere !== undefined) return elsewhere;
+  const meant = closestName(name, Object.keys(table));
+  return meant === undefined ? undefined : [...path.slice(0, -1), meant].join('.');
 }
