@@ -55,7 +55,7 @@ const DEFAULT_ATTRIBUTE_FIELDS = [
   ['group-title', 'groupTitle', 'group_title'],
 ] as const;
 
-/** Throws an InputError naming the input, the record (line when a reader recorded it, else index) and the field. */
+/** Where a record is, for an error: the input, the record (its line when a reader recorded it, and index) and the field. */
 function locate(nc: unknown, index: number, sourceName: string | undefined, field?: string): RecordLocation {
   const line = lineOf(nc);
   return { file: sourceName, line: typeof line === 'number' ? line : undefined, index, field };
@@ -267,8 +267,10 @@ export function createRenderers(context: RenderContext): Renderers {
   const failure = (error: unknown, nc: unknown, index: number): unknown =>
     error instanceof M3ugenError ? error : (unreadableRecordError(error, nc, locate(nc, index, sourceName), 'camel', 'interchange') ?? error);
   const urlSchemeFailure = (error: unknown, nc: unknown, index: number): unknown => {
-    const known = failure(error, nc, index);
-    if (known !== error || error instanceof M3ugenError) return known;
+    if (error instanceof M3ugenError) return error;
+    // A getter the scheme read is the record's fault, not the scheme's.
+    const unreadable = unreadableRecordError(error, nc, locate(nc, index, sourceName), 'camel', 'interchange');
+    if (unreadable !== undefined) return unreadable;
     const why = error instanceof Error ? error.message : String(error);
     return new M3ugenError('E_PLUGIN', `${formatLocation(locate(nc, index, sourceName))}URL scheme "${run.options.urlScheme}" failed: ${why}`, { cause: error });
   };
