@@ -318,6 +318,11 @@ describe('what plain JavaScript callers get wrong', () => {
     expect((error as Error).message).toBe(`channels: expected an array, an iterable or async iterable of channel records, or a ChannelSource; ${got}`);
   });
 
+  it('a run option given to the generator (cache, output) says where it goes', () => {
+    expect(() => new M3uGenerator({ plugins: [basics], cache: {} } as never)).toThrow('option "cache": an option of each run, not of the generator: pass it to generate(channels, { cache })');
+    expect(() => new M3uGenerator({ plugins: [basics], output: process.stdout } as never)).toThrow('option "output": an option of each run');
+  });
+
   it('stream() refuses an output, which it would otherwise drop', () => {
     const generator = new M3uGenerator({ plugins: [basics] });
     expect(() => generator.stream(channels, { output: process.stdout })).toThrow('option "output": stream() hands the playlist over as chunks; to write it to a Writable, call generate(channels, { output })');

@@ -79,10 +79,8 @@ export interface RunOptions extends GenerateOptions {
   readonly duplicateIds?: (() => DuplicateIdIndex) | undefined;
 }
 
-const RUN_OPTION_NAMES = [
-  ...GENERATE_OPTION_NAMES,
-  ...namesOf<Omit<RunOptions, keyof GenerateOptions>>({ output: true, end: true, channelCount: true, cache: true, duplicateIds: true }),
-];
+const RUN_ONLY_NAMES = namesOf<Omit<RunOptions, keyof GenerateOptions>>({ output: true, end: true, channelCount: true, cache: true, duplicateIds: true });
+const RUN_OPTION_NAMES = [...GENERATE_OPTION_NAMES, ...RUN_ONLY_NAMES];
 
 /** What every run returns. */
 export interface GenerationResult {
@@ -132,6 +130,9 @@ export class M3uGenerator {
   readonly options: GenerateOptions;
 
   constructor(config: GeneratorConfig = {}) {
+    // `cache` and `output` given to the generator are easy to mean: say where they go.
+    const runOnly = RUN_ONLY_NAMES.find((name) => (config as Record<string, unknown>)[name] !== undefined);
+    if (runOnly !== undefined) throw new OptionError(runOnly, `an option of each run, not of the generator: pass it to generate(channels, { ${runOnly} })`);
     checkOptionNames(config, GENERATOR_CONFIG_NAMES);
     const { plugins = [], ...options } = config;
     this.options = options;
