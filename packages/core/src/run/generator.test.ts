@@ -323,6 +323,12 @@ describe('what plain JavaScript callers get wrong', () => {
     expect(() => new M3uGenerator({ plugins: [basics], output: process.stdout } as never)).toThrow('option "output": an option of each run');
   });
 
+  it('plugins given to a run say they belong to the generator', async () => {
+    await expect(new M3uGenerator({ plugins: [basics] }).generate([full], { plugins: [basics] } as never)).rejects.toThrow(
+      'option "plugins": plugins are applied once, by the generator: new M3uGenerator({ plugins }), createGenerator({ plugins }) or generator.use(plugin)',
+    );
+  });
+
   it('stream() refuses an output, which it would otherwise drop', () => {
     const generator = new M3uGenerator({ plugins: [basics] });
     expect(() => generator.stream(channels, { output: process.stdout })).toThrow('option "output": stream() hands the playlist over as chunks; to write it to a Writable, call generate(channels, { output })');

@@ -216,6 +216,9 @@ export class M3uGenerator {
     const source = toChannelSource(input);
     let options: ResolvedOptions;
     try {
+      if ((runOptions as GeneratorConfig).plugins !== undefined) {
+        throw new OptionError('plugins', 'plugins are applied once, by the generator: new M3uGenerator({ plugins }), createGenerator({ plugins }) or generator.use(plugin)');
+      }
       checkOptionNames(runOptions, RUN_OPTION_NAMES);
       options = resolveOptions(this.options, runOptions);
     } catch (error) {
