@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { M3ugenError } from '@m3ugen/core';
 import { YOUNG_GENERATION_CAP_BYTES } from '../young-generation.js';
 import type { InputPart } from './input-parts.js';
 import type { PartResult, WorkerSetup } from './messages.js';
@@ -41,9 +42,10 @@ export class WorkerPool {
         for (const waiting of pending.values()) waiting.reject(error);
         pending.clear();
       };
-      worker.on('error', fail);
+      // What killed a worker (a plugin's uncaught error, the thread's exit) is said as it is, with a code of its own.
+      worker.on('error', (error) => fail(new M3ugenError('E_WORKER', error.message, { cause: error })));
       worker.on('exit', (code) => {
-        if (!this.#closed) fail(new Error(`a worker thread stopped (exit code ${code})`));
+        if (!this.#closed) fail(new M3ugenError('E_WORKER', `a worker thread stopped (exit code ${code})`));
       });
       this.#workers.push(entry);
     }

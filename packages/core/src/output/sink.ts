@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { M3ugenError } from '../errors.js';
+import { markForeign } from '../run/foreign-errors.js';
 
 /**
  * Where a strategy writes the playlist's text. `write` returns a promise only
@@ -109,7 +110,7 @@ export class WritableSink implements OwnedSink {
   #whenFlushed: (() => void) | undefined;
   /** One callback for every write, so tracking them allocates nothing per chunk. */
   readonly #written = (error?: Error | null): void => {
-    if (error) this.#error ??= error;
+    if (error) this.#error ??= markForeign(error);
     if (--this.#pending === 0) this.#whenFlushed?.();
   };
   bytesWritten = 0;
@@ -124,7 +125,7 @@ export class WritableSink implements OwnedSink {
   }
 
   readonly #onError = (error: Error): void => {
-    this.#error ??= error;
+    this.#error ??= markForeign(error);
   };
 
   get bufferedBytes(): number {

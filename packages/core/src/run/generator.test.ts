@@ -344,3 +344,36 @@ describe('what plain JavaScript callers get wrong', () => {
     expect(started).toBe(false);
   });
 });
+
+describe('a failure inside a strategy', () => {
+  const strategy = (name: string, body: (run: Parameters<M3uStrategy['generate']>[0]) => Promise<void>): M3uPlugin => ({
+    name,
+    apply(g) {
+      g.strategies.register({ ...simple, name, generate: body });
+    },
+  });
+
+  it("is named for the strategy when the strategy's own code threw it", async () => {
+    const buggy = strategy('buggy', async (run) => {
+      await run.source.nextBatch();
+      (undefined as unknown as { x: number }).x;
+    });
+    const error = await new M3uGenerator({ plugins: [basics, buggy], strategy: 'buggy' }).generate([full]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_STRATEGY' });
+    expect((error as Error).message).toMatch(/^strategy "buggy" failed: Cannot read properties of undefined/);
+    expect((error as Error).cause).toBeInstanceOf(TypeError);
+  });
+
+  it("is left as it is when it is the input's or the output's, which are the caller's", async () => {
+    async function* channels(): AsyncGenerator<NumberedChannel> {
+      yield full;
+      throw new Error('the database went away');
+    }
+    const generator = new M3uGenerator({ plugins: [basics] });
+    await expect(generator.generate(channels())).rejects.toThrow(/^the database went away$/);
+    const { Writable } = await import('node:stream');
+    const full_disk = new Writable({ write: (_chunk, _encoding, done) => done(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) });
+    const error = await generator.generate([full], { output: full_disk }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ENOSPC', message: 'ENOSPC: no space left on device' });
+  });
+});

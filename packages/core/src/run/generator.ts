@@ -13,6 +13,7 @@ import type { Handover, M3uStrategy, StrategyChoice, StrategyRun, StrategySwitch
 import { toChannelSource, type ChannelBatch, type ChannelInput, type ChannelSource } from './channel-source.js';
 import { nameEarlierChannel, type DuplicateIdIndex } from './duplicates.js';
 import type { EntryCache } from './entry-cache.js';
+import { isForeign, markForeign } from './foreign-errors.js';
 import type { RunMetrics } from './metrics.js';
 import { checkOptionNames, GENERATE_OPTION_NAMES, namesOf, resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.js';
 import type { RunInfo } from './run-info.js';
@@ -334,7 +335,11 @@ export class M3uGenerator {
       });
 
       const first = this.strategies.require(choice.strategy);
-      await first.generate(makeRun(first, undefined));
+      try {
+        await first.generate(makeRun(first, undefined));
+      } catch (error) {
+        throw strategyFailure(error, finalStrategy);
+      }
       await checkEverythingRendered(finalStrategy, taken, counts.rendered);
       const duplicate = await idIndex?.settle?.();
       if (duplicate !== undefined) throw duplicate;
@@ -405,11 +410,28 @@ class CountedSource implements ChannelSource {
   }
 
   async nextBatch(): Promise<ChannelBatch | undefined> {
-    const batch = await this.#source.nextBatch();
+    let batch: ChannelBatch | undefined;
+    try {
+      batch = await this.#source.nextBatch();
+    } catch (error) {
+      throw markForeign(error);
+    }
     if (batch === undefined) this.exhausted = true;
     else this.channels += batch.end - batch.start;
     return batch;
   }
+}
+
+/**
+ * What a strategy's run threw, named for the strategy when the strategy's own
+ * code threw it: a third-party strategy's bug then says whose it is. Errors
+ * m3ugen raised on purpose, and those of the input or the output (see
+ * foreign-errors.ts), pass through as they are.
+ */
+function strategyFailure(error: unknown, strategy: string): unknown {
+  if (error instanceof M3ugenError || isForeign(error)) return error;
+  const why = error instanceof Error ? error.message : String(error);
+  return new M3ugenError('E_STRATEGY', `strategy "${strategy}" failed: ${why}`, { cause: error });
 }
 
 /**
