@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createGenerationHooks, HOOK_SIGNATURES } from '@m3ugen/core';
 import { describe, expect, it } from 'vitest';
 
@@ -19,5 +19,24 @@ describe('docs/plugins.md hooks reference', () => {
     const hooks = createGenerationHooks() as unknown as Record<string, { constructor: { name: string } }>;
     const fromCode = Object.entries(HOOK_SIGNATURES).map(([name, args]) => ({ name, kind: hooks[name]!.constructor.name, args: [...args] }));
     expect(documentedHooks()).toEqual(fromCode);
+  });
+});
+
+describe('the error codes in the core README', () => {
+  it('list every code the packages raise, and no other', () => {
+    const packages = new URL('../packages/', import.meta.url);
+    const raised = new Set<string>();
+    for (const name of readdirSync(packages)) {
+      const src = new URL(`${name}/src/`, packages);
+      for (const file of readdirSync(src, { recursive: true }) as string[]) {
+        if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+        const text = readFileSync(new URL(file, src), 'utf8');
+        for (const match of text.matchAll(/(?:new M3ugenError|super)\(\s*'(E_[A-Z_]+)'/g)) raised.add(match[1]!);
+      }
+    }
+    const readme = readFileSync(new URL('../packages/core/README.md', import.meta.url), 'utf8');
+    const documented = new Set([...readme.matchAll(/^ {2}\| (`E_[A-Z_]+`(?:, `E_[A-Z_]+`)*) \|/gm)].flatMap((m) => m[1]!.split(', ').map((code) => code.slice(1, -1))));
+    expect(raised.size).toBeGreaterThan(8);
+    expect([...documented].sort()).toEqual([...raised].sort());
   });
 });
