@@ -450,13 +450,13 @@ async function checkEverythingRendered(strategy: string, taken: CountedSource, r
   }
 }
 
-/** Lets a source a failed run did not finish release its input; a failure there must not hide the run's. */
 /** Has what a run uses of a Node `Writable` (a string path or a web WritableStream does not). */
 function isWritable(value: unknown): value is Writable {
   const candidate = value as Partial<Writable> | null;
   return typeof candidate === 'object' && candidate !== null && typeof candidate.write === 'function' && typeof candidate.end === 'function' && typeof candidate.on === 'function';
 }
 
+/** Lets a source a failed run did not finish release its input; a failure there must not hide the run's. */
 async function closeQuietly(source: ChannelSource): Promise<void> {
   try {
     await source.close?.();
