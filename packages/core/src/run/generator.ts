@@ -83,6 +83,10 @@ export interface RunOptions extends GenerateOptions {
 const RUN_ONLY_NAMES = namesOf<Omit<RunOptions, keyof GenerateOptions>>({ output: true, end: true, channelCount: true, cache: true, duplicateIds: true });
 const RUN_OPTION_NAMES = [...GENERATE_OPTION_NAMES, ...RUN_ONLY_NAMES];
 
+// Options given to the other one of generator and run are easy to mean (`cache` to the generator): say where they go.
+const RUN_ONLY_ON_GENERATOR = Object.fromEntries(RUN_ONLY_NAMES.map((name) => [name, `an option of each run, not of the generator: pass it to generate(channels, { ${name} })`]));
+const PLUGINS_ON_RUN = { plugins: 'plugins are applied once, by the generator: new M3uGenerator({ plugins }), createGenerator({ plugins }) or generator.use(plugin)' };
+
 /** What every run returns. */
 export interface GenerationResult {
   readonly metrics: RunMetrics;
@@ -131,10 +135,7 @@ export class M3uGenerator {
   readonly options: GenerateOptions;
 
   constructor(config: GeneratorConfig = {}) {
-    // `cache` and `output` given to the generator are easy to mean: say where they go.
-    const runOnly = RUN_ONLY_NAMES.find((name) => (config as Record<string, unknown>)[name] !== undefined);
-    if (runOnly !== undefined) throw new OptionError(runOnly, `an option of each run, not of the generator: pass it to generate(channels, { ${runOnly} })`);
-    checkOptionNames(config, GENERATOR_CONFIG_NAMES);
+    checkOptionNames(config, GENERATOR_CONFIG_NAMES, '', RUN_ONLY_ON_GENERATOR);
     const { plugins = [], ...options } = config;
     this.options = options;
     for (const plugin of plugins) this.use(plugin);
@@ -217,10 +218,7 @@ export class M3uGenerator {
     const source = toChannelSource(input);
     let options: ResolvedOptions;
     try {
-      if ((runOptions as GeneratorConfig).plugins !== undefined) {
-        throw new OptionError('plugins', 'plugins are applied once, by the generator: new M3uGenerator({ plugins }), createGenerator({ plugins }) or generator.use(plugin)');
-      }
-      checkOptionNames(runOptions, RUN_OPTION_NAMES);
+      checkOptionNames(runOptions, RUN_OPTION_NAMES, '', PLUGINS_ON_RUN);
       options = resolveOptions(this.options, runOptions);
     } catch (error) {
       await closeQuietly(source);

@@ -135,19 +135,23 @@ export function closestName(typed: string, names: readonly string[]): string | u
  * Refuses an options object with a key outside `known`: from plain
  * JavaScript a misspelt option (`baseURL`, `stratgy`) would otherwise be
  * ignored, and the run would go on with the default. Keys whose value is
- * `undefined` count as unset and pass.
+ * `undefined` count as unset and pass. `misplaced` names options that belong
+ * somewhere else (a run's `cache` given to the generator), each with where it
+ * goes; they are checked first.
  *
- * @throws {OptionError} naming the key (under `prefix`), with the name it most likely meant.
+ * @throws {OptionError} naming the key (under `prefix`), with where it goes or the name it most likely meant.
  * @example
  * ```ts
  * checkOptionNames({ baseURL: 'http://localhost:8080' }, GENERATE_OPTION_NAMES);
  * // throws: option "baseURL": unknown option (did you mean "baseUrl"?)
  * ```
  */
-export function checkOptionNames(options: unknown, known: readonly string[], prefix = ''): void {
+export function checkOptionNames(options: unknown, known: readonly string[], prefix = '', misplaced: Readonly<Record<string, string>> = {}): void {
   if (typeof options !== 'object' || options === null) return;
+  const value = (key: string): unknown => (options as Record<string, unknown>)[key];
+  for (const [key, goes] of Object.entries(misplaced)) if (value(key) !== undefined) throw new OptionError(`${prefix}${key}`, goes);
   for (const key of Object.keys(options)) {
-    if (known.includes(key) || (options as Record<string, unknown>)[key] === undefined) continue;
+    if (known.includes(key) || value(key) === undefined) continue;
     const meant = closestName(key, known);
     throw new OptionError(`${prefix}${key}`, `unknown option${meant !== undefined ? ` (did you mean "${meant}"?)` : known.length === 0 ? '; none are accepted' : `; known: ${known.join(', ')}`}`);
   }
