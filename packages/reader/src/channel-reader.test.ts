@@ -231,6 +231,13 @@ describe('input that is not UTF-8', () => {
     expect(error.message).toBe(`cut.ndjson: line 2: field "channel.tvg_name": invalid UTF-8: byte 0xE9 is not part of a character; ${UTF8}`);
   });
 
+  it('is found in a JSON file that ends inside a character', async () => {
+    const content = Buffer.concat([Buffer.from(`[\n${record(1)},\n"`), bytes(0xe2, 0x82)]);
+    expect((await failure(openChannelReader(bytesFile('cut-short.json', content), { displayName: 'x.json' }))).message).toBe(
+      `x.json: line 3: invalid UTF-8: byte 0xE2 is not part of a character; ${UTF8}`,
+    );
+  });
+
   it('is found in a file that ends inside a character', async () => {
     const error = await failure(readAll(await openChannelReader(bytesFile('cut-short.ndjson', Buffer.concat([Buffer.from(`${record(1)}\n{"a": "`), bytes(0xe2, 0x82)])), { displayName: 'x.ndjson' })));
     expect(error.message).toBe(`x.ndjson: line 2: invalid UTF-8: byte 0xE2 is not part of a character; ${UTF8}`);

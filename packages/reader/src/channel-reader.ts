@@ -374,9 +374,10 @@ async function* decode(stream: AsyncIterable<Buffer | string>, file: string): As
     throw ioError(file, error);
   }
   const rest = decoder.end();
+  if (rest === '') return;
   // The input ended inside a character.
-  if (rest !== '' && carry.length > 0) yield { newlinesBefore: 0, byte: carry[0]! };
-  if (rest !== '') yield rest;
+  for (const fault of utf8Faults(new Uint8Array(0), carry, true)) yield fault;
+  yield rest;
 }
 
 /**
@@ -446,8 +447,7 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
         throw ioError(file, error);
       }
       if (!isUtf8(bytes)) {
-        // No fault before the end: the file ends inside a character.
-        const fault = utf8Faults(bytes)[0] ?? { newlinesBefore: lineCount(bytes.toString('latin1')) - 1, byte: bytes[bytes.length - incompleteTail(bytes)]! };
+        const fault = utf8Faults(bytes, undefined, true)[0]!;
         throw new InputError(describeUtf8Fault(fault), { file, line: fault.newlinesBefore + 1 });
       }
       return jsonReader(file, bytes.toString('utf8'), options);

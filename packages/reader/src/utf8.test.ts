@@ -33,6 +33,8 @@ describe('utf8Faults', () => {
     expect(incompleteTail(euro.subarray(0, 3))).toBe(2);
     expect(utf8Faults(euro.subarray(0, 3))).toEqual([]);
     expect(utf8Faults(euro.subarray(3), euro.subarray(1, 3))).toEqual([]);
+    // At the input's end, a cut character is a fault of the line it is on.
+    expect(utf8Faults(Buffer.from('ok\nx€', 'utf8').subarray(0, 6), undefined, true)).toEqual([{ newlinesBefore: 1, byte: 0xe2 }]);
     // A carry the next chunk does not complete is a fault of the line it started.
     expect(utf8Faults(Buffer.from('A\n'), euro.subarray(1, 3))).toEqual([{ newlinesBefore: 0, byte: 0xe2 }]);
   });

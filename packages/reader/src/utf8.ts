@@ -49,18 +49,19 @@ export function incompleteTail(bytes: Uint8Array): number {
 
 /**
  * Where `bytes` are not UTF-8: the first bad byte of each line that has one,
- * in order; none when all are (a sequence cut off at the end is not a fault:
- * see {@link incompleteTail}). `carry` is the previous chunk's incomplete
- * tail, which the first bytes complete.
+ * in order; none when all are. A sequence cut off at the end is not a fault
+ * (see {@link incompleteTail}) unless the bytes are `final`, the end of the
+ * input. `carry` is the previous chunk's incomplete tail, which the first
+ * bytes complete.
  *
  * @example
  * ```ts
  * utf8Faults(Buffer.from('{"a":1}\n{"name":"Caf\xe9"}\n', 'latin1')); // [{ newlinesBefore: 1, byte: 0xe9 }]
  * ```
  */
-export function utf8Faults(bytes: Uint8Array, carry: Uint8Array = new Uint8Array(0)): Utf8Fault[] {
+export function utf8Faults(bytes: Uint8Array, carry: Uint8Array = new Uint8Array(0), final = false): Utf8Fault[] {
   const all = carry.length === 0 ? bytes : Buffer.concat([carry, bytes]);
-  const end = all.length - incompleteTail(all);
+  const end = final ? all.length : all.length - incompleteTail(all);
   const faults: Utf8Fault[] = [];
   let newlines = 0;
   for (let i = 0; i < end; ) {
