@@ -34,8 +34,10 @@ function keysOf(object: object): readonly string[] {
 
 /** The first field of `object` whose read throws: the known ones in order, then the rest of its own keys. */
 function firstUnreadable(object: object, known: readonly Spelled[], spelling: 0 | 1): string | undefined {
-  const keys = [...known.map((field) => field[spelling]), ...keysOf(object)];
-  return keys.find((key) => tryRead(object, key).threw);
+  // A set: a known field is an own key too, and its getter need not run twice.
+  const keys = new Set([...known.map((field) => field[spelling]), ...keysOf(object)]);
+  for (const key of keys) if (tryRead(object, key).threw) return key;
+  return undefined;
 }
 
 /**
