@@ -103,9 +103,9 @@ export function inConfigTerms(error: unknown, loaded: LoadedConfig, flags: CliFl
   return new ConfigError(error.reason, { file: loaded.file, key }, { cause: error });
 }
 
-/** What a path is, following links: a regular file's identity (device and inode), `special` (a device, a pipe…) or `absent`. */
-function fileIdentity(path: string): string {
-  const stats = statOf(path);
+/** What a path is, following links: a regular file's identity (device and inode), `special` (a device, a pipe…) or `absent` (also for no path). */
+function fileIdentity(path: string | undefined): string {
+  const stats = path === undefined ? undefined : statOf(path);
   return stats === undefined ? 'absent' : stats.isFile() ? `${stats.dev}:${stats.ino}` : 'special';
 }
 
@@ -126,14 +126,13 @@ export function overwriteConflict(prepared: PreparedRun): string | undefined {
   if (prepared.metricsStream === 'stdout' && prepared.outputPath === undefined && prepared.outputStream === 'stdout') {
     return 'the metrics and the playlist would both go to stdout: write the playlist to a file (--output FILE) or the metrics elsewhere';
   }
-  const identityOf = (path: string | undefined): string => (path === undefined ? 'absent' : fileIdentity(path));
   const reads = [
-    { what: 'the input', name: prepared.inputName, identity: identityOf(prepared.inputPath === '-' ? undefined : prepared.inputPath) },
-    { what: 'the config file', name: prepared.loaded.file, identity: identityOf(prepared.loaded.file === undefined ? undefined : resolve(prepared.loaded.file)) },
+    { what: 'the input', name: prepared.inputName, identity: fileIdentity(prepared.inputPath === '-' ? undefined : prepared.inputPath) },
+    { what: 'the config file', name: prepared.loaded.file, identity: fileIdentity(prepared.loaded.file === undefined ? undefined : resolve(prepared.loaded.file)) },
   ];
   const writes = [
-    { what: 'the playlist', option: 'output', path: prepared.outputPath, identity: identityOf(prepared.outputPath) },
-    { what: 'the metrics', option: 'metrics', path: prepared.metricsPath, identity: identityOf(prepared.metricsPath) },
+    { what: 'the playlist', option: 'output', path: prepared.outputPath, identity: fileIdentity(prepared.outputPath) },
+    { what: 'the metrics', option: 'metrics', path: prepared.metricsPath, identity: fileIdentity(prepared.metricsPath) },
   ] as const;
   for (const write of writes) {
     if (write.identity === 'absent' || write.identity === 'special') continue;
