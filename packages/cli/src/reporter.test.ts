@@ -1,6 +1,6 @@
 import type { ProgressInfo } from '@m3ugen/core';
 import { describe, expect, it } from 'vitest';
-import { printable, Reporter, type ErrorStream } from './reporter.js';
+import { formatCount, printable, Reporter, type ErrorStream } from './reporter.js';
 
 function terminal(isTTY: boolean): ErrorStream & { text: string } {
   return {
@@ -87,5 +87,13 @@ describe('what reaches the terminal', () => {
   it('printable() escapes newlines too, for values shown inside one line', () => {
     expect(printable('News\nm3ugen: fake line\t\u001b[31m')).toBe('News\\nm3ugen: fake line\\t\\u001b[31m');
     expect(printable('Nachrichten · 新闻 😀')).toBe('Nachrichten · 新闻 😀');
+  });
+});
+
+describe('formatCount', () => {
+  it('groups the digits of a count in threes with commas, as en-US does', () => {
+    for (const count of [0, 7, 999, 1000, 12345, 999999, 1000000, 1234567890, 9007199254740991]) {
+      expect(formatCount(count)).toBe(count.toLocaleString('en-US'));
+    }
   });
 });
