@@ -1,7 +1,9 @@
 // Two builds in one process, alternating: node --expose-gc test/bench/inprocess-ab.mjs TREE_A TREE_B [strategy] [channels] [runs]
 // Loads @m3ugen/preset-default from each built tree, renders the same channels
 // with each in turn (A B, then B A, ...), and prints both medians and the
-// median of the per-run differences (B − A). One process means one heap and
+// median of the per-run differences (B − A). The strategy `incremental-1%`
+// times in-memory regenerations with each build's own EntryCache (filled by a
+// first, untimed run), on fresh records with a different 1% renamed each run. One process means one heap and
 // one CPU state for both, which pairs of fresh processes cannot give; the
 // trees must be built (`pnpm build`).
 import { makeChannels, BASE_URL, PROXY_ID } from './channels.mjs';
@@ -13,15 +15,26 @@ if (treeB === undefined) {
   process.exit(2);
 }
 const load = async (tree) => (await import(`${tree}/packages/preset-default/dist/index.js`)).createGenerator;
+/** The tree's own EntryCache class: the same module its preset's generator uses. */
+const loadCache = async (tree) => (await import(`${tree}/packages/core/dist/index.js`)).EntryCache;
 const channels = makeChannels(Number(channelsText));
 const options = { baseUrl: BASE_URL, proxyId: PROXY_ID, memory: { enableTracking: false } };
 const generators = { A: (await load(treeA))(options), B: (await load(treeB))(options) };
+const incremental = strategy === 'incremental-1%';
+const caches = incremental ? { A: new (await loadCache(treeA))(), B: new (await loadCache(treeB))() } : {};
+if (incremental) for (const build of ['A', 'B']) await generators[build].generate(channels, { strategy: 'in-memory', cache: caches[build] });
+/** Fresh records, the `run`-th hundredth of them renamed. */
+const changed = (run) => channels.map((nc, i) => ({ ...nc, channel: { ...nc.channel, channelName: i % 100 === run % 100 ? `${nc.channel.channelName} (${run})` : nc.channel.channelName } }));
 const times = { A: [], B: [] };
+/** Until generate() returned, before the playlist was read (and so flattened). */
+const returned = { A: [], B: [] };
 for (let run = 0; run < Number(runsText); run++) {
+  const input = incremental ? changed(run) : channels;
   for (const build of run % 2 === 0 ? ['A', 'B'] : ['B', 'A']) {
     globalThis.gc?.();
     const started = performance.now();
-    const { playlist } = await generators[build].generate(channels, { strategy });
+    const { playlist } = await generators[build].generate(input, incremental ? { strategy: 'in-memory', cache: caches[build] } : { strategy });
+    returned[build].push(performance.now() - started);
     playlist.charCodeAt(playlist.length - 1);
     times[build].push(performance.now() - started);
   }
@@ -30,4 +43,9 @@ const differences = times.A.map((a, i) => times.B[i] - a);
 console.log(
   `${strategy}, ${channels.length} channels: A ${median(times.A).toFixed(0)} ms, B ${median(times.B).toFixed(0)} ms, ` +
     `B − A ${median(differences).toFixed(0)} ms; B faster in ${differences.filter((d) => d < 0).length} of ${differences.length}`,
+);
+const untilReturned = returned.A.map((a, i) => returned.B[i] - a);
+console.log(
+  `  until generate() returned: A ${median(returned.A).toFixed(0)} ms, B ${median(returned.B).toFixed(0)} ms, ` +
+    `B − A ${median(untilReturned).toFixed(0)} ms; B faster in ${untilReturned.filter((d) => d < 0).length} of ${untilReturned.length}`,
 );
