@@ -420,9 +420,23 @@ describe('exit codes', () => {
 });
 
 describe('m3ugen validate', () => {
-  it('accepts the example and counts its warnings', async () => {
+  it('accepts the example and says its warnings as generate does', async () => {
     const result = await runCli(['validate', '--config', 'examples/basic/m3ugen.toml']);
     expect(result).toMatchObject({ code: 0, stdout: 'ok: examples/basic/channels.ndjson: 40 channels valid, 4 warning(s) (config examples/basic/m3ugen.toml)\n' });
+    expect(result.stderr.trim().split('\n')).toEqual(['m3ugen: warning: 3 channel(s) without tvg_logo (written as "")', 'm3ugen: warning: 1 channel(s) without tvg_name (written as "")']);
+  });
+
+  it('warns of a missing proxy ULID, lists each warning with --verbose, and says none with --quiet', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'c.ndjson'), `${JSON.stringify({ assigned_number: 1, channel: { id: '550e8400-e29b-41d4-a716-446655440001', channel_name: 'A', tvg_logo: 'http://l/a.png' } })}\n`);
+    const normal = await runCli(['validate', '--input', 'c.ndjson'], { cwd: dir });
+    expect(normal).toMatchObject({ code: 0, stdout: expect.stringContaining('1 channels valid, 4 warning(s)') });
+    expect(normal.stderr).toContain('m3ugen: warning: no proxy ULID is set');
+    expect(normal.stderr).toContain('m3ugen: warning: 1 channel(s) without tvg_id (written as "")');
+    const verbose = await runCli(['validate', '--input', 'c.ndjson', '--verbose'], { cwd: dir });
+    expect(verbose.stderr).toContain('warning: channel at index 0: tvg_name is missing; written as ""');
+    const quiet = await runCli(['validate', '--input', 'c.ndjson', '--quiet'], { cwd: dir });
+    expect(quiet).toMatchObject({ code: 0, stderr: '' });
   });
 
   it('lists every invalid record and exits 1', async () => {
@@ -442,6 +456,7 @@ describe('m3ugen validate', () => {
     const result = await runCli(['validate', '--input', 'c.ndjson'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
+      'm3ugen: warning: no proxy ULID is set: stream URLs fall back to {base_url}/stream/{channel_id}',
       'm3ugen: error: c.ndjson: line 2: field "channel.id": duplicate channel id "a": line 1 has the same id',
       'm3ugen: error: c.ndjson: line 3: field "channel.id": required field is missing',
       'm3ugen: error: c.ndjson: line 4: invalid JSON at column 2: unexpected "o"',

@@ -11,6 +11,7 @@ import { checkPublishable, publishAtomically } from '../publish.js';
 import { formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
 import { holdYoungGeneration } from '../young-generation.js';
+import { reportWarnings, summariseWarnings } from './warnings.js';
 
 /** The streams a command talks to (injectable for tests). */
 export interface CommandIo {
@@ -25,15 +26,6 @@ export interface MetricsReport extends RunMetrics {
   readonly skippedRecords: number;
   readonly input: string;
   readonly output: string;
-}
-
-function summariseWarnings(result: GenerationResult, reporter: Reporter): void {
-  for (const [key, count] of Object.entries(result.warnings.counts)) {
-    const [code, field] = key.split(':');
-    if (code === 'missing-field') reporter.warn(`${count} channel(s) without ${field ?? 'a field'} (written as "")`);
-    else if (code === 'non-uuid-id') reporter.warn(`${count} channel id(s) are not UUIDs (use --strict to reject them)`);
-    else if (code !== 'skipped-record' && code !== 'missing-proxy-id') reporter.warn(`${count} × ${key}`);
-  }
 }
 
 /** `M3UGEN_MEMORY_IDS`: ids the duplicate check keeps in memory before spilling (tests set it low). */
@@ -92,10 +84,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   generator.hooks.strategySwitched.tap('m3ugen-cli', (change) =>
     reporter.info(`switched from ${change.from} to ${change.to} after ${change.atChannel} channels: ${change.reason}`),
   );
-  generator.hooks.warning.tap('m3ugen-cli', (warning) => {
-    if (warning.code === 'missing-proxy-id') reporter.warn(warning.message);
-    else if (warning.code !== 'skipped-record') reporter.debug(`warning: ${warning.message}`);
-  });
+  reportWarnings(generator, reporter);
   if (reporter.verbose) {
     // The seed's debug logging: each channel, its EXTINF line and its URL.
     generator.hooks.streamUrl.tap('m3ugen-cli', (url, nc) => {

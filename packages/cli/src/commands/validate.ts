@@ -6,6 +6,7 @@ import { inConfigTerms, prepareRun } from '../prepare.js';
 import { Reporter } from '../reporter.js';
 import { holdYoungGeneration } from '../young-generation.js';
 import type { CommandIo } from './generate.js';
+import { reportWarnings, summariseWarnings } from './warnings.js';
 
 /** Where a record is in the input, for listing errors in input order. */
 function position(error: InputError): number {
@@ -18,7 +19,8 @@ const LISTED = 20;
 /**
  * `m3ugen validate`: checks the config, its plugins and every input record
  * by running the whole stage into nothing. Reports every invalid record
- * (the first 20 in full) and exits 1 if there was any.
+ * (the first 20 in full) and exits 1 if there was any; says the warnings
+ * as `generate` does.
  */
 export async function validateCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const flags = { ...parseFlags('validate', argv), skipInvalid: true };
@@ -38,6 +40,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     return skipped;
   };
 
+  reportWarnings(generator, reporter);
   let result: GenerationResult;
   const releaseYoungGeneration = holdYoungGeneration();
   try {
@@ -56,6 +59,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     releaseYoungGeneration();
   }
   const skipped = list();
+  summariseWarnings(result, reporter);
   const { metrics, warnings } = result;
   if (skipped > 0) {
     reporter.error(`${inputName}: ${skipped} invalid record(s), ${metrics.channels} valid (${configNote})`);

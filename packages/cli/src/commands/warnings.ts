@@ -1,0 +1,25 @@
+import type { GenerationResult, M3uGenerator } from '@m3ugen/core';
+import type { Reporter } from '../reporter.js';
+
+/**
+ * Says a run's warnings as they are raised: a missing proxy ULID at once (it
+ * changes every URL), each other one only with `--verbose` (an input can
+ * raise one per channel). {@link summariseWarnings} counts them at the end.
+ * Skipped records are the command's to report, as it skips them.
+ */
+export function reportWarnings(generator: M3uGenerator, reporter: Reporter): void {
+  generator.hooks.warning.tap('m3ugen-cli', (warning) => {
+    if (warning.code === 'missing-proxy-id') reporter.warn(warning.message);
+    else if (warning.code !== 'skipped-record') reporter.debug(`warning: ${warning.message}`);
+  });
+}
+
+/** One line per kind of warning the run raised, with its count. */
+export function summariseWarnings(result: GenerationResult, reporter: Reporter): void {
+  for (const [key, count] of Object.entries(result.warnings.counts)) {
+    const [code, field] = key.split(':');
+    if (code === 'missing-field') reporter.warn(`${count} channel(s) without ${field ?? 'a field'} (written as "")`);
+    else if (code === 'non-uuid-id') reporter.warn(`${count} channel id(s) are not UUIDs (use --strict to reject them)`);
+    else if (code !== 'skipped-record' && code !== 'missing-proxy-id') reporter.warn(`${count} × ${key}`);
+  }
+}
