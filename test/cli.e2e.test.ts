@@ -253,13 +253,14 @@ describe('m3ugen generate', () => {
     expect(JSON.parse(result.stderr)).toMatchObject({ channels: 2, bytes: Buffer.byteLength(GOLDEN), input: '-', output: '/dev/stdout' });
   });
 
-  it('ends with a summary line whose counts are written as people read them', async () => {
+  it('ends with a summary line whose counts are written as people read them, as are the warnings\' counts', async () => {
     const dir = workdir();
     const input = join(dir, 'channels.ndjson');
     const output = join(dir, 'playlist.m3u');
-    writeFileSync(input, toNdjson(1234));
+    writeFileSync(input, toNdjson(1234).replaceAll(/,"tvg_logo":"[^"]*"/g, ''));
     const result = await runCli(['generate', '--input', input, '--output', output, '--proxy-id', PROXY, '--workers', '1']);
     expect(result.code).toBe(0);
+    expect(result.stderr).toContain('m3ugen: warning: 1,234 channel(s) without tvg_logo (written as "")\n');
     const summary = result.stderr.split('\n').find((line) => line.startsWith('m3ugen: 1,234 channels, '));
     expect(summary).toMatch(/^m3ugen: 1,234 channels, [\d.]+ KB in [\d,]+ ms \(in-memory\) → /);
     expect(summary?.endsWith(` → ${output}`)).toBe(true);

@@ -145,7 +145,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
 
   const { metrics } = result;
   summariseWarnings(result, reporter);
-  if (reader.stats.skipped > 0) reporter.warn(`${reader.stats.skipped} invalid record(s) skipped`);
+  if (reader.stats.skipped > 0) reporter.warn(`${formatCount(reader.stats.skipped)} invalid record(s) skipped`);
   reporter.info(
     `${formatCount(metrics.channels)} channels, ${formatBytes(metrics.bytes)} in ${formatCount(Math.round(metrics.durationMs))} ms (${metrics.strategy}${plan.workers > 1 ? `, ${plan.workers} worker threads` : ''})` +
       (outputPath === undefined ? '' : ` → ${outputPath}`),

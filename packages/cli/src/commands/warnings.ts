@@ -1,5 +1,5 @@
 import type { GenerationResult, M3uGenerator } from '@m3ugen/core';
-import type { Reporter } from '../reporter.js';
+import { formatCount, type Reporter } from '../reporter.js';
 
 /**
  * Says a run's warnings as they are raised: a missing proxy ULID at once (it
@@ -16,8 +16,9 @@ export function reportWarnings(generator: M3uGenerator, reporter: Reporter): voi
 
 /** One line per kind of warning the run raised, with its count. */
 export function summariseWarnings(result: GenerationResult, reporter: Reporter): void {
-  for (const [key, count] of Object.entries(result.warnings.counts)) {
+  for (const [key, total] of Object.entries(result.warnings.counts)) {
     const [code, field] = key.split(':');
+    const count = formatCount(total);
     if (code === 'missing-field') reporter.warn(`${count} channel(s) without ${field ?? 'a field'} (written as "")`);
     else if (code === 'non-uuid-id') reporter.warn(`${count} channel id(s) are not UUIDs (use --strict to reject them)`);
     else if (code !== 'skipped-record' && code !== 'missing-proxy-id') reporter.warn(`${count} × ${key}`);
