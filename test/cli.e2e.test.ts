@@ -440,6 +440,20 @@ describe('m3ugen validate', () => {
     expect(quiet).toMatchObject({ code: 0, stderr: '' });
   });
 
+  it('takes the flags of a generate line but those about what it writes, and checks them as generate does', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'c.ndjson'), `${toNdjson(2)}\n`);
+    const flagged = await runCli(['validate', '--input', 'c.ndjson', '--proxy-id', PROXY, '--base-url', 'https://tv.example/iptv/', '--strategy', 'streaming', '--max-memory-mb', '64'], { cwd: dir });
+    expect(flagged).toMatchObject({ code: 0, stdout: 'ok: c.ndjson: 2 channels valid, 0 warning(s) (no config file)\n', stderr: '' });
+    const badUrl = await runCli(['validate', '--input', 'c.ndjson', '--base-url', 'ftp://tv.example'], { cwd: dir });
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toContain('m3ugen: --base-url: expected an absolute http(s) URL');
+    const output = await runCli(['validate', '--input', 'c.ndjson', '--output', 'p.m3u'], { cwd: dir });
+    expect(output.code).toBe(2);
+    expect(output.stderr).toContain('"--output" is not an option of "m3ugen validate"');
+    expect(existsSync(join(dir, 'p.m3u'))).toBe(false);
+  });
+
   it('lists every invalid record and exits 1', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'c.ndjson'), `${toNdjson(2)}\n{"assigned_number": -1, "channel": {"id": "a", "channel_name": "A"}}\n[]\n`);

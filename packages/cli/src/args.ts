@@ -22,7 +22,9 @@ export const USAGE = `Usage:
                   [--proxy-id ULID] [--strategy auto|in-memory|streaming|NAME]
                   [--max-memory-mb N] [--workers auto|N] [--metrics FILE]
                   [--skip-invalid] [--strict] [--quiet] [--verbose]
-  m3ugen validate [--config FILE] [--input FILE|-] [--strict]
+  m3ugen validate [--config FILE] [--input FILE|-] [--base-url URL] [--proxy-id ULID]
+                  [--strategy auto|in-memory|streaming|NAME] [--max-memory-mb N]
+                  [--strict] [--quiet] [--verbose]
   m3ugen --help | --version
 
 Flags override the config file; the config file overrides the defaults
@@ -63,7 +65,8 @@ const OPTIONS = {
   verbose: { type: 'boolean', short: 'v' },
 } as const;
 
-const VALIDATE_ONLY = new Set(['config', 'input', 'strict', 'quiet', 'verbose', 'skip-invalid']);
+/** The flags `validate` takes: all but those about what a run writes, so a `generate` line checks as it runs. */
+const VALIDATE_FLAGS = new Set(['config', 'input', 'base-url', 'proxy-id', 'strategy', 'max-memory-mb', 'strict', 'quiet', 'verbose', 'skip-invalid']);
 
 /** The option `typed` most likely meant: the config key's spelling (`--base_url`), the start of one, or within two edits. */
 function closestOption(typed: string): string | undefined {
@@ -105,7 +108,7 @@ export function parseFlags(command: 'generate' | 'validate', argv: readonly stri
     throw new UsageError(describeParseError(error));
   }
   if (command === 'validate') {
-    const extra = Object.keys(values).find((key) => !VALIDATE_ONLY.has(key));
+    const extra = Object.keys(values).find((key) => !VALIDATE_FLAGS.has(key));
     if (extra !== undefined) throw new UsageError(`"--${extra}" is not an option of "m3ugen validate"`);
   }
   const text = (key: keyof typeof OPTIONS): string | undefined => {
