@@ -435,7 +435,7 @@ describe('m3ugen validate', () => {
     expect(normal.stderr).toContain('m3ugen: warning: no proxy ULID is set');
     expect(normal.stderr).toContain('m3ugen: warning: 1 channel(s) without tvg_id (written as "")');
     const verbose = await runCli(['validate', '--input', 'c.ndjson', '--verbose'], { cwd: dir });
-    expect(verbose.stderr).toContain('warning: channel at index 0: tvg_name is missing; written as ""');
+    expect(verbose.stderr).toContain('warning: c.ndjson: line 1: channel at index 0: tvg_name is missing; written as ""');
     const quiet = await runCli(['validate', '--input', 'c.ndjson', '--quiet'], { cwd: dir });
     expect(quiet).toMatchObject({ code: 0, stderr: '' });
   });

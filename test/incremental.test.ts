@@ -1,4 +1,4 @@
-import { EntryCache, toChannelSource, type M3uPlugin, type NumberedChannel } from '@m3ugen/core';
+import { EntryCache, RECORD_LINE, toChannelSource, type GenerationWarning, type M3uPlugin, type NumberedChannel } from '@m3ugen/core';
 import { attributes } from '@m3ugen/attributes';
 import { createGenerator } from '@m3ugen/preset-default';
 import fc from 'fast-check';
@@ -60,6 +60,24 @@ describe('incremental regeneration (EntryCache)', () => {
     expect(incremental.warnings).toEqual(reference.warnings);
     expect(incremental.metrics.reusedEntries).toBe(2000 - 20);
     expect(cache.stats).toEqual({ size: 2000, reused: 1980, rendered: 20 });
+  });
+
+  it('gives a reused entry\'s replayed warnings the line its record is on now', async () => {
+    const seen: GenerationWarning[] = [];
+    const listen: M3uPlugin = { name: 'listen', apply: (g) => g.hooks.warning.tap('listen', (w) => void seen.push(w)) };
+    const generator = createGenerator({ proxyId: PROXY, plugins: [listen] });
+    const cache = new EntryCache();
+    const atLine = (line: number): NumberedChannel => ({ assignedNumber: 1, channel: { id: '550e8400-e29b-41d4-a716-446655440001', channelName: 'A', tvgLogo: 'http://l/a.png' }, [RECORD_LINE]: line });
+    await generator.generate([atLine(1)], { cache });
+    expect(seen.map((w) => w.line)).toEqual([1, 1, 1]);
+    seen.length = 0;
+    await generator.generate([atLine(5)], { cache });
+    expect(cache.stats).toMatchObject({ reused: 1, rendered: 0 });
+    expect(seen.map((w) => [w.field, w.line])).toEqual([
+      ['tvg_id', 5],
+      ['tvg_name', 5],
+      ['group_title', 5],
+    ]);
   });
 
   it('notices unknown fields, moves, removals and additions', async () => {

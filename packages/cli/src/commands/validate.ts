@@ -40,7 +40,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     return skipped;
   };
 
-  reportWarnings(generator, reporter);
+  reportWarnings(generator, reporter, inputName);
   let result: GenerationResult;
   const releaseYoungGeneration = holdYoungGeneration();
   try {

@@ -4,13 +4,14 @@ import { formatCount, type Reporter } from '../reporter.js';
 /**
  * Says a run's warnings as they are raised: a missing proxy ULID at once (it
  * changes every URL), each other one only with `--verbose` (an input can
- * raise one per channel). {@link summariseWarnings} counts them at the end.
- * Skipped records are the command's to report, as it skips them.
+ * raise one per channel), after the input and line of its record when the
+ * reader knows them, as errors name them. {@link summariseWarnings} counts
+ * them at the end. Skipped records are the command's to report, as it skips them.
  */
-export function reportWarnings(generator: M3uGenerator, reporter: Reporter): void {
+export function reportWarnings(generator: M3uGenerator, reporter: Reporter, inputName: string): void {
   generator.hooks.warning.tap('m3ugen-cli', (warning) => {
     if (warning.code === 'missing-proxy-id') reporter.warn(warning.message);
-    else if (warning.code !== 'skipped-record') reporter.debug(`warning: ${warning.message}`);
+    else if (warning.code !== 'skipped-record') reporter.debug(`warning: ${warning.line === undefined ? '' : `${inputName}: line ${warning.line}: `}${warning.message}`);
   });
 }
 

@@ -57,14 +57,14 @@ const DEFAULT_ATTRIBUTE_FIELDS = [
 
 /** Where a record is, for an error: the input, the record (its line when a reader recorded it, and index) and the field. */
 function locate(nc: unknown, index: number, sourceName: string | undefined, field?: string): RecordLocation {
-  const line = lineOf(nc);
-  return { file: sourceName, line: typeof line === 'number' ? line : undefined, index, field };
+  return { file: sourceName, line: recordLine(nc), index, field };
 }
 
 /** The line a reader recorded; none for a record that cannot be read (a Proxy whose trap throws). */
-function lineOf(nc: unknown): unknown {
+function recordLine(nc: unknown): number | undefined {
   try {
-    return typeof nc === 'object' && nc !== null ? (nc as { [RECORD_LINE]?: unknown })[RECORD_LINE] : undefined;
+    const line = typeof nc === 'object' && nc !== null ? (nc as { [RECORD_LINE]?: unknown })[RECORD_LINE] : undefined;
+    return typeof line === 'number' ? line : undefined;
   } catch {
     return undefined;
   }
@@ -315,9 +315,22 @@ export function createRenderers(context: RenderContext): Renderers {
 
   const plain = !tapped.channel && !tapped.drop && !tapped.attributes && !tapped.url && !tapped.extinf;
   const render = plain ? renderPlain : renderWithHooks;
+  /** The batch being rendered (or the latest): a warning's index is found in it, for the record's line. */
+  let rendering: ChannelBatch | undefined;
+  /** The entry {@link renderEntry} renders, likewise. */
+  let entryRecord: unknown;
+  let entryIndex = -1;
+  warnings.locateLines((index) => {
+    if (index === entryIndex) return recordLine(entryRecord);
+    if (rendering === undefined) return undefined;
+    const at = rendering.start + index - rendering.firstIndex;
+    return at >= rendering.start && at < rendering.end ? recordLine(rendering.channels[at]) : undefined;
+  });
   return { entry: renderEntry, batch: cache === undefined ? renderBatch : cachedBatchRenderer(cache) };
 
   function renderEntry(nc: NumberedChannel, index: number): string {
+    entryRecord = nc;
+    entryIndex = index;
     try {
       return render(nc, index);
     } catch (error) {
@@ -327,6 +340,7 @@ export function createRenderers(context: RenderContext): Renderers {
 
   /** Concatenates the batch's entries into one flat string. */
   function renderBatch(batch: ChannelBatch): BatchText {
+    rendering = batch;
     const { channels, start, end } = batch;
     const offset = batch.firstIndex - start;
     let text = '';
@@ -393,7 +407,7 @@ export function createRenderers(context: RenderContext): Renderers {
     };
     let captured: ReturnType<typeof warnings.stopCapture>;
     return (next) => {
-      batch = next;
+      batch = rendering = next;
       return cache.renderBatch(next.firstIndex, next.end - next.start, entries);
     };
   }

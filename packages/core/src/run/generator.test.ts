@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NumberedChannel } from '../channel/model.js';
+import { RECORD_LINE, type NumberedChannel } from '../channel/model.js';
 import { DuplicateError, InputError, PluginError } from '../errors.js';
 import { HOOK_SIGNATURES } from '../hooks/hooks.js';
 import type { M3uStrategy } from '../strategy/strategy.js';
@@ -65,6 +65,53 @@ describe('M3uGenerator', () => {
     expect(playlist.split('\n')[1]).toBe('#EXTINF:-1 tvg-id="" tvg-name="" tvg-logo="" tvg-chno="2" group-title="",X');
     expect(warnings.counts).toEqual({ 'missing-field:tvg_id': 1, 'missing-field:tvg_name': 1, 'missing-field:tvg_logo': 1, 'missing-field:group_title': 1 });
     expect(seen[0]).toMatchObject({ code: 'missing-field', field: 'tvg_id', channelIndex: 0 });
+  });
+
+  it('gives a warning the input line a reader recorded for its channel, whether entries or batches render it', async () => {
+    const batched: M3uStrategy = {
+      ...simple,
+      name: 'batched',
+      async generate(run) {
+        let text = run.renderHeader();
+        for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) {
+          text += run.renderBatch(b).text;
+          run.checkpoint(b.firstIndex + b.end - b.start);
+        }
+        await run.output.write(text);
+      },
+    };
+    const records: NumberedChannel[] = [
+      { assignedNumber: 1, channel: { id: UUID1, channelName: 'A', tvgId: 'a', tvgName: 'A', groupTitle: 'G' }, [RECORD_LINE]: 3 },
+      { assignedNumber: 2, channel: { id: '550e8400-e29b-41d4-a716-446655440002', channelName: 'B', tvgId: 'b', tvgName: 'B', groupTitle: 'G' } },
+    ];
+    // A plugin's own warnings are placed by the index they give, not by the channel being rendered:
+    // within the batch being rendered, or, for an entry rendered alone, only that entry.
+    const warnsOfOthers: M3uPlugin = {
+      name: 'warns',
+      apply: (g) =>
+        g.hooks.channel.tap('warns', (nc, index, run) => {
+          if (index === 1) run.warn({ code: 'test:earlier', message: 'about channel 0', channelIndex: 0 });
+          if (index === 1) run.warn({ code: 'test:elsewhere', message: 'about channel 99', channelIndex: 99 });
+          return nc;
+        }),
+    };
+    for (const strategy of ['simple', 'batched']) {
+      for (const plugins of [[], [warnsOfOthers]]) {
+        const seen: GenerationWarning[] = [];
+        const listen: M3uPlugin = { name: 'listen', apply: (g) => g.hooks.warning.tap('listen', (w) => void seen.push(w)) };
+        const generator = make([listen, ...plugins]);
+        generator.strategies.register(batched);
+        await generator.generate(records, { strategy });
+        const lineOf = (code: string, channelIndex: number) => seen.find((w) => w.code === code && w.channelIndex === channelIndex)?.line;
+        expect(lineOf('missing-field', 0)).toBe(3);
+        expect(lineOf('missing-field', 1)).toBeUndefined();
+        if (plugins.length > 0) {
+          expect(lineOf('test:earlier', 0)).toBe(strategy === 'batched' ? 3 : undefined);
+          expect(seen.find((w) => w.code === 'test:elsewhere')).toMatchObject({ channelIndex: 99 });
+          expect(lineOf('test:elsewhere', 99)).toBeUndefined();
+        }
+      }
+    }
   });
 
   it('warns about a non-UUID id, and fails on it in strict mode', async () => {

@@ -20,6 +20,8 @@ export interface GenerationWarning {
   readonly channelIndex?: number | undefined;
   /** Field as spelled in snake_case input, e.g. `tvg_logo`. */
   readonly field?: string | undefined;
+  /** The input line of the channel's record, when a reader recorded it (NDJSON). */
+  readonly line?: number | undefined;
 }
 
 /** Warnings of one run, counted by code and field; see {@link WarningLog.summary}. */
@@ -47,6 +49,17 @@ export class WarningLog {
   #listener: ((warning: GenerationWarning) => void) | undefined;
   #captured: CapturedWarning[] | undefined;
   #capturing = false;
+  #lineOf: ((channelIndex: number) => number | undefined) | undefined;
+
+  /**
+   * Sets how to find the input line of the channel at an index, which the
+   * warnings given to the listener then carry as `line`. Looked up per
+   * warning, not kept with a captured one: a reused entry's record may sit
+   * on another line than when it was rendered.
+   */
+  locateLines(lineOf: ((channelIndex: number) => number | undefined) | undefined): void {
+    this.#lineOf = lineOf;
+  }
 
   /** Starts recording the warnings that follow (for an entry that may be reused later). */
   startCapture(): void {
@@ -79,7 +92,9 @@ export class WarningLog {
     if (!this.#capturing && this.#listener === undefined) return;
     const message = describe();
     if (this.#capturing) (this.#captured ??= []).push({ code, field, message });
-    if (this.#listener !== undefined) this.#listener({ code, message, channelIndex, field });
+    if (this.#listener === undefined) return;
+    const line = channelIndex === undefined ? undefined : this.#lineOf?.(channelIndex);
+    this.#listener(line === undefined ? { code, message, channelIndex, field } : { code, message, channelIndex, field, line });
   }
 
   summary(): WarningSummary {
