@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdtempSync, mkdirSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { InputError, type ChannelSource, type NumberedChannel } from '@m3ugen/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -182,6 +183,29 @@ describe('openChannelReader', () => {
     expect((await failure(openChannelReader(join(dir, 'folder.json'), { displayName: 'folder.json' }))).message).toBe(
       'folder.json: cannot read the input: is a directory',
     );
+  });
+});
+
+describe('compressed input', () => {
+  const ndjson = Buffer.from(`${record(1)}\n${record(2)}\n`);
+  /** Each format's signature before the records' bytes (only gzip is compressed for real: the signature is what is read). */
+  const inputs: [string, Buffer, string][] = [
+    ['gzip', gzipSync(ndjson), 'the input is gzip-compressed; decompress it first (gunzip)'],
+    ['zstd', Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), ndjson]), 'the input is zstd-compressed; decompress it first (unzstd)'],
+    ['xz', Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), ndjson]), 'the input is xz-compressed; decompress it first (unxz)'],
+    ['bzip2', Buffer.concat([Buffer.from('BZh91AY&SY'), ndjson]), 'the input is bzip2-compressed; decompress it first (bunzip2)'],
+    ['zip', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), ndjson]), 'the input is a zip archive; decompress it first (unzip)'],
+  ];
+
+  it.each(inputs)('is named for what it is (%s), from a file of either format or a stream, even with skipInvalid', async (format, bytes, reason) => {
+    for (const name of [`c-${format}.ndjson`, `c-${format}.json`, `c-${format}.ndjson.gz`]) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      const error = await failure(openChannelReader(path, { displayName: name, skipInvalid: true }));
+      expect(error.message).toBe(`${name}: ${reason}`);
+    }
+    const fromStream = await failure(openChannelReader('-', { stream: Readable.from([bytes.subarray(0, 3), bytes.subarray(3)]), displayName: 'stdin' }));
+    expect(fromStream.message).toBe(`stdin: ${reason}`);
   });
 });
 

@@ -15,6 +15,7 @@ import {
   type NumberedChannel,
   type RecordLocation,
 } from '@m3ugen/core';
+import { compressedInputReason, SIGNATURE_BYTES } from './compressed.js';
 import { locateJsonError } from './json-error.js';
 import { describeUtf8Fault, incompleteTail, replacedField, utf8Faults, type Utf8Fault } from './utf8.js';
 
@@ -354,25 +355,43 @@ async function* decode(stream: AsyncIterable<Buffer | string>, file: string): As
   const decoder = new StringDecoder('utf8');
   /** The previous chunk's last bytes when they start a character this chunk ends. */
   let carry: Uint8Array = new Uint8Array(0);
+  /** The first bytes, gathered until a compressed format's signature can be told; then undefined. */
+  let head: Buffer | undefined = Buffer.alloc(0);
+  function* take(chunk: Buffer): Generator<Decoded, void, undefined> {
+    const text = decoder.write(chunk);
+    if (text.includes('\ufffd')) for (const fault of utf8Faults(chunk, carry)) yield fault;
+    // A chunk shorter than a character may continue one without ending it: look at it with the carry.
+    // A longer one holds any character its end starts, so it is looked at alone (no 64 KiB copy).
+    const joined = carry.length === 0 || chunk.length >= 4 ? chunk : Buffer.concat([carry, chunk]);
+    const tail = incompleteTail(joined);
+    // Copied: the reader reuses its buffer for the next chunk.
+    carry = tail === 0 ? new Uint8Array(0) : Uint8Array.from(joined.subarray(joined.length - tail));
+    yield text;
+  }
+  /** `head` once it is long enough (or all there is), checked. */
+  function checkedHead(bytes: Buffer): Buffer {
+    head = undefined;
+    const compressed = compressedInputReason(bytes);
+    if (compressed !== undefined) throw new InputError(compressed, { file });
+    return bytes;
+  }
   try {
     for await (const chunk of stream) {
       if (typeof chunk === 'string') {
         yield chunk;
         continue;
       }
-      const text = decoder.write(chunk);
-      if (text.includes('\ufffd')) for (const fault of utf8Faults(chunk, carry)) yield fault;
-      // A chunk shorter than a character may continue one without ending it: look at it with the carry.
-      // A longer one holds any character its end starts, so it is looked at alone (no 64 KiB copy).
-      const joined = carry.length === 0 || chunk.length >= 4 ? chunk : Buffer.concat([carry, chunk]);
-      const tail = incompleteTail(joined);
-      // Copied: the reader reuses its buffer for the next chunk.
-      carry = tail === 0 ? new Uint8Array(0) : Uint8Array.from(joined.subarray(joined.length - tail));
-      yield text;
+      if (head === undefined) {
+        yield* take(chunk);
+        continue;
+      }
+      head = Buffer.concat([head, chunk]);
+      if (head.length >= SIGNATURE_BYTES) yield* take(checkedHead(head));
     }
   } catch (error) {
-    throw ioError(file, error);
+    throw error instanceof InputError ? error : ioError(file, error);
   }
+  if (head !== undefined && head.length > 0) yield* take(checkedHead(head));
   const rest = decoder.end();
   if (rest === '') return;
   // The input ended inside a character.
@@ -446,6 +465,8 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
       } catch (error) {
         throw ioError(file, error);
       }
+      const compressed = compressedInputReason(bytes);
+      if (compressed !== undefined) throw new InputError(compressed, { file });
       if (!isUtf8(bytes)) {
         const fault = utf8Faults(bytes, undefined, true)[0]!;
         throw new InputError(describeUtf8Fault(fault), { file, line: fault.newlinesBefore + 1 });
