@@ -1,20 +1,23 @@
-// Paired A/B of the command's start-up: node test/bench/startup-ab.mjs BIN_A BIN_B [pairs] [-- ARGS…]
+// Paired A/B of the command's start-up: node test/bench/startup-ab.mjs BIN_A BIN_B [pairs] [--whole] [-- ARGS…]
 // (ARGS go to both commands, e.g. `-- --config examples/basic/m3ugen.toml`.)
 // Runs the two bins alternately (A then B, then B then A, ...) on 10 channels and
-// prints each one's median time to the first output byte and the median of the
-// per-pair differences. On a noisy machine only the paired figure is worth
+// prints each one's median time to the first output byte (with --whole, until
+// the command exited) and the median of the per-pair differences. On a noisy machine only the paired figure is worth
 // reading: two medians taken minutes apart drift by more than the change.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeChannels, toNdjsonLine } from './channels.mjs';
-import { firstByteMs, median } from './timing.mjs';
+import { firstByteMs, median, wholeRunMs } from './timing.mjs';
 
 const dashes = process.argv.indexOf('--');
 const extra = dashes === -1 ? [] : process.argv.slice(dashes + 1);
-const [binA, binB, pairsText = '40'] = process.argv.slice(2, dashes === -1 ? undefined : dashes);
+const ours = process.argv.slice(2, dashes === -1 ? undefined : dashes);
+const whole = ours.includes('--whole');
+const [binA, binB, pairsText = '40'] = ours.filter((arg) => arg !== '--whole');
+const timed = whole ? wholeRunMs : firstByteMs;
 if (binA === undefined || binB === undefined) {
-  console.error('usage: node test/bench/startup-ab.mjs BIN_A BIN_B [pairs]');
+  console.error('usage: node test/bench/startup-ab.mjs BIN_A BIN_B [pairs] [--whole] [-- ARGS…]');
   process.exit(2);
 }
 const dir = mkdtempSync(join(tmpdir(), 'm3ugen-startup-'));
@@ -24,15 +27,15 @@ writeFileSync(input, `${makeChannels(10).map(toNdjsonLine).join('\n')}\n`);
 const a = [];
 const b = [];
 try {
-  await firstByteMs(binA, input, extra); // warm the file cache for both
-  await firstByteMs(binB, input, extra);
+  await timed(binA, input, extra); // warm the file cache for both
+  await timed(binB, input, extra);
   for (let i = 0; i < Number(pairsText); i++) {
     if (i % 2 === 0) {
-      a.push(await firstByteMs(binA, input, extra));
-      b.push(await firstByteMs(binB, input, extra));
+      a.push(await timed(binA, input, extra));
+      b.push(await timed(binB, input, extra));
     } else {
-      b.push(await firstByteMs(binB, input, extra));
-      a.push(await firstByteMs(binA, input, extra));
+      b.push(await timed(binB, input, extra));
+      a.push(await timed(binA, input, extra));
     }
   }
 } finally {

@@ -12,6 +12,15 @@ export const median = (values) => [...values].sort((a, b) => a - b)[values.lengt
  * to its first byte on stdout. The bin file itself is run, as users run it.
  */
 export function firstByteMs(bin, input, extra = []) {
+  return timeRun(bin, input, extra, 'first byte');
+}
+
+/** Milliseconds from spawning `bin` as {@link firstByteMs} does until it exited. */
+export function wholeRunMs(bin, input, extra = []) {
+  return timeRun(bin, input, extra, 'exit');
+}
+
+function timeRun(bin, input, extra, until) {
   return new Promise((done, fail) => {
     const started = performance.now();
     const child = spawn(resolve(bin), ['generate', '--input', input, '--proxy-id', PROXY_ID, '--quiet', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -19,6 +28,10 @@ export function firstByteMs(bin, input, extra = []) {
     child.stdout.once('data', () => (first = performance.now() - started));
     child.stdout.resume();
     child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done(first) : fail(new Error(`${bin} exited with ${code}`))));
+    child.on('exit', (code) => {
+      if (code !== 0) fail(new Error(`${bin} exited with ${code}`));
+      else if (until === 'exit') done(performance.now() - started);
+    });
+    child.on('close', () => until === 'first byte' && done(first));
   });
 }
