@@ -1,11 +1,12 @@
 // Two builds in one process, alternating: node --expose-gc test/bench/inprocess-ab.mjs TREE_A TREE_B [strategy] [channels] [runs]
 // Loads @m3ugen/preset-default from each built tree, renders the same channels
 // with each in turn (A B, then B A, ...), and prints both medians and the
-// median of the per-run differences (B − A). The strategy `incremental-1%`
-// times in-memory regenerations with each build's own EntryCache (filled by a
-// first, untimed run), on fresh records with a different 1% renamed each run. One process means one heap and
-// one CPU state for both, which pairs of fresh processes cannot give; the
-// trees must be built (`pnpm build`).
+// median of the per-run differences (B − A), with the string read and until
+// generate() returned. The strategy `incremental-1%` times in-memory
+// regenerations with each build's own EntryCache (filled by a first, untimed
+// run), on fresh records with a different 1% renamed each run. One process
+// means one heap and one CPU state for both, which pairs of fresh processes
+// cannot give; the trees must be built (`pnpm build`).
 import { makeChannels, BASE_URL, PROXY_ID } from './channels.mjs';
 import { median } from './timing.mjs';
 

@@ -2,8 +2,9 @@
 // (ARGS go to both commands, e.g. `-- --config examples/basic/m3ugen.toml`.)
 // Runs the two bins alternately (A then B, then B then A, ...) on 10 channels and
 // prints each one's median time to the first output byte (with --whole, until
-// the command exited) and the median of the per-pair differences. On a noisy machine only the paired figure is worth
-// reading: two medians taken minutes apart drift by more than the change.
+// the command exited) and the median of the per-pair differences. On a noisy
+// machine only the paired figure is worth reading: two medians taken minutes
+// apart drift by more than the change.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
