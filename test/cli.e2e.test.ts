@@ -266,6 +266,19 @@ describe('m3ugen generate', () => {
     expect(summary?.endsWith(` → ${output}`)).toBe(true);
   });
 
+  it('says each kind of warning in words, with its count, after the run', async () => {
+    const dir = workdir();
+    const record = (n: number, channel: Record<string, unknown>) => JSON.stringify({ assigned_number: n, channel: { tvg_id: 't', tvg_name: `T${n}`, tvg_logo: 'l', group_title: 'g', ...channel } });
+    writeFileSync(join(dir, 'c.ndjson'), [record(1, { id: '550e8400-e29b-41d4-a716-446655440001', channel_name: '  ' }), record(2, { id: 'news-2', channel_name: 'B', tvg_logo: null })].join('\n'));
+    const result = await runCli(['generate', '--input', 'c.ndjson', '--proxy-id', PROXY], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('m3ugen: warning: '))).toEqual([
+      'm3ugen: warning: 1 channel(s) with a blank channel_name (written as their tvg_name, their id or "Channel N")',
+      'm3ugen: warning: 1 channel id(s) are not UUIDs (use --strict to reject them)',
+      'm3ugen: warning: 1 channel(s) without tvg_logo (written as "")',
+    ]);
+  });
+
   it('writes --metrics - to stdout when the playlist goes to a file, and refuses it when the playlist goes to stdout', async () => {
     const dir = workdir();
     const output = join(dir, 'playlist.m3u');

@@ -15,13 +15,14 @@ export function reportWarnings(generator: M3uGenerator, reporter: Reporter, inpu
   });
 }
 
-/** One line per kind of warning the run raised, with its count. */
+/** One line per kind of warning the run raised, with its count; a plugin's own codes as they are (`3 × my-plugin:stale-logo`). */
 export function summariseWarnings(result: GenerationResult, reporter: Reporter): void {
   for (const [key, total] of Object.entries(result.warnings.counts)) {
     const [code, field] = key.split(':');
     const count = formatCount(total);
     if (code === 'missing-field') reporter.warn(`${count} channel(s) without ${field ?? 'a field'} (written as "")`);
     else if (code === 'non-uuid-id') reporter.warn(`${count} channel id(s) are not UUIDs (use --strict to reject them)`);
+    else if (code === 'blank-name') reporter.warn(`${count} channel(s) with a blank channel_name (written as their tvg_name, their id or "Channel N")`);
     else if (code !== 'skipped-record' && code !== 'missing-proxy-id') reporter.warn(`${count} × ${key}`);
   }
 }
