@@ -484,7 +484,6 @@ describe('m3ugen validate', () => {
     const result = await runCli(['validate', '--input', 'c.ndjson'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
-      'm3ugen: warning: no proxy ULID is set: stream URLs fall back to {base_url}/stream/{channel_id}',
       'm3ugen: error: c.ndjson: line 2: field "channel.id": duplicate channel id "a": line 1 has the same id',
       'm3ugen: error: c.ndjson: line 3: field "channel.id": required field is missing',
       'm3ugen: error: c.ndjson: line 4: invalid JSON at column 2: unexpected "o"',

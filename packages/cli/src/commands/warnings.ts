@@ -2,16 +2,17 @@ import type { GenerationResult, M3uGenerator } from '@m3ugen/core';
 import { formatCount, type Reporter } from '../reporter.js';
 
 /**
- * Says a run's warnings as they are raised: a missing proxy ULID at once (it
- * changes every URL), each other one only with `--verbose` (an input can
- * raise one per channel), after the input and line of its record when the
- * reader knows them, as errors name them. {@link summariseWarnings} counts
- * them at the end. Skipped records are the command's to report, as it skips them.
+ * With `--verbose`, says each warning as it is raised, after the input and
+ * line of its record when the reader knows them, as errors name them.
+ * Without it, nothing listens: a listener makes core build every warning's
+ * message and object, ~7% of a run whose million channels each lack two
+ * fields (docs/performance.md). {@link summariseWarnings} says them all, counted,
+ * at the end. Skipped records are the command's to report, as it skips them.
  */
 export function reportWarnings(generator: M3uGenerator, reporter: Reporter, inputName: string): void {
+  if (!reporter.verbose) return;
   generator.hooks.warning.tap('m3ugen-cli', (warning) => {
-    if (warning.code === 'missing-proxy-id') reporter.warn(warning.message);
-    else if (warning.code !== 'skipped-record') reporter.debug(`warning: ${warning.line === undefined ? '' : `${inputName}: line ${warning.line}: `}${warning.message}`);
+    if (warning.code !== 'skipped-record') reporter.debug(`warning: ${warning.line === undefined ? '' : `${inputName}: line ${warning.line}: `}${warning.message}`);
   });
 }
 
@@ -20,9 +21,11 @@ export function summariseWarnings(result: GenerationResult, reporter: Reporter):
   for (const [key, total] of Object.entries(result.warnings.counts)) {
     const [code, field] = key.split(':');
     const count = formatCount(total);
-    if (code === 'missing-field') reporter.warn(`${count} channel(s) without ${field ?? 'a field'} (written as "")`);
+    // Raised once, by the proxy URL scheme, when the run starts.
+    if (code === 'missing-proxy-id') reporter.warn('no proxy ULID is set: stream URLs fall back to {base_url}/stream/{channel_id}');
+    else if (code === 'missing-field') reporter.warn(`${count} channel(s) without ${field ?? 'a field'} (written as "")`);
     else if (code === 'non-uuid-id') reporter.warn(`${count} channel id(s) are not UUIDs (use --strict to reject them)`);
     else if (code === 'blank-name') reporter.warn(`${count} channel(s) with a blank channel_name (written as their tvg_name, their id or "Channel N")`);
-    else if (code !== 'skipped-record' && code !== 'missing-proxy-id') reporter.warn(`${count} × ${key}`);
+    else if (code !== 'skipped-record') reporter.warn(`${count} × ${key}`);
   }
 }
