@@ -15,7 +15,7 @@ import {
   type NumberedChannel,
   type RecordLocation,
 } from '@m3ugen/core';
-import { compressedInputReason, SIGNATURE_BYTES } from './compressed.js';
+import { rejectCompressed, SIGNATURE_BYTES } from './compressed.js';
 import { locateJsonError } from './json-error.js';
 import { describeUtf8Fault, incompleteTail, replacedField, utf8Faults, type Utf8Fault } from './utf8.js';
 
@@ -368,13 +368,6 @@ async function* decode(stream: AsyncIterable<Buffer | string>, file: string): As
     carry = tail === 0 ? new Uint8Array(0) : Uint8Array.from(joined.subarray(joined.length - tail));
     yield text;
   }
-  /** `head` once it is long enough (or all there is), checked. */
-  function checkedHead(bytes: Buffer): Buffer {
-    head = undefined;
-    const compressed = compressedInputReason(bytes);
-    if (compressed !== undefined) throw new InputError(compressed, { file });
-    return bytes;
-  }
   try {
     for await (const chunk of stream) {
       if (typeof chunk === 'string') {
@@ -386,12 +379,19 @@ async function* decode(stream: AsyncIterable<Buffer | string>, file: string): As
         continue;
       }
       head = Buffer.concat([head, chunk]);
-      if (head.length >= SIGNATURE_BYTES) yield* take(checkedHead(head));
+      if (head.length < SIGNATURE_BYTES) continue;
+      const first = head;
+      head = undefined;
+      rejectCompressed(first, file);
+      yield* take(first);
     }
   } catch (error) {
     throw error instanceof InputError ? error : ioError(file, error);
   }
-  if (head !== undefined && head.length > 0) yield* take(checkedHead(head));
+  if (head !== undefined && head.length > 0) {
+    rejectCompressed(head, file);
+    yield* take(head);
+  }
   const rest = decoder.end();
   if (rest === '') return;
   // The input ended inside a character.
@@ -465,8 +465,7 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
       } catch (error) {
         throw ioError(file, error);
       }
-      const compressed = compressedInputReason(bytes);
-      if (compressed !== undefined) throw new InputError(compressed, { file });
+      rejectCompressed(bytes, file);
       if (!isUtf8(bytes)) {
         const fault = utf8Faults(bytes, undefined, true)[0]!;
         throw new InputError(describeUtf8Fault(fault), { file, line: fault.newlinesBefore + 1 });

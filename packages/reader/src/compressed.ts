@@ -1,3 +1,5 @@
+import { InputError } from '@m3ugen/core';
+
 /*
  * Compressed input, named for what it is: a `channels.ndjson.gz` passed as it
  * is would otherwise be "invalid UTF-8" or "invalid JSON" at line 1. Each
@@ -22,7 +24,13 @@ export const SIGNATURE_BYTES = Math.max(...SIGNATURES.map(({ bytes }) => bytes.l
  * compressed format's signature: `the input is gzip-compressed; decompress it
  * first (gunzip)`. `undefined` for anything else.
  */
-export function compressedInputReason(head: Uint8Array): string | undefined {
+function compressedInputReason(head: Uint8Array): string | undefined {
   const found = SIGNATURES.find(({ bytes }) => head.length >= bytes.length && bytes.every((byte, i) => head[i] === byte));
   return found === undefined ? undefined : `the input is ${found.what}; decompress it first (${found.tool})`;
+}
+
+/** Throws the {@link InputError} of {@link compressedInputReason} for `file` when `head` is compressed. */
+export function rejectCompressed(head: Uint8Array, file: string): void {
+  const reason = compressedInputReason(head);
+  if (reason !== undefined) throw new InputError(reason, { file });
 }
