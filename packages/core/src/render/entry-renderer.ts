@@ -315,14 +315,13 @@ export function createRenderers(context: RenderContext): Renderers {
 
   const plain = !tapped.channel && !tapped.drop && !tapped.attributes && !tapped.url && !tapped.extinf;
   const render = plain ? renderPlain : renderWithHooks;
-  /** The batch being rendered (or the latest): a warning's index is found in it, for the record's line. */
-  let rendering: ChannelBatch | undefined;
+  /** The batch being rendered (or the latest): the cached renderer's entries are found in it, and a warning's record, for its line. */
+  let rendering: ChannelBatch = { channels: [], start: 0, end: 0, firstIndex: 0 };
   /** The entry {@link renderEntry} renders, likewise. */
   let entryRecord: unknown;
   let entryIndex = -1;
   warnings.locateLines((index) => {
     if (index === entryIndex) return recordLine(entryRecord);
-    if (rendering === undefined) return undefined;
     const at = rendering.start + index - rendering.firstIndex;
     return at >= rendering.start && at < rendering.end ? recordLine(rendering.channels[at]) : undefined;
   });
@@ -368,30 +367,29 @@ export function createRenderers(context: RenderContext): Renderers {
           ? samePlainFields
           : (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && sameReads(key.reads, nc.channel, urlReads)
       : (key: NumberedChannel, nc: NumberedChannel) => sameRecord(key, nc);
-    let batch: ChannelBatch = { channels: [], start: 0, end: 0, firstIndex: 0 };
     const entries: BatchEntries = {
       unchanged(j, key) {
-        const nc = batch.channels[batch.start + j];
+        const nc = rendering.channels[rendering.start + j];
         try {
           return typeof nc === 'object' && nc !== null && typeof nc.channel === 'object' && nc.channel !== null && same(key as never, nc);
         } catch (error) {
-          throw failure(error, nc, batch.firstIndex + j);
+          throw failure(error, nc, rendering.firstIndex + j);
         }
       },
       reused(j, dropped, number, duplicate, replay) {
-        const index = batch.firstIndex + j;
+        const index = rendering.firstIndex + j;
         counts.rendered++;
         if (dropped) counts.dropped++;
         else if (numbers !== undefined) {
-          const nc = batch.channels[batch.start + j]!;
+          const nc = rendering.channels[rendering.start + j]!;
           if (duplicate) duplicateId(nc, index);
           if (!numbers.add(number)) duplicateNumber(nc, index, number);
         }
         if (replay !== undefined) for (const w of replay) warnings.add(w.code, w.field, index, () => w.message);
       },
       render(j) {
-        const nc = batch.channels[batch.start + j]!;
-        const index = batch.firstIndex + j;
+        const nc = rendering.channels[rendering.start + j]!;
+        const index = rendering.firstIndex + j;
         let text: string;
         claimedNumber = -1;
         warnings.startCapture();
@@ -407,7 +405,7 @@ export function createRenderers(context: RenderContext): Renderers {
     };
     let captured: ReturnType<typeof warnings.stopCapture>;
     return (next) => {
-      batch = rendering = next;
+      rendering = next;
       return cache.renderBatch(next.firstIndex, next.end - next.start, entries);
     };
   }
