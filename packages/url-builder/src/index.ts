@@ -1,7 +1,7 @@
 export { parseBaseUrl } from './base-url.js';
 export { parseProxyId } from './proxy-id.js';
 export { encodeChannelId } from './channel-id.js';
-export { proxyUrlScheme } from './proxy-scheme.js';
+export { MISSING_PROXY_ID_MESSAGE, proxyUrlScheme } from './proxy-scheme.js';
 export { directUrlScheme } from './direct-scheme.js';
 export { patternUrlScheme } from './pattern-scheme.js';
 export type { UrlBuilderOptions } from './plugin.js';

@@ -7,6 +7,18 @@ import { encodeChannelId } from './channel-id.js';
 import { parseProxyId } from './proxy-id.js';
 
 /**
+ * What the proxy scheme's `missing-proxy-id` warning says, once per run.
+ * A summary that has only the warning's count (as the command's, after the
+ * run) says it in these words.
+ *
+ * @example
+ * ```ts
+ * if (result.warnings.counts['missing-proxy-id'] !== undefined) console.warn(MISSING_PROXY_ID_MESSAGE);
+ * ```
+ */
+export const MISSING_PROXY_ID_MESSAGE = 'no proxy ULID is set: stream URLs fall back to {base_url}/stream/{channel_id}';
+
+/**
  * The default URL scheme (contract §2): `{base_url}/stream/{proxy_ulid}/{channel_id}`.
  * Without a proxy ULID it falls back to `{base_url}/stream/{channel_id}` and
  * warns once per run.
@@ -26,7 +38,7 @@ export const proxyUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
     if (run.options.proxyId === undefined) {
       run.warn({
         code: 'missing-proxy-id',
-        message: 'no proxy ULID is set: stream URLs fall back to {base_url}/stream/{channel_id}',
+        message: MISSING_PROXY_ID_MESSAGE,
       });
       prefix = `${base}/stream/`;
     } else {

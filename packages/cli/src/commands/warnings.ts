@@ -1,4 +1,5 @@
 import type { GenerationResult, M3uGenerator } from '@m3ugen/core';
+import { MISSING_PROXY_ID_MESSAGE } from '@m3ugen/url-builder';
 import { formatCount, type Reporter } from '../reporter.js';
 
 /**
@@ -22,7 +23,7 @@ export function summariseWarnings(result: GenerationResult, reporter: Reporter):
     const [code, field] = key.split(':');
     const count = formatCount(total);
     // Raised once, by the proxy URL scheme, when the run starts.
-    if (code === 'missing-proxy-id') reporter.warn('no proxy ULID is set: stream URLs fall back to {base_url}/stream/{channel_id}');
+    if (code === 'missing-proxy-id') reporter.warn(MISSING_PROXY_ID_MESSAGE);
     else if (code === 'missing-field') reporter.warn(`${count} channel(s) without ${field ?? 'a field'} (written as "")`);
     else if (code === 'non-uuid-id') reporter.warn(`${count} channel id(s) are not UUIDs (use --strict to reject them)`);
     else if (code === 'blank-name') reporter.warn(`${count} channel(s) with a blank channel_name (written as their tvg_name, their id or "Channel N")`);
