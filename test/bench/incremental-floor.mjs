@@ -8,6 +8,7 @@
 import { EntryCache } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
 import { BASE_URL, makeChannels, PROXY_ID } from './channels.mjs';
+import { collectAndSettle } from './timing.mjs';
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const rounds = Number(process.argv[3] ?? 6);
@@ -23,11 +24,8 @@ const keys = channels.map((nc) => {
   const ch = nc.channel;
   return { number: nc.assignedNumber, id: ch.id, name: ch.channelName, tvgId: ch.tvgId, tvgName: ch.tvgName, tvgLogo: ch.tvgLogo, groupTitle: ch.groupTitle };
 });
-/** After a forced GC, V8 sweeps concurrently for a while (as in measure.mjs): let it finish, or it is billed to what is timed. */
-const SETTLE_MS = 500;
 const time = async (run) => {
-  globalThis.gc?.();
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await collectAndSettle();
   const start = performance.now();
   await run();
   return Math.round(performance.now() - start);

@@ -8,7 +8,7 @@
 // means one heap and one CPU state for both, which pairs of fresh processes
 // cannot give; the trees must be built (`pnpm build`).
 import { makeChannels, BASE_URL, PROXY_ID } from './channels.mjs';
-import { median } from './timing.mjs';
+import { collectAndSettle, median } from './timing.mjs';
 
 const [treeA, treeB, strategy = 'in-memory', channelsText = '1000000', runsText = '16'] = process.argv.slice(2);
 if (treeB === undefined) {
@@ -26,16 +26,13 @@ const caches = incremental ? { A: new (await loadCache(treeA))(), B: new (await 
 if (incremental) for (const build of ['A', 'B']) await generators[build].generate(channels, { strategy: 'in-memory', cache: caches[build] });
 /** Fresh records, the `run`-th hundredth of them renamed. */
 const changed = (run) => channels.map((nc, i) => ({ ...nc, channel: { ...nc.channel, channelName: i % 100 === run % 100 ? `${nc.channel.channelName} (${run})` : nc.channel.channelName } }));
-/** After the forced GC, V8 sweeps concurrently for a while: let it finish, so it is not billed to the run timed (as in measure.mjs). */
-const SETTLE_MS = 500;
 const times = { A: [], B: [] };
 /** Until generate() returned, before the playlist was read (and so flattened). */
 const returned = { A: [], B: [] };
 for (let run = 0; run < Number(runsText); run++) {
   const input = incremental ? changed(run) : channels;
   for (const build of run % 2 === 0 ? ['A', 'B'] : ['B', 'A']) {
-    globalThis.gc?.();
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    await collectAndSettle();
     const started = performance.now();
     const { playlist } = await generators[build].generate(input, incremental ? { strategy: 'in-memory', cache: caches[build] } : { strategy });
     returned[build].push(performance.now() - started);

@@ -10,6 +10,7 @@ import { extinfTemplate } from '@m3ugen/extinf-template';
 import { EntryCache } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
 import { BASE_URL, makeChannels, PROXY_ID, toPeerChannels } from './channels.mjs';
+import { collectAndSettle } from './timing.mjs';
 
 const [path, countText] = process.argv.slice(2);
 const count = Number(countText);
@@ -72,12 +73,8 @@ function flat(result) {
   return result.metrics.bytes;
 }
 
-/** After the forced GC, V8 sweeps concurrently for a while: let it finish, so it is not billed to the path timed. */
-const SETTLE_MS = 500;
-
 async function time(run) {
-  globalThis.gc?.();
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await collectAndSettle();
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
   const bytes = await run();

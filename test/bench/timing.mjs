@@ -3,6 +3,15 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { PROXY_ID } from './channels.mjs';
 
+/** After a forced GC, V8 sweeps concurrently for a while: this long, so it is not billed to what is timed next. */
+const SETTLE_MS = 500;
+
+/** Forces a full GC (with --expose-gc) and waits for V8's concurrent sweeping to finish. */
+export async function collectAndSettle() {
+  globalThis.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+}
+
 /** The middle value (the upper one of an even count). */
 export const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
