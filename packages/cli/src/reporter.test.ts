@@ -42,6 +42,18 @@ describe('the progress bar', () => {
     expect(stream.text.endsWith('\r\u001b[Km3ugen: done\n')).toBe(true);
   });
 
+  it('says channels "checked", without bytes or strategy, for a run that writes nothing (validate)', () => {
+    let now = 0;
+    const stream = terminal(true);
+    const reporter = new Reporter(stream, 'normal', () => now);
+    now = 400;
+    reporter.progress(progress(500, 1000), 'checked');
+    expect(stream.text).toBe('\rm3ugen: [############............] 50% 500/1,000 channels checked\u001b[K');
+    now = 600;
+    reporter.progress(progress(700_000), 'checked');
+    expect(stream.text.endsWith('\rm3ugen: 700,000 channels checked\u001b[K')).toBe(true);
+  });
+
   it('stays silent when stderr is not a terminal, or with --quiet', () => {
     for (const [tty, verbosity] of [
       [false, 'normal'],

@@ -106,8 +106,12 @@ export class Reporter {
     if (this.#verbosity === 'verbose') this.#line(`[debug] ${message}`);
   }
 
-  /** Draws the progress bar (terminal only, throttled, after a short delay). */
-  progress(info: ProgressInfo): void {
+  /**
+   * Draws the progress bar (terminal only, throttled, after a short delay).
+   * `checked`: the channels are checked, not written (`m3ugen validate`), so
+   * the bar says so and leaves out the bytes and the strategy.
+   */
+  progress(info: ProgressInfo, measure: 'written' | 'checked' = 'written'): void {
     if (this.#verbosity === 'quiet' || this.#stream.isTTY !== true) return;
     const now = this.#now();
     if (now - this.#startedAt < PROGRESS_DELAY_MS || now - this.#lastProgress < PROGRESS_INTERVAL_MS) return;
@@ -122,7 +126,7 @@ export class Reporter {
     } else {
       text = `${count} channels`;
     }
-    text = `m3ugen: ${text} · ${formatBytes(info.bytesWritten)} written · ${info.strategy}`;
+    text = measure === 'checked' ? `m3ugen: ${text} checked` : `m3ugen: ${text} · ${formatBytes(info.bytesWritten)} written · ${info.strategy}`;
     const columns = this.#stream.columns ?? 80;
     this.#stream.write(`\r${text.slice(0, columns - 1)}\u001b[K`);
     this.#progressShown = true;

@@ -3,7 +3,7 @@ import { InputError, type GenerationResult } from '@m3ugen/core';
 import { parseFlags } from '../args.js';
 import { nameEarlierRecord } from '../earlier-record.js';
 import { inConfigTerms, prepareRun } from '../prepare.js';
-import { Reporter } from '../reporter.js';
+import { formatCount, Reporter } from '../reporter.js';
 import { holdYoungGeneration } from '../young-generation.js';
 import type { CommandIo } from './generate.js';
 import { reportWarnings, summariseWarnings } from './warnings.js';
@@ -36,10 +36,11 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     const listed = stoppedBy === undefined ? invalid : [...invalid, stoppedBy].sort((a, b) => position(a) - position(b));
     for (const error of listed) reporter.error(error.message);
     const skipped = reader.stats.skipped;
-    if (skipped > LISTED) reporter.error(`… and ${skipped - LISTED} more invalid record(s)`);
+    if (skipped > LISTED) reporter.error(`… and ${formatCount(skipped - LISTED)} more invalid record(s)`);
     return skipped;
   };
 
+  generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'checked'));
   reportWarnings(generator, reporter, inputName);
   let result: GenerationResult;
   const releaseYoungGeneration = holdYoungGeneration();
@@ -53,18 +54,19 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     const skipped = list(error);
     const at = error.location.line === undefined ? `record ${error.location.index ?? '?'}` : `line ${error.location.line}`;
     const read = reader.stats.records + skipped;
-    reporter.error(`${inputName}: ${skipped + 1} invalid record(s) in the first ${read}; ${at} stopped the check, later records were not read (${configNote})`);
+    reporter.error(`${inputName}: ${formatCount(skipped + 1)} invalid record(s) in the first ${formatCount(read)}; ${at} stopped the check, later records were not read (${configNote})`);
     return 1;
   } finally {
     releaseYoungGeneration();
   }
+  reporter.clearProgress();
   const skipped = list();
   summariseWarnings(result, reporter);
   const { metrics, warnings } = result;
   if (skipped > 0) {
-    reporter.error(`${inputName}: ${skipped} invalid record(s), ${metrics.channels} valid (${configNote})`);
+    reporter.error(`${inputName}: ${formatCount(skipped)} invalid record(s), ${formatCount(metrics.channels)} valid (${configNote})`);
     return 1;
   }
-  io.stdout.write(`ok: ${inputName}: ${metrics.channels} channels valid, ${warnings.total} warning(s) (${configNote})\n`);
+  io.stdout.write(`ok: ${inputName}: ${formatCount(metrics.channels)} channels valid, ${formatCount(warnings.total)} warning(s) (${configNote})\n`);
   return 0;
 }

@@ -1,0 +1,41 @@
+import { PassThrough, Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { main } from '../main.js';
+
+const record = (n: number): string =>
+  JSON.stringify({ assigned_number: n, channel: { id: `550e8400-e29b-41d4-a716-${String(n).padStart(12, '0')}`, channel_name: `C${n}`, tvg_id: `c${n}`, tvg_name: `C${n}`, tvg_logo: 'http://l/c.png', group_title: 'G' } });
+
+/** NDJSON records `from`…`to`, one per line. */
+const lines = (from: number, to: number): string => Array.from({ length: to - from + 1 }, (_, i) => `${record(from + i)}\n`).join('');
+
+/** What a terminal on stderr receives. */
+function terminal(): PassThrough & { isTTY: true; columns: number; text: () => string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  return Object.assign(stream, { isTTY: true as const, columns: 120, text: () => text });
+}
+
+describe('m3ugen validate on a terminal', () => {
+  it('shows how many channels it has checked while it runs, and clears the bar before its result', async () => {
+    // The bar waits 300 ms before it draws: the input's second half comes after a longer pause.
+    const stdin = Readable.from(
+      (async function* () {
+        yield lines(1, 600);
+        await sleep(400);
+        yield lines(601, 1200);
+      })(),
+    );
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const stderr = terminal();
+    const code = await main(['validate', '--input', '-', '--proxy-id', '01ARZ3NDEKTSV4RRFFQ69G5FAV'], { stdin, stdout, stderr });
+    expect(code).toBe(0);
+    expect(out).toBe('ok: -: 1,200 channels valid, 0 warning(s) (no config file)\n');
+    expect(stderr.text()).toMatch(/^\rm3ugen: [\d,]+ channels checked\u001b\[K/);
+    expect(stderr.text()).not.toContain('written');
+    expect(stderr.text().endsWith('\r\u001b[K')).toBe(true);
+  });
+});
