@@ -381,6 +381,20 @@ describe('exit codes', () => {
     expect(result.stderr).toContain(message);
   });
 
+  it('warns that a file named m3ugen.toml is not searched for, and reads it when given with --config', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'package.json'), '{}'); // the search stops here
+    writeFileSync(join(dir, 'c.ndjson'), SEED_NDJSON);
+    writeFileSync(join(dir, 'm3ugen.toml'), `input = "c.ndjson"\n[web]\nbase_url = "https://tv.example"\n`);
+    const searched = await runCli(['generate', '--input', 'c.ndjson', '--proxy-id', PROXY], { cwd: dir });
+    expect(searched.code).toBe(0);
+    expect(searched.stdout.split('\n')[2]).toMatch(/^http:\/\/localhost:8080\//);
+    expect(searched.stderr).toContain('m3ugen: warning: m3ugen.toml is not read as a config file (so the defaults apply): pass --config m3ugen.toml, or rename it m3ugen.config.toml\n');
+    const given = await runCli(['generate', '--config', 'm3ugen.toml', '--proxy-id', PROXY], { cwd: dir });
+    expect(given).toMatchObject({ code: 0, stdout: GOLDEN.replaceAll('http://localhost:8080/stream', 'https://tv.example/stream') });
+    expect(given.stderr).not.toContain('not read');
+  });
+
   it('an invalid config → 1, naming the file and key', async () => {
     const result = await runCli(['generate', '--config', badConfig, '-i', '-']);
     expect(result.code).toBe(1);

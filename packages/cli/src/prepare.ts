@@ -1,7 +1,7 @@
 import { statSync, type Stats } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { ConfigError, configKeyOfOption, loadConfig, resolvePlugins, suggestConfigKey, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
+import { ConfigError, configKeyOfOption, loadConfig, overlookedConfigFiles, resolvePlugins, suggestConfigKey, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
 import { M3uGenerator, OptionError, type GenerateOptions, type InputError, type M3uPlugin, type RunInfo } from '@m3ugen/core';
 import { presetDefault } from '@m3ugen/preset-default';
 import { openChannelReader, type ChannelReader } from '@m3ugen/reader';
@@ -173,6 +173,12 @@ export interface BuiltGenerator {
 export async function buildGenerator(flags: CliFlags, reporter: Reporter): Promise<BuiltGenerator> {
   const loaded = await loadConfig({ file: flags.config });
   if (loaded.file !== undefined) reporter.debug(`config: ${loaded.file}`);
+  else if (flags.config === undefined) {
+    // `m3ugen.toml`, as the examples name theirs, is not searched for: say so, not quietly run on the defaults.
+    for (const { file, searchedName } of overlookedConfigFiles(loaded.dir)) {
+      reporter.warn(`${file} is not read as a config file (so the defaults apply): pass --config ${file}, or rename it ${searchedName}`);
+    }
+  }
   for (const key of loaded.unknownKeys) {
     const meant = suggestConfigKey(key);
     reporter.warn(`${loaded.file ?? 'config'}: ignoring unknown key "${key}"${meant === undefined ? '' : ` (did you mean "${meant}"?)`}`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
-import { loadConfig, validateConfig } from './load.js';
+import { loadConfig, overlookedConfigFiles, validateConfig } from './load.js';
 import { toGenerateOptions } from './options.js';
 
 function folderWith(files: Record<string, string>): string {
@@ -218,5 +218,22 @@ describe('unknown keys beside plugin objects (JS/TS configs)', () => {
     expect(unknownKeys.sort()).toEqual(['extra', 'web.port']);
     expect(config.plugins?.[0]).toBe(plugin);
     expect(config.web).toEqual({ base_url: BASE });
+  });
+});
+
+describe('files named like a config that the search does not read', () => {
+  it('are listed with a name the search reads, and found files are not', async () => {
+    const dir = folderWith({ 'm3ugen.toml': '', '.m3ugen.yaml': '', 'm3ugenrc.json': '', 'm3ugenrc.js': '', m3ugenrc: '', 'other.toml': '' });
+    expect(await loadConfig({ searchFrom: dir })).toMatchObject({ file: undefined });
+    expect(overlookedConfigFiles(dir)).toEqual([
+      { file: 'm3ugenrc', searchedName: '.m3ugenrc' },
+      { file: 'm3ugen.toml', searchedName: 'm3ugen.config.toml' },
+      { file: '.m3ugen.yaml', searchedName: 'm3ugen.config.yaml' },
+      { file: 'm3ugenrc.json', searchedName: '.m3ugenrc.json' },
+      { file: 'm3ugenrc.js', searchedName: 'm3ugen.config.js' },
+    ]);
+    for (const searched of ['m3ugen.config.toml', '.m3ugenrc.json', '.m3ugenrc']) {
+      expect(overlookedConfigFiles(folderWith({ [searched]: '' }))).toEqual([]);
+    }
   });
 });

@@ -5,7 +5,7 @@ import type * as Zod from 'zod';
 import { ConfigError } from './config-error.js';
 import { configLoaders, displayPath, loadJson } from './loaders.js';
 import { configSchemas, type M3ugenConfig } from './schema.js';
-import { mayFindConfig } from './search.js';
+import { lookalikeConfigFiles, mayFindConfig, type OverlookedConfigFile } from './search.js';
 import { unknownKeysOfWellFormed } from './well-formed.js';
 
 const MODULE = 'm3ugen';
@@ -186,4 +186,23 @@ export async function loadConfig(options: { file?: string | undefined; searchFro
   const shown = displayPath(found.filepath);
   const { config, unknownKeys } = validateConfig(found.config, shown);
   return { config, file: shown, dir: dirname(found.filepath), unknownKeys };
+}
+
+/**
+ * The files in `dir` named like an m3ugen config but not among
+ * {@link CONFIG_SEARCH_PLACES} (`m3ugen.toml`, `.m3ugen.yaml`,
+ * `m3ugenrc.json`, `m3ugenrc`), each with a name a search would read. A
+ * search that finds nothing takes the built-in defaults, so a tool says
+ * these rather than quietly ignoring the file its user meant.
+ *
+ * @example
+ * ```ts
+ * const { file } = await loadConfig();
+ * if (file === undefined) {
+ *   for (const o of overlookedConfigFiles()) console.warn(`${o.file} is not read: rename it ${o.searchedName}`);
+ * }
+ * ```
+ */
+export function overlookedConfigFiles(dir: string = process.cwd()): OverlookedConfigFile[] {
+  return lookalikeConfigFiles(resolve(dir), MODULE);
 }

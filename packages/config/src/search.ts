@@ -49,3 +49,31 @@ export function mayFindConfig(from: string, places: readonly string[], moduleNam
     if (dirname(dir) === dir) return false;
   }
 }
+
+/** Extensions a config file may have (those of `m3ugen.config.*`), and those `.m3ugenrc.*` may have. */
+const CONFIG_EXTENSIONS = ['toml', 'yaml', 'yml', 'json', 'js', 'mjs', 'cjs', 'ts', 'mts'];
+const RC_EXTENSIONS = new Set(['toml', 'yaml', 'yml', 'json']);
+
+/** A file named like a config that a search does not read, and the name it would be read under. */
+export interface OverlookedConfigFile {
+  /** Its name in the folder, e.g. `m3ugen.toml`. */
+  readonly file: string;
+  /** A name the search reads, e.g. `m3ugen.config.toml`. */
+  readonly searchedName: string;
+}
+
+/** The files in `dir` named like a config for `moduleName` but not searched for; see `overlookedConfigFiles` in load.ts. */
+export function lookalikeConfigFiles(dir: string, moduleName: string): OverlookedConfigFile[] {
+  const rc = `${moduleName}rc`;
+  const candidates: OverlookedConfigFile[] = [{ file: rc, searchedName: `.${rc}` }];
+  for (const extension of CONFIG_EXTENSIONS) {
+    const searchedName = `${moduleName}.config.${extension}`;
+    candidates.push(
+      { file: `${moduleName}.${extension}`, searchedName },
+      { file: `.${moduleName}.${extension}`, searchedName },
+      // The dot left out of `.m3ugenrc.toml`; `.m3ugenrc.js` is not searched for either.
+      { file: `${rc}.${extension}`, searchedName: RC_EXTENSIONS.has(extension) ? `.${rc}.${extension}` : searchedName },
+    );
+  }
+  return candidates.filter(({ file }) => existsSync(join(dir, file)));
+}
