@@ -18,6 +18,7 @@ export interface PreparedRun extends BuiltGenerator {
   readonly inputFileBytes: number | undefined;
   /** Opens the input again from the start, with the same options (`undefined` for stdin or a named pipe, which cannot be read twice). */
   readonly reopen: (() => Promise<ChannelReader>) | undefined;
+  /** The input as messages name it, as the reader's errors do: the path as given, or `stdin`. */
   readonly inputName: string;
   /** The output file, or `undefined` for a standard stream ({@link outputStream}). */
   readonly outputPath: string | undefined;
@@ -228,7 +229,7 @@ export async function prepareRun(
   // Read through process.stdin, which works when stdin is a socket (opening /dev/stdin then fails).
   const input = given !== undefined && STANDARD_INPUT.has(given) ? '-' : given;
   if (input === undefined) throw new UsageError('no input: pass --input FILE (or - for stdin), or set "input" in the config');
-  const inputName = input === '-' ? '-' : flags.input !== undefined ? flags.input : shown(input);
+  const inputName = input === '-' ? 'stdin' : flags.input !== undefined ? flags.input : shown(input);
   const output = flags.output ?? fromConfig(loaded.config.output) ?? '-';
   const metrics = flags.metrics ?? fromConfig(loaded.config.metrics);
   const outputStream = standardStreamOf(output);
@@ -239,7 +240,7 @@ export async function prepareRun(
     warn = run.warn;
   });
   const readerOptions = {
-    displayName: inputName === '-' ? 'stdin' : inputName,
+    displayName: inputName,
     stream: input === '-' ? io.stdin : undefined,
     skipInvalid: flags.skipInvalid || loaded.config.proxy_generation?.skip_invalid === true,
   };

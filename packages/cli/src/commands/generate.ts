@@ -125,7 +125,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       result = await generator.generate(reader, { ...overrides, output: io[prepared.outputStream], end: false });
     } else if (plan.workers > 1) {
       generator.strategies.register(
-        parallelStrategy({ flags, path: prepared.inputPath, file: prepared.inputName === '-' ? 'stdin' : prepared.inputName, workers: plan.workers, recordsPerPart: recordsPerPart() }),
+        parallelStrategy({ flags, path: prepared.inputPath, file: prepared.inputName, workers: plan.workers, recordsPerPart: recordsPerPart() }),
       );
       // The workers read the file themselves; the main thread's run only writes and checks.
       const source: ChannelSource = { name: reader.name, nextBatch: () => Promise.resolve(undefined) };
@@ -153,7 +153,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
 
   const { metricsPath, metricsStream } = prepared;
   if (metricsPath !== undefined || metricsStream !== undefined) {
-    const report: MetricsReport = { ...metrics, skippedRecords: reader.stats.skipped, input: prepared.inputName, output: prepared.outputName };
+    const report: MetricsReport = { ...metrics, skippedRecords: reader.stats.skipped, input: prepared.inputPath === '-' ? '-' : prepared.inputName, output: prepared.outputName };
     const json = `${JSON.stringify(report, null, 2)}\n`;
     const writeReport = (output: Writable): Promise<void> => new Promise<void>((resolve, reject) => output.write(json, (error) => (error ? reject(error) : resolve())));
     if (metricsPath !== undefined) await publishAtomically(metricsPath, writeReport, METRICS);

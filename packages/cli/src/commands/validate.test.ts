@@ -33,9 +33,17 @@ describe('m3ugen validate on a terminal', () => {
     const stderr = terminal();
     const code = await main(['validate', '--input', '-', '--proxy-id', '01ARZ3NDEKTSV4RRFFQ69G5FAV'], { stdin, stdout, stderr });
     expect(code).toBe(0);
-    expect(out).toBe('ok: -: 1,200 channels valid, 0 warning(s) (no config file)\n');
+    expect(out).toBe('ok: stdin: 1,200 channels valid, 0 warning(s) (no config file)\n');
     expect(stderr.text()).toMatch(/^\rm3ugen: [\d,]+ channels checked\u001b\[K/);
     expect(stderr.text()).not.toContain('written');
     expect(stderr.text().endsWith('\r\u001b[K')).toBe(true);
+  });
+
+  it('names standard input "stdin" in its summary, as in the errors of its records', async () => {
+    const stderr = terminal();
+    const stdout = new PassThrough();
+    const code = await main(['validate', '--input', '-', '--quiet'], { stdin: Readable.from([`not json\n${record(1)}\n`]), stdout, stderr });
+    expect(code).toBe(1);
+    expect(stderr.text()).toBe('m3ugen: error: stdin: line 1: invalid JSON at column 2: unexpected "o"\nm3ugen: error: stdin: 1 invalid record(s), 1 valid (no config file)\n');
   });
 });
