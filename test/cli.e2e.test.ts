@@ -345,6 +345,21 @@ describe('m3ugen generate', () => {
     expect(await run([])).toBe(1);
   });
 
+  it('stops quietly with 0 when the reader of stdout goes away, as `| head -2` does', async () => {
+    const dir = workdir();
+    const input = join(dir, 'channels.ndjson');
+    writeFileSync(input, toNdjson(50_000));
+    const child = spawn(process.execPath, [BIN, 'generate', '--input', input, '--proxy-id', PROXY, '--strategy', 'streaming'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const first = await new Promise<string>((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8'))));
+    child.stdout!.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(first.startsWith('#EXTM3U\n')).toBe(true);
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/error|EPIPE/);
+  });
+
   it('says clearly when the output cannot be written', async () => {
     const result = await runCli(['generate', '--input', '-', '--output', '/nonexistent-dir/playlist.m3u', '-q'], { stdin: SEED_NDJSON });
     expect(result.code).toBe(1);
