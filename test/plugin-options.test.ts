@@ -15,8 +15,8 @@ describe('every ready-made plugin refuses options it does not know', () => {
     ['@m3ugen/preset-default', () => presetDefault({ strategy: 'streaming' } as never), 'option "strategy": unknown option; none are accepted'],
     ['@m3ugen/strategy-in-memory', () => inMemoryStrategy({ chunkSize: 1 } as never), 'option "chunkSize": unknown option; none are accepted'],
     ['@m3ugen/strategy-streaming', () => streamingStrategy({ chunkSize: 1 } as never), 'option "chunkSize": unknown option; none are accepted'],
-    ['@m3ugen/attributes', () => attributes({ atributes: [] } as never), 'option "atributes": unknown option'],
-    ['@m3ugen/extinf-template', () => extinfTemplate({ extinfFiel: 'x.eta' } as never), 'option "extinfFiel": unknown option'],
+    ['@m3ugen/attributes', () => attributes({ atributes: [] } as never), 'option "atributes": unknown option (did you mean "attributes"?)'],
+    ['@m3ugen/extinf-template', () => extinfTemplate({ extinfFiel: 'x.eta' } as never), 'option "extinfFiel": unknown option (did you mean "extinfFile"?)'],
   ])('%s', (_name, create, message) => {
     expect(create).toThrow(OptionError);
     expect(create).toThrow(message);

@@ -1,4 +1,4 @@
-import { OptionError, sanitizeText, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { closestName, OptionError, sanitizeText, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { fieldReader } from './field.js';
 import { attributesOptionsSchema, READY_ATTRIBUTES, type AttributesOptions, type ComputeAttribute } from './options.js';
 
@@ -26,9 +26,12 @@ function parseOptions(options: unknown): ReturnType<typeof attributesOptionsSche
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
-    // Name the unknown key itself, and at the top what the plugin knows.
-    const known = issue.path.length === 0 ? `; known: ${Object.keys(attributesOptionsSchema.shape).join(', ')}` : '';
-    throw new OptionError([...issue.path.map(String), issue.keys[0]].join('.'), `unknown option${known}`);
+    // Name the unknown key itself, and at the top the option it most likely meant, or what the plugin knows.
+    const key = issue.keys[0]!;
+    const names = Object.keys(attributesOptionsSchema.shape);
+    const meant = issue.path.length === 0 ? closestName(key, names) : undefined;
+    const known = issue.path.length > 0 ? '' : meant !== undefined ? ` (did you mean "${meant}"?)` : `; known: ${names.join(', ')}`;
+    throw new OptionError([...issue.path.map(String), key].join('.'), `unknown option${known}`);
   }
   const key = issue.path.length === 0 ? 'attributes plugin' : issue.path.map(String).join('.');
   throw new OptionError(key, issue.message);

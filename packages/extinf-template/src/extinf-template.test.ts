@@ -120,7 +120,8 @@ describe('extinf templates', () => {
   });
 
   it('refuses an option it does not know, naming it, instead of quietly keeping the default template', () => {
-    expect(() => extinfTemplate({ extinfFiel: 'extinf.eta' } as never)).toThrow('option "extinfFiel": unknown option; known: extinf, extinfFile, url, urlFile, header, headerFile, data');
+    expect(() => extinfTemplate({ extinfFiel: 'extinf.eta' } as never)).toThrow('option "extinfFiel": unknown option (did you mean "extinfFile"?)');
+    expect(() => extinfTemplate({ colour: 'red' } as never)).toThrow('option "colour": unknown option; known: extinf, extinfFile, url, urlFile, header, headerFile, data');
   });
 
   it('refuses an EXTINF template none of whose lines is an #EXTINF line, which would leave channels without one', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { displayName, OptionError, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { checkOptionNames, displayName, OptionError, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { TemplateError } from './template-error.js';
 import { compileTemplate, hasLiteralLineStart, type CompiledTemplate } from './compile.js';
 
@@ -111,8 +111,7 @@ function load(kind: string, inline: string | undefined, file: string | undefined
  */
 export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: PluginContext = {}): M3uPlugin {
   // A misspelt option (`extinfFiel`) would otherwise be dropped without a word, leaving the default template.
-  const unknown = Object.keys(options).find((key) => !(OPTION_NAMES as readonly string[]).includes(key));
-  if (unknown !== undefined) throw new OptionError(unknown, `unknown option; known: ${OPTION_NAMES.join(', ')}`);
+  checkOptionNames(options, OPTION_NAMES);
   const extinf = load('extinf', options.extinf, options.extinfFile, context) ?? compileTemplate(DEFAULT_EXTINF_TEMPLATE, 'extinf template (default)');
   // Literal lines are the template's to choose, but one of them must be the entry's #EXTINF line.
   if (!hasLiteralLineStart(extinf.source, '#EXTINF:')) throw new TemplateError(extinf.name, undefined, 'no line starts with "#EXTINF:": each channel needs its #EXTINF line');
