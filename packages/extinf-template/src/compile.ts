@@ -153,6 +153,22 @@ export function compileTemplate(source: string, name: string): CompiledTemplate 
 }
 
 /**
+ * The template's code: what stands between its tags, read from eta's parse,
+ * so a `%>` inside a string of the code does not end it.
+ *
+ * @example
+ * ```ts
+ * templateCode('#EXTINF:-1,<%= it.name + "%>" + it.url %>'); // ' it.name + "%>" + it.url '
+ * ```
+ */
+export function templateCode(source: string): string {
+  return (fast.parse(source) as Ast)
+    .filter((block): block is AstBlock => typeof block !== 'string')
+    .map((block) => block.val)
+    .join('\n');
+}
+
+/**
  * Whether some line of the template's output starts with `literal` written
  * in the template's own text: at the template's start or after a literal
  * newline, with nothing but code that outputs nothing (`<% … %>`) between.

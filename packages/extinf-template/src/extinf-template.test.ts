@@ -83,6 +83,7 @@ describe('extinf templates', () => {
     ['a helper in data given it whole', '#EXTINF:-1 x="<%= it.data.show(it) %>",<%= it.name %>', { show: (entry: { url: string; attributes: string }) => `${entry.url}|${entry.attributes}` }],
     ['a computed key', '#EXTINF:-1 x="<%= it[it.data.u] %>|<%= it[it.data.a] %>",<%= it.name %>', { u: 'url', a: 'attributes' }],
     ['a destructuring of it', '#EXTINF:-1 x="<% const { url: u, attributes: a } = it %><%= u %>|<%= a %>",<%= it.name %>', {}],
+    ['code after a "%>" inside a string of the tag', '#EXTINF:-1 x="<%= "%>".slice(2) + it.url + "|" + it.attributes %>",<%= it.name %>', {}],
   ])('fills it.url and it.attributes for a template that reads them through %s', async (_how, extinf, data) => {
     const out = await generate([extinfTemplate({ extinf, data })]);
     const url = `http://localhost:8080/stream/${PROXY}/550e8400-e29b-41d4-a716-446655440001`;

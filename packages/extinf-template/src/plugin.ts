@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { checkOptionNames, displayName, OptionError, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { TemplateError } from './template-error.js';
-import { compileTemplate, hasLiteralLineStart, type CompiledTemplate } from './compile.js';
+import { compileTemplate, hasLiteralLineStart, templateCode, type CompiledTemplate } from './compile.js';
 
 const PLUGIN = '@m3ugen/extinf-template';
 
@@ -151,11 +151,6 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
   };
 }
 
-/** Template code: what stands between the tags, the only place a field can be read. */
-function codeOf(source: string): string {
-  return (source.match(/<%[\s\S]*?%>/g) ?? []).join('\n');
-}
-
 /**
  * Whether an entry template may read `it[field]`, for the fields that cost
  * something to fill: its code names the field, or hands `it` itself to code
@@ -164,7 +159,7 @@ function codeOf(source: string): string {
  * time, a wrong no an empty value.
  */
 function mayRead(source: string, field: string): boolean {
-  const code = codeOf(source);
+  const code = templateCode(source);
   return code.includes(field) || /\bit\b(?!\s*\??\.\s*[A-Za-z_$])/.test(code) || /\barguments\b/.test(code);
 }
 
