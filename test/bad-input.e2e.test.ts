@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
 import { runCli } from './support/cli.js';
@@ -93,6 +94,13 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     expect(readdirSync(dir)).toEqual(['channels.ndjson']);
   });
 
+  it('a gzip file cut short says so, after the records before the cut were checked', async () => {
+    const zipped = gzipSync(`${Array.from({ length: 50 }, (_, i) => record(i + 1)).join('\n')}\n`);
+    expect(await generate('channels.ndjson.gz', zipped.subarray(0, zipped.length - 8))).toBe(
+      'm3ugen: error: channels.ndjson.gz: the input is not valid gzip data: it ends before its compressed data does (a cut file?)',
+    );
+  });
+
   describe('two errors in one batch of the reader: the first in input order is the one reported', () => {
     // Record 301 repeats record 11's id; record 311, read in the same batch, has a bad field.
     const input = `${Array.from({ length: 600 }, (_, i) =>
@@ -124,6 +132,13 @@ describe('bad input is reported with file, record and field, exits 1, and publis
       const input = lines(20, (n) => (n === 16 ? record(16, { id: idOf(10) }) : undefined));
       expect(await generate('channels.ndjson', input, [], spill)).toBe(
         `m3ugen: error: channels.ndjson: line 16: field "channel.id": duplicate channel id "${idOf(10)}": line 10 has the same id`,
+      );
+    });
+
+    it('finds it in gzip-compressed input too, reading it again to name the earlier record', async () => {
+      const input = gzipSync(lines(20, (n) => (n === 16 ? record(16, { id: idOf(10) }) : undefined)));
+      expect(await generate('channels.ndjson.gz', input, [], spill)).toBe(
+        `m3ugen: error: channels.ndjson.gz: line 16: field "channel.id": duplicate channel id "${idOf(10)}": line 10 has the same id`,
       );
     });
 

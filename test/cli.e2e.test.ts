@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
 import { BIN, ROOT, runCli, startCli } from './support/cli.js';
@@ -31,6 +32,17 @@ describe('m3ugen generate', () => {
   it('reads NDJSON on stdin and writes the playlist to stdout', async () => {
     const result = await runCli(['generate', '--input', '-', '--proxy-id', PROXY, '--quiet'], { stdin: SEED_NDJSON });
     expect(result).toMatchObject({ code: 0, stdout: GOLDEN, stderr: '' });
+  });
+
+  it('reads gzip-compressed NDJSON, from a file or stdin, into the same playlist, in one thread even when workers are asked for', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'c.ndjson.gz'), gzipSync(SEED_NDJSON));
+    const file = await runCli(['generate', '--input', 'c.ndjson.gz', '--output', 'p.m3u', '--proxy-id', PROXY, '--workers', '2'], { cwd: dir });
+    expect(file.code).toBe(0);
+    expect(readFileSync(join(dir, 'p.m3u'), 'utf8')).toBe(GOLDEN);
+    expect(file.stderr).toContain('m3ugen: warning: workers = 2: no worker threads: the input is gzip-compressed');
+    const piped = spawnSync(process.execPath, [BIN, 'generate', '--input', '-', '--proxy-id', PROXY, '--quiet'], { input: gzipSync(SEED_NDJSON), encoding: 'utf8' });
+    expect(piped).toMatchObject({ status: 0, stdout: GOLDEN, stderr: '' });
   });
 
   it('writes the fields it validated: a `__proto__` or camelCase key in a snake_case record changes nothing', async () => {
@@ -504,6 +516,17 @@ describe('m3ugen validate', () => {
     expect(result.stderr).toContain('m3ugen: error: c.ndjson: line 3: field "assigned_number": expected a channel number >= 0, got number -1');
     expect(result.stderr).toContain('m3ugen: error: c.ndjson: line 4: expected a channel record (an object), got an array');
     expect(result.stderr).toContain('m3ugen: error: c.ndjson: 2 invalid record(s), 2 valid (no config file)');
+  });
+
+  it('says how far it got when the input itself cannot be read on (a cut gzip file), not which record stopped it', async () => {
+    const dir = workdir();
+    const zipped = gzipSync(`${toNdjson(2000)}\n`);
+    writeFileSync(join(dir, 'c.ndjson.gz'), zipped.subarray(0, zipped.length >> 1));
+    const result = await runCli(['validate', '--input', 'c.ndjson.gz', '--quiet'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const [reason, summary] = result.stderr.trim().split('\n');
+    expect(reason).toBe('m3ugen: error: c.ndjson.gz: the input is not valid gzip data: it ends before its compressed data does (a cut file?)');
+    expect(summary).toMatch(/^m3ugen: error: c\.ndjson\.gz: the check stopped after [\d,]+ record\(s\): the input could not be read on \(no config file\)$/);
   });
 
   it('lists the invalid records found before a duplicate id, which stops the check, in line order', async () => {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, mkdirSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,16 @@ async function readAll(source: ChannelSource): Promise<NumberedChannel[]> {
   for (let b = await source.nextBatch(); b; b = await source.nextBatch()) out.push(...b.channels.slice(b.start, b.end));
   return out;
 }
+
+/** Whether this process holds `path` open (Linux). */
+const isOpen = (path: string): boolean =>
+  readdirSync('/proc/self/fd').some((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false; // the descriptor readdir itself used
+    }
+  });
 
 async function failure(promise: Promise<unknown>): Promise<InputError> {
   const error = await promise.then(
@@ -86,13 +97,6 @@ describe('openChannelReader', () => {
   });
 
   it.skipIf(!existsSync('/proc/self/fd'))('closes the file on close() before its end, and by itself at its end', async () => {
-    const isOpen = (path: string): boolean => readdirSync('/proc/self/fd').some((fd) => {
-      try {
-        return readlinkSync(`/proc/self/fd/${fd}`) === path;
-      } catch {
-        return false; // the descriptor readdir itself used
-      }
-    });
     const path = file('close.ndjson', `${Array.from({ length: 600 }, (_, i) => record(i + 1)).join('\n')}\n`);
     const early = await openChannelReader(path);
     expect((await early.nextBatch())?.end).toBe(NDJSON_BATCH_SIZE);
@@ -187,17 +191,80 @@ describe('openChannelReader', () => {
 });
 
 describe('compressed input', () => {
-  const ndjson = Buffer.from(`${record(1)}\n${record(2)}\n`);
-  /** Each format's signature before the records' bytes (only gzip is compressed for real: the signature is what is read). */
-  const inputs: [string, Buffer, string][] = [
-    ['gzip', gzipSync(ndjson), 'the input is gzip-compressed; decompress it first (gunzip)'],
+  const records = Array.from({ length: 3 }, (_, i) => record(i + 1));
+  const ndjson = Buffer.from(`${records.join('\n')}\n`);
+  const gzipFile = (name: string, bytes: Buffer): string => {
+    const path = join(dir, name);
+    writeFileSync(path, gzipSync(bytes));
+    return path;
+  };
+  const numbers = (channels: NumberedChannel[]): number[] => channels.map((c) => c.assignedNumber);
+
+  it('is gunzipped as it is read when it is gzip: NDJSON from a file of any name or a stream cut anywhere, JSON arrays too', async () => {
+    for (const name of ['g.ndjson.gz', 'g.ndjson', 'g.gz']) {
+      const reader = await openChannelReader(gzipFile(name, ndjson));
+      expect([reader.format, reader.compression]).toEqual(['ndjson', 'gzip']);
+      expect(numbers(await readAll(reader))).toEqual([1, 2, 3]);
+    }
+    const zipped = gzipSync(ndjson);
+    const cuts = [zipped.subarray(0, 1), zipped.subarray(1, 5), zipped.subarray(5, 30), zipped.subarray(30)];
+    const fromStream = await openChannelReader('-', { stream: Readable.from(cuts) });
+    expect(numbers(await readAll(fromStream))).toEqual([1, 2, 3]);
+    for (const name of ['g.json.gz', 'g.json', 'array.gz']) {
+      const reader = await openChannelReader(gzipFile(name, Buffer.from(`[${records.join(',')}]`)));
+      expect([reader.format, reader.compression, reader.knownCount]).toEqual(['json', 'gzip', 3]);
+    }
+    const plain = await openChannelReader(file('plain.ndjson', ndjson.toString()));
+    expect(plain.compression).toBeUndefined();
+  });
+
+  it("names the decompressed input's lines in errors, and skips its invalid lines with skipInvalid", async () => {
+    const content = Buffer.from(`${record(1)}\n{"assigned_number": 2}\n${record(3)}\n`);
+    const error = await failure(readAll(await openChannelReader(gzipFile('bad.ndjson.gz', content), { displayName: 'bad.ndjson.gz' })));
+    expect(error.message).toBe('bad.ndjson.gz: line 2: field "channel": required field is missing');
+    const skipped = await openChannelReader(gzipFile('bad.ndjson.gz', content), { skipInvalid: true });
+    expect(numbers(await readAll(skipped))).toEqual([1, 3]);
+  });
+
+  it('says when the gzip data is cut short or damaged, after the records before the damage', async () => {
+    const many = Buffer.from(`${Array.from({ length: 2000 }, (_, i) => record(i + 1, { pad: createHash('sha256').update(String(i)).digest('hex') })).join('\n')}\n`);
+    const zipped = gzipSync(many);
+    const cut = join(dir, 'cut.ndjson.gz');
+    writeFileSync(cut, zipped.subarray(0, zipped.length >> 1));
+    const reader = await openChannelReader(cut, { displayName: 'cut.ndjson.gz' });
+    const error = await failure(readAll(reader));
+    expect(error.message).toBe('cut.ndjson.gz: the input is not valid gzip data: it ends before its compressed data does (a cut file?)');
+    expect(reader.stats.records).toBeGreaterThan(0);
+    const damaged = join(dir, 'damaged.ndjson.gz');
+    writeFileSync(damaged, Buffer.concat([zipped.subarray(0, 10), Buffer.alloc(64, 0xff)]));
+    expect((await failure(openChannelReader(damaged, { displayName: 'd.gz' }).then(readAll))).message).toMatch(/^d\.gz: the input is not valid gzip data: /);
+    const damagedArray = join(dir, 'damaged.json');
+    writeFileSync(damagedArray, zipped.subarray(0, 100));
+    expect((await failure(openChannelReader(damagedArray, { displayName: 'd.json' }))).message).toBe('d.json: the input is not valid gzip data: it ends before its compressed data does (a cut file?)');
+  });
+
+  it.skipIf(!existsSync('/proc/self/fd'))('closes a gzip file on close() before its end, and by itself at its end', async () => {
+    // Hashes do not compress: the file is read in several 64 KiB reads, not one.
+    const many = Buffer.from(`${Array.from({ length: 5000 }, (_, i) => record(i + 1, { pad: createHash('sha256').update(String(i)).digest('hex').repeat(3) })).join('\n')}\n`);
+    const path = gzipFile('close.ndjson.gz', many);
+    const early = await openChannelReader(path);
+    expect((await early.nextBatch())?.end).toBe(NDJSON_BATCH_SIZE);
+    expect(isOpen(path)).toBe(true);
+    await early.close();
+    expect(isOpen(path)).toBe(false);
+    expect(numbers(await readAll(await openChannelReader(path)))).toHaveLength(5000);
+    expect(isOpen(path)).toBe(false);
+  });
+
+  /** Each format's signature before the records' bytes (the signature is what is read). */
+  const refused: [string, Buffer, string][] = [
     ['zstd', Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), ndjson]), 'the input is zstd-compressed; decompress it first (unzstd)'],
     ['xz', Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), ndjson]), 'the input is xz-compressed; decompress it first (unxz)'],
     ['bzip2', Buffer.concat([Buffer.from('BZh91AY&SY'), ndjson]), 'the input is bzip2-compressed; decompress it first (bunzip2)'],
     ['zip', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), ndjson]), 'the input is a zip archive; decompress it first (unzip)'],
   ];
 
-  it.each(inputs)('is named for what it is (%s), from a file of either format or a stream, even with skipInvalid', async (format, bytes, reason) => {
+  it.each(refused)('is named for what it is when it is not gzip (%s), from a file of either format or a stream, even with skipInvalid', async (format, bytes, reason) => {
     for (const name of [`c-${format}.ndjson`, `c-${format}.json`, `c-${format}.ndjson.gz`]) {
       const path = join(dir, name);
       writeFileSync(path, bytes);

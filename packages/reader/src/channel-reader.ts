@@ -15,7 +15,7 @@ import {
   type NumberedChannel,
   type RecordLocation,
 } from '@m3ugen/core';
-import { rejectCompressed, SIGNATURE_BYTES } from './compressed.js';
+import { decompressed, gunzipWhole, isGzip, rejectCompressed, type Compression } from './compressed.js';
 import { locateJsonError } from './json-error.js';
 import { describeUtf8Fault, incompleteTail, replacedField, utf8Faults, type Utf8Fault } from './utf8.js';
 
@@ -56,6 +56,8 @@ export interface ReaderStats {
 /** A channel source over a file or stream, with its counts. */
 export interface ChannelReader extends ChannelSource {
   readonly format: 'json' | 'ndjson';
+  /** `gzip` when the input was gzip-compressed (and is gunzipped as it is read). */
+  readonly compression: Compression | undefined;
   readonly stats: ReaderStats;
   /**
    * Closes the file (or ends the stream) before its end; a run that fails
@@ -65,7 +67,8 @@ export interface ChannelReader extends ChannelSource {
 }
 
 function formatOf(path: string): InputFormat {
-  const ext = extname(path).toLowerCase();
+  // `channels.ndjson.gz` is NDJSON, gzip-compressed.
+  const ext = extname(path.replace(/\.gz$/i, '')).toLowerCase();
   if (ext === '.json') return 'json';
   if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
   return 'auto';
@@ -112,6 +115,8 @@ function jsonSyntaxError(text: string, error: unknown, location: RecordLocation)
 
 class ReaderBase {
   readonly stats: ReaderStats = { records: 0, skipped: 0, lines: 0 };
+  /** Set by {@link openChannelReader} once the first bytes told. */
+  compression: Compression | undefined;
   constructor(
     protected readonly file: string,
     protected readonly options: ReadChannelsOptions,
@@ -355,42 +360,24 @@ async function* decode(stream: AsyncIterable<Buffer | string>, file: string): As
   const decoder = new StringDecoder('utf8');
   /** The previous chunk's last bytes when they start a character this chunk ends. */
   let carry: Uint8Array = new Uint8Array(0);
-  /** The first bytes, gathered until a compressed format's signature can be told; then undefined. */
-  let head: Buffer | undefined = Buffer.alloc(0);
-  function* take(chunk: Buffer): Generator<Decoded, void, undefined> {
-    const text = decoder.write(chunk);
-    if (text.includes('\ufffd')) for (const fault of utf8Faults(chunk, carry)) yield fault;
-    // A chunk shorter than a character may continue one without ending it: look at it with the carry.
-    // A longer one holds any character its end starts, so it is looked at alone (no 64 KiB copy).
-    const joined = carry.length === 0 || chunk.length >= 4 ? chunk : Buffer.concat([carry, chunk]);
-    const tail = incompleteTail(joined);
-    // Copied: the reader reuses its buffer for the next chunk.
-    carry = tail === 0 ? new Uint8Array(0) : Uint8Array.from(joined.subarray(joined.length - tail));
-    yield text;
-  }
   try {
     for await (const chunk of stream) {
       if (typeof chunk === 'string') {
         yield chunk;
         continue;
       }
-      if (head === undefined) {
-        yield* take(chunk);
-        continue;
-      }
-      head = Buffer.concat([head, chunk]);
-      if (head.length < SIGNATURE_BYTES) continue;
-      const first = head;
-      head = undefined;
-      rejectCompressed(first, file);
-      yield* take(first);
+      const text = decoder.write(chunk);
+      if (text.includes('\ufffd')) for (const fault of utf8Faults(chunk, carry)) yield fault;
+      // A chunk shorter than a character may continue one without ending it: look at it with the carry.
+      // A longer one holds any character its end starts, so it is looked at alone (no 64 KiB copy).
+      const joined = carry.length === 0 || chunk.length >= 4 ? chunk : Buffer.concat([carry, chunk]);
+      const tail = incompleteTail(joined);
+      // Copied: the reader reuses its buffer for the next chunk.
+      carry = tail === 0 ? new Uint8Array(0) : Uint8Array.from(joined.subarray(joined.length - tail));
+      yield text;
     }
   } catch (error) {
     throw error instanceof InputError ? error : ioError(file, error);
-  }
-  if (head !== undefined && head.length > 0) {
-    rejectCompressed(head, file);
-    yield* take(head);
   }
   const rest = decoder.end();
   if (rest === '') return;
@@ -432,6 +419,10 @@ async function peek(chunks: AsyncGenerator<Decoded, void, undefined>): Promise<{
  * file comes in batches of {@link NDJSON_BATCH_SIZE} records; from stdin or
  * a named pipe, each read's complete records are handed over at once, so a
  * slow writer's channels flow through a streaming run as they arrive.
+ * gzip-compressed input (told by its first bytes, whatever its name; a
+ * `.gz` on the name is looked past for the format) is gunzipped as it is
+ * read, with the same line numbers; other compressed formats are an
+ * {@link InputError} that says which.
  *
  * @example
  * ```ts
@@ -465,26 +456,34 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
       } catch (error) {
         throw ioError(file, error);
       }
+      const compression = isGzip(bytes) ? 'gzip' : undefined;
+      if (compression !== undefined) bytes = gunzipWhole(bytes, file);
       rejectCompressed(bytes, file);
       if (!isUtf8(bytes)) {
         const fault = utf8Faults(bytes, undefined, true)[0]!;
         throw new InputError(describeUtf8Fault(fault), { file, line: fault.newlinesBefore + 1 });
       }
-      return jsonReader(file, bytes.toString('utf8'), options);
+      return withCompression(jsonReader(file, bytes.toString('utf8'), options), compression);
     }
     source = readChunks(path);
   }
 
-  const { head, all, close } = await peek(decode(source, file));
+  let compression: Compression | undefined;
+  const { head, all, close } = await peek(decode(decompressed(source, file, (found) => (compression = found)), file));
   if (format === 'json' || (format === 'auto' && head.trimStart().startsWith('['))) {
     let text = '';
     for await (const chunk of all) {
       if (typeof chunk !== 'string') throw new InputError(describeUtf8Fault(chunk), { file, line: lineCount(text) + chunk.newlinesBefore });
       text += chunk;
     }
-    return jsonReader(file, text, options);
+    return withCompression(jsonReader(file, text, options), compression);
   }
-  return new NdjsonReader(file, all, options, close, live);
+  return withCompression(new NdjsonReader(file, all, options, close, live), compression);
+}
+
+function withCompression<T extends ReaderBase>(reader: T, compression: Compression | undefined): T {
+  reader.compression = compression;
+  return reader;
 }
 
 /** The line `text`'s end is on (one-based). */
@@ -494,7 +493,7 @@ function lineCount(text: string): number {
   return lines;
 }
 
-function jsonReader(file: string, text: string, options: ReadChannelsOptions): ChannelReader {
+function jsonReader(file: string, text: string, options: ReadChannelsOptions): JsonArrayReader {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
   try {

@@ -1,15 +1,22 @@
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { InputError } from '@m3ugen/core';
 
 /*
- * Compressed input, named for what it is: a `channels.ndjson.gz` passed as it
- * is would otherwise be "invalid UTF-8" or "invalid JSON" at line 1. Each
- * signature starts with a byte no JSON text can start with, so a match is
- * never valid input.
+ * Compressed input. gzip, the format Node reads without a dependency, is
+ * decompressed as it is read; the others are named for what they are, since
+ * passed as they are they would be "invalid UTF-8" or "invalid JSON" at
+ * line 1. Each signature starts with a byte no JSON text can start with, so a
+ * match is never valid input.
  */
 
-/** Leading bytes of the compressed formats an operator is likely to hand over, and the tool that undoes each. */
+/** How an input was compressed, when it was: gunzipped as it was read. */
+export type Compression = 'gzip';
+
+const GZIP = [0x1f, 0x8b];
+
+/** Leading bytes of the compressed formats an operator is likely to hand over that are not read, and the tool that undoes each. */
 const SIGNATURES: readonly { readonly bytes: readonly number[]; readonly what: string; readonly tool: string }[] = [
-  { bytes: [0x1f, 0x8b], what: 'gzip-compressed', tool: 'gunzip' },
   { bytes: [0x28, 0xb5, 0x2f, 0xfd], what: 'zstd-compressed', tool: 'unzstd' },
   { bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: 'xz-compressed', tool: 'unxz' },
   { bytes: [0x42, 0x5a, 0x68], what: 'bzip2-compressed', tool: 'bunzip2' },
@@ -17,20 +24,91 @@ const SIGNATURES: readonly { readonly bytes: readonly number[]; readonly what: s
 ];
 
 /** How many first bytes tell every signature apart: what a reader gathers before it looks. */
-export const SIGNATURE_BYTES = Math.max(...SIGNATURES.map(({ bytes }) => bytes.length));
+export const SIGNATURE_BYTES = Math.max(GZIP.length, ...SIGNATURES.map(({ bytes }) => bytes.length));
 
-/**
- * Why input whose first bytes are `head` cannot be read, when they are a
- * compressed format's signature: `the input is gzip-compressed; decompress it
- * first (gunzip)`. `undefined` for anything else.
- */
-function compressedInputReason(head: Uint8Array): string | undefined {
-  const found = SIGNATURES.find(({ bytes }) => head.length >= bytes.length && bytes.every((byte, i) => head[i] === byte));
-  return found === undefined ? undefined : `the input is ${found.what}; decompress it first (${found.tool})`;
+const startsWith = (head: Uint8Array, bytes: readonly number[]): boolean => head.length >= bytes.length && bytes.every((byte, i) => head[i] === byte);
+
+/** Whether `head` starts with gzip's signature. */
+export function isGzip(head: Uint8Array): boolean {
+  return startsWith(head, GZIP);
 }
 
-/** Throws the {@link InputError} of {@link compressedInputReason} for `file` when `head` is compressed. */
+/**
+ * Throws an {@link InputError} for `file` when `head` is the signature of a
+ * compressed format that is not read: `the input is zstd-compressed;
+ * decompress it first (unzstd)`.
+ */
 export function rejectCompressed(head: Uint8Array, file: string): void {
-  const reason = compressedInputReason(head);
-  if (reason !== undefined) throw new InputError(reason, { file });
+  const found = SIGNATURES.find(({ bytes }) => startsWith(head, bytes));
+  if (found !== undefined) throw new InputError(`the input is ${found.what}; decompress it first (${found.tool})`, { file });
+}
+
+/** zlib's errors (`Z_DATA_ERROR`, `Z_BUF_ERROR` for a cut file) said as what they mean for the input; anything else as it is. */
+function gzipError(error: unknown, file: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('Z_')) return error;
+  const why = code === 'Z_BUF_ERROR' ? 'it ends before its compressed data does (a cut file?)' : (error as Error).message;
+  return new InputError(`the input is not valid gzip data: ${why}`, { file }, { cause: error });
+}
+
+/** A whole gzip file's bytes, decompressed (a JSON array is read whole anyway). */
+export function gunzipWhole(bytes: Buffer, file: string): Buffer {
+  try {
+    return gunzipSync(bytes);
+  } catch (error) {
+    throw gzipError(error, file);
+  }
+}
+
+/**
+ * The input's bytes, gunzipped as they come when they start with gzip's
+ * signature (`found` is told so once the first bytes are in); refused by
+ * name when they start with another compressed format's. Otherwise the
+ * chunks pass through as they are, uncopied.
+ */
+export async function* decompressed(chunks: AsyncIterable<Buffer | string>, file: string, found: (compression: Compression) => void): AsyncGenerator<Buffer | string, void, undefined> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const rest: AsyncIterable<Buffer | string> = { [Symbol.asyncIterator]: () => iterator };
+  try {
+    let head = Buffer.alloc(0);
+    while (head.length < SIGNATURE_BYTES) {
+      const step = await iterator.next();
+      if (step.done === true) break;
+      if (typeof step.value === 'string') {
+        // Text, not bytes (a stream with an encoding set): nothing to decompress.
+        if (head.length > 0) yield head;
+        yield step.value;
+        yield* rest;
+        return;
+      }
+      // Copied: a reader reuses its buffer for the next chunk.
+      head = Buffer.concat([head, step.value]);
+    }
+    if (isGzip(head)) {
+      found('gzip');
+      yield* gunzip(head, rest, file);
+      return;
+    }
+    rejectCompressed(head, file);
+    if (head.length > 0) yield head;
+    yield* rest;
+  } finally {
+    // Ended early (the run failed or stopped): close the file under the chunks.
+    await iterator.return?.();
+  }
+}
+
+async function* gunzip(head: Buffer, rest: AsyncIterable<Buffer | string>, file: string): AsyncGenerator<Buffer, void, undefined> {
+  async function* bytes(): AsyncGenerator<Buffer, void, undefined> {
+    yield head;
+    // Copied: zlib keeps a chunk until it has inflated it, and the reader reuses its buffer.
+    for await (const chunk of rest) yield Buffer.from(chunk);
+  }
+  // pipeline: an error on either side destroys both, and reaches the loop below.
+  const inflated = pipeline(Readable.from(bytes(), { objectMode: false }), createGunzip(), () => {});
+  try {
+    for await (const chunk of inflated) yield chunk as Buffer;
+  } catch (error) {
+    throw gzipError(error, file);
+  }
 }

@@ -41,8 +41,9 @@ function recordsPerPart(): number {
   return Math.ceil(records / NDJSON_BATCH_SIZE) * NDJSON_BATCH_SIZE;
 }
 
+/** The size of an NDJSON input file that workers could cut into parts (not a compressed one: its lines are not where its bytes are). */
 function ndjsonFileBytes(prepared: PreparedRun): number | undefined {
-  return prepared.reader.format === 'ndjson' ? prepared.inputFileBytes : undefined;
+  return prepared.reader.format === 'ndjson' && prepared.reader.compression === undefined ? prepared.inputFileBytes : undefined;
 }
 
 function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>, requested: 'auto' | number): WorkerPlan {
@@ -51,6 +52,7 @@ function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>, re
   return planWorkers({
     requested,
     outputIsFile: prepared.outputPath !== undefined,
+    compression: prepared.reader.compression,
     ndjsonFileBytes: bytes,
     estimateRecords: bytes === undefined ? undefined : () => estimateRecords(prepared.inputPath, bytes),
     skipInvalid: flags.skipInvalid || generation?.skip_invalid === true,

@@ -52,8 +52,15 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     const error = await nameEarlierRecord(thrown, reopen);
     if (!(error instanceof InputError)) throw inConfigTerms(error, loaded, flags);
     const skipped = list(error);
-    const at = error.location.line === undefined ? `record ${error.location.index ?? '?'}` : `line ${error.location.line}`;
     const read = reader.stats.records + skipped;
+    const { line, index } = error.location;
+    if (line === undefined && index === undefined) {
+      // Not a record's fault: the input itself could not be read on (a cut gzip file).
+      const invalid = skipped > 0 ? `, ${formatCount(skipped)} of them invalid` : '';
+      reporter.error(`${inputName}: the check stopped after ${formatCount(read)} record(s)${invalid}: the input could not be read on (${configNote})`);
+      return 1;
+    }
+    const at = line === undefined ? `record ${index}` : `line ${line}`;
     reporter.error(`${inputName}: ${formatCount(skipped + 1)} invalid record(s) in the first ${formatCount(read)}; ${at} stopped the check, later records were not read (${configNote})`);
     return 1;
   } finally {

@@ -40,6 +40,8 @@ export interface WorkerFacts {
   readonly requested: 'auto' | number;
   /** The run writes a file (the parallel path cannot take back what it wrote to stdout). */
   readonly outputIsFile: boolean;
+  /** How the input was compressed, if it was: workers cannot cut it into parts unread. */
+  readonly compression?: string | undefined;
   /** The input is a regular NDJSON file (`undefined` for stdin, a FIFO or a JSON array). */
   readonly ndjsonFileBytes: number | undefined;
   /** About how many records that file holds (see `estimateRecords`), asked only when `auto` weighs its memory; 0 if not given. */
@@ -86,6 +88,7 @@ export function planWorkers(facts: WorkerFacts): WorkerPlan {
   const none = (why: string): WorkerPlan => ({ workers: 1, reason: `no worker threads: ${why}` });
   if (requested === 1) return none('workers = 1');
   if (!facts.outputIsFile) return none('the output is not a file');
+  if (facts.compression !== undefined) return none(`the input is ${facts.compression}-compressed (its lines cannot be cut into parts before it is read)`);
   if (facts.ndjsonFileBytes === undefined) return none('the input is not an NDJSON file');
   if (facts.skipInvalid) return none('invalid records are skipped (record positions depend on what came before)');
   if (facts.verbose) return none('--verbose logs every channel in order');
