@@ -70,7 +70,7 @@ export async function* decompressed(chunks: AsyncIterable<Buffer | string>, file
   const iterator = chunks[Symbol.asyncIterator]();
   const rest: AsyncIterable<Buffer | string> = { [Symbol.asyncIterator]: () => iterator };
   try {
-    let head = Buffer.alloc(0);
+    let head: Buffer = Buffer.alloc(0);
     while (head.length < SIGNATURE_BYTES) {
       const step = await iterator.next();
       if (step.done === true) break;
@@ -81,12 +81,14 @@ export async function* decompressed(chunks: AsyncIterable<Buffer | string>, file
         yield* rest;
         return;
       }
-      // Copied: a reader reuses its buffer for the next chunk.
-      head = Buffer.concat([head, step.value]);
+      // Kept across reads only when a read brought fewer bytes than a signature, and then copied:
+      // a reader reuses its buffer for the next read. (A worker's part, one large chunk, is not copied.)
+      head = head.length === 0 && step.value.length >= SIGNATURE_BYTES ? step.value : Buffer.concat([head, step.value]);
     }
     if (isGzip(head)) {
       found('gzip');
-      yield* gunzip(head, rest, file);
+      // Copied: zlib may not have inflated it before the next read reuses the buffer.
+      yield* gunzip(Buffer.from(head), rest, file);
       return;
     }
     rejectCompressed(head, file);
