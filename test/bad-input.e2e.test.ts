@@ -101,6 +101,17 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     );
   });
 
+  it('a line that starts with the bytes of a gzip signature is the same error in worker threads, where it starts a part, as in one thread', async () => {
+    const input = Buffer.concat([
+      Buffer.from(`${Array.from({ length: 256 }, (_, i) => record(i + 1)).join('\n')}\n`),
+      Buffer.from([0x1f, 0x8b]),
+      Buffer.from(`${record(257)}\n${record(258)}\n`),
+    ]);
+    const expected = 'm3ugen: error: channels.ndjson: line 257: invalid UTF-8: byte 0x8B is not part of a character; the input must be encoded in UTF-8';
+    expect(await generate('channels.ndjson', input, ['--workers', '1'])).toBe(expected);
+    expect(await generate('channels.ndjson', input, ['--workers', '2'], { M3UGEN_PART_RECORDS: '256' })).toBe(expected);
+  });
+
   describe('two errors in one batch of the reader: the first in input order is the one reported', () => {
     // Record 301 repeats record 11's id; record 311, read in the same batch, has a bad field.
     const input = `${Array.from({ length: 600 }, (_, i) =>

@@ -469,7 +469,9 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
   }
 
   let compression: Compression | undefined;
-  const { head, all, close } = await peek(decode(decompressed(source, file, (found) => (compression = found)), file));
+  // A part of a larger file (a worker's) starts at a line, not at the file's first bytes: nothing to sniff.
+  const bytes = options.startsAt === undefined ? decompressed(source, file, (found) => (compression = found)) : source;
+  const { head, all, close } = await peek(decode(bytes, file));
   if (format === 'json' || (format === 'auto' && head.trimStart().startsWith('['))) {
     let text = '';
     for await (const chunk of all) {
