@@ -390,6 +390,8 @@ describe('exit codes', () => {
     ['an unknown command → 2', ['frobnicate'], 2, 'm3ugen: unknown command "frobnicate"'],
     ['no command → 2', [], 2, 'm3ugen: missing command'],
     ['an unknown flag → 2', ['generate', '--colour'], 2, 'm3ugen: unknown option "--colour"\n'],
+    ['the input without its flag → 2, with the flag', ['generate', 'c.ndjson'], 2, 'm3ugen: unexpected argument "c.ndjson" (the input is given as --input c.ndjson)\n'],
+    ['a stray argument beside the input → 2', ['validate', '--input', 'c.ndjson', 'extra'], 2, 'm3ugen: unexpected argument "extra"\n'],
     ['a mistyped flag → 2, with the flag it resembles', ['generate', '--inptu', 'c.ndjson'], 2, 'm3ugen: unknown option "--inptu" (did you mean --input?)'],
     ["a config key's spelling → 2, with the flag's", ['generate', '--base_url', 'http://x'], 2, 'm3ugen: unknown option "--base_url" (did you mean --base-url?)'],
     ['the start of a flag → 2, with the flag', ['generate', '--max-memory', '64'], 2, 'm3ugen: unknown option "--max-memory" (did you mean --max-memory-mb?)'],

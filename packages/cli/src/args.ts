@@ -101,7 +101,12 @@ export function parseFlags(command: 'generate' | 'validate', argv: readonly stri
   let values: Record<string, string | boolean | undefined>;
   try {
     const parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-    if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
+    const [stray] = parsed.positionals;
+    if (stray !== undefined) {
+      // `m3ugen generate channels.ndjson`: the input is a flag; say which, when none was given.
+      const hint = parsed.values['input'] === undefined ? ` (the input is given as --input ${stray})` : '';
+      throw new UsageError(`unexpected argument "${stray}"${hint}`);
+    }
     values = parsed.values;
   } catch (error) {
     if (error instanceof UsageError) throw error;
