@@ -106,6 +106,25 @@ describe('a URL scheme that throws', () => {
   });
 });
 
+describe('a snake_case record handed to generate() as it is', () => {
+  it('fails naming the record and saying how to convert it, not that channelName is missing', async () => {
+    const generator = createGenerator({ baseUrl: 'http://localhost:8080' });
+    const snake = { assigned_number: 1, channel: { id: '550e8400-e29b-41d4-a716-446655440001', channel_name: 'A' } };
+    const error = await failureOf(generator.generate([...makeChannels(2), snake as never]));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(/^record 2: field "\(record\)": a snake_case record \(assigned_number, channel_name\), as the pipeline writes them: generate\(\) takes camelCase records .*parseNumberedChannel\(\)/);
+    // Converted, it is a record like any other.
+    const { playlist } = await generator.generate([parseNumberedChannel(snake)]);
+    expect(playlist.split('\n')[1]).toBe('#EXTINF:-1 tvg-id="" tvg-name="" tvg-logo="" tvg-chno="1" group-title="",A');
+  });
+
+  it('is not taken for one when the camelCase field is there but wrong', async () => {
+    const generator = createGenerator({ baseUrl: 'http://localhost:8080' });
+    const record = { assignedNumber: -1, assigned_number: 1, channel: { id: '550e8400-e29b-41d4-a716-446655440001', channelName: 'A' } };
+    expect((await failureOf(generator.generate([record as never]))).message).toBe('record 0: field "assigned_number": expected a channel number >= 0, got number -1');
+  });
+});
+
 describe('parseNumberedChannel of a record built in code', () => {
   const getter = (spelling: 'snake' | 'camel') => {
     const channel = spelling === 'snake' ? { id: 'a', channel_name: 'A' } : { id: 'a', channelName: 'A' };

@@ -110,6 +110,16 @@ function rejectRecord(nc: unknown, index: number, sourceName: string | undefined
   const { channel, assignedNumber } = nc as { channel?: unknown; assignedNumber?: unknown };
   if (typeof channel !== 'object' || channel === null || Array.isArray(channel)) fail(nc, index, 'channel', describeProblem('expected an object', channel), sourceName);
   const { id, channelName } = channel as { id?: unknown; channelName?: unknown };
+  // The pipeline's own spelling, handed over as it is: say how to convert it, not that channelName is missing.
+  if ((channelName === undefined && Object.hasOwn(channel, 'channel_name')) || (assignedNumber === undefined && Object.hasOwn(nc, 'assigned_number'))) {
+    fail(
+      nc,
+      index,
+      '(record)',
+      'a snake_case record (assigned_number, channel_name), as the pipeline writes them: generate() takes camelCase records (assignedNumber, channelName); convert each with parseNumberedChannel(), or read a file with openChannelReader() of @m3ugen/reader',
+      sourceName,
+    );
+  }
   if (typeof id !== 'string' || id === '') fail(nc, index, 'channel.id', describeProblem('expected a non-empty string', id), sourceName);
   if (typeof channelName !== 'string' || channelName === '') fail(nc, index, 'channel.channel_name', describeProblem('expected a non-empty string', channelName), sourceName);
   fail(nc, index, 'assigned_number', describeProblem(expectedChannelNumber(assignedNumber), assignedNumber), sourceName);
