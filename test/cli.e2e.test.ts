@@ -567,6 +567,17 @@ describe('URL schemes from the config', () => {
     expect(result.stdout.split('\n')[2]).toBe('http://localhost:8080/live/550e8400-e29b-41d4-a716-446655440001.ts?token=s3cret');
   });
 
+  it('refuses a pattern left for the proxy scheme (url_scheme not set), naming the config key, rather than ignore it', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);
+    writeFileSync(join(dir, 'm3ugen.config.toml'), 'input = "channels.ndjson"\n[proxy_generation.url]\npattern = "{base_url}/live/{channel_id}.ts"\n');
+    const result = await runCli(['generate', '-q'], { cwd: dir });
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toBe(
+      'm3ugen: error: m3ugen.config.toml: key "proxy_generation.url.pattern": the "proxy" URL scheme reads no URL options; "pattern" is read by the "pattern" scheme, which is not the one chosen\n',
+    );
+  });
+
   it('writes the channels\' own stream_url with url_scheme = "direct"', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);

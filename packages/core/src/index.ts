@@ -31,6 +31,7 @@ export type { EntryRenderer, BatchRenderer, Renderers, RenderContext } from './r
 export { createEntryRenderer, createRenderers, renderHeader } from './render/entry-renderer.js';
 export { sanitizeText, sanitizeAttributeValue, sanitizeName, displayName, isValidAttributeName } from './render/sanitize.js';
 export type { UrlScheme, StreamUrlBuilder } from './render/url-scheme.js';
+export { checkUrlOptions } from './render/url-scheme.js';
 
 export type { ChannelBatch, ChannelSource, ChannelInput } from './run/channel-source.js';
 export { toChannelSource, DEFAULT_BATCH_SIZE } from './run/channel-source.js';

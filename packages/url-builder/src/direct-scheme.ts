@@ -19,6 +19,7 @@ const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 export const directUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
   name: 'direct',
   description: "the channel's own stream_url (no proxy)",
+  optionNames: [],
   create() {
     return Object.assign((nc: NumberedChannel, index: number): string => {
       const url = nc.channel.streamUrl;

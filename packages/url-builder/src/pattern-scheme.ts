@@ -32,6 +32,7 @@ function channelValue(field: 'tvgId'): (nc: NumberedChannel) => string {
 export const patternUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
   name: 'pattern',
   description: 'a URL pattern with {placeholders}',
+  optionNames: ['pattern', 'params'],
   create(run) {
     const pattern = run.options.urlOptions['pattern'];
     if (typeof pattern !== 'string' || pattern === '') {

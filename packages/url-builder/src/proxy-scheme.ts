@@ -32,6 +32,7 @@ export const MISSING_PROXY_ID_MESSAGE = 'no proxy ULID is set: stream URLs fall 
 export const proxyUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
   name: 'proxy',
   description: '{base_url}/stream/{proxy_ulid}/{channel_id}',
+  optionNames: [],
   create(run) {
     const base = parseBaseUrl(run.options.baseUrl);
     let prefix: string;

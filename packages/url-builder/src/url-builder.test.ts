@@ -171,6 +171,26 @@ describe('the pattern URL scheme', () => {
   });
 });
 
+describe('URL options a scheme does not read', () => {
+  it('fail the run before its first channel, naming the option and the scheme that reads it', async () => {
+    const leftOver = generator({ urlOptions: { pattern: '{base_url}/live/{channel_id}.ts' } });
+    await expect(leftOver.generate([channel])).rejects.toThrow(
+      'option "url.pattern": the "proxy" URL scheme reads no URL options; "pattern" is read by the "pattern" scheme, which is not the one chosen',
+    );
+    await expect(generator({ urlScheme: 'direct', urlOptions: { params: {} } }).generate([channel])).rejects.toThrow('option "url.params": the "direct" URL scheme reads no URL options; "params"');
+    await expect(generator({ urlScheme: 'pattern', urlOptions: { pattern: '{base_url}/{channel_id}', parmas: {} } }).generate([channel])).rejects.toThrow(
+      'option "url.parmas": the "pattern" URL scheme reads only "pattern", "params" (did you mean "params"?)',
+    );
+  });
+
+  it('are left to a scheme that does not say which it reads, and an undefined value is no option', async () => {
+    const g = generator({ urlScheme: 'cdn', urlOptions: { host: 'cdn.example' } });
+    g.urlSchemes.register({ name: 'cdn', description: '', create: (run) => (nc) => `https://${String(run.options.urlOptions['host'])}/${nc.assignedNumber}` });
+    expect(urlLine((await g.generate([channel])).playlist)).toBe('https://cdn.example/1');
+    expect(urlLine((await generator({ urlOptions: { pattern: undefined } }).generate([channel])).playlist)).toBe('http://localhost:8080/stream/news%2F1');
+  });
+});
+
 describe('urlBuilder', () => {
   it('is safe for worker threads (workerSafe) unless schemes are passed in, which may keep state across channels', () => {
     expect(urlBuilder().workerSafe).toBe(true);

@@ -1,6 +1,8 @@
 import type { NumberedChannel } from '../channel/model.js';
 import type { Named } from '../registry/registry.js';
 import type { RunInfo } from '../run/run-info.js';
+import { OptionError } from '../errors.js';
+import { closestName } from '../run/options.js';
 // For TSDoc links.
 import type { EntryCache } from '../run/entry-cache.js';
 
@@ -52,5 +54,39 @@ export interface StreamUrlBuilder {
  */
 export interface UrlScheme extends Named {
   readonly description: string;
+  /**
+   * The `urlOptions` keys the scheme reads (`[]` for none). When given, a
+   * run whose `urlOptions` hold another key fails before its first channel
+   * with an `OptionError` naming it (`url.<key>`), and the registered scheme
+   * that reads it, if any: a `pattern` left for the `proxy` scheme would
+   * otherwise be ignored without a word. Leave it out to check the options
+   * in `create` yourself.
+   */
+  readonly optionNames?: readonly string[] | undefined;
   create(run: RunInfo): StreamUrlBuilder;
+}
+
+/**
+ * Refuses `urlOptions` keys that `scheme` does not read, when it says which
+ * it reads ({@link UrlScheme.optionNames}); names the scheme among `schemes`
+ * that reads the key, if one does.
+ *
+ * @throws {OptionError} for the first such key, as `url.<key>`.
+ * @example
+ * ```ts
+ * checkUrlOptions(proxyUrlScheme, { pattern: '{base_url}/{channel_id}' }, generator.urlSchemes.list());
+ * // throws: option "url.pattern": the "proxy" URL scheme reads no URL options; "pattern" is read by the "pattern" scheme, which is not the one chosen
+ * ```
+ */
+export function checkUrlOptions(scheme: UrlScheme, urlOptions: Readonly<Record<string, unknown>>, schemes: readonly UrlScheme[]): void {
+  const known = scheme.optionNames;
+  if (known === undefined) return;
+  for (const key of Object.keys(urlOptions)) {
+    if (known.includes(key) || urlOptions[key] === undefined) continue;
+    const reads = known.length === 0 ? 'reads no URL options' : `reads only ${known.map((name) => `"${name}"`).join(', ')}`;
+    const owner = schemes.find((other) => other !== scheme && other.optionNames?.includes(key) === true);
+    const meant = owner === undefined ? closestName(key, known) : undefined;
+    const hint = owner !== undefined ? `; "${key}" is read by the "${owner.name}" scheme, which is not the one chosen` : meant !== undefined ? ` (did you mean "${meant}"?)` : '';
+    throw new OptionError(`url.${key}`, `the "${scheme.name}" URL scheme ${reads}${hint}`);
+  }
 }
