@@ -116,7 +116,8 @@ describe('extinf templates', () => {
   });
 
   it('names a template file that cannot be read, and refuses both inline and file', () => {
-    expect(() => extinfTemplate({ extinfFile: 'nope.eta' }, { configDir: '/nonexistent' })).toThrow(/^option "extinfFile": cannot read the template "nope.eta"/);
+    expect(() => extinfTemplate({ extinfFile: 'nope.eta' }, { configDir: '/nonexistent' })).toThrow('option "extinfFile": cannot read the template "nope.eta" (at /nonexistent/nope.eta): no such file');
+    expect(() => extinfTemplate({ extinfFile: tmpdir() })).toThrow(`option "extinfFile": cannot read the template "${tmpdir()}": is a directory`);
     expect(() => extinfTemplate({ extinf: 'a', extinfFile: 'b' })).toThrow('option "extinfFile": give either "extinf" or "extinfFile", not both');
   });
 

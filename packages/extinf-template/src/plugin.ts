@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { checkOptionNames, displayName, OptionError, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { checkOptionNames, displayName, OptionError, systemErrorReason, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { TemplateError } from './template-error.js';
 import { compileTemplate, hasLiteralLineStart, templateCode, type CompiledTemplate } from './compile.js';
 
@@ -87,7 +87,9 @@ function load(kind: string, inline: string | undefined, file: string | undefined
   try {
     source = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new OptionError(`${kind}File`, `cannot read the template ${JSON.stringify(file)}: ${(error as Error).message}`, { cause: error });
+    // Said as the input's and the config's read failures are, with where a relative name was looked for.
+    const where = path === file ? '' : ` (at ${path})`;
+    throw new OptionError(`${kind}File`, `cannot read the template ${JSON.stringify(file)}${where}: ${systemErrorReason(error, 'no such file')}`, { cause: error });
   }
   // Editors end files with a newline; the template is one line's text.
   return compileTemplate(source.replace(/\r?\n$/, ''), `${kind} template "${file}"`);
