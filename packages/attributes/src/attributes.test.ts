@@ -94,6 +94,9 @@ describe('attributes', () => {
     [{ attributes: [{ name: 'bad name', value: 'x' }] }, /^option "attributes\.0\.name": expected an attribute name/],
     [{ attributes: [{ name: 'x', value: 'a', field: 'b' }] }, /^option "attributes\.0": give exactly one of "value", "field" or "compute"/],
     [{ colour: 'red' }, /^option "colour": unknown option; known: ready, attributes/],
+    [{ attributes: [{ name: 'x', vlaue: '1' }] }, /^option "attributes\.0\.vlaue": unknown option \(did you mean "value"\?\)$/],
+    [{ attributes: [{ name: 'x', value: '1', colour: 'red' }] }, /^option "attributes\.0\.colour": unknown option; known: name, value, field, compute, writeEmpty$/],
+    [{ groups: { seperator: '/' } }, /^option "groups\.seperator": unknown option \(did you mean "separator"\?\)$/],
   ])('rejects bad options %j naming the option', (options, message) => {
     expect(() => attributes(options as AttributesOptions)).toThrow(message);
   });

@@ -1,4 +1,5 @@
 import { closestName, OptionError, sanitizeText, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { z } from 'zod';
 import { fieldReader } from './field.js';
 import { attributesOptionsSchema, READY_ATTRIBUTES, type AttributesOptions, type ComputeAttribute } from './options.js';
 
@@ -21,16 +22,30 @@ function pick(path: string, separator: string, part: 'full' | 'first' | 'last'):
   return (part === 'first' ? parts[0] : parts.at(-1)) ?? '';
 }
 
+/** The option names of the object at `path` in the options (`['attributes', 0]` → an attribute's), read from the schema. */
+function optionNamesAt(path: readonly PropertyKey[]): string[] | undefined {
+  const unwrap = (schema: unknown): unknown => (schema instanceof z.ZodOptional ? schema.unwrap() : schema);
+  let schema: unknown = attributesOptionsSchema;
+  for (const step of path) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<PropertyKey, unknown>)[step];
+    else if (schema instanceof z.ZodArray) schema = schema.element;
+    else return undefined;
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : undefined;
+}
+
 function parseOptions(options: unknown): ReturnType<typeof attributesOptionsSchema.parse> {
   const result = attributesOptionsSchema.safeParse(options ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
-    // Name the unknown key itself, and at the top the option it most likely meant, or what the plugin knows.
+    // Name the unknown key itself, and the option it most likely meant, or those known where it stands.
     const key = issue.keys[0]!;
-    const names = Object.keys(attributesOptionsSchema.shape);
-    const meant = issue.path.length === 0 ? closestName(key, names) : undefined;
-    const known = issue.path.length > 0 ? '' : meant !== undefined ? ` (did you mean "${meant}"?)` : `; known: ${names.join(', ')}`;
+    const names = optionNamesAt(issue.path);
+    const meant = names === undefined ? undefined : closestName(key, names);
+    const known = meant !== undefined ? ` (did you mean "${meant}"?)` : names === undefined ? '' : `; known: ${names.join(', ')}`;
     throw new OptionError([...issue.path.map(String), key].join('.'), `unknown option${known}`);
   }
   const key = issue.path.length === 0 ? 'attributes plugin' : issue.path.map(String).join('.');
