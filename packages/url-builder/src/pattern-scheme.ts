@@ -9,6 +9,17 @@ const CHANNEL_FIELDS: Readonly<Record<string, string>> = { channel_id: 'id', tvg
 
 const PLACEHOLDER = /\{([a-z_][a-z0-9_]*)\}/gi;
 
+/** What no URL line may hold: the writer would turn it into a space, a URL the operator did not write. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Refuses an operator's pattern or parameter with a control character (a multi-line TOML string, a pasted tab) before the run. */
+function checkLineSafe(key: string, value: string): void {
+  const at = value.search(CONTROL);
+  if (at === -1) return;
+  const code = `U+${value.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')}`;
+  throw new OptionError(key, `holds a control character or line break (${code} at character ${at + 1}), which a URL cannot hold`);
+}
+
 function channelValue(field: 'tvgId'): (nc: NumberedChannel) => string {
   return (nc) => {
     const value = nc.channel[field];
@@ -38,7 +49,9 @@ export const patternUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
     if (typeof pattern !== 'string' || pattern === '') {
       throw new OptionError('url.pattern', 'the pattern URL scheme needs a pattern, e.g. "{base_url}/live/{channel_id}.ts?token={token}"');
     }
+    checkLineSafe('url.pattern', pattern);
     const params = (run.options.urlOptions['params'] ?? {}) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(params)) checkLineSafe(`url.params.${name}`, String(value));
     const fixed: Record<string, () => string> = {
       base_url: () => parseBaseUrl(run.options.baseUrl),
       proxy_id: () => {

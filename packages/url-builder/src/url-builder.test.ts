@@ -163,6 +163,13 @@ describe('the pattern URL scheme', () => {
     expect(urlLine(playlist)).toBe('http://localhost:8080/live/news%2F1.ts?token=s3cret&n=1&p=01ARZ3NDEKTSV4RRFFQ69G5FAV');
   });
 
+  it('refuses a pattern or parameter with a line break or control character, naming it, rather than write a space in its place', async () => {
+    await expect(pattern('{base_url}/live\n/{channel_id}').generate([channel])).rejects.toThrow(
+      'option "url.pattern": holds a control character or line break (U+000A at character 16), which a URL cannot hold',
+    );
+    await expect(pattern('{base_url}/{channel_id}?t={token}', { token: 'a\tb' }).generate([channel])).rejects.toThrow('option "url.params.token": holds a control character or line break (U+0009 at character 2)');
+  });
+
   it('names an unknown placeholder and a missing pattern', async () => {
     await expect(pattern('{base_url}/{nope}').generate([channel])).rejects.toThrow(
       'option "url.pattern": unknown placeholder {nope}; known: {base_url}, {proxy_id}, {channel_id}, {assigned_number}, {tvg_id}',
