@@ -46,4 +46,14 @@ describe('m3ugen validate on a terminal', () => {
     expect(code).toBe(1);
     expect(stderr.text()).toBe('m3ugen: error: stdin: line 1: invalid JSON at column 2: unexpected "o"\nm3ugen: error: stdin: 1 invalid record(s), 1 valid (no config file)\n');
   });
+
+  it('names a JSON array record in --verbose warnings as its errors do, past the records skipped before it', async () => {
+    const stderr = terminal();
+    const missingLogo = JSON.stringify({ assigned_number: 3, channel: { id: '550e8400-e29b-41d4-a716-000000000003', channel_name: 'C3', tvg_id: 'c3', tvg_name: 'C3', group_title: 'G' } });
+    const stdin = Readable.from([`[${record(1)}, {"assigned_number": -2}, ${missingLogo}]`]);
+    const code = await main(['validate', '--input', '-', '--verbose', '--proxy-id', '01ARZ3NDEKTSV4RRFFQ69G5FAV'], { stdin, stdout: new PassThrough(), stderr });
+    expect(code).toBe(1);
+    expect(stderr.text()).toContain('[debug] warning: stdin: record 2: channel at index 1: tvg_logo is missing; written as ""\n');
+    expect(stderr.text()).toContain('m3ugen: error: stdin: record 1: field "assigned_number"');
+  });
 });

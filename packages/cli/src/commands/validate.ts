@@ -26,9 +26,10 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   const flags = { ...parseFlags('validate', argv), skipInvalid: true };
   const reporter = new Reporter(io.stderr, flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal');
   const invalid: InputError[] = [];
-  const { generator, reader, overrides, inputName, loaded, reopen } = await prepareRun(flags, io, reporter, (error) => {
+  const prepared = await prepareRun(flags, io, reporter, (error) => {
     if (invalid.length < LISTED) invalid.push(error);
   });
+  const { generator, reader, overrides, inputName, loaded, reopen } = prepared;
   const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
   const configNote = loaded.file === undefined ? 'no config file' : `config ${loaded.file}`;
   /** Lists the invalid records (with the one that stopped the check, in input order). */
@@ -41,7 +42,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   };
 
   generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'checked'));
-  reportWarnings(generator, reporter, inputName);
+  reportWarnings(generator, reporter, prepared);
   let result: GenerationResult;
   const releaseYoungGeneration = holdYoungGeneration();
   try {
