@@ -246,12 +246,12 @@ export async function prepareRun(
     stream: input === '-' ? io.stdin : undefined,
     skipInvalid: flags.skipInvalid || loaded.config.proxy_generation?.skip_invalid === true,
   };
-  /** Indexes of the JSON array's records skipped so far, ascending: where its channels came from. */
+  /** Indexes of the records skipped so far, ascending: in a JSON array, where its channels came from. */
   const skippedRecords: number[] = [];
   const reader = await openChannelReader(input, {
     ...readerOptions,
     onSkip: (error) => {
-      if (reader.format === 'json' && error.location.index !== undefined) skippedRecords.push(error.location.index);
+      if (error.location.line === undefined && error.location.index !== undefined) skippedRecords.push(error.location.index);
       onSkip?.(error, warn);
     },
   });
@@ -304,4 +304,3 @@ export function recordIndexOf(channelIndex: number, skipped: readonly number[]):
     record = next;
   }
 }
-
