@@ -127,6 +127,14 @@ describe('bad input is reported with file, record and field, exits 1, and publis
       expect(await generate('channels.ndjson', input, ['--workers', '2'], { M3UGEN_PART_RECORDS: '256' })).toBe(expected);
     });
 
+    it('from a JSON array with an invalid record skipped before them, naming both records by their place in the array', async () => {
+      const records = input.trim().split('\n');
+      const array = `[{"assigned_number": -1},\n${records.join(',\n')}]`;
+      expect(await generate('channels.json', array, ['--skip-invalid', '--quiet'])).toBe(
+        expected.replace('channels.ndjson: line 301', 'channels.json: record 301').replace('line 11 has', 'record 11 has'),
+      );
+    });
+
     it('from a JSON array', async () => {
       const array = `[${input.trim().split('\n').join(',\n')}]`;
       expect(await generate('channels.json', array)).toBe(expected.replace('channels.ndjson: line 301', 'channels.json: record 300').replace('line 11 has', 'record 10 has'));

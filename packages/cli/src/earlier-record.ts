@@ -5,7 +5,7 @@
  * the rejected record to name that earlier one: an operator with a million
  * lines should not have to search for it. Error path only.
  */
-import { DuplicateError, InputError, RECORD_LINE, writeFingerprint, type NumberedChannel, type RecordLocation } from '@m3ugen/core';
+import { DuplicateError, InputError, recordIndex, recordLine, writeFingerprint, type RecordLocation } from '@m3ugen/core';
 import type { ChannelReader } from '@m3ugen/reader';
 
 /** A record as the second reading sees it. */
@@ -25,8 +25,9 @@ export async function* rescan(reopen: Reopen): AsyncGenerator<RescannedRecord> {
   try {
     for (let batch = await reader.nextBatch(); batch !== undefined; batch = await reader.nextBatch()) {
       for (let i = batch.start; i < batch.end; i++) {
-        const nc = batch.channels[i]! as NumberedChannel & { [RECORD_LINE]?: number };
-        yield { id: nc.channel.id, number: nc.assignedNumber, index: batch.firstIndex + i - batch.start, line: nc[RECORD_LINE] };
+        const nc = batch.channels[i]!;
+        // Numbered as the run's errors number records: by their JSON array index when the reader recorded it.
+        yield { id: nc.channel.id, number: nc.assignedNumber, index: recordIndex(nc) ?? batch.firstIndex + i - batch.start, line: recordLine(nc) };
       }
     }
   } finally {

@@ -20,8 +20,6 @@ export interface PreparedRun extends BuiltGenerator {
   readonly reopen: (() => Promise<ChannelReader>) | undefined;
   /** The input as messages name it, as the reader's errors do: the path as given, or `stdin`. */
   readonly inputName: string;
-  /** In a JSON array, the index of the record a channel came from (past the records skipped before it), as errors name records; else `undefined`. */
-  readonly recordOf: (channelIndex: number) => number | undefined;
   /** The output file, or `undefined` for a standard stream ({@link outputStream}). */
   readonly outputPath: string | undefined;
   /** Where the playlist goes when {@link outputPath} is `undefined`. */
@@ -246,15 +244,7 @@ export async function prepareRun(
     stream: input === '-' ? io.stdin : undefined,
     skipInvalid: flags.skipInvalid || loaded.config.proxy_generation?.skip_invalid === true,
   };
-  /** Indexes of the records skipped so far, ascending: in a JSON array, where its channels came from. */
-  const skippedRecords: number[] = [];
-  const reader = await openChannelReader(input, {
-    ...readerOptions,
-    onSkip: (error) => {
-      if (error.location.line === undefined && error.location.index !== undefined) skippedRecords.push(error.location.index);
-      onSkip?.(error, warn);
-    },
-  });
+  const reader = await openChannelReader(input, { ...readerOptions, onSkip: (error) => onSkip?.(error, warn) });
   const inputFileBytes = input === '-' ? undefined : regularFileBytes(input);
   // Read again only a regular file: opening a named pipe again would wait for a writer that never comes.
   const reopen = inputFileBytes !== undefined ? () => openChannelReader(input, readerOptions) : undefined;
@@ -269,38 +259,10 @@ export async function prepareRun(
     inputFileBytes,
     reopen,
     inputName,
-    recordOf: reader.format === 'json' ? (channelIndex) => recordIndexOf(channelIndex, skippedRecords) : () => undefined,
     outputPath: outputStream === undefined ? output : undefined,
     outputStream: outputStream ?? 'stdout',
     outputName: output,
     metricsPath: metricsStream === undefined ? metrics : undefined,
     metricsStream,
   };
-}
-
-/**
- * The index in a JSON array of the record the channel at `channelIndex` came
- * from: the channel's index plus the records skipped at or before that
- * record (`skipped` ascending).
- *
- * @example
- * ```ts
- * recordIndexOf(2, [0, 3]); // 4: records 0 and 3 were skipped, so channels 0, 1, 2 are records 1, 2, 4
- * ```
- */
-export function recordIndexOf(channelIndex: number, skipped: readonly number[]): number {
-  // record = channelIndex + (skipped records <= record): grows to its fixed point in a few binary searches.
-  let record = channelIndex;
-  for (;;) {
-    let low = 0;
-    let high = skipped.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (skipped[middle]! <= record) low = middle + 1;
-      else high = middle;
-    }
-    const next = channelIndex + low;
-    if (next === record) return record;
-    record = next;
-  }
 }

@@ -8,6 +8,7 @@ import {
   DEFAULT_BATCH_SIZE,
   InputError,
   parseNumberedChannel,
+  RECORD_INDEX,
   RECORD_LINE,
   systemErrorReason,
   type ChannelBatch,
@@ -168,6 +169,8 @@ class JsonArrayReader extends ReaderBase implements ChannelReader {
       let nc: NumberedChannel | undefined;
       try {
         nc = this.accept(() => parseNumberedChannel(this.#records[index], { file: this.file, index }));
+        // Its place in the array, which a channel's index is not once records before it were skipped.
+        if (nc !== undefined) (nc as NumberedChannel & { [RECORD_INDEX]?: number })[RECORD_INDEX] = index;
       } catch (error) {
         // The records before it go first: see NdjsonReader.
         if (channels.length === 0) throw error;

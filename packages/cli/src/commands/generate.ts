@@ -86,7 +86,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   generator.hooks.strategySwitched.tap('m3ugen-cli', (change) =>
     reporter.info(`switched from ${change.from} to ${change.to} after ${change.atChannel} channels: ${change.reason}`),
   );
-  reportWarnings(generator, reporter, prepared);
+  reportWarnings(generator, reporter, prepared.inputName);
   if (reporter.verbose) {
     // The seed's debug logging: each channel, its EXTINF line and its URL.
     generator.hooks.streamUrl.tap('m3ugen-cli', (url, nc) => {

@@ -26,10 +26,9 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   const flags = { ...parseFlags('validate', argv), skipInvalid: true };
   const reporter = new Reporter(io.stderr, flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal');
   const invalid: InputError[] = [];
-  const prepared = await prepareRun(flags, io, reporter, (error) => {
+  const { generator, reader, overrides, inputName, loaded, reopen } = await prepareRun(flags, io, reporter, (error) => {
     if (invalid.length < LISTED) invalid.push(error);
   });
-  const { generator, reader, overrides, inputName, loaded, reopen } = prepared;
   const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
   const configNote = loaded.file === undefined ? 'no config file' : `config ${loaded.file}`;
   /** Lists the invalid records (with the one that stopped the check, in input order). */
@@ -42,7 +41,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   };
 
   generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'checked'));
-  reportWarnings(generator, reporter, prepared);
+  reportWarnings(generator, reporter, inputName);
   let result: GenerationResult;
   const releaseYoungGeneration = holdYoungGeneration();
   try {

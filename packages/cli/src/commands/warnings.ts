@@ -1,6 +1,5 @@
 import type { GenerationResult, M3uGenerator } from '@m3ugen/core';
 import { MISSING_PROXY_ID_MESSAGE } from '@m3ugen/url-builder';
-import type { PreparedRun } from '../prepare.js';
 import { formatCount, type Reporter } from '../reporter.js';
 
 /**
@@ -11,12 +10,12 @@ import { formatCount, type Reporter } from '../reporter.js';
  * fields (docs/performance.md). {@link summariseWarnings} says them all, counted,
  * at the end. Skipped records are the command's to report, as it skips them.
  */
-export function reportWarnings(generator: M3uGenerator, reporter: Reporter, input: Pick<PreparedRun, 'inputName' | 'recordOf'>): void {
+export function reportWarnings(generator: M3uGenerator, reporter: Reporter, inputName: string): void {
   if (!reporter.verbose) return;
   generator.hooks.warning.tap('m3ugen-cli', (warning) => {
     if (warning.code === 'skipped-record') return;
-    const record = warning.line === undefined && warning.channelIndex !== undefined ? input.recordOf(warning.channelIndex) : undefined;
-    const where = warning.line !== undefined ? `${input.inputName}: line ${warning.line}: ` : record !== undefined ? `${input.inputName}: record ${record}: ` : '';
+    const { line, recordIndex } = warning;
+    const where = line !== undefined ? `${inputName}: line ${line}: ` : recordIndex !== undefined ? `${inputName}: record ${recordIndex}: ` : '';
     reporter.debug(`warning: ${where}${warning.message}`);
   });
 }

@@ -5,9 +5,8 @@ import {
   InputError,
   M3ugenError,
   NumberSet,
-  RECORD_LINE,
+  recordLine,
   type M3uStrategy,
-  type NumberedChannel,
   type StrategyRun,
 } from '@m3ugen/core';
 import { InputParts, openPartReader, readPartText, type InputPart } from './input-parts.js';
@@ -44,8 +43,8 @@ async function recordAt(options: ParallelOptions, part: InputPart, index: number
   for (let batch = await reader.nextBatch(); batch !== undefined; batch = await reader.nextBatch()) {
     const at = index - batch.firstIndex;
     if (at >= batch.end - batch.start) continue;
-    const nc = batch.channels[batch.start + at] as NumberedChannel & { [RECORD_LINE]?: number };
-    return { id: nc.channel.id, line: nc[RECORD_LINE] };
+    const nc = batch.channels[batch.start + at]!;
+    return { id: nc.channel.id, line: recordLine(nc) };
   }
   throw new Error(`record ${index} is not in the part it was read from`);
 }

@@ -85,3 +85,45 @@ export function isMissing(value: unknown): value is undefined | null | '' {
  * found while rendering can name the line. Symbol-keyed: never serialised.
  */
 export const RECORD_LINE: unique symbol = Symbol.for('m3ugen.recordLine');
+
+/**
+ * Readers of a JSON array put the record's zero-based index in the array
+ * under this key: with invalid records skipped, a channel's index in the run
+ * is not its record's, and errors and warnings name the record as the file
+ * has it. Symbol-keyed: never serialised.
+ */
+export const RECORD_INDEX: unique symbol = Symbol.for('m3ugen.recordIndex');
+
+/** The number a reader put on `record` under `key`; none for a record that cannot be read (a Proxy whose trap throws). */
+function recorded(record: unknown, key: typeof RECORD_LINE | typeof RECORD_INDEX): number | undefined {
+  try {
+    const value = typeof record === 'object' && record !== null ? (record as Record<symbol, unknown>)[key] : undefined;
+    return typeof value === 'number' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The input line a reader recorded on `record` ({@link RECORD_LINE}), if any.
+ *
+ * @example
+ * ```ts
+ * recordLine({ [RECORD_LINE]: 4, assignedNumber: 3, channel }); // 4
+ * ```
+ */
+export function recordLine(record: unknown): number | undefined {
+  return recorded(record, RECORD_LINE);
+}
+
+/**
+ * The index in its JSON array a reader recorded on `record` ({@link RECORD_INDEX}), if any.
+ *
+ * @example
+ * ```ts
+ * recordIndex({ [RECORD_INDEX]: 7, assignedNumber: 3, channel }); // 7
+ * ```
+ */
+export function recordIndex(record: unknown): number | undefined {
+  return recorded(record, RECORD_INDEX);
+}

@@ -2,7 +2,7 @@
  * Where a channel becomes bytes. Every strategy calls the renderer made here,
  * which is why all strategies, and every mid-run switch, write the same bytes.
  */
-import { RECORD_LINE, type NumberedChannel } from '../channel/model.js';
+import { recordIndex, recordLine, type NumberedChannel } from '../channel/model.js';
 import { describeProblem, describeValue, expectedChannelNumber } from '../channel/schema.js';
 import { unreadableRecordError } from '../channel/unreadable.js';
 import { DuplicateError, InputError, M3ugenError, formatLocation, type Duplicated, type RecordLocation } from '../errors.js';
@@ -55,19 +55,13 @@ const DEFAULT_ATTRIBUTE_FIELDS = [
   ['group-title', 'groupTitle', 'group_title'],
 ] as const;
 
-/** Where a record is, for an error: the input, the record (its line when a reader recorded it, and index) and the field. */
+/**
+ * Where a record is, for an error: the input, the record (its line and its
+ * index in a JSON array when a reader recorded them, else the channel's
+ * index) and the field.
+ */
 function locate(nc: unknown, index: number, sourceName: string | undefined, field?: string): RecordLocation {
-  return { file: sourceName, line: recordLine(nc), index, field };
-}
-
-/** The line a reader recorded; none for a record that cannot be read (a Proxy whose trap throws). */
-function recordLine(nc: unknown): number | undefined {
-  try {
-    const line = typeof nc === 'object' && nc !== null ? (nc as { [RECORD_LINE]?: unknown })[RECORD_LINE] : undefined;
-    return typeof line === 'number' ? line : undefined;
-  } catch {
-    return undefined;
-  }
+  return { file: sourceName, line: recordLine(nc), index: recordIndex(nc) ?? index, field };
 }
 
 function fail(nc: unknown, index: number, field: string, reason: string, sourceName?: string): never {
@@ -330,10 +324,10 @@ export function createRenderers(context: RenderContext): Renderers {
   /** The entry {@link renderEntry} renders, likewise. */
   let entryRecord: unknown;
   let entryIndex = -1;
-  warnings.locateLines((index) => {
-    if (index === entryIndex) return recordLine(entryRecord);
+  warnings.locateRecords((index) => {
+    if (index === entryIndex) return entryRecord;
     const at = rendering.start + index - rendering.firstIndex;
-    return at >= rendering.start && at < rendering.end ? recordLine(rendering.channels[at]) : undefined;
+    return at >= rendering.start && at < rendering.end ? rendering.channels[at] : undefined;
   });
   return { entry: renderEntry, batch: cache === undefined ? renderBatch : cachedBatchRenderer(cache) };
 

@@ -4,7 +4,7 @@
  * strings), channel numbers in a bitset.
  */
 
-import type { NumberedChannel } from '../channel/model.js';
+import { recordIndex, recordLine, type NumberedChannel } from '../channel/model.js';
 import { duplicateReason, type DuplicateError, type InputError } from '../errors.js';
 
 /**
@@ -52,9 +52,12 @@ export function duplicateIdReason(id: string): string {
 export function nameEarlierChannel(error: DuplicateError, channels: readonly NumberedChannel[]): DuplicateError {
   const end = error.location.index;
   if (error.earlier !== undefined || end === undefined) return error;
-  for (let i = 0; i < end && i < channels.length; i++) {
+  for (let i = 0; i < channels.length; i++) {
     const nc = channels[i] as Partial<NumberedChannel> | undefined;
-    if (error.isRepeatedBy(nc?.channel?.id, nc?.assignedNumber)) return error.withEarlier({ index: i });
+    // Records a reader numbered (a JSON array's, kept in an array) are named as the error names its record.
+    const index = recordIndex(nc) ?? i;
+    if (index >= end) break;
+    if (error.isRepeatedBy(nc?.channel?.id, nc?.assignedNumber)) return error.withEarlier({ index, line: recordLine(nc) });
   }
   return error;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RECORD_LINE, type NumberedChannel } from '../channel/model.js';
+import { RECORD_INDEX, RECORD_LINE, type NumberedChannel } from '../channel/model.js';
 import { DuplicateError, InputError, PluginError } from '../errors.js';
 import { HOOK_SIGNATURES } from '../hooks/hooks.js';
 import type { M3uStrategy } from '../strategy/strategy.js';
@@ -332,6 +332,19 @@ describe('M3uGenerator', () => {
     })();
     await expect(make().generate(once)).rejects.toThrow(`record 1: field "channel.id": duplicate channel id "${UUID1}": an earlier record has the same id`);
     expect((await make([], { checkDuplicates: false }).generate([full, sameId, sameNumber])).metrics.channels).toBe(3);
+  });
+
+  it('names records by the index a JSON reader recorded on them, which a skipped record before them makes differ from the channel index', async () => {
+    // Records 1 and 2 of an array whose record 0 was skipped: channels 0 and 1 of the run.
+    const atIndex = (nc: NumberedChannel, index: number): NumberedChannel => Object.assign({ ...nc, channel: { ...nc.channel, tvgLogo: undefined } }, { [RECORD_INDEX]: index });
+    const sameId: NumberedChannel = { assignedNumber: 2, channel: { ...full.channel } };
+    const channels = [atIndex(full, 1), atIndex(sameId, 2)];
+    await expect(make().generate(channels)).rejects.toThrow(`record 2: field "channel.id": duplicate channel id "${UUID1}": record 1 has the same id`);
+    const generator = make();
+    const warnings: GenerationWarning[] = [];
+    generator.hooks.warning.tap('test', (warning) => void warnings.push(warning));
+    await generator.generate([channels[0]!]);
+    expect(warnings.find((w) => w.field === 'tvg_logo')).toMatchObject({ channelIndex: 0, recordIndex: 1, line: undefined });
   });
 
   it('exposes one frozen hook object', () => {

@@ -1,3 +1,4 @@
+import { recordIndex, recordLine } from '../channel/model.js';
 import type { CapturedWarning } from './entry-cache.js';
 
 /**
@@ -22,6 +23,8 @@ export interface GenerationWarning {
   readonly field?: string | undefined;
   /** The input line of the channel's record, when a reader recorded it (NDJSON). */
   readonly line?: number | undefined;
+  /** The index of the channel's record in its JSON array, when a reader recorded it (counting records skipped before it). */
+  readonly recordIndex?: number | undefined;
 }
 
 /** Warnings of one run, counted by code and field; see {@link WarningLog.summary}. */
@@ -49,16 +52,17 @@ export class WarningLog {
   #listener: ((warning: GenerationWarning) => void) | undefined;
   #captured: CapturedWarning[] | undefined;
   #capturing = false;
-  #lineOf: ((channelIndex: number) => number | undefined) | undefined;
+  #recordAt: ((channelIndex: number) => unknown) | undefined;
 
   /**
-   * Sets how to find the input line of the channel at an index, which the
-   * warnings given to the listener then carry as `line`. Looked up per
+   * Sets how to find the record of the channel at an index, whose input line
+   * or JSON array index (as a reader recorded them) the warnings given to
+   * the listener then carry as `line` and `recordIndex`. Looked up per
    * warning, not kept with a captured one: a reused entry's record may sit
-   * on another line than when it was rendered.
+   * elsewhere than when it was rendered.
    */
-  locateLines(lineOf: ((channelIndex: number) => number | undefined) | undefined): void {
-    this.#lineOf = lineOf;
+  locateRecords(recordAt: ((channelIndex: number) => unknown) | undefined): void {
+    this.#recordAt = recordAt;
   }
 
   /** Starts recording the warnings that follow (for an entry that may be reused later). */
@@ -93,8 +97,8 @@ export class WarningLog {
     const message = describe();
     if (this.#capturing) (this.#captured ??= []).push({ code, field, message });
     if (this.#listener === undefined) return;
-    const line = channelIndex === undefined ? undefined : this.#lineOf?.(channelIndex);
-    this.#listener(line === undefined ? { code, message, channelIndex, field } : { code, message, channelIndex, field, line });
+    const record = channelIndex === undefined ? undefined : this.#recordAt?.(channelIndex);
+    this.#listener({ code, message, channelIndex, field, line: recordLine(record), recordIndex: recordIndex(record) });
   }
 
   summary(): WarningSummary {
