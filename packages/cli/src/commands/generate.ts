@@ -41,9 +41,8 @@ function recordsPerPart(): number {
   return Math.ceil(records / NDJSON_BATCH_SIZE) * NDJSON_BATCH_SIZE;
 }
 
-/** The size of an NDJSON input file that workers could cut into parts (not a compressed one: its lines are not where its bytes are). */
 function ndjsonFileBytes(prepared: PreparedRun): number | undefined {
-  return prepared.reader.format === 'ndjson' && prepared.reader.compression === undefined ? prepared.inputFileBytes : undefined;
+  return prepared.reader.format === 'ndjson' ? prepared.inputFileBytes : undefined;
 }
 
 function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>, requested: 'auto' | number): WorkerPlan {

@@ -33,6 +33,8 @@ describe('planWorkers', () => {
       [{ requested: 1 }, /workers = 1/],
       [{ outputIsFile: false }, /not a file/],
       [{ ndjsonFileBytes: undefined }, /not an NDJSON file/],
+      [{ compression: 'gzip' }, /gzip-compressed/],
+      [{ compression: 'gzip', requested: 2 }, /gzip-compressed/],
       [{ skipInvalid: true }, /skipped/],
       [{ verbose: true }, /--verbose/],
       [{ ndjsonFileBytes: AUTO_MIN_INPUT_BYTES - 1 }, /less than 128 MB/],
