@@ -29,7 +29,7 @@ export type { ExtinfAttribute } from './render/attributes.js';
 export { formatAttributes } from './render/attributes.js';
 export type { EntryRenderer, BatchRenderer, Renderers, RenderContext } from './render/entry-renderer.js';
 export { createEntryRenderer, createRenderers, renderHeader } from './render/entry-renderer.js';
-export { sanitizeText, sanitizeAttributeValue, sanitizeName, displayName, isValidAttributeName } from './render/sanitize.js';
+export { sanitizeText, sanitizeAttributeValue, sanitizeName, displayName, isValidAttributeName, lineBreakAt } from './render/sanitize.js';
 export type { UrlScheme, StreamUrlBuilder } from './render/url-scheme.js';
 export { checkUrlOptions } from './render/url-scheme.js';
 

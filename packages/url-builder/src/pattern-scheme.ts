@@ -1,4 +1,4 @@
-import { OptionError, sanitizeText, type NumberedChannel, type UrlScheme } from '@m3ugen/core';
+import { lineBreakAt, OptionError, sanitizeText, type NumberedChannel, type UrlScheme } from '@m3ugen/core';
 import { parseBaseUrl } from './base-url.js';
 import { encodeChannelId } from './channel-id.js';
 
@@ -9,12 +9,13 @@ const CHANNEL_FIELDS: Readonly<Record<string, string>> = { channel_id: 'id', tvg
 
 const PLACEHOLDER = /\{([a-z_][a-z0-9_]*)\}/gi;
 
-/** What no URL line may hold: the writer would turn it into a space, a URL the operator did not write. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
-/** Refuses an operator's pattern or parameter with a control character (a multi-line TOML string, a pasted tab) before the run. */
+/**
+ * Refuses an operator's pattern or parameter with a control character (a
+ * multi-line TOML string, a pasted tab) before the run: the writer would
+ * turn it into a space, a URL the operator did not write.
+ */
 function checkLineSafe(key: string, value: string): void {
-  const at = value.search(CONTROL);
+  const at = lineBreakAt(value);
   if (at === -1) return;
   const code = `U+${value.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')}`;
   throw new OptionError(key, `holds a control character or line break (${code} at character ${at + 1}), which a URL cannot hold`);

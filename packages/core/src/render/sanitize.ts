@@ -27,6 +27,20 @@ export function sanitizeText(value: string): string {
 }
 
 /**
+ * Where the first character {@link sanitizeText} would turn into a space
+ * stands in `value` (a control character, DEL, U+2028 or U+2029), or `-1`:
+ * for values an operator wrote, which are refused rather than rewritten.
+ *
+ * @example
+ * ```ts
+ * lineBreakAt('{base_url}/live\n/{channel_id}'); // 15
+ * ```
+ */
+export function lineBreakAt(value: string): number {
+  return value.search(LINE_BREAKING);
+}
+
+/**
  * Makes a value safe inside `name="…"`: as {@link sanitizeText}, and `"`
  * becomes `'`.
  *
