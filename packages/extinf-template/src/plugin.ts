@@ -120,8 +120,9 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
   const url = load('url', options.url, options.urlFile, context);
   const header = load('header', options.header, options.headerFile, context);
   const data = Object.freeze({ ...options.data });
-  const wantsAttributes = mayRead(extinf.source, 'attributes');
-  const wantsUrl = mayRead(extinf.source, 'url');
+  const code = templateCode(extinf.source);
+  const wantsAttributes = mayRead(code, 'attributes');
+  const wantsUrl = mayRead(code, 'url');
   const runValues = perRun();
 
   return {
@@ -154,14 +155,13 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
 }
 
 /**
- * Whether an entry template may read `it[field]`, for the fields that cost
- * something to fill: its code names the field, or hands `it` itself to code
+ * Whether an entry template whose code (see `templateCode`) is `code` may
+ * read `it[field]`, for the fields that cost something to fill: its code names the field, or hands `it` itself to code
  * that could read any field (`JSON.stringify(it)`, `it[key]`, a helper in
  * `data` called as `it.data.show(it)`). Errs towards yes: a wrong yes costs
  * time, a wrong no an empty value.
  */
-function mayRead(source: string, field: string): boolean {
-  const code = templateCode(source);
+function mayRead(code: string, field: string): boolean {
   return code.includes(field) || /\bit\b(?!\s*\??\.\s*[A-Za-z_$])/.test(code) || /\barguments\b/.test(code);
 }
 
