@@ -16,7 +16,7 @@ import {
   type NumberedChannel,
   type RecordLocation,
 } from '@m3ugen/core';
-import { decompressed, gunzipWhole, isGzip, rejectCompressed, type Compression } from './compressed.js';
+import { decompressed, decompressedWhole, type Compression } from './compressed.js';
 import { locateJsonError } from './json-error.js';
 import { describeUtf8Fault, incompleteTail, replacedField, utf8Faults, type Utf8Fault } from './utf8.js';
 
@@ -453,15 +453,13 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
       throw ioError(file, error);
     }
     if (format === 'json') {
-      let bytes: Buffer;
+      let read: Buffer;
       try {
-        bytes = await readFile(path);
+        read = await readFile(path);
       } catch (error) {
         throw ioError(file, error);
       }
-      const compression = isGzip(bytes) ? 'gzip' : undefined;
-      if (compression !== undefined) bytes = gunzipWhole(bytes, file);
-      rejectCompressed(bytes, file);
+      const { bytes, compression } = decompressedWhole(read, file);
       if (!isUtf8(bytes)) {
         const fault = utf8Faults(bytes, undefined, true)[0]!;
         throw new InputError(describeUtf8Fault(fault), { file, line: fault.newlinesBefore + 1 });

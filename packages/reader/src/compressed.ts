@@ -24,12 +24,12 @@ const SIGNATURES: readonly { readonly bytes: readonly number[]; readonly what: s
 ];
 
 /** How many first bytes tell every signature apart: what a reader gathers before it looks. */
-export const SIGNATURE_BYTES = Math.max(GZIP.length, ...SIGNATURES.map(({ bytes }) => bytes.length));
+const SIGNATURE_BYTES = Math.max(GZIP.length, ...SIGNATURES.map(({ bytes }) => bytes.length));
 
 const startsWith = (head: Uint8Array, bytes: readonly number[]): boolean => head.length >= bytes.length && bytes.every((byte, i) => head[i] === byte);
 
 /** Whether `head` starts with gzip's signature. */
-export function isGzip(head: Uint8Array): boolean {
+function isGzip(head: Uint8Array): boolean {
   return startsWith(head, GZIP);
 }
 
@@ -38,7 +38,7 @@ export function isGzip(head: Uint8Array): boolean {
  * compressed format that is not read: `the input is zstd-compressed;
  * decompress it first (unzstd)`.
  */
-export function rejectCompressed(head: Uint8Array, file: string): void {
+function rejectCompressed(head: Uint8Array, file: string): void {
   const found = SIGNATURES.find(({ bytes }) => startsWith(head, bytes));
   if (found !== undefined) throw new InputError(`the input is ${found.what}; decompress it first (${found.tool})`, { file });
 }
@@ -51,13 +51,23 @@ function gzipError(error: unknown, file: string): unknown {
   return new InputError(`the input is not valid gzip data: ${why}`, { file }, { cause: error });
 }
 
-/** A whole gzip file's bytes, decompressed (a JSON array is read whole anyway). */
-export function gunzipWhole(bytes: Buffer, file: string): Buffer {
-  try {
-    return gunzipSync(bytes);
-  } catch (error) {
-    throw gzipError(error, file);
+/**
+ * A whole input's bytes (a JSON array is read whole anyway), gunzipped when
+ * they are gzip's, as {@link decompressed} does for a stream; refused by name
+ * when they are another compressed format's.
+ */
+export function decompressedWhole(bytes: Buffer, file: string): { readonly bytes: Buffer; readonly compression: Compression | undefined } {
+  let plain = bytes;
+  const compression = isGzip(bytes) ? 'gzip' : undefined;
+  if (compression !== undefined) {
+    try {
+      plain = gunzipSync(bytes);
+    } catch (error) {
+      throw gzipError(error, file);
+    }
   }
+  rejectCompressed(plain, file);
+  return { bytes: plain, compression };
 }
 
 /**
