@@ -1,7 +1,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { InputError } from '@m3ugen/core';
 
-/** node:zlib, loaded only for gzip input: importing it costs every run of the command ~3 ms at start-up (docs/performance.md). */
+/** node:zlib, loaded only for gzip input: imported with the module, it cost every run of the command ~5 ms before its first byte (docs/performance.md). */
 const zlib = (): typeof import('node:zlib') => process.getBuiltinModule('node:zlib');
 
 /*
