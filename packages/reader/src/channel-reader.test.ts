@@ -276,6 +276,38 @@ describe('compressed input', () => {
   });
 });
 
+describe('input in UTF-16 or UTF-32', () => {
+  const text = `[${record(1)}]\n`;
+  const utf16be = (value: string): Buffer => Buffer.from(value, 'utf16le').swap16();
+  const utf32le = (value: string): Buffer => Buffer.concat([...value].map((c) => Buffer.from(new Uint32Array([c.codePointAt(0)!]).buffer)));
+  const encoded: [string, Buffer, string][] = [
+    ['UTF-16LE with a byte order mark (PowerShell 5)', Buffer.from(`\ufeff${text}`, 'utf16le'), 'UTF-16LE'],
+    ['UTF-16LE without one', Buffer.from(text, 'utf16le'), 'UTF-16LE'],
+    ['UTF-16BE with a byte order mark', utf16be(`\ufeff${text}`), 'UTF-16BE'],
+    ['UTF-16BE without one', utf16be(text), 'UTF-16BE'],
+    ['UTF-32LE with a byte order mark', utf32le(`\ufeff${text}`), 'UTF-32LE'],
+    ['UTF-32BE without one', utf32le(text).swap32(), 'UTF-32BE'],
+  ];
+
+  it.each(encoded)('is named for its encoding (%s) from a file of either format, gzipped or not, or a stream', async (_name, bytes, encoding) => {
+    const reason = `the input is ${encoding} text, not UTF-8; convert it first (iconv -f ${encoding} -t UTF-8)`;
+    for (const [name, content] of [['e.ndjson', bytes], ['e.json', bytes], ['e.ndjson.gz', gzipSync(bytes)], ['e.json.gz', gzipSync(bytes)]] as const) {
+      const path = join(dir, name);
+      writeFileSync(path, content);
+      const error = await failure(openChannelReader(path, { displayName: name, skipInvalid: true }).then(readAll));
+      expect(error.message).toBe(`${name}: ${reason}`);
+    }
+    const fromStream = await failure(openChannelReader('-', { stream: Readable.from([bytes.subarray(0, 1), bytes.subarray(1)]), displayName: 'stdin' }));
+    expect(fromStream.message).toBe(`stdin: ${reason}`);
+  });
+
+  it('is not taken for UTF-8 with a byte order mark, which is read', async () => {
+    const path = join(dir, 'bom.ndjson');
+    writeFileSync(path, `\ufeff${record(1)}\n`);
+    expect((await readAll(await openChannelReader(path))).map((c) => c.assignedNumber)).toEqual([1]);
+  });
+});
+
 describe('input that is not UTF-8', () => {
   const UTF8 = 'the input must be encoded in UTF-8';
   const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');

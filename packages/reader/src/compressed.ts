@@ -1,5 +1,6 @@
 import { pipeline, Readable } from 'node:stream';
 import { InputError } from '@m3ugen/core';
+import { otherEncoding } from './utf8.js';
 
 /** node:zlib, loaded only for gzip input: imported with the module, it cost every run of the command ~5 ms before its first byte (docs/performance.md). */
 const zlib = (): typeof import('node:zlib') => process.getBuiltinModule('node:zlib');
@@ -9,7 +10,8 @@ const zlib = (): typeof import('node:zlib') => process.getBuiltinModule('node:zl
  * decompressed as it is read; the others are named for what they are, since
  * passed as they are they would be "invalid UTF-8" or "invalid JSON" at
  * line 1. Each signature starts with a byte no JSON text can start with, so a
- * match is never valid input.
+ * match is never valid input. Text in UTF-16 or UTF-32 is told here too, by
+ * the same first bytes (see otherEncoding in utf8.ts).
  */
 
 /** How an input was compressed, when it was: gunzipped as it was read. */
@@ -37,12 +39,15 @@ function isGzip(head: Uint8Array): boolean {
 
 /**
  * Throws an {@link InputError} for `file` when `head` is the signature of a
- * compressed format that is not read: `the input is zstd-compressed;
- * decompress it first (unzstd)`.
+ * compressed format that is not read (`the input is zstd-compressed;
+ * decompress it first (unzstd)`), or the start of UTF-16 or UTF-32 text:
+ * both are told by their first bytes, before any record is.
  */
-function rejectCompressed(head: Uint8Array, file: string): void {
+function rejectUnread(head: Uint8Array, file: string): void {
   const found = SIGNATURES.find(({ bytes }) => startsWith(head, bytes));
   if (found !== undefined) throw new InputError(`the input is ${found.what}; decompress it first (${found.tool})`, { file });
+  const encoding = otherEncoding(head);
+  if (encoding !== undefined) throw new InputError(`the input is ${encoding} text, not UTF-8; convert it first (iconv -f ${encoding} -t UTF-8)`, { file });
 }
 
 /** zlib's errors (`Z_DATA_ERROR`, `Z_BUF_ERROR` for a cut file) said as what they mean for the input; anything else as it is. */
@@ -68,7 +73,7 @@ export function decompressedWhole(bytes: Buffer, file: string): { readonly bytes
       throw gzipError(error, file);
     }
   }
-  rejectCompressed(plain, file);
+  rejectUnread(plain, file);
   return { bytes: plain, compression };
 }
 
@@ -103,7 +108,7 @@ export async function* decompressed(chunks: AsyncIterable<Buffer | string>, file
       yield* gunzip(Buffer.from(head), rest, file);
       return;
     }
-    rejectCompressed(head, file);
+    rejectUnread(head, file);
     if (head.length > 0) yield head;
     yield* rest;
   } finally {
@@ -121,7 +126,13 @@ async function* gunzip(head: Buffer, rest: AsyncIterable<Buffer | string>, file:
   // pipeline: an error on either side destroys both, and reaches the loop below.
   const inflated = pipeline(Readable.from(bytes(), { objectMode: false }), zlib().createGunzip(), () => {});
   try {
-    for await (const chunk of inflated) yield chunk as Buffer;
+    let first = true;
+    for await (const chunk of inflated) {
+      // What was compressed is refused as it would be uncompressed (a JSON file's bytes are, in decompressedWhole).
+      if (first) rejectUnread(chunk as Buffer, file);
+      first = false;
+      yield chunk as Buffer;
+    }
   } catch (error) {
     throw gzipError(error, file);
   }

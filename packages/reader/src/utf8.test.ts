@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { incompleteTail, replacedField, utf8Faults } from './utf8.js';
+import { incompleteTail, otherEncoding, replacedField, utf8Faults } from './utf8.js';
 
 const bytes = (...values: number[]): Buffer => Buffer.from(values);
 
@@ -84,5 +84,29 @@ describe('replacedField', () => {
     const deep = JSON.parse(`${'['.repeat(200_000)}"\ufffd"${']'.repeat(200_000)}`) as unknown;
     expect(replacedField({ channel: { channel_name: 'ok', extra: deep } })).toBeUndefined();
     expect(replacedField({ channel: { extra: [[['x\ufffd']]] } })).toBe('channel.extra[0][0][0]');
+  });
+});
+
+describe('otherEncoding', () => {
+  it.each([
+    ['a UTF-16LE byte order mark', bytes(0xff, 0xfe, 0x5b, 0x00), 'UTF-16LE'],
+    ['a UTF-16BE byte order mark', bytes(0xfe, 0xff, 0x00, 0x5b), 'UTF-16BE'],
+    ['a UTF-32LE byte order mark', bytes(0xff, 0xfe, 0x00, 0x00), 'UTF-32LE'],
+    ['a UTF-32BE byte order mark', bytes(0x00, 0x00, 0xfe, 0xff), 'UTF-32BE'],
+    ['"{" in UTF-16LE', bytes(0x7b, 0x00, 0x0a, 0x00), 'UTF-16LE'],
+    ['"{" in UTF-16BE', bytes(0x00, 0x7b, 0x00, 0x0a), 'UTF-16BE'],
+    ['"[" in UTF-32LE', bytes(0x5b, 0x00, 0x00, 0x00), 'UTF-32LE'],
+    ['"[" in UTF-32BE', bytes(0x00, 0x00, 0x00, 0x5b), 'UTF-32BE'],
+    ['UTF-8 JSON', Buffer.from('[{"a":1}]'), undefined],
+    ['UTF-8 with a byte order mark', bytes(0xef, 0xbb, 0xbf, 0x7b), undefined],
+    ['a one-line NDJSON "1"', Buffer.from('1\n'), undefined],
+    ['one byte', bytes(0x00), undefined],
+    ['nothing', bytes(), undefined],
+  ])('%s', (_name, head, encoding) => {
+    expect(otherEncoding(head)).toBe(encoding);
+  });
+
+  it('finds nothing in the first bytes of any UTF-8 JSON text', () => {
+    fc.assert(fc.property(fc.json(), (json) => otherEncoding(Buffer.from(json)) === undefined));
   });
 });

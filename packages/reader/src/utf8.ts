@@ -102,6 +102,33 @@ export function replacedField(value: unknown, path = '', depth = 0): string | un
   return undefined;
 }
 
+/** The encodings other than UTF-8 that {@link otherEncoding} tells, by the names iconv knows them by. */
+export type OtherEncoding = 'UTF-16LE' | 'UTF-16BE' | 'UTF-32LE' | 'UTF-32BE';
+
+/**
+ * The encoding `head`, an input's first bytes, is in when it is UTF-16 or
+ * UTF-32 rather than UTF-8 (PowerShell 5's `>` writes UTF-16 with a byte
+ * order mark); otherwise `undefined`. Without a byte order mark a NUL among
+ * the first two bytes gives it away: JSON text has none, and ASCII in UTF-16
+ * has one beside every character. Read as UTF-8, such input fails as
+ * "byte 0xFF" or "control character U+0000" at line 1, which does not say
+ * what is wrong.
+ *
+ * @example
+ * ```ts
+ * otherEncoding(Buffer.from('\ufeff[]', 'utf16le')); // 'UTF-16LE'
+ * otherEncoding(Buffer.from('[]'));                    // undefined
+ * ```
+ */
+export function otherEncoding(head: Uint8Array): OtherEncoding | undefined {
+  const [a, b, c, d] = head;
+  if (a === 0xff && b === 0xfe) return c === 0 && d === 0 ? 'UTF-32LE' : 'UTF-16LE';
+  if (a === 0xfe && b === 0xff) return 'UTF-16BE';
+  if (head.length < 2 || (a !== 0 && b !== 0)) return undefined;
+  if (a === 0) return b === 0 ? 'UTF-32BE' : 'UTF-16BE';
+  return c === 0 && d === 0 ? 'UTF-32LE' : 'UTF-16LE';
+}
+
 /** The fault's words, for the error that names the line. */
 export function describeUtf8Fault(fault: Utf8Fault): string {
   return `invalid UTF-8: byte 0x${fault.byte.toString(16).toUpperCase().padStart(2, '0')} is not part of a character; the input must be encoded in UTF-8`;
