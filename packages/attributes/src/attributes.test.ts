@@ -90,14 +90,14 @@ describe('attributes', () => {
   });
 
   it.each([
-    [{ ready: ['catchup-hours'] }, /^option "ready\.0": expected one of tvg-shift/],
-    [{ attributes: [{ name: 'bad name', value: 'x' }] }, /^option "attributes\.0\.name": expected an attribute name/],
-    [{ attributes: [{ name: 'x', value: 'a', field: 'b' }] }, /^option "attributes\.0": give exactly one of "value", "field" or "compute"/],
+    [{ ready: ['catchup', 'catchup-hours'] }, /^option "ready\[1\]": expected one of tvg-shift/],
+    [{ attributes: [{ name: 'x-ok', value: 'x' }, { name: 'bad name', value: 'x' }] }, /^option "attributes\[1\]\.name": expected an attribute name/],
+    [{ attributes: [{ name: 'x', value: 'a', field: 'b' }] }, /^option "attributes\[0\]": give exactly one of "value", "field" or "compute"/],
     [{ colour: 'red' }, /^option "colour": unknown option; known: ready, attributes/],
-    [{ attributes: [{ name: 'x', vlaue: '1' }] }, /^option "attributes\.0\.vlaue": unknown option \(did you mean "value"\?\)$/],
-    [{ attributes: [{ name: 'x', value: '1', colour: 'red' }] }, /^option "attributes\.0\.colour": unknown option; known: name, value, field, compute, writeEmpty$/],
+    [{ attributes: [{ name: 'x', vlaue: '1' }] }, /^option "attributes\[0\]\.vlaue": unknown option \(did you mean "value"\?\)$/],
+    [{ attributes: [{ name: 'x', value: '1', colour: 'red' }] }, /^option "attributes\[0\]\.colour": unknown option; known: name, value, field, compute, writeEmpty$/],
     [{ groups: { seperator: '/' } }, /^option "groups\.seperator": unknown option \(did you mean "separator"\?\)$/],
-  ])('rejects bad options %j naming the option', (options, message) => {
+  ])('rejects bad options %j naming the option as a config file spells its path', (options, message) => {
     expect(() => attributes(options as AttributesOptions)).toThrow(message);
   });
 });

@@ -1,4 +1,4 @@
-import { closestName, OptionError, sanitizeText, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { closestName, keyPath, OptionError, sanitizeText, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { z } from 'zod';
 import { fieldReader } from './field.js';
 import { attributesOptionsSchema, READY_ATTRIBUTES, type AttributesOptions, type ComputeAttribute } from './options.js';
@@ -46,9 +46,9 @@ function parseOptions(options: unknown): ReturnType<typeof attributesOptionsSche
     const names = optionNamesAt(issue.path);
     const meant = names === undefined ? undefined : closestName(key, names);
     const known = meant !== undefined ? ` (did you mean "${meant}"?)` : names === undefined ? '' : `; known: ${names.join(', ')}`;
-    throw new OptionError([...issue.path.map(String), key].join('.'), `unknown option${known}`);
+    throw new OptionError(keyPath([...issue.path, key]), `unknown option${known}`);
   }
-  const key = issue.path.length === 0 ? 'attributes plugin' : issue.path.map(String).join('.');
+  const key = issue.path.length === 0 ? 'attributes plugin' : keyPath(issue.path);
   throw new OptionError(key, issue.message);
 }
 

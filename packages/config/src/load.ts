@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { keyPath } from '@m3ugen/core';
 import { readFailureReason } from '@m3ugen/reader';
 import type * as Zod from 'zod';
 import { ConfigError } from './config-error.js';
@@ -117,13 +118,6 @@ export function validateWithSchema(raw: unknown, file?: string): { config: M3uge
     if (!result.success) throw new ConfigError(result.error.issues[0]?.message ?? 'invalid configuration', { file });
   }
   return { config: result.data, unknownKeys };
-}
-
-/** A key path as messages write it: `proxy_generation.memory.max_memory_mb`, `plugins[1]`. */
-function keyPath(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const key of path) text += typeof key === 'number' ? `[${key}]` : `${text === '' ? '' : '.'}${String(key)}`;
-  return text;
 }
 
 function isNonEmpty<T>(list: readonly T[]): list is readonly [T, ...T[]] {

@@ -98,6 +98,25 @@ export class DuplicateError extends InputError {
 }
 
 /**
+ * A key path as messages write it, the way a config file or a program spells
+ * it: names joined by dots, array indexes in brackets. Use it for the key of
+ * an {@link OptionError} built from a schema issue's path, so an operator
+ * reads `attributes[0].name` for the first entry of a TOML array, as in
+ * every other message.
+ *
+ * @example
+ * ```ts
+ * keyPath(['proxy_generation', 'memory', 'max_memory_mb']); // 'proxy_generation.memory.max_memory_mb'
+ * keyPath(['attributes', 0, 'name']);                        // 'attributes[0].name'
+ * ```
+ */
+export function keyPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) text += typeof key === 'number' ? `[${key}]` : `${text === '' ? '' : '.'}${String(key)}`;
+  return text;
+}
+
+/**
  * An option or configuration value that is missing or malformed; `key` is the
  * configuration key path, e.g. `web.base_url`, and `reason` what is wrong
  * with it (for callers that name the option their own way: a flag, a config
