@@ -185,6 +185,11 @@ function recordSnapshot(nc: NumberedChannel): NumberedChannel {
   return { ...nc, channel: { ...nc.channel } };
 }
 
+/** An optional field's text, `""` when it is missing (`undefined`, `null` or `""`). */
+function fieldText(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+}
+
 /**
  * Builds the renderer of one run. Decides once which hooks are tapped: with
  * none, each channel is one string concatenation and nothing else is
@@ -432,12 +437,21 @@ export function createRenderers(context: RenderContext): Renderers {
     const ch = nc.channel;
     let line: string;
     if (tapped.attributes) {
-      const defaults: ExtinfAttribute[] = DEFAULT_ATTRIBUTE_FIELDS.map(([name, camel, snake]) => ({
-        name,
-        // Raw: formatAttributes sanitises every value once, after the plugins.
-        value: camel === '' ? String(nc.assignedNumber) : present(ch[camel], index, snake),
-      }));
-      line = `#EXTINF:-1${formatAttributes(hooks.entryAttributes.call(defaults, nc, index, run))},${name(nc, index)}`;
+      // Raw: formatAttributes sanitises every value once, after the plugins.
+      /** The default fields the channel lacks, one bit each. */
+      let lacking = 0;
+      const defaults: ExtinfAttribute[] = DEFAULT_ATTRIBUTE_FIELDS.map(([name, camel], k) => {
+        const value = camel === '' ? String(nc.assignedNumber) : fieldText(ch[camel]);
+        if (value === '') lacking |= 1 << k;
+        return { name, value };
+      });
+      const attributes = hooks.entryAttributes.call(defaults, nc, index, run);
+      // A lacking field is warned about when it is written as "", not when a plugin gave it a value or left it out.
+      for (let k = 0; lacking !== 0 && k < DEFAULT_ATTRIBUTE_FIELDS.length; k++) {
+        const [name, , snake] = DEFAULT_ATTRIBUTE_FIELDS[k]!;
+        if ((lacking & (1 << k)) !== 0 && attributes.some((a) => a.name === name && a.value === '')) missing(index, snake);
+      }
+      line = `#EXTINF:-1${formatAttributes(attributes)},${name(nc, index)}`;
     } else {
       line = defaultLine(nc, index);
     }

@@ -67,6 +67,21 @@ describe('M3uGenerator', () => {
     expect(seen[0]).toMatchObject({ code: 'missing-field', field: 'tvg_id', channelIndex: 0 });
   });
 
+  it('warns about a missing field only where it is written as "": not where an entryAttributes tap fills it or leaves it out', async () => {
+    const plugin: M3uPlugin = {
+      name: 'fill',
+      apply: (g) =>
+        g.hooks.entryAttributes.tap('fill', (attributes, nc) =>
+          attributes
+            .filter((a) => a.name !== 'group-title')
+            .map((a) => (a.name === 'tvg-logo' && a.value === '' ? { ...a, value: `http://l/${nc.assignedNumber}.png` } : a)),
+        ),
+    };
+    const { playlist, warnings } = await make([plugin]).generate([{ assignedNumber: 2, channel: { id: UUID1, channelName: 'X', tvgId: 'x' } }]);
+    expect(playlist.split('\n')[1]).toBe('#EXTINF:-1 tvg-id="x" tvg-name="" tvg-logo="http://l/2.png" tvg-chno="2",X');
+    expect(warnings.counts).toEqual({ 'missing-field:tvg_name': 1 });
+  });
+
   it('gives a warning the input line a reader recorded for its channel, whether entries or batches render it', async () => {
     const batched: M3uStrategy = {
       ...simple,
