@@ -1,7 +1,7 @@
 import type { NumberedChannel } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
 import { describe, expect, it } from 'vitest';
-import { attributes, type AttributesOptions } from './index.js';
+import { attributes, type AttributesOptions, type ComputeAttribute } from './index.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const football: NumberedChannel = {
@@ -82,6 +82,17 @@ describe('attributes', () => {
   it('reads camelCase spellings of snake_case fields', async () => {
     const camel = { ...football, channel: { ...football.channel, catchup_days: undefined, catchupDays: 3 } };
     expect((await lines({ ready: ['catchup-days'] }, [camel]))[1]).toContain(' catchup-days="3",');
+  });
+
+  it('fails the run, naming the attribute, when compute returns what cannot be written: an async function\'s Promise, an object', async () => {
+    const lookup = async (): Promise<string> => 'https://archive.example/x';
+    const asyncCompute = { name: 'catchup-source', compute: lookup as unknown as ComputeAttribute };
+    await expect(lines({ attributes: [asyncCompute] })).rejects.toThrow(
+      /^plugin "@m3ugen\/attributes" failed in hook "entryAttributes" at channel index 0: compute of attribute "catchup-source" returned a Promise: it runs as each line is written/,
+    );
+    const objectCompute = { name: 'x-meta', compute: ((nc: NumberedChannel) => ({ id: nc.channel.id })) as unknown as ComputeAttribute };
+    await expect(lines({ attributes: [objectCompute] })).rejects.toThrow(/compute of attribute "x-meta" returned an object, not a string, number or boolean$/);
+    expect((await lines({ attributes: [{ name: 'x-n', compute: () => 3 }, { name: 'x-b', compute: () => true }] }))[1]).toContain(' x-n="3" x-b="true",');
   });
 
   it('is safe for worker threads (workerSafe) unless a compute function may keep state across channels', () => {

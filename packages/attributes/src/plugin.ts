@@ -16,6 +16,21 @@ function text(value: unknown): string {
   return value === undefined || value === null ? '' : String(value);
 }
 
+/**
+ * A compute function's result as text. Anything but text, a number, a boolean
+ * or nothing is the integrator's mistake, most often an async function: said,
+ * not written as "[object Promise]" on every channel.
+ */
+function computed(name: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return text(value);
+  if (value instanceof Promise) {
+    throw new TypeError(`compute of attribute "${name}" returned a Promise: it runs as each line is written, so look values up before the run and return them as they are`);
+  }
+  const what = Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  throw new TypeError(`compute of attribute "${name}" returned ${what}, not a string, number or boolean`);
+}
+
 function pick(path: string, separator: string, part: 'full' | 'first' | 'last'): string {
   if (part === 'full') return path;
   const parts = path.split(separator).map((p) => p.trim()).filter((p) => p !== '');
@@ -88,7 +103,8 @@ export function attributes(options: AttributesOptions = {}): M3uPlugin {
     let valueOf: CompiledSpec['valueOf'];
     if (spec.compute !== undefined) {
       const compute: ComputeAttribute = spec.compute;
-      valueOf = (nc, index, run) => text(compute(nc, index, run));
+      const name = spec.name;
+      valueOf = (nc, index, run) => computed(name, compute(nc, index, run));
     } else if (spec.field !== undefined) {
       valueOf = fieldReader(spec.field);
     } else {
