@@ -1,5 +1,6 @@
 import { AsyncSeriesHook, SyncBailHook, SyncHook, SyncWaterfallHook } from 'tapable';
 import type { NumberedChannel } from '../channel/model.js';
+import { describeValue } from '../channel/schema.js';
 import { PluginError } from '../errors.js';
 import type { ExtinfAttribute } from '../render/attributes.js';
 import type { RunInfo } from '../run/run-info.js';
@@ -90,7 +91,43 @@ function toPluginError(error: unknown, plugin: string, hook: string, args: reado
   return new PluginError(plugin, hook, index, error);
 }
 
-/** Wraps every tap so anything it throws names the plugin (tap name), the hook and the channel. */
+/** What a tap of each hook whose result is used may return besides `undefined` (a waterfall passes the value on; a bail goes on). */
+const RESULTS: Partial<Record<HookName, { readonly expected: string; readonly fits: (value: unknown) => boolean }>> = {
+  selectStrategy: { expected: 'a strategy name', fits: (v) => typeof v === 'string' },
+  headerAttributes: { expected: 'the attribute list', fits: Array.isArray },
+  header: { expected: 'the header text', fits: (v) => typeof v === 'string' },
+  channel: { expected: 'the channel record', fits: (v) => typeof v === 'object' && v !== null && !isThenable(v) },
+  dropChannel: { expected: 'true or false', fits: (v) => typeof v === 'boolean' },
+  entryAttributes: { expected: 'the attribute list', fits: Array.isArray },
+  streamUrl: { expected: 'the URL text', fits: (v) => typeof v === 'string' },
+  extinfLine: { expected: 'the line text', fits: (v) => typeof v === 'string' },
+};
+
+function isThenable(value: unknown): boolean {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/**
+ * Why a plugin's result cannot be used: `returned number 5, not the URL
+ * text`. A Promise is the common case, from an async function where a sync
+ * one is called: written out, it would be "[object Promise]", or not drop
+ * what it meant to. `what` names the synchronous thing (`"streamUrl"`).
+ *
+ * @example
+ * ```ts
+ * unusableResult(Promise.resolve('x'), 'the URL text', '"streamUrl"').message;
+ * // 'returned a Promise, not the URL text: "streamUrl" is synchronous (load what it needs in a beforeRun tap, which is async)'
+ * ```
+ */
+export function unusableResult(value: unknown, expected: string, what: string): TypeError {
+  if (isThenable(value)) return new TypeError(`returned a Promise, not ${expected}: ${what} is synchronous (load what it needs in a beforeRun tap, which is async)`);
+  return new TypeError(`returned ${describeValue(value)}, not ${expected}`);
+}
+
+/**
+ * Wraps every tap so anything it throws names the plugin (tap name), the hook
+ * and the channel, and so does a result the hook cannot use.
+ */
 function guardTaps(hook: { intercept(interceptor: object): void }, hookName: HookName): void {
   const indexAt = (HOOK_ARGUMENTS[hookName] as readonly string[]).indexOf('index');
   hook.intercept({
@@ -98,9 +135,21 @@ function guardTaps(hook: { intercept(interceptor: object): void }, hookName: Hoo
       const original = tap.fn;
       const plugin = tap.name;
       let fn: AnyFn;
-      if (tap.type === 'sync') {
+      const result = RESULTS[hookName];
+      if (tap.type === 'sync' && result !== undefined) {
         // Fixed arity (no hook has more than four arguments): per-channel taps run a million
         // times a run, and a rest parameter would allocate an array each time.
+        fn = (a, b, c, d) => {
+          let value: unknown;
+          try {
+            value = original(a, b, c, d);
+          } catch (error) {
+            throw toPluginError(error, plugin, hookName, [a, b, c, d], indexAt);
+          }
+          if (value !== undefined && !result.fits(value)) throw toPluginError(unusableResult(value, result.expected, `"${hookName}"`), plugin, hookName, [a, b, c, d], indexAt);
+          return value;
+        };
+      } else if (tap.type === 'sync') {
         fn = (a, b, c, d) => {
           try {
             return original(a, b, c, d);

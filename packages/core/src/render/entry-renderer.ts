@@ -6,7 +6,7 @@ import { recordIndex, recordLine, type NumberedChannel } from '../channel/model.
 import { describeProblem, describeValue, expectedChannelNumber } from '../channel/schema.js';
 import { unreadableRecordError } from '../channel/unreadable.js';
 import { DuplicateError, InputError, M3ugenError, formatLocation, type Duplicated, type RecordLocation } from '../errors.js';
-import { isTapped, type GenerationHooks } from '../hooks/hooks.js';
+import { isTapped, unusableResult, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
 import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
 import type { ChannelBatch } from '../run/channel-source.js';
@@ -290,6 +290,7 @@ export function createRenderers(context: RenderContext): Renderers {
     } catch (error) {
       throw urlSchemeFailure(error, nc, index);
     }
+    if (typeof built !== 'string') throw urlSchemeFailure(unusableResult(built, 'the URL text', 'a URL builder'), nc, index);
     const line = lineSafe ? built : sanitizeText(built);
     if (line === '') fail(nc, index, 'channel.id', 'the URL scheme built an empty stream URL', sourceName);
     return line;

@@ -1,7 +1,8 @@
 import type { NumberedChannel } from '../channel/model.js';
 import type { Named } from '../registry/registry.js';
 import type { RunInfo } from '../run/run-info.js';
-import { OptionError } from '../errors.js';
+import { M3ugenError, OptionError } from '../errors.js';
+import { unusableResult } from '../hooks/hooks.js';
 import { closestName } from '../run/options.js';
 // For TSDoc links.
 import type { EntryCache } from '../run/entry-cache.js';
@@ -89,4 +90,28 @@ export function checkUrlOptions(scheme: UrlScheme, urlOptions: Readonly<Record<s
     const hint = owner !== undefined ? `; "${key}" is read by the "${owner.name}" scheme, which is not the one chosen` : meant !== undefined ? ` (did you mean "${meant}"?)` : '';
     throw new OptionError(`url.${key}`, `the "${scheme.name}" URL scheme ${reads}${hint}`);
   }
+}
+
+/**
+ * `scheme.create(run)`, checked: what it throws, unless it is m3ugen's own
+ * error (an option it refused), and anything but a builder function it
+ * returns (an async create's Promise) fail the run naming the scheme, not
+ * the strategy that first calls the builder.
+ *
+ * @example
+ * ```ts
+ * const buildUrl = startUrlScheme(generator.urlSchemes.require('proxy'), run);
+ * ```
+ */
+export function startUrlScheme(scheme: UrlScheme, run: RunInfo): StreamUrlBuilder {
+  let builder: unknown;
+  try {
+    builder = scheme.create(run);
+  } catch (error) {
+    if (error instanceof M3ugenError) throw error;
+    throw new M3ugenError('E_PLUGIN', `URL scheme "${scheme.name}" failed in create(): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (typeof builder === 'function') return builder as StreamUrlBuilder;
+  const why = unusableResult(builder, 'the function that builds each URL', 'create()').message;
+  throw new M3ugenError('E_PLUGIN', `URL scheme "${scheme.name}": create() ${why}`);
 }

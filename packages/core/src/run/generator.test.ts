@@ -306,6 +306,43 @@ describe('M3uGenerator', () => {
     expect((await make().generate(channels)).metrics.channels).toBe(1500);
   });
 
+  /** Each sync hook whose result is used, tapped the way a plain JavaScript plugin gets it wrong. */
+  const unusable: [string, (g: M3uGenerator) => void, string][] = [
+    ['an async streamUrl tap', (g) => g.hooks.streamUrl.tap('p', (async (url: string) => `${url}?t=1`) as never), 'hook "streamUrl" at channel index 0: returned a Promise, not the URL text: "streamUrl" is synchronous'],
+    ['an async extinfLine tap', (g) => g.hooks.extinfLine.tap('p', (async (line: string) => line) as never), 'hook "extinfLine" at channel index 0: returned a Promise, not the line text'],
+    ['an async dropChannel tap', (g) => g.hooks.dropChannel.tap('p', (async () => true) as never), 'hook "dropChannel" at channel index 0: returned a Promise, not true or false'],
+    ['an async channel tap', (g) => g.hooks.channel.tap('p', (async (nc: NumberedChannel) => nc) as never), 'hook "channel" at channel index 0: returned a Promise, not the channel record'],
+    ['an async entryAttributes tap', (g) => g.hooks.entryAttributes.tap('p', (async (a: unknown) => a) as never), 'hook "entryAttributes" at channel index 0: returned a Promise, not the attribute list'],
+    ['an async header tap', (g) => g.hooks.header.tap('p', (async (h: string) => h) as never), 'hook "header": returned a Promise, not the header text'],
+    ['a headerAttributes tap returning one attribute', (g) => g.hooks.headerAttributes.tap('p', (() => ({ name: 'x-tvg-url', value: 'u' })) as never), 'hook "headerAttributes": returned an object, not the attribute list'],
+    ['a streamUrl tap returning a number', (g) => g.hooks.streamUrl.tap('p', (() => 5) as never), 'hook "streamUrl" at channel index 0: returned number 5, not the URL text'],
+    ['a dropChannel tap returning "yes"', (g) => g.hooks.dropChannel.tap('p', (() => 'yes') as never), 'hook "dropChannel" at channel index 0: returned "yes", not true or false'],
+  ];
+
+  it.each(unusable)('fails the run naming the plugin and the hook for %s, instead of writing "[object Promise]" or silently not dropping', async (_name, apply, message) => {
+    await expect(make([{ name: 'p', apply }]).generate([full])).rejects.toThrow(`plugin "p" failed in ${message}`);
+  });
+
+  it('lets a waterfall tap return nothing, which passes the value on, and a bail tap return false', async () => {
+    const quiet: M3uPlugin = {
+      name: 'quiet',
+      apply(g) {
+        g.hooks.streamUrl.tap('quiet', (() => undefined) as never);
+        g.hooks.dropChannel.tap('quiet', () => false);
+      },
+    };
+    expect((await make([quiet]).generate([full])).playlist).toBe((await make().generate([full])).playlist);
+  });
+
+  it('names the URL scheme whose create() or builder gives what cannot be used, not the strategy that calls it', async () => {
+    const scheme = (create: () => unknown): M3uPlugin => ({ name: 's', apply: (g) => g.urlSchemes.register({ name: 'cdn', description: 'x', create: create as never }) });
+    const run = (create: () => unknown): Promise<unknown> => make([scheme(create)]).generate([full], { urlScheme: 'cdn' });
+    await expect(run(async () => () => 'http://x')).rejects.toThrow('URL scheme "cdn": create() returned a Promise, not the function that builds each URL: create() is synchronous');
+    await expect(run(() => 'http://x')).rejects.toThrow('URL scheme "cdn": create() returned "http://x", not the function that builds each URL');
+    await expect(run(() => { throw new Error('no key'); })).rejects.toThrow('URL scheme "cdn" failed in create(): no key');
+    await expect(run(() => async () => 'http://x')).rejects.toThrow('record 0: URL scheme "cdn" failed: returned a Promise, not the URL text: a URL builder is synchronous');
+  });
+
   it('says which plugin to add when no URL scheme is registered', async () => {
     const g = new M3uGenerator({ plugins: [{ name: 's', apply: (gen) => gen.strategies.register(simple) }] });
     await expect(g.generate([full])).rejects.toThrow('no URL scheme is registered: add the urlBuilder() plugin of @m3ugen/url-builder');

@@ -7,7 +7,7 @@ import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
 import { Registry } from '../registry/registry.js';
 import { createRenderers, renderHeader } from '../render/entry-renderer.js';
-import { checkUrlOptions, type UrlScheme } from '../render/url-scheme.js';
+import { checkUrlOptions, startUrlScheme, type UrlScheme } from '../render/url-scheme.js';
 import { proposeTakeover, selectAutomatically, type SelectionFacts } from '../strategy/select.js';
 import type { Handover, M3uStrategy, StrategyChoice, StrategyRun, StrategySwitch } from '../strategy/strategy.js';
 import { toChannelSource, type ChannelBatch, type ChannelInput, type ChannelSource } from './channel-source.js';
@@ -246,7 +246,7 @@ export class M3uGenerator {
       }
       const scheme = this.urlSchemes.require(options.urlScheme);
       checkUrlOptions(scheme, options.urlOptions, this.urlSchemes.list());
-      const buildUrl = scheme.create(run);
+      const buildUrl = startUrlScheme(scheme, run);
       const counts = { rendered: 0, dropped: 0 };
       const cache = runOptions.cache;
       cache?.begin(this.#cacheEpoch(options));
