@@ -46,6 +46,14 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     );
   });
 
+  it.each([['channels.ndjson', 'line 4'], ['channels.json', 'record 3']])('a channel the direct URL scheme cannot use is named by its place in %s, after a skipped record too', async (name, where) => {
+    const records = ['{"assigned_number": "one"}', record(1, { stream_url: 'http://up/1.ts' }), record(2, { stream_url: 'http://up/2.ts' }), record(3)];
+    const input = name.endsWith('.json') ? `[${records.join(',\n')}]` : `${records.join('\n')}\n`;
+    expect(await generate(name, input, ['--skip-invalid', '--quiet'], undefined, { 'm3ugen.config.toml': '[proxy_generation]\nurl_scheme = "direct"\n' })).toBe(
+      `m3ugen: error: ${name}: ${where}: field "channel.stream_url": required by the direct URL scheme, but missing`,
+    );
+  });
+
   it('a field of the wrong type names the field and the value', async () => {
     expect(await generate('channels.ndjson', `${record(1)}\n${record(2, { tvg_logo: 5 })}\n`)).toBe(
       'm3ugen: error: channels.ndjson: line 2: field "channel.tvg_logo": expected a string or null, got number 5',

@@ -276,6 +276,10 @@ export function createRenderers(context: RenderContext): Renderers {
   const failure = (error: unknown, nc: unknown, index: number): unknown =>
     error instanceof M3ugenError ? error : (unreadableRecordError(error, nc, locate(nc, index, sourceName), 'camel', 'interchange') ?? error);
   const urlSchemeFailure = (error: unknown, nc: unknown, index: number): unknown => {
+    // A scheme knows the channel's index, not where its record stands in the input: the writer does.
+    if (error instanceof InputError && error.location.file === undefined && error.location.line === undefined) {
+      return new InputError(error.reason, locate(nc, index, sourceName, error.location.field), { cause: error });
+    }
     if (error instanceof M3ugenError) return error;
     // A getter the scheme read is the record's fault, not the scheme's.
     const unreadable = unreadableRecordError(error, nc, locate(nc, index, sourceName), 'camel', 'interchange');
