@@ -99,7 +99,8 @@ const RESULTS: Partial<Record<HookName, { readonly expected: string; readonly fi
   channel: { expected: 'the channel record', fits: (v) => typeof v === 'object' && v !== null && !isThenable(v) },
   dropChannel: { expected: 'true or false', fits: (v) => typeof v === 'boolean' },
   entryAttributes: { expected: 'the attribute list', fits: Array.isArray },
-  streamUrl: { expected: 'the URL text', fits: (v) => typeof v === 'string' },
+  // Not even empty: an entry without its URL line would leave the player its next #EXTINF line as a URL.
+  streamUrl: { expected: 'the URL text', fits: (v) => typeof v === 'string' && v !== '' },
   extinfLine: { expected: 'the line text', fits: (v) => typeof v === 'string' },
 };
 

@@ -462,8 +462,8 @@ export function createRenderers(context: RenderContext): Renderers {
     }
     let streamUrl = url(nc, index);
     if (tapped.url) {
+      // Never empty: the guard refuses a tap's empty URL, naming the plugin (hooks.ts).
       streamUrl = sanitizeText(hooks.streamUrl.call(streamUrl, nc, index, run));
-      if (streamUrl === '') fail(nc, index, 'channel.id', 'the streamUrl hook returned an empty URL', sourceName);
     }
     if (tapped.extinf) line = hooks.extinfLine.call(line, nc, index, run);
     return `${line}\n${streamUrl}\n`;

@@ -316,6 +316,7 @@ describe('M3uGenerator', () => {
     ['an async header tap', (g) => g.hooks.header.tap('p', (async (h: string) => h) as never), 'hook "header": returned a Promise, not the header text'],
     ['a headerAttributes tap returning one attribute', (g) => g.hooks.headerAttributes.tap('p', (() => ({ name: 'x-tvg-url', value: 'u' })) as never), 'hook "headerAttributes": returned an object, not the attribute list'],
     ['a streamUrl tap returning a number', (g) => g.hooks.streamUrl.tap('p', (() => 5) as never), 'hook "streamUrl" at channel index 0: returned number 5, not the URL text'],
+    ['a streamUrl tap returning ""', (g) => g.hooks.streamUrl.tap('p', () => ''), 'hook "streamUrl" at channel index 0: returned "", not the URL text'],
     ['a dropChannel tap returning "yes"', (g) => g.hooks.dropChannel.tap('p', (() => 'yes') as never), 'hook "dropChannel" at channel index 0: returned "yes", not true or false'],
   ];
 
