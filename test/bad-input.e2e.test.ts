@@ -54,6 +54,14 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     );
   });
 
+  it.each([[[]], [['--workers', '2']]])('a plugin failing on one channel names the record\'s line, so the channel can be found (%j)', async (extra) => {
+    const config = 'plugins = [["@m3ugen/extinf-template", { extinf = "#EXTINF:-1,<%= it.channel.tvgLogo.length %>" }]]\n';
+    const input = `${record(1, { tvg_logo: 'http://l/1.png' })}\n${record(2)}\n`;
+    expect(await generate('channels.ndjson', input, ['--quiet', ...extra], undefined, { 'm3ugen.config.toml': config })).toBe(
+      'm3ugen: error: channels.ndjson: line 2: plugin "@m3ugen/extinf-template" failed in hook "extinfLine" at channel index 1: extinf template (inline): line 1: Cannot read properties of undefined (reading \'length\')',
+    );
+  });
+
   it('a field of the wrong type names the field and the value', async () => {
     expect(await generate('channels.ndjson', `${record(1)}\n${record(2, { tvg_logo: 5 })}\n`)).toBe(
       'm3ugen: error: channels.ndjson: line 2: field "channel.tvg_logo": expected a string or null, got number 5',

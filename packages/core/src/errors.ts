@@ -140,26 +140,38 @@ export class OptionError extends M3ugenError {
 }
 
 /**
- * A plugin threw; names the plugin, the hook and, for per-channel hooks, the channel's index.
+ * A plugin threw; names the plugin, the hook and, for per-channel hooks, the
+ * channel's index, and the channel's record in the input when the writer
+ * knows where it stands (`location`: the file and its NDJSON line or JSON
+ * index).
  *
  * @example
  * ```ts
  * new PluginError('my-urls', 'streamUrl', 1, new Error('no route')).message;
  * // 'plugin "my-urls" failed in hook "streamUrl" at channel index 1: no route'
+ * new PluginError('my-urls', 'streamUrl', 1, new Error('no route'), { file: 'channels.ndjson', line: 2 }).message;
+ * // 'channels.ndjson: line 2: plugin "my-urls" failed in hook "streamUrl" at channel index 1: no route'
  * ```
  */
 export class PluginError extends M3ugenError {
   readonly plugin: string;
   readonly hook: string;
   readonly channelIndex: number | undefined;
+  readonly location: RecordLocation | undefined;
 
-  constructor(plugin: string, hook: string, channelIndex: number | undefined, cause: unknown) {
+  constructor(plugin: string, hook: string, channelIndex: number | undefined, cause: unknown, location?: RecordLocation) {
     const where = channelIndex === undefined ? '' : ` at channel index ${channelIndex}`;
     const why = cause instanceof Error ? cause.message : String(cause);
-    super('E_PLUGIN', `plugin "${plugin}" failed in hook "${hook}"${where}: ${why}`, { cause });
+    super('E_PLUGIN', `${location === undefined ? '' : formatLocation(location)}plugin "${plugin}" failed in hook "${hook}"${where}: ${why}`, { cause });
     this.plugin = plugin;
     this.hook = hook;
     this.channelIndex = channelIndex;
+    this.location = location;
+  }
+
+  /** This error with the channel's record placed in the input, which the writer knows and a hook does not. */
+  at(location: RecordLocation): PluginError {
+    return new PluginError(this.plugin, this.hook, this.channelIndex, this.cause, location);
   }
 }
 

@@ -5,7 +5,7 @@
 import { recordIndex, recordLine, type NumberedChannel } from '../channel/model.js';
 import { describeProblem, describeValue, expectedChannelNumber } from '../channel/schema.js';
 import { unreadableRecordError } from '../channel/unreadable.js';
-import { DuplicateError, InputError, M3ugenError, formatLocation, type Duplicated, type RecordLocation } from '../errors.js';
+import { DuplicateError, InputError, M3ugenError, PluginError, formatLocation, type Duplicated, type RecordLocation } from '../errors.js';
 import { isTapped, unusableResult, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
 import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
@@ -273,8 +273,16 @@ export function createRenderers(context: RenderContext): Renderers {
    * What a channel's rendering threw, said with the record: an error of a
    * record's getter names its field; ours and plugins' already say where.
    */
-  const failure = (error: unknown, nc: unknown, index: number): unknown =>
-    error instanceof M3ugenError ? error : (unreadableRecordError(error, nc, locate(nc, index, sourceName), 'camel', 'interchange') ?? error);
+  const failure = (error: unknown, nc: unknown, index: number): unknown => {
+    if (error instanceof PluginError) return placed(error, nc, index);
+    return error instanceof M3ugenError ? error : (unreadableRecordError(error, nc, locate(nc, index, sourceName), 'camel', 'interchange') ?? error);
+  };
+  /** A plugin's failure on this channel with its record's place, when the input has places (a file): its line is what an operator looks up. */
+  const placed = (error: PluginError, nc: unknown, index: number): PluginError => {
+    if (error.location !== undefined || error.channelIndex !== index) return error;
+    const { file, line, index: at } = locate(nc, index, sourceName);
+    return file === undefined && line === undefined ? error : error.at({ file, line, index: at });
+  };
   const urlSchemeFailure = (error: unknown, nc: unknown, index: number): unknown => {
     // A scheme knows the channel's index, not where its record stands in the input: the writer does.
     if (error instanceof InputError && error.location.file === undefined && error.location.line === undefined) {

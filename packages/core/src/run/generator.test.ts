@@ -253,6 +253,10 @@ describe('M3uGenerator', () => {
     expect(error).toBeInstanceOf(PluginError);
     expect((error as PluginError).message).toBe('plugin "fragile" failed in hook "entryAttributes" at channel index 1: boom');
     expect(failures).toEqual([error]);
+    // A record a reader placed in the input is named by that place, which an operator can look up.
+    const placed = await g.generate([full, { ...second, [RECORD_LINE]: 7 }]).catch((e: unknown) => e);
+    expect((placed as PluginError).message).toBe('line 7: plugin "fragile" failed in hook "entryAttributes" at channel index 1: boom');
+    expect(placed).toMatchObject({ plugin: 'fragile', hook: 'entryAttributes', channelIndex: 1, location: { line: 7, index: 1 } });
   });
 
   it('names a plugin whose apply throws', () => {
