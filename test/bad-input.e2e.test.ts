@@ -292,7 +292,7 @@ describe('bad input is reported with file, record and field, exits 1, and publis
 });
 
 describe('a plugin that throws', () => {
-  it('is reported with its name, the hook and the channel index; the earlier playlist stays', async () => {
+  it('is reported with its name, the hook, the channel index and the record\'s line; the earlier playlist stays', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'm3ugen-plugin-fault-'));
     writeFileSync(join(dir, 'channels.ndjson'), `${record(1)}\n${record(2)}\n${record(3)}\n`);
     writeFileSync(
@@ -303,7 +303,7 @@ describe('a plugin that throws', () => {
     writeFileSync(join(dir, 'playlist.m3u'), PREVIOUS);
     const result = await runCli(['generate'], { cwd: dir });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe('m3ugen: error: plugin "fragile" failed in hook "entryAttributes" at channel index 2: no logo service');
+    expect(result.stderr.trim()).toBe('m3ugen: error: channels.ndjson: line 3: plugin "fragile" failed in hook "entryAttributes" at channel index 2: no logo service');
     expect(readFileSync(join(dir, 'playlist.m3u'), 'utf8')).toBe(PREVIOUS);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });

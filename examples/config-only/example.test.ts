@@ -28,6 +28,6 @@ it('reports a bad plugin option with the file, the entry and the option', async 
   const result = await runCli(['generate', '--config', 'fixtures/bad-options.toml'], { cwd: here });
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(
-    /^m3ugen: error: fixtures\/bad-options\.toml: key "plugins\[0\]": plugin "@m3ugen\/attributes" rejected its options: option "ready\.0": expected one of tvg-shift/,
+    /^m3ugen: error: fixtures\/bad-options\.toml: key "plugins\[0\]": plugin "@m3ugen\/attributes" rejected its options: option "ready\[0\]": expected one of tvg-shift/,
   );
 });
