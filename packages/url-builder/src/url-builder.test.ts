@@ -14,7 +14,11 @@ describe('parseBaseUrl', () => {
 
   it.each([
     ['', /expected an absolute http\(s\) URL/],
-    ['localhost:8080', /got the scheme "localhost"/],
+    ['localhost:8080', /got "localhost:8080" \(did you mean "http:\/\/localhost:8080"\?\)$/],
+    ['tv.example/iptv', /got "tv.example\/iptv" \(did you mean "http:\/\/tv.example\/iptv"\?\)$/],
+    ['http:/tv.example/iptv', /got "http:\/tv.example\/iptv" \(did you mean "http:\/\/tv.example\/iptv"\?\)$/],
+    ['https:tv.example', /got "https:tv.example" \(did you mean "https:\/\/tv.example"\?\)$/],
+    ['http:\\\\tv.example', /did you mean "http:\/\/tv.example"\?\)$/],
     ['/relative/path', /expected an absolute http\(s\) URL/],
     ['ftp://tv.example', /got the scheme "ftp"/],
     ['http://tv.example/?token=1', /without "\?query" or "#fragment"/],
