@@ -1,8 +1,8 @@
-import { lineBreakAt, OptionError, sanitizeText, type NumberedChannel, type UrlScheme } from '@m3ugen/core';
+import { InputError, lineBreakAt, OptionError, sanitizeText, type NumberedChannel, type UrlScheme } from '@m3ugen/core';
 import { parseBaseUrl } from './base-url.js';
 import { encodeChannelId } from './channel-id.js';
 
-type Part = string | ((nc: NumberedChannel) => string);
+type Part = string | ((nc: NumberedChannel, index: number) => string);
 
 /** Placeholders that read a channel field, and the field. */
 const CHANNEL_FIELDS: Readonly<Record<string, string>> = { channel_id: 'id', tvg_id: 'tvgId' };
@@ -21,17 +21,25 @@ function checkLineSafe(key: string, value: string): void {
   throw new OptionError(key, `holds a control character or line break (${code} at character ${at + 1}), which a URL cannot hold`);
 }
 
-function channelValue(field: 'tvgId'): (nc: NumberedChannel) => string {
-  return (nc) => {
+/**
+ * An optional channel field the pattern puts in every URL: percent-encoded,
+ * and required, since without it the URL has a hole (`/live/.m3u8`) that
+ * plays nothing; an error naming the channel and the field, as the direct
+ * scheme's for a missing `stream_url`.
+ */
+function channelValue(field: 'tvgId', placeholder: string, spelled: string): (nc: NumberedChannel, index: number) => string {
+  return (nc, index) => {
     const value = nc.channel[field];
-    return value === undefined || value === null ? '' : encodeURIComponent(String(value).toWellFormed());
+    if (value === undefined || value === null || value === '') throw new InputError(`required by the URL pattern ({${placeholder}}), but missing`, { index, field: spelled });
+    return encodeURIComponent(String(value).toWellFormed());
   };
 }
 
 /**
  * A URL pattern, e.g. `{base_url}/live/{channel_id}.ts?token={token}`.
  * Placeholders: `{base_url}`, `{proxy_id}`, `{channel_id}` (percent-encoded
- * when needed), `{assigned_number}`, `{tvg_id}` (percent-encoded), and any
+ * when needed), `{assigned_number}`, `{tvg_id}` (percent-encoded; a channel
+ * without one is an error, not a URL with a hole), and any
  * name given in `urlOptions.params` (inserted as written, so a token can
  * carry its own encoding). The pattern is compiled once per run; an unknown
  * placeholder is an error naming it.
@@ -60,10 +68,10 @@ export const patternUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
         return run.options.proxyId;
       },
     };
-    const perChannel: Record<string, (nc: NumberedChannel) => string> = {
+    const perChannel: Record<string, (nc: NumberedChannel, index: number) => string> = {
       channel_id: (nc) => encodeChannelId(nc.channel.id),
       assigned_number: (nc) => String(nc.assignedNumber),
-      tvg_id: channelValue('tvgId'),
+      tvg_id: channelValue('tvgId', 'tvg_id', 'channel.tvg_id'),
     };
     const parts: Part[] = [];
     let last = 0;
@@ -82,9 +90,9 @@ export const patternUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
     }
     parts.push(pattern.slice(last));
     const compiled = parts.filter((p) => p !== '');
-    const build = (nc: NumberedChannel): string => {
+    const build = (nc: NumberedChannel, index: number): string => {
       let url = '';
-      for (const part of compiled) url += typeof part === 'string' ? part : part(nc);
+      for (const part of compiled) url += typeof part === 'string' ? part : part(nc, index);
       return url;
     };
     // The placeholders name every channel field the URL reads (for EntryCache).

@@ -174,6 +174,17 @@ describe('the pattern URL scheme', () => {
     await expect(pattern('{base_url}/{channel_id}?t={token}', { token: 'a\tb' }).generate([channel])).rejects.toThrow('option "url.params.token": holds a control character or line break (U+0009 at character 2)');
   });
 
+  it('fails on a channel without the tvg_id its pattern reads, naming the channel and the field, rather than write a URL with a hole', async () => {
+    const tagged = { assignedNumber: 1, channel: { id: 'a', channelName: 'A', tvgId: 'news hd' } };
+    const { playlist } = await pattern('{base_url}/live/{tvg_id}.m3u8').generate([tagged]);
+    expect(urlLine(playlist)).toBe('http://localhost:8080/live/news%20hd.m3u8');
+    for (const tvgId of [undefined, null, '']) {
+      await expect(pattern('{base_url}/live/{tvg_id}.m3u8').generate([tagged, { assignedNumber: 2, channel: { id: 'b', channelName: 'B', tvgId } }])).rejects.toThrow(
+        'record 1: field "channel.tvg_id": required by the URL pattern ({tvg_id}), but missing',
+      );
+    }
+  });
+
   it('names an unknown placeholder and a missing pattern', async () => {
     await expect(pattern('{base_url}/{nope}').generate([channel])).rejects.toThrow(
       'option "url.pattern": unknown placeholder {nope}; known: {base_url}, {proxy_id}, {channel_id}, {assigned_number}, {tvg_id}',
