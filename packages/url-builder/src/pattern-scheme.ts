@@ -12,13 +12,17 @@ const PLACEHOLDER = /\{([a-z_][a-z0-9_]*)\}/gi;
 /**
  * Refuses an operator's pattern or parameter with a control character (a
  * multi-line TOML string, a pasted tab) before the run: the writer would
- * turn it into a space, a URL the operator did not write.
+ * turn it into a space, a URL the operator did not write. A space is
+ * refused too: no URL holds one, and a player cuts the URL there or fails.
  */
 function checkLineSafe(key: string, value: string): void {
   const at = lineBreakAt(value);
-  if (at === -1) return;
-  const code = `U+${value.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')}`;
-  throw new OptionError(key, `holds a control character or line break (${code} at character ${at + 1}), which a URL cannot hold`);
+  if (at !== -1) {
+    const code = `U+${value.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new OptionError(key, `holds a control character or line break (${code} at character ${at + 1}), which a URL cannot hold`);
+  }
+  const space = value.indexOf(' ');
+  if (space !== -1) throw new OptionError(key, `holds a space (at character ${space + 1}), which a URL cannot hold: write it as %20`);
 }
 
 /**

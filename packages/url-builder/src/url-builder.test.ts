@@ -167,11 +167,14 @@ describe('the pattern URL scheme', () => {
     expect(urlLine(playlist)).toBe('http://localhost:8080/live/news%2F1.ts?token=s3cret&n=1&p=01ARZ3NDEKTSV4RRFFQ69G5FAV');
   });
 
-  it('refuses a pattern or parameter with a line break or control character, naming it, rather than write a space in its place', async () => {
+  it('refuses a pattern or parameter with a line break, control character or space, naming it, rather than write a URL the operator did not mean', async () => {
     await expect(pattern('{base_url}/live\n/{channel_id}').generate([channel])).rejects.toThrow(
       'option "url.pattern": holds a control character or line break (U+000A at character 16), which a URL cannot hold',
     );
     await expect(pattern('{base_url}/{channel_id}?t={token}', { token: 'a\tb' }).generate([channel])).rejects.toThrow('option "url.params.token": holds a control character or line break (U+0009 at character 2)');
+    await expect(pattern('{base_url}/{channel_id}?name=My TV').generate([channel])).rejects.toThrow('option "url.pattern": holds a space (at character 32), which a URL cannot hold: write it as %20');
+    await expect(pattern('{base_url}/{channel_id}?t={token}', { token: 'a b' }).generate([channel])).rejects.toThrow('option "url.params.token": holds a space (at character 2)');
+    expect(urlLine((await pattern('{base_url}/{channel_id}?t={token}', { token: 'a%20b' }).generate([channel])).playlist)).toBe('http://localhost:8080/news%2F1?t=a%20b');
   });
 
   it('fails on a channel without the tvg_id its pattern reads, naming the channel and the field, rather than write a URL with a hole', async () => {
