@@ -136,7 +136,7 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
       if (!result.ok) throw rebuild(result.error);
       const pending = run.output.writeBytes(result.bytes);
       if (pending !== undefined) await pending;
-      run.countRenderedElsewhere(result.rendered, result.dropped);
+      run.countRenderedElsewhere(result.rendered, result.dropped, result.bytes.byteLength);
       channelsDone += result.rendered;
       run.checkpoint(channelsDone);
     }

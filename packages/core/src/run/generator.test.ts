@@ -310,6 +310,36 @@ describe('M3uGenerator', () => {
     expect((await make().generate(channels)).metrics.channels).toBe(1500);
   });
 
+  it('fails a strategy that writes other than what it rendered: no header, an entry twice, a wrong byte count', async () => {
+    const channels = [full, { ...full, assignedNumber: 2, channel: { ...full.channel, id: '550e8400-e29b-41d4-a716-446655440002' } }];
+    const buggy = (name: string, write: (run: Parameters<M3uStrategy['generate']>[0], text: string, bytes: number) => Promise<void>): M3uPlugin => ({
+      name,
+      apply: (g) =>
+        g.strategies.register({
+          ...simple,
+          name,
+          contract: { ...simple.contract, automatic: false },
+          async generate(run) {
+            for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) {
+              const { text, bytes } = run.renderBatch(b);
+              await write(run, text, bytes);
+            }
+          },
+        }),
+    });
+    const headless = buggy('headless', async (run, text) => void (await run.output.write(text)));
+    const stutter = buggy('stutter', async (run, text) => {
+      await run.output.write(run.renderHeader() + text);
+      await run.output.write(text);
+    });
+    const miscount = buggy('miscount', async (run, text, bytes) => void (await run.output.write(run.renderHeader() + text, bytes)));
+    const run = (plugin: M3uPlugin, name: string) => make([plugin]).generate(channels, { strategy: name });
+    await expect(run(headless, 'headless')).rejects.toThrow('strategy "headless" never rendered the header: a strategy writes run.renderHeader() first');
+    const entries = Buffer.byteLength((await make().generate(channels)).playlist) - '#EXTM3U\n'.length;
+    await expect(run(stutter, 'stutter')).rejects.toThrow(`strategy "stutter" wrote ${8 + 2 * entries} bytes where it rendered ${8 + entries}`);
+    await expect(run(miscount, 'miscount')).rejects.toThrow(`strategy "miscount" wrote ${entries} bytes where it rendered ${8 + entries}`);
+  });
+
   /** Each sync hook whose result is used, tapped the way a plain JavaScript plugin gets it wrong. */
   const unusable: [string, (g: M3uGenerator) => void, string][] = [
     ['an async streamUrl tap', (g) => g.hooks.streamUrl.tap('p', (async (url: string) => `${url}?t=1`) as never), 'hook "streamUrl" at channel index 0: returned a Promise, not the URL text: "streamUrl" is synchronous'],

@@ -6,7 +6,7 @@ import { createGenerationHooks, isTapped, type GenerationHooks } from '../hooks/
 import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
 import { Registry } from '../registry/registry.js';
-import { createRenderers, renderHeader } from '../render/entry-renderer.js';
+import { createRenderers, renderHeader, type BatchRenderer, type EntryRenderer } from '../render/entry-renderer.js';
 import { checkUrlOptions, startUrlScheme, type UrlScheme } from '../render/url-scheme.js';
 import { proposeTakeover, selectAutomatically, type SelectionFacts } from '../strategy/select.js';
 import type { Handover, M3uStrategy, StrategyChoice, StrategyRun, StrategySwitch } from '../strategy/strategy.js';
@@ -292,15 +292,33 @@ export class M3uGenerator {
       let finalStrategy = choice.strategy;
       const progressTapped = isTapped(hooks.progress);
       const taken = new CountedSource(source);
+      /** What the strategies rendered, to check against what they wrote: the header once, then every entry. */
+      const rendered: RenderedText = { header: false, bytes: 0, exact: true };
+      const renderEntry: EntryRenderer = (nc, index) => {
+        const text = renderers.entry(nc, index);
+        rendered.bytes += Buffer.byteLength(text, 'utf8');
+        return text;
+      };
+      const renderBatch: BatchRenderer = (batch) => {
+        const text = renderers.batch(batch);
+        rendered.bytes += text.bytes;
+        return text;
+      };
       const makeRun = (strategy: M3uStrategy, handover: Handover | undefined): StrategyRun => ({
         info: run,
         strategy: strategy.name,
         source: taken,
         output: sink,
         handover,
-        renderHeader: () => renderHeader(hooks, run),
-        renderEntry: renderers.entry,
-        renderBatch: renderers.batch,
+        renderHeader: () => {
+          const header = renderHeader(hooks, run);
+          // Counted once: a strategy may render it to measure it, but writes it once.
+          if (!rendered.header) rendered.bytes += Buffer.byteLength(header, 'utf8');
+          rendered.header = true;
+          return header;
+        },
+        renderEntry,
+        renderBatch,
         checkpoint: (channelsDone) => {
           if (progressTapped) {
             hooks.progress.call(
@@ -328,9 +346,11 @@ export class M3uGenerator {
           await target.generate(makeRun(target, { ...partial, from: strategy.name }));
         },
         yieldToEventLoop: () => new Promise<void>((resolve) => setImmediate(resolve)),
-        countRenderedElsewhere: (rendered, dropped) => {
-          counts.rendered += rendered;
+        countRenderedElsewhere: (channels, dropped, bytes) => {
+          counts.rendered += channels;
           counts.dropped += dropped;
+          if (bytes === undefined) rendered.exact = false;
+          else rendered.bytes += bytes;
         },
       });
 
@@ -341,6 +361,7 @@ export class M3uGenerator {
         throw strategyFailure(error, finalStrategy);
       }
       await checkEverythingRendered(finalStrategy, taken, counts.rendered);
+      checkEverythingWritten(finalStrategy, rendered, sink.bytesWritten);
       const duplicate = await idIndex?.settle?.();
       if (duplicate !== undefined) throw duplicate;
       await sink.close();
@@ -447,6 +468,34 @@ async function checkEverythingRendered(strategy: string, taken: CountedSource, r
   }
   if (rendered < read) {
     throw new M3ugenError('E_STRATEGY', `strategy "${strategy}" rendered ${rendered} of the ${read} channels it read: every channel goes through renderEntry or renderBatch`);
+  }
+}
+
+/** What a run's strategies rendered; `exact` unless channels rendered elsewhere were counted without their bytes. */
+interface RenderedText {
+  header: boolean;
+  bytes: number;
+  exact: boolean;
+}
+
+/**
+ * A strategy that never rendered the header, or wrote other than what it
+ * rendered (an entry twice, one left out, text of its own, a wrong `bytes`
+ * count), would publish a playlist that differs from every other
+ * strategy's, or a wrong byte count, as a success. One that wrote nothing
+ * to the output delivers its text elsewhere (the command's worker threads
+ * collect a part's entries for the main thread): not checked.
+ */
+function checkEverythingWritten(strategy: string, rendered: RenderedText, written: number): void {
+  if (written === 0) return;
+  if (!rendered.header) {
+    throw new M3ugenError('E_STRATEGY', `strategy "${strategy}" never rendered the header: a strategy writes run.renderHeader() first (or, taking over, run.handover.chunks)`);
+  }
+  if (rendered.exact && written !== rendered.bytes) {
+    throw new M3ugenError(
+      'E_STRATEGY',
+      `strategy "${strategy}" wrote ${written} bytes where it rendered ${rendered.bytes}: a strategy writes what renderHeader, renderBatch and renderEntry return, each once, and passes output.write the bytes renderBatch gave`,
+    );
   }
 }
 

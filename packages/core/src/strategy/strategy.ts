@@ -120,17 +120,18 @@ export interface StrategyRun {
   /**
    * For a strategy that renders channels somewhere else than `renderEntry`
    * and `renderBatch` (worker threads running their own runs over parts of
-   * the input): counts them in the run's metrics. Their warnings go through
-   * `info.warn`.
+   * the input): counts them in the run's metrics, and their UTF-8 `bytes`
+   * among what was rendered, which the run checks against what was written.
+   * Their warnings go through `info.warn`.
    *
    * @example
    * ```ts
    * const part = await worker.render(slice); // { bytes, rendered: 12288, dropped: 0 }
    * await run.output.writeBytes(part.bytes);
-   * run.countRenderedElsewhere(part.rendered, part.dropped);
+   * run.countRenderedElsewhere(part.rendered, part.dropped, part.bytes.byteLength);
    * ```
    */
-  countRenderedElsewhere(rendered: number, dropped: number): void;
+  countRenderedElsewhere(rendered: number, dropped: number, bytes?: number): void;
 }
 
 /** Input of the `selectStrategy` hook. */
