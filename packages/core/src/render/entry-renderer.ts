@@ -46,15 +46,6 @@ export interface RenderContext {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The default attribute names, in contract order, with the input field each one reads. */
-const DEFAULT_ATTRIBUTE_FIELDS = [
-  ['tvg-id', 'tvgId', 'tvg_id'],
-  ['tvg-name', 'tvgName', 'tvg_name'],
-  ['tvg-logo', 'tvgLogo', 'tvg_logo'],
-  ['tvg-chno', '', 'assigned_number'],
-  ['group-title', 'groupTitle', 'group_title'],
-] as const;
-
 /**
  * Where a record is, for an error: the input, the record (its line and its
  * index in a JSON array when a reader recorded them, else the channel's
@@ -451,18 +442,26 @@ export function createRenderers(context: RenderContext): Renderers {
     let line: string;
     if (tapped.attributes) {
       // Raw: formatAttributes sanitises every value once, after the plugins.
-      /** The default fields the channel lacks, one bit each. */
-      let lacking = 0;
-      const defaults: ExtinfAttribute[] = DEFAULT_ATTRIBUTE_FIELDS.map(([name, camel], k) => {
-        const value = camel === '' ? String(nc.assignedNumber) : fieldText(ch[camel]);
-        if (value === '') lacking |= 1 << k;
-        return { name, value };
-      });
+      const tvgId = fieldText(ch.tvgId);
+      const tvgName = fieldText(ch.tvgName);
+      const tvgLogo = fieldText(ch.tvgLogo);
+      const groupTitle = fieldText(ch.groupTitle);
+      // The contract's order; literals, since this runs once per channel.
+      const defaults: ExtinfAttribute[] = [
+        { name: 'tvg-id', value: tvgId },
+        { name: 'tvg-name', value: tvgName },
+        { name: 'tvg-logo', value: tvgLogo },
+        { name: 'tvg-chno', value: String(nc.assignedNumber) },
+        { name: 'group-title', value: groupTitle },
+      ];
       const attributes = hooks.entryAttributes.call(defaults, nc, index, run);
       // A lacking field is warned about when it is written as "", not when a plugin gave it a value or left it out.
-      for (let k = 0; lacking !== 0 && k < DEFAULT_ATTRIBUTE_FIELDS.length; k++) {
-        const [name, , snake] = DEFAULT_ATTRIBUTE_FIELDS[k]!;
-        if ((lacking & (1 << k)) !== 0 && attributes.some((a) => a.name === name && a.value === '')) missing(index, snake);
+      if (tvgId === '' || tvgName === '' || tvgLogo === '' || groupTitle === '') {
+        const writtenEmpty = (value: string, attribute: string): boolean => value === '' && attributes.some((a) => a.name === attribute && a.value === '');
+        if (writtenEmpty(tvgId, 'tvg-id')) missing(index, 'tvg_id');
+        if (writtenEmpty(tvgName, 'tvg-name')) missing(index, 'tvg_name');
+        if (writtenEmpty(tvgLogo, 'tvg-logo')) missing(index, 'tvg_logo');
+        if (writtenEmpty(groupTitle, 'group-title')) missing(index, 'group_title');
       }
       line = `#EXTINF:-1${formatAttributes(attributes)},${name(nc, index)}`;
     } else {
