@@ -1,4 +1,5 @@
 // Two builds in one process, alternating: node --expose-gc test/bench/inprocess-ab.mjs TREE_A TREE_B [strategy] [channels] [runs]
+// (strategy: in-memory, streaming, incremental-1%, or a plugin path: attributes, eta-template)
 // Loads @m3ugen/preset-default from each built tree, renders the same channels
 // with each in turn (A B, then B A, ...), and prints both medians and the
 // median of the per-run differences (B − A), with the string read and until
@@ -15,7 +16,16 @@ if (treeB === undefined) {
   console.error('usage: node --expose-gc test/bench/inprocess-ab.mjs TREE_A TREE_B [strategy] [channels] [runs]');
   process.exit(2);
 }
-const load = async (tree) => (await import(`${tree}/packages/preset-default/dist/index.js`)).createGenerator;
+/** The plugins of the bench's plugin paths (measure.mjs), from the tree's own packages; the path runs in memory. */
+const PLUGIN_PATHS = {
+  attributes: async (tree) => [(await import(`${tree}/packages/attributes/dist/index.js`)).attributes({ ready: ['catchup', 'catchup-days'], attributes: [{ name: 'tvg-country', value: 'DE' }] })],
+  'eta-template': async (tree) => [(await import(`${tree}/packages/extinf-template/dist/index.js`)).extinfTemplate()],
+};
+const load = async (tree) => {
+  const { createGenerator } = await import(`${tree}/packages/preset-default/dist/index.js`);
+  const plugins = (await PLUGIN_PATHS[strategy]?.(tree)) ?? [];
+  return (options) => createGenerator({ ...options, plugins });
+};
 /** The tree's own EntryCache class: the same module its preset's generator uses. */
 const loadCache = async (tree) => (await import(`${tree}/packages/core/dist/index.js`)).EntryCache;
 const channels = makeChannels(Number(channelsText));
@@ -34,7 +44,7 @@ for (let run = 0; run < Number(runsText); run++) {
   for (const build of run % 2 === 0 ? ['A', 'B'] : ['B', 'A']) {
     await collectAndSettle();
     const started = performance.now();
-    const { playlist } = await generators[build].generate(input, incremental ? { strategy: 'in-memory', cache: caches[build] } : { strategy });
+    const { playlist } = await generators[build].generate(input, incremental ? { strategy: 'in-memory', cache: caches[build] } : { strategy: strategy in PLUGIN_PATHS ? 'in-memory' : strategy });
     returned[build].push(performance.now() - started);
     playlist.charCodeAt(playlist.length - 1);
     times[build].push(performance.now() - started);
