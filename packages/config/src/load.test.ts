@@ -104,6 +104,14 @@ describe('a config file that cannot be parsed is named with the line and column,
     expect(await message(name, content)).toBe(expected);
   });
 
+  it('a config module importing what is not there says what, without the temporary file a TypeScript config is compiled to', async () => {
+    // tmpdir() has no node_modules on its way up: a package there is not installed, as for a global install of the command.
+    expect(await message('m3ugen.config.ts', "import { defineConfig } from '@m3ugen/config';\nexport default defineConfig({});\n")).toMatch(
+      /^m3ugen\.config\.ts: cannot load the configuration: it imports "@m3ugen\/config", which is not installed where the config file is \(.+\): install it there \(npm install --save-dev @m3ugen\/config\); or export the object without defineConfig, which only adds types$/,
+    );
+    expect(await message('m3ugen.config.mjs', "import extra from './extra.mjs';\nexport default extra;\n")).toMatch(/^m3ugen\.config\.mjs: cannot load the configuration: it imports \/.+\/extra\.mjs, which does not exist$/);
+  });
+
   it('a config module that throws while loading is named with its own error', async () => {
     expect(await message('m3ugen.config.mjs', 'export default { web: { base_url: undefinedName } };\n')).toBe(
       'm3ugen.config.mjs: cannot load the configuration: undefinedName is not defined',

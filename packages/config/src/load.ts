@@ -137,8 +137,29 @@ async function asConfigError(error: unknown, searched: string): Promise<ConfigEr
       if (ours instanceof ConfigError) return ours;
     }
   }
+  const missing = missingImport(error, file);
+  if (missing !== undefined) return new ConfigError(`cannot load the configuration: ${missing}`, { file: displayPath(file) }, { cause: error });
   // Said as the input reader says it, not as the system call did ("EISDIR: illegal operation on a directory, read").
   return new ConfigError(`cannot load the configuration: ${readFailureReason(error)}`, { file: displayPath(file) }, { cause: error });
+}
+
+/**
+ * What a config module imports that Node cannot find, in words. Node's own
+ * message names the temporary copy a TypeScript config is compiled to
+ * (`m3ugen.config.ts.<uuid>.mjs`); the documented `defineConfig` import is
+ * what most often fails, where m3ugen is installed globally and not beside
+ * the config file.
+ */
+function missingImport(error: unknown, file: string): string | undefined {
+  if ((error as { code?: unknown } | null)?.code !== 'ERR_MODULE_NOT_FOUND') return undefined;
+  const message = (error as Error).message;
+  const pkg = /Cannot find package '([^']+)'/.exec(message)?.[1];
+  if (pkg !== undefined) {
+    const types = pkg === '@m3ugen/config' ? '; or export the object without defineConfig, which only adds types' : '';
+    return `it imports "${pkg}", which is not installed where the config file is (${dirname(file)}): install it there (npm install --save-dev ${pkg})${types}`;
+  }
+  const module = /Cannot find module '([^']+)'/.exec(message)?.[1];
+  return module === undefined ? undefined : `it imports ${module}, which does not exist`;
 }
 
 /**
