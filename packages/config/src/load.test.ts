@@ -112,6 +112,23 @@ describe('a config file that cannot be parsed is named with the line and column,
     expect(await message('m3ugen.config.mjs', "import extra from './extra.mjs';\nexport default extra;\n")).toMatch(/^m3ugen\.config\.mjs: cannot load the configuration: it imports \/.+\/extra\.mjs, which does not exist$/);
   });
 
+  it.each([
+    ['m3ugen.config.toml', '[web]\nbase_url = "http://x"\n'],
+    ['.m3ugenrc.json', '{ "web": {} }'],
+    ['.m3ugenrc.yaml', 'web: {}\n'],
+    ['m3ugen.config.mjs', 'export default {};\n'],
+  ])('%s saved as UTF-16 (with or without a byte order mark) is refused by its encoding, found or given', async (name, text) => {
+    for (const bytes of [Buffer.from(`\uFEFF${text}`, 'utf16le'), Buffer.from(text, 'utf16le').swap16()]) {
+      const dir = folderWith({});
+      writeFileSync(join(dir, name), bytes);
+      for (const load of [loadConfig({ searchFrom: dir }), loadConfig({ file: join(dir, name) })]) {
+        const error = await load.catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as Error).message).toBe(`${join(dir, name)}: the file is UTF-16 or UTF-32 text, not UTF-8: save it as UTF-8`);
+      }
+    }
+  });
+
   it('a config module that throws while loading is named with its own error', async () => {
     expect(await message('m3ugen.config.mjs', 'export default { web: { base_url: undefinedName } };\n')).toBe(
       'm3ugen.config.mjs: cannot load the configuration: undefinedName is not defined',

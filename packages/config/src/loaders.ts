@@ -121,16 +121,31 @@ function locatingSyntaxErrors(load: Loader): Loader {
 const loadJs = locatingSyntaxErrors(async (filepath, content) => (await cosmiconfigLoaders())['.js'](filepath, content));
 const loadTs = locatingSyntaxErrors(async (filepath, content) => (await cosmiconfigLoaders())['.ts'](filepath, content));
 
+/**
+ * A loader that first refuses a file saved as UTF-16 or UTF-32 (what
+ * PowerShell 5's `Out-File` writes). Read as UTF-8, its byte order mark is
+ * two U+FFFD and its ASCII has a NUL beside each character, which every
+ * parser reports as a stray character at line 1, not as the encoding.
+ */
+function utf8Only(load: Loader): Loader {
+  return (filepath, content) => {
+    if (content.startsWith('\uFFFD\uFFFD') || content.charCodeAt(0) === 0 || content.charCodeAt(1) === 0) {
+      throw new ConfigError('the file is UTF-16 or UTF-32 text, not UTF-8: save it as UTF-8', { file: displayPath(filepath) });
+    }
+    return load(filepath, content);
+  };
+}
+
 /** The loaders m3ugen gives cosmiconfig, by file extension (`noExt` is `.m3ugenrc`, YAML or JSON). */
 export const configLoaders: Readonly<Record<string, Loader>> = Object.freeze({
-  '.json': loadJson,
-  '.yaml': loadYaml,
-  '.yml': loadYaml,
-  noExt: loadYaml,
-  '.toml': loadToml,
-  '.js': loadJs,
-  '.mjs': loadJs,
-  '.cjs': loadJs,
-  '.ts': loadTs,
-  '.mts': loadTs,
+  '.json': utf8Only(loadJson),
+  '.yaml': utf8Only(loadYaml),
+  '.yml': utf8Only(loadYaml),
+  noExt: utf8Only(loadYaml),
+  '.toml': utf8Only(loadToml),
+  '.js': utf8Only(loadJs),
+  '.mjs': utf8Only(loadJs),
+  '.cjs': utf8Only(loadJs),
+  '.ts': utf8Only(loadTs),
+  '.mts': utf8Only(loadTs),
 });
