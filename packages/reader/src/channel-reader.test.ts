@@ -190,6 +190,21 @@ describe('openChannelReader', () => {
   });
 });
 
+describe('an NDJSON file in another shape', () => {
+  const records = [record(1), record(2)];
+  it.each([
+    ['a JSON array on one line', `[${records.join(',')}]\n`, 'line 1: this is a JSON array, not NDJSON (one record per line): name the file .json, or write one record per line'],
+    ['a pretty-printed JSON array', JSON.stringify(records.map((r) => JSON.parse(r)), null, 2), 'line 1: this is a JSON array, not NDJSON (one record per line)'],
+    ['pretty-printed records', records.map((r) => JSON.stringify(JSON.parse(r), null, 2)).join('\n'), 'line 1: a record that goes on past its line (pretty-printed?): NDJSON holds one whole record per line'],
+    ['a line cut short, which stays a syntax error', '{"assigned_number": 1, "channel": {"id": "550e\n', 'line 1: invalid JSON at column 47: unterminated string'],
+  ])('is named for what it is: %s', async (_name, text, reason) => {
+    const path = join(dir, 'shape.ndjson');
+    writeFileSync(path, text);
+    const error = await failure(openChannelReader(path, { displayName: 'shape.ndjson' }).then(readAll));
+    expect(error.message.startsWith(`shape.ndjson: ${reason}`)).toBe(true);
+  });
+});
+
 describe('compressed input', () => {
   const records = Array.from({ length: 3 }, (_, i) => record(i + 1));
   const ndjson = Buffer.from(`${records.join('\n')}\n`);

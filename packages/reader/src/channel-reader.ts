@@ -104,6 +104,24 @@ function utf8Error(record: string, fault: Utf8Fault, location: RecordLocation): 
   return new InputError(describeUtf8Fault(fault), { ...location, field });
 }
 
+/**
+ * For an NDJSON line that starts what is not NDJSON: a JSON array (a `.json`
+ * file under an NDJSON name, or a pretty-printed one), or a record written
+ * over several lines. JSON.parse would only say "unexpected end of input" at
+ * line 1, or "got an array".
+ */
+function notNdjson(record: string, location: RecordLocation): InputError | undefined {
+  const start = record.trimStart();
+  if (start.startsWith('[')) {
+    return new InputError('this is a JSON array, not NDJSON (one record per line): name the file .json, or write one record per line', location);
+  }
+  // A lone "{": how a pretty-printed record starts. (A line cut short is a syntax error, said as such.)
+  if (start.trimEnd() === '{') {
+    return new InputError('a record that goes on past its line (pretty-printed?): NDJSON holds one whole record per line', location);
+  }
+  return undefined;
+}
+
 /** An InputError for text JSON.parse rejected, naming the line (of a file) or the column (of an NDJSON line). */
 function jsonSyntaxError(text: string, error: unknown, location: RecordLocation): InputError {
   const problem = locateJsonError(text);
@@ -243,8 +261,9 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
       try {
         value = JSON.parse(record);
       } catch (error) {
-        throw jsonSyntaxError(record, error, location);
+        throw notNdjson(record, location) ?? jsonSyntaxError(record, error, location);
       }
+      if (Array.isArray(value)) throw notNdjson(record, location)!;
       const nc = parseNumberedChannel(value, location) as NumberedChannel & { [RECORD_LINE]?: number };
       nc[RECORD_LINE] = line;
       return nc;
