@@ -159,6 +159,36 @@ describe('m3ugen generate', () => {
     expect(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'))).toMatchObject({ channels: 3, skippedRecords: 2, warningCounts: { 'skipped-record': 2 } });
   });
 
+  it('says ten skipped records one by one with --skip-invalid, and counts the rest (--verbose says each)', async () => {
+    const dir = workdir();
+    const input = join(dir, 'channels.ndjson');
+    writeFileSync(input, `${toNdjson(2)}\n${'{"broken\n'.repeat(25)}`);
+    const said = (stderr: string): number => stderr.split('\n').filter((line) => line.startsWith('m3ugen: warning: skipped invalid record:')).length;
+    const normal = await runCli(['generate', '--input', input, '--skip-invalid', '--proxy-id', PROXY]);
+    expect(normal.code).toBe(0);
+    expect(said(normal.stderr)).toBe(10);
+    expect(normal.stderr).toContain('m3ugen: warning: 25 invalid record(s) skipped (the first 10 shown; --verbose shows each)');
+    const verbose = await runCli(['generate', '--input', input, '--skip-invalid', '--proxy-id', PROXY, '--verbose']);
+    expect(said(verbose.stderr)).toBe(25);
+    expect(verbose.stderr).toContain('m3ugen: warning: 25 invalid record(s) skipped\n');
+  });
+
+  it('publishes nothing with --skip-invalid when no record at all is valid (an input in the wrong shape), naming the first problem', async () => {
+    const dir = workdir();
+    const input = join(dir, 'channels.ndjson');
+    const output = join(dir, 'playlist.m3u');
+    // A JSON array, pretty-printed, under an NDJSON name: every line is invalid NDJSON.
+    writeFileSync(input, JSON.stringify(JSON.parse(`[${toNdjson(3).split('\n').join(',')}]`), null, 2));
+    writeFileSync(output, 'previous playlist\n');
+    const result = await runCli(['generate', '--input', input, '--skip-invalid', '--output', output, '--proxy-id', PROXY]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(`m3ugen: error: ${input.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: none of its \\d+ record\\(s\\) is valid, so nothing is published: is it the input you meant\\? The first: line 1: this is a JSON array, not NDJSON \\(one record per line\\): name the file \\.json`),
+    );
+    expect(readFileSync(output, 'utf8')).toBe('previous playlist\n');
+    expect(leftovers(dir)).toEqual([]);
+  });
+
   it('logs each channel, its EXTINF line and URL with --verbose', async () => {
     const result = await runCli(['generate', '--input', '-', '--proxy-id', PROXY, '--verbose'], { stdin: SEED_NDJSON });
     expect(result.stdout).toBe(GOLDEN);

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { DEFAULT_OPTIONS, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
+import { DEFAULT_OPTIONS, formatLocation, InputError, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
 import { parseFlags, UsageError } from '../args.js';
 import { nameEarlierRecord, rescan } from '../earlier-record.js';
@@ -65,13 +65,21 @@ function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>, re
 
 const METRICS = { label: 'metrics file' } as const;
 
+/** Skipped records said one by one (all with --verbose); the rest are counted. */
+const SKIPS_SHOWN = 10;
+
 /** `m3ugen generate`: channels in, playlist out (stdout, or atomically to a file). */
 export async function generateCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const flags = parseFlags('generate', argv);
   const reporter = new Reporter(io.stderr, flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal');
+  /** The first skipped record's error, for the refusal of an input none of whose records was valid. */
+  let firstSkipped: InputError | undefined;
+  let skipped = 0;
   const prepared = await prepareRun(flags, io, reporter, (error, warn) => {
+    firstSkipped ??= error;
     warn?.({ code: 'skipped-record', message: `skipped invalid record: ${error.message}` });
-    reporter.warn(`skipped invalid record: ${error.message}`);
+    // A file in the wrong shape has an invalid record on every line: a few say why, the count says how many.
+    if (++skipped <= SKIPS_SHOWN || reporter.verbose) reporter.warn(`skipped invalid record: ${error.message}`);
   });
   const { generator, reader, overrides, outputPath } = prepared;
   const conflict = overwriteConflict(prepared);
@@ -120,10 +128,19 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   process.once('exit', removeKeyFiles);
   // Rendering in this thread: keep its young generation small, as streaming's flat memory needs (worker threads size their own).
   const releaseYoungGeneration = plan.workers > 1 ? undefined : holdYoungGeneration();
+  /** Refuses, before it is published, the playlist of an input whose every record was skipped as invalid. */
+  const somethingValid = (result: GenerationResult): GenerationResult => {
+    if (firstSkipped === undefined || result.metrics.inputChannels > 0) return result;
+    throw new InputError(
+      `none of its ${formatCount(reader.stats.skipped)} record(s) is valid, so nothing is published: is it the input you meant? The first: ${formatLocation({ ...firstSkipped.location, file: undefined })}${firstSkipped.reason}`,
+      { file: prepared.inputName },
+      { cause: firstSkipped },
+    );
+  };
   let result: GenerationResult;
   try {
     if (outputPath === undefined) {
-      result = await generator.generate(reader, { ...overrides, output: io[prepared.outputStream], end: false });
+      result = somethingValid(await generator.generate(reader, { ...overrides, output: io[prepared.outputStream], end: false }));
     } else if (plan.workers > 1) {
       generator.strategies.register(
         parallelStrategy({ flags, path: prepared.inputPath, file: prepared.inputName, workers: plan.workers, recordsPerPart: recordsPerPart() }),
@@ -132,7 +149,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       const source: ChannelSource = { name: reader.name, nextBatch: () => Promise.resolve(undefined) };
       result = await publishAtomically(outputPath, (output) => generator.generate(source, { ...overrides, strategy: PARALLEL_STRATEGY, output }));
     } else {
-      result = await publishAtomically(outputPath, (output) => generator.generate(reader, { ...overrides, output, duplicateIds: idIndex && (() => idIndex) }));
+      result = await publishAtomically(outputPath, async (output) => somethingValid(await generator.generate(reader, { ...overrides, output, duplicateIds: idIndex && (() => idIndex) })));
     }
   } catch (error) {
     throw inConfigTerms(await nameEarlierRecord(error, prepared.reopen), prepared.loaded, flags);
@@ -146,7 +163,10 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
 
   const { metrics } = result;
   summariseWarnings(result, reporter);
-  if (reader.stats.skipped > 0) reporter.warn(`${formatCount(reader.stats.skipped)} invalid record(s) skipped`);
+  if (reader.stats.skipped > 0) {
+    const shown = reader.stats.skipped > SKIPS_SHOWN && !reporter.verbose ? ` (the first ${SKIPS_SHOWN} shown; --verbose shows each)` : '';
+    reporter.warn(`${formatCount(reader.stats.skipped)} invalid record(s) skipped${shown}`);
+  }
   reporter.info(
     `${formatCount(metrics.channels)} channels, ${formatBytes(metrics.bytes)} in ${formatCount(Math.round(metrics.durationMs))} ms (${metrics.strategy}${plan.workers > 1 ? `, ${plan.workers} worker threads` : ''})` +
       (outputPath === undefined ? '' : ` → ${outputPath}`),
