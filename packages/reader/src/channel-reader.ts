@@ -105,14 +105,15 @@ function utf8Error(record: string, fault: Utf8Fault, location: RecordLocation): 
 }
 
 /**
- * For an NDJSON line that starts what is not NDJSON: a JSON array (a `.json`
- * file under an NDJSON name, or a pretty-printed one), or a record written
- * over several lines. JSON.parse would only say "unexpected end of input" at
+ * For an NDJSON line that starts what is not NDJSON: a JSON array at line 1
+ * (a `.json` file under an NDJSON name, or a pretty-printed one), or a
+ * record written over several lines. JSON.parse would only say "unexpected end of input" at
  * line 1, or "got an array".
  */
 function notNdjson(record: string, location: RecordLocation): InputError | undefined {
   const start = record.trimStart();
-  if (start.startsWith('[')) {
+  // At the file's first line: an array later on is one bad line among records, said as such.
+  if (start.startsWith('[') && location.line === 1) {
     return new InputError('this is a JSON array, not NDJSON (one record per line): name the file .json, or write one record per line', location);
   }
   // A lone "{": how a pretty-printed record starts. (A line cut short is a syntax error, said as such.)
@@ -263,7 +264,7 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
       } catch (error) {
         throw notNdjson(record, location) ?? jsonSyntaxError(record, error, location);
       }
-      if (Array.isArray(value)) throw notNdjson(record, location)!;
+      if (Array.isArray(value) && location.line === 1) throw notNdjson(record, location)!;
       const nc = parseNumberedChannel(value, location) as NumberedChannel & { [RECORD_LINE]?: number };
       nc[RECORD_LINE] = line;
       return nc;
