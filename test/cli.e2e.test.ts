@@ -504,6 +504,14 @@ describe('exit codes', () => {
     expect((await runCli(['--help'])).stdout).toContain('m3ugen generate [--config FILE]');
     expect((await runCli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
+
+  it('a command\'s --help prints the usage and runs nothing → 0', async () => {
+    for (const argv of [['generate', '--help'], ['validate', '--input', 'nowhere.ndjson', '-h']]) {
+      const result = await runCli(argv);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toContain('m3ugen generate [--config FILE]');
+    }
+  });
 });
 
 describe('m3ugen validate', () => {

@@ -41,6 +41,11 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   ignoreWriteErrors(io.stderr);
   const [command, ...rest] = argv;
   try {
+    // `m3ugen generate --help` asks for help, not a run with an unknown option.
+    if ((command === 'generate' || command === 'validate') && rest.some((arg) => arg === '--help' || arg === '-h')) {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
     switch (command) {
       case 'generate':
         return await generateCommand(rest, io);
