@@ -14,6 +14,8 @@ beforeAll(() => {
     'plugins/named.mjs': `export const plugin = { name: 'named', apply() {} };`,
     'plugins/nothing.mjs': `export const helper = 1;`,
     'plugins/throws.mjs': `export default () => { throw new Error('token is required'); };`,
+    'plugins/async.mjs': `export default async (options = {}) => ({ name: 'async:' + (await Promise.resolve(options.table ?? 'none')), apply() {} });`,
+    'plugins/async-rejects.mjs': `export default async () => { throw new Error('table not found'); };`,
     'plugins/broken.mjs': `export default {`,
     'node_modules/m3ugen-plugin-fake/package.json': JSON.stringify({ name: 'm3ugen-plugin-fake', type: 'module', exports: { '.': { default: './index.js' } } }),
     'node_modules/m3ugen-plugin-fake/index.js': `export default (o) => ({ name: 'fake', options: o, apply() {} });`,
@@ -36,6 +38,11 @@ describe('resolvePlugins', () => {
     expect((plugins[0] as unknown as { dir: string }).dir).toBe(dir);
   });
 
+  it('awaits an async factory, which may load what its plugin needs first', async () => {
+    const plugins = await resolvePlugins([['./plugins/async.mjs', { table: 'logos' }]], dir, 'm3ugen.toml');
+    expect(plugins.map((p) => p.name)).toEqual(['async:logos']);
+  });
+
   it('passes plugin objects from JS configs through', async () => {
     const mine = { name: 'inline', apply: () => undefined };
     expect(await resolvePlugins([mine], dir)).toEqual([mine]);
@@ -44,7 +51,8 @@ describe('resolvePlugins', () => {
   it.each([
     ['./plugins/missing.mjs', /^m3ugen\.toml: key "plugins\[0\]": plugin "\.\/plugins\/missing\.mjs" not found at .*plugins\/missing\.mjs$/],
     ['m3ugen-plugin-absent', /^m3ugen\.toml: key "plugins\[0\]": plugin "m3ugen-plugin-absent" cannot be found from .* \(is it installed\?\)$/],
-    ['./plugins/nothing.mjs', /^m3ugen\.toml: key "plugins\[0\]": module "\.\/plugins\/nothing\.mjs" exports no plugin: expected a default export/],
+    ['./plugins/nothing.mjs', /^m3ugen\.toml: key "plugins\[0\]": module "\.\/plugins\/nothing\.mjs" exports no plugin: expected a default \(or `plugin`\) export/],
+    ['./plugins/async-rejects.mjs', /^m3ugen\.toml: key "plugins\[0\]": plugin "\.\/plugins\/async-rejects\.mjs" rejected its options: table not found$/],
     ['./plugins/throws.mjs', /^m3ugen\.toml: key "plugins\[0\]": plugin "\.\/plugins\/throws\.mjs" rejected its options: token is required$/],
     ['./plugins/broken.mjs', /^m3ugen\.toml: key "plugins\[0\]": plugin "\.\/plugins\/broken\.mjs" failed to load: /],
   ])('names the entry when %s cannot be used', async (entry, message) => {

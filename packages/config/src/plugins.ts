@@ -16,10 +16,11 @@ export interface PluginFactoryContext {
 
 /**
  * What a plugin module exports: a default export that is a factory
- * `(options, context) => plugin` (preferred) or a plugin object; a named
- * `plugin` export is accepted too.
+ * `(options, context) => plugin` (preferred; it may be async, to load what
+ * the plugin needs first) or a plugin object; a named `plugin` export is
+ * accepted too.
  */
-export type PluginFactory = (options: Record<string, unknown> | undefined, context: PluginFactoryContext) => M3uPlugin;
+export type PluginFactory = (options: Record<string, unknown> | undefined, context: PluginFactoryContext) => M3uPlugin | Promise<M3uPlugin>;
 
 function isPlugin(value: unknown): value is M3uPlugin {
   return typeof value === 'object' && value !== null && typeof (value as { apply?: unknown }).apply === 'function';
@@ -113,7 +114,8 @@ export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: s
     let plugin: unknown = exported;
     if (typeof exported === 'function') {
       try {
-        plugin = (exported as PluginFactory)(pluginOptions, { configDir: fromDir, configFile: file });
+        // Awaited: an async factory may load what its plugin needs (a lookup table) before the run.
+        plugin = await (exported as PluginFactory)(pluginOptions, { configDir: fromDir, configFile: file });
       } catch (error) {
         const reason = messageOf(error);
         throw new ConfigError(`plugin "${specifier}" rejected its options: ${reason}`, where, { cause: error });
@@ -123,7 +125,7 @@ export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: s
     }
     if (!isPlugin(plugin)) {
       throw new ConfigError(
-        `module "${specifier}" exports no plugin: expected a default export that is a plugin ({ name, apply }) or a function returning one`,
+        `module "${specifier}" exports no plugin: expected a default (or \`plugin\`) export that is a plugin ({ name, apply }) or a function returning one, or a Promise of one`,
         where,
       );
     }
