@@ -91,18 +91,27 @@ function toPluginError(error: unknown, plugin: string, hook: string, args: reado
   return new PluginError(plugin, hook, index, error);
 }
 
-/** What a tap of each hook whose result is used may return besides `undefined` (a waterfall passes the value on; a bail goes on). */
-const RESULTS: Partial<Record<HookName, { readonly expected: string; readonly fits: (value: unknown) => boolean }>> = {
-  selectStrategy: { expected: 'a strategy name', fits: (v) => typeof v === 'string' },
-  headerAttributes: { expected: 'the attribute list', fits: Array.isArray },
-  header: { expected: 'the header text', fits: (v) => typeof v === 'string' },
-  channel: { expected: 'the channel record', fits: (v) => typeof v === 'object' && v !== null && !isThenable(v) },
-  dropChannel: { expected: 'true or false', fits: (v) => typeof v === 'boolean' },
-  entryAttributes: { expected: 'the attribute list', fits: Array.isArray },
+/**
+ * What a tap of each hook whose result is used may return besides `undefined`
+ * (a waterfall passes the value on; a bail goes on), as a check that returns
+ * the value or throws why it cannot be used. Plain functions: they run once
+ * per channel per tap.
+ */
+const RESULT_CHECKS: Partial<Record<HookName, (value: unknown) => unknown>> = {
+  selectStrategy: (v) => (v === undefined || typeof v === 'string' ? v : unusable(v, 'a strategy name', 'selectStrategy')),
+  headerAttributes: (v) => (v === undefined || Array.isArray(v) ? v : unusable(v, 'the attribute list', 'headerAttributes')),
+  header: (v) => (v === undefined || typeof v === 'string' ? v : unusable(v, 'the header text', 'header')),
+  channel: (v) => (v === undefined || (typeof v === 'object' && v !== null && !isThenable(v)) ? v : unusable(v, 'the channel record', 'channel')),
+  dropChannel: (v) => (v === undefined || typeof v === 'boolean' ? v : unusable(v, 'true or false', 'dropChannel')),
+  entryAttributes: (v) => (v === undefined || Array.isArray(v) ? v : unusable(v, 'the attribute list', 'entryAttributes')),
   // Not even empty: an entry without its URL line would leave the player its next #EXTINF line as a URL.
-  streamUrl: { expected: 'the URL text', fits: (v) => typeof v === 'string' && v !== '' },
-  extinfLine: { expected: 'the line text', fits: (v) => typeof v === 'string' },
+  streamUrl: (v) => (v === undefined || (typeof v === 'string' && v !== '') ? v : unusable(v, 'the URL text', 'streamUrl')),
+  extinfLine: (v) => (v === undefined || typeof v === 'string' ? v : unusable(v, 'the line text', 'extinfLine')),
 };
+
+function unusable(value: unknown, expected: string, hookName: HookName): never {
+  throw unusableResult(value, expected, `"${hookName}"`);
+}
 
 function isThenable(value: unknown): boolean {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
@@ -136,19 +145,17 @@ function guardTaps(hook: { intercept(interceptor: object): void }, hookName: Hoo
       const original = tap.fn;
       const plugin = tap.name;
       let fn: AnyFn;
-      const result = RESULTS[hookName];
-      if (tap.type === 'sync' && result !== undefined) {
+      const check = RESULT_CHECKS[hookName];
+      if (tap.type === 'sync' && check !== undefined) {
         // Fixed arity (no hook has more than four arguments): per-channel taps run a million
-        // times a run, and a rest parameter would allocate an array each time.
+        // times a run, and a rest parameter would allocate an array each time. What the check
+        // throws is the plugin's failure too, and names it.
         fn = (a, b, c, d) => {
-          let value: unknown;
           try {
-            value = original(a, b, c, d);
+            return check(original(a, b, c, d));
           } catch (error) {
             throw toPluginError(error, plugin, hookName, [a, b, c, d], indexAt);
           }
-          if (value !== undefined && !result.fits(value)) throw toPluginError(unusableResult(value, result.expected, `"${hookName}"`), plugin, hookName, [a, b, c, d], indexAt);
-          return value;
         };
       } else if (tap.type === 'sync') {
         fn = (a, b, c, d) => {
