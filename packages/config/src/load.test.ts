@@ -121,8 +121,9 @@ describe('a config file that cannot be parsed is named with the line and column,
     for (const bytes of [Buffer.from(`\uFEFF${text}`, 'utf16le'), Buffer.from(text, 'utf16le').swap16()]) {
       const dir = folderWith({});
       writeFileSync(join(dir, name), bytes);
-      for (const load of [loadConfig({ searchFrom: dir }), loadConfig({ file: join(dir, name) })]) {
-        const error = await load.catch((e: unknown) => e);
+      // Loaded one after the other: a second promise made up front would reject before it is awaited.
+      for (const load of [() => loadConfig({ searchFrom: dir }), () => loadConfig({ file: join(dir, name) })]) {
+        const error = await load().catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ConfigError);
         expect((error as Error).message).toBe(`${join(dir, name)}: the file is UTF-16 or UTF-32 text, not UTF-8: save it as UTF-8`);
       }
