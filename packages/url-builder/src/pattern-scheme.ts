@@ -26,17 +26,14 @@ function checkLineSafe(key: string, value: string): void {
 }
 
 /**
- * An optional channel field the pattern puts in every URL: percent-encoded,
- * and required, since without it the URL has a hole (`/live/.m3u8`) that
- * plays nothing; an error naming the channel and the field, as the direct
- * scheme's for a missing `stream_url`.
+ * `{tvg_id}`, percent-encoded. Required, since without it the URL has a
+ * hole (`/live/.m3u8`) that plays nothing: an error naming the channel and
+ * the field, as the direct scheme's for a missing `stream_url`.
  */
-function channelValue(field: 'tvgId', placeholder: string, spelled: string): (nc: NumberedChannel, index: number) => string {
-  return (nc, index) => {
-    const value = nc.channel[field];
-    if (value === undefined || value === null || value === '') throw new InputError(`required by the URL pattern ({${placeholder}}), but missing`, { index, field: spelled });
-    return encodeURIComponent(String(value).toWellFormed());
-  };
+function tvgId(nc: NumberedChannel, index: number): string {
+  const value = nc.channel.tvgId;
+  if (value === undefined || value === null || value === '') throw new InputError('required by the URL pattern ({tvg_id}), but missing', { index, field: 'channel.tvg_id' });
+  return encodeURIComponent(String(value).toWellFormed());
 }
 
 /**
@@ -75,7 +72,7 @@ export const patternUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
     const perChannel: Record<string, (nc: NumberedChannel, index: number) => string> = {
       channel_id: (nc) => encodeChannelId(nc.channel.id),
       assigned_number: (nc) => String(nc.assignedNumber),
-      tvg_id: channelValue('tvgId', 'tvg_id', 'channel.tvg_id'),
+      tvg_id: tvgId,
     };
     const parts: Part[] = [];
     let last = 0;
