@@ -41,8 +41,9 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   ignoreWriteErrors(io.stderr);
   const [command, ...rest] = argv;
   try {
-    // `m3ugen generate --help` asks for help, not a run with an unknown option.
-    if ((command === 'generate' || command === 'validate') && rest.some((arg) => arg === '--help' || arg === '-h')) {
+    // `m3ugen generate --help` asks for help too, not a run with an unknown option.
+    const asksHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
+    if (command === 'help' || asksHelp(command) || ((command === 'generate' || command === 'validate') && rest.some(asksHelp))) {
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
@@ -51,11 +52,6 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         return await generateCommand(rest, io);
       case 'validate':
         return await validateCommand(rest, io);
-      case '--help':
-      case '-h':
-      case 'help':
-        io.stdout.write(`${USAGE}\n`);
-        return 0;
       case '--version':
       case '-V':
         io.stdout.write(`${version()}\n`);
