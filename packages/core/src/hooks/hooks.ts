@@ -12,7 +12,10 @@ import type { ProgressInfo, StrategyChoice, StrategySelectionRequest, StrategySw
  * The moments of a generation run a plugin can tap, in the order they fire.
  * Per-channel hooks get the channel, its zero-based input index and the run.
  * Hooks nobody tapped cost nothing: the default writer checks for taps once
- * per run and skips untapped hooks entirely.
+ * per run and skips untapped hooks entirely. Hooks whose result is used are
+ * synchronous (an async tap there fails the run); an async tap of a
+ * notification hook (`warning`, `progress`, …) is waited for before the run
+ * publishes, and its rejection fails the run.
  *
  * @example
  * ```ts
@@ -134,41 +137,121 @@ export function unusableResult(value: unknown, expected: string, what: string): 
   return new TypeError(`returned ${describeValue(value)}, not ${expected}`);
 }
 
+/** Hooks that are awaited: a tap added with `tap()` whose function is async is awaited too. */
+const ASYNC_HOOKS: ReadonlySet<HookName> = new Set(['beforeRun', 'afterRun']);
+
+/**
+ * Async taps of the notification hooks (`warning`, `progress`, …) still
+ * running, per run. The run waits for them before it publishes and fails with
+ * the first one's rejection; without this, a rejection was unhandled and ended
+ * the process after the run had reported success.
+ */
+class PendingTaps {
+  #count = 0;
+  #failure: PluginError | undefined;
+  #idle: (() => void) | undefined;
+
+  add(promise: PromiseLike<unknown>, fail: (error: unknown) => PluginError): void {
+    this.#count += 1;
+    promise.then(
+      () => this.#done(),
+      (error: unknown) => {
+        this.#failure ??= fail(error);
+        this.#done();
+      },
+    );
+  }
+
+  #done(): void {
+    this.#count -= 1;
+    if (this.#count === 0) this.#idle?.();
+  }
+
+  async settle(): Promise<void> {
+    if (this.#count > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+}
+
+const pendingTaps = new WeakMap<RunInfo, PendingTaps>();
+
+/**
+ * Waits for the async taps of the run's notification hooks (`strategyChosen`,
+ * `progress`, `warning`, `strategySwitched`) and throws the first one's
+ * failure as a {@link PluginError}. The generator calls it before it
+ * publishes; a strategy has no need to.
+ *
+ * @example
+ * ```ts
+ * await settleNotificationTaps(run); // throws: plugin "webhook" failed in hook "warning": fetch failed
+ * ```
+ */
+export async function settleNotificationTaps(run: RunInfo): Promise<void> {
+  await pendingTaps.get(run)?.settle();
+}
+
+/** A Promise a hook cannot use: its rejection belongs to the failure already reported, not to the process. */
+function ignoreRejection(value: unknown): void {
+  if (isThenable(value)) (value as PromiseLike<unknown>).then(undefined, () => undefined);
+}
+
 /**
  * Wraps every tap so anything it throws names the plugin (tap name), the hook
- * and the channel, and so does a result the hook cannot use.
+ * and the channel, and so does a result the hook cannot use. An async function
+ * given to `tap()` is awaited where the hook is async (`beforeRun`,
+ * `afterRun`), waited for before publishing where its result is not used, and
+ * refused where it is (a Promise is no URL).
  */
 function guardTaps(hook: { intercept(interceptor: object): void }, hookName: HookName): void {
-  const indexAt = (HOOK_ARGUMENTS[hookName] as readonly string[]).indexOf('index');
+  const argumentNames = HOOK_ARGUMENTS[hookName] as readonly string[];
+  const indexAt = argumentNames.indexOf('index');
+  const runAt = argumentNames.indexOf('run');
   hook.intercept({
     register(tap: { name: string; type: 'sync' | 'async' | 'promise'; fn: AnyFn }) {
       const original = tap.fn;
       const plugin = tap.name;
       let fn: AnyFn;
+      let type = tap.type;
       const check = RESULT_CHECKS[hookName];
       if (tap.type === 'sync' && check !== undefined) {
         // Fixed arity (no hook has more than four arguments): per-channel taps run a million
         // times a run, and a rest parameter would allocate an array each time. What the check
         // throws is the plugin's failure too, and names it.
         fn = (a, b, c, d) => {
+          let result: unknown;
           try {
-            return check(original(a, b, c, d));
+            result = original(a, b, c, d);
+            return check(result);
           } catch (error) {
+            ignoreRejection(result);
             throw toPluginError(error, plugin, hookName, [a, b, c, d], indexAt);
           }
         };
-      } else if (tap.type === 'sync') {
+      } else if (tap.type === 'sync' && !ASYNC_HOOKS.has(hookName)) {
         fn = (a, b, c, d) => {
+          let result: unknown;
           try {
-            return original(a, b, c, d);
+            result = original(a, b, c, d);
           } catch (error) {
             throw toPluginError(error, plugin, hookName, [a, b, c, d], indexAt);
           }
+          if (isThenable(result)) {
+            const run = [a, b, c, d][runAt] as RunInfo;
+            // After a failure (runFailed) nothing waits: the run's own error is the one reported.
+            if (hookName === 'runFailed') ignoreRejection(result);
+            else {
+              let pending = pendingTaps.get(run);
+              if (pending === undefined) pendingTaps.set(run, (pending = new PendingTaps()));
+              pending.add(result as PromiseLike<unknown>, (error) => toPluginError(error, plugin, hookName, [a, b, c, d], indexAt));
+            }
+          }
+          return result;
         };
-      } else if (tap.type === 'promise') {
+      } else if (tap.type === 'promise' || tap.type === 'sync') {
+        type = 'promise';
         fn = async (...args) => {
           try {
-            return await (original(...args) as Promise<unknown>);
+            return await original(...args);
           } catch (error) {
             throw toPluginError(error, plugin, hookName, args, indexAt);
           }
@@ -186,7 +269,7 @@ function guardTaps(hook: { intercept(interceptor: object): void }, hookName: Hoo
           }
         };
       }
-      return { ...tap, fn };
+      return { ...tap, type, fn };
     },
   });
 }

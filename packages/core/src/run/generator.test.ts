@@ -358,6 +358,102 @@ describe('M3uGenerator', () => {
     await expect(make([{ name: 'p', apply }]).generate([full])).rejects.toThrow(`plugin "p" failed in ${message}`);
   });
 
+  /** Rejections the process saw unhandled while `body` ran, and for a few turns of the event loop after. */
+  async function unhandledDuring(body: () => Promise<unknown>): Promise<unknown[]> {
+    const seen: unknown[] = [];
+    const listener = (reason: unknown): void => void seen.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      await body().catch(() => undefined);
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+    return seen;
+  }
+
+  it('fails the run, and leaves no unhandled rejection, when a refused async tap then rejects', async () => {
+    const asyncThrow: M3uPlugin = { name: 'p', apply: (g) => g.hooks.streamUrl.tap('p', (async () => { throw new Error('no token'); }) as never) };
+    const run = make([asyncThrow]).generate([full]);
+    expect(await unhandledDuring(() => run)).toEqual([]);
+    await expect(run).rejects.toThrow('plugin "p" failed in hook "streamUrl" at channel index 0: returned a Promise, not the URL text');
+  });
+
+  it('waits for async taps of the notification hooks before it publishes, and fails naming the one that rejects', async () => {
+    const nameless = { ...full, channel: { ...full.channel, tvgLogo: undefined } };
+    const finished: string[] = [];
+    const later = (what: string) => async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      finished.push(what);
+    };
+    const sent: M3uPlugin = {
+      name: 'webhook',
+      apply(g) {
+        g.hooks.warning.tap('webhook', later('warning'));
+        g.hooks.progress.tap('webhook', later('progress'));
+        g.hooks.strategyChosen.tap('webhook', later('strategyChosen'));
+        g.hooks.afterRun.tap('webhook', () => void finished.push('afterRun'));
+      },
+    };
+    await make([sent]).generate([nameless]);
+    expect(finished.at(-1)).toBe('afterRun');
+    expect([...finished].sort()).toEqual(['afterRun', 'progress', 'strategyChosen', 'warning']);
+
+    const down = (hook: 'warning' | 'progress'): M3uPlugin => ({
+      name: 'webhook',
+      apply: (g) =>
+        g.hooks[hook].tap('webhook', async () => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          throw new Error('webhook is down');
+        }),
+    });
+    for (const hook of ['warning', 'progress'] as const) {
+      const out: string[] = [];
+      const run = make([down(hook)]).stream([nameless]);
+      const reading = (async () => {
+        for await (const chunk of run) out.push(chunk);
+      })();
+      expect(await unhandledDuring(() => reading)).toEqual([]);
+      await expect(reading).rejects.toThrow(`plugin "webhook" failed in hook "${hook}": webhook is down`);
+    }
+  });
+
+  it('awaits an async function given to tap() on beforeRun and afterRun, as if given to tapPromise()', async () => {
+    let token = '';
+    const loads: M3uPlugin = {
+      name: 'token',
+      apply(g) {
+        g.hooks.beforeRun.tap('token', async () => {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          token = 'abc';
+        });
+        g.hooks.streamUrl.tap('token', (url) => `${url}?token=${token}`);
+      },
+    };
+    expect((await make([loads]).generate([full])).playlist).toContain(`http://p/${UUID1}?token=abc\n`);
+    const reports: M3uPlugin = { name: 'report', apply: (g) => g.hooks.afterRun.tap('report', async () => Promise.reject(new Error('could not report'))) };
+    const run = make([reports]).generate([full]);
+    expect(await unhandledDuring(() => run)).toEqual([]);
+    await expect(run).rejects.toThrow('plugin "report" failed in hook "afterRun": could not report');
+  });
+
+  it('keeps the run\'s own error when an async runFailed tap rejects, and leaves nothing unhandled', async () => {
+    const failing: M3uPlugin = {
+      name: 'alarm',
+      apply(g) {
+        g.hooks.streamUrl.tap('alarm', () => {
+          throw new Error('bad url');
+        });
+        g.hooks.runFailed.tap('alarm', async () => {
+          throw new Error('pager down');
+        });
+      },
+    };
+    const run = make([failing]).generate([full]);
+    expect(await unhandledDuring(() => run)).toEqual([]);
+    await expect(run).rejects.toThrow('plugin "alarm" failed in hook "streamUrl" at channel index 0: bad url');
+  });
+
   it('lets a waterfall tap return nothing, which passes the value on, and a bail tap return false', async () => {
     const quiet: M3uPlugin = {
       name: 'quiet',

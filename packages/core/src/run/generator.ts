@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { ulid } from 'ulid';
 import { DuplicateError, InputError, M3ugenError, OptionError, PluginError, RegistryError } from '../errors.js';
 import { describeValue } from '../channel/schema.js';
-import { createGenerationHooks, isTapped, type GenerationHooks } from '../hooks/hooks.js';
+import { createGenerationHooks, isTapped, settleNotificationTaps, type GenerationHooks } from '../hooks/hooks.js';
 import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
 import { Registry } from '../registry/registry.js';
@@ -364,6 +364,7 @@ export class M3uGenerator {
       checkEverythingWritten(finalStrategy, rendered, sink.bytesWritten);
       const duplicate = await idIndex?.settle?.();
       if (duplicate !== undefined) throw duplicate;
+      await settleNotificationTaps(run);
       await sink.close();
       cache?.end();
 
