@@ -95,6 +95,17 @@ describe('attributes', () => {
     expect((await lines({ attributes: [{ name: 'x-n', compute: () => 3 }, { name: 'x-b', compute: () => true }] }))[1]).toContain(' x-n="3" x-b="true",');
   });
 
+  it('fails the run, naming the attribute and the field, when a field holds an object or an array, instead of leaving it out', async () => {
+    const listed = { ...football, channel: { ...football.channel, countries: ['DE', 'AT'], tvg_language: { code: 'de' } } };
+    await expect(lines({ attributes: [{ name: 'tvg-country', field: 'countries' }] }, [listed])).rejects.toThrow(
+      'plugin "@m3ugen/attributes" failed in hook "entryAttributes" at channel index 0: attribute "tvg-country": field "countries" is an array, not text, a number or a boolean (give the attribute a compute function to turn it into text)',
+    );
+    await expect(lines({ ready: ['tvg-language'] }, [listed])).rejects.toThrow('attribute "tvg-language": field "tvg_language" is an object, not text');
+    // Missing and null stay empty, as before: left out, or written as "" when asked.
+    const empty = { ...football, channel: { ...football.channel, countries: null } };
+    expect((await lines({ attributes: [{ name: 'tvg-country', field: 'countries', writeEmpty: true }] }, [empty]))[1]).toContain(' tvg-country="",');
+  });
+
   it('is safe for worker threads (workerSafe) unless a compute function may keep state across channels', () => {
     expect(attributes({ ready: ['tvg-shift'], attributes: [{ name: 'x-a', value: 'a' }, { name: 'x-b', field: 'b' }] }).workerSafe).toBe(true);
     expect(attributes({ attributes: [{ name: 'x-n', compute: (_nc, index) => String(index) }] }).workerSafe).toBe(false);

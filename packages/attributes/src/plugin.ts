@@ -97,7 +97,7 @@ export function attributes(options: AttributesOptions = {}): M3uPlugin {
   const writeEmpty = o.writeEmpty ?? false;
   const specs: CompiledSpec[] = [];
   for (const name of o.ready ?? []) {
-    specs.push({ name, writeEmpty, valueOf: fieldReader(READY_ATTRIBUTES[name]) });
+    specs.push({ name, writeEmpty, valueOf: fieldReader(READY_ATTRIBUTES[name], name) });
   }
   for (const spec of o.attributes ?? []) {
     let valueOf: CompiledSpec['valueOf'];
@@ -106,7 +106,7 @@ export function attributes(options: AttributesOptions = {}): M3uPlugin {
       const name = spec.name;
       valueOf = (nc, index, run) => computed(name, compute(nc, index, run));
     } else if (spec.field !== undefined) {
-      valueOf = fieldReader(spec.field);
+      valueOf = fieldReader(spec.field, spec.name);
     } else {
       const fixed = text(spec.value);
       valueOf = () => fixed;
