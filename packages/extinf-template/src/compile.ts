@@ -15,7 +15,22 @@ interface SafeHelpers {
   __m3uText(value: unknown): string;
 }
 
-const toText = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+/**
+ * An interpolated value as text. A value whose text is no value (an object's
+ * "[object Object]", a Promise's, a function's source) is the template's
+ * mistake: said, with the line, rather than written on every channel.
+ */
+function toText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'function') throw new TypeError('an interpolation gave a function, not its result: call it');
+  const text = String(value);
+  if (text.includes('[object ')) {
+    const what = Array.isArray(value) ? 'an array of objects' : value instanceof Promise ? 'a Promise (templates are synchronous)' : 'an object';
+    throw new TypeError(`an interpolation gave ${what}, which would be written as "${text.length > 40 ? `${text.slice(0, 40)}…` : text}": write one of its fields, or JSON.stringify it`);
+  }
+  return text;
+}
 
 /**
  * Structure safety at compile time: every interpolation (`<%= %>` and

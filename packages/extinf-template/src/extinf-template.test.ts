@@ -115,6 +115,29 @@ describe('extinf templates', () => {
     );
   });
 
+  it('fails naming the line when an interpolation gives an object, a Promise or a function, instead of writing "[object Object]"', async () => {
+    const run = (extinf: string, data?: Record<string, unknown>) => generate([extinfTemplate({ extinf, data })]);
+    const where = 'plugin "@m3ugen/extinf-template" failed in hook "extinfLine" at channel index 0: extinf template (inline): line 2: ';
+    await expect(run('#EXTINF:-1,<%= it.name %>\n#EXTVLCOPT:x=<%= it.data %>', { a: 1 })).rejects.toThrow(
+      `${where}an interpolation gave an object, which would be written as "[object Object]": write one of its fields, or JSON.stringify it`,
+    );
+    await expect(run('#EXTINF:-1 a="<%= it.name %>"\n#X:<%= it.data.look(it.channel.id) %>', { look: async () => 'x' })).rejects.toThrow(`${where}an interpolation gave a Promise (templates are synchronous)`);
+    await expect(run('#EXTINF:-1,\n#X:<%= it.encode %>')).rejects.toThrow(`${where}an interpolation gave a function, not its result: call it`);
+    // What has text of its own is written as that text: an array of strings, a number, a Date.
+    expect(await run('#EXTINF:-1 x="<%= it.data.list %>" n="<%= it.number %>",<%= it.name %>', { list: ['DE', 'AT'] })).toContain('#EXTINF:-1 x="DE,AT" n="1",News, \'HD\'\n');
+  });
+
+  it('refuses a template that reads a known field by its input spelling, which the model never has', async () => {
+    expect(() => extinfTemplate({ extinf: '#EXTINF:-1 tvg-logo="<%= it.channel.tvg_logo %>",<%= it.name %>' })).toThrow(
+      'extinf template (inline): line 1: tvg_logo is read by its input spelling, which is always empty here: records are read into camelCase fields (it.channel.tvgLogo, or it.tvgLogo)',
+    );
+    expect(() => extinfTemplate({ url: '<%= it.baseUrl %>/\n<%= it.record?.channel?.["stream_url"] %>' })).toThrow('url template (inline): line 2: stream_url is read by its input spelling');
+    expect(() => extinfTemplate({ extinf: '#EXTINF:-1,<%= it.record.assigned_number %>' })).toThrow('(it.record.assignedNumber, or it.number)');
+    // Unknown fields keep their spelling, and a variable of the template's own is its own business.
+    const own = '<% const channel = it.data.groups; %>#EXTINF:-1 g="<%= channel.group_title %>" c="<%= it.channel.country_code %>",<%= it.name %>';
+    expect(await generate([extinfTemplate({ extinf: own, data: { groups: { group_title: 'G' } } })], [{ ...news, channel: { ...news.channel, country_code: 'DE' } }])).toContain('g="G" c="DE"');
+  });
+
   it('names a template file that cannot be read, and refuses both inline and file', () => {
     expect(() => extinfTemplate({ extinfFile: 'nope.eta' }, { configDir: '/nonexistent' })).toThrow('option "extinfFile": cannot read the template "nope.eta" (at /nonexistent/nope.eta): no such file');
     expect(() => extinfTemplate({ extinfFile: tmpdir() })).toThrow(`option "extinfFile": cannot read the template "${tmpdir()}": is a directory`);

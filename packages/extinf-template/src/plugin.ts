@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { checkOptionNames, displayName, OptionError, systemErrorReason, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { checkOptionNames, displayName, OPTIONAL_CHANNEL_FIELDS, OptionError, systemErrorReason, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { TemplateError } from './template-error.js';
 import { compileTemplate, hasLiteralLineStart, templateCode, type CompiledTemplate } from './compile.js';
 
@@ -118,6 +118,7 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
   // Literal lines are the template's to choose, but one of them must be the entry's #EXTINF line.
   if (!hasLiteralLineStart(extinf.source, '#EXTINF:')) throw new TemplateError(extinf.name, undefined, 'no line starts with "#EXTINF:": each channel needs its #EXTINF line');
   const url = load('url', options.url, options.urlFile, context);
+  for (const template of [extinf, url]) if (template !== undefined) refuseInputSpellings(template);
   const header = load('header', options.header, options.headerFile, context);
   const data = Object.freeze({ ...options.data });
   const code = templateCode(extinf.source);
@@ -152,6 +153,35 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
       }
     },
   };
+}
+
+/** Known fields as the input spells them and as the model (and so `it.channel`) does. */
+const MODEL_SPELLINGS: ReadonlyMap<string, string> = new Map([
+  ...OPTIONAL_CHANNEL_FIELDS.map(({ snake, camel }): [string, string] => [snake, camel]),
+  ['channel_name', 'channelName'],
+  ['assigned_number', 'assignedNumber'],
+]);
+const INPUT_SPELLING = new RegExp(
+  `\\bit\\s*\\??\\.\\s*(record\\s*\\??\\.\\s*channel|record|channel)\\s*(?:\\??\\.\\s*|(?:\\?\\.)?\\[\\s*['"\`])(${[...MODEL_SPELLINGS.keys()].join('|')})\\b`,
+);
+
+/**
+ * Refuses a template reading a known field by its input spelling
+ * (`it.channel.tvg_logo`): records are read into the camelCase model, so it
+ * would be empty on every channel, without a word.
+ */
+function refuseInputSpellings(template: CompiledTemplate): void {
+  const found = INPUT_SPELLING.exec(templateCode(template.source));
+  if (found === null) return;
+  const [, path, field] = found as unknown as [string, string, string];
+  const owner = path.endsWith('channel') ? 'channel' : 'record';
+  const camel = MODEL_SPELLINGS.get(field)!;
+  const at = template.source.search(new RegExp(`\\b${field}\\b`));
+  const line = at === -1 ? undefined : template.source.slice(0, at).split('\n').length;
+  const shortcut = camel === 'assignedNumber' ? 'it.number' : camel === 'channelName' ? 'it.name' : camel === 'tvgChno' ? undefined : `it.${camel}`;
+  const model = owner === 'record' && camel !== 'assignedNumber' ? `it.record.channel.${camel}` : `it.${owner}.${camel}`;
+  const instead = shortcut === undefined ? model : `${model}, or ${shortcut}`;
+  throw new TemplateError(template.name, line, `${field} is read by its input spelling, which is always empty here: records are read into camelCase fields (${instead})`);
 }
 
 /**
