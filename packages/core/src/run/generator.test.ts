@@ -3,6 +3,7 @@ import { RECORD_INDEX, RECORD_LINE, type NumberedChannel } from '../channel/mode
 import { DuplicateError, InputError, PluginError } from '../errors.js';
 import { HOOK_SIGNATURES } from '../hooks/hooks.js';
 import type { M3uStrategy } from '../strategy/strategy.js';
+import type { ChannelBatch } from './channel-source.js';
 import { M3uGenerator, type M3uPlugin } from './generator.js';
 import type { GenerationWarning } from './warnings.js';
 
@@ -338,6 +339,33 @@ describe('M3uGenerator', () => {
     const entries = Buffer.byteLength((await make().generate(channels)).playlist) - '#EXTM3U\n'.length;
     await expect(run(stutter, 'stutter')).rejects.toThrow(`strategy "stutter" wrote ${8 + 2 * entries} bytes where it rendered ${8 + entries}`);
     await expect(run(miscount, 'miscount')).rejects.toThrow(`strategy "miscount" wrote ${entries} bytes where it rendered ${8 + entries}`);
+  });
+
+  it('fails a strategy that renders a channel twice, or one it was not handed, as the strategy\'s fault, not as a duplicate id in the input', async () => {
+    const strategyOf = (name: string, body: (run: Parameters<M3uStrategy['generate']>[0], batch: ChannelBatch) => string): M3uPlugin => ({
+      name,
+      apply: (g) =>
+        g.strategies.register({
+          ...simple,
+          name,
+          contract: { ...simple.contract, automatic: false },
+          async generate(run) {
+            let text = run.renderHeader();
+            for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) text += body(run, b);
+            await run.output.write(text);
+          },
+        }),
+    });
+    const twice = strategyOf('twice', (run, b) => run.renderBatch(b).text + run.renderBatch(b).text);
+    const entryAgain = strategyOf('again', (run, b) => run.renderBatch(b).text + run.renderEntry(b.channels[b.start]!, b.firstIndex));
+    const unread = strategyOf('unread', (run, b) => run.renderEntry(b.channels[b.start]!, b.firstIndex + 7));
+    const channels = [full, { ...full, assignedNumber: 2, channel: { ...full.channel, id: UUID1.replace(/1$/, '2') } }];
+    for (const checkDuplicates of [true, false]) {
+      const error = await make([twice]).generate(channels, { strategy: 'twice', checkDuplicates }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'E_STRATEGY', message: 'strategy "twice" rendered channel index 0 a second time: each channel goes through renderBatch or renderEntry once, and its text is written once' });
+    }
+    await expect(make([entryAgain]).generate(channels, { strategy: 'again' })).rejects.toThrow('strategy "again" rendered channel index 0 a second time');
+    await expect(make([unread]).generate(channels, { strategy: 'unread' })).rejects.toThrow('strategy "unread" rendered channel index 7, which run.source has not handed out');
   });
 
   /** Each sync hook whose result is used, tapped the way a plain JavaScript plugin gets it wrong. */

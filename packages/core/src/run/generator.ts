@@ -16,6 +16,7 @@ import type { EntryCache } from './entry-cache.js';
 import { isForeign, markForeign } from './foreign-errors.js';
 import type { RunMetrics } from './metrics.js';
 import { checkOptionNames, GENERATE_OPTION_NAMES, namesOf, resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.js';
+import { RenderedOnce } from './rendered-once.js';
 import type { RunInfo } from './run-info.js';
 import { WarningLog, type WarningSummary } from './warnings.js';
 
@@ -294,12 +295,15 @@ export class M3uGenerator {
       const taken = new CountedSource(source);
       /** What the strategies rendered, to check against what they wrote: the header once, then every entry. */
       const rendered: RenderedText = { header: false, bytes: 0, exact: true };
+      const renderedOnce = new RenderedOnce(() => finalStrategy, taken);
       const renderEntry: EntryRenderer = (nc, index) => {
+        renderedOnce.mark(index, index + 1);
         const text = renderers.entry(nc, index);
         rendered.bytes += Buffer.byteLength(text, 'utf8');
         return text;
       };
       const renderBatch: BatchRenderer = (batch) => {
+        renderedOnce.mark(batch.firstIndex, batch.firstIndex + batch.end - batch.start);
         const text = renderers.batch(batch);
         rendered.bytes += text.bytes;
         return text;
@@ -417,6 +421,9 @@ class CountedSource implements ChannelSource {
   channels = 0;
   /** Whether `nextBatch` has given `undefined`. */
   exhausted = false;
+  /** The input indexes handed out: from the first batch's first (a worker's part starts past 0) to the last batch's end. */
+  firstIndex = 0;
+  endIndex = 0;
 
   constructor(source: ChannelSource) {
     this.#source = source;
@@ -438,8 +445,13 @@ class CountedSource implements ChannelSource {
     } catch (error) {
       throw markForeign(error);
     }
-    if (batch === undefined) this.exhausted = true;
-    else this.channels += batch.end - batch.start;
+    if (batch === undefined) {
+      this.exhausted = true;
+    } else {
+      if (this.channels === 0) this.firstIndex = batch.firstIndex;
+      this.channels += batch.end - batch.start;
+      this.endIndex = batch.firstIndex + batch.end - batch.start;
+    }
     return batch;
   }
 }
