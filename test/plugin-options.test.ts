@@ -1,7 +1,7 @@
 import { attributes } from '@m3ugen/attributes';
-import { OptionError } from '@m3ugen/core';
+import { M3uGenerator, OptionError } from '@m3ugen/core';
 import { extinfTemplate } from '@m3ugen/extinf-template';
-import { presetDefault } from '@m3ugen/preset-default';
+import { createGenerator, presetDefault } from '@m3ugen/preset-default';
 import { inMemoryStrategy } from '@m3ugen/strategy-in-memory';
 import { streamingStrategy } from '@m3ugen/strategy-streaming';
 import { urlBuilder } from '@m3ugen/url-builder';
@@ -26,5 +26,27 @@ describe('every ready-made plugin refuses options it does not know', () => {
     for (const create of [() => urlBuilder({ schemes: [] }), () => urlBuilder(), () => presetDefault(), () => inMemoryStrategy({}), () => streamingStrategy()]) {
       expect(create().apply).toBeTypeOf('function');
     }
+  });
+});
+
+// A factory listed without being called has an `apply` of its own (Function.prototype.apply):
+// it used to be "applied" by calling it and dropping the plugin it made.
+describe('a plugins list holding what is not a plugin is refused, naming its place in the caller\'s list', () => {
+  const nameless = { apply: () => undefined };
+  it.each([
+    [[attributes], 'option "plugins[0]": got the function "attributes" where a plugin belongs: call it (attributes() or attributes({ … })) to make the plugin'],
+    [[attributes(), extinfTemplate], 'option "plugins[1]": got the function "extinfTemplate" where a plugin belongs'],
+    [[null], 'option "plugins[0]": expected a plugin ({ name, apply }), got null'],
+    [[{ name: 'x' }], 'option "plugins[0]": expected a plugin ({ name, apply }), got an object without an apply function'],
+    [[nameless], 'option "plugins[0]": a plugin needs a name, which errors and the worker-thread check name it by; got none'],
+    [attributes(), 'option "plugins": expected a list of plugins, got an object'],
+  ])('%#: createGenerator and new M3uGenerator', (plugins, message) => {
+    expect(() => createGenerator({ plugins: plugins as never })).toThrow(message);
+    expect(() => new M3uGenerator({ plugins: plugins as never })).toThrow(message);
+  });
+
+  it('and by use(), which took a factory without a word too', () => {
+    expect(() => createGenerator().use(attributes as never)).toThrow('option "plugin": got the function "attributes" where a plugin belongs');
+    expect(createGenerator({ plugins: [attributes({ ready: ['catchup'] })] }).hooks.entryAttributes.taps.map((t) => t.name)).toEqual(['@m3ugen/attributes']);
   });
 });

@@ -36,7 +36,7 @@ export { checkUrlOptions } from './render/url-scheme.js';
 export type { ChannelBatch, ChannelSource, ChannelInput } from './run/channel-source.js';
 export { toChannelSource, DEFAULT_BATCH_SIZE } from './run/channel-source.js';
 export type { M3uPlugin, GeneratorConfig, RunOptions, GenerationResult, PlaylistResult, PlaylistStream } from './run/generator.js';
-export { M3uGenerator } from './run/generator.js';
+export { M3uGenerator, checkPlugins } from './run/generator.js';
 export type { RunMetrics } from './run/metrics.js';
 export type { DuplicateIdIndex } from './run/duplicates.js';
 export { FingerprintSet, FingerprintMap, NumberSet, idKey, writeFingerprint, duplicateIdReason } from './run/duplicates.js';

@@ -1,4 +1,4 @@
-import { checkOptionNames, M3uGenerator, type GeneratorConfig, type M3uPlugin } from '@m3ugen/core';
+import { checkOptionNames, checkPlugins, M3uGenerator, type GeneratorConfig, type M3uPlugin } from '@m3ugen/core';
 import { inMemoryStrategy } from '@m3ugen/strategy-in-memory';
 import { streamingStrategy } from '@m3ugen/strategy-streaming';
 import { urlBuilder } from '@m3ugen/url-builder';
@@ -38,5 +38,8 @@ export function presetDefault(options: Readonly<Record<string, never>> = {}): M3
  * ```
  */
 export function createGenerator(config: GeneratorConfig = {}): M3uGenerator {
-  return new M3uGenerator({ ...config, plugins: [presetDefault(), ...(config.plugins ?? [])] });
+  const plugins = config.plugins ?? [];
+  // Checked here, so a bad entry is named by its place in the caller's list, not after the preset.
+  checkPlugins(plugins);
+  return new M3uGenerator({ ...config, plugins: [presetDefault(), ...plugins] });
 }

@@ -139,15 +139,17 @@ export class M3uGenerator {
     checkOptionNames(config, GENERATOR_CONFIG_NAMES, '', RUN_ONLY_ON_GENERATOR);
     const { plugins = [], ...options } = config;
     this.options = options;
+    checkPlugins(plugins);
     for (const plugin of plugins) this.use(plugin);
   }
 
   /** Applies a plugin. Errors it throws name it. */
   use(plugin: M3uPlugin): this {
+    checkPlugin(plugin, 'plugin');
     try {
       plugin.apply(this);
     } catch (error) {
-      throw new PluginError(plugin.name ?? '(unnamed plugin)', 'apply', undefined, error);
+      throw new PluginError(plugin.name, 'apply', undefined, error);
     }
     return this;
   }
@@ -411,6 +413,40 @@ export class M3uGenerator {
       }
       throw failure;
     }
+  }
+}
+
+/**
+ * Refuses a `plugins` list holding what is not a plugin, naming its place
+ * (`plugins[0]`), before anything is applied. The common slip is a plugin
+ * factory listed without being called (`plugins: [attributes]`): functions
+ * have an `apply` method of their own, so it "applied" by calling the
+ * factory and dropping the plugin it made, without a word. A generator
+ * checks its own list; a preset that adds plugins before the caller's checks
+ * the caller's list first, so the places are the caller's.
+ *
+ * @throws {OptionError} naming the entry and what it is.
+ * @example
+ * ```ts
+ * checkPlugins([attributes]);
+ * // throws: option "plugins[0]": got the function "attributes" where a plugin belongs: call it (attributes() or attributes({ … })) to make the plugin
+ * ```
+ */
+export function checkPlugins(plugins: unknown, key = 'plugins'): asserts plugins is readonly M3uPlugin[] {
+  if (!Array.isArray(plugins)) throw new OptionError(key, `expected a list of plugins, got ${describeValue(plugins)}`);
+  for (const [index, plugin] of plugins.entries()) checkPlugin(plugin, `${key}[${index}]`);
+}
+
+function checkPlugin(plugin: unknown, key: string): asserts plugin is M3uPlugin {
+  if (typeof plugin === 'function') {
+    const name = plugin.name === '' ? 'the factory' : plugin.name;
+    throw new OptionError(key, `got the function ${name === 'the factory' ? '' : `"${name}" `}where a plugin belongs: call it (${name}() or ${name}({ … })) to make the plugin`);
+  }
+  if (typeof plugin !== 'object' || plugin === null) throw new OptionError(key, `expected a plugin ({ name, apply }), got ${describeValue(plugin)}`);
+  const { name, apply } = plugin as { name?: unknown; apply?: unknown };
+  if (typeof apply !== 'function') throw new OptionError(key, `expected a plugin ({ name, apply }), got an object without an apply function`);
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new OptionError(key, `a plugin needs a name, which errors and the worker-thread check name it by; got ${name === undefined ? 'none' : describeValue(name)}`);
   }
 }
 
