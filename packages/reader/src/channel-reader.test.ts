@@ -163,9 +163,19 @@ describe('openChannelReader', () => {
     expect(error.message).toBe('broken.json: line 3: invalid JSON at column 1: unexpected "}"');
   });
 
-  it('refuses a JSON file that is not an array', async () => {
-    const error = await failure(openChannelReader(file('obj.json', record(1)), { displayName: 'obj.json' }));
-    expect(error.message).toBe('obj.json: expected a JSON array of channel records (use .ndjson for one record per line)');
+  it('refuses a JSON file that is not an array, saying what it holds and how to mend it', async () => {
+    const message = async (name: string, content: string): Promise<string> => (await failure(openChannelReader(file(name, content), { displayName: name }))).message;
+    expect(await message('obj.json', record(1))).toBe('obj.json: expected a JSON array of channel records, got one record (an object): put the records in an array, or write one per line in an .ndjson file');
+    // An export's wrapper object: the records are one key down.
+    expect(await message('export.json', `{"version": 2, "channels": [${record(1)}]}`)).toBe(
+      `export.json: expected a JSON array of channel records, got an object whose "channels" holds an array: give that array itself as the input (jq '.channels' export.json)`,
+    );
+    expect(await message('odd.json', '{"my list": []}')).toContain(`(jq '.["my list"]' odd.json)`);
+    expect(await message('other.json', '{"a": 1}')).toBe('other.json: expected a JSON array of channel records, got an object (use .ndjson for one record per line)');
+    expect(await message('n.json', '42')).toBe('n.json: expected a JSON array of channel records, got 42');
+    // Empty, or blank: not "unexpected end of input".
+    expect(await message('empty.json', '')).toBe('empty.json: the file is empty: expected a JSON array of channel records ("[]" for none)');
+    expect(await message('blank.json', '\ufeff \n')).toBe('blank.json: the file is empty: expected a JSON array of channel records ("[]" for none)');
   });
 
   it('skips invalid records on request, reporting each', async () => {

@@ -518,14 +518,43 @@ function lineCount(text: string): number {
 
 function jsonReader(file: string, text: string, options: ReadChannelsOptions): JsonArrayReader {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // Said as what it is: JSON.parse would call it "unexpected end of input".
+  if (body.trim() === '') throw new InputError('the file is empty: expected a JSON array of channel records ("[]" for none)', { file });
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch (error) {
     throw jsonSyntaxError(body, error, { file });
   }
-  if (!Array.isArray(value)) {
-    throw new InputError('expected a JSON array of channel records (use .ndjson for one record per line)', { file });
-  }
+  if (!Array.isArray(value)) throw new InputError(`expected a JSON array of channel records, ${notAnArray(value, file)}`, { file });
   return new JsonArrayReader(file, value, options);
+}
+
+/**
+ * What a JSON file holds instead of the array of records, with the likely
+ * mend: the records under a key of an export's wrapper object (`{ "channels":
+ * [...] }`), or one record on its own.
+ */
+function notAnArray(value: unknown, file: string): string {
+  if (typeof value !== 'object' || value === null) {
+    const json = JSON.stringify(value);
+    return `got ${json.length > 40 ? `${json.slice(0, 40)}…` : json}`;
+  }
+  const lists = Object.entries(value).filter(([, v]) => Array.isArray(v));
+  if (lists.length === 1) {
+    const [key] = lists[0]!;
+    return `got an object whose ${JSON.stringify(key)} holds an array: give that array itself as the input (jq ${shellQuoted(`.${/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : `[${JSON.stringify(key)}]`}`)} ${shellWord(file)})`;
+  }
+  if ('assigned_number' in value || 'assignedNumber' in value || 'channel' in value) {
+    return 'got one record (an object): put the records in an array, or write one per line in an .ndjson file';
+  }
+  return 'got an object (use .ndjson for one record per line)';
+}
+
+function shellWord(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : shellQuoted(text);
+}
+
+function shellQuoted(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
 }
