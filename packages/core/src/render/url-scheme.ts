@@ -1,4 +1,5 @@
-import type { NumberedChannel } from '../channel/model.js';
+import { OPTIONAL_CHANNEL_FIELDS, type NumberedChannel } from '../channel/model.js';
+import { describeValue } from '../channel/schema.js';
 import type { Named } from '../registry/registry.js';
 import type { RunInfo } from '../run/run-info.js';
 import { M3ugenError, OptionError } from '../errors.js';
@@ -111,7 +112,30 @@ export function startUrlScheme(scheme: UrlScheme, run: RunInfo): StreamUrlBuilde
     if (error instanceof M3ugenError) throw error;
     throw new M3ugenError('E_PLUGIN', `URL scheme "${scheme.name}" failed in create(): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  if (typeof builder === 'function') return builder as StreamUrlBuilder;
-  const why = unusableResult(builder, 'the function that builds each URL', 'create()').message;
-  throw new M3ugenError('E_PLUGIN', `URL scheme "${scheme.name}": create() ${why}`);
+  if (typeof builder !== 'function') {
+    const why = unusableResult(builder, 'the function that builds each URL', 'create()').message;
+    throw new M3ugenError('E_PLUGIN', `URL scheme "${scheme.name}": create() ${why}`);
+  }
+  checkReads(scheme.name, (builder as StreamUrlBuilder).reads);
+  return builder as StreamUrlBuilder;
+}
+
+/**
+ * An {@link EntryCache} trusts `reads` to tell it when a URL changed: a name
+ * no channel has (the input's `stream_url` for the model's `streamUrl`) would
+ * make it keep old URLs for changed channels, so it is refused.
+ */
+function checkReads(scheme: string, reads: unknown): void {
+  if (reads === undefined) return;
+  const fail = (why: string): never => {
+    throw new M3ugenError('E_PLUGIN', `URL scheme "${scheme}": the builder's reads ${why}`);
+  };
+  if (!Array.isArray(reads)) fail(`is ${describeValue(reads)}, not a list of channel field names`);
+  for (const field of reads as unknown[]) {
+    if (typeof field !== 'string') fail(`holds ${describeValue(field)}, not a channel field name`);
+    const camel = OPTIONAL_CHANNEL_FIELDS.find((spelling) => spelling.snake === field)?.camel ?? (field === 'channel_name' ? 'channelName' : undefined);
+    if (camel !== undefined) {
+      fail(`names "${field}", the input's spelling: channel fields are read as camelCase ("${camel}"), and "${field}" would never change, so an entry cache would keep old URLs`);
+    }
+  }
 }

@@ -502,6 +502,21 @@ describe('M3uGenerator', () => {
     await expect(run(() => async () => 'http://x')).rejects.toThrow('record 0: URL scheme "cdn" failed: returned a Promise, not the URL text: a URL builder is synchronous');
   });
 
+  it('refuses a builder whose reads an entry cache could not trust: the input\'s spelling of a field, or not a list of names', async () => {
+    const scheme = (reads: unknown): M3uPlugin => ({
+      name: 's',
+      apply: (g) => g.urlSchemes.register({ name: 'cdn', description: 'x', create: () => Object.assign((nc: NumberedChannel) => `http://cdn/${String(nc.channel.streamUrl)}`, { reads }) as never }),
+    });
+    const run = (reads: unknown): Promise<unknown> => make([scheme(reads)]).generate([full], { urlScheme: 'cdn' });
+    await expect(run(['id', 'stream_url'])).rejects.toThrow(
+      'URL scheme "cdn": the builder\'s reads names "stream_url", the input\'s spelling: channel fields are read as camelCase ("streamUrl"), and "stream_url" would never change, so an entry cache would keep old URLs',
+    );
+    await expect(run('streamUrl')).rejects.toThrow('URL scheme "cdn": the builder\'s reads is "streamUrl", not a list of channel field names');
+    await expect(run([1])).rejects.toThrow('URL scheme "cdn": the builder\'s reads holds number 1, not a channel field name');
+    // The model's names, and unknown fields in their own spelling, are what it should hold.
+    await expect(run(['streamUrl', 'cdn_path'])).resolves.toBeDefined();
+  });
+
   it('says which plugin to add when no URL scheme is registered', async () => {
     const g = new M3uGenerator({ plugins: [{ name: 's', apply: (gen) => gen.strategies.register(simple) }] });
     await expect(g.generate([full])).rejects.toThrow('no URL scheme is registered: add the urlBuilder() plugin of @m3ugen/url-builder');
