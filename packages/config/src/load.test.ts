@@ -94,6 +94,14 @@ describe('a config file that cannot be parsed is named with the line and column,
     ['.m3ugenrc.yaml', 'web:\n  base_url: [x\n', '.m3ugenrc.yaml: invalid YAML at line 3, column 1: unexpected end of the stream within a flow collection'],
     ['.m3ugenrc', 'web:\n\tbase_url: x\n', '.m3ugenrc: invalid YAML at line 2, column 1: tab characters must not be used in indentation'],
     ['m3ugen.config.toml', '[web]\nbase_url = \n', 'm3ugen.config.toml: invalid TOML at line 2, column 12: Invalid TOML document: invalid value'],
+    // smol-toml says only "trying to redefine an already defined table or value": which, and where first
+    ['m3ugen.config.toml', '[web]\nbase_url = "http://a"\n\n[ web ] # again\n', 'm3ugen.config.toml: invalid TOML at line 4, column 2: the table [web] is already defined at line 1: put its keys under one [web]'],
+    [
+      'm3ugen.config.toml',
+      'proxy_generation.strategy = "streaming"\n[proxy_generation]\n',
+      'm3ugen.config.toml: invalid TOML at line 2, column 2: the table [proxy_generation] is already defined at line 1, by the dotted key proxy_generation.strategy: put its keys under one [proxy_generation]',
+    ],
+    ['m3ugen.config.toml', '[web]\nbase_url = "http://a"\nbase_url = "http://b"\n', 'm3ugen.config.toml: invalid TOML at line 3, column 1: the key base_url is already set at line 2: keep one of the two'],
     // Node gives an ES module's syntax error no position, and cosmiconfig's require() retry hid it
     ['m3ugen.config.mjs', 'const a = 1;\nexport default { web: { base_url: 1 + } };\n', 'm3ugen.config.mjs: invalid JavaScript at line 2, column 39: Expression expected.'],
     ['m3ugen.config.js', 'export default {\n  web: { base_url: "x" }\n  plugins: []\n};\n', "m3ugen.config.js: invalid JavaScript at line 3, column 3: ',' expected."],

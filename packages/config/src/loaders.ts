@@ -19,6 +19,16 @@ function at(text: string, offset: number | undefined): string {
   return ` at line ${line}, column ${column}`;
 }
 
+/** `base_url = …` twice under one table: the key and the line that set it first. */
+function keySetTwice(lines: readonly string[], line: number): string | undefined {
+  const key = /^\s*([A-Za-z0-9_.-]+)\s*=/.exec(lines[line - 1] ?? '')?.[1];
+  if (key === undefined) return undefined;
+  for (let i = line - 2; i >= 0 && !/^\s*\[/.test(lines[i]!); i--) {
+    if (/^\s*([A-Za-z0-9_.-]+)\s*=/.exec(lines[i]!)?.[1] === key) return `the key ${key} is already set at line ${i + 1}: keep one of the two`;
+  }
+  return undefined;
+}
+
 // smol-toml is imported when a TOML file is found, not at start-up (~16 ms of a run without one).
 const loadToml: Loader = async (filepath, content) => {
   const { parse, TomlError } = await import('smol-toml');
@@ -27,9 +37,34 @@ const loadToml: Loader = async (filepath, content) => {
   } catch (error) {
     const where = error instanceof TomlError ? ` at line ${error.line}, column ${error.column}` : '';
     const first = messageOf(error).split('\n')[0];
-    throw new ConfigError(`invalid TOML${where}: ${first}`, { file: displayPath(filepath) }, { cause: error });
+    const twice = error instanceof TomlError ? definedTwice(content, error.line) : undefined;
+    throw new ConfigError(`invalid TOML${where}: ${twice ?? first}`, { file: displayPath(filepath) }, { cause: error });
   }
 };
+
+/**
+ * smol-toml says only "trying to redefine an already defined table or
+ * value". A table header written twice (`[web]` … `[web]`) is the usual
+ * cause in a hand-edited config: name it, and where it first stood.
+ */
+function definedTwice(content: string, line: number): string | undefined {
+  const lines = content.split(/\r?\n/);
+  const header = /^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$/.exec(lines[line - 1] ?? '');
+  if (header === null) return keySetTwice(lines, line);
+  const name = header[1]!.replace(/\s*\.\s*/g, '.');
+  for (let i = 0; i < line - 1; i++) {
+    const earlier = /^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$/.exec(lines[i]!);
+    if (earlier !== null && earlier[1]!.replace(/\s*\.\s*/g, '.') === name) {
+      return `the table [${name}] is already defined at line ${i + 1}: put its keys under one [${name}]`;
+    }
+    // `proxy_generation.strategy = …` before `[proxy_generation]` defines the table too.
+    const dotted = /^\s*([A-Za-z0-9_.-]+?)\s*=/.exec(lines[i]!);
+    if (dotted !== null && dotted[1]!.startsWith(`${name}.`)) {
+      return `the table [${name}] is already defined at line ${i + 1}, by the dotted key ${dotted[1]}: put its keys under one [${name}]`;
+    }
+  }
+  return undefined;
+}
 
 /**
  * JSON (package.json included), parsed by JSON.parse; a syntax error is
