@@ -127,6 +127,13 @@ describe('extinf templates', () => {
     expect(await run('#EXTINF:-1 x="<%= it.data.list %>" n="<%= it.number %>",<%= it.name %>', { list: ['DE', 'AT'] })).toContain('#EXTINF:-1 x="DE,AT" n="1",News, \'HD\'\n');
   });
 
+  it('fails a header template whose first line is not #EXTM3U, which players need first', async () => {
+    await expect(generate([extinfTemplate({ header: '# <%= it.data.title %>\n<%= it.header %>', data: { title: 'TV' } })])).rejects.toThrow(
+      'plugin "@m3ugen/extinf-template" failed in hook "header": returned a header whose first line is "# TV", not "#EXTM3U"',
+    );
+    expect(await generate([extinfTemplate({ header: '<%= it.header %>\n# <%= it.data.title %>', data: { title: 'TV' } })])).toMatch(/^#EXTM3U\n# TV\n#EXTINF:/);
+  });
+
   it('refuses a template that reads a known field by its input spelling, which the model never has', async () => {
     expect(() => extinfTemplate({ extinf: '#EXTINF:-1 tvg-logo="<%= it.channel.tvg_logo %>",<%= it.name %>' })).toThrow(
       'extinf template (inline): line 1: tvg_logo is read by its input spelling, which is always empty here: records are read into camelCase fields (it.channel.tvgLogo, or it.tvgLogo)',

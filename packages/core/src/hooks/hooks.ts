@@ -103,7 +103,7 @@ function toPluginError(error: unknown, plugin: string, hook: string, args: reado
 const RESULT_CHECKS: Partial<Record<HookName, (value: unknown) => unknown>> = {
   selectStrategy: (v) => (v === undefined || typeof v === 'string' ? v : unusable(v, 'a strategy name', 'selectStrategy')),
   headerAttributes: (v) => (v === undefined || Array.isArray(v) ? v : unusable(v, 'the attribute list', 'headerAttributes')),
-  header: (v) => (v === undefined || typeof v === 'string' ? v : unusable(v, 'the header text', 'header')),
+  header: (v) => (v === undefined || (typeof v === 'string' && startsExtm3u(v)) ? v : typeof v === 'string' ? notExtm3u(v) : unusable(v, 'the header text', 'header')),
   channel: (v) => (v === undefined || (typeof v === 'object' && v !== null && !isThenable(v)) ? v : unusable(v, 'the channel record', 'channel')),
   dropChannel: (v) => (v === undefined || typeof v === 'boolean' ? v : unusable(v, 'true or false', 'dropChannel')),
   entryAttributes: (v) => (v === undefined || Array.isArray(v) ? v : unusable(v, 'the attribute list', 'entryAttributes')),
@@ -111,6 +111,20 @@ const RESULT_CHECKS: Partial<Record<HookName, (value: unknown) => unknown>> = {
   streamUrl: (v) => (v === undefined || (typeof v === 'string' && v !== '') ? v : unusable(v, 'the URL text', 'streamUrl')),
   extinfLine: (v) => (v === undefined || typeof v === 'string' ? v : unusable(v, 'the line text', 'extinfLine')),
 };
+
+/** `#EXTM3U` as the whole first line, or followed by its attributes. */
+function startsExtm3u(header: string): boolean {
+  if (!header.startsWith('#EXTM3U')) return false;
+  const next = header.charCodeAt(7);
+  return Number.isNaN(next) || next === 0x20 || next === 0x0a;
+}
+
+function notExtm3u(header: string): never {
+  const first = header.split('\n', 1)[0]!;
+  throw new TypeError(
+    `returned a header whose first line is ${JSON.stringify(first.length > 40 ? `${first.slice(0, 40)}…` : first)}, not "#EXTM3U": players take a playlist for extended M3U only when that is its first line (add lines after it)`,
+  );
+}
 
 function unusable(value: unknown, expected: string, hookName: HookName): never {
   throw unusableResult(value, expected, `"${hookName}"`);

@@ -376,6 +376,9 @@ describe('M3uGenerator', () => {
     ['an async channel tap', (g) => g.hooks.channel.tap('p', (async (nc: NumberedChannel) => nc) as never), 'hook "channel" at channel index 0: returned a Promise, not the channel record'],
     ['an async entryAttributes tap', (g) => g.hooks.entryAttributes.tap('p', (async (a: unknown) => a) as never), 'hook "entryAttributes" at channel index 0: returned a Promise, not the attribute list'],
     ['an async header tap', (g) => g.hooks.header.tap('p', (async (h: string) => h) as never), 'hook "header": returned a Promise, not the header text'],
+    ['a header tap putting a line before #EXTM3U', (g) => g.hooks.header.tap('p', (h) => `# made by p\n${h}`), 'hook "header": returned a header whose first line is "# made by p", not "#EXTM3U": players take a playlist for extended M3U only when that is its first line'],
+    ['a header tap returning ""', (g) => g.hooks.header.tap('p', () => ''), 'hook "header": returned a header whose first line is "", not "#EXTM3U"'],
+    ['a header tap returning "#EXTM3Ux"', (g) => g.hooks.header.tap('p', () => '#EXTM3Ux'), 'hook "header": returned a header whose first line is "#EXTM3Ux", not "#EXTM3U"'],
     ['a headerAttributes tap returning one attribute', (g) => g.hooks.headerAttributes.tap('p', (() => ({ name: 'x-tvg-url', value: 'u' })) as never), 'hook "headerAttributes": returned an object, not the attribute list'],
     ['a streamUrl tap returning a number', (g) => g.hooks.streamUrl.tap('p', (() => 5) as never), 'hook "streamUrl" at channel index 0: returned number 5, not the URL text'],
     ['a streamUrl tap returning ""', (g) => g.hooks.streamUrl.tap('p', () => ''), 'hook "streamUrl" at channel index 0: returned "", not the URL text'],
@@ -480,6 +483,11 @@ describe('M3uGenerator', () => {
     const run = make([failing]).generate([full]);
     expect(await unhandledDuring(() => run)).toEqual([]);
     await expect(run).rejects.toThrow('plugin "alarm" failed in hook "streamUrl" at channel index 0: bad url');
+  });
+
+  it('lets a header tap add attributes and lines after #EXTM3U', async () => {
+    const epg: M3uPlugin = { name: 'epg', apply: (g) => g.hooks.header.tap('epg', (h) => `${h} x-tvg-url="http://epg/x.xml"\n# generated`) };
+    expect((await make([epg]).generate([full])).playlist).toMatch(/^#EXTM3U x-tvg-url="http:\/\/epg\/x.xml"\n# generated\n#EXTINF:/);
   });
 
   it('lets a waterfall tap return nothing, which passes the value on, and a bail tap return false', async () => {
