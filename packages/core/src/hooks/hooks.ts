@@ -128,7 +128,7 @@ function startsExtm3u(header: string): boolean {
 function notExtm3u(header: string): never {
   const first = header.split('\n', 1)[0]!;
   throw new TypeError(
-    `returned a header whose first line is ${JSON.stringify(first.length > 40 ? `${first.slice(0, 40)}…` : first)}, not "#EXTM3U": players take a playlist for extended M3U only when that is its first line (add lines after it)`,
+    `returned a header whose first line is ${JSON.stringify(first.length > 40 ? `${first.slice(0, 40)}…` : first)}, not "#EXTM3U": an extended M3U playlist starts with that line, and strict readers refuse one that does not (add lines after it)`,
   );
 }
 

@@ -376,7 +376,7 @@ describe('M3uGenerator', () => {
     ['an async channel tap', (g) => g.hooks.channel.tap('p', (async (nc: NumberedChannel) => nc) as never), 'hook "channel" at channel index 0: returned a Promise, not the channel record'],
     ['an async entryAttributes tap', (g) => g.hooks.entryAttributes.tap('p', (async (a: unknown) => a) as never), 'hook "entryAttributes" at channel index 0: returned a Promise, not the attribute list'],
     ['an async header tap', (g) => g.hooks.header.tap('p', (async (h: string) => h) as never), 'hook "header": returned a Promise, not the header text'],
-    ['a header tap putting a line before #EXTM3U', (g) => g.hooks.header.tap('p', (h) => `# made by p\n${h}`), 'hook "header": returned a header whose first line is "# made by p", not "#EXTM3U": players take a playlist for extended M3U only when that is its first line'],
+    ['a header tap putting a line before #EXTM3U', (g) => g.hooks.header.tap('p', (h) => `# made by p\n${h}`), 'hook "header": returned a header whose first line is "# made by p", not "#EXTM3U": an extended M3U playlist starts with that line, and strict readers refuse one that does not'],
     ['a header tap returning ""', (g) => g.hooks.header.tap('p', () => ''), 'hook "header": returned a header whose first line is "", not "#EXTM3U"'],
     ['a header tap returning "#EXTM3Ux"', (g) => g.hooks.header.tap('p', () => '#EXTM3Ux'), 'hook "header": returned a header whose first line is "#EXTM3Ux", not "#EXTM3U"'],
     ['an extinfLine tap returning ""', (g) => g.hooks.extinfLine.tap('p', () => ''), 'hook "extinfLine" at channel index 0: returned "", which has no line starting with "#EXTINF:": each entry keeps its #EXTINF line'],
