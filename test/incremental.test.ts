@@ -211,6 +211,24 @@ describe('incremental regeneration (EntryCache)', () => {
     }
   });
 
+  it('notices an object or array field changed in place, which a plugin may read from', async () => {
+    const country: M3uPlugin = {
+      name: 'country',
+      apply: (g) => g.hooks.entryAttributes.tap('country', (list, nc) => [...list, { name: 'tvg-country', value: String((nc.channel['meta'] as { country: string }).country) }]),
+    };
+    const channels = makeChannels(30).map((nc) => ({ ...nc, channel: { ...nc.channel, meta: { country: 'DE' }, tags: ['a'] } }));
+    const generator = createGenerator({ proxyId: PROXY, plugins: [country, attributes({ attributes: [{ name: 'x-tags', compute: (nc) => (nc.channel['tags'] as string[]).join(',') }] })] });
+    const cache = new EntryCache();
+    await generator.generate(channels, { cache });
+    (channels[4]!.channel['meta'] as { country: string }).country = 'AT';
+    (channels[9]!.channel['tags'] as string[]).push('b');
+    const result = await generator.generate(channels, { cache });
+    expect(result.playlist).toBe((await generator.generate(channels)).playlist);
+    expect(result.playlist).toContain(' tvg-country="AT" x-tags="a",');
+    expect(result.playlist).toContain(' tvg-country="DE" x-tags="a,b",');
+    expect(result.metrics.reusedEntries).toBe(28);
+  });
+
   it('re-renders when stream_url changes under the direct scheme', async () => {
     const channels = makeChannels(20);
     const generator = createGenerator({ urlScheme: 'direct' });

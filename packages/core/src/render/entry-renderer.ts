@@ -159,21 +159,60 @@ function sameObject(a: Readonly<Record<string, unknown>>, b: Readonly<Record<str
   let count = 0;
   for (const key in a) {
     if (key === skip) continue;
-    if (a[key] !== b[key]) return false;
+    const kept = a[key];
+    if (kept !== b[key] && !(kept instanceof NestedValue && kept.matches(b[key]))) return false;
     count++;
   }
   for (const key in b) if (key !== skip) count--;
   return count === 0;
 }
 
-/** Same content: every field of the record and of its channel equal (`===`), unknown fields included. */
+/**
+ * An object or array field of a snapshot, kept as its JSON text: the caller
+ * may change the object in place between runs, and the same reference would
+ * then compare equal to its changed self. A value JSON cannot hold (a cycle,
+ * a BigInt) never matches, so its entry is rendered again every run.
+ */
+class NestedValue {
+  readonly #json: string | undefined;
+
+  constructor(value: object) {
+    this.#json = jsonOf(value);
+  }
+
+  matches(value: unknown): boolean {
+    return this.#json !== undefined && typeof value === 'object' && value !== null && jsonOf(value) === this.#json;
+  }
+}
+
+function jsonOf(value: object): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Same content: every field of the record and of its channel equal (`===`, or by JSON for objects), unknown fields included. */
 function sameRecord(a: NumberedChannel, b: NumberedChannel): boolean {
   return a.assignedNumber === b.assignedNumber && sameObject(a.channel, b.channel) && sameObject(a, b, 'channel');
 }
 
-/** A shallow copy of a record and its channel: a key that a caller changing the record in place cannot change. */
+/**
+ * A copy of a record and its channel: a key that a caller changing the
+ * record in place cannot change, nested objects included (kept as JSON).
+ */
 function recordSnapshot(nc: NumberedChannel): NumberedChannel {
-  return { ...nc, channel: { ...nc.channel } };
+  return { ...snapshotFields(nc, 'channel'), channel: snapshotFields(nc.channel) } as NumberedChannel;
+}
+
+function snapshotFields<T extends object>(fields: T, skip?: string): T {
+  const copy = { ...fields } as Record<string, unknown>;
+  for (const key in copy) {
+    const value = copy[key];
+    if (key !== skip && typeof value === 'object' && value !== null) copy[key] = new NestedValue(value);
+  }
+  return copy as T;
 }
 
 /** An optional field's text, `""` when it is missing (`undefined`, `null` or `""`). */
