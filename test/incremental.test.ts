@@ -196,6 +196,27 @@ describe('incremental regeneration (EntryCache)', () => {
     }
   });
 
+  it('re-renders when an object field the URL is built from is changed in place', async () => {
+    const cdn: M3uPlugin = {
+      name: 'cdn',
+      apply: (g) =>
+        g.urlSchemes.register({
+          name: 'cdn',
+          description: 'by route',
+          create: () => Object.assign((nc: NumberedChannel) => `https://cdn.example/${(nc.channel['route'] as { path: string }).path}.m3u8`, { reads: ['route'] }),
+        }),
+    };
+    const channels = makeChannels(20).map((nc, i) => withFields(nc, { route: { path: `p${i}` } }));
+    const generator = createGenerator({ proxyId: PROXY, urlScheme: 'cdn', plugins: [cdn] });
+    const cache = new EntryCache();
+    await generator.generate(channels, { cache });
+    (channels[3]!.channel['route'] as { path: string }).path = 'moved';
+    const result = await generator.generate(channels, { cache });
+    expect(cache.stats.rendered).toBe(1);
+    expect(result.playlist).toBe((await generator.generate(channels)).playlist);
+    expect(result.playlist).toContain('https://cdn.example/moved.m3u8');
+  });
+
   it('notices records changed in place, with and without per-channel plugins', async () => {
     for (const plugins of [[], [attributes({ attributes: [{ name: 'provider', field: 'provider' }] })]]) {
       const channels = makeChannels(30).map((nc) => ({ ...nc, channel: { ...nc.channel, provider: 'a' } }));

@@ -129,7 +129,7 @@ interface PlainKey {
 function plainKey(nc: NumberedChannel, index: number, urlOrReads: string | readonly string[]): PlainKey {
   const ch = nc.channel;
   const url = typeof urlOrReads === 'string' ? urlOrReads : undefined;
-  const reads = typeof urlOrReads === 'string' || urlOrReads.length === 0 ? undefined : urlOrReads.map((field) => ch[field]);
+  const reads = typeof urlOrReads === 'string' || urlOrReads.length === 0 ? undefined : urlOrReads.map((field) => kept(ch[field]));
   return { index, number: nc.assignedNumber, id: ch.id, name: ch.channelName, tvgId: ch.tvgId, tvgName: ch.tvgName, tvgLogo: ch.tvgLogo, groupTitle: ch.groupTitle, reads, url };
 }
 
@@ -151,7 +151,7 @@ function samePlainFields(key: PlainKey, nc: NumberedChannel): boolean {
 
 function sameReads(values: readonly unknown[] | undefined, channel: Readonly<Record<string, unknown>>, fields: readonly string[]): boolean {
   if (values === undefined) return false;
-  for (let i = 0; i < fields.length; i++) if (values[i] !== channel[fields[i]!]) return false;
+  for (let i = 0; i < fields.length; i++) if (!sameAsKept(values[i], channel[fields[i]!])) return false;
   return true;
 }
 
@@ -159,8 +159,7 @@ function sameObject(a: Readonly<Record<string, unknown>>, b: Readonly<Record<str
   let count = 0;
   for (const key in a) {
     if (key === skip) continue;
-    const kept = a[key];
-    if (kept !== b[key] && !(kept instanceof NestedValue && kept.matches(b[key]))) return false;
+    if (!sameAsKept(a[key], b[key])) return false;
     count++;
   }
   for (const key in b) if (key !== skip) count--;
@@ -183,6 +182,16 @@ class NestedValue {
   matches(value: unknown): boolean {
     return this.#json !== undefined && typeof value === 'object' && value !== null && jsonOf(value) === this.#json;
   }
+}
+
+/** A field's value as a key keeps it: an object or array as its JSON, anything else as it is. */
+function kept(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? new NestedValue(value) : value;
+}
+
+/** Whether a field's value now is the one {@link kept} kept. */
+function sameAsKept(keptValue: unknown, value: unknown): boolean {
+  return keptValue === value || (keptValue instanceof NestedValue && keptValue.matches(value));
 }
 
 function jsonOf(value: object): string | undefined {
@@ -208,10 +217,7 @@ function recordSnapshot(nc: NumberedChannel): NumberedChannel {
 
 function snapshotFields<T extends object>(fields: T, skip?: string): T {
   const copy = { ...fields } as Record<string, unknown>;
-  for (const key in copy) {
-    const value = copy[key];
-    if (key !== skip && typeof value === 'object' && value !== null) copy[key] = new NestedValue(value);
-  }
+  for (const key in copy) if (key !== skip) copy[key] = kept(copy[key]);
   return copy as T;
 }
 
