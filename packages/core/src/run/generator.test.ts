@@ -47,6 +47,20 @@ function make(plugins: M3uPlugin[] = [], options: ConstructorParameters<typeof M
   return new M3uGenerator({ ...options, plugins: [basics, ...plugins] });
 }
 
+/** Rejections the process saw unhandled while `body` ran, and for a few turns of the event loop after. */
+async function unhandledDuring(body: () => Promise<unknown>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const listener = (reason: unknown): void => void seen.push(reason);
+  process.on('unhandledRejection', listener);
+  try {
+    await body().catch(() => undefined);
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  } finally {
+    process.off('unhandledRejection', listener);
+  }
+  return seen;
+}
+
 describe('M3uGenerator', () => {
   it('writes the contract default line and counts nothing missing for a complete channel', async () => {
     const { playlist, warnings, metrics } = await make().generate([full]);
@@ -391,20 +405,6 @@ describe('M3uGenerator', () => {
     await expect(make([{ name: 'p', apply }]).generate([full])).rejects.toThrow(`plugin "p" failed in ${message}`);
   });
 
-  /** Rejections the process saw unhandled while `body` ran, and for a few turns of the event loop after. */
-  async function unhandledDuring(body: () => Promise<unknown>): Promise<unknown[]> {
-    const seen: unknown[] = [];
-    const listener = (reason: unknown): void => void seen.push(reason);
-    process.on('unhandledRejection', listener);
-    try {
-      await body().catch(() => undefined);
-      for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-    } finally {
-      process.off('unhandledRejection', listener);
-    }
-    return seen;
-  }
-
   it('fails the run, and leaves no unhandled rejection, when a refused async tap then rejects', async () => {
     const asyncThrow: M3uPlugin = { name: 'p', apply: (g) => g.hooks.streamUrl.tap('p', (async () => { throw new Error('no token'); }) as never) };
     const run = make([asyncThrow]).generate([full]);
@@ -622,6 +622,20 @@ describe('what plain JavaScript callers get wrong', () => {
   it('a run option given to the generator (cache, output) says where it goes', () => {
     expect(() => new M3uGenerator({ plugins: [basics], cache: {} } as never)).toThrow('option "cache": an option of each run, not of the generator: pass it to generate(channels, { cache })');
     expect(() => new M3uGenerator({ plugins: [basics], output: process.stdout } as never)).toThrow('option "output": an option of each run');
+  });
+
+  it('refuses an async apply, whose taps would miss the run and whose failure nobody would hear', async () => {
+    const lazy: M3uPlugin = {
+      name: 'lazy',
+      apply: (async (g: M3uGenerator) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        g.hooks.streamUrl.tap('lazy', (url) => `${url}?late`);
+      }) as never,
+    };
+    const broken: M3uPlugin = { name: 'broken', apply: (async () => Promise.reject(new Error('no table'))) as never };
+    const message = 'plugin "lazy" failed in hook "apply": returned a Promise: apply is synchronous, and taps added after an await miss the runs started meanwhile; load what the plugin needs in a beforeRun tap (async), or, from a config, in an async factory';
+    expect(() => make([lazy])).toThrow(message);
+    expect(await unhandledDuring(async () => expect(() => make([broken])).toThrow('plugin "broken" failed in hook "apply": returned a Promise'))).toEqual([]);
   });
 
   it('plugins given to a run say they belong to the generator', async () => {

@@ -146,10 +146,17 @@ export class M3uGenerator {
   /** Applies a plugin. Errors it throws name it. */
   use(plugin: M3uPlugin): this {
     checkPlugin(plugin, 'plugin');
+    let applied: unknown;
     try {
-      plugin.apply(this);
+      applied = plugin.apply(this);
     } catch (error) {
       throw new PluginError(plugin.name, 'apply', undefined, error);
+    }
+    // An async apply's taps come after its first await, too late for a run started meanwhile; its failure, unheard.
+    if (typeof (applied as { then?: unknown } | undefined)?.then === 'function') {
+      (applied as PromiseLike<unknown>).then(undefined, () => undefined);
+      const why = new TypeError('returned a Promise: apply is synchronous, and taps added after an await miss the runs started meanwhile; load what the plugin needs in a beforeRun tap (async), or, from a config, in an async factory');
+      throw new PluginError(plugin.name, 'apply', undefined, why);
     }
     return this;
   }
