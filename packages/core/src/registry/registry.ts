@@ -17,16 +17,23 @@ export interface Named {
  */
 export class Registry<T extends Named> {
   readonly #kind: string;
+  readonly #check: ((item: unknown) => void) | undefined;
   readonly #items = new Map<string, T>();
 
-  /** @param kind what the items are, for messages ("strategy", "URL scheme"). */
-  constructor(kind: string) {
+  /**
+   * @param kind what the items are, for messages ("strategy", "URL scheme").
+   * @param check throws a {@link RegistryError} for an item that is not a `T`
+   *   (a plain-JavaScript one with a misspelt member), at `register`.
+   */
+  constructor(kind: string, check?: (item: unknown) => void) {
     this.#kind = kind;
+    this.#check = check;
   }
 
   /** Adds `item` under `item.name`. Registering the very same item again changes nothing. */
   register(item: T, options: { replace?: boolean } = {}): this {
-    if (!item.name) throw new RegistryError(`a ${this.#kind} needs a non-empty name`);
+    if (typeof item?.name !== 'string' || item.name === '') throw new RegistryError(`a ${this.#kind} needs a non-empty name`);
+    this.#check?.(item);
     const existing = this.#items.get(item.name);
     if (existing === item) return this;
     if (existing !== undefined && options.replace !== true) {

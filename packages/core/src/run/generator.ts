@@ -6,6 +6,7 @@ import { createGenerationHooks, isTapped, settleNotificationTaps, type Generatio
 import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
 import { Registry } from '../registry/registry.js';
+import { checkStrategyShape, checkUrlSchemeShape } from '../registry/shape.js';
 import { createRenderers, renderHeader, type BatchRenderer, type EntryRenderer } from '../render/entry-renderer.js';
 import { checkUrlOptions, startUrlScheme, type UrlScheme } from '../render/url-scheme.js';
 import { proposeTakeover, selectAutomatically, type SelectionFacts } from '../strategy/select.js';
@@ -131,8 +132,8 @@ const STREAM_QUEUE_BYTES = 128 * 1024;
  */
 export class M3uGenerator {
   readonly hooks: GenerationHooks = createGenerationHooks();
-  readonly strategies = new Registry<M3uStrategy>('strategy');
-  readonly urlSchemes = new Registry<UrlScheme>('URL scheme');
+  readonly strategies = new Registry<M3uStrategy>('strategy', checkStrategyShape);
+  readonly urlSchemes = new Registry<UrlScheme>('URL scheme', checkUrlSchemeShape);
   readonly options: GenerateOptions;
 
   constructor(config: GeneratorConfig = {}) {
