@@ -1,7 +1,8 @@
 import { AsyncSeriesHook, SyncBailHook, SyncHook, SyncWaterfallHook } from 'tapable';
 import type { NumberedChannel } from '../channel/model.js';
 import { describeValue } from '../channel/schema.js';
-import { PluginError } from '../errors.js';
+import { checkRequired } from '../channel/required.js';
+import { InputError, PluginError } from '../errors.js';
 import type { ExtinfAttribute } from '../render/attributes.js';
 import type { RunInfo } from '../run/run-info.js';
 import type { RunMetrics } from '../run/metrics.js';
@@ -104,7 +105,7 @@ const RESULT_CHECKS: Partial<Record<HookName, (value: unknown) => unknown>> = {
   selectStrategy: (v) => (v === undefined || typeof v === 'string' ? v : unusable(v, 'a strategy name', 'selectStrategy')),
   headerAttributes: (v) => (v === undefined || Array.isArray(v) ? v : unusable(v, 'the attribute list', 'headerAttributes')),
   header: (v) => (v === undefined || (typeof v === 'string' && startsExtm3u(v)) ? v : typeof v === 'string' ? notExtm3u(v) : unusable(v, 'the header text', 'header')),
-  channel: (v) => (v === undefined || (typeof v === 'object' && v !== null && !isThenable(v)) ? v : unusable(v, 'the channel record', 'channel')),
+  channel: (v) => (v === undefined ? v : usableRecord(v)),
   dropChannel: (v) => (v === undefined || typeof v === 'boolean' ? v : unusable(v, 'true or false', 'dropChannel')),
   entryAttributes: (v) => (v === undefined || Array.isArray(v) ? v : unusable(v, 'the attribute list', 'entryAttributes')),
   // Not even empty: an entry without its URL line would leave the player its next #EXTINF line as a URL.
@@ -136,6 +137,25 @@ function noExtinfLine(text: string): never {
   throw new TypeError(
     `returned ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)}, which has no line starting with "#EXTINF:": each entry keeps its #EXTINF line (a plugin may add lines around it; to leave a channel out, tap dropChannel)`,
   );
+}
+
+/**
+ * A `channel` tap's record, checked as the input's records are: what the tap
+ * made wrong is the plugin's failure, not the input's (before, a record the
+ * tap broke was reported as `record 0: field "channel.id": …`).
+ */
+function usableRecord(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || isThenable(value)) return unusable(value, 'the channel record', 'channel');
+  try {
+    checkRequired(value as NumberedChannel, 0, undefined);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    // Named as the plugin sees them (camelCase), not as the input spells them.
+    const field = error.location.field?.replace('assigned_number', 'assignedNumber').replace('channel_name', 'channelName');
+    const what = field === '(record)' ? 'a record' : `a record whose field "${field}" is wrong`;
+    throw new TypeError(`returned ${what}: ${error.reason}`);
+  }
+  return value;
 }
 
 function unusable(value: unknown, expected: string, hookName: HookName): never {

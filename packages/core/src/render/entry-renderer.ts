@@ -2,8 +2,8 @@
  * Where a channel becomes bytes. Every strategy calls the renderer made here,
  * which is why all strategies, and every mid-run switch, write the same bytes.
  */
-import { recordIndex, recordLine, type NumberedChannel } from '../channel/model.js';
-import { describeProblem, describeValue, expectedChannelNumber } from '../channel/schema.js';
+import type { NumberedChannel } from '../channel/model.js';
+import { checkRequired, fail, locate } from '../channel/required.js';
 import { unreadableRecordError } from '../channel/unreadable.js';
 import { DuplicateError, InputError, M3ugenError, PluginError, formatLocation, type Duplicated, type RecordLocation } from '../errors.js';
 import { isTapped, unusableResult, type GenerationHooks } from '../hooks/hooks.js';
@@ -46,68 +46,8 @@ export interface RenderContext {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/**
- * Where a record is, for an error: the input, the record (its line and its
- * index in a JSON array when a reader recorded them, else the channel's
- * index) and the field.
- */
-function locate(nc: unknown, index: number, sourceName: string | undefined, field?: string): RecordLocation {
-  return { file: sourceName, line: recordLine(nc), index: recordIndex(nc) ?? index, field };
-}
-
-function fail(nc: unknown, index: number, field: string, reason: string, sourceName?: string): never {
-  throw new InputError(reason, locate(nc, index, sourceName, field));
-}
-
 function failDuplicate(duplicate: Duplicated, nc: unknown, index: number, sourceName: string | undefined): never {
   throw new DuplicateError(duplicate, locate(nc, index, sourceName));
-}
-
-/** Checks what the TypeScript types promise, for plain-JavaScript callers. Small, so it inlines: the wording is {@link rejectRecord}'s. */
-function checkRequired(nc: NumberedChannel, index: number, sourceName: string | undefined): void {
-  if (typeof nc !== 'object' || nc === null) rejectRecord(nc, index, sourceName);
-  const channel = nc.channel;
-  if (
-    typeof channel !== 'object' ||
-    channel === null ||
-    typeof channel.id !== 'string' ||
-    channel.id === '' ||
-    typeof channel.channelName !== 'string' ||
-    channel.channelName === '' ||
-    !Number.isSafeInteger(nc.assignedNumber) ||
-    nc.assignedNumber < 0
-  ) {
-    rejectRecord(nc, index, sourceName);
-  }
-}
-
-/**
- * Why a record failed {@link checkRequired}, worded as parseNumberedChannel
- * words it, so a record reads the same from a file and from code. Fields are
- * named as in the interchange format.
- */
-function rejectRecord(nc: unknown, index: number, sourceName: string | undefined): never {
-  if (ArrayBuffer.isView(nc) || typeof nc === 'string') {
-    // A file's stream handed over as it is (fs.createReadStream): its chunks are not records.
-    fail(nc, index, '(record)', `expected a channel record (an object), got ${typeof nc === 'string' ? 'text' : 'bytes'}: to read a JSON or NDJSON file or stream, pass it through openChannelReader() of @m3ugen/reader`, sourceName);
-  }
-  if (typeof nc !== 'object' || nc === null || Array.isArray(nc)) fail(nc, index, '(record)', `expected a channel record (an object), got ${describeValue(nc)}`, sourceName);
-  const { channel, assignedNumber } = nc as { channel?: unknown; assignedNumber?: unknown };
-  if (typeof channel !== 'object' || channel === null || Array.isArray(channel)) fail(nc, index, 'channel', describeProblem('expected an object', channel), sourceName);
-  const { id, channelName } = channel as { id?: unknown; channelName?: unknown };
-  // The pipeline's own spelling, handed over as it is: say how to convert it, not that channelName is missing.
-  if ((channelName === undefined && Object.hasOwn(channel, 'channel_name')) || (assignedNumber === undefined && Object.hasOwn(nc, 'assigned_number'))) {
-    fail(
-      nc,
-      index,
-      '(record)',
-      'a snake_case record (assigned_number, channel_name), as the pipeline writes them: generate() takes camelCase records (assignedNumber, channelName); convert each with parseNumberedChannel(), or read a file with openChannelReader() of @m3ugen/reader',
-      sourceName,
-    );
-  }
-  if (typeof id !== 'string' || id === '') fail(nc, index, 'channel.id', describeProblem('expected a non-empty string', id), sourceName);
-  if (typeof channelName !== 'string' || channelName === '') fail(nc, index, 'channel.channel_name', describeProblem('expected a non-empty string', channelName), sourceName);
-  fail(nc, index, 'assigned_number', describeProblem(expectedChannelNumber(assignedNumber), assignedNumber), sourceName);
 }
 
 /** What a plain entry (no per-channel plugin) is made of, kept by an EntryCache. */
@@ -477,6 +417,8 @@ export function createRenderers(context: RenderContext): Renderers {
 
   function renderWithHooks(input: NumberedChannel, index: number): string {
     counts.rendered++;
+    // The input is checked before the channel taps see it: its faults are the input's, theirs are theirs (hooks.ts).
+    if (tapped.channel) checkRequired(input, index, sourceName);
     const nc = tapped.channel ? hooks.channel.call(input, index, run) : input;
     if (tapped.drop && hooks.dropChannel.call(nc, index, run) === true) {
       counts.dropped++;

@@ -487,6 +487,21 @@ describe('M3uGenerator', () => {
     await expect(run).rejects.toThrow('plugin "alarm" failed in hook "streamUrl" at channel index 0: bad url');
   });
 
+  it('blames a record a channel tap broke on the plugin, and a record that came in broken on the input', async () => {
+    const breaks: M3uPlugin = { name: 'ids', apply: (g) => g.hooks.channel.tap('ids', (nc) => ({ ...nc, channel: { ...nc.channel, id: 42 as never } })) };
+    const error = await make([breaks]).generate([full]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PluginError);
+    expect((error as Error).message).toBe('plugin "ids" failed in hook "channel" at channel index 0: returned a record whose field "channel.id" is wrong: expected a non-empty string, got number 42');
+    const renumbers: M3uPlugin = { name: 'n', apply: (g) => g.hooks.channel.tap('n', (nc) => ({ ...nc, assignedNumber: String(nc.assignedNumber) as never })) };
+    await expect(make([renumbers]).generate([full])).rejects.toThrow('plugin "n" failed in hook "channel" at channel index 0: returned a record whose field "assignedNumber" is wrong: expected an integer, got "1"');
+    // The tap reads what the types promise; a record without it is the input's fault, said before the tap runs.
+    const trims: M3uPlugin = { name: 'trim', apply: (g) => g.hooks.channel.tap('trim', (nc) => ({ ...nc, channel: { ...nc.channel, channelName: nc.channel.channelName.trim() } })) };
+    const nameless = { ...full, channel: { ...full.channel, channelName: undefined as never } };
+    const inputs = await make([trims]).generate([nameless]).catch((e: unknown) => e);
+    expect(inputs).toBeInstanceOf(InputError);
+    expect((inputs as Error).message).toBe('record 0: field "channel.channel_name": required field is missing');
+  });
+
   it('lets an extinfLine tap add lines before and after the #EXTINF line', async () => {
     const around: M3uPlugin = { name: 'around', apply: (g) => g.hooks.extinfLine.tap('around', (line) => `#EXTGRP:A\n${line}\n#EXTVLCOPT:x=1`) };
     expect((await make([around]).generate([full])).playlist.split('\n').slice(1, 4)).toEqual(['#EXTGRP:A', expect.stringMatching(/^#EXTINF:-1 /), '#EXTVLCOPT:x=1']);
