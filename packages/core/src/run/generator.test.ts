@@ -393,8 +393,6 @@ describe('M3uGenerator', () => {
     ['a header tap putting a line before #EXTM3U', (g) => g.hooks.header.tap('p', (h) => `# made by p\n${h}`), 'hook "header": returned a header whose first line is "# made by p", not "#EXTM3U": an extended M3U playlist starts with that line, and strict readers refuse one that does not'],
     ['a header tap returning ""', (g) => g.hooks.header.tap('p', () => ''), 'hook "header": returned a header whose first line is "", not "#EXTM3U"'],
     ['a header tap returning "#EXTM3Ux"', (g) => g.hooks.header.tap('p', () => '#EXTM3Ux'), 'hook "header": returned a header whose first line is "#EXTM3Ux", not "#EXTM3U"'],
-    ['an extinfLine tap returning ""', (g) => g.hooks.extinfLine.tap('p', () => ''), 'hook "extinfLine" at channel index 0: returned "", which has no line starting with "#EXTINF:": each entry keeps its #EXTINF line'],
-    ['an extinfLine tap returning only its own line', (g) => g.hooks.extinfLine.tap('p', () => '#EXTGRP:News'), 'hook "extinfLine" at channel index 0: returned "#EXTGRP:News", which has no line starting with "#EXTINF:"'],
     ['a headerAttributes tap returning one attribute', (g) => g.hooks.headerAttributes.tap('p', (() => ({ name: 'x-tvg-url', value: 'u' })) as never), 'hook "headerAttributes": returned an object, not the attribute list'],
     ['a streamUrl tap returning a number', (g) => g.hooks.streamUrl.tap('p', (() => 5) as never), 'hook "streamUrl" at channel index 0: returned number 5, not the URL text'],
     ['a streamUrl tap returning ""', (g) => g.hooks.streamUrl.tap('p', () => ''), 'hook "streamUrl" at channel index 0: returned "", not the URL text'],
