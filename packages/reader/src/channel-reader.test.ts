@@ -207,6 +207,10 @@ describe('an NDJSON file in another shape', () => {
     ['a pretty-printed JSON array', JSON.stringify(records.map((r) => JSON.parse(r)), null, 2), 'line 1: this is a JSON array, not NDJSON (one record per line)'],
     ['pretty-printed records', records.map((r) => JSON.stringify(JSON.parse(r), null, 2)).join('\n'), 'line 1: a record that goes on past its line (pretty-printed?): NDJSON holds one whole record per line'],
     ['a line cut short, which stays a syntax error', '{"assigned_number": 1, "channel": {"id": "550e\n', 'line 1: invalid JSON at column 47: unterminated string'],
+    // A JSON array's body saved as NDJSON: each record but the last with its comma (CRLF too).
+    ['records with commas', `${records[0]},\r\n${records[1]}\r\n`, `line 1: invalid JSON at column ${records[0]!.length + 1}: a comma after the record: NDJSON records stand one per line, with nothing after them`],
+    ['a comment line', `// exported 2026-11-29\n${records.join('\n')}\n`, 'line 1: a comment line: NDJSON has no comments (remove the line)'],
+    ['a shell-style comment line', `${records[0]}\n# more\n`, 'line 2: a comment line: NDJSON has no comments'],
   ])('is named for what it is: %s', async (_name, text, reason) => {
     const path = join(dir, 'shape.ndjson');
     writeFileSync(path, text);

@@ -120,7 +120,23 @@ function notNdjson(record: string, location: RecordLocation): InputError | undef
   if (start.trimEnd() === '{') {
     return new InputError('a record that goes on past its line (pretty-printed?): NDJSON holds one whole record per line', location);
   }
+  // JSON has no comments; an editor or a script may still have added one.
+  if (start.startsWith('//') || start.startsWith('#')) return new InputError('a comment line: NDJSON has no comments (remove the line)', location);
+  // A JSON array's body, one record per line with its commas, saved as NDJSON.
+  const end = record.trimEnd();
+  if (end.endsWith(',') && parsesAsJson(end.slice(0, -1))) {
+    return new InputError(`invalid JSON at column ${end.length}: a comma after the record: NDJSON records stand one per line, with nothing after them`, location);
+  }
   return undefined;
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** An InputError for text JSON.parse rejected, naming the line (of a file) or the column (of an NDJSON line). */
