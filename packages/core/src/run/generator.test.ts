@@ -37,6 +37,12 @@ const basics: M3uPlugin = {
   },
 };
 
+/** A plugin that registers `simple` under `name` with its own `generate`, chosen only by name: a strategy as a test writes it wrong. */
+const strategyPlugin = (name: string, generate: M3uStrategy['generate']): M3uPlugin => ({
+  name,
+  apply: (g) => g.strategies.register({ ...simple, name, contract: { ...simple.contract, automatic: false }, generate }),
+});
+
 const UUID1 = '550e8400-e29b-41d4-a716-446655440001';
 const full: NumberedChannel = {
   assignedNumber: 1,
@@ -298,10 +304,7 @@ describe('M3uGenerator', () => {
 
   it('fails a strategy that stops before the end of the input or loses channels, instead of publishing a short playlist', async () => {
     const channels = Array.from({ length: 1500 }, (_, i): NumberedChannel => ({ assignedNumber: i + 1, channel: { ...full.channel, id: `550e8400-e29b-41d4-a716-${String(i).padStart(12, '0')}` } }));
-    const buggy = (name: string, generate: M3uStrategy['generate']): M3uPlugin => ({
-      name,
-      apply: (g) => g.strategies.register({ ...simple, name, contract: { ...simple.contract, automatic: false }, generate }),
-    });
+    const buggy = strategyPlugin;
     // Reads one batch (of 1,024) and writes it: forgot the loop.
     const firstBatchOnly = buggy('first-batch-only', async (run) => {
       const b = (await run.source.nextBatch())!;
@@ -327,21 +330,13 @@ describe('M3uGenerator', () => {
 
   it('fails a strategy that writes other than what it rendered: no header, an entry twice, a wrong byte count', async () => {
     const channels = [full, { ...full, assignedNumber: 2, channel: { ...full.channel, id: '550e8400-e29b-41d4-a716-446655440002' } }];
-    const buggy = (name: string, write: (run: Parameters<M3uStrategy['generate']>[0], text: string, bytes: number) => Promise<void>): M3uPlugin => ({
-      name,
-      apply: (g) =>
-        g.strategies.register({
-          ...simple,
-          name,
-          contract: { ...simple.contract, automatic: false },
-          async generate(run) {
-            for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) {
-              const { text, bytes } = run.renderBatch(b);
-              await write(run, text, bytes);
-            }
-          },
-        }),
-    });
+    const buggy = (name: string, write: (run: Parameters<M3uStrategy['generate']>[0], text: string, bytes: number) => Promise<void>): M3uPlugin =>
+      strategyPlugin(name, async (run) => {
+        for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) {
+          const { text, bytes } = run.renderBatch(b);
+          await write(run, text, bytes);
+        }
+      });
     const headless = buggy('headless', async (run, text) => void (await run.output.write(text)));
     const stutter = buggy('stutter', async (run, text) => {
       await run.output.write(run.renderHeader() + text);
@@ -356,20 +351,12 @@ describe('M3uGenerator', () => {
   });
 
   it('fails a strategy that renders a channel twice, or one it was not handed, as the strategy\'s fault, not as a duplicate id in the input', async () => {
-    const strategyOf = (name: string, body: (run: Parameters<M3uStrategy['generate']>[0], batch: ChannelBatch) => string): M3uPlugin => ({
-      name,
-      apply: (g) =>
-        g.strategies.register({
-          ...simple,
-          name,
-          contract: { ...simple.contract, automatic: false },
-          async generate(run) {
-            let text = run.renderHeader();
-            for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) text += body(run, b);
-            await run.output.write(text);
-          },
-        }),
-    });
+    const strategyOf = (name: string, body: (run: Parameters<M3uStrategy['generate']>[0], batch: ChannelBatch) => string): M3uPlugin =>
+      strategyPlugin(name, async (run) => {
+        let text = run.renderHeader();
+        for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) text += body(run, b);
+        await run.output.write(text);
+      });
     const twice = strategyOf('twice', (run, b) => run.renderBatch(b).text + run.renderBatch(b).text);
     const entryAgain = strategyOf('again', (run, b) => run.renderBatch(b).text + run.renderEntry(b.channels[b.start]!, b.firstIndex));
     const unread = strategyOf('unread', (run, b) => run.renderEntry(b.channels[b.start]!, b.firstIndex + 7));
