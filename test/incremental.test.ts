@@ -250,6 +250,22 @@ describe('incremental regeneration (EntryCache)', () => {
     expect(result.metrics.reusedEntries).toBe(28);
   });
 
+  it('renders again an entry whose field JSON cannot hold whole (a Map), rather than take it for unchanged', async () => {
+    const region: M3uPlugin = {
+      name: 'region',
+      apply: (g) => g.hooks.entryAttributes.tap('region', (list, nc) => [...list, { name: 'x-region', value: String((nc.channel['codes'] as Map<string, string>).get('region')) }]),
+    };
+    const channels = makeChannels(10).map((nc) => ({ ...nc, channel: { ...nc.channel, codes: new Map([['region', 'eu']]) } }));
+    const generator = createGenerator({ proxyId: PROXY, plugins: [region] });
+    const cache = new EntryCache();
+    await generator.generate(channels, { cache });
+    // A fresh Map with other contents reads "{}" as JSON, as the old one did.
+    channels[2] = { ...channels[2]!, channel: { ...channels[2]!.channel, codes: new Map([['region', 'us']]) } };
+    const result = await generator.generate(channels, { cache });
+    expect(result.playlist).toBe((await generator.generate(channels)).playlist);
+    expect(result.playlist).toContain(' x-region="us",');
+  });
+
   it('re-renders when stream_url changes under the direct scheme', async () => {
     const channels = makeChannels(20);
     const generator = createGenerator({ urlScheme: 'direct' });

@@ -109,8 +109,9 @@ function sameObject(a: Readonly<Record<string, unknown>>, b: Readonly<Record<str
 /**
  * An object or array field of a snapshot, kept as its JSON text: the caller
  * may change the object in place between runs, and the same reference would
- * then compare equal to its changed self. A value JSON cannot hold (a cycle,
- * a BigInt) never matches, so its entry is rendered again every run.
+ * then compare equal to its changed self. A value JSON cannot hold whole (a
+ * cycle, a BigInt, a Map, a function) never matches, so its entry is
+ * rendered again every run.
  */
 class NestedValue {
   readonly #json: string | undefined;
@@ -136,10 +137,24 @@ function sameAsKept(keptValue: unknown, value: unknown): boolean {
 
 function jsonOf(value: object): string | undefined {
   try {
-    return JSON.stringify(value);
+    return JSON.stringify(value, plainOnly);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * JSON is the object's content only for plain data: a Map, a Set or a class
+ * instance would all read `{}`, and a function would be left out. Such a
+ * value throws here, so it never matches and its entry is rendered again.
+ */
+function plainOnly(_key: string, value: unknown): unknown {
+  if (typeof value === 'function' || typeof value === 'symbol') throw new TypeError('not plain data');
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const prototype: unknown = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null) throw new TypeError('not plain data');
+  }
+  return value;
 }
 
 /** Same content: every field of the record and of its channel equal (`===`, or by JSON for objects), unknown fields included. */
