@@ -140,6 +140,10 @@ describe('extinf templates', () => {
     );
     expect(() => extinfTemplate({ url: '<%= it.baseUrl %>/\n<%= it.record?.channel?.["stream_url"] %>' })).toThrow('url template (inline): line 2: stream_url is read by its input spelling');
     expect(() => extinfTemplate({ extinf: '#EXTINF:-1,<%= it.record.assigned_number %>' })).toThrow('(it.record.assignedNumber, or it.number)');
+    // Found past an unknown field read first, which keeps its spelling.
+    expect(() => extinfTemplate({ extinf: '#EXTINF:-1 c="<%= it.channel.country_code %>" g="<%= it.channel.group_title %>",<%= it.name %>' })).toThrow(
+      'extinf template (inline): line 1: group_title is read by its input spelling',
+    );
     // Unknown fields keep their spelling, and a variable of the template's own is its own business.
     const own = '<% const channel = it.data.groups; %>#EXTINF:-1 g="<%= channel.group_title %>" c="<%= it.channel.country_code %>",<%= it.name %>';
     expect(await generate([extinfTemplate({ extinf: own, data: { groups: { group_title: 'G' } } })], [{ ...news, channel: { ...news.channel, country_code: 'DE' } }])).toContain('g="G" c="DE"');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { checkOptionNames, displayName, OPTIONAL_CHANNEL_FIELDS, OptionError, systemErrorReason, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { checkOptionNames, displayName, modelFieldName, OptionError, systemErrorReason, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { TemplateError } from './template-error.js';
 import { compileTemplate, hasLiteralLineStart, templateCode, type CompiledTemplate } from './compile.js';
 
@@ -155,15 +155,8 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
   };
 }
 
-/** Known fields as the input spells them and as the model (and so `it.channel`) does. */
-const MODEL_SPELLINGS: ReadonlyMap<string, string> = new Map([
-  ...OPTIONAL_CHANNEL_FIELDS.map(({ snake, camel }): [string, string] => [snake, camel]),
-  ['channel_name', 'channelName'],
-  ['assigned_number', 'assignedNumber'],
-]);
-const INPUT_SPELLING = new RegExp(
-  `\\bit\\s*\\??\\.\\s*(record\\s*\\??\\.\\s*channel|record|channel)\\s*(?:\\??\\.\\s*|(?:\\?\\.)?\\[\\s*['"\`])(${[...MODEL_SPELLINGS.keys()].join('|')})\\b`,
-);
+/** A field read from `it.channel`, `it.record` or `it.record.channel`, by dot or by a quoted key. */
+const FIELD_READ = new RegExp(`\\bit\\s*\\??\\.\\s*(record\\s*\\??\\.\\s*channel|record|channel)\\s*(?:\\??\\.\\s*|(?:\\?\\.)?\\[\\s*['"\`])([A-Za-z_$][\\w$]*)`, 'g');
 
 /**
  * Refuses a template reading a known field by its input spelling
@@ -171,11 +164,11 @@ const INPUT_SPELLING = new RegExp(
  * would be empty on every channel, without a word.
  */
 function refuseInputSpellings(template: CompiledTemplate): void {
-  const found = INPUT_SPELLING.exec(templateCode(template.source));
-  if (found === null) return;
+  const found = [...templateCode(template.source).matchAll(FIELD_READ)].find((read) => modelFieldName(read[2]!) !== undefined);
+  if (found === undefined) return;
   const [, path, field] = found as unknown as [string, string, string];
   const owner = path.endsWith('channel') ? 'channel' : 'record';
-  const camel = MODEL_SPELLINGS.get(field)!;
+  const camel = modelFieldName(field)!;
   const at = template.source.search(new RegExp(`\\b${field}\\b`));
   const line = at === -1 ? undefined : template.source.slice(0, at).split('\n').length;
   const shortcut = camel === 'assignedNumber' ? 'it.number' : camel === 'channelName' ? 'it.name' : camel === 'tvgChno' ? undefined : `it.${camel}`;

@@ -67,6 +67,29 @@ export const OPTIONAL_CHANNEL_FIELDS: readonly ChannelFieldSpelling[] = Object.f
   { snake: 'group_title', camel: 'groupTitle' },
 ]);
 
+/** Known fields whose input (snake_case) spelling differs from the model's, record level included. */
+const MODEL_NAMES: ReadonlyMap<string, string> = new Map([
+  ['assigned_number', 'assignedNumber'],
+  ['channel_name', 'channelName'],
+  ...OPTIONAL_CHANNEL_FIELDS.map(({ snake, camel }): [string, string] => [snake, camel]),
+]);
+
+/**
+ * The model's (camelCase) name of a known field given in the input's
+ * spelling, or `undefined` when `inputName` is none (a camelCase name, `id`,
+ * an unknown field, whose spelling the model keeps). For messages that meet
+ * a plugin reading `tvg_logo` where the model has `tvgLogo`.
+ *
+ * @example
+ * ```ts
+ * modelFieldName('tvg_logo'); // 'tvgLogo'
+ * modelFieldName('country_code'); // undefined: unknown fields keep their spelling
+ * ```
+ */
+export function modelFieldName(inputName: string): string | undefined {
+  return MODEL_NAMES.get(inputName);
+}
+
 /**
  * True when an optional field counts as missing (`undefined`, `null` or `""`).
  *

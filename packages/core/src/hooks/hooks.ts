@@ -1,5 +1,5 @@
 import { AsyncSeriesHook, SyncBailHook, SyncHook, SyncWaterfallHook } from 'tapable';
-import type { NumberedChannel } from '../channel/model.js';
+import { modelFieldName, type NumberedChannel } from '../channel/model.js';
 import { describeValue } from '../channel/schema.js';
 import { checkRequired } from '../channel/required.js';
 import { InputError, PluginError } from '../errors.js';
@@ -141,7 +141,10 @@ function usableRecord(value: unknown): unknown {
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     // Named as the plugin sees them (camelCase), not as the input spells them.
-    const field = error.location.field?.replace('assigned_number', 'assignedNumber').replace('channel_name', 'channelName');
+    const field = error.location.field
+      ?.split('.')
+      .map((part) => modelFieldName(part) ?? part)
+      .join('.');
     const what = field === '(record)' ? 'a record' : `a record whose field "${field}" is wrong`;
     throw new TypeError(`returned ${what}: ${error.reason}`);
   }

@@ -1,4 +1,4 @@
-import { OPTIONAL_CHANNEL_FIELDS, type NumberedChannel } from '../channel/model.js';
+import { modelFieldName, type NumberedChannel } from '../channel/model.js';
 import { describeValue } from '../channel/schema.js';
 import type { Named } from '../registry/registry.js';
 import type { RunInfo } from '../run/run-info.js';
@@ -133,7 +133,7 @@ function checkReads(scheme: string, reads: unknown): void {
   if (!Array.isArray(reads)) fail(`is ${describeValue(reads)}, not a list of channel field names`);
   for (const field of reads as unknown[]) {
     if (typeof field !== 'string') fail(`holds ${describeValue(field)}, not a channel field name`);
-    const camel = OPTIONAL_CHANNEL_FIELDS.find((spelling) => spelling.snake === field)?.camel ?? (field === 'channel_name' ? 'channelName' : undefined);
+    const camel = typeof field === 'string' ? modelFieldName(field) : undefined;
     if (camel !== undefined) {
       fail(`names "${field}", the input's spelling: channel fields are read as camelCase ("${camel}"), and "${field}" would never change, so an entry cache would keep old URLs`);
     }
