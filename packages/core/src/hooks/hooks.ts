@@ -155,8 +155,14 @@ function unusable(value: unknown, expected: string, hookName: HookName): never {
   throw unusableResult(value, expected, `"${hookName}"`);
 }
 
-function isThenable(value: unknown): boolean {
+/** Whether `value` is a Promise (or another thenable): what an async function returns. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** A Promise a hook cannot use: its rejection belongs to the failure already reported, not to the process. */
+export function ignoreRejection(value: unknown): void {
+  if (isThenable(value)) value.then(undefined, () => undefined);
 }
 
 /**
@@ -164,6 +170,8 @@ function isThenable(value: unknown): boolean {
  * text`. A Promise is the common case, from an async function where a sync
  * one is called: written out, it would be "[object Promise]", or not drop
  * what it meant to. `what` names the synchronous thing (`"streamUrl"`).
+ * The Promise is marked handled: if it rejects, that belongs to the failure
+ * this reports, and must not end the process as an unhandled rejection.
  *
  * @example
  * ```ts
@@ -172,7 +180,10 @@ function isThenable(value: unknown): boolean {
  * ```
  */
 export function unusableResult(value: unknown, expected: string, what: string): TypeError {
-  if (isThenable(value)) return new TypeError(`returned a Promise, not ${expected}: ${what} is synchronous (load what it needs in a beforeRun tap, which is async)`);
+  if (isThenable(value)) {
+    ignoreRejection(value);
+    return new TypeError(`returned a Promise, not ${expected}: ${what} is synchronous (load what it needs in a beforeRun tap, which is async)`);
+  }
   return new TypeError(`returned ${describeValue(value)}, not ${expected}`);
 }
 
@@ -229,11 +240,6 @@ export async function settleNotificationTaps(run: RunInfo): Promise<void> {
   await pendingTaps.get(run)?.settle();
 }
 
-/** A Promise a hook cannot use: its rejection belongs to the failure already reported, not to the process. */
-function ignoreRejection(value: unknown): void {
-  if (isThenable(value)) (value as PromiseLike<unknown>).then(undefined, () => undefined);
-}
-
 /**
  * Wraps every tap so anything it throws names the plugin (tap name), the hook
  * and the channel, and so does a result the hook cannot use. An async function
@@ -257,12 +263,9 @@ function guardTaps(hook: { intercept(interceptor: object): void }, hookName: Hoo
         // times a run, and a rest parameter would allocate an array each time. What the check
         // throws is the plugin's failure too, and names it.
         fn = (a, b, c, d) => {
-          let result: unknown;
           try {
-            result = original(a, b, c, d);
-            return check(result);
+            return check(original(a, b, c, d));
           } catch (error) {
-            ignoreRejection(result);
             throw toPluginError(error, plugin, hookName, [a, b, c, d], indexAt);
           }
         };
@@ -281,7 +284,7 @@ function guardTaps(hook: { intercept(interceptor: object): void }, hookName: Hoo
             else {
               let pending = pendingTaps.get(run);
               if (pending === undefined) pendingTaps.set(run, (pending = new PendingTaps()));
-              pending.add(result as PromiseLike<unknown>, (error) => toPluginError(error, plugin, hookName, [a, b, c, d], indexAt));
+              pending.add(result, (error) => toPluginError(error, plugin, hookName, [a, b, c, d], indexAt));
             }
           }
           return result;

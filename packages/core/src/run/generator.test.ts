@@ -515,6 +515,9 @@ describe('M3uGenerator', () => {
     await expect(run(() => 'http://x')).rejects.toThrow('URL scheme "cdn": create() returned "http://x", not the function that builds each URL');
     await expect(run(() => { throw new Error('no key'); })).rejects.toThrow('URL scheme "cdn" failed in create(): no key');
     await expect(run(() => async () => 'http://x')).rejects.toThrow('record 0: URL scheme "cdn" failed: returned a Promise, not the URL text: a URL builder is synchronous');
+    // A refused Promise that then rejects is not left to end the process.
+    expect(await unhandledDuring(() => run(async () => Promise.reject(new Error('no key'))))).toEqual([]);
+    expect(await unhandledDuring(() => run(() => async () => Promise.reject(new Error('no route'))))).toEqual([]);
   });
 
   it('refuses a builder whose reads an entry cache could not trust: the input\'s spelling of a field, or not a list of names', async () => {

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { ulid } from 'ulid';
 import { DuplicateError, InputError, M3ugenError, OptionError, PluginError, RegistryError } from '../errors.js';
 import { describeValue } from '../channel/schema.js';
-import { createGenerationHooks, isTapped, settleNotificationTaps, type GenerationHooks } from '../hooks/hooks.js';
+import { createGenerationHooks, ignoreRejection, isTapped, isThenable, settleNotificationTaps, type GenerationHooks } from '../hooks/hooks.js';
 import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
 import { Registry } from '../registry/registry.js';
@@ -154,8 +154,8 @@ export class M3uGenerator {
       throw new PluginError(plugin.name, 'apply', undefined, error);
     }
     // An async apply's taps come after its first await, too late for a run started meanwhile; its failure, unheard.
-    if (typeof (applied as { then?: unknown } | undefined)?.then === 'function') {
-      (applied as PromiseLike<unknown>).then(undefined, () => undefined);
+    if (isThenable(applied)) {
+      ignoreRejection(applied);
       const why = new TypeError('returned a Promise: apply is synchronous, and taps added after an await miss the runs started meanwhile; load what the plugin needs in a beforeRun tap (async), or, from a config, in an async factory');
       throw new PluginError(plugin.name, 'apply', undefined, why);
     }
