@@ -2,7 +2,7 @@
  * Where a channel becomes bytes. Every strategy calls the renderer made here,
  * which is why all strategies, and every mid-run switch, write the same bytes.
  */
-import type { NumberedChannel } from '../channel/model.js';
+import { isMissing, type NumberedChannel } from '../channel/model.js';
 import { checkRequired, fail, locate } from '../channel/required.js';
 import { unreadableRecordError } from '../channel/unreadable.js';
 import { DuplicateError, InputError, M3ugenError, PluginError, formatLocation, type Duplicated, type RecordLocation } from '../errors.js';
@@ -227,10 +227,7 @@ export function createRenderers(context: RenderContext): Renderers {
     return '';
   };
   /** An optional field's text as is, or `""` with a missing-field warning. */
-  const present = (value: unknown, index: number, field: string): string => {
-    if (typeof value === 'string') return value === '' ? missing(index, field) : value;
-    return value === undefined || value === null ? missing(index, field) : String(value);
-  };
+  const present = (value: unknown, index: number, field: string): string => (isMissing(value) ? missing(index, field) : fieldText(value));
   const attribute = (value: unknown, index: number, field: string): string => sanitizeAttributeValue(present(value, index, field));
   const duplicateId = (nc: NumberedChannel, index: number): never => failDuplicate({ id: nc.channel.id }, nc, index, sourceName);
   const duplicateNumber = (nc: NumberedChannel, index: number, n: number): never => failDuplicate({ number: n }, nc, index, sourceName);
