@@ -28,7 +28,7 @@ export function fieldReader(field: string, attribute?: string): (nc: NumberedCha
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
     if (value === undefined || value === null) return '';
-    const what = Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+    const what = kindOf(value);
     const whose = attribute === undefined ? '' : `attribute "${attribute}": `;
     throw new TypeError(`${whose}field "${field}" is ${what}, not text, a number or a boolean (give the attribute a compute function to turn it into text)`);
   };
@@ -44,4 +44,9 @@ export function fieldReader(field: string, attribute?: string): (nc: NumberedCha
  */
 export function readField(nc: NumberedChannel, field: string): string {
   return fieldReader(field)(nc);
+}
+
+/** What a value that is not text, a number or a boolean is, for messages: `an array`, `an object`, `a function`. */
+export function kindOf(value: unknown): string {
+  return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

@@ -1,6 +1,6 @@
 import { closestName, keyPath, OptionError, sanitizeText, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { z } from 'zod';
-import { fieldReader } from './field.js';
+import { fieldReader, kindOf } from './field.js';
 import { attributesOptionsSchema, READY_ATTRIBUTES, type AttributesOptions, type ComputeAttribute } from './options.js';
 
 const PLUGIN = '@m3ugen/attributes';
@@ -27,8 +27,7 @@ function computed(name: string, value: unknown): string {
   if (value instanceof Promise) {
     throw new TypeError(`compute of attribute "${name}" returned a Promise: it runs as each line is written, so look values up before the run and return them as they are`);
   }
-  const what = Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-  throw new TypeError(`compute of attribute "${name}" returned ${what}, not a string, number or boolean`);
+  throw new TypeError(`compute of attribute "${name}" returned ${kindOf(value)}, not a string, number or boolean`);
 }
 
 function pick(path: string, separator: string, part: 'full' | 'first' | 'last'): string {
