@@ -19,12 +19,22 @@ function at(text: string, offset: number | undefined): string {
   return ` at line ${line}, column ${column}`;
 }
 
+/** The table a `[header]` line opens, its dots without spaces (`[ a . b ]` → `a.b`); `undefined` for any other line. */
+function tableOf(line: string): string | undefined {
+  return /^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$/.exec(line)?.[1]!.replace(/\s*\.\s*/g, '.');
+}
+
+/** The key a `key = value` line sets (dotted keys whole); `undefined` for any other line. */
+function keyOf(line: string): string | undefined {
+  return /^\s*([A-Za-z0-9_.-]+)\s*=/.exec(line)?.[1];
+}
+
 /** `base_url = …` twice under one table: the key and the line that set it first. */
 function keySetTwice(lines: readonly string[], line: number): string | undefined {
-  const key = /^\s*([A-Za-z0-9_.-]+)\s*=/.exec(lines[line - 1] ?? '')?.[1];
+  const key = keyOf(lines[line - 1] ?? '');
   if (key === undefined) return undefined;
   for (let i = line - 2; i >= 0 && !/^\s*\[/.test(lines[i]!); i--) {
-    if (/^\s*([A-Za-z0-9_.-]+)\s*=/.exec(lines[i]!)?.[1] === key) return `the key ${key} is already set at line ${i + 1}: keep one of the two`;
+    if (keyOf(lines[i]!) === key) return `the key ${key} is already set at line ${i + 1}: keep one of the two`;
   }
   return undefined;
 }
@@ -49,18 +59,14 @@ const loadToml: Loader = async (filepath, content) => {
  */
 function definedTwice(content: string, line: number): string | undefined {
   const lines = content.split(/\r?\n/);
-  const header = /^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$/.exec(lines[line - 1] ?? '');
-  if (header === null) return keySetTwice(lines, line);
-  const name = header[1]!.replace(/\s*\.\s*/g, '.');
+  const name = tableOf(lines[line - 1] ?? '');
+  if (name === undefined) return keySetTwice(lines, line);
   for (let i = 0; i < line - 1; i++) {
-    const earlier = /^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$/.exec(lines[i]!);
-    if (earlier !== null && earlier[1]!.replace(/\s*\.\s*/g, '.') === name) {
-      return `the table [${name}] is already defined at line ${i + 1}: put its keys under one [${name}]`;
-    }
+    if (tableOf(lines[i]!) === name) return `the table [${name}] is already defined at line ${i + 1}: put its keys under one [${name}]`;
     // `proxy_generation.strategy = …` before `[proxy_generation]` defines the table too.
-    const dotted = /^\s*([A-Za-z0-9_.-]+?)\s*=/.exec(lines[i]!);
-    if (dotted !== null && dotted[1]!.startsWith(`${name}.`)) {
-      return `the table [${name}] is already defined at line ${i + 1}, by the dotted key ${dotted[1]}: put its keys under one [${name}]`;
+    const dotted = keyOf(lines[i]!);
+    if (dotted?.startsWith(`${name}.`) === true) {
+      return `the table [${name}] is already defined at line ${i + 1}, by the dotted key ${dotted}: put its keys under one [${name}]`;
     }
   }
   return undefined;
