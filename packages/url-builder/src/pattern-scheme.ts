@@ -1,4 +1,4 @@
-import { InputError, lineBreakAt, OptionError, sanitizeText, type NumberedChannel, type UrlScheme } from '@m3ugen/core';
+import { InputError, isMissing, lineBreakAt, OptionError, sanitizeText, type NumberedChannel, type UrlScheme } from '@m3ugen/core';
 import { parseBaseUrl } from './base-url.js';
 import { encodeChannelId } from './channel-id.js';
 
@@ -32,7 +32,7 @@ function checkLineSafe(key: string, value: string): void {
  */
 function tvgId(nc: NumberedChannel, index: number): string {
   const value = nc.channel.tvgId;
-  if (value === undefined || value === null || value === '') throw new InputError('required by the URL pattern ({tvg_id}), but missing', { index, field: 'channel.tvg_id' });
+  if (isMissing(value)) throw new InputError('required by the URL pattern ({tvg_id}), but missing', { index, field: 'channel.tvg_id' });
   return encodeURIComponent(String(value).toWellFormed());
 }
 
