@@ -41,8 +41,22 @@ describe('parseProxyId', () => {
     expect(parseProxyId('01arz3ndektsv4rrffq69g5fav')).toBe('01arz3ndektsv4rrffq69g5fav');
   });
 
-  it.each(['01ARZ3NDEKTSV4RRFFQ69G5FA', '01ARZ3NDEKTSV4RRFFQ69G5FAI', '81ARZ3NDEKTSV4RRFFQ69G5FAV', 'not-a-ulid'])('rejects %j', (id) => {
-    expect(() => parseProxyId(id)).toThrow(/option "proxy_id": expected a ULID/);
+  it.each([
+    ['01ARZ3NDEKTSV4RRFFQ69G5FA', ': 25 characters'],
+    ['01ARZ3NDEKTSV4RRFFQ69G5FAVV', ': 27 characters'],
+    ['01ARZ3NDEKTSV4RRFFQ69G5FAI', ': character 26 "I" is not one of them'],
+    ['01ARZ3NDEKTSV4RRFFQ69G5-AV', ': character 24 "-" is not one of them'],
+    ['01ARZ3NDEKTSV4RRFFQ69G5FAU', ': character 26 "U" is not one of them'],
+    ['81ARZ3NDEKTSV4RRFFQ69G5FAV', ': it starts with "8", and a ULID starts with 0-7 (the largest is 7ZZZZZZZZZZZZZZZZZZZZZZZZZ)'],
+    ['not-a-ulid', ': 10 characters'],
+  ])('rejects %j, saying which rule it breaks', (id, problem) => {
+    expect(() => parseProxyId(id)).toThrow(
+      `option "proxy_id": expected a ULID (26 characters of 0-9 and A-Z without I, L, O, U), got ${JSON.stringify(id)}${problem}`,
+    );
+  });
+
+  it('refuses a value that is not text', () => {
+    expect(() => parseProxyId(42, 'web.proxy_id')).toThrow(/^option "web.proxy_id": expected a ULID .*, got 42$/);
   });
 });
 
