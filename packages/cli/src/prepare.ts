@@ -9,6 +9,16 @@ import { parseBaseUrl, parseProxyId } from '@m3ugen/url-builder';
 import { UsageError, type CliFlags } from './args.js';
 import type { Reporter } from './reporter.js';
 
+/**
+ * How far through its input file a run has read (0–1), for the progress bar
+ * of an input whose channel count is only known at its end; `undefined`
+ * for stdin or a named pipe, whose size is not known.
+ */
+export function shareOfInputRead(prepared: PreparedRun): number | undefined {
+  const size = prepared.inputFileBytes;
+  return size === undefined ? undefined : prepared.reader.stats.bytesRead / size;
+}
+
 /** Everything a command needs for one run, resolved from flags, config and defaults. */
 export interface PreparedRun extends BuiltGenerator {
   readonly reader: ChannelReader;

@@ -54,6 +54,27 @@ describe('the progress bar', () => {
     expect(stream.text.endsWith('\rm3ugen: 700,000 channels checked\u001b[K')).toBe(true);
   });
 
+  it('draws the bar from the share of the input read when the channel count is not known (NDJSON)', () => {
+    let now = 0;
+    const stream = terminal(true);
+    const reporter = new Reporter(stream, 'normal', () => now);
+    now = 400;
+    reporter.progress(progress(420_000), 'written', 0.42);
+    expect(stream.text).toBe('\rm3ugen: [##########..............] 42% 420,000 channels · 100.1 MB written · streaming\u001b[K');
+    now = 600;
+    // Reading runs ahead of rendering and may have reached the end: never past 100%.
+    reporter.progress(progress(990_000), 'checked', 1.2);
+    expect(stream.text.endsWith('\rm3ugen: [########################] 100% 990,000 channels checked\u001b[K')).toBe(true);
+    now = 800;
+    // A known count wins over the share read.
+    reporter.progress(progress(500, 1000), 'written', 0.9);
+    expect(stream.text).toContain('] 50% 500/1,000 channels');
+    now = 1000;
+    // An empty file's share is 0/0: no bar rather than "NaN%".
+    reporter.progress(progress(0), 'written', Number.NaN);
+    expect(stream.text.endsWith('\rm3ugen: 0 channels · 0 B written · streaming\u001b[K')).toBe(true);
+  });
+
   it('stays silent when stderr is not a terminal, or with --quiet', () => {
     for (const [tty, verbosity] of [
       [false, 'normal'],

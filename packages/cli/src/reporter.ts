@@ -28,6 +28,15 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+const BAR_WIDTH = 24;
+
+/** `[#####...] 21%` for a share done between 0 and 1 (clamped). */
+function bar(done: number): string {
+  const ratio = Math.min(1, Math.max(0, done));
+  const filled = Math.round(ratio * BAR_WIDTH);
+  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${Math.floor(ratio * 100)}%`;
+}
+
 /** C0 and C1 controls, DEL and the Unicode line separators: what can move a terminal's cursor, recolour it or start a line. */
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /** The same but newline and tab, which a message may hold on purpose. */
@@ -109,23 +118,22 @@ export class Reporter {
   /**
    * Draws the progress bar (terminal only, throttled, after a short delay).
    * `checked`: the channels are checked, not written (`m3ugen validate`), so
-   * the bar says so and leaves out the bytes and the strategy.
+   * the bar says so and leaves out the bytes and the strategy. `inputRead`:
+   * the share of the input file read so far (0–1), for the bar of an input
+   * whose channel count is not known before its end (NDJSON); without it, or
+   * a known count, the line only counts.
    */
-  progress(info: ProgressInfo, measure: 'written' | 'checked' = 'written'): void {
+  progress(info: ProgressInfo, measure: 'written' | 'checked' = 'written', inputRead?: number): void {
     if (this.#verbosity === 'quiet' || this.#stream.isTTY !== true) return;
     const now = this.#now();
     if (now - this.#startedAt < PROGRESS_DELAY_MS || now - this.#lastProgress < PROGRESS_INTERVAL_MS) return;
     this.#lastProgress = now;
     const count = formatCount(info.channelsDone);
+    const known = info.knownChannelCount !== undefined && info.knownChannelCount > 0 ? info.knownChannelCount : undefined;
     let text: string;
-    if (info.knownChannelCount !== undefined && info.knownChannelCount > 0) {
-      const ratio = Math.min(1, info.channelsDone / info.knownChannelCount);
-      const width = 24;
-      const filled = Math.round(ratio * width);
-      text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(ratio * 100)}% ${count}/${formatCount(info.knownChannelCount)} channels`;
-    } else {
-      text = `${count} channels`;
-    }
+    if (known !== undefined) text = `${bar(info.channelsDone / known)} ${count}/${formatCount(known)} channels`;
+    else if (inputRead !== undefined && Number.isFinite(inputRead)) text = `${bar(inputRead)} ${count} channels`;
+    else text = `${count} channels`;
     text = measure === 'checked' ? `m3ugen: ${text} checked` : `m3ugen: ${text} · ${formatBytes(info.bytesWritten)} written · ${info.strategy}`;
     const columns = this.#stream.columns ?? 80;
     this.#stream.write(`\r${text.slice(0, columns - 1)}\u001b[K`);

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, mkdirSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -58,7 +58,33 @@ describe('openChannelReader', () => {
     expect(reader.format).toBe('ndjson');
     expect(reader.knownCount).toBeUndefined();
     expect((await readAll(reader)).map((c) => c.assignedNumber)).toEqual([1, 2, 3]);
-    expect(reader.stats).toEqual({ records: 3, skipped: 0, lines: 5 });
+    expect(reader.stats).toEqual({ records: 3, skipped: 0, lines: 5, bytesRead: Buffer.byteLength(readFileSync(path)) });
+  });
+
+  it('counts the bytes it has read, as stored, for a bar of how far through its input a run is', async () => {
+    // Bigger than one 64 KiB read, so the count is seen to grow before the end.
+    const ndjson = Array.from({ length: 1000 }, (_, i) => record(i + 1)).join('\n');
+    const plain = file('count.ndjson', ndjson);
+    const reader = await openChannelReader(plain);
+    const first = await reader.nextBatch();
+    expect(first).toBeDefined();
+    expect(reader.stats.bytesRead).toBeGreaterThan(0);
+    expect(reader.stats.bytesRead).toBeLessThan(statSync(plain).size);
+    await readAll(reader);
+    expect(reader.stats.bytesRead).toBe(statSync(plain).size);
+
+    const zipped = join(dir, 'count.ndjson.gz');
+    writeFileSync(zipped, gzipSync(ndjson));
+    const gunzipping = await openChannelReader(zipped);
+    await readAll(gunzipping);
+    expect(gunzipping.stats.bytesRead).toBe(statSync(zipped).size);
+
+    const array = file('count.json', `[${record(1)}]`);
+    expect((await openChannelReader(array)).stats.bytesRead).toBe(statSync(array).size);
+
+    const piped = await openChannelReader('-', { stream: Readable.from([Buffer.from(`${record(1)}\n`), Buffer.from(record(2))]) });
+    await readAll(piped);
+    expect(piped.stats.bytesRead).toBe(Buffer.byteLength(`${record(1)}\n${record(2)}`));
   });
 
   it('accepts camelCase records and .jsonl', async () => {

@@ -52,6 +52,17 @@ export interface ReaderStats {
   skipped: number;
   /** Lines read (NDJSON). */
   lines: number;
+  /**
+   * Bytes of input read so far, as stored (compressed, for gzip input).
+   * Against the file's size, how far through it a run is: the command's
+   * progress bar. Reading runs ahead of the records handed over by at most
+   * one read (64 KiB).
+   */
+  bytesRead: number;
+}
+
+function noneRead(): ReaderStats {
+  return { records: 0, skipped: 0, lines: 0, bytesRead: 0 };
 }
 
 /** A channel source over a file or stream, with its counts. */
@@ -150,12 +161,13 @@ function jsonSyntaxError(text: string, error: unknown, location: RecordLocation)
 }
 
 class ReaderBase {
-  readonly stats: ReaderStats = { records: 0, skipped: 0, lines: 0 };
   /** Set by {@link openChannelReader} once the first bytes told. */
   compression: Compression | undefined;
+  /** @param stats shared with whatever reads the bytes, which counts them before this reader exists. */
   constructor(
     protected readonly file: string,
     protected readonly options: ReadChannelsOptions,
+    readonly stats: ReaderStats = noneRead(),
   ) {}
 
   /** The input's name in messages. */
@@ -186,8 +198,8 @@ class JsonArrayReader extends ReaderBase implements ChannelReader {
   /** A record's error, thrown by the call after the one that returned the records before it. */
   #failure: { error: unknown } | undefined;
 
-  constructor(file: string, records: unknown[], options: ReadChannelsOptions) {
-    super(file, options);
+  constructor(file: string, records: unknown[], options: ReadChannelsOptions, stats?: ReaderStats) {
+    super(file, options, stats);
     this.#records = records;
   }
 
@@ -242,8 +254,8 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
   /** Hand over what a chunk completed at its end, rather than wait for a full batch (see {@link openChannelReader}). */
   readonly #live: boolean;
 
-  constructor(file: string, chunks: AsyncIterable<Decoded>, options: ReadChannelsOptions, release: () => Promise<void>, live = false) {
-    super(file, options);
+  constructor(file: string, chunks: AsyncIterable<Decoded>, options: ReadChannelsOptions, release: () => Promise<void>, live = false, stats?: ReaderStats) {
+    super(file, options, stats);
     this.#release = release;
     this.#live = live;
     this.#lineOffset = (options.startsAt?.line ?? 1) - 1;
@@ -342,6 +354,14 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
   }
 }
 
+/** The chunks of a stream, their bytes counted in `stats.bytesRead` as they are read (UTF-16 code units of a string chunk). */
+async function* counted(chunks: AsyncIterable<Buffer | string>, stats: ReaderStats): AsyncGenerator<Buffer | string, void, undefined> {
+  for await (const chunk of chunks) {
+    stats.bytesRead += chunk.length;
+    yield chunk;
+  }
+}
+
 /** The chunks, then a newline if the last did not end with one, so the last line is split like the others. */
 async function* endingInNewline(chunks: AsyncIterable<Decoded>): AsyncGenerator<Decoded, void, undefined> {
   let last = '\n';
@@ -374,7 +394,7 @@ const READ_BYTES = 64 * 1024;
  * which left the command idle between chunks. Anything else (a FIFO, a
  * device) is read asynchronously, so waiting for data never blocks signals.
  */
-async function* readChunks(path: string): AsyncGenerator<Buffer, void, undefined> {
+async function* readChunks(path: string, stats: ReaderStats): AsyncGenerator<Buffer, void, undefined> {
   const handle = await open(path, 'r');
   const buffer = Buffer.allocUnsafe(READ_BYTES);
   try {
@@ -382,6 +402,7 @@ async function* readChunks(path: string): AsyncGenerator<Buffer, void, undefined
     for (;;) {
       const bytesRead = regular ? readSync(handle.fd, buffer, 0, READ_BYTES, null) : (await handle.read(buffer, 0, READ_BYTES, null)).bytesRead;
       if (bytesRead === 0) return;
+      stats.bytesRead += bytesRead;
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
@@ -475,11 +496,12 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
   let format = options.format ?? 'auto';
   if (format === 'auto' && options.stream === undefined) format = formatOf(path);
 
+  const stats = noneRead();
   let source: AsyncIterable<Buffer | string>;
   /** Records arrive as something else writes them (stdin, a named pipe), not as fast as a file is read. */
   let live = true;
   if (options.stream !== undefined) {
-    source = options.stream;
+    source = counted(options.stream, stats);
   } else {
     try {
       const info = await stat(path);
@@ -495,14 +517,15 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
       } catch (error) {
         throw ioError(file, error);
       }
+      stats.bytesRead = read.byteLength;
       const { bytes, compression } = decompressedWhole(read, file);
       if (!isUtf8(bytes)) {
         const fault = utf8Faults(bytes, undefined, true)[0]!;
         throw new InputError(describeUtf8Fault(fault), { file, line: fault.newlinesBefore + 1 });
       }
-      return withCompression(jsonReader(file, bytes.toString('utf8'), options), compression);
+      return withCompression(jsonReader(file, bytes.toString('utf8'), options, stats), compression);
     }
-    source = readChunks(path);
+    source = readChunks(path, stats);
   }
 
   let compression: Compression | undefined;
@@ -515,9 +538,9 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
       if (typeof chunk !== 'string') throw new InputError(describeUtf8Fault(chunk), { file, line: lineCount(text) + chunk.newlinesBefore });
       text += chunk;
     }
-    return withCompression(jsonReader(file, text, options), compression);
+    return withCompression(jsonReader(file, text, options, stats), compression);
   }
-  return withCompression(new NdjsonReader(file, all, options, close, live), compression);
+  return withCompression(new NdjsonReader(file, all, options, close, live, stats), compression);
 }
 
 function withCompression<T extends ReaderBase>(reader: T, compression: Compression | undefined): T {
@@ -532,7 +555,7 @@ function lineCount(text: string): number {
   return lines;
 }
 
-function jsonReader(file: string, text: string, options: ReadChannelsOptions): JsonArrayReader {
+function jsonReader(file: string, text: string, options: ReadChannelsOptions, stats: ReaderStats): JsonArrayReader {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   // Said as what it is: JSON.parse would call it "unexpected end of input".
   if (body.trim() === '') throw new InputError('the file is empty: expected a JSON array of channel records ("[]" for none)', { file });
@@ -543,7 +566,7 @@ function jsonReader(file: string, text: string, options: ReadChannelsOptions): J
     throw jsonSyntaxError(body, error, { file });
   }
   if (!Array.isArray(value)) throw new InputError(`expected a JSON array of channel records, ${notAnArray(value, file)}`, { file });
-  return new JsonArrayReader(file, value, options);
+  return new JsonArrayReader(file, value, options, stats);
 }
 
 /**

@@ -6,7 +6,7 @@ import { nameEarlierRecord, rescan } from '../earlier-record.js';
 import { estimateRecords } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
 import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
-import { inConfigTerms, overwriteConflict, prepareRun, type PreparedRun } from '../prepare.js';
+import { inConfigTerms, overwriteConflict, prepareRun, shareOfInputRead, type PreparedRun } from '../prepare.js';
 import { checkPublishable, publishAtomically } from '../publish.js';
 import { formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
@@ -88,10 +88,14 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     throw new UsageError(conflict);
   }
 
-  generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress));
+  /** The file's bytes up to the end of the last part written, in a parallel run (where this thread reads nothing). */
+  let partsWrittenTo: number | undefined;
+  const inputRead = (): number | undefined =>
+    partsWrittenTo !== undefined && prepared.inputFileBytes !== undefined ? partsWrittenTo / prepared.inputFileBytes : shareOfInputRead(prepared);
+  generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'written', inputRead()));
   generator.hooks.strategyChosen.tap('m3ugen-cli', (choice) => reporter.debug(`strategy ${choice.strategy}: ${choice.reason}`));
   generator.hooks.strategySwitched.tap('m3ugen-cli', (change) =>
-    reporter.info(`switched from ${change.from} to ${change.to} after ${change.atChannel} channels: ${change.reason}`),
+    reporter.info(`switched from ${change.from} to ${change.to} after ${formatCount(change.atChannel)} channels: ${change.reason}`),
   );
   reportWarnings(generator, reporter, prepared.inputName);
   if (reporter.verbose) {
@@ -143,7 +147,14 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       result = somethingValid(await generator.generate(reader, { ...overrides, output: io[prepared.outputStream], end: false }));
     } else if (plan.workers > 1) {
       generator.strategies.register(
-        parallelStrategy({ flags, path: prepared.inputPath, file: prepared.inputName, workers: plan.workers, recordsPerPart: recordsPerPart() }),
+        parallelStrategy({
+          flags,
+          path: prepared.inputPath,
+          file: prepared.inputName,
+          workers: plan.workers,
+          recordsPerPart: recordsPerPart(),
+          partWritten: (part) => (partsWrittenTo = part.end),
+        }),
       );
       // The workers read the file themselves; the main thread's run only writes and checks.
       const source: ChannelSource = { name: reader.name, nextBatch: () => Promise.resolve(undefined) };

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { InputError, type GenerationResult } from '@m3ugen/core';
 import { parseFlags } from '../args.js';
 import { nameEarlierRecord } from '../earlier-record.js';
-import { inConfigTerms, prepareRun } from '../prepare.js';
+import { inConfigTerms, prepareRun, shareOfInputRead } from '../prepare.js';
 import { formatCount, Reporter } from '../reporter.js';
 import { holdYoungGeneration } from '../young-generation.js';
 import type { CommandIo } from './generate.js';
@@ -26,9 +26,10 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   const flags = { ...parseFlags('validate', argv), skipInvalid: true };
   const reporter = new Reporter(io.stderr, flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal');
   const invalid: InputError[] = [];
-  const { generator, reader, overrides, inputName, loaded, reopen } = await prepareRun(flags, io, reporter, (error) => {
+  const prepared = await prepareRun(flags, io, reporter, (error) => {
     if (invalid.length < LISTED) invalid.push(error);
   });
+  const { generator, reader, overrides, inputName, loaded, reopen } = prepared;
   const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
   const configNote = loaded.file === undefined ? 'no config file' : `config ${loaded.file}`;
   /** Lists the invalid records (with the one that stopped the check, in input order). */
@@ -40,7 +41,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     return skipped;
   };
 
-  generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'checked'));
+  generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'checked', shareOfInputRead(prepared)));
   reportWarnings(generator, reporter, inputName);
   let result: GenerationResult;
   const releaseYoungGeneration = holdYoungGeneration();

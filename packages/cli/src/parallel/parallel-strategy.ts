@@ -21,6 +21,8 @@ export interface ParallelOptions extends WorkerSetup {
   readonly workers: number;
   /** Records per part; a multiple of the reader's batch size, so batches fall as in a run without workers. */
   readonly recordsPerPart: number;
+  /** Called with each part once its bytes are written, before the run's progress is told (the command's bar reads how far the file is through). */
+  readonly partWritten?: ((part: InputPart) => void) | undefined;
 }
 
 function rebuild(error: WorkerError): Error {
@@ -138,6 +140,7 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
       if (pending !== undefined) await pending;
       run.countRenderedElsewhere(result.rendered, result.dropped, result.bytes.byteLength);
       channelsDone += result.rendered;
+      options.partWritten?.(next.part);
       run.checkpoint(channelsDone);
     }
   } finally {

@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../main.js';
+
+const record = (n: number): string =>
+  JSON.stringify({ assigned_number: n, channel: { id: `550e8400-e29b-41d4-a716-${String(n).padStart(12, '0')}`, channel_name: `C${n}`, tvg_id: `c${n}`, tvg_name: `C${n}`, tvg_logo: 'http://l/c.png', group_title: 'G' } });
+
+/** What a terminal on stderr receives. */
+function terminal(): PassThrough & { isTTY: true; columns: number; text: () => string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  return Object.assign(stream, { isTTY: true as const, columns: 120, text: () => text });
+}
+
+/**
+ * A folder with `channels.ndjson` (`count` records) and a config whose
+ * plugin holds the run 400 ms before it starts, past the bar's 300 ms delay,
+ * so a small file shows the bar as a long run's would.
+ */
+function slowStart(count: number, extra = ''): string {
+  const dir = mkdtempSync(join(tmpdir(), 'm3ugen-generate-'));
+  writeFileSync(join(dir, 'channels.ndjson'), Array.from({ length: count }, (_, i) => `${record(i + 1)}\n`).join(''));
+  writeFileSync(
+    join(dir, 'm3ugen.config.mjs'),
+    `const slow = { name: 'slow', apply(generator) { generator.hooks.beforeRun.tap('slow', () => new Promise((done) => setTimeout(done, 400))); } };
+export default { input: 'channels.ndjson', plugins: [slow], web: { base_url: 'http://tv.example' }, proxy_generation: { proxy_id: '01ARZ3NDEKTSV4RRFFQ69G5FAV'${extra} } };\n`,
+  );
+  return dir;
+}
+
+const io = (stderr: PassThrough): { stdin: Readable; stdout: PassThrough; stderr: PassThrough } => ({ stdin: Readable.from([]), stdout: new PassThrough(), stderr });
+
+describe('m3ugen generate on a terminal', () => {
+  it('draws a bar from how far through an NDJSON file it has read, whose channel count is only known at its end', async () => {
+    const dir = slowStart(3000);
+    const stderr = terminal();
+    const code = await main(['generate', '--config', join(dir, 'm3ugen.config.mjs'), '--output', join(dir, 'p.m3u'), '--strategy', 'streaming'], io(stderr));
+    expect(code).toBe(0);
+    expect(stderr.text()).toMatch(/^\rm3ugen: \[[#.]{24}\] \d{1,3}% [\d,]+ channels · [\d.]+ [KM]?B written · streaming\u001b\[K/);
+    expect(readFileSync(join(dir, 'p.m3u'), 'utf8').split('\n')).toHaveLength(2 * 3000 + 2);
+  });
+
+  it('says where a run switched strategy with the count grouped as the other counts are', async () => {
+    const dir = slowStart(3000, ', memory: { large_input_threshold: 1000 }');
+    const stderr = terminal();
+    const code = await main(['generate', '--config', join(dir, 'm3ugen.config.mjs'), '--output', join(dir, 'p.m3u')], io(stderr));
+    expect(code).toBe(0);
+    expect(stderr.text()).toMatch(/m3ugen: switched from in-memory to streaming after \d{1,3},\d{3} channels: input passed 1000 channels\n/);
+  });
+});
+
+describe('m3ugen validate on a terminal, from a file', () => {
+  it('draws the same bar, of channels checked', async () => {
+    const dir = slowStart(3000);
+    const stderr = terminal();
+    const code = await main(['validate', '--config', join(dir, 'm3ugen.config.mjs')], io(stderr));
+    expect(code).toBe(0);
+    expect(stderr.text()).toMatch(/^\rm3ugen: \[[#.]{24}\] \d{1,3}% [\d,]+ channels checked\u001b\[K/);
+  });
+});
