@@ -122,4 +122,25 @@ describe('attributes', () => {
   ])('rejects bad options %j naming the option as a config file spells its path', (options, message) => {
     expect(() => attributes(options as AttributesOptions)).toThrow(message);
   });
+
+  it.each([
+    [
+      { attributes: { 'tvg-country': 'country' } },
+      'option "attributes": expected a list of attributes, each { name, and one of value, field or compute }, got {"tvg-country":"country"}: write each attribute as { name: "tvg-country", field: "country" } in a list',
+    ],
+    [
+      { attributes: ['catchup'] },
+      'option "attributes[0]": expected an attribute: { name, and one of value, field or compute }, got "catchup": a ready attribute goes in "ready": ["catchup"]',
+    ],
+    [{ attributes: ['x-mine'] }, 'option "attributes[0]": expected an attribute: { name, and one of value, field or compute }, got "x-mine": { name: "x-mine", field: … } or value: …'],
+    [{ ready: 'catchup' }, 'option "ready": expected a list of ready attribute names, got "catchup": a list of one is ["catchup"]'],
+    [{ order: 'tvg-chno' }, 'option "order": expected a list of attribute names, got "tvg-chno": a list of one is ["tvg-chno"]'],
+    [{ header: ['https://epg.example/guide.xml'] }, 'option "header": expected a table of header attributes, e.g. { "x-tvg-url": "https://epg.example/guide.xml" }, got ["https://epg.example/guide.xml"]'],
+    [{ header: { 'x-tvg-url': null } }, 'option "header.x-tvg-url": expected a string or number, got null'],
+    [{ groups: true }, 'option "groups": expected a table: { separator, groupTitle, extgrp }, got true'],
+    [{ comments: 'made by m3ugen' }, 'option "comments": expected a list of comment lines, got "made by m3ugen": a list of one is ["made by m3ugen"]'],
+    ['catchup', 'option "attributes plugin": expected the options object, got "catchup"'],
+  ])('says what a value in the wrong shape should be, what it got, and the likely mend: %j', (options, message) => {
+    expect(() => attributes(options as AttributesOptions)).toThrow(expect.objectContaining({ name: 'OptionError', message }));
+  });
 });

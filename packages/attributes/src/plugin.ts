@@ -63,7 +63,44 @@ function parseOptions(options: unknown): ReturnType<typeof attributesOptionsSche
     throw new OptionError(keyPath([...issue.path, key]), `unknown option${known}`);
   }
   const key = issue.path.length === 0 ? 'attributes plugin' : keyPath(issue.path);
-  throw new OptionError(key, issue.message);
+  // A refinement's message stands alone; a type's says what came instead, and how to mend the likely slips.
+  if (issue.code === 'custom') throw new OptionError(key, issue.message);
+  const value = valueAt(options, issue.path);
+  throw new OptionError(key, `${issue.message}, got ${shown(value)}${mend(issue.path, value)}`);
+}
+
+function valueAt(options: unknown, path: readonly PropertyKey[]): unknown {
+  let value = options;
+  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
+}
+
+/** A value as a message shows it: short JSON, or what it is. */
+function shown(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // cyclic
+  }
+  if (json === undefined) return value === undefined ? 'nothing' : kindOf(value);
+  return json.length > 60 ? `${json.slice(0, 60)}…` : json;
+}
+
+/** The likely mend of a value in the wrong shape where a list is expected: a map of attributes, or one name alone. */
+function mend(path: readonly PropertyKey[], value: unknown): string {
+  const [option, index] = path;
+  if (option === 'attributes' && path.length === 1 && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const [name, field] = Object.entries(value)[0] ?? ['tvg-country', 'country'];
+    const spec = typeof field === 'string' ? `{ name: ${JSON.stringify(name)}, field: ${JSON.stringify(field)} }` : `{ name: ${JSON.stringify(name)}, value: … }`;
+    return `: write each attribute as ${spec} in a list`;
+  }
+  if (option === 'attributes' && typeof index === 'number' && path.length === 2 && typeof value === 'string') {
+    return value in READY_ATTRIBUTES ? `: a ready attribute goes in "ready": ["${value}"]` : `: { name: ${JSON.stringify(value)}, field: … } or value: …`;
+  }
+  if ((option === 'ready' || option === 'order' || option === 'comments') && path.length === 1 && typeof value === 'string') return `: a list of one is [${JSON.stringify(value)}]`;
+  return '';
 }
 
 /**
