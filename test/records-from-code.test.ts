@@ -82,6 +82,44 @@ describe('a record whose field cannot be read', () => {
   });
 });
 
+describe('a record from code whose optional field is not text', () => {
+  const channels = makeChannels(600);
+  const withField = (at: number, field: string, value: unknown): NumberedChannel[] =>
+    channels.map((nc, i) => (i === at ? { ...nc, channel: { ...nc.channel, [field]: value } } : nc));
+
+  describe.each([
+    ['in-memory', false],
+    ['streaming', false],
+    ['in-memory', true],
+  ] as const)('with the %s strategy (attribute taps: %s)', (strategy, tapped) => {
+    const generator = createGenerator({ baseUrl: 'http://localhost:8080', strategy });
+    if (tapped) generator.hooks.entryAttributes.tap('passes-through', (list) => list);
+
+    it.each([
+      ['tvgLogo', { url: 'http://logo/1.png' }, 'channel.tvg_logo', 'an object'],
+      ['groupTitle', ['News', 'Sports'], 'channel.group_title', 'an array'],
+      ['tvgName', () => 'Name', 'channel.tvg_name', 'a function'],
+      ['tvgId', Symbol('id'), 'channel.tvg_id', 'symbol Symbol(id)'],
+    ])('fails naming the record and the field for %s holding %s, as a record of a file would, not writing "[object Object]" or a joined list', async (field, value, named, got) => {
+      const error = await failureOf(generator.generate(withField(300, field, value)));
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toBe(`record 300: field "${named}": expected a string or null, got ${got}`);
+    });
+
+    it('writes a number or boolean as its text (what TypeScript callers cannot pass, JavaScript ones may)', async () => {
+      const { playlist } = await generator.generate([{ assignedNumber: 1, channel: { id: '550e8400-e29b-41d4-a716-446655440001', channelName: 'A', tvgId: 42 as never, groupTitle: true as never } }]);
+      expect(playlist.split('\n')[1]).toBe('#EXTINF:-1 tvg-id="42" tvg-name="" tvg-logo="" tvg-chno="1" group-title="true",A');
+    });
+  });
+
+  it('says "nothing" for a hole in the array of records', async () => {
+    const generator = createGenerator({ baseUrl: 'http://localhost:8080' });
+    // eslint-disable-next-line no-sparse-arrays
+    const error = await failureOf(generator.generate([channels[0]!, , channels[2]!] as NumberedChannel[]));
+    expect(error.message).toBe('record 1: field "(record)": expected a channel record (an object), got nothing');
+  });
+});
+
 describe('a URL scheme that throws', () => {
   it('fails the run naming the scheme and the record', async () => {
     const generator = createGenerator({ baseUrl: 'http://localhost:8080', urlScheme: 'cdn' });

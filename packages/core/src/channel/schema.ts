@@ -140,14 +140,16 @@ const SNAKE = ['channel_name', 'stream_url', 'tvg_id', 'tvg_name', 'tvg_logo', '
 const CAMEL = ['channelName', 'streamUrl', 'tvgId', 'tvgName', 'tvgLogo', 'tvgShift', 'tvgChno', 'groupTitle'] as const;
 
 /**
- * A value as an error message shows it after "got": `null`, `an array`,
- * `an object`, a string quoted (cut at 40 characters), otherwise its type
- * and value (`number 1.5`).
+ * A value as an error message shows it after "got": `nothing`, `null`,
+ * `an array`, `an object`, `a function`, a string quoted (cut at 40
+ * characters), otherwise its type and value (`number 1.5`).
  */
 export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
+  if (typeof value === 'function') return 'a function';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   return `${typeof value} ${String(value)}`;
 }

@@ -4,6 +4,7 @@
  */
 import { isMissing, type NumberedChannel } from '../channel/model.js';
 import { checkRequired, fail, locate } from '../channel/required.js';
+import { describeProblem } from '../channel/schema.js';
 import { unreadableRecordError } from '../channel/unreadable.js';
 import { DuplicateError, InputError, M3ugenError, PluginError, formatLocation, type Duplicated, type RecordLocation } from '../errors.js';
 import { isTapped, unusableResult, type GenerationHooks } from '../hooks/hooks.js';
@@ -176,9 +177,16 @@ function snapshotFields<T extends object>(fields: T, skip?: string): T {
   return copy as T;
 }
 
-/** An optional field's text, `""` when it is missing (`undefined`, `null` or `""`). */
-function fieldText(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+/**
+ * A value of an optional field that is neither text nor missing: a number or
+ * boolean (from code, not a file) is written as text; an object, array,
+ * function or symbol would be written as `[object Object]`, a comma-joined
+ * list or source code, so it is refused: `undefined` is returned and the
+ * caller fails the record.
+ */
+function primitiveText(value: unknown): string | undefined {
+  const type = typeof value;
+  return type === 'number' || type === 'boolean' || type === 'bigint' ? String(value) : undefined;
 }
 
 /**
@@ -226,9 +234,16 @@ export function createRenderers(context: RenderContext): Renderers {
     warnings.add('missing-field', field, index, () => `channel at index ${index}: ${field} is missing; written as ""`);
     return '';
   };
+  /** The record's fault when an optional field holds an object, list, function or symbol (the reader's words for a file's record). */
+  const notText = (value: unknown, nc: NumberedChannel, index: number, field: string): never =>
+    fail(nc, index, `channel.${field}`, describeProblem('expected a string or null', value), sourceName);
+  /** An optional field's text, `""` when it is missing (`undefined`, `null` or `""`). */
+  const fieldText = (value: unknown, nc: NumberedChannel, index: number, field: string): string =>
+    typeof value === 'string' ? value : value === undefined || value === null ? '' : (primitiveText(value) ?? notText(value, nc, index, field));
   /** An optional field's text as is, or `""` with a missing-field warning. */
-  const present = (value: unknown, index: number, field: string): string => (isMissing(value) ? missing(index, field) : fieldText(value));
-  const attribute = (value: unknown, index: number, field: string): string => sanitizeAttributeValue(present(value, index, field));
+  const present = (value: unknown, nc: NumberedChannel, index: number, field: string): string =>
+    isMissing(value) ? missing(index, field) : fieldText(value, nc, index, field);
+  const attribute = (value: unknown, nc: NumberedChannel, index: number, field: string): string => sanitizeAttributeValue(present(value, nc, index, field));
   const duplicateId = (nc: NumberedChannel, index: number): never => failDuplicate({ id: nc.channel.id }, nc, index, sourceName);
   const duplicateNumber = (nc: NumberedChannel, index: number, n: number): never => failDuplicate({ number: n }, nc, index, sourceName);
   /** The number the latest checkUnique claimed, kept by an EntryCache. */
@@ -309,15 +324,15 @@ export function createRenderers(context: RenderContext): Renderers {
     const ch = nc.channel;
     return (
       '#EXTINF:-1 tvg-id="' +
-      attribute(ch.tvgId, index, 'tvg_id') +
+      attribute(ch.tvgId, nc, index, 'tvg_id') +
       '" tvg-name="' +
-      attribute(ch.tvgName, index, 'tvg_name') +
+      attribute(ch.tvgName, nc, index, 'tvg_name') +
       '" tvg-logo="' +
-      attribute(ch.tvgLogo, index, 'tvg_logo') +
+      attribute(ch.tvgLogo, nc, index, 'tvg_logo') +
       '" tvg-chno="' +
       nc.assignedNumber +
       '" group-title="' +
-      attribute(ch.groupTitle, index, 'group_title') +
+      attribute(ch.groupTitle, nc, index, 'group_title') +
       '",' +
       name(nc, index)
     );
@@ -441,10 +456,10 @@ export function createRenderers(context: RenderContext): Renderers {
     let line: string;
     if (tapped.attributes) {
       // Raw: formatAttributes sanitises every value once, after the plugins.
-      const tvgId = fieldText(ch.tvgId);
-      const tvgName = fieldText(ch.tvgName);
-      const tvgLogo = fieldText(ch.tvgLogo);
-      const groupTitle = fieldText(ch.groupTitle);
+      const tvgId = fieldText(ch.tvgId, nc, index, 'tvg_id');
+      const tvgName = fieldText(ch.tvgName, nc, index, 'tvg_name');
+      const tvgLogo = fieldText(ch.tvgLogo, nc, index, 'tvg_logo');
+      const groupTitle = fieldText(ch.groupTitle, nc, index, 'group_title');
       // The contract's order; literals, since this runs once per channel.
       const defaults: ExtinfAttribute[] = [
         { name: 'tvg-id', value: tvgId },
