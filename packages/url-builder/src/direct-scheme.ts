@@ -1,4 +1,4 @@
-import { InputError, sanitizeText, type NumberedChannel, type UrlScheme } from '@m3ugen/core';
+import { describeValue, InputError, isMissing, sanitizeText, type NumberedChannel, type UrlScheme } from '@m3ugen/core';
 
 /** The URL depends on stream_url only (for EntryCache). */
 const READS = Object.freeze(['streamUrl']);
@@ -23,7 +23,12 @@ export const directUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
   create() {
     return Object.assign((nc: NumberedChannel, index: number): string => {
       const url = nc.channel.streamUrl;
-      if (typeof url !== 'string' || url === '') throw new InputError('required by the direct URL scheme, but missing', { index, field: 'channel.stream_url' });
+      if (typeof url !== 'string') {
+        // A number or object from code is not a URL; only a missing value is "missing".
+        const reason = isMissing(url) ? 'required by the direct URL scheme, but missing' : `expected an absolute URL (scheme://…), got ${describeValue(url)}`;
+        throw new InputError(reason, { index, field: 'channel.stream_url' });
+      }
+      if (url === '') throw new InputError('required by the direct URL scheme, but missing', { index, field: 'channel.stream_url' });
       const line = sanitizeText(url).trim();
       if (!ABSOLUTE.test(line)) throw new InputError(`expected an absolute URL (scheme://…), got ${JSON.stringify(url.slice(0, 80))}`, { index, field: 'channel.stream_url' });
       return line;

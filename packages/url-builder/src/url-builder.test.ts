@@ -161,6 +161,17 @@ describe('the direct URL scheme', () => {
     await expect(generator({ urlScheme: 'direct' }).generate([hostile])).rejects.toThrow('field "channel.stream_url": expected an absolute URL');
   });
 
+  it.each([
+    [{ href: 'http://upstream.example/1.ts' }, 'an object'],
+    [['http://a/1.ts', 'http://b/1.ts'], 'an array'],
+    [5, 'number 5'],
+  ])('says a stream_url from code that is not text (%j) is not a URL, rather than "missing"', async (streamUrl, got) => {
+    const record = { assignedNumber: 2, channel: { id: 'b', channelName: 'B', streamUrl: streamUrl as never } };
+    await expect(generator({ urlScheme: 'direct' }).generate([upstream, record])).rejects.toThrow(
+      `record 1: field "channel.stream_url": expected an absolute URL (scheme://…), got ${got}`,
+    );
+  });
+
   it('writes a stream_url with control characters or a lone surrogate as one clean line', async () => {
     const messy = { assignedNumber: 3, channel: { id: 'c', channelName: 'C', streamUrl: 'http://u/1.ts\t\u0085\ud800x' } };
     expect(urlLine((await generator({ urlScheme: 'direct' }).generate([messy])).playlist)).toBe('http://u/1.ts  \ufffdx');

@@ -142,7 +142,15 @@ const CAMEL = ['channelName', 'streamUrl', 'tvgId', 'tvgName', 'tvgLogo', 'tvgSh
 /**
  * A value as an error message shows it after "got": `nothing`, `null`,
  * `an array`, `an object`, `a function`, a string quoted (cut at 40
- * characters), otherwise its type and value (`number 1.5`).
+ * characters), otherwise its type and value (`number 1.5`). Plugins word
+ * their refusals of a record's values with it, as core does.
+ *
+ * @example
+ * ```ts
+ * describeValue({ url: 'x' }); // 'an object'
+ * describeValue(5); // 'number 5'
+ * describeValue('abc'); // '"abc"'
+ * ```
  */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
