@@ -224,6 +224,31 @@ describe('m3ugen generate', () => {
     expect(result.stdout.split('\n')[1]).toMatch(/group-title="News" radio="true",Example News HD$/);
   });
 
+  it('loads plugins written in TypeScript (.ts, .mts, .cts), which Node 20 cannot import, transpiling each beside itself and removing it', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);
+    const attribute = (name: string, value: string): string =>
+      `apply(g: { hooks: { entryAttributes: { tap(n: string, f: (a: { name: string; value: string }[]) => unknown): void } } }): void { g.hooks.entryAttributes.tap('${name}', (a) => [...a, { name: '${name}', value: ${value} }]); }`;
+    writeFileSync(join(dir, 'suffix.mjs'), `export const suffix = '!';`);
+    writeFileSync(join(dir, 'typed.ts'), `import { suffix } from './suffix.mjs';\ninterface Options { readonly token: string }\nexport default (options: Options) => ({ name: 'typed', ${attribute('x-typed', 'options.token + suffix')} });\n`);
+    writeFileSync(join(dir, 'module.mts'), `const value: string = 'm';\nexport const plugin = { name: 'module', ${attribute('x-module', 'value')} };\n`);
+    writeFileSync(join(dir, 'common.cts'), `const factory = (options: { token: string }) => ({ name: 'common', ${attribute('x-common', 'options.token')} });\nexport = factory;\n`);
+    writeFileSync(
+      join(dir, 'm3ugen.config.json'),
+      JSON.stringify({ input: 'channels.ndjson', plugins: [['./typed.ts', { token: 'abc' }], './module.mts', ['./common.cts', { token: 'c' }]], proxy_generation: { proxy_id: PROXY } }),
+    );
+    const result = await runCli(['generate', '-q'], { cwd: dir });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout.split('\n')[1]).toMatch(/group-title="News" x-typed="abc!" x-module="m" x-common="c",Example News HD$/);
+    expect(readdirSync(dir).sort()).toEqual(['channels.ndjson', 'common.cts', 'm3ugen.config.json', 'module.mts', 'suffix.mjs', 'typed.ts']);
+
+    writeFileSync(join(dir, 'typed.ts'), `export default (options: { token: string }) => ({ name: 'typo', apply(): void { } );\n`);
+    const typo = await runCli(['generate', '-q'], { cwd: dir });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/^m3ugen: error: m3ugen\.config\.json: key "plugins\[0\]": plugin "\.\/typed\.ts" failed to load: typed\.ts: invalid TypeScript at line 1, column \d+: /);
+    expect(readdirSync(dir)).toHaveLength(6);
+  });
+
   /** Starts a long run over an earlier playlist and resolves once it is writing its temporary file. */
   async function startLargeRun(env?: Record<string, string>) {
     const dir = workdir();

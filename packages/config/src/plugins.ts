@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { M3uPlugin } from '@m3ugen/core';
 import { ConfigError, messageOf } from './config-error.js';
@@ -67,6 +68,43 @@ function locate(specifier: string, fromDir: string, where: { file?: string | und
   }
 }
 
+/** TypeScript files Node 20 cannot import itself (it strips types only from Node 22.18). */
+const TYPESCRIPT = /\.([cm]?)ts$/;
+
+/**
+ * Imports a plugin module. One in TypeScript (`.ts`, `.mts`, `.cts`) that
+ * Node cannot import is transpiled, as cosmiconfig transpiles a TS config,
+ * into a uniquely named JavaScript file beside it (so its relative imports of
+ * JavaScript files and its packages resolve as they would from it), which
+ * is imported and then removed. Only that file is transpiled: another
+ * TypeScript file it imports fails to load as it would from a JS plugin.
+ */
+async function importPlugin(url: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    const typescript = TYPESCRIPT.exec(url);
+    if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION' || typescript === null || !url.startsWith('file:')) throw error;
+    const path = fileURLToPath(url);
+    const { default: ts } = await import('typescript');
+    const commonJs = typescript[1] === 'c';
+    const { outputText, diagnostics = [] } = ts.transpileModule(await readFile(path, 'utf8'), {
+      fileName: basename(path),
+      reportDiagnostics: true,
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: commonJs ? ts.ModuleKind.CommonJS : ts.ModuleKind.ES2022, esModuleInterop: true },
+    });
+    // transpileModule emits whatever it parsed; a file that does not parse is said where it fails (resolvePlugins).
+    if (diagnostics.some((d) => d.category === ts.DiagnosticCategory.Error)) throw new SyntaxError(`${basename(path)} does not parse`, { cause: error });
+    const compiled = `${path}.${randomUUID()}.${commonJs ? 'cjs' : 'mjs'}`;
+    await writeFile(compiled, outputText);
+    try {
+      return (await import(pathToFileURL(compiled).href)) as Record<string, unknown>;
+    } finally {
+      await rm(compiled, { force: true });
+    }
+  }
+}
+
 /** Where in the plugin's own file its SyntaxError is (`file: invalid JavaScript at line L, …`), if it is there. */
 async function locatedSyntaxError(url: string): Promise<string | undefined> {
   if (!url.startsWith('file:')) return undefined;
@@ -102,7 +140,7 @@ export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: s
     const url = locate(specifier, fromDir, where, options.bundledFrom);
     let module: Record<string, unknown>;
     try {
-      module = (await import(url)) as Record<string, unknown>;
+      module = await importPlugin(url);
     } catch (error) {
       const reason = (error instanceof SyntaxError && (await locatedSyntaxError(url))) || messageOf(error);
       const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && isPath(specifier);
