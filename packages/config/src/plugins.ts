@@ -68,7 +68,7 @@ function locate(specifier: string, fromDir: string, where: { file?: string | und
   }
 }
 
-/** TypeScript files Node 20 cannot import itself (it strips types only from Node 22.18). */
+/** TypeScript files, which Node 20 cannot import itself (later ones strip types, from 22.18 by default). */
 const TYPESCRIPT = /\.([cm]?)ts$/;
 
 /**
@@ -84,7 +84,9 @@ async function importPlugin(url: string): Promise<Record<string, unknown>> {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
     const typescript = TYPESCRIPT.exec(url);
-    if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION' || typescript === null || !url.startsWith('file:')) throw error;
+    // Node 20 has no TypeScript; a later one strips types but refuses what stripping cannot remove (`export =`, enums).
+    const code = (error as { code?: string }).code;
+    if ((code !== 'ERR_UNKNOWN_FILE_EXTENSION' && code !== 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX') || typescript === null || !url.startsWith('file:')) throw error;
     const path = fileURLToPath(url);
     const { default: ts } = await import('typescript');
     const commonJs = typescript[1] === 'c';
