@@ -149,6 +149,20 @@ describe('extinf templates', () => {
     expect(await generate([extinfTemplate({ extinf: own, data: { groups: { group_title: 'G' } } })], [{ ...news, channel: { ...news.channel, country_code: 'DE' } }])).toContain('g="G" c="DE"');
   });
 
+  it('refuses a template that reads a value `it` does not have, which would be empty everywhere', async () => {
+    expect(() => extinfTemplate({ extinf: '#EXTINF:-1 tvg-chno="<%= it.number %>",\n<%= it.nmae %>' })).toThrow(
+      'extinf template (inline): line 2: it.nmae is not a template value, so it would be empty on every channel: did you mean it.name?',
+    );
+    expect(() => extinfTemplate({ extinf: '#EXTINF:-1 tvg-chno="<%= it.tvgChno %>",<%= it.name %>' })).toThrow('it.tvgChno is not a template value, so it would be empty on every channel: did you mean it.number?');
+    expect(() => extinfTemplate({ url: '<%= it?.baseUrl %>/<%= it.streamURL %>' })).toThrow('url template (inline): line 1: it.streamURL is not a template value, so it would be empty on every channel: did you mean it.streamUrl?');
+    expect(() => extinfTemplate({ header: '<%~ it.header %> x-tvg-url="<%= it.epg %>"' })).toThrow(
+      'header template (inline): line 1: it.epg is not a template value, so it would be empty in every playlist: it has header, baseUrl, proxyId, data, run',
+    );
+    // What `it` has, read any way, and a property of something else named `it`, pass.
+    const fine = '#EXTINF:-1 a="<%= it?.tvgId %>" b="<%= it.data.it.nothing %>" c="<%= it.encode(it.channel.id) %>" d="<%= JSON.stringify(it.run.options.strict) %>",<%= it.name %>';
+    expect(await generate([extinfTemplate({ extinf: fine, data: { it: {} } })])).toContain('#EXTINF:-1 a="news" b="" c=');
+  });
+
   it('names a template file that cannot be read, and refuses both inline and file', () => {
     expect(() => extinfTemplate({ extinfFile: 'nope.eta' }, { configDir: '/nonexistent' })).toThrow('option "extinfFile": cannot read the template "nope.eta" (at /nonexistent/nope.eta): no such file');
     expect(() => extinfTemplate({ extinfFile: tmpdir() })).toThrow(`option "extinfFile": cannot read the template "${tmpdir()}": is a directory`);

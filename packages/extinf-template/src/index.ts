@@ -1,4 +1,4 @@
-export type { ExtinfTemplateOptions, PluginContext, EntryTemplateData } from './plugin.js';
+export type { ExtinfTemplateOptions, PluginContext, EntryTemplateData, HeaderTemplateData } from './plugin.js';
 export { extinfTemplate, DEFAULT_EXTINF_TEMPLATE, EXPLICIT_EXTINF_TEMPLATE } from './plugin.js';
 export type { CompiledTemplate } from './compile.js';
 export { compileTemplate, compiledTemplateCount } from './compile.js';

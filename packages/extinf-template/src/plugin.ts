@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { checkOptionNames, displayName, modelFieldName, OptionError, systemErrorReason, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { checkOptionNames, closestName, displayName, modelFieldName, OptionError, systemErrorReason, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { TemplateError } from './template-error.js';
 import { compileTemplate, hasLiteralLineStart, templateCode, type CompiledTemplate } from './compile.js';
 
@@ -72,6 +72,23 @@ export interface EntryTemplateData {
   readonly run: RunInfo;
 }
 
+/**
+ * What a header template sees as `it`.
+ *
+ * @example
+ * ```ts
+ * extinfTemplate({ header: '<%~ it.header %> x-tvg-url="<%= it.baseUrl %>/epg.xml"' });
+ * ```
+ */
+export interface HeaderTemplateData {
+  /** The default header: `#EXTM3U` and the header attributes plugins added. */
+  readonly header: string;
+  readonly baseUrl: string;
+  readonly proxyId: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly run: RunInfo;
+}
+
 const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
 const encode = (value: unknown): string => encodeURIComponent(text(value).toWellFormed());
 
@@ -119,7 +136,9 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
   if (!hasLiteralLineStart(extinf.source, '#EXTINF:')) throw new TemplateError(extinf.name, undefined, 'no line starts with "#EXTINF:": each channel needs its #EXTINF line');
   const url = load('url', options.url, options.urlFile, context);
   for (const template of [extinf, url]) if (template !== undefined) refuseInputSpellings(template);
+  for (const template of [extinf, url]) if (template !== undefined) refuseUnknownValues(template, ENTRY_VALUES, 'on every channel');
   const header = load('header', options.header, options.headerFile, context);
+  if (header !== undefined) refuseUnknownValues(header, HEADER_VALUES, 'in every playlist');
   const data = Object.freeze({ ...options.data });
   const code = templateCode(extinf.source);
   const wantsAttributes = mayRead(code, 'attributes');
@@ -148,11 +167,39 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
       if (header !== undefined) {
         generator.hooks.header.tap({ name: PLUGIN, stage: -1000 }, (defaultHeader, run) => {
           const { baseUrl, proxyId } = runValues(run);
-          return header.render({ header: defaultHeader, baseUrl, proxyId, data, run });
+          const values: HeaderTemplateData = { header: defaultHeader, baseUrl, proxyId, data, run };
+          return header.render(values);
         });
       }
     },
   };
+}
+
+/** What an entry (EXTINF or URL) template's `it` has: {@link EntryTemplateData}. */
+const ENTRY_VALUES = Object.freeze([
+  'name', 'number', 'tvgId', 'tvgName', 'tvgLogo', 'tvgShift', 'groupTitle', 'streamUrl', 'url', 'attributes',
+  'channel', 'record', 'index', 'baseUrl', 'proxyId', 'data', 'run', 'encode',
+] satisfies readonly (keyof EntryTemplateData)[]);
+
+/** What a header template's `it` has: {@link HeaderTemplateData}. */
+const HEADER_VALUES = Object.freeze(['header', 'baseUrl', 'proxyId', 'data', 'run'] satisfies readonly (keyof HeaderTemplateData)[]);
+
+/** A value read from `it` by dot (`it.name`, `it?.name`), not a property of something else called `it` (`x.it.name`). */
+const IT_READ = /(?<![\w$.])it\s*\??\.\s*([A-Za-z_$][\w$]*)/g;
+
+/**
+ * Refuses a template reading a value `it` does not have (`it.nmae`,
+ * `it.tvgChno`): it would be empty on every channel, without a word.
+ */
+function refuseUnknownValues(template: CompiledTemplate, values: readonly string[], everywhere: string): void {
+  const unknown = [...templateCode(template.source).matchAll(IT_READ)].find((read) => !values.includes(read[1]!));
+  if (unknown === undefined) return;
+  const name = unknown[1]!;
+  const at = template.source.search(new RegExp(`(?<![\\w$.])it\\s*\\??\\.\\s*${name.replace(/\$/g, '\\$')}(?![\\w$])`));
+  const line = at === -1 ? undefined : template.source.slice(0, at).split('\n').length;
+  const meant = closestName(name, values) ?? (name === 'tvgChno' ? 'number' : undefined);
+  const hint = meant === undefined ? `it has ${values.join(', ')}` : `did you mean it.${meant}?`;
+  throw new TemplateError(template.name, line, `it.${name} is not a template value, so it would be empty ${everywhere}: ${hint}`);
 }
 
 /** A field read from `it.channel`, `it.record` or `it.record.channel`, by dot or by a quoted key. */
