@@ -53,6 +53,21 @@ describe('m3ugen generate', () => {
     expect(result.stdout).toBe(`#EXTM3U\n#EXTINF:-1 tvg-id="" tvg-name="" tvg-logo="" tvg-chno="1" group-title="",News\nhttp://localhost:8080/stream/${PROXY}/${id}\n`);
   });
 
+  it('warns that an input with no channel records gives a playlist of the header alone, from generate and validate', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'none.ndjson'), '\n\n');
+    writeFileSync(join(dir, 'none.json'), '[]');
+    const ndjson = await runCli(['generate', '--input', 'none.ndjson', '--output', 'p.m3u', '--proxy-id', PROXY], { cwd: dir });
+    expect(ndjson.code).toBe(0);
+    expect(readFileSync(join(dir, 'p.m3u'), 'utf8')).toBe('#EXTM3U\n');
+    expect(ndjson.stderr).toContain('m3ugen: warning: none.ndjson holds no channel records: its playlist is the header alone\n');
+    const json = await runCli(['validate', '--input', 'none.json', '--proxy-id', PROXY], { cwd: dir });
+    expect(json).toMatchObject({ code: 0, stdout: 'ok: none.json: 0 channels valid, 0 warning(s) (no config file)\n' });
+    expect(json.stderr).toContain('m3ugen: warning: none.json holds no channel records: its playlist is the header alone\n');
+    // --quiet keeps it quiet, as every warning.
+    expect((await runCli(['generate', '--input', 'none.ndjson', '--proxy-id', PROXY, '-q'], { cwd: dir })).stderr).toBe('');
+  });
+
   it('reads a JSON array on stdin too', async () => {
     const result = await runCli(['generate', '--proxy-id', PROXY, '-i', '-', '-q'], { stdin: fixture('seed-example.channels.json') });
     expect(result.stdout).toBe(GOLDEN);

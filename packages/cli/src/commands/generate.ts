@@ -11,7 +11,7 @@ import { checkPublishable, publishAtomically } from '../publish.js';
 import { formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
 import { holdYoungGeneration } from '../young-generation.js';
-import { reportWarnings, summariseWarnings } from './warnings.js';
+import { reportWarnings, summariseWarnings, warnIfNoChannels } from './warnings.js';
 
 /** The streams a command talks to (injectable for tests). */
 export interface CommandIo {
@@ -174,6 +174,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
 
   const { metrics } = result;
   summariseWarnings(result, reporter);
+  warnIfNoChannels(result, reader.stats.skipped, reporter, prepared.inputName);
   if (reader.stats.skipped > 0) {
     const shown = reader.stats.skipped > SKIPS_SHOWN && !reporter.verbose ? ` (the first ${SKIPS_SHOWN} shown; --verbose shows each)` : '';
     reporter.warn(`${formatCount(reader.stats.skipped)} invalid record(s) skipped${shown}`);

@@ -6,7 +6,7 @@ import { inConfigTerms, prepareRun, shareOfInputRead } from '../prepare.js';
 import { formatCount, Reporter } from '../reporter.js';
 import { holdYoungGeneration } from '../young-generation.js';
 import type { CommandIo } from './generate.js';
-import { reportWarnings, summariseWarnings } from './warnings.js';
+import { reportWarnings, summariseWarnings, warnIfNoChannels } from './warnings.js';
 
 /** Where a record is in the input, for listing errors in input order. */
 function position(error: InputError): number {
@@ -70,6 +70,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   reporter.clearProgress();
   const skipped = list();
   summariseWarnings(result, reporter);
+  warnIfNoChannels(result, skipped, reporter, inputName);
   const { metrics, warnings } = result;
   if (skipped > 0) {
     reporter.error(`${inputName}: ${formatCount(skipped)} invalid record(s), ${formatCount(metrics.channels)} valid (${configNote})`);

@@ -33,3 +33,13 @@ export function summariseWarnings(result: GenerationResult, reporter: Reporter):
     else if (code !== 'skipped-record') reporter.warn(`${count} × ${key}`);
   }
 }
+
+/**
+ * Says an input that held no channel record at all. Its playlist is the
+ * header alone, and published over an earlier one, which is rarely what an
+ * empty export from upstream meant; an input whose every record was
+ * skipped as invalid is refused before this (`generate`).
+ */
+export function warnIfNoChannels(result: GenerationResult, skipped: number, reporter: Reporter, inputName: string): void {
+  if (result.metrics.inputChannels === 0 && skipped === 0) reporter.warn(`${inputName} holds no channel records: its playlist is the header alone`);
+}
