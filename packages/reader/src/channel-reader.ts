@@ -167,7 +167,7 @@ class ReaderBase {
   constructor(
     protected readonly file: string,
     protected readonly options: ReadChannelsOptions,
-    readonly stats: ReaderStats = noneRead(),
+    readonly stats: ReaderStats,
   ) {}
 
   /** The input's name in messages. */
@@ -198,7 +198,7 @@ class JsonArrayReader extends ReaderBase implements ChannelReader {
   /** A record's error, thrown by the call after the one that returned the records before it. */
   #failure: { error: unknown } | undefined;
 
-  constructor(file: string, records: unknown[], options: ReadChannelsOptions, stats?: ReaderStats) {
+  constructor(file: string, records: unknown[], options: ReadChannelsOptions, stats: ReaderStats) {
     super(file, options, stats);
     this.#records = records;
   }
@@ -254,7 +254,7 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
   /** Hand over what a chunk completed at its end, rather than wait for a full batch (see {@link openChannelReader}). */
   readonly #live: boolean;
 
-  constructor(file: string, chunks: AsyncIterable<Decoded>, options: ReadChannelsOptions, release: () => Promise<void>, live = false, stats?: ReaderStats) {
+  constructor(file: string, chunks: AsyncIterable<Decoded>, options: ReadChannelsOptions, release: () => Promise<void>, live: boolean, stats: ReaderStats) {
     super(file, options, stats);
     this.#release = release;
     this.#live = live;
