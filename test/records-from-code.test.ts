@@ -120,6 +120,35 @@ describe('a record from code whose optional field is not text', () => {
   });
 });
 
+describe('a dropChannel tap given a record from code', () => {
+  const radioFilter = () => {
+    const generator = createGenerator({ baseUrl: 'http://localhost:8080' });
+    generator.hooks.dropChannel.tap('radio-filter', (nc) => (nc.channel.groupTitle ?? '').startsWith('Radio'));
+    return generator;
+  };
+
+  it('that fails on a record missing what every record has is the input\'s failure, not the plugin\'s', async () => {
+    const broken = { assignedNumber: 2 } as NumberedChannel;
+    const error = await failureOf(radioFilter().generate([...makeChannels(2), broken]));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe('record 2: field "channel": required field is missing');
+  });
+
+  it("that fails on a valid record is the plugin's failure", async () => {
+    const generator = createGenerator({ baseUrl: 'http://localhost:8080' });
+    generator.hooks.dropChannel.tap('strict-filter', (nc) => (nc.channel['region'] as string).startsWith('EU'));
+    const error = await failureOf(generator.generate(makeChannels(2)));
+    expect(error).toMatchObject({ code: 'E_PLUGIN' });
+    expect(error.message).toMatch(/^plugin "strict-filter" failed in hook "dropChannel" at channel index 0: /);
+  });
+
+  it('drops a record it rejects before the record is checked: a dropped record is not the playlist\'s', async () => {
+    const noName = { assignedNumber: 3, channel: { id: '550e8400-e29b-41d4-a716-446655440003', groupTitle: 'Radio 1' } } as NumberedChannel;
+    const { metrics } = await radioFilter().generate([...makeChannels(2), noName]);
+    expect(metrics).toMatchObject({ channels: 2, droppedChannels: 1 });
+  });
+});
+
 describe('a URL scheme that throws', () => {
   it('fails the run naming the scheme and the record', async () => {
     const generator = createGenerator({ baseUrl: 'http://localhost:8080', urlScheme: 'cdn' });

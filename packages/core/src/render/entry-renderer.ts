@@ -442,12 +442,27 @@ export function createRenderers(context: RenderContext): Renderers {
     return defaultLine(nc, index) + '\n' + url(nc, index) + '\n';
   }
 
+  /**
+   * Whether a dropChannel tap drops the channel. Drop taps see a record
+   * before it is checked (a dropped record is not the playlist's), so a tap
+   * that fails on a record missing what every record has (`channel`, its id
+   * or name) failed on the input's fault: that is the error.
+   */
+  function dropped(nc: NumberedChannel, index: number): boolean {
+    try {
+      return hooks.dropChannel.call(nc, index, run) === true;
+    } catch (error) {
+      checkRequired(nc, index, sourceName);
+      throw error;
+    }
+  }
+
   function renderWithHooks(input: NumberedChannel, index: number): string {
     counts.rendered++;
     // The input is checked before the channel taps see it: its faults are the input's, theirs are theirs (hooks.ts).
     if (tapped.channel) checkRequired(input, index, sourceName);
     const nc = tapped.channel ? hooks.channel.call(input, index, run) : input;
-    if (tapped.drop && hooks.dropChannel.call(nc, index, run) === true) {
+    if (tapped.drop && dropped(nc, index)) {
       counts.dropped++;
       return '';
     }
