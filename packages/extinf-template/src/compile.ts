@@ -113,6 +113,19 @@ function syntaxErrorLine(source: string): number | undefined {
   return undefined;
 }
 
+/** eta's calls that read other templates (from its `views` folder, which is never set here). */
+const INCLUDE = /(?<![\w$.])(include|includeAsync|layout)\s*\(/;
+
+/** The first tag calling one of eta's include functions, with its line: it would fail at every channel with "Views directory is not defined". */
+function includeCall(source: string): { call: string; line: number | undefined } | undefined {
+  for (const block of withLines.parse(source) as Ast) {
+    if (typeof block === 'string') continue;
+    const call = INCLUDE.exec(block.val)?.[1];
+    if (call !== undefined) return { call, line: block.lineNo };
+  }
+  return undefined;
+}
+
 /** Runs the template again, compiled with line tracking, to learn which line failed (only ever on the error path). */
 function lineOfRuntimeError(source: string, data: object): number | undefined {
   try {
@@ -149,6 +162,14 @@ export function compileTemplate(source: string, name: string): CompiledTemplate 
       const message = error instanceof Error ? error.message : String(error);
       const detail = /^Bad template syntax\n\n([^\n]+)/.exec(message)?.[1] ?? message.split('\n')[0]!;
       throw new TemplateError(name, syntaxErrorLine(source), `invalid JavaScript in a template tag: ${detail}`, { cause: error });
+    }
+    const include = includeCall(source);
+    if (include !== undefined) {
+      throw new TemplateError(
+        name,
+        include.line,
+        `${include.call}() reads other templates from a views folder, which m3ugen's templates do not have: each is one string or file (share values through data)`,
+      );
     }
     cache.set(source, fn);
   }

@@ -163,6 +163,16 @@ describe('extinf templates', () => {
     expect(await generate([extinfTemplate({ extinf: fine, data: { it: {} } })])).toContain('#EXTINF:-1 a="news" b="" c=');
   });
 
+  it("refuses eta's include() and layout(), which need a views folder templates do not have, where they are called", async () => {
+    expect(() => extinfTemplate({ extinf: '#EXTINF:-1,<%= it.name %>\n<%~ include("extra", it) %>' })).toThrow(
+      "extinf template (inline): line 2: include() reads other templates from a views folder, which m3ugen's templates do not have: each is one string or file (share values through data)",
+    );
+    expect(() => extinfTemplate({ header: '<% layout("base") %><%~ it.header %>' })).toThrow('header template (inline): line 1: layout() reads other templates');
+    // A helper of the template's own data by that name is its own.
+    const own = extinfTemplate({ extinf: '#EXTINF:-1,<%= it.data.include(it.name) %>', data: { include: (name: string) => `[${name}]` } });
+    expect(await generate([own])).toContain(",[News, 'HD']\n");
+  });
+
   it('names a template file that cannot be read, and refuses both inline and file', () => {
     expect(() => extinfTemplate({ extinfFile: 'nope.eta' }, { configDir: '/nonexistent' })).toThrow('option "extinfFile": cannot read the template "nope.eta" (at /nonexistent/nope.eta): no such file');
     expect(() => extinfTemplate({ extinfFile: tmpdir() })).toThrow(`option "extinfFile": cannot read the template "${tmpdir()}": is a directory`);
