@@ -67,8 +67,9 @@ describe('parseNumberedChannel', () => {
 
   it('reports wrong types with the value it got', () => {
     expect(errorOf({ assigned_number: '3', channel: { id: 'x', channel_name: 'X' } }, { index: 2 }).message).toBe(
-      'record 2: field "assigned_number": expected an integer, got "3"',
+      'record 2: field "assigned_number": expected an integer (a number, not text), got "3"',
     );
+    expect(errorOf({ assigned_number: 'three', channel: { id: 'x', channel_name: 'X' } }).message).toContain('expected an integer, got "three"');
     expect(errorOf({ assigned_number: 1.5, channel: { id: 'x', channel_name: 'X' } }).message).toContain('expected an integer, got number 1.5');
     expect(errorOf({ assigned_number: -1, channel: { id: 'x', channel_name: 'X' } }).message).toContain('expected a channel number >= 0');
     expect(errorOf({ assigned_number: 1, channel: { id: 5, channel_name: 'X' } }).location.field).toBe('channel.id');

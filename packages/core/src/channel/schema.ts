@@ -19,7 +19,7 @@ function buildSchemas(z: typeof Zod.z) {
   const optionalText = z.string({ error: 'expected a string or null' }).nullish();
   const optionalTextOrNumber = z.union([z.string(), z.number()], { error: 'expected a string, a number or null' }).nullish();
   const channelNumber = z
-    .number({ error: 'expected an integer' })
+    .number({ error: (issue) => expectedChannelNumber(issue.input) })
     .int({ error: (issue) => expectedChannelNumber(issue.input) })
     .min(0, { error: 'expected a channel number >= 0' });
   const channelObject = { error: 'expected an object' };
@@ -168,6 +168,8 @@ export function describeValue(value: unknown): string {
  * large has already been rounded, so it cannot name one channel.
  */
 export function expectedChannelNumber(value: unknown): string {
+  // Exports that quote every value write "1": say what to change, not only what is expected.
+  if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return 'expected an integer (a number, not text)';
   if (!Number.isInteger(value)) return 'expected an integer';
   return Number.isSafeInteger(value) ? 'expected a channel number >= 0' : `expected a channel number from 0 to ${Number.MAX_SAFE_INTEGER}`;
 }

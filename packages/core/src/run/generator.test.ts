@@ -170,7 +170,7 @@ describe('M3uGenerator', () => {
     [{ assignedNumber: 1, channel: { id: 'x' } }, 'field "channel.channel_name": required field is missing'],
     [{ assignedNumber: 1 }, 'field "channel": required field is missing'],
     [{ assignedNumber: 1, channel: [] }, 'field "channel": expected an object, got an array'],
-    [{ assignedNumber: '1', channel: { id: 'x', channelName: 'A' } }, 'field "assigned_number": expected an integer, got "1"'],
+    [{ assignedNumber: '1', channel: { id: 'x', channelName: 'A' } }, 'field "assigned_number": expected an integer (a number, not text), got "1"'],
     [{ assignedNumber: -1, channel: { id: 'x', channelName: 'A' } }, 'field "assigned_number": expected a channel number >= 0, got number -1'],
     [{ assignedNumber: 2 ** 53, channel: { id: 'x', channelName: 'A' } }, 'field "assigned_number": expected a channel number from 0 to 9007199254740991, got number 9007199254740992'],
     [null, 'field "(record)": expected a channel record (an object), got null'],
@@ -478,7 +478,7 @@ describe('M3uGenerator', () => {
     expect(error).toBeInstanceOf(PluginError);
     expect((error as Error).message).toBe('plugin "ids" failed in hook "channel" at channel index 0: returned a record whose field "channel.id" is wrong: expected a non-empty string, got number 42');
     const renumbers: M3uPlugin = { name: 'n', apply: (g) => g.hooks.channel.tap('n', (nc) => ({ ...nc, assignedNumber: String(nc.assignedNumber) as never })) };
-    await expect(make([renumbers]).generate([full])).rejects.toThrow('plugin "n" failed in hook "channel" at channel index 0: returned a record whose field "assignedNumber" is wrong: expected an integer, got "1"');
+    await expect(make([renumbers]).generate([full])).rejects.toThrow('plugin "n" failed in hook "channel" at channel index 0: returned a record whose field "assignedNumber" is wrong: expected an integer (a number, not text), got "1"');
     // The tap reads what the types promise; a record without it is the input's fault, said before the tap runs.
     const trims: M3uPlugin = { name: 'trim', apply: (g) => g.hooks.channel.tap('trim', (nc) => ({ ...nc, channel: { ...nc.channel, channelName: nc.channel.channelName.trim() } })) };
     const nameless = { ...full, channel: { ...full.channel, channelName: undefined as never } };
