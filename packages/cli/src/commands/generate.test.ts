@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 
@@ -60,5 +60,22 @@ describe('m3ugen validate on a terminal, from a file', () => {
     const code = await main(['validate', '--config', join(dir, 'm3ugen.config.mjs')], io(stderr));
     expect(code).toBe(0);
     expect(stderr.text()).toMatch(/^\rm3ugen: \[[#.]{24}\] \d{1,3}% [\d,]+ channels checked\u001b\[K/);
+  });
+});
+
+describe('m3ugen generate to stdout', () => {
+  it('says a full disk behind stdout as --output FILE says it, not in Node\'s words, and exits 1', async () => {
+    const full = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' }));
+      },
+    });
+    const stderr = new PassThrough();
+    let text = '';
+    stderr.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    const stdin = Readable.from([`${record(1)}\n`]);
+    const code = await main(['generate', '--input', '-', '--quiet'], { stdin, stdout: full, stderr });
+    expect(code).toBe(1);
+    expect(text).toBe('m3ugen: error: cannot write the playlist to stdout: no space left on the device\n');
   });
 });

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { DEFAULT_OPTIONS, formatLocation, InputError, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
+import { DEFAULT_OPTIONS, formatLocation, InputError, M3ugenError, systemErrorReason, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
 import { parseFlags, UsageError } from '../args.js';
 import { nameEarlierRecord, rescan } from '../earlier-record.js';
@@ -64,6 +64,18 @@ function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>, re
 }
 
 const METRICS = { label: 'metrics file' } as const;
+
+/**
+ * A system error writing the playlist to stdout or stderr (a full disk
+ * behind `> playlist.m3u`), in the words `--output FILE` uses, not Node's
+ * `ENOSPC: no space left on device, write`. A reader of stdout that went
+ * away (EPIPE) is not a failure (main.ts).
+ */
+function standardStreamFailure(error: unknown, stream: 'stdout' | 'stderr'): M3ugenError | undefined {
+  const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  if (typeof code !== 'string' || code === 'EPIPE' || syscall !== 'write') return undefined;
+  return new M3ugenError('E_OUTPUT', `cannot write the playlist to ${stream}: ${systemErrorReason(error, 'no such file')}`, { cause: error });
+}
 
 /** Skipped records said one by one (all with --verbose); the rest are counted. */
 const SKIPS_SHOWN = 10;
@@ -163,6 +175,10 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       result = await publishAtomically(outputPath, async (output) => somethingValid(await generator.generate(reader, { ...overrides, output, duplicateIds: idIndex && (() => idIndex) })));
     }
   } catch (error) {
+    if (outputPath === undefined) {
+      const failed = standardStreamFailure(error, prepared.outputStream);
+      if (failed !== undefined) throw failed;
+    }
     throw inConfigTerms(await nameEarlierRecord(error, prepared.reopen), prepared.loaded, flags);
   } finally {
     releaseYoungGeneration?.();
