@@ -40,6 +40,19 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     );
   });
 
+  it.each([
+    ['--input', ['--input', 'https://export.example/channels.ndjson']],
+    ['the config\'s "input"', []],
+  ])('a URL given as the input (by %s) is said to be one, with how to read it, not a missing file "https:/…"', async (_by, flags) => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bad-'));
+    writeFileSync(join(dir, 'm3ugen.config.toml'), 'input = "https://export.example/channels.ndjson"\n');
+    const result = await runCli(['generate', ...flags, '--proxy-id', PROXY], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "m3ugen: error: https://export.example/channels.ndjson: cannot read the input: it is a URL, and the input is read from a file or a stream: download it (curl -fsS 'https://export.example/channels.ndjson' | m3ugen generate --input -), or from code pass a fetch() response's body as the stream option\n",
+    );
+  });
+
   it('a truncated NDJSON line names its line', async () => {
     expect(await generate('channels.ndjson', `${record(1)}\n${record(2)}\n{"assigned_number": 3, "channel": {"id": "550e`)).toBe(
       'm3ugen: error: channels.ndjson: line 3: invalid JSON at column 47: unterminated string',

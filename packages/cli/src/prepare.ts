@@ -235,11 +235,14 @@ export async function prepareRun(
   const { loaded, plugins, generator, overrides } = await buildGenerator(flags, reporter);
 
   const fromConfig = (path: string | undefined): string | undefined => (path === undefined ? undefined : path === '-' ? '-' : resolve(loaded.dir, path));
-  const given = flags.input ?? fromConfig(loaded.config.input);
+  // A URL is kept as written, so the reader says it is one (resolved, it would read as a missing file "https:/…").
+  const configInput = loaded.config.input;
+  const configUrl = configInput !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(configInput);
+  const given = flags.input ?? (configUrl ? configInput : fromConfig(configInput));
   // Read through process.stdin, which works when stdin is a socket (opening /dev/stdin then fails).
   const input = given !== undefined && STANDARD_INPUT.has(given) ? '-' : given;
   if (input === undefined) throw new UsageError('no input: pass --input FILE (or - for stdin), or set "input" in the config');
-  const inputName = input === '-' ? 'stdin' : flags.input !== undefined ? flags.input : shown(input);
+  const inputName = input === '-' ? 'stdin' : flags.input !== undefined ? flags.input : configUrl ? input : shown(input);
   const output = flags.output ?? fromConfig(loaded.config.output) ?? '-';
   const metrics = flags.metrics ?? fromConfig(loaded.config.metrics);
   const outputStream = standardStreamOf(output);

@@ -87,6 +87,15 @@ describe('openChannelReader', () => {
     expect(piped.stats.bytesRead).toBe(Buffer.byteLength(`${record(1)}\n${record(2)}`));
   });
 
+  it('says a URL given as the path is a URL, and how to read one', async () => {
+    const error = await failure(openChannelReader('https://export.example/channels.ndjson'));
+    expect(error.message).toBe(
+      "https://export.example/channels.ndjson: cannot read the input: it is a URL, and the input is read from a file or a stream: download it (curl -fsS 'https://export.example/channels.ndjson' | m3ugen generate --input -), or from code pass a fetch() response's body as the stream option",
+    );
+    // A missing file is still a missing file.
+    expect((await failure(openChannelReader(join(dir, 'https-export.ndjson')))).message).toMatch(/cannot read the input: no such file$/);
+  });
+
   it('accepts camelCase records and .jsonl', async () => {
     const camel = JSON.stringify({ assignedNumber: 4, channel: { id: 'x', channelName: 'X' } });
     expect((await readAll(await openChannelReader(file('c.jsonl', camel)))).map((c) => c.channel.channelName)).toEqual(['X']);

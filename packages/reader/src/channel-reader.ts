@@ -104,6 +104,20 @@ function ioError(file: string, error: unknown): InputError {
   return new InputError(`cannot read the input: ${readFailureReason(error)}`, { file }, { cause: error });
 }
 
+/** `scheme://…`: a URL given where a file's path belongs. */
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** Why a path could not be opened; a URL, which is no file, is said as one, with how to read it instead. */
+function openError(file: string, path: string, error: unknown): InputError {
+  if ((error as { code?: unknown } | null)?.code !== 'ENOENT' || !URL_LIKE.test(path)) return ioError(file, error);
+  const shellUrl = `'${path.replaceAll("'", `'\\''`)}'`;
+  return new InputError(
+    `cannot read the input: it is a URL, and the input is read from a file or a stream: download it (curl -fsS ${shellUrl} | m3ugen generate --input -), or from code pass a fetch() response's body as the stream option`,
+    { file },
+    { cause: error },
+  );
+}
+
 /** An InputError for a line whose bytes were not all UTF-8, naming the field when the line parses. */
 function utf8Error(record: string, fault: Utf8Fault, location: RecordLocation): InputError {
   let field: string | undefined;
@@ -508,7 +522,7 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
       if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
       live = !info.isFile();
     } catch (error) {
-      throw ioError(file, error);
+      throw openError(file, path, error);
     }
     if (format === 'json') {
       let read: Buffer;
