@@ -122,7 +122,16 @@ class PartRenderer {
     return {
       name: PART_STRATEGY,
       description: "renders one part of a parallel run's input in a worker thread, without the header",
-      contract: { estimateMemoryBytes: () => 0, supportedPressure: ['optimal', 'moderate', 'high', 'critical'], canTakeOverMidStage: false, boundedMemory: true, preference: 0, automatic: false },
+      contract: {
+        estimateMemoryBytes: () => 0,
+        supportedPressure: ['optimal', 'moderate', 'high', 'critical'],
+        canTakeOverMidStage: false,
+        boundedMemory: true,
+        preference: 0,
+        automatic: false,
+        // The part's entries go to the main thread through the collector, without the header.
+        writesElsewhere: true,
+      },
       generate: async (run) => {
         const collector = this.#collector!;
         this.#rendering = true;

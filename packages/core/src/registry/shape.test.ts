@@ -22,6 +22,7 @@ describe('registering a strategy or URL scheme that is not one', () => {
     [contract({ supportedPressures: ['optimal'] }, 'supportedPressure'), 'strategy "mine": contract.supportedPressures: unknown (did you mean "supportedPressure"?)'],
     [contract({ supportedPressure: ['low'] }), 'strategy "mine": contract.supportedPressure: "low" is not a pressure level; they are "optimal", "moderate", "high", "critical", "emergency"'],
     [contract({ selectablePressure: 'optimal' }), 'strategy "mine": contract.selectablePressure: expected a list of pressure levels'],
+    [contract({ writesElsewhere: 'yes' }), 'strategy "mine": contract.writesElsewhere: expected true or false, got "yes"'],
     [contract({ automatic: 'yes' }), 'strategy "mine": contract.automatic: expected true or false, got "yes"'],
     [contract({ preference: Number.NaN }), 'strategy "mine": contract.preference: expected a number, got number NaN'],
     [contract({ estimateMemoryBytes: 300 }), 'strategy "mine": contract.estimateMemoryBytes: expected a function, got number 300'],

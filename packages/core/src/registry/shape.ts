@@ -39,6 +39,7 @@ const STRATEGY_SHAPE: Shape = {
     boundedMemory: flag,
     preference: finite,
     automatic: flag,
+    writesElsewhere: optional(flag),
   },
 };
 

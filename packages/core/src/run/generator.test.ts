@@ -350,6 +350,39 @@ describe('M3uGenerator', () => {
     await expect(run(miscount, 'miscount')).rejects.toThrow(`strategy "miscount" wrote ${entries} bytes where it rendered ${8 + entries}`);
   });
 
+  it('fails a strategy that renders but writes nothing, unless its contract says it writes elsewhere', async () => {
+    const channels = [full];
+    let elsewhere = '';
+    const silent = strategyPlugin('silent', async (run) => {
+      for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) elsewhere += run.renderBatch(b).text;
+    });
+    const headerOnlyRendered = strategyPlugin('header-unwritten', async (run) => {
+      run.renderHeader();
+      for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) run.renderBatch(b);
+    });
+    await expect(make([silent]).generate(channels, { strategy: 'silent' })).rejects.toThrow('strategy "silent" never rendered the header');
+    await expect(make([silent]).generate([], { strategy: 'silent' })).rejects.toThrow('strategy "silent" never rendered the header');
+    const entry = Buffer.byteLength((await make().generate(channels)).playlist) - 8;
+    await expect(make([headerOnlyRendered]).generate(channels, { strategy: 'header-unwritten' })).rejects.toThrow(`strategy "header-unwritten" wrote 0 bytes where it rendered ${8 + entry}`);
+    // Declared: its text goes to its own destination, and the run's output stays empty.
+    const declared: M3uPlugin = {
+      name: 'elsewhere',
+      apply: (g) =>
+        g.strategies.register({
+          ...simple,
+          name: 'elsewhere',
+          contract: { ...simple.contract, automatic: false, writesElsewhere: true },
+          generate: async (run) => {
+            for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) elsewhere = run.renderBatch(b).text;
+          },
+        }),
+    };
+    const { playlist, metrics } = await make([declared]).generate(channels, { strategy: 'elsewhere' });
+    expect(playlist).toBe('');
+    expect(metrics.channels).toBe(1);
+    expect(Buffer.byteLength(elsewhere)).toBe(entry);
+  });
+
   it('fails a strategy that renders a channel twice, or one it was not handed, as the strategy\'s fault, not as a duplicate id in the input', async () => {
     const strategyOf = (name: string, body: (run: Parameters<M3uStrategy['generate']>[0], batch: ChannelBatch) => string): M3uPlugin =>
       strategyPlugin(name, async (run) => {

@@ -375,7 +375,7 @@ export class M3uGenerator {
         throw strategyFailure(error, finalStrategy);
       }
       await checkEverythingRendered(finalStrategy, taken, counts.rendered);
-      checkEverythingWritten(finalStrategy, rendered, sink.bytesWritten);
+      if (this.strategies.require(finalStrategy).contract.writesElsewhere !== true) checkEverythingWritten(finalStrategy, rendered, sink.bytesWritten);
       const duplicate = await idIndex?.settle?.();
       if (duplicate !== undefined) throw duplicate;
       await settleNotificationTaps(run);
@@ -537,14 +537,12 @@ interface RenderedText {
 
 /**
  * A strategy that never rendered the header, or wrote other than what it
- * rendered (an entry twice, one left out, text of its own, a wrong `bytes`
- * count), would publish a playlist that differs from every other
- * strategy's, or a wrong byte count, as a success. One that wrote nothing
- * to the output delivers its text elsewhere (the command's worker threads
- * collect a part's entries for the main thread): not checked.
+ * rendered (an entry twice, one left out, nothing at all, text of its own,
+ * a wrong `bytes` count), would publish a playlist that differs from every
+ * other strategy's, or a wrong byte count, as a success. Not asked of one
+ * whose contract says it `writesElsewhere`.
  */
 function checkEverythingWritten(strategy: string, rendered: RenderedText, written: number): void {
-  if (written === 0) return;
   if (!rendered.header) {
     throw new M3ugenError('E_STRATEGY', `strategy "${strategy}" never rendered the header: a strategy writes run.renderHeader() first (or, taking over, run.handover.chunks)`);
   }

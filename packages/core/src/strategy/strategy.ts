@@ -42,6 +42,15 @@ export interface StrategyContract {
   readonly preference: number;
   /** It may be chosen by `strategy = "auto"`. Strategies that change the bytes (gzip) should say `false`. */
   readonly automatic: boolean;
+  /**
+   * It delivers what it renders somewhere other than `run.output` (its own
+   * destination; the command's worker threads hand a part's entries to the
+   * main thread), so the run does not check that the output received the
+   * header and every entry. Without it, a strategy that renders but writes
+   * less, or nothing, fails the run (`E_STRATEGY`) rather than publishing a
+   * playlist missing lines.
+   */
+  readonly writesElsewhere?: boolean | undefined;
 }
 
 /**
