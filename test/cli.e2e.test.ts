@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
 import { BIN, ROOT, runCli, startCli } from './support/cli.js';
@@ -43,6 +43,24 @@ describe('m3ugen generate', () => {
     expect(file.stderr).toContain('m3ugen: warning: workers = 2: no worker threads: the input is gzip-compressed');
     const piped = spawnSync(process.execPath, [BIN, 'generate', '--input', '-', '--proxy-id', PROXY, '--quiet'], { input: gzipSync(SEED_NDJSON), encoding: 'utf8' });
     expect(piped).toMatchObject({ status: 0, stdout: GOLDEN, stderr: '' });
+  });
+
+  it.each([[[]], [['--workers', '2']]])('writes an output file named .gz gzip-compressed, atomically, as a .gz input is read (%j)', async (extra) => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'c.ndjson'), SEED_NDJSON);
+    const result = await runCli(['generate', '--input', 'c.ndjson', '--output', 'playlist.m3u.gz', '--metrics', 'm.json', '--proxy-id', PROXY, ...extra], { cwd: dir });
+    expect(result.code).toBe(0);
+    const written = readFileSync(join(dir, 'playlist.m3u.gz'));
+    expect(gunzipSync(written).toString('utf8')).toBe(GOLDEN);
+    // The metrics count the playlist's bytes; the summary says the file's too.
+    expect(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'))).toMatchObject({ bytes: Buffer.byteLength(GOLDEN) });
+    expect(result.stderr).toContain(`→ playlist.m3u.gz (${written.length} B gzip)\n`);
+    // A failed run leaves the earlier file as it was, and no temporary file.
+    writeFileSync(join(dir, 'c.ndjson'), `${SEED_NDJSON}\n{"assigned_number": "x"}\n`);
+    const failed = await runCli(['generate', '--input', 'c.ndjson', '--output', 'playlist.m3u.gz', '--proxy-id', PROXY, '-q', ...extra], { cwd: dir });
+    expect(failed.code).toBe(1);
+    expect(readFileSync(join(dir, 'playlist.m3u.gz'))).toEqual(written);
+    expect(leftovers(dir)).toEqual([]);
   });
 
   it('writes the fields it validated: a `__proto__` or camelCase key in a snake_case record changes nothing', async () => {

@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { DEFAULT_OPTIONS, formatLocation, InputError, M3ugenError, systemErrorReason, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
 import { parseFlags, UsageError } from '../args.js';
@@ -77,6 +79,40 @@ function standardStreamFailure(error: unknown, stream: 'stdout' | 'stderr'): M3u
   return new M3ugenError('E_OUTPUT', `cannot write the playlist to ${stream}: ${systemErrorReason(error, 'no such file')}`, { cause: error });
 }
 
+/** The size of a file just written (0 for one that is a device or gone). */
+function fileBytes(path: string): number {
+  return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+}
+
+/** An output file named `….gz` is written gzip-compressed, as an input so named is read. */
+function gzipped(path: string): boolean {
+  return /\.gz$/i.test(path);
+}
+
+/**
+ * `write` into `file` through gzip: the run writes the playlist's text into
+ * the compressor, whose output goes to the file. Resolves once the file has
+ * everything; a failure on either side fails both (pipeline), so a run
+ * never waits on a compressor whose file is gone.
+ */
+async function throughGzip<T>(file: Writable, write: (output: Writable) => Promise<T>): Promise<T> {
+  // Loaded here: every run would otherwise load zlib before its first byte (docs/performance.md).
+  const { createGzip } = process.getBuiltinModule('node:zlib') as typeof import('node:zlib');
+  const gzip = createGzip();
+  const piped = pipeline(gzip, file);
+  // Its failure reaches the run through the destroyed compressor; awaited below, it must not count as unhandled meanwhile.
+  piped.catch(() => undefined);
+  try {
+    const result = await write(gzip);
+    await piped;
+    return result;
+  } catch (error) {
+    gzip.destroy();
+    await piped.catch(() => undefined);
+    throw error;
+  }
+}
+
 /** Skipped records said one by one (all with --verbose); the rest are counted. */
 const SKIPS_SHOWN = 10;
 
@@ -153,6 +189,11 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       { cause: firstSkipped },
     );
   };
+  /** The run into the output file, through gzip when the file is named `….gz`. */
+  const compressing =
+    (write: (output: Writable) => Promise<GenerationResult>) =>
+    (file: Writable): Promise<GenerationResult> =>
+      outputPath !== undefined && gzipped(outputPath) ? throughGzip(file, write) : write(file);
   let result: GenerationResult;
   try {
     if (outputPath === undefined) {
@@ -170,9 +211,12 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       );
       // The workers read the file themselves; the main thread's run only writes and checks.
       const source: ChannelSource = { name: reader.name, nextBatch: () => Promise.resolve(undefined) };
-      result = await publishAtomically(outputPath, (output) => generator.generate(source, { ...overrides, strategy: PARALLEL_STRATEGY, output }));
+      result = await publishAtomically(outputPath, compressing((output) => generator.generate(source, { ...overrides, strategy: PARALLEL_STRATEGY, output })));
     } else {
-      result = await publishAtomically(outputPath, async (output) => somethingValid(await generator.generate(reader, { ...overrides, output, duplicateIds: idIndex && (() => idIndex) })));
+      result = await publishAtomically(
+        outputPath,
+        compressing(async (output) => somethingValid(await generator.generate(reader, { ...overrides, output, duplicateIds: idIndex && (() => idIndex) }))),
+      );
     }
   } catch (error) {
     if (outputPath === undefined) {
@@ -197,7 +241,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   }
   reporter.info(
     `${formatCount(metrics.channels)} channels, ${formatBytes(metrics.bytes)} in ${formatCount(Math.round(metrics.durationMs))} ms (${metrics.strategy}${plan.workers > 1 ? `, ${plan.workers} worker threads` : ''})` +
-      (outputPath === undefined ? '' : ` → ${outputPath}`),
+      (outputPath === undefined ? '' : ` → ${outputPath}${gzipped(outputPath) ? ` (${formatBytes(fileBytes(outputPath))} gzip)` : ''}`),
   );
 
   const { metricsPath, metricsStream } = prepared;
