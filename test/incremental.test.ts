@@ -80,6 +80,21 @@ describe('incremental regeneration (EntryCache)', () => {
     ]);
   });
 
+  it("replays a reused entry's warning with the value it is about (a non-UUID id)", async () => {
+    const seen: GenerationWarning[] = [];
+    const listen: M3uPlugin = { name: 'listen', apply: (g) => g.hooks.warning.tap('listen', (w) => void seen.push(w)) };
+    const generator = createGenerator({ proxyId: PROXY, plugins: [listen] });
+    const cache = new EntryCache();
+    const odd: NumberedChannel = { assignedNumber: 1, channel: { id: 'news-1', channelName: 'A', tvgId: 'a', tvgName: 'A', tvgLogo: 'http://l/a.png', groupTitle: 'G' } };
+    await generator.generate([odd], { cache });
+    await generator.generate([odd], { cache });
+    expect(cache.stats).toMatchObject({ reused: 1, rendered: 0 });
+    expect(seen.map((w) => [w.code, w.value])).toEqual([
+      ['non-uuid-id', 'news-1'],
+      ['non-uuid-id', 'news-1'],
+    ]);
+  });
+
   it('notices unknown fields, moves, removals and additions', async () => {
     const channels = makeChannels(50);
     const generator = createGenerator({ proxyId: PROXY, plugins: [attributes({ attributes: [{ name: 'provider', field: 'provider' }] })] });

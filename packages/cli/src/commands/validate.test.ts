@@ -39,6 +39,34 @@ describe('m3ugen validate on a terminal', () => {
     expect(stderr.text().endsWith('\r\u001b[K')).toBe(true);
   });
 
+  it('with --strict lists every id that is not a UUID, as invalid records, where a strict run stops at the first', async () => {
+    const notUuid = (n: number, id: string): string => record(n).replace(/"id":"[^"]+"/, `"id":"${id}"`);
+    const input = `${notUuid(1, 'news-1')}\n${record(2)}\n${notUuid(3, 'sport-3')}\n{"assigned_number": 4}\n${record(5)}\n`;
+    const run = async (...flags: string[]) => {
+      const stderr = terminal();
+      const stdout = new PassThrough();
+      let out = '';
+      stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      const code = await main(['validate', '--input', '-', '--proxy-id', '01ARZ3NDEKTSV4RRFFQ69G5FAV', ...flags], { stdin: Readable.from([input]), stdout, stderr });
+      return { code, out, err: stderr.text() };
+    };
+    const strict = await run('--strict');
+    expect(strict.code).toBe(1);
+    expect(strict.err).toBe(
+      [
+        'm3ugen: error: stdin: line 1: field "channel.id": expected a UUID (strict mode), got "news-1"',
+        'm3ugen: error: stdin: line 3: field "channel.id": expected a UUID (strict mode), got "sport-3"',
+        'm3ugen: error: stdin: line 4: field "channel": required field is missing',
+        'm3ugen: error: stdin: 3 invalid record(s), 2 valid (no config file)',
+        '',
+      ].join('\n'),
+    );
+    // Without --strict they are warnings, counted.
+    const lenient = await run();
+    expect(lenient.err).toContain('m3ugen: warning: 2 channel id(s) are not UUIDs (use --strict to reject them)\n');
+    expect(lenient.err).toContain('m3ugen: error: stdin: 1 invalid record(s), 4 valid (no config file)\n');
+  });
+
   it('names standard input "stdin" in its summary, as in the errors of its records', async () => {
     const stderr = terminal();
     const stdout = new PassThrough();

@@ -32,13 +32,28 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   const { generator, reader, overrides, inputName, loaded, reopen } = prepared;
   const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
   const configNote = loaded.file === undefined ? 'no config file' : `config ${loaded.file}`;
-  /** Lists the invalid records (with the one that stopped the check, in input order). */
+  // Strict mode fails a run at its first id that is not a UUID; the check lists them all, as it lists invalid records.
+  const strict = overrides.strict ?? generator.options.strict ?? false;
+  const notUuids: InputError[] = [];
+  let notUuidCount = 0;
+  /** Where the latest id that is not a UUID was: a record that then stops the check is counted once. */
+  let lastNotUuid: number | undefined;
+  if (strict) {
+    generator.hooks.warning.tap('m3ugen-cli-strict', (warning) => {
+      if (warning.code !== 'non-uuid-id') return;
+      const location = { file: inputName, line: warning.line, index: warning.recordIndex ?? warning.channelIndex, field: 'channel.id' };
+      lastNotUuid = location.line ?? location.index;
+      if (++notUuidCount <= LISTED) notUuids.push(new InputError(`expected a UUID (strict mode), got ${JSON.stringify(warning.value)}`, location));
+    });
+  }
+  /** Lists the invalid records (with the one that stopped the check), the first in input order; returns how many there were. */
   const list = (stoppedBy?: InputError): number => {
-    const listed = stoppedBy === undefined ? invalid : [...invalid, stoppedBy].sort((a, b) => position(a) - position(b));
+    const first = [...invalid, ...notUuids].sort((a, b) => position(a) - position(b)).slice(0, LISTED);
+    const listed = stoppedBy === undefined ? first : [...first, stoppedBy].sort((a, b) => position(a) - position(b));
     for (const error of listed) reporter.error(error.message);
-    const skipped = reader.stats.skipped;
-    if (skipped > LISTED) reporter.error(`… and ${formatCount(skipped - LISTED)} more invalid record(s)`);
-    return skipped;
+    const count = reader.stats.skipped + notUuidCount;
+    if (count > first.length) reporter.error(`… and ${formatCount(count - first.length)} more invalid record(s)`);
+    return count;
   };
 
   generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'checked', shareOfInputRead(prepared)));
@@ -46,14 +61,14 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   let result: GenerationResult;
   const releaseYoungGeneration = holdYoungGeneration();
   try {
-    result = await generator.generate(reader, { ...overrides, output: discard });
+    result = await generator.generate(reader, { ...overrides, strict: false, output: discard });
   } catch (thrown) {
-    // A record that fails the run even with invalid records skipped (a duplicate id or number, a
-    // non-UUID id with --strict) ends the check: list it with the invalid records found so far.
+    // A record that fails the run even with invalid records skipped (a duplicate id or number)
+    // ends the check: list it with the invalid records found so far.
     const error = await nameEarlierRecord(thrown, reopen);
     if (!(error instanceof InputError)) throw inConfigTerms(error, loaded, flags);
     const skipped = list(error);
-    const read = reader.stats.records + skipped;
+    const read = reader.stats.records + reader.stats.skipped;
     const { line, index } = error.location;
     if (line === undefined && index === undefined) {
       // Not a record's fault: the input itself could not be read on (a cut gzip file).
@@ -62,18 +77,20 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
       return 1;
     }
     const at = line === undefined ? `record ${index}` : `line ${line}`;
-    reporter.error(`${inputName}: ${formatCount(skipped + 1)} invalid record(s) in the first ${formatCount(read)}; ${at} stopped the check, later records were not read (${configNote})`);
+    const stopping = lastNotUuid !== undefined && lastNotUuid === (line ?? index) ? 0 : 1;
+    reporter.error(`${inputName}: ${formatCount(skipped + stopping)} invalid record(s) in the first ${formatCount(read)}; ${at} stopped the check, later records were not read (${configNote})`);
     return 1;
   } finally {
     releaseYoungGeneration();
   }
   reporter.clearProgress();
-  const skipped = list();
-  summariseWarnings(result, reporter);
-  warnIfNoChannels(result, skipped, reporter, inputName);
+  const invalidCount = list();
+  // In strict mode the ids that are not UUIDs were listed as invalid records, not warned about.
+  summariseWarnings(result, reporter, strict ? ['non-uuid-id'] : []);
+  warnIfNoChannels(result, reader.stats.skipped, reporter, inputName);
   const { metrics, warnings } = result;
-  if (skipped > 0) {
-    reporter.error(`${inputName}: ${formatCount(skipped)} invalid record(s), ${formatCount(metrics.channels)} valid (${configNote})`);
+  if (invalidCount > 0) {
+    reporter.error(`${inputName}: ${formatCount(invalidCount)} invalid record(s), ${formatCount(metrics.channels - notUuidCount)} valid (${configNote})`);
     return 1;
   }
   io.stdout.write(`ok: ${inputName}: ${formatCount(metrics.channels)} channels valid, ${formatCount(warnings.total)} warning(s) (${configNote})\n`);

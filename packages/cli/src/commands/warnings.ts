@@ -20,10 +20,15 @@ export function reportWarnings(generator: M3uGenerator, reporter: Reporter, inpu
   });
 }
 
-/** One line per kind of warning the run raised, with its count; a plugin's own codes as they are (`3 × my-plugin:stale-logo`). */
-export function summariseWarnings(result: GenerationResult, reporter: Reporter): void {
+/**
+ * One line per kind of warning the run raised, with its count; a plugin's
+ * own codes as they are (`3 × my-plugin:stale-logo`). Codes in `said` were
+ * reported otherwise (`validate --strict` lists its non-UUID ids as errors).
+ */
+export function summariseWarnings(result: GenerationResult, reporter: Reporter, said: readonly string[] = []): void {
   for (const [key, total] of Object.entries(result.warnings.counts)) {
     const [code, field] = key.split(':');
+    if (said.includes(code!)) continue;
     const count = formatCount(total);
     // Raised once, by the proxy URL scheme, when the run starts.
     if (code === 'missing-proxy-id') reporter.warn(MISSING_PROXY_ID_MESSAGE);

@@ -262,7 +262,7 @@ export function createRenderers(context: RenderContext): Renderers {
     const id = nc.channel.id;
     if (!UUID.test(id)) {
       if (strict) fail(nc, index, 'channel.id', `expected a UUID (strict mode), got ${JSON.stringify(id)}`, sourceName);
-      warnings.add('non-uuid-id', 'id', index, () => `channel at index ${index}: id ${JSON.stringify(id)} is not a UUID`);
+      warnings.add('non-uuid-id', 'id', index, () => `channel at index ${index}: id ${JSON.stringify(id)} is not a UUID`, id);
     }
     checkUnique(nc, index);
   };
@@ -410,7 +410,7 @@ export function createRenderers(context: RenderContext): Renderers {
           if (duplicate) duplicateId(nc, index);
           if (!numbers.add(number)) duplicateNumber(nc, index, number);
         }
-        if (replay !== undefined) for (const w of replay) warnings.add(w.code, w.field, index, () => w.message);
+        if (replay !== undefined) for (const w of replay) warnings.add(w.code, w.field, index, () => w.message, w.value);
       },
       render(j) {
         const nc = rendering.channels[rendering.start + j]!;

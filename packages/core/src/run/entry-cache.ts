@@ -7,6 +7,7 @@ export interface CapturedWarning {
   readonly code: WarningCode;
   readonly field: string | undefined;
   readonly message: string;
+  readonly value?: string | undefined;
 }
 
 /** One freshly rendered entry, as a batch renderer hands it to the cache. */

@@ -155,6 +155,12 @@ describe('M3uGenerator', () => {
     const { warnings, playlist } = await make().generate([odd]);
     expect(warnings.counts['non-uuid-id:id']).toBe(1);
     expect(playlist).toContain('http://p/news-1\n');
+    // The warning carries the id, for a tool that lists them (validate --strict).
+    const told: GenerationWarning[] = [];
+    const listening = make();
+    listening.hooks.warning.tap('test', (w) => void told.push(w));
+    await listening.generate([odd]);
+    expect(told.map((w) => [w.code, w.value, w.channelIndex])).toEqual([['non-uuid-id', 'news-1', 0]]);
     await expect(make([], { strict: true }).generate([odd])).rejects.toThrow('record 0: field "channel.id": expected a UUID (strict mode), got "news-1"');
   });
 

@@ -25,6 +25,8 @@ export interface GenerationWarning {
   readonly line?: number | undefined;
   /** The index of the channel's record in its JSON array, when a reader recorded it (counting records skipped before it). */
   readonly recordIndex?: number | undefined;
+  /** The field's value the warning is about, when it is about one: the id of a `non-uuid-id`. */
+  readonly value?: string | undefined;
 }
 
 /** Warnings of one run, counted by code and field; see {@link WarningLog.summary}. */
@@ -89,16 +91,16 @@ export class WarningLog {
   }
 
   /** Records a warning; `describe` builds the message only if a listener wants it. */
-  add(code: WarningCode, field: string | undefined, channelIndex: number | undefined, describe: () => string): void {
+  add(code: WarningCode, field: string | undefined, channelIndex: number | undefined, describe: () => string, value?: string): void {
     this.#total++;
     const key = field === undefined ? code : `${code}:${field}`;
     this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
     if (!this.#capturing && this.#listener === undefined) return;
     const message = describe();
-    if (this.#capturing) (this.#captured ??= []).push({ code, field, message });
+    if (this.#capturing) (this.#captured ??= []).push({ code, field, message, value });
     if (this.#listener === undefined) return;
     const record = channelIndex === undefined ? undefined : this.#recordAt?.(channelIndex);
-    this.#listener({ code, message, channelIndex, field, line: recordLine(record), recordIndex: recordIndex(record) });
+    this.#listener({ code, message, channelIndex, field, line: recordLine(record), recordIndex: recordIndex(record), value });
   }
 
   summary(): WarningSummary {
