@@ -9,6 +9,7 @@ import {
   type M3uStrategy,
   type StrategyRun,
 } from '@m3ugen/core';
+import { PARALLEL_CONTRACT } from './contract.js';
 import { InputParts, openPartReader, readPartText, type InputPart } from './input-parts.js';
 import type { PartResult, WorkerError, WorkerSetup } from './messages.js';
 import { WorkerPool } from './worker-pool.js';
@@ -98,14 +99,7 @@ export function parallelStrategy(options: ParallelOptions): M3uStrategy {
   return {
     name: PARALLEL_STRATEGY,
     description: 'renders parts of an NDJSON file in worker threads and writes them in order',
-    contract: {
-      estimateMemoryBytes: () => 0,
-      supportedPressure: ['optimal', 'moderate', 'high', 'critical'],
-      canTakeOverMidStage: false,
-      boundedMemory: true,
-      preference: 0,
-      automatic: false,
-    },
+    contract: PARALLEL_CONTRACT,
     generate: (run) => renderInParallel(run, options),
   };
 }

@@ -16,6 +16,7 @@ import {
 } from '@m3ugen/core';
 import { buildGenerator } from '../prepare.js';
 import { Reporter } from '../reporter.js';
+import { PARALLEL_CONTRACT } from './contract.js';
 import { openPartReader, readPartText, type InputPart } from './input-parts.js';
 import type { CheckedRecords, PartResult, WorkerError, WorkerSetup } from './messages.js';
 
@@ -122,16 +123,8 @@ class PartRenderer {
     return {
       name: PART_STRATEGY,
       description: "renders one part of a parallel run's input in a worker thread, without the header",
-      contract: {
-        estimateMemoryBytes: () => 0,
-        supportedPressure: ['optimal', 'moderate', 'high', 'critical'],
-        canTakeOverMidStage: false,
-        boundedMemory: true,
-        preference: 0,
-        automatic: false,
-        // The part's entries go to the main thread through the collector, without the header.
-        writesElsewhere: true,
-      },
+      // The part's entries go to the main thread through the collector, without the header.
+      contract: { ...PARALLEL_CONTRACT, writesElsewhere: true },
       generate: async (run) => {
         const collector = this.#collector!;
         this.#rendering = true;
