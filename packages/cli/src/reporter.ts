@@ -134,7 +134,9 @@ export class Reporter {
     if (known !== undefined) text = `${bar(info.channelsDone / known)} ${count}/${formatCount(known)} channels`;
     else if (inputRead !== undefined && Number.isFinite(inputRead)) text = `${bar(inputRead)} ${count} channels`;
     else text = `${count} channels`;
-    text = measure === 'checked' ? `m3ugen: ${text} checked` : `m3ugen: ${text} · ${formatBytes(info.bytesWritten)} written · ${info.strategy}`;
+    // In memory nothing is written until the end: "0 B written" for most of a run would read as stuck.
+    const written = info.bytesWritten > 0 ? ` · ${formatBytes(info.bytesWritten)} written` : '';
+    text = measure === 'checked' ? `m3ugen: ${text} checked` : `m3ugen: ${text}${written} · ${info.strategy}`;
     const columns = this.#stream.columns ?? 80;
     this.#stream.write(`\r${text.slice(0, columns - 1)}\u001b[K`);
     this.#progressShown = true;
