@@ -510,6 +510,12 @@ describe('exit codes', () => {
     const given = await runCli(['generate', '--config', 'm3ugen.toml', '--proxy-id', PROXY], { cwd: dir });
     expect(given).toMatchObject({ code: 0, stdout: GOLDEN.replaceAll('http://localhost:8080/stream', 'https://tv.example/stream') });
     expect(given.stderr).not.toContain('not read');
+    // With --quiet and no --input, the usage error says it, since no warning did.
+    const quiet = await runCli(['generate', '-q'], { cwd: dir });
+    expect(quiet.code).toBe(2);
+    expect(quiet.stderr.split('\n')[0]).toBe(
+      'm3ugen: no input: pass --input FILE (or - for stdin), or set "input" in the config; m3ugen.toml here is not read as a config: pass --config m3ugen.toml, or rename it m3ugen.config.toml',
+    );
   });
 
   it('an invalid config → 1, naming the file and key', async () => {

@@ -241,7 +241,12 @@ export async function prepareRun(
   const given = flags.input ?? (configUrl ? configInput : fromConfig(configInput));
   // Read through process.stdin, which works when stdin is a socket (opening /dev/stdin then fails).
   const input = given !== undefined && STANDARD_INPUT.has(given) ? '-' : given;
-  if (input === undefined) throw new UsageError('no input: pass --input FILE (or - for stdin), or set "input" in the config');
+  if (input === undefined) {
+    // The likely cause when a config sits here under a name the search does not read; without --quiet a warning said so just before.
+    const overlooked = flags.quiet && loaded.file === undefined && flags.config === undefined ? overlookedConfigFiles(loaded.dir)[0] : undefined;
+    const hint = overlooked === undefined ? '' : `; ${overlooked.file} here is not read as a config: pass --config ${overlooked.file}, or rename it ${overlooked.searchedName}`;
+    throw new UsageError(`no input: pass --input FILE (or - for stdin), or set "input" in the config${hint}`);
+  }
   const inputName = input === '-' ? 'stdin' : flags.input !== undefined ? flags.input : configUrl ? input : shown(input);
   const output = flags.output ?? fromConfig(loaded.config.output) ?? '-';
   const metrics = flags.metrics ?? fromConfig(loaded.config.metrics);
