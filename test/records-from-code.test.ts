@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { EntryCache, InputError, M3ugenError, parseNumberedChannel, type NumberedChannel } from '@m3ugen/core';
+import { openChannelReader } from '@m3ugen/reader';
 import { createGenerator } from '@m3ugen/preset-default';
 import { describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
@@ -146,6 +151,46 @@ describe('a dropChannel tap given a record from code', () => {
     const noName = { assignedNumber: 3, channel: { id: '550e8400-e29b-41d4-a716-446655440003', groupTitle: 'Radio 1' } } as NumberedChannel;
     const { metrics } = await radioFilter().generate([...makeChannels(2), noName]);
     expect(metrics).toMatchObject({ channels: 2, droppedChannels: 1 });
+  });
+});
+
+describe('an input that is read once, given to a second run', () => {
+  const channels = makeChannels(3);
+  const generator = createGenerator({ baseUrl: 'http://localhost:8080' });
+  const refused = 'this input was read by an earlier run and gives nothing now: a reader, stream or generator is read once; open (or create) a new one for each run';
+
+  it('fails, rather than publishing an empty playlist, for a reader, a generator and a stream', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-once-'));
+    const file = join(dir, 'c.ndjson');
+    writeFileSync(file, channels.map((nc) => JSON.stringify({ assigned_number: nc.assignedNumber, channel: { id: nc.channel.id, channel_name: nc.channel.channelName } })).join('\n'));
+    const reader = await openChannelReader(file);
+    expect((await generator.generate(reader)).metrics.channels).toBe(3);
+    await expect(generator.generate(reader)).rejects.toThrow(`${file}: ${refused}`);
+    const records = (async function* () {
+      yield* channels;
+    })();
+    expect((await generator.generate(records)).metrics.channels).toBe(3);
+    await expect(generator.generate(records)).rejects.toThrow(refused);
+    const stream = Readable.from(channels);
+    expect((await generator.generate(stream)).metrics.channels).toBe(3);
+    await expect(generator.generate(stream)).rejects.toThrow(refused);
+  });
+
+  it('is not refused when it is an array, or a source of the caller\'s that starts over', async () => {
+    expect((await generator.generate(channels)).metrics.channels).toBe(3);
+    expect((await generator.generate(channels)).metrics.channels).toBe(3);
+    let given = false;
+    const again = {
+      nextBatch: () => {
+        given = !given;
+        return Promise.resolve(given ? { channels, start: 0, end: channels.length, firstIndex: 0 } : undefined);
+      },
+    };
+    expect((await generator.generate(again)).metrics.channels).toBe(3);
+    expect((await generator.generate(again)).metrics.channels).toBe(3);
+    // A generator that gives nothing the first time is an empty input, not a reused one.
+    const none = (function* () {})();
+    expect((await generator.generate(none)).metrics.channels).toBe(0);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { NumberedChannel } from '../channel/model.js';
+import { InputError } from '../errors.js';
 
 /**
  * A run of consecutive channels: `channels[start]` up to (not including)
@@ -103,6 +104,45 @@ function iteratorSource(iterator: AnyIterator, batchSize: number): ChannelSource
       return { channels, start: 0, end: channels.length, firstIndex };
     },
   };
+}
+
+/** One-shot inputs a run has read from: a later run that gets nothing from one gets an error, not an empty playlist. */
+const readBefore = new WeakSet<object>();
+
+/**
+ * Inputs that are read once: a ChannelSource (a reader), a generator, a
+ * Node or web stream. Arrays and other iterables give a new iterator each
+ * time, so are not (telling a generator by its tag calls nothing on it).
+ */
+function readsOnce(input: object): boolean {
+  if (isChannelSource(input as ChannelInput)) return true;
+  const tag = Object.prototype.toString.call(input);
+  if (tag === '[object Generator]' || tag === '[object AsyncGenerator]') return true;
+  const candidate = input as { pipe?: unknown; on?: unknown; getReader?: unknown };
+  return (typeof candidate.pipe === 'function' && typeof candidate.on === 'function') || typeof candidate.getReader === 'function';
+}
+
+/**
+ * Notes that a run read from `input`, and throws if an earlier run did and
+ * this one got nothing (`gaveNothing`): a reader, stream or generator read to
+ * its end gives nothing again, and a second run over it would publish an
+ * empty playlist as a success. One that gives channels again (a source of
+ * the caller's that starts over) is not refused.
+ *
+ * @example
+ * ```ts
+ * noteRead(reader, batch === undefined, reader.name);
+ * ```
+ */
+export function noteRead(input: unknown, gaveNothing: boolean, name: string | undefined): void {
+  if (typeof input !== 'object' || input === null || !readsOnce(input)) return;
+  if (gaveNothing && readBefore.has(input)) {
+    throw new InputError(
+      'this input was read by an earlier run and gives nothing now: a reader, stream or generator is read once; open (or create) a new one for each run',
+      { file: name },
+    );
+  }
+  readBefore.add(input);
 }
 
 /**

@@ -11,7 +11,7 @@ import { createRenderers, renderHeader, type BatchRenderer, type EntryRenderer }
 import { checkUrlOptions, startUrlScheme, type UrlScheme } from '../render/url-scheme.js';
 import { proposeTakeover, selectAutomatically, type SelectionFacts } from '../strategy/select.js';
 import type { Handover, M3uStrategy, StrategyChoice, StrategyRun, StrategySwitch } from '../strategy/strategy.js';
-import { toChannelSource, type ChannelBatch, type ChannelInput, type ChannelSource } from './channel-source.js';
+import { noteRead, toChannelSource, type ChannelBatch, type ChannelInput, type ChannelSource } from './channel-source.js';
 import { nameEarlierChannel, type DuplicateIdIndex } from './duplicates.js';
 import type { EntryCache } from './entry-cache.js';
 import { isForeign, markForeign } from './foreign-errors.js';
@@ -302,7 +302,7 @@ export class M3uGenerator {
       const switches: StrategySwitch[] = [];
       let finalStrategy = choice.strategy;
       const progressTapped = isTapped(hooks.progress);
-      const taken = new CountedSource(source);
+      const taken = new CountedSource(source, input);
       /** What the strategies rendered, to check against what they wrote: the header once, then every entry. */
       const rendered: RenderedText = { header: false, bytes: 0, exact: true };
       const renderedOnce = new RenderedOnce(() => finalStrategy, taken);
@@ -461,6 +461,9 @@ function checkPlugin(plugin: unknown, key: string): asserts plugin is M3uPlugin 
 /** The source as strategies see it: what they take is counted, so the run can check it all came out. */
 class CountedSource implements ChannelSource {
   readonly #source: ChannelSource;
+  /** What the caller gave the run, which a one-shot input is known by (see noteRead). */
+  readonly #input: unknown;
+  #pulled = false;
   /** Channels handed out so far. */
   channels = 0;
   /** Whether `nextBatch` has given `undefined`. */
@@ -469,8 +472,9 @@ class CountedSource implements ChannelSource {
   firstIndex = 0;
   endIndex = 0;
 
-  constructor(source: ChannelSource) {
+  constructor(source: ChannelSource, input: unknown) {
     this.#source = source;
+    this.#input = input;
   }
 
   // Read through: a source may learn its count or name once it has started.
@@ -488,6 +492,10 @@ class CountedSource implements ChannelSource {
       batch = await this.#source.nextBatch();
     } catch (error) {
       throw markForeign(error);
+    }
+    if (!this.#pulled) {
+      this.#pulled = true;
+      noteRead(this.#input, batch === undefined, this.#source.name);
     }
     if (batch === undefined) {
       this.exhausted = true;
