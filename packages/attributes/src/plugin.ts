@@ -1,4 +1,4 @@
-import { closestName, keyPath, OptionError, sanitizeText, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { closestName, describeOptionValue, keyPath, OptionError, sanitizeText, valueAtPath, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { z } from 'zod';
 import { fieldReader, kindOf } from './field.js';
 import { attributesOptionsSchema, READY_ATTRIBUTES, type AttributesOptions, type ComputeAttribute } from './options.js';
@@ -65,27 +65,8 @@ function parseOptions(options: unknown): ReturnType<typeof attributesOptionsSche
   const key = issue.path.length === 0 ? 'attributes plugin' : keyPath(issue.path);
   // A refinement's message stands alone; a type's says what came instead, and how to mend the likely slips.
   if (issue.code === 'custom') throw new OptionError(key, issue.message);
-  const value = valueAt(options, issue.path);
-  throw new OptionError(key, `${issue.message}, got ${shown(value)}${mend(issue.path, value)}`);
-}
-
-function valueAt(options: unknown, path: readonly PropertyKey[]): unknown {
-  let value = options;
-  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
-  return value;
-}
-
-/** A value as a message shows it: short JSON, or what it is. */
-function shown(value: unknown): string {
-  if (typeof value === 'function') return 'a function';
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch {
-    // cyclic
-  }
-  if (json === undefined) return value === undefined ? 'nothing' : kindOf(value);
-  return json.length > 60 ? `${json.slice(0, 60)}…` : json;
+  const value = valueAtPath(options, issue.path as PropertyKey[]);
+  throw new OptionError(key, `${issue.message}, got ${describeOptionValue(value)}${mend(issue.path as PropertyKey[], value)}`);
 }
 
 /** The likely mend of a value in the wrong shape where a list is expected: a map of attributes, or one name alone. */

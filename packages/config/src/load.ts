@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { checkPlugins, keyPath, OptionError } from '@m3ugen/core';
+import { checkPlugins, describeOptionValue, keyPath, OptionError, valueAtPath } from '@m3ugen/core';
 import { readFailureReason } from '@m3ugen/reader';
 import type * as Zod from 'zod';
 import { ConfigError } from './config-error.js';
@@ -42,13 +42,11 @@ export interface LoadedConfig {
 }
 
 function describe(issue: Zod.z.core.$ZodIssue, raw: unknown): string {
-  let value: unknown = raw;
-  for (const key of issue.path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
+  const value = valueAtPath(raw, issue.path as PropertyKey[]);
   if (issue.code === 'custom') return issue.message;
   // JSON has no functions: a plugin factory listed without being called would read "got undefined".
-  if (typeof value === 'function') return issue.path[0] === 'plugins' ? notAPlugin(value) : `${issue.message}, got a function`;
-  const got = value === undefined ? 'nothing' : shown(value);
-  return `${issue.message}, got ${got && got.length > 60 ? `${got.slice(0, 60)}…` : got}`;
+  if (typeof value === 'function' && issue.path[0] === 'plugins') return notAPlugin(value);
+  return `${issue.message}, got ${describeOptionValue(value)}`;
 }
 
 /** Why `value` is not a plugin, in the words the generator uses for its own `plugins` list. */
@@ -59,15 +57,6 @@ function notAPlugin(value: unknown): string {
     if (error instanceof OptionError) return error.reason;
   }
   return 'expected a plugin';
-}
-
-/** A config value as JSON, or what it is when it cannot be written so (nested too deeply, cyclic in a JS config). */
-function shown(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return Array.isArray(value) ? 'an array' : typeof value === 'object' && value !== null ? 'an object' : String(value);
-  }
 }
 
 /**

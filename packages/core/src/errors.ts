@@ -117,6 +117,69 @@ export function keyPath(path: readonly PropertyKey[]): string {
 }
 
 /**
+ * A value as an error message shows it after "got": `nothing`, `null`,
+ * `an array`, `an object`, `a function`, a string quoted (cut at 40
+ * characters), otherwise its type and value (`number 1.5`). Plugins word
+ * their refusals of a record's values with it, as core does.
+ *
+ * @example
+ * ```ts
+ * describeValue({ url: 'x' }); // 'an object'
+ * describeValue(5); // 'number 5'
+ * describeValue('abc'); // '"abc"'
+ * ```
+ */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * The value at `path` in `root`, `undefined` where the path leaves objects:
+ * what a schema issue at that path got, for its message.
+ *
+ * @example
+ * ```ts
+ * valueAtPath({ web: { base_url: 5 } }, ['web', 'base_url']); // 5
+ * valueAtPath({ web: 5 }, ['web', 'base_url']);               // undefined
+ * ```
+ */
+export function valueAtPath(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
+}
+
+/**
+ * An option's value as a message shows it after "got": its JSON, cut at 60
+ * characters, or, where JSON cannot write it, `nothing`, `a function`, or
+ * what {@link describeValue} says (a cyclic object, a bigint).
+ *
+ * @example
+ * ```ts
+ * describeOptionValue({ 'tvg-country': 'country' }); // '{"tvg-country":"country"}'
+ * describeOptionValue(undefined);                   // 'nothing'
+ * ```
+ */
+export function describeOptionValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'function') return 'a function';
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // cyclic, or a bigint
+  }
+  if (json === undefined) return describeValue(value);
+  return json.length > 60 ? `${json.slice(0, 60)}…` : json;
+}
+
+/**
  * An option or configuration value that is missing or malformed; `key` is the
  * configuration key path, e.g. `web.base_url`, and `reason` what is wrong
  * with it (for callers that name the option their own way: a flag, a config

@@ -1,9 +1,9 @@
 export type { Channel, NumberedChannel, ChannelFieldSpelling } from './channel/model.js';
 export { OPTIONAL_CHANNEL_FIELDS, isMissing, modelFieldName, RECORD_INDEX, RECORD_LINE, recordIndex, recordLine } from './channel/model.js';
-export { describeValue, parseNumberedChannel, recordSchemas } from './channel/schema.js';
+export { parseNumberedChannel, recordSchemas } from './channel/schema.js';
 
 export type { Duplicated, RecordLocation } from './errors.js';
-export { M3ugenError, InputError, DuplicateError, OptionError, PluginError, RegistryError, formatLocation, keyPath, systemErrorReason } from './errors.js';
+export { M3ugenError, InputError, DuplicateError, OptionError, PluginError, RegistryError, describeOptionValue, describeValue, formatLocation, keyPath, systemErrorReason, valueAtPath } from './errors.js';
 
 export type { GenerationHooks, HookName } from './hooks/hooks.js';
 export { createGenerationHooks, isTapped, HOOK_SIGNATURES } from './hooks/hooks.js';

@@ -1,6 +1,6 @@
 import { recordIndex, recordLine, type NumberedChannel } from './model.js';
-import { describeProblem, describeValue, expectedChannelNumber } from './schema.js';
-import { InputError, type RecordLocation } from '../errors.js';
+import { describeProblem, expectedChannelNumber } from './schema.js';
+import { describeValue, InputError, type RecordLocation } from '../errors.js';
 
 /**
  * Where a record is, for an error: the input, the record (its line and its

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
-import { InputError, type RecordLocation } from '../errors.js';
+import { describeValue, InputError, valueAtPath, type RecordLocation } from '../errors.js';
 import { OPTIONAL_CHANNEL_FIELDS, type Channel, type NumberedChannel } from './model.js';
 import { unreadableRecordError } from './unreadable.js';
 
@@ -140,29 +140,6 @@ const SNAKE = ['channel_name', 'stream_url', 'tvg_id', 'tvg_name', 'tvg_logo', '
 const CAMEL = ['channelName', 'streamUrl', 'tvgId', 'tvgName', 'tvgLogo', 'tvgShift', 'tvgChno', 'groupTitle'] as const;
 
 /**
- * A value as an error message shows it after "got": `nothing`, `null`,
- * `an array`, `an object`, `a function`, a string quoted (cut at 40
- * characters), otherwise its type and value (`number 1.5`). Plugins word
- * their refusals of a record's values with it, as core does.
- *
- * @example
- * ```ts
- * describeValue({ url: 'x' }); // 'an object'
- * describeValue(5); // 'number 5'
- * describeValue('abc'); // '"abc"'
- * ```
- */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  return `${typeof value} ${String(value)}`;
-}
-
-/**
  * What `assigned_number` should have been, for a value that is not a channel
  * number. Integers past 2^53 − 1 are refused by range: a JSON number that
  * large has already been rounded, so it cannot name one channel.
@@ -180,11 +157,7 @@ export function describeProblem(expected: string, value: unknown): string {
 }
 
 function describeIssue(issue: Zod.z.core.$ZodIssue, record: unknown): string {
-  let value: unknown = record;
-  for (const key of issue.path) {
-    value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
-  }
-  return describeProblem(issue.message, value);
+  return describeProblem(issue.message, valueAtPath(record, issue.path as PropertyKey[]));
 }
 
 function issueToError(error: Zod.z.ZodError, record: unknown, location: RecordLocation): InputError {

@@ -1,8 +1,7 @@
 import { AsyncSeriesHook, SyncBailHook, SyncHook, SyncWaterfallHook } from 'tapable';
 import { modelFieldName, type NumberedChannel } from '../channel/model.js';
-import { describeValue } from '../channel/schema.js';
 import { checkRequired } from '../channel/required.js';
-import { InputError, PluginError } from '../errors.js';
+import { describeValue, InputError, PluginError } from '../errors.js';
 import type { ExtinfAttribute } from '../render/attributes.js';
 import type { RunInfo } from '../run/run-info.js';
 import type { RunMetrics } from '../run/metrics.js';

@@ -1,5 +1,4 @@
-import { describeValue } from '../channel/schema.js';
-import { RegistryError } from '../errors.js';
+import { describeValue, RegistryError } from '../errors.js';
 import { PRESSURE_LEVELS } from '../memory/pressure.js';
 import { closestName } from '../run/options.js';
 

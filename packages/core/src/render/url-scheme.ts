@@ -1,8 +1,7 @@
 import { modelFieldName, type NumberedChannel } from '../channel/model.js';
-import { describeValue } from '../channel/schema.js';
 import type { Named } from '../registry/registry.js';
 import type { RunInfo } from '../run/run-info.js';
-import { M3ugenError, OptionError } from '../errors.js';
+import { describeValue, M3ugenError, OptionError } from '../errors.js';
 import { unusableResult } from '../hooks/hooks.js';
 import { closestName } from '../run/options.js';
 // For TSDoc links.

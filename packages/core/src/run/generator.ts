@@ -1,7 +1,6 @@
 import type { Writable } from 'node:stream';
 import { ulid } from 'ulid';
-import { DuplicateError, InputError, M3ugenError, OptionError, PluginError, RegistryError } from '../errors.js';
-import { describeValue } from '../channel/schema.js';
+import { describeValue, DuplicateError, InputError, M3ugenError, OptionError, PluginError, RegistryError } from '../errors.js';
 import { createGenerationHooks, ignoreRejection, isTapped, isThenable, settleNotificationTaps, type GenerationHooks } from '../hooks/hooks.js';
 import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
