@@ -187,6 +187,12 @@ const HEADER_VALUES = Object.freeze(['header', 'baseUrl', 'proxyId', 'data', 'ru
 /** A value read from `it` by dot (`it.name`, `it?.name`), not a property of something else called `it` (`x.it.name`). */
 const IT_READ = /(?<![\w$.])it\s*\??\.\s*([A-Za-z_$][\w$]*)/g;
 
+/** The one-based line of the first match of `pattern` in `source`, or `undefined` without one. */
+function lineOf(source: string, pattern: RegExp): number | undefined {
+  const at = source.search(pattern);
+  return at === -1 ? undefined : source.slice(0, at).split('\n').length;
+}
+
 /**
  * Refuses a template reading a value `it` does not have (`it.nmae`,
  * `it.tvgChno`): it would be empty on every channel, without a word.
@@ -195,8 +201,7 @@ function refuseUnknownValues(template: CompiledTemplate, values: readonly string
   const unknown = [...templateCode(template.source).matchAll(IT_READ)].find((read) => !values.includes(read[1]!));
   if (unknown === undefined) return;
   const name = unknown[1]!;
-  const at = template.source.search(new RegExp(`(?<![\\w$.])it\\s*\\??\\.\\s*${name.replace(/\$/g, '\\$')}(?![\\w$])`));
-  const line = at === -1 ? undefined : template.source.slice(0, at).split('\n').length;
+  const line = lineOf(template.source, new RegExp(`(?<![\\w$.])it\\s*\\??\\.\\s*${name.replace(/\$/g, '\\$')}(?![\\w$])`));
   const meant = closestName(name, values) ?? (name === 'tvgChno' ? 'number' : undefined);
   const hint = meant === undefined ? `it has ${values.join(', ')}` : `did you mean it.${meant}?`;
   throw new TemplateError(template.name, line, `it.${name} is not a template value, so it would be empty ${everywhere}: ${hint}`);
@@ -216,8 +221,7 @@ function refuseInputSpellings(template: CompiledTemplate): void {
   const [, path, field] = found as unknown as [string, string, string];
   const owner = path.endsWith('channel') ? 'channel' : 'record';
   const camel = modelFieldName(field)!;
-  const at = template.source.search(new RegExp(`\\b${field}\\b`));
-  const line = at === -1 ? undefined : template.source.slice(0, at).split('\n').length;
+  const line = lineOf(template.source, new RegExp(`\\b${field}\\b`));
   const shortcut = camel === 'assignedNumber' ? 'it.number' : camel === 'channelName' ? 'it.name' : camel === 'tvgChno' ? undefined : `it.${camel}`;
   const model = owner === 'record' && camel !== 'assignedNumber' ? `it.record.channel.${camel}` : `it.${owner}.${camel}`;
   const instead = shortcut === undefined ? model : `${model}, or ${shortcut}`;
