@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { ConfigError, configKeyOfOption, loadConfig, overlookedConfigFiles, resolvePlugins, suggestConfigKey, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
 import { M3uGenerator, OptionError, type GenerateOptions, type InputError, type M3uPlugin, type RunInfo } from '@m3ugen/core';
 import { presetDefault } from '@m3ugen/preset-default';
-import { openChannelReader, type ChannelReader } from '@m3ugen/reader';
+import { isUrl, openChannelReader, type ChannelReader } from '@m3ugen/reader';
 import { parseBaseUrl, parseProxyId } from '@m3ugen/url-builder';
 import { UsageError, type CliFlags } from './args.js';
 import type { Reporter } from './reporter.js';
@@ -237,7 +237,7 @@ export async function prepareRun(
   const fromConfig = (path: string | undefined): string | undefined => (path === undefined ? undefined : path === '-' ? '-' : resolve(loaded.dir, path));
   // A URL is kept as written, so the reader says it is one (resolved, it would read as a missing file "https:/…").
   const configInput = loaded.config.input;
-  const configUrl = configInput !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(configInput);
+  const configUrl = configInput !== undefined && isUrl(configInput);
   const given = flags.input ?? (configUrl ? configInput : fromConfig(configInput));
   // Read through process.stdin, which works when stdin is a socket (opening /dev/stdin then fails).
   const input = given !== undefined && STANDARD_INPUT.has(given) ? '-' : given;

@@ -104,12 +104,24 @@ function ioError(file: string, error: unknown): InputError {
   return new InputError(`cannot read the input: ${readFailureReason(error)}`, { file }, { cause: error });
 }
 
-/** `scheme://…`: a URL given where a file's path belongs. */
-const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+/**
+ * Whether an input path is a URL (`scheme://…`), which the reader refuses as
+ * one, with how to read it, rather than as a missing file. A config's input
+ * so written is kept as it is, not resolved against the config's folder.
+ *
+ * @example
+ * ```ts
+ * isUrl('https://export.example/channels.ndjson'); // true
+ * isUrl('channels.ndjson');                        // false
+ * ```
+ */
+export function isUrl(path: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(path);
+}
 
 /** Why a path could not be opened; a URL, which is no file, is said as one, with how to read it instead. */
 function openError(file: string, path: string, error: unknown): InputError {
-  if ((error as { code?: unknown } | null)?.code !== 'ENOENT' || !URL_LIKE.test(path)) return ioError(file, error);
+  if ((error as { code?: unknown } | null)?.code !== 'ENOENT' || !isUrl(path)) return ioError(file, error);
   const shellUrl = `'${path.replaceAll("'", `'\\''`)}'`;
   return new InputError(
     `cannot read the input: it is a URL, and the input is read from a file or a stream: download it (curl -fsS ${shellUrl} | m3ugen generate --input -), or from code pass a fetch() response's body as the stream option`,
