@@ -76,7 +76,8 @@ function statOf(path: string): Stats | undefined {
   }
 }
 
-function regularFileBytes(path: string): number | undefined {
+/** The size of the regular file at `path`; `undefined` for anything else (a device, a pipe, nothing). */
+export function regularFileBytes(path: string): number | undefined {
   const stats = statOf(path);
   return stats?.isFile() === true ? stats.size : undefined;
 }

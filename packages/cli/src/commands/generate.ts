@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DEFAULT_OPTIONS, formatLocation, InputError, M3ugenError, systemErrorReason, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
@@ -8,7 +7,7 @@ import { nameEarlierRecord, rescan } from '../earlier-record.js';
 import { estimateRecords } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
 import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
-import { inConfigTerms, overwriteConflict, prepareRun, shareOfInputRead, type PreparedRun } from '../prepare.js';
+import { inConfigTerms, overwriteConflict, prepareRun, regularFileBytes, shareOfInputRead, type PreparedRun } from '../prepare.js';
 import { checkPublishable, publishAtomically } from '../publish.js';
 import { formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
@@ -77,11 +76,6 @@ function standardStreamFailure(error: unknown, stream: 'stdout' | 'stderr'): M3u
   const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException;
   if (typeof code !== 'string' || code === 'EPIPE' || syscall !== 'write') return undefined;
   return new M3ugenError('E_OUTPUT', `cannot write the playlist to ${stream}: ${systemErrorReason(error, 'no such file')}`, { cause: error });
-}
-
-/** The size of a file just written (0 for one that is a device or gone). */
-function fileBytes(path: string): number {
-  return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
 }
 
 /** An output file named `….gz` is written gzip-compressed, as an input so named is read. */
@@ -241,7 +235,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   }
   reporter.info(
     `${formatCount(metrics.channels)} channels, ${formatBytes(metrics.bytes)} in ${formatCount(Math.round(metrics.durationMs))} ms (${metrics.strategy}${plan.workers > 1 ? `, ${plan.workers} worker threads` : ''})` +
-      (outputPath === undefined ? '' : ` → ${outputPath}${gzipped(outputPath) ? ` (${formatBytes(fileBytes(outputPath))} gzip)` : ''}`),
+      (outputPath === undefined ? '' : ` → ${outputPath}${gzipped(outputPath) ? ` (${formatBytes(regularFileBytes(outputPath) ?? 0)} gzip)` : ''}`),
   );
 
   const { metricsPath, metricsStream } = prepared;
