@@ -416,6 +416,7 @@ describe('m3ugen generate', () => {
       const result = await run(...args);
       expect(result, args.join(' ')).toMatchObject({ code: 2, stdout: '' });
       expect(result.stderr).toContain(`m3ugen: ${message}`);
+      expect(result.stderr).not.toContain('Usage:');
     }
     expect(readFileSync(input, 'utf8')).toBe(SEED_NDJSON);
     expect(readFileSync(config, 'utf8')).toContain('base_url');
@@ -475,27 +476,32 @@ describe('exit codes', () => {
   });
 
   it.each([
-    ['an unknown command → 2', ['frobnicate'], 2, 'm3ugen: unknown command "frobnicate"'],
-    ['no command → 2', [], 2, 'm3ugen: missing command'],
-    ['an unknown flag → 2', ['generate', '--colour'], 2, 'm3ugen: unknown option "--colour"\n'],
-    ['the input without its flag → 2, with the flag', ['generate', 'c.ndjson'], 2, 'm3ugen: unexpected argument "c.ndjson" (the input is given as --input c.ndjson)\n'],
-    ['a stray argument beside the input → 2', ['validate', '--input', 'c.ndjson', 'extra'], 2, 'm3ugen: unexpected argument "extra"\n'],
-    ['a mistyped flag → 2, with the flag it resembles', ['generate', '--inptu', 'c.ndjson'], 2, 'm3ugen: unknown option "--inptu" (did you mean --input?)'],
-    ["a config key's spelling → 2, with the flag's", ['generate', '--base_url', 'http://x'], 2, 'm3ugen: unknown option "--base_url" (did you mean --base-url?)'],
-    ['the start of a flag → 2, with the flag', ['generate', '--max-memory', '64'], 2, 'm3ugen: unknown option "--max-memory" (did you mean --max-memory-mb?)'],
-    ['a flag without its value → 2', ['generate', '--input'], 2, 'm3ugen: --input needs a value'],
-    ['a value for a switch → 2', ['generate', '--quiet=yes'], 2, 'm3ugen: --quiet takes no value'],
-    ['a value starting with a dash → 2, with how to give it', ['generate', '-i', '-', '--max-memory-mb', '-5'], 2, 'm3ugen: --max-memory-mb needs a value, and one starting with "-" is given as --max-memory-mb=VALUE\n'],
-    ['… also after a short flag, naming the long one', ['generate', '-i', '-', '-o', '-x.m3u'], 2, 'm3ugen: -o needs a value, and one starting with "-" is given as --output=VALUE\n'],
-    ['no input anywhere → 2', ['generate'], 2, 'm3ugen: no input: pass --input FILE (or - for stdin), or set "input" in the config'],
-    ['a bad --max-memory-mb → 2', ['generate', '-i', '-', '--max-memory-mb', 'lots'], 2, 'm3ugen: --max-memory-mb expects a positive number, got "lots"'],
-    ['a bad --base-url → 2', ['generate', '-i', '-', '--base-url', 'ftp://x'], 2, 'm3ugen: --base-url: expected an absolute http(s) URL'],
-    ['an unknown --strategy → 2', ['generate', '-i', '-', '--strategy', 'turbo'], 2, 'm3ugen: --strategy: unknown strategy "turbo"; available: auto, in-memory, streaming'],
-    ['a missing input file → 1', ['generate', '-i', 'missing.ndjson'], 1, 'm3ugen: error: missing.ndjson: cannot read the input: no such file'],
-  ])('%s', async (_name, args, code, message) => {
+    ['an unknown command → 2', ['frobnicate'], 2, 'm3ugen: unknown command "frobnicate"', 'usage'],
+    ['no command → 2', [], 2, 'm3ugen: missing command', 'usage'],
+    ['an unknown flag → 2', ['generate', '--colour'], 2, 'm3ugen: unknown option "--colour"\n', 'usage'],
+    ['the input without its flag → 2, with the flag', ['generate', 'c.ndjson'], 2, 'm3ugen: unexpected argument "c.ndjson" (the input is given as --input c.ndjson)\n', 'usage'],
+    ['a stray argument beside the input → 2', ['validate', '--input', 'c.ndjson', 'extra'], 2, 'm3ugen: unexpected argument "extra"\n', 'usage'],
+    ['a mistyped flag → 2, with the flag it resembles', ['generate', '--inptu', 'c.ndjson'], 2, 'm3ugen: unknown option "--inptu" (did you mean --input?)', 'usage'],
+    ["a config key's spelling → 2, with the flag's", ['generate', '--base_url', 'http://x'], 2, 'm3ugen: unknown option "--base_url" (did you mean --base-url?)', 'usage'],
+    ['the start of a flag → 2, with the flag', ['generate', '--max-memory', '64'], 2, 'm3ugen: unknown option "--max-memory" (did you mean --max-memory-mb?)', 'usage'],
+    ['a flag without its value → 2', ['generate', '--input'], 2, 'm3ugen: --input needs a value', 'usage'],
+    ['a value for a switch → 2', ['generate', '--quiet=yes'], 2, 'm3ugen: --quiet takes no value', 'usage'],
+    ['a value starting with a dash → 2, with how to give it', ['generate', '-i', '-', '--max-memory-mb', '-5'], 2, 'm3ugen: --max-memory-mb needs a value, and one starting with "-" is given as --max-memory-mb=VALUE\n', 'usage'],
+    ['… also after a short flag, naming the long one', ['generate', '-i', '-', '-o', '-x.m3u'], 2, 'm3ugen: -o needs a value, and one starting with "-" is given as --output=VALUE\n', 'usage'],
+    ['no input anywhere → 2', ['generate'], 2, 'm3ugen: no input: pass --input FILE (or - for stdin), or set "input" in the config', 'usage'],
+    ['a bad --max-memory-mb → 2', ['generate', '-i', '-', '--max-memory-mb', 'lots'], 2, 'm3ugen: --max-memory-mb expects a positive number, got "lots"', 'hint'],
+    ['a bad --base-url → 2', ['generate', '-i', '-', '--base-url', 'ftp://x'], 2, 'm3ugen: --base-url: expected an absolute http(s) URL', 'hint'],
+    ['an unknown --strategy → 2', ['generate', '-i', '-', '--strategy', 'turbo'], 2, 'm3ugen: --strategy: unknown strategy "turbo"; available: auto, in-memory, streaming', 'hint'],
+    ['a bad --workers → 2', ['generate', '-i', '-', '--workers', '0'], 2, 'm3ugen: --workers expects "auto" or a whole number >= 1, got "0"', 'hint'],
+    ['--quiet with --verbose → 2', ['validate', '-i', '-', '-q', '-v'], 2, 'm3ugen: --quiet and --verbose exclude each other', 'hint'],
+    ['a missing input file → 1', ['generate', '-i', 'missing.ndjson'], 1, 'm3ugen: error: missing.ndjson: cannot read the input: no such file', 'none'],
+  ])('%s', async (_name, args, code, message, after) => {
     const result = await runCli(args as string[]);
     expect(result.code).toBe(code);
     expect(result.stderr).toContain(message);
+    // A command line of the wrong shape gets the usage; a refused value, which says what to change, one line pointing at --help.
+    expect(result.stderr.includes('\nUsage:\n  m3ugen generate'), 'usage text').toBe(after === 'usage');
+    expect(result.stderr.endsWith('\nRun "m3ugen --help" for the usage.\n'), 'hint line').toBe(after === 'hint');
   });
 
   it('warns that a file named m3ugen.toml is not searched for, and reads it when given with --config', async () => {

@@ -1,20 +1,40 @@
 import { parseArgs } from 'node:util';
 import { closestName } from '@m3ugen/core';
 
+/** Options of a {@link UsageError}. */
+export interface UsageErrorOptions {
+  /**
+   * Whether the usage text follows the message (default `true`): for a
+   * command line of the wrong shape (an unknown flag, a missing value, no
+   * input). A flag's value that is refused (`--workers 0`, an output that
+   * would replace the input) says what to change itself, so `false` prints
+   * the message and one line pointing at `--help` instead of the whole text.
+   */
+  readonly showUsage?: boolean;
+}
+
 /**
  * A command-line mistake: exit code 2.
  *
  * @example
  * ```ts
  * throw new UsageError('--input needs a value'); // main() prints it with the usage, exit code 2
+ * throw new UsageError('--workers expects "auto" or a whole number >= 1, got "0"', { showUsage: false });
  * ```
  */
 export class UsageError extends Error {
-  constructor(message: string) {
+  /** Whether the usage text follows the message. */
+  readonly showUsage: boolean;
+
+  constructor(message: string, options: UsageErrorOptions = {}) {
     super(message);
     this.name = 'UsageError';
+    this.showUsage = options.showUsage ?? true;
   }
 }
+
+/** The line a usage error about a flag's value ends with, in place of the usage text. */
+export const USAGE_HINT = 'Run "m3ugen --help" for the usage.';
 
 /** The usage text `m3ugen --help` prints, and a usage error follows its message with. */
 export const USAGE = `Usage:
@@ -30,6 +50,9 @@ export const USAGE = `Usage:
 Flags override the config file; the config file overrides the defaults
 (base URL http://localhost:8080, strategy auto). Output defaults to stdout.
 Exit codes: 0 success, 1 invalid input or config, 2 usage error.`;
+
+/** For a refused flag value, which says what to change: the usage text would only bury it. */
+export const REFUSED_VALUE: UsageErrorOptions = Object.freeze({ showUsage: false });
 
 /** Flags of `generate` and `validate`, after parsing. */
 export interface CliFlags {
@@ -125,14 +148,14 @@ export function parseFlags(command: 'generate' | 'validate', argv: readonly stri
   const memory = text('max-memory-mb');
   if (memory !== undefined) {
     maxMemoryMb = Number(memory);
-    if (!Number.isFinite(maxMemoryMb) || maxMemoryMb <= 0) throw new UsageError(`--max-memory-mb expects a positive number, got "${memory}"`);
+    if (!Number.isFinite(maxMemoryMb) || maxMemoryMb <= 0) throw new UsageError(`--max-memory-mb expects a positive number, got "${memory}"`, REFUSED_VALUE);
   }
   const workersText = text('workers');
   const workers = workersText === undefined || workersText === 'auto' ? workersText : Number(workersText);
   if (typeof workers === 'number' && (!Number.isSafeInteger(workers) || workers < 1)) {
-    throw new UsageError(`--workers expects "auto" or a whole number >= 1, got "${workersText}"`);
+    throw new UsageError(`--workers expects "auto" or a whole number >= 1, got "${workersText}"`, REFUSED_VALUE);
   }
-  if (values['quiet'] === true && values['verbose'] === true) throw new UsageError('--quiet and --verbose exclude each other');
+  if (values['quiet'] === true && values['verbose'] === true) throw new UsageError('--quiet and --verbose exclude each other', REFUSED_VALUE);
   return {
     config: text('config'),
     input: text('input'),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { M3ugenError } from '@m3ugen/core';
-import { USAGE, UsageError } from './args.js';
+import { USAGE, USAGE_HINT, UsageError } from './args.js';
 import { generateCommand, type CommandIo } from './commands/generate.js';
 import { validateCommand } from './commands/validate.js';
 import { printableMessage } from './reporter.js';
@@ -63,7 +63,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`m3ugen: ${error.message}\n\n${USAGE}\n`);
+      io.stderr.write(`m3ugen: ${error.message}\n${error.showUsage ? `\n${USAGE}` : USAGE_HINT}\n`);
       return 2;
     }
     if ((error as NodeJS.ErrnoException).code === 'EPIPE') return 0; // the reader of stdout went away (e.g. `| head`)

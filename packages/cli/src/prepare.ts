@@ -6,7 +6,7 @@ import { M3uGenerator, OptionError, type GenerateOptions, type InputError, type 
 import { presetDefault } from '@m3ugen/preset-default';
 import { isUrl, openChannelReader, type ChannelReader } from '@m3ugen/reader';
 import { parseBaseUrl, parseProxyId } from '@m3ugen/url-builder';
-import { UsageError, type CliFlags } from './args.js';
+import { REFUSED_VALUE, UsageError, type CliFlags } from './args.js';
 import type { Reporter } from './reporter.js';
 
 /**
@@ -162,7 +162,7 @@ function flagValue<T>(flag: string, value: string | undefined, check: (value: st
   try {
     return check(value, flag);
   } catch (error) {
-    if (error instanceof OptionError) throw new UsageError(`${error.key}: ${error.reason}`);
+    if (error instanceof OptionError) throw new UsageError(`${error.key}: ${error.reason}`, REFUSED_VALUE);
     throw error;
   }
 }
@@ -202,7 +202,7 @@ export async function buildGenerator(flags: CliFlags, reporter: Reporter): Promi
 
   const strategies = (): string => ['auto', ...generator.strategies.list().map((s) => s.name)].join(', ');
   if (flags.strategy !== undefined && flags.strategy !== 'auto' && !generator.strategies.has(flags.strategy)) {
-    throw new UsageError(`--strategy: unknown strategy "${flags.strategy}"; available: ${strategies()}`);
+    throw new UsageError(`--strategy: unknown strategy "${flags.strategy}"; available: ${strategies()}`, REFUSED_VALUE);
   }
   // Names in the config are checked now, against what its plugins registered, so the error names the file and key.
   const generation = loaded.config.proxy_generation;

@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DEFAULT_OPTIONS, formatLocation, InputError, M3ugenError, systemErrorReason, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
-import { parseFlags, UsageError } from '../args.js';
+import { parseFlags, REFUSED_VALUE, UsageError } from '../args.js';
 import { nameEarlierRecord, rescan } from '../earlier-record.js';
 import { estimateRecords } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
@@ -127,7 +127,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   const conflict = overwriteConflict(prepared);
   if (conflict !== undefined) {
     await reader.close();
-    throw new UsageError(conflict);
+    throw new UsageError(conflict, REFUSED_VALUE);
   }
 
   /** The file's bytes up to the end of the last part written, in a parallel run (where this thread reads nothing). */
