@@ -5,6 +5,20 @@ const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/;
 /** A host name or address, an optional port, then a path or nothing: a URL written without its `http://`. */
 const HOST_WITHOUT_SCHEME = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\/[^?#]*)?$/;
 
+/** The authority of an http(s) URL as written: `user@host:port`, up to the path. */
+const AUTHORITY = /^https?:\/\/(?:[^@/]*@)?(\[[^\]/]*\]|[^:/[\]]*)(?::([^/]*))?(?=\/|$)/i;
+
+/** Why an http(s) URL the parser refused is no URL, where the authority says it: `; the port 99999 is above 65535`. */
+function authorityFault(value: string): string {
+  const authority = AUTHORITY.exec(value);
+  if (authority === null) return '';
+  const [, host = '', port] = authority;
+  if (host === '') return '; it names no host';
+  if (port === undefined || port === '') return '';
+  if (!/^\d+$/.test(port)) return `; its port "${port}" is not a number`;
+  return Number(port) > 65535 ? `; its port ${port} is above 65535` : '';
+}
+
 /**
  * Validates `base_url` and returns it without trailing slashes. It must be an
  * absolute http(s) URL; a path prefix is fine (`https://tv.example/iptv`), a
@@ -28,7 +42,7 @@ export function parseBaseUrl(value: unknown, key = 'base_url'): string {
   try {
     url = new URL(value);
   } catch {
-    throw new OptionError(key, `${expected}, got ${JSON.stringify(value)}${meant}`);
+    throw new OptionError(key, `${expected}, got ${JSON.stringify(value)}${meant}${authorityFault(value)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new OptionError(key, `${expected}, got ${meant === '' ? `the scheme "${url.protocol.slice(0, -1)}"` : JSON.stringify(value)}${meant}`);

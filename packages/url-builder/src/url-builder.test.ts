@@ -25,6 +25,12 @@ describe('parseBaseUrl', () => {
     ['http://tv.example/#x', /without "\?query" or "#fragment"/],
     ['http://tv.example/\nx', /white space or control characters/],
     ['http://tv example', /white space or control characters/],
+    ['http://tv.example:99999/', /got "http:\/\/tv.example:99999\/"; its port 99999 is above 65535$/],
+    ['https://user@tv.example:http/', /; its port "http" is not a number$/],
+    ['http://:8080', /got "http:\/\/:8080"; it names no host$/],
+    ['http://', /; it names no host$/],
+    ['http://[::1:8080/', /got "http:\/\/\[::1:8080\/"$/],
+    ['http://[::1]:70000', /; its port 70000 is above 65535$/],
   ])('rejects %j', (input, message) => {
     expect(() => parseBaseUrl(input)).toThrow(OptionError);
     expect(() => parseBaseUrl(input)).toThrow(message);
