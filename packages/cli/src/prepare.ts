@@ -1,6 +1,5 @@
 import { statSync, type Stats } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
 import { ConfigError, configKeyOfOption, loadConfig, overlookedConfigFiles, resolvePlugins, suggestConfigKey, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
 import { M3uGenerator, OptionError, type GenerateOptions, type InputError, type M3uPlugin, type RunInfo } from '@m3ugen/core';
 import { presetDefault } from '@m3ugen/preset-default';
@@ -8,6 +7,7 @@ import { isUrl, openChannelReader, type ChannelReader } from '@m3ugen/reader';
 import { parseBaseUrl, parseProxyId } from '@m3ugen/url-builder';
 import { REFUSED_VALUE, UsageError, type CliFlags } from './args.js';
 import type { Reporter } from './reporter.js';
+import type { CommandIo } from './commands/generate.js';
 
 /**
  * How far through its input file a run has read (0–1), for the progress bar
@@ -229,7 +229,7 @@ export async function buildGenerator(flags: CliFlags, reporter: Reporter): Promi
  */
 export async function prepareRun(
   flags: CliFlags,
-  io: { stdin: Readable },
+  io: Pick<CommandIo, 'stdin'>,
   reporter: Reporter,
   onSkip?: (error: InputError, warn: RunInfo['warn'] | undefined) => void,
 ): Promise<PreparedRun> {
@@ -263,6 +263,10 @@ export async function prepareRun(
     stream: input === '-' ? io.stdin : undefined,
     skipInvalid: flags.skipInvalid || loaded.config.proxy_generation?.skip_invalid === true,
   };
+  // `--input -` typed at a terminal would otherwise wait without a word for input nobody knows to type.
+  if (input === '-' && io.stdin.isTTY === true) {
+    reporter.info('reading channels from the terminal: type or paste JSON records, one per line, then press Ctrl-D');
+  }
   const reader = await openChannelReader(input, { ...readerOptions, onSkip: (error) => onSkip?.(error, warn) });
   const inputFileBytes = input === '-' ? undefined : regularFileBytes(input);
   // Read again only a regular file: opening a named pipe again would wait for a writer that never comes.

@@ -79,3 +79,28 @@ describe('m3ugen generate to stdout', () => {
     expect(text).toBe('m3ugen: error: cannot write the playlist to stdout: no space left on the device\n');
   });
 });
+
+describe('m3ugen generate --input - at a terminal', () => {
+  const typed = (isTTY: boolean): Readable => Object.assign(Readable.from([`${record(1)}\n`]), { isTTY });
+  const run = async (argv: string[], stdin: Readable): Promise<{ code: number; stderr: string; stdout: string }> => {
+    const stderr = new PassThrough();
+    const stdout = new PassThrough();
+    let errors = '';
+    let out = '';
+    stderr.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
+    stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const code = await main(argv, { stdin, stdout, stderr });
+    return { code, stderr: errors, stdout: out };
+  };
+  const hint = 'm3ugen: reading channels from the terminal: type or paste JSON records, one per line, then press Ctrl-D\n';
+
+  it('says it waits for typed records before reading them, and not when --quiet or when stdin is a pipe', async () => {
+    const argv = ['generate', '--input', '-', '--proxy-id', '01ARZ3NDEKTSV4RRFFQ69G5FAV'];
+    const atTerminal = await run(argv, typed(true));
+    expect(atTerminal.code).toBe(0);
+    expect(atTerminal.stderr.startsWith(hint)).toBe(true);
+    expect(atTerminal.stdout.split('\n')).toHaveLength(4);
+    expect((await run([...argv, '--quiet'], typed(true))).stderr).toBe('');
+    expect((await run(argv, typed(false))).stderr).not.toContain('terminal');
+  });
+});

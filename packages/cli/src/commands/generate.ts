@@ -16,7 +16,8 @@ import { reportWarnings, summariseWarnings, warnIfNoChannels } from './warnings.
 
 /** The streams a command talks to (injectable for tests). */
 export interface CommandIo {
-  readonly stdin: Readable;
+  /** `isTTY`: stdin is a terminal (as on `process.stdin`), where `--input -` says it waits for typed records. */
+  readonly stdin: Readable & { readonly isTTY?: boolean | undefined };
   readonly stdout: Writable;
   /** A writable too: `--output /dev/stderr` and `--metrics /dev/stderr` write the playlist or the metrics there. */
   readonly stderr: Writable & ErrorStream;
