@@ -379,6 +379,31 @@ describe('m3ugen generate', () => {
     ]);
   });
 
+  it("says a plugin's own warnings in its words, the first one's message with the count, also from worker threads", async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'c.ndjson'), toNdjson(3000));
+    writeFileSync(
+      join(dir, 'warner.mjs'),
+      `export default () => ({ name: 'warner', workerSafe: true, apply(generator) {
+  generator.hooks.beforeRun.tap('warner', (run) => run.warn({ code: 'warner:guide', message: 'guide.xml answered 503' }));
+  generator.hooks.entryAttributes.tap('warner', (list, nc, index, run) => {
+    if (index % 1000 === 7) run.warn({ code: 'warner:stale-logo', message: \`logo of channel \${nc.assignedNumber} is a week old\`, channelIndex: index });
+    return list;
+  });
+} });\n`,
+    );
+    writeFileSync(join(dir, 'm3ugen.config.toml'), `input = "c.ndjson"\nplugins = ["./warner.mjs"]\n[proxy_generation]\nproxy_id = "${PROXY}"\n`);
+    for (const workers of ['1', '2']) {
+      const result = await runCli(['generate', '--output', join(dir, `p${workers}.m3u`), '--workers', workers], { cwd: dir });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr.split('\n').filter((line) => line.includes('(warner:') || line.includes(' × warner:')), `--workers ${workers}`).toEqual([
+        'm3ugen: warning: guide.xml answered 503 (warner:guide)',
+        'm3ugen: warning: 3 × warner:stale-logo, the first: logo of channel 8 is a week old (--verbose says each)',
+      ]);
+      expect(result.stderr.includes('(parallel, 2 worker threads)')).toBe(workers === '2');
+    }
+  });
+
   it('writes --metrics - to stdout when the playlist goes to a file, and refuses it when the playlist goes to stdout', async () => {
     const dir = workdir();
     const output = join(dir, 'playlist.m3u');

@@ -21,9 +21,12 @@ export function reportWarnings(generator: M3uGenerator, reporter: Reporter, inpu
 }
 
 /**
- * One line per kind of warning the run raised, with its count; a plugin's
- * own codes as they are (`3 × my-plugin:stale-logo`). Codes in `said` were
- * reported otherwise (`validate --strict` lists its non-UUID ids as errors).
+ * One line per kind of warning the run raised, with its count. A plugin's
+ * own kinds are said in its words, from the first one's message: alone
+ * (`guide.xml answered 503 (epg:unreachable)`), or counted
+ * (`3 × my-plugin:stale-logo, the first: logo is older than a week`).
+ * Codes in `said` were reported otherwise (`validate --strict` lists its
+ * non-UUID ids as errors).
  */
 export function summariseWarnings(result: GenerationResult, reporter: Reporter, said: readonly string[] = []): void {
   for (const [key, total] of Object.entries(result.warnings.counts)) {
@@ -35,7 +38,11 @@ export function summariseWarnings(result: GenerationResult, reporter: Reporter, 
     else if (code === 'missing-field') reporter.warn(`${count} channel(s) without ${field ?? 'a field'} (written as "")`);
     else if (code === 'non-uuid-id') reporter.warn(`${count} channel id(s) are not UUIDs (use --strict to reject them)`);
     else if (code === 'blank-name') reporter.warn(`${count} channel(s) with a blank channel_name (written as their tvg_name, their id or "Channel N")`);
-    else if (code !== 'skipped-record') reporter.warn(`${count} × ${key}`);
+    else if (code !== 'skipped-record') {
+      const message = result.warnings.firstMessages[key] ?? '';
+      if (total === 1) reporter.warn(message === '' ? key : `${message} (${key})`);
+      else reporter.warn(`${count} × ${key}${message === '' ? '' : `, the first: ${message}`}${reporter.verbose ? '' : ' (--verbose says each)'}`);
+    }
   }
 }
 

@@ -34,6 +34,12 @@ export interface WarningSummary {
   readonly total: number;
   /** `code` or `code:field` → count, e.g. `{ "missing-field:tvg_logo": 12 }`. */
   readonly counts: Readonly<Record<string, number>>;
+  /**
+   * The message of the first warning of each kind, keyed as `counts` is: what
+   * a plugin's own warning says (`{ "epg:unreachable": "guide.xml answered 503" }`)
+   * for whoever reports the run without listening to every warning.
+   */
+  readonly firstMessages: Readonly<Record<string, string>>;
 }
 
 /**
@@ -45,12 +51,13 @@ export interface WarningSummary {
  * ```ts
  * const warnings = new WarningLog();
  * warnings.add('missing-field', 'tvg_logo', 3, () => 'channel at index 3: tvg_logo is missing');
- * warnings.summary(); // { total: 1, counts: { 'missing-field:tvg_logo': 1 } }
+ * warnings.summary(); // { total: 1, counts: { 'missing-field:tvg_logo': 1 }, firstMessages: { 'missing-field:tvg_logo': 'channel at index 3: tvg_logo is missing' } }
  * ```
  */
 export class WarningLog {
   #total = 0;
   readonly #counts = new Map<string, number>();
+  readonly #firstMessages = new Map<string, string>();
   #listener: ((warning: GenerationWarning) => void) | undefined;
   #captured: CapturedWarning[] | undefined;
   #capturing = false;
@@ -94,9 +101,16 @@ export class WarningLog {
   add(code: WarningCode, field: string | undefined, channelIndex: number | undefined, describe: () => string, value?: string): void {
     this.#total++;
     const key = field === undefined ? code : `${code}:${field}`;
-    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+    const count = this.#counts.get(key);
+    // The first of each kind is described even when nobody listens: one message per kind, not per warning.
+    let message: string | undefined;
+    if (count === undefined) {
+      message = describe();
+      this.#firstMessages.set(key, message);
+    }
+    this.#counts.set(key, (count ?? 0) + 1);
     if (!this.#capturing && this.#listener === undefined) return;
-    const message = describe();
+    message ??= describe();
     if (this.#capturing) (this.#captured ??= []).push({ code, field, message, value });
     if (this.#listener === undefined) return;
     const record = channelIndex === undefined ? undefined : this.#recordAt?.(channelIndex);
@@ -104,6 +118,6 @@ export class WarningLog {
   }
 
   summary(): WarningSummary {
-    return { total: this.#total, counts: Object.fromEntries(this.#counts) };
+    return { total: this.#total, counts: Object.fromEntries(this.#counts), firstMessages: Object.fromEntries(this.#firstMessages) };
   }
 }
