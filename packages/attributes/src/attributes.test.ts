@@ -100,10 +100,44 @@ describe('attributes', () => {
     await expect(lines({ attributes: [{ name: 'tvg-country', field: 'countries' }] }, [listed])).rejects.toThrow(
       'plugin "@m3ugen/attributes" failed in hook "entryAttributes" at channel index 0: attribute "tvg-country": field "countries" is an array, not text, a number or a boolean (give the attribute a compute function to turn it into text)',
     );
-    await expect(lines({ ready: ['tvg-language'] }, [listed])).rejects.toThrow('attribute "tvg-language": field "tvg_language" is an object, not text');
+    await expect(lines({ ready: ['tvg-language'] }, [listed])).rejects.toThrow(
+      'attribute "tvg-language": field "tvg_language" is an object, not text, a number or a boolean (write it as { name: "tvg-language", field: "tvg_language.code" }, or give the attribute a compute function to turn it into text)',
+    );
     // Missing and null stay empty, as before: left out, or written as "" when asked.
     const empty = { ...football, channel: { ...football.channel, countries: null } };
     expect((await lines({ attributes: [{ name: 'tvg-country', field: 'countries', writeEmpty: true }] }, [empty]))[1]).toContain(' tvg-country="",');
+  });
+
+  it('reads a dotted field name inside object fields, when no field has the name itself', async () => {
+    const nested = {
+      ...football,
+      channel: { ...football.channel, epg: { country: 'DE', ids: ['a'], catchupWindow: { days: 3 } }, 'odd.name': 'as is' },
+      source: { provider_name: 'provider-a' },
+    };
+    const [, extinf] = await lines(
+      {
+        attributes: [
+          { name: 'tvg-country', field: 'epg.country' },
+          { name: 'catchup-days', field: 'epg.catchup_window.days' },
+          { name: 'provider', field: 'source.provider_name' },
+          { name: 'odd', field: 'odd.name' },
+          { name: 'nothing', field: 'epg.country.code' },
+          { name: 'nothing-either', field: 'epg.constructor' },
+        ],
+      },
+      [nested],
+    );
+    expect(extinf).toContain(' tvg-country="DE" catchup-days="3" provider="provider-a" odd="as is",');
+    await expect(lines({ attributes: [{ name: 'x-ids', field: 'epg.ids' }] }, [nested])).rejects.toThrow('attribute "x-ids": field "epg.ids" is an array, not text, a number or a boolean (give the attribute a compute function to turn it into text)');
+  });
+
+  it('refuses an attribute named twice, where the later would replace the earlier on every channel, but lets a default be replaced', () => {
+    expect(() => attributes({ attributes: [{ name: 'x-a', value: '1' }, { name: 'x-a', value: '2' }] })).toThrow(
+      'option "attributes[1].name": "x-a" is named twice (also in "attributes[0].name"): the later would replace the earlier\'s value on every channel; keep one',
+    );
+    expect(() => attributes({ ready: ['catchup'], attributes: [{ name: 'catchup', value: 'default' }] })).toThrow(/^option "attributes\[0\]\.name": "catchup" is named twice \(also in "ready\[0\]"\)/);
+    expect(() => attributes({ ready: ['radio', 'radio'] })).toThrow(/^option "ready\[1\]": "radio" is named twice/);
+    expect(() => attributes({ attributes: [{ name: 'tvg-name', value: 'x' }] })).not.toThrow();
   });
 
   it('is safe for worker threads (workerSafe) unless a compute function may keep state across channels', () => {

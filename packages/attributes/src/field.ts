@@ -4,34 +4,63 @@ function camel(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
+/** `name` on the channel, then on the record, in its spelling and in camelCase. */
+function lookUp(nc: NumberedChannel, name: string, alias: string): unknown {
+  const channel = nc.channel as Record<string, unknown>;
+  const record = nc as Record<string, unknown>;
+  return channel[name] ?? channel[alias] ?? record[name] ?? record[alias];
+}
+
+/** The value at a dotted path (`epg.country`): its first name looked up as a field is, the rest inside objects. */
+function lookUpPath(nc: NumberedChannel, path: readonly string[]): unknown {
+  let value = lookUp(nc, path[0]!, camel(path[0]!));
+  for (let i = 1; i < path.length; i++) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    const inner = value as Record<string, unknown>;
+    value = Object.hasOwn(inner, path[i]!) ? inner[path[i]!] : Object.hasOwn(inner, camel(path[i]!)) ? inner[camel(path[i]!)] : undefined;
+  }
+  return value;
+}
+
 /**
  * A reader of one channel field by its input name, unknown fields included:
  * first on the channel, then on the record, in the given spelling and in
- * camelCase (`catchup_days` also finds `catchupDays`). Strings come back as
- * they are, numbers and booleans as text, a missing field (or `null`) as `""`.
- * An object or array throws a `TypeError` naming the field (and `attribute`,
- * when given): written as `""` it would silently leave the value out.
+ * camelCase (`catchup_days` also finds `catchupDays`). A dotted name
+ * (`epg.country`) that no field has itself reads inside object fields.
+ * Strings come back as they are, numbers and booleans as text, a missing
+ * field (or `null`) as `""`. An object or array throws a `TypeError` naming
+ * the field (and `attribute`, when given): written as `""` it would silently
+ * leave the value out.
  *
  * @example
  * ```ts
  * fieldReader('catchup_days')({ assignedNumber: 1, channel: { id: 'a', channelName: 'A', catchup_days: 7 } }); // '7'
+ * fieldReader('epg.country')({ assignedNumber: 1, channel: { id: 'a', channelName: 'A', epg: { country: 'DE' } } }); // 'DE'
  * fieldReader('countries', 'tvg-country')({ assignedNumber: 1, channel: { id: 'a', channelName: 'A', countries: ['DE'] } });
  * // throws: attribute "tvg-country": field "countries" is an array, not text, a number or a boolean (…)
  * ```
  */
 export function fieldReader(field: string, attribute?: string): (nc: NumberedChannel) => string {
   const alias = camel(field);
+  const path = field.includes('.') ? field.split('.') : undefined;
   return (nc) => {
-    const channel = nc.channel as Record<string, unknown>;
-    const record = nc as Record<string, unknown>;
-    const value = channel[field] ?? channel[alias] ?? record[field] ?? record[alias];
+    let value = lookUp(nc, field, alias);
+    if (value === undefined && path !== undefined) value = lookUpPath(nc, path);
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
     if (value === undefined || value === null) return '';
-    const what = kindOf(value);
     const whose = attribute === undefined ? '' : `attribute "${attribute}": `;
-    throw new TypeError(`${whose}field "${field}" is ${what}, not text, a number or a boolean (give the attribute a compute function to turn it into text)`);
+    throw new TypeError(`${whose}field "${field}" is ${kindOf(value)}, not text, a number or a boolean (${mendOf(field, value, attribute)})`);
   };
+}
+
+/** How to write an attribute from an object or array field: read a field inside the object, or compute the text. */
+function mendOf(field: string, value: object, attribute: string | undefined): string {
+  const inner = Array.isArray(value) ? undefined : Object.keys(value)[0];
+  const compute = 'give the attribute a compute function to turn it into text';
+  if (inner === undefined) return compute;
+  const path = JSON.stringify(`${field}.${inner}`);
+  return attribute === undefined ? `read a field inside it, such as ${path}` : `write it as { name: ${JSON.stringify(attribute)}, field: ${path} }, or ${compute}`;
 }
 
 /**

@@ -85,6 +85,25 @@ function mend(path: readonly PropertyKey[], value: unknown): string {
 }
 
 /**
+ * Refuses an attribute named twice among `ready` and `attributes`: the later
+ * would replace the earlier's value on every channel, so one of the two is a
+ * slip (a copied entry, a ready attribute also written out). Replacing a
+ * default attribute (`tvg-name`) by naming it stays allowed.
+ */
+function checkNamedOnce(o: ReturnType<typeof parseOptions>): void {
+  const given = new Map<string, string>();
+  const named = (name: string, key: string): void => {
+    const earlier = given.get(name);
+    if (earlier !== undefined) {
+      throw new OptionError(key, `"${name}" is named twice (also in "${earlier}"): the later would replace the earlier's value on every channel; keep one`);
+    }
+    given.set(name, key);
+  };
+  (o.ready ?? []).forEach((name, i) => named(name, `ready[${i}]`));
+  (o.attributes ?? []).forEach((spec, i) => named(spec.name, `attributes[${i}].name`));
+}
+
+/**
  * Adds EXTINF attributes beyond the defaults, header attributes, comment
  * lines and hierarchical groups. Values are sanitised by the writer, so
  * channel data can be used as it is.
@@ -111,6 +130,7 @@ function mend(path: readonly PropertyKey[], value: unknown): string {
  */
 export function attributes(options: AttributesOptions = {}): M3uPlugin {
   const o = parseOptions(options);
+  checkNamedOnce(o);
   const writeEmpty = o.writeEmpty ?? false;
   const specs: CompiledSpec[] = [];
   for (const name of o.ready ?? []) {
