@@ -239,6 +239,29 @@ export function hasLiteralLineStart(source: string, literal: string): boolean {
 }
 
 /**
+ * The template's literal text in order, with each run of code between two
+ * pieces as `undefined`: what the template writes itself, whatever its
+ * values. Read from eta's parse, so whitespace control (`-%>`) is applied.
+ *
+ * @example
+ * ```ts
+ * literalText(' <%= it.url %>\n'); // [' ', undefined, '\n']
+ * ```
+ */
+export function literalText(source: string): (string | undefined)[] {
+  const pieces: (string | undefined)[] = [];
+  for (const block of fast.parse(source) as Ast) {
+    if (typeof block === 'string') {
+      // Literal text is stored JS-escaped: `\n` is a newline, any other `\x` the character x.
+      pieces.push(block.replace(/\\(.)/gs, (_, escaped: string) => (escaped === 'n' ? '\n' : escaped)));
+    } else if (pieces.at(-1) !== undefined || pieces.length === 0) {
+      pieces.push(undefined);
+    }
+  }
+  return pieces;
+}
+
+/**
  * Number of distinct templates compiled so far in this process (for tests and diagnostics).
  *
  * @example

@@ -138,7 +138,7 @@ describe('extinf templates', () => {
     expect(() => extinfTemplate({ extinf: '#EXTINF:-1 tvg-logo="<%= it.channel.tvg_logo %>",<%= it.name %>' })).toThrow(
       'extinf template (inline): line 1: tvg_logo is read by its input spelling, which is always empty here: records are read into camelCase fields (it.channel.tvgLogo, or it.tvgLogo)',
     );
-    expect(() => extinfTemplate({ url: '<%= it.baseUrl %>/\n<%= it.record?.channel?.["stream_url"] %>' })).toThrow('url template (inline): line 2: stream_url is read by its input spelling');
+    expect(() => extinfTemplate({ url: '<%= it.baseUrl %>/<%=\n it.record?.channel?.["stream_url"] %>' })).toThrow('url template (inline): line 2: stream_url is read by its input spelling');
     expect(() => extinfTemplate({ extinf: '#EXTINF:-1,<%= it.record.assigned_number %>' })).toThrow('(it.record.assignedNumber, or it.number)');
     // Found past an unknown field read first, which keeps its spelling.
     expect(() => extinfTemplate({ extinf: '#EXTINF:-1 c="<%= it.channel.country_code %>" g="<%= it.channel.group_title %>",<%= it.name %>' })).toThrow(
@@ -161,6 +161,37 @@ describe('extinf templates', () => {
     // What `it` has, read any way, and a property of something else named `it`, pass.
     const fine = '#EXTINF:-1 a="<%= it?.tvgId %>" b="<%= it.data.it.nothing %>" c="<%= it.encode(it.channel.id) %>" d="<%= JSON.stringify(it.run.options.strict) %>",<%= it.name %>';
     expect(await generate([extinfTemplate({ extinf: fine, data: { it: {} } })])).toContain('#EXTINF:-1 a="news" b="" c=');
+  });
+
+  it('refuses a template reading a name the data option was not given, which would be empty everywhere', async () => {
+    expect(() => extinfTemplate({ url: '<%= it.baseUrl %>/live/<%= it.channel.id %>.ts?token=<%= it.data.tokn %>', data: { token: 's3cret' } })).toThrow(
+      'url template (inline): line 1: it.data.tokn is not in the "data" option, so it would be empty on every channel: did you mean it.data.token?',
+    );
+    expect(() => extinfTemplate({ extinf: '#EXTINF:-1,\n<%= it.data.prefix %><%= it.name %>' })).toThrow(
+      'extinf template (inline): line 2: it.data.prefix is not in the "data" option, so it would be empty on every channel: give it in the "data" option (data: { prefix: … })',
+    );
+    expect(() => extinfTemplate({ header: '<%~ it.header %> x-tvg-url="<%= it?.data?.epg %>"', data: { guide: 'x' } })).toThrow(
+      'it.data.epg is not in the "data" option, so it would be empty in every playlist: "data" has guide',
+    );
+    // Given names pass, whatever they hold, and so do the methods every object has.
+    const given = '#EXTINF:-1 a="<%= it.data.empty %>" b="<%= it.data.hasOwnProperty(\'empty\') %>",<%= it.data.upper(it.name) %>';
+    expect(await generate([extinfTemplate({ extinf: given, data: { empty: '', upper: (name: string) => name.toUpperCase() } })])).toContain('#EXTINF:-1 a="" b="true",NEWS');
+  });
+
+  it('refuses a URL template whose own text puts a line break inside every URL, or white space around it', () => {
+    expect(() => extinfTemplate({ url: '<%= it.url %>\n<%= it.streamUrl %>' })).toThrow(
+      'url template (inline): its text has a line break, which would be written as a space inside every URL: a URL template is one line',
+    );
+    expect(() => extinfTemplate({ url: '  <%= it.url %>' })).toThrow('url template (inline): its text starts or ends with white space, which would stand around every URL: remove it');
+    expect(() => extinfTemplate({ url: '<%= it.url %>?a=1 ' })).toThrow('starts or ends with white space');
+    // Line breaks inside code are code; eta's whitespace control removes the text it trims.
+    expect(() => extinfTemplate({ url: '<%=\n it.url %>' })).not.toThrow();
+    expect(() => extinfTemplate({ url: '<% const u = it.url -%>\n<%= u %>' })).not.toThrow();
+  });
+
+  it('drops one final newline of an inline template, as of a file (a TOML multi-line string ends with one)', async () => {
+    const out = await generate([extinfTemplate({ extinf: '#EXTINF:-1,<%= it.name %>\n', url: '<%= it.url %>\n' })]);
+    expect(out.split('\n').slice(1, 3)).toEqual(["#EXTINF:-1,News, 'HD'", `http://localhost:8080/stream/${PROXY}/550e8400-e29b-41d4-a716-446655440001`]);
   });
 
   it("refuses eta's include() and layout(), which need a views folder templates do not have, where they are called", async () => {

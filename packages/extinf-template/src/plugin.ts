@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { checkOptionNames, closestName, displayName, modelFieldName, OptionError, systemErrorReason, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { TemplateError } from './template-error.js';
-import { compileTemplate, hasLiteralLineStart, templateCode, type CompiledTemplate } from './compile.js';
+import { compileTemplate, hasLiteralLineStart, literalText, templateCode, type CompiledTemplate } from './compile.js';
 
 const PLUGIN = '@m3ugen/extinf-template';
 
@@ -96,7 +96,8 @@ function load(kind: string, inline: string | undefined, file: string | undefined
   if (inline !== undefined && file !== undefined) throw new OptionError(`${kind}File`, `give either "${kind}" or "${kind}File", not both`);
   if (inline !== undefined) {
     if (typeof inline !== 'string') throw new OptionError(kind, 'expected a template string');
-    return compileTemplate(inline, `${kind} template (inline)`);
+    // As a file's: a TOML multi-line string (`extinf = """…"""`) ends with one too.
+    return compileTemplate(inline.replace(/\r?\n$/, ''), `${kind} template (inline)`);
   }
   if (file === undefined) return undefined;
   const path = isAbsolute(file) ? file : resolve(context.configDir ?? process.cwd(), file);
@@ -135,11 +136,12 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
   // Literal lines are the template's to choose, but one of them must be the entry's #EXTINF line.
   if (!hasLiteralLineStart(extinf.source, '#EXTINF:')) throw new TemplateError(extinf.name, undefined, 'no line starts with "#EXTINF:": each channel needs its #EXTINF line');
   const url = load('url', options.url, options.urlFile, context);
-  for (const template of [extinf, url]) if (template !== undefined) refuseInputSpellings(template);
-  for (const template of [extinf, url]) if (template !== undefined) refuseUnknownValues(template, ENTRY_VALUES, 'on every channel');
-  const header = load('header', options.header, options.headerFile, context);
-  if (header !== undefined) refuseUnknownValues(header, HEADER_VALUES, 'in every playlist');
+  if (url !== undefined) refuseUrlLayout(url);
   const data = Object.freeze({ ...options.data });
+  for (const template of [extinf, url]) if (template !== undefined) refuseInputSpellings(template);
+  for (const template of [extinf, url]) if (template !== undefined) refuseUnknownValues(template, ENTRY_VALUES, data, 'on every channel');
+  const header = load('header', options.header, options.headerFile, context);
+  if (header !== undefined) refuseUnknownValues(header, HEADER_VALUES, data, 'in every playlist');
   const code = templateCode(extinf.source);
   const wantsAttributes = mayRead(code, 'attributes');
   const wantsUrl = mayRead(code, 'url');
@@ -193,18 +195,54 @@ function lineOf(source: string, pattern: RegExp): number | undefined {
   return at === -1 ? undefined : source.slice(0, at).split('\n').length;
 }
 
+/** A value read from `it.data` by dot (`it.data.token`, `it?.data?.token`). */
+const DATA_READ = /(?<![\w$.])it\s*\??\.\s*data\s*\??\.\s*([A-Za-z_$][\w$]*)/g;
+
 /**
  * Refuses a template reading a value `it` does not have (`it.nmae`,
- * `it.tvgChno`): it would be empty on every channel, without a word.
+ * `it.tvgChno`), or a name `data` was not given (`it.data.tokn`): it would
+ * be empty on every channel, without a word.
  */
-function refuseUnknownValues(template: CompiledTemplate, values: readonly string[], everywhere: string): void {
-  const unknown = [...templateCode(template.source).matchAll(IT_READ)].find((read) => !values.includes(read[1]!));
-  if (unknown === undefined) return;
-  const name = unknown[1]!;
-  const line = lineOf(template.source, new RegExp(`(?<![\\w$.])it\\s*\\??\\.\\s*${name.replace(/\$/g, '\\$')}(?![\\w$])`));
-  const meant = closestName(name, values) ?? (name === 'tvgChno' ? 'number' : undefined);
-  const hint = meant === undefined ? `it has ${values.join(', ')}` : `did you mean it.${meant}?`;
-  throw new TemplateError(template.name, line, `it.${name} is not a template value, so it would be empty ${everywhere}: ${hint}`);
+function refuseUnknownValues(template: CompiledTemplate, values: readonly string[], data: Readonly<Record<string, unknown>>, everywhere: string): void {
+  const code = templateCode(template.source);
+  const unknown = [...code.matchAll(IT_READ)].find((read) => !values.includes(read[1]!));
+  if (unknown !== undefined) {
+    const name = unknown[1]!;
+    const meant = closestName(name, values) ?? (name === 'tvgChno' ? 'number' : undefined);
+    const hint = meant === undefined ? `it has ${values.join(', ')}` : `did you mean it.${meant}?`;
+    throw new TemplateError(template.name, lineOf(template.source, readOf(['it', name])), `it.${name} is not a template value, so it would be empty ${everywhere}: ${hint}`);
+  }
+  if (!values.includes('data')) return;
+  const names = Object.keys(data);
+  const missing = [...code.matchAll(DATA_READ)].find((read) => !(read[1]! in data));
+  if (missing === undefined) return;
+  const name = missing[1]!;
+  const meant = closestName(name, names);
+  const hint = meant !== undefined ? `did you mean it.data.${meant}?` : names.length === 0 ? `give it in the "data" option (data: { ${name}: … })` : `"data" has ${names.join(', ')}`;
+  throw new TemplateError(template.name, lineOf(template.source, readOf(['it', 'data', name])), `it.data.${name} is not in the "data" option, so it would be empty ${everywhere}: ${hint}`);
+}
+
+/** A read of `it.a.b` by dot, optional chaining and spaces allowed, not part of a longer name. */
+function readOf(path: readonly string[]): RegExp {
+  const names = path.map((name) => name.replace(/\$/g, '\\$')).join('\\s*\\??\\.\\s*');
+  return new RegExp(`(?<![\\w$.])${names}(?![\\w$])`);
+}
+
+/**
+ * Refuses a URL template whose own text would spoil every URL line: a line
+ * break (written as a space inside the URL, since a channel's URL is one
+ * line), or white space before or after the URL.
+ */
+function refuseUrlLayout(template: CompiledTemplate): void {
+  const pieces = literalText(template.source);
+  if (pieces.some((piece) => piece !== undefined && /[\r\n]/.test(piece))) {
+    throw new TemplateError(template.name, undefined, 'its text has a line break, which would be written as a space inside every URL: a URL template is one line');
+  }
+  const first = pieces[0];
+  const last = pieces.at(-1);
+  if ((first !== undefined && /^\s/.test(first)) || (last !== undefined && /\s$/.test(last))) {
+    throw new TemplateError(template.name, undefined, 'its text starts or ends with white space, which would stand around every URL: remove it');
+  }
 }
 
 /** A field read from `it.channel`, `it.record` or `it.record.channel`, by dot or by a quoted key. */
