@@ -10,6 +10,7 @@ import { createRenderers, renderHeader, type BatchRenderer, type EntryRenderer }
 import { checkUrlOptions, startUrlScheme, type UrlScheme } from '../render/url-scheme.js';
 import { proposeTakeover, selectAutomatically, type SelectionFacts } from '../strategy/select.js';
 import type { Handover, M3uStrategy, StrategyChoice, StrategyRun, StrategySwitch } from '../strategy/strategy.js';
+import { abortableSink, RunAbort } from './abort.js';
 import { noteRead, toChannelSource, type ChannelBatch, type ChannelInput, type ChannelSource } from './channel-source.js';
 import { nameEarlierChannel, type DuplicateIdIndex } from './duplicates.js';
 import type { EntryCache } from './entry-cache.js';
@@ -79,9 +80,19 @@ export interface RunOptions extends GenerateOptions {
    * ids differently); the command line passes one that spills to disk.
    */
   readonly duplicateIds?: (() => DuplicateIdIndex) | undefined;
+  /**
+   * Stops the run when aborted (`AbortSignal.timeout(ms)`, an
+   * `AbortController`'s signal): before the next batch, or at once while the
+   * run waits for its input or for its output to drain. The run then rejects
+   * with the signal's reason (a `DOMException` named `AbortError`, or
+   * `TimeoutError`, unless `abort(reason)` was given one), as Node's own
+   * APIs do; nothing more is written, `output` is left open for the caller
+   * to discard, the input is closed, and a `cache` starts over.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
-const RUN_ONLY_NAMES = namesOf<Omit<RunOptions, keyof GenerateOptions>>({ output: true, end: true, channelCount: true, cache: true, duplicateIds: true });
+const RUN_ONLY_NAMES = namesOf<Omit<RunOptions, keyof GenerateOptions>>({ output: true, end: true, channelCount: true, cache: true, duplicateIds: true, signal: true });
 const RUN_OPTION_NAMES = [...GENERATE_OPTION_NAMES, ...RUN_ONLY_NAMES];
 
 // Options given to the other one of generator and run are easy to mean (`cache` to the generator): say where they go.
@@ -227,9 +238,16 @@ export class M3uGenerator {
     const { hooks } = this;
     const source = toChannelSource(input);
     let options: ResolvedOptions;
+    let abort: RunAbort | undefined;
     try {
       checkOptionNames(runOptions, RUN_OPTION_NAMES, '', PLUGINS_ON_RUN);
       options = resolveOptions(this.options, runOptions);
+      const { signal } = runOptions;
+      if (signal !== undefined && !(signal instanceof AbortSignal)) {
+        throw new OptionError('signal', `expected an AbortSignal, such as AbortSignal.timeout(60_000) or an AbortController's signal; got ${describeValue(signal)}`);
+      }
+      signal?.throwIfAborted();
+      abort = signal === undefined ? undefined : new RunAbort(signal);
     } catch (error) {
       await closeQuietly(source);
       throw error;
@@ -301,7 +319,8 @@ export class M3uGenerator {
       const switches: StrategySwitch[] = [];
       let finalStrategy = choice.strategy;
       const progressTapped = isTapped(hooks.progress);
-      const taken = new CountedSource(source, input);
+      const taken = new CountedSource(source, input, abort);
+      const output = abort === undefined ? sink : abortableSink(sink, abort);
       /** What the strategies rendered, to check against what they wrote: the header once, then every entry. */
       const rendered: RenderedText = { header: false, bytes: 0, exact: true };
       const renderedOnce = new RenderedOnce(() => finalStrategy, taken);
@@ -321,7 +340,7 @@ export class M3uGenerator {
         info: run,
         strategy: strategy.name,
         source: taken,
-        output: sink,
+        output,
         handover,
         renderHeader: () => {
           const header = renderHeader(hooks, run);
@@ -410,7 +429,9 @@ export class M3uGenerator {
       if (failedAt !== undefined && idIndex?.settle !== undefined) failure = (await idIndex.settle(failedAt).catch(() => undefined)) ?? failure;
       if (failure instanceof DuplicateError && Array.isArray(input)) failure = nameEarlierChannel(failure, input);
       sink.abort(failure);
-      await closeQuietly(source);
+      // Aborted runs end now: an input that stopped answering would never finish closing (its pending read comes first).
+      if (abort?.aborted === true) void closeQuietly(source);
+      else await closeQuietly(source);
       // Entries of a failed run were never checked as a whole: the next run starts over.
       if (cacheBegun) runOptions.cache?.discard();
       try {
@@ -419,6 +440,8 @@ export class M3uGenerator {
         // A failing failure listener must not hide the original error.
       }
       throw failure;
+    } finally {
+      abort?.dispose();
     }
   }
 }
@@ -471,9 +494,12 @@ class CountedSource implements ChannelSource {
   firstIndex = 0;
   endIndex = 0;
 
-  constructor(source: ChannelSource, input: unknown) {
+  readonly #abort: RunAbort | undefined;
+
+  constructor(source: ChannelSource, input: unknown, abort: RunAbort | undefined) {
     this.#source = source;
     this.#input = input;
+    this.#abort = abort;
   }
 
   // Read through: a source may learn its count or name once it has started.
@@ -487,8 +513,10 @@ class CountedSource implements ChannelSource {
 
   async nextBatch(): Promise<ChannelBatch | undefined> {
     let batch: ChannelBatch | undefined;
+    const abort = this.#abort;
     try {
-      batch = await this.#source.nextBatch();
+      abort?.check();
+      batch = await (abort === undefined ? this.#source.nextBatch() : abort.race(this.#source.nextBatch()));
     } catch (error) {
       throw markForeign(error);
     }
