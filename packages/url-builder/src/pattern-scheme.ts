@@ -5,7 +5,7 @@ import { encodeChannelId } from './channel-id.js';
 type Part = string | ((nc: NumberedChannel, index: number) => string);
 
 /** Placeholders that read a channel field, and the field. */
-const CHANNEL_FIELDS: Readonly<Record<string, string>> = { channel_id: 'id', tvg_id: 'tvgId' };
+const CHANNEL_FIELDS: Readonly<Record<string, string>> = { channel_id: 'id', tvg_id: 'tvgId', stream_url: 'streamUrl' };
 
 const PLACEHOLDER = /\{([a-z_][a-z0-9_]*)\}/gi;
 
@@ -26,21 +26,26 @@ function checkLineSafe(key: string, value: string): void {
 }
 
 /**
- * `{tvg_id}`, percent-encoded. Required, since without it the URL has a
- * hole (`/live/.m3u8`) that plays nothing: an error naming the channel and
- * the field, as the direct scheme's for a missing `stream_url`.
+ * A placeholder of a channel field, percent-encoded. Required, since without
+ * it the URL has a hole (`/live/.m3u8`) that plays nothing: an error naming
+ * the channel and the field, as the direct scheme's for a missing
+ * `stream_url`.
  */
-function tvgId(nc: NumberedChannel, index: number): string {
-  const value = nc.channel.tvgId;
-  if (isMissing(value)) throw new InputError('required by the URL pattern ({tvg_id}), but missing', { index, field: 'channel.tvg_id' });
-  return encodeURIComponent(String(value).toWellFormed());
+function requiredField(placeholder: string, field: 'tvgId' | 'streamUrl', inputName: string): (nc: NumberedChannel, index: number) => string {
+  return (nc, index) => {
+    const value = nc.channel[field];
+    if (isMissing(value)) throw new InputError(`required by the URL pattern ({${placeholder}}), but missing`, { index, field: `channel.${inputName}` });
+    return encodeURIComponent(String(value).toWellFormed());
+  };
 }
 
 /**
  * A URL pattern, e.g. `{base_url}/live/{channel_id}.ts?token={token}`.
  * Placeholders: `{base_url}`, `{proxy_id}`, `{channel_id}` (percent-encoded
- * when needed), `{assigned_number}`, `{tvg_id}` (percent-encoded; a channel
- * without one is an error, not a URL with a hole), and any
+ * when needed), `{assigned_number}`, `{tvg_id}` and `{stream_url}` (the
+ * channel's upstream URL, for a relay: `http://relay/play?u={stream_url}`),
+ * both percent-encoded, and required (a channel without one is an error,
+ * not a URL with a hole), and any
  * name given in `urlOptions.params` (inserted as written, so a token can
  * carry its own encoding). The pattern is compiled once per run; an unknown
  * placeholder is an error naming it.
@@ -72,7 +77,8 @@ export const patternUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
     const perChannel: Record<string, (nc: NumberedChannel, index: number) => string> = {
       channel_id: (nc) => encodeChannelId(nc.channel.id),
       assigned_number: (nc) => String(nc.assignedNumber),
-      tvg_id: tvgId,
+      tvg_id: requiredField('tvg_id', 'tvgId', 'tvg_id'),
+      stream_url: requiredField('stream_url', 'streamUrl', 'stream_url'),
     };
     const parts: Part[] = [];
     let last = 0;

@@ -219,9 +219,18 @@ describe('the pattern URL scheme', () => {
     }
   });
 
+  it("puts the channel's upstream stream_url into a relay's URL, percent-encoded, and fails on a channel without one", async () => {
+    const upstream = { assignedNumber: 1, channel: { id: 'a', channelName: 'A', streamUrl: 'http://up.example/live/1.ts?k=v&x=1' } };
+    const relay = pattern('{base_url}/relay?u={stream_url}&n={assigned_number}');
+    expect(urlLine((await relay.generate([upstream])).playlist)).toBe('http://localhost:8080/relay?u=http%3A%2F%2Fup.example%2Flive%2F1.ts%3Fk%3Dv%26x%3D1&n=1');
+    await expect(relay.generate([upstream, { assignedNumber: 2, channel: { id: 'b', channelName: 'B' } }])).rejects.toThrow(
+      'record 1: field "channel.stream_url": required by the URL pattern ({stream_url}), but missing',
+    );
+  });
+
   it('names an unknown placeholder and a missing pattern', async () => {
     await expect(pattern('{base_url}/{nope}').generate([channel])).rejects.toThrow(
-      'option "url.pattern": unknown placeholder {nope}; known: {base_url}, {proxy_id}, {channel_id}, {assigned_number}, {tvg_id}',
+      'option "url.pattern": unknown placeholder {nope}; known: {base_url}, {proxy_id}, {channel_id}, {assigned_number}, {tvg_id}, {stream_url}',
     );
     await expect(generator({ urlScheme: 'pattern' }).generate([channel])).rejects.toThrow('option "url.pattern": the pattern URL scheme needs a pattern');
   });
