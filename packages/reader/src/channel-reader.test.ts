@@ -144,6 +144,17 @@ describe('openChannelReader', () => {
     expect(isOpen(path)).toBe(false);
   });
 
+  it.skipIf(!existsSync('/proc/self/fd'))('closes the file by itself when a bad record ends the reading, which cannot go on after it', async () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => (i === 1 ? '{"assigned_number": "x"}' : record(i + 1)));
+    const path = file('bad-late.ndjson', `${lines.join('\n')}\n`);
+    const reader = await openChannelReader(path);
+    const error = await failure(readAll(reader));
+    expect(error.message).toMatch(/^.*bad-late\.ndjson: line 2: field "assigned_number"/);
+    expect(isOpen(path)).toBe(false);
+    expect(await reader.nextBatch()).toBeUndefined();
+    await reader.close(); // closing again is harmless
+  });
+
   it('tells a JSON array on stdin from NDJSON by its first character', async () => {
     const reader = await openChannelReader('-', { stream: Readable.from([`  \n[${record(1)}]`]) });
     expect(reader.format).toBe('json');
@@ -280,6 +291,7 @@ describe('compressed input', () => {
     }
     const plain = await openChannelReader(file('plain.ndjson', ndjson.toString()));
     expect(plain.compression).toBeUndefined();
+    await plain.close();
   });
 
   it("names the decompressed input's lines in errors, and skips its invalid lines with skipInvalid", async () => {

@@ -73,7 +73,8 @@ export interface ChannelReader extends ChannelSource {
   readonly stats: ReaderStats;
   /**
    * Closes the file (or ends the stream) before its end; a run that fails
-   * calls it. Reading to the end closes the file without it.
+   * calls it. Reading to the end closes the file without it, and so does a
+   * bad record that ends the reading (`nextBatch()` rejecting).
    */
   close(): Promise<void>;
 }
@@ -296,7 +297,15 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
   }
 
   async nextBatch(): Promise<ChannelBatch | undefined> {
-    const step = await this.#batches.next();
+    let step: IteratorResult<NumberedChannel[], void>;
+    try {
+      step = await this.#batches.next();
+    } catch (error) {
+      // A bad record ends the reading (skipped ones do not throw): the file is released now, not
+      // only when the caller thinks to close() a reader that failed. A run closes it anyway.
+      await this.#release().catch(() => undefined);
+      throw error;
+    }
     if (step.done === true) return undefined;
     const channels = step.value;
     const firstIndex = this.#emitted;
@@ -488,8 +497,13 @@ async function peek(chunks: AsyncGenerator<Decoded, void, undefined>): Promise<{
     if (typeof step.value === 'string') head += step.value;
   }
   async function* all(): AsyncGenerator<Decoded, void, undefined> {
-    yield* peeked;
-    yield* chunks;
+    try {
+      yield* peeked;
+      yield* chunks;
+    } finally {
+      // Left while still in `peeked` (a bad first record), `chunks` was never resumed: end it, closing the file.
+      await chunks.return(undefined);
+    }
   }
   return { head, all: all(), close: async () => void (await chunks.return(undefined)) };
 }
