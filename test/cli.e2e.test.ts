@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -257,13 +257,15 @@ describe('m3ugen generate', () => {
     expect(result.stdout.split('\n')[1]).toMatch(/group-title="News" radio="true",Example News HD$/);
   });
 
-  it('loads plugins written in TypeScript (.ts, .mts, .cts), which Node 20 cannot import, transpiling each beside itself and removing it', async () => {
+  it('loads plugins written in TypeScript (.ts, .mts, .cts), which Node 20 cannot import, and the TypeScript files they import, writing nothing beside them', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);
     const attribute = (name: string, value: string): string =>
       `apply(g: { hooks: { entryAttributes: { tap(n: string, f: (a: { name: string; value: string }[]) => unknown): void } } }): void { g.hooks.entryAttributes.tap('${name}', (a) => [...a, { name: '${name}', value: ${value} }]); }`;
     writeFileSync(join(dir, 'suffix.mjs'), `export const suffix = '!';`);
-    writeFileSync(join(dir, 'typed.ts'), `import { suffix } from './suffix.mjs';\ninterface Options { readonly token: string }\nexport default (options: Options) => ({ name: 'typed', ${attribute('x-typed', 'options.token + suffix')} });\n`);
+    // TypeScript files import each other by their own names or by the names tsc gives them (./prefix.js).
+    writeFileSync(join(dir, 'prefix.ts'), `export const prefix: string = '<';\n`);
+    writeFileSync(join(dir, 'typed.ts'), `import { suffix } from './suffix.mjs';\nimport { prefix } from './prefix.js';\ninterface Options { readonly token: string }\nexport default (options: Options) => ({ name: 'typed', workerSafe: true, ${attribute('x-typed', 'prefix + options.token + suffix')} });\n`);
     writeFileSync(join(dir, 'module.mts'), `const value: string = 'm';\nexport const plugin = { name: 'module', ${attribute('x-module', 'value')} };\n`);
     writeFileSync(join(dir, 'common.cts'), `const factory = (options: { token: string }) => ({ name: 'common', ${attribute('x-common', 'options.token')} });\nexport = factory;\n`);
     writeFileSync(
@@ -272,14 +274,25 @@ describe('m3ugen generate', () => {
     );
     const result = await runCli(['generate', '-q'], { cwd: dir });
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout.split('\n')[1]).toMatch(/group-title="News" x-typed="abc!" x-module="m" x-common="c",Example News HD$/);
-    expect(readdirSync(dir).sort()).toEqual(['channels.ndjson', 'common.cts', 'm3ugen.config.json', 'module.mts', 'suffix.mjs', 'typed.ts']);
+    expect(result.stdout.split('\n')[1]).toMatch(/group-title="News" x-typed="<abc!" x-module="m" x-common="c",Example News HD$/);
+    expect(readdirSync(dir).sort()).toEqual(['channels.ndjson', 'common.cts', 'm3ugen.config.json', 'module.mts', 'prefix.ts', 'suffix.mjs', 'typed.ts']);
+    // Worker threads load them too.
+    writeFileSync(join(dir, 'many.ndjson'), `${toNdjson(3000)}\n`);
+    writeFileSync(join(dir, 'workers.json'), JSON.stringify({ input: 'many.ndjson', plugins: [['./typed.ts', { token: 'w' }]], proxy_generation: { proxy_id: PROXY } }));
+    const parallel = await runCli(['generate', '--config', 'workers.json', '--output', 'p.m3u', '--workers', '2'], { cwd: dir });
+    expect(parallel.code, parallel.stderr).toBe(0);
+    expect(parallel.stderr).toContain('(parallel, 2 worker threads)');
+    const lines = readFileSync(join(dir, 'p.m3u'), 'utf8').split('\n');
+    expect(lines.filter((line) => line.includes(' x-typed="<w!",'))).toHaveLength(3000);
+    rmSync(join(dir, 'many.ndjson'));
+    rmSync(join(dir, 'workers.json'));
+    rmSync(join(dir, 'p.m3u'));
 
     writeFileSync(join(dir, 'typed.ts'), `export default (options: { token: string }) => ({ name: 'typo', apply(): void { } );\n`);
     const typo = await runCli(['generate', '-q'], { cwd: dir });
     expect(typo.code).toBe(1);
     expect(typo.stderr).toMatch(/^m3ugen: error: m3ugen\.config\.json: key "plugins\[0\]": plugin "\.\/typed\.ts" failed to load: typed\.ts: invalid TypeScript at line 1, column \d+: /);
-    expect(readdirSync(dir)).toHaveLength(6);
+    expect(readdirSync(dir)).toHaveLength(7);
   });
 
   /** Starts a long run over an earlier playlist and resolves once it is writing its temporary file. */

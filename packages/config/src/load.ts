@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { checkPlugins, describeOptionValue, keyPath, OptionError, valueAtPath } from '@m3ugen/core';
 import { readFailureReason } from '@m3ugen/reader';
 import type * as Zod from 'zod';
@@ -153,14 +153,6 @@ async function asConfigError(error: unknown, searched: string): Promise<ConfigEr
  */
 function missingImport(error: unknown, file: string): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
-    // Only the config file itself is transpiled; what it imports is Node's to load.
-    const typescript = /Unknown file extension "(\.[cm]?ts)" for (.+)$/.exec((error as Error).message);
-    if (typescript === null) return undefined;
-    const fromConfig = relative(dirname(file), typescript[2]!);
-    const entry = fromConfig.startsWith('.') || isAbsolute(fromConfig) ? fromConfig : `./${fromConfig}`;
-    return `it imports ${displayPath(typescript[2]!)}, which is TypeScript: Node 20 cannot import it, and only the config file itself is compiled. List the plugin in "plugins" by its path instead (["${entry}", { …options }]), where TypeScript plugins are compiled, or compile it to JavaScript and import that`;
-  }
   if (code !== 'ERR_MODULE_NOT_FOUND') return undefined;
   const message = (error as Error).message;
   const pkg = /Cannot find package '([^']+)'/.exec(message)?.[1];

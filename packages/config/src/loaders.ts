@@ -2,6 +2,7 @@ import { basename, relative } from 'node:path';
 import type { Loader } from 'cosmiconfig';
 import { lineAndColumn, locateJsonError } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
+import { registerTypeScript } from './typescript.js';
 
 // Every loader here turns a file that cannot be read as a config into one
 // ConfigError line: `file: invalid FORMAT at line L, column C: reason`.
@@ -160,7 +161,15 @@ function locatingSyntaxErrors(load: Loader): Loader {
 }
 
 const loadJs = locatingSyntaxErrors(async (filepath, content) => (await cosmiconfigLoaders())['.js'](filepath, content));
-const loadTs = locatingSyntaxErrors(async (filepath, content) => (await cosmiconfigLoaders())['.ts'](filepath, content));
+/**
+ * cosmiconfig's TS loader, which compiles the config itself, after the
+ * TypeScript hooks are registered: what the config imports in TypeScript
+ * (a TS plugin) then loads too.
+ */
+const loadTs = locatingSyntaxErrors(async (filepath, content) => {
+  registerTypeScript();
+  return (await cosmiconfigLoaders())['.ts'](filepath, content);
+});
 
 /**
  * A loader that first refuses a file saved as UTF-16 or UTF-32 (what

@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { M3uPlugin } from '@m3ugen/core';
 import { ConfigError, messageOf } from './config-error.js';
 import { describeSyntaxError, displayPath } from './loaders.js';
 import type { PluginEntry } from './schema.js';
+import { registerTypeScript } from './typescript.js';
 
 /** What a plugin factory learns about the config that lists it (to resolve its own relative paths). */
 export interface PluginFactoryContext {
@@ -69,42 +69,16 @@ function locate(specifier: string, fromDir: string, where: { file?: string | und
 }
 
 /** TypeScript files, which Node 20 cannot import itself (later ones strip types, from 22.18 by default). */
-const TYPESCRIPT = /\.([cm]?)ts$/;
+const TYPESCRIPT = /\.[cm]?ts$/;
 
 /**
- * Imports a plugin module. One in TypeScript (`.ts`, `.mts`, `.cts`) that
- * Node cannot import is transpiled, as cosmiconfig transpiles a TS config,
- * into a uniquely named JavaScript file beside it (so its relative imports of
- * JavaScript files and its packages resolve as they would from it), which
- * is imported and then removed. Only that file is transpiled: another
- * TypeScript file it imports fails to load as it would from a JS plugin.
+ * Imports a plugin module. One in TypeScript (`.ts`, `.mts`, `.cts`) is
+ * imported through the TypeScript hooks ({@link registerTypeScript}), which
+ * transpile it, and the TypeScript files it imports, in memory as they load.
  */
 async function importPlugin(url: string): Promise<Record<string, unknown>> {
-  try {
-    return (await import(url)) as Record<string, unknown>;
-  } catch (error) {
-    const typescript = TYPESCRIPT.exec(url);
-    // Node 20 has no TypeScript; a later one strips types but refuses what stripping cannot remove (`export =`, enums).
-    const code = (error as { code?: string }).code;
-    if ((code !== 'ERR_UNKNOWN_FILE_EXTENSION' && code !== 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX') || typescript === null || !url.startsWith('file:')) throw error;
-    const path = fileURLToPath(url);
-    const { default: ts } = await import('typescript');
-    const commonJs = typescript[1] === 'c';
-    const { outputText, diagnostics = [] } = ts.transpileModule(await readFile(path, 'utf8'), {
-      fileName: basename(path),
-      reportDiagnostics: true,
-      compilerOptions: { target: ts.ScriptTarget.ES2022, module: commonJs ? ts.ModuleKind.CommonJS : ts.ModuleKind.ES2022, esModuleInterop: true },
-    });
-    // transpileModule emits whatever it parsed; a file that does not parse is said where it fails (resolvePlugins).
-    if (diagnostics.some((d) => d.category === ts.DiagnosticCategory.Error)) throw new SyntaxError(`${basename(path)} does not parse`, { cause: error });
-    const compiled = `${path}.${randomUUID()}.${commonJs ? 'cjs' : 'mjs'}`;
-    await writeFile(compiled, outputText);
-    try {
-      return (await import(pathToFileURL(compiled).href)) as Record<string, unknown>;
-    } finally {
-      await rm(compiled, { force: true });
-    }
-  }
+  if (url.startsWith('file:') && TYPESCRIPT.test(new URL(url).pathname)) registerTypeScript();
+  return (await import(url)) as Record<string, unknown>;
 }
 
 /** Where in the plugin's own file its SyntaxError is (`file: invalid JavaScript at line L, …`), if it is there. */

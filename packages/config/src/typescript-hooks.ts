@@ -1,0 +1,70 @@
+/*
+ * Module customization hooks (`module.register`) that let Node 20 import
+ * TypeScript: plugins listed by path, TS config files, and whatever
+ * TypeScript files those import. Each `.ts`, `.mts` or `.cts` file is
+ * transpiled in memory as it is loaded (TypeScript's `transpileModule`:
+ * types removed, nothing type-checked), so nothing is written beside it.
+ * Runs in Node's hooks thread; registered by `registerTypeScript()`.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** What Node passes a resolve hook; only what these hooks read. */
+interface ResolveContext {
+  readonly parentURL?: string | undefined;
+}
+interface Resolved {
+  readonly url: string;
+  readonly format?: string | null | undefined;
+  readonly shortCircuit?: boolean | undefined;
+}
+interface Loaded {
+  readonly format: string;
+  readonly source?: string | ArrayBuffer | Uint8Array | null | undefined;
+  readonly shortCircuit?: boolean | undefined;
+}
+
+/** `.ts`, `.mts`, `.cts`: the `c` of the last means CommonJS. */
+const TYPESCRIPT_FILE = /\.([cm]?)ts$/;
+
+function typescriptFile(url: string): RegExpExecArray | null {
+  return url.startsWith('file:') ? TYPESCRIPT_FILE.exec(new URL(url).pathname) : null;
+}
+
+/**
+ * A TypeScript file imports its neighbours by the name they will have once
+ * compiled (`./helper.js` for `helper.ts`, as `tsc` with NodeNext wants):
+ * where no such JavaScript file exists, the TypeScript one is taken.
+ */
+export async function resolve(specifier: string, context: ResolveContext, nextResolve: (specifier: string, context: ResolveContext) => Promise<Resolved>): Promise<Resolved> {
+  try {
+    return await nextResolve(specifier, context);
+  } catch (error) {
+    const fromTypeScript = context.parentURL !== undefined && typescriptFile(context.parentURL) !== null;
+    const compiledName = /^\.{1,2}\/.*\.([cm]?)js$/.exec(specifier);
+    if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND' || !fromTypeScript || compiledName === null) throw error;
+    try {
+      return await nextResolve(`${specifier.slice(0, -2)}ts`, context);
+    } catch {
+      throw error; // neither exists: Node's own message, naming the JavaScript file
+    }
+  }
+}
+
+/** Loads a TypeScript file as the module (or, `.cts`, the CommonJS module) `tsc` would compile it to. */
+export async function load(url: string, context: unknown, nextLoad: (url: string, context: unknown) => Promise<Loaded>): Promise<Loaded> {
+  const typescript = typescriptFile(url);
+  if (typescript === null) return nextLoad(url, context);
+  const path = fileURLToPath(url);
+  const { default: ts } = await import('typescript');
+  const commonJs = typescript[1] === 'c';
+  const { outputText, diagnostics = [] } = ts.transpileModule(await readFile(path, 'utf8'), {
+    fileName: basename(path),
+    reportDiagnostics: true,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: commonJs ? ts.ModuleKind.CommonJS : ts.ModuleKind.ES2022, esModuleInterop: true },
+  });
+  // transpileModule emits whatever it parsed; the importer says where a file that does not parse fails.
+  if (diagnostics.some((d) => d.category === ts.DiagnosticCategory.Error)) throw new SyntaxError(`${basename(path)} does not parse`);
+  return { format: commonJs ? 'commonjs' : 'module', source: outputText, shortCircuit: true };
+}
