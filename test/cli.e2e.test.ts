@@ -530,6 +530,7 @@ describe('exit codes', () => {
     ['a bad --max-memory-mb → 2', ['generate', '-i', '-', '--max-memory-mb', 'lots'], 2, 'm3ugen: --max-memory-mb expects a positive number, got "lots"', 'hint'],
     ['a bad --base-url → 2', ['generate', '-i', '-', '--base-url', 'ftp://x'], 2, 'm3ugen: --base-url: expected an absolute http(s) URL', 'hint'],
     ['an unknown --strategy → 2', ['generate', '-i', '-', '--strategy', 'turbo'], 2, 'm3ugen: --strategy: unknown strategy "turbo"; available: auto, in-memory, streaming', 'hint'],
+    ['a misspelt --strategy → 2, with the one meant', ['generate', '-i', '-', '--strategy', 'streamng'], 2, 'm3ugen: --strategy: unknown strategy "streamng" (did you mean "streaming"?); available: auto, in-memory, streaming', 'hint'],
     ['a bad --workers → 2', ['generate', '-i', '-', '--workers', '0'], 2, 'm3ugen: --workers expects "auto" or a whole number >= 1, got "0"', 'hint'],
     ['--quiet with --verbose → 2', ['validate', '-i', '-', '-q', '-v'], 2, 'm3ugen: --quiet and --verbose exclude each other', 'hint'],
     ['a missing input file → 1', ['generate', '-i', 'missing.ndjson'], 1, 'm3ugen: error: missing.ndjson: cannot read the input: no such file', 'none'],
@@ -592,6 +593,7 @@ describe('exit codes', () => {
     const cases = [
       ['[proxy_generation]\nstrategy = "fastest"\n', 'key "proxy_generation.strategy": unknown strategy "fastest"; available: auto, in-memory, streaming'],
       ['[proxy_generation]\nurl_scheme = "hls"\n', 'key "proxy_generation.url_scheme": unknown URL scheme "hls"; available: proxy, direct, pattern'],
+      ['[proxy_generation]\nurl_scheme = "patern"\n', 'key "proxy_generation.url_scheme": unknown URL scheme "patern" (did you mean "pattern"?); available: proxy, direct, pattern'],
       ['[proxy_generation]\nurl_scheme = "pattern"\nurl = { pattern = "{base}/live/{channel_id}" }\n', 'key "proxy_generation.url.pattern": unknown placeholder {base}; known: {base_url}'],
       ['[proxy_generation]\nurl_scheme = "pattern"\nurl = { pattern = "{base_url}/{proxy_id}/{channel_id}" }\n', 'key "proxy_generation.proxy_id": the URL pattern uses {proxy_id}, but no proxy ULID is set'],
     ];

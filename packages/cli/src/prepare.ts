@@ -1,7 +1,7 @@
 import { statSync, type Stats } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ConfigError, configKeyOfOption, loadConfig, overlookedConfigFiles, resolvePlugins, suggestConfigKey, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
-import { M3uGenerator, OptionError, type GenerateOptions, type InputError, type M3uPlugin, type RunInfo } from '@m3ugen/core';
+import { closestName, M3uGenerator, OptionError, type GenerateOptions, type InputError, type M3uPlugin, type RunInfo } from '@m3ugen/core';
 import { presetDefault } from '@m3ugen/preset-default';
 import { isUrl, openChannelReader, type ChannelReader } from '@m3ugen/reader';
 import { parseBaseUrl, parseProxyId } from '@m3ugen/url-builder';
@@ -200,18 +200,23 @@ export async function buildGenerator(flags: CliFlags, reporter: Reporter): Promi
   const plugins = await resolvePlugins(loaded.config.plugins ?? [], loaded.dir, loaded.file, { bundledFrom: import.meta.url });
   const generator = new M3uGenerator({ ...toGenerateOptions(loaded.config), plugins: [presetDefault(), ...plugins] });
 
-  const strategies = (): string => ['auto', ...generator.strategies.list().map((s) => s.name)].join(', ');
+  const strategyNames = (): string[] => ['auto', ...generator.strategies.list().map((s) => s.name)];
+  /** `unknown strategy "x" (did you mean "y"?); available: …` */
+  const unknown = (kind: string, name: string, available: readonly string[]): string => {
+    const meant = closestName(name, available);
+    return `unknown ${kind} "${name}"${meant === undefined ? '' : ` (did you mean "${meant}"?)`}; available: ${available.join(', ')}`;
+  };
   if (flags.strategy !== undefined && flags.strategy !== 'auto' && !generator.strategies.has(flags.strategy)) {
-    throw new UsageError(`--strategy: unknown strategy "${flags.strategy}"; available: ${strategies()}`, REFUSED_VALUE);
+    throw new UsageError(`--strategy: ${unknown('strategy', flags.strategy, strategyNames())}`, REFUSED_VALUE);
   }
   // Names in the config are checked now, against what its plugins registered, so the error names the file and key.
   const generation = loaded.config.proxy_generation;
   if (flags.strategy === undefined && generation?.strategy !== undefined && generation.strategy !== 'auto' && !generator.strategies.has(generation.strategy)) {
-    throw new ConfigError(`unknown strategy "${generation.strategy}"; available: ${strategies()}`, { file: loaded.file, key: 'proxy_generation.strategy' });
+    throw new ConfigError(unknown('strategy', generation.strategy, strategyNames()), { file: loaded.file, key: 'proxy_generation.strategy' });
   }
   if (generation?.url_scheme !== undefined && !generator.urlSchemes.has(generation.url_scheme)) {
-    const schemes = generator.urlSchemes.list().map((s) => s.name).join(', ');
-    throw new ConfigError(`unknown URL scheme "${generation.url_scheme}"; available: ${schemes}`, { file: loaded.file, key: 'proxy_generation.url_scheme' });
+    const schemes = generator.urlSchemes.list().map((s) => s.name);
+    throw new ConfigError(unknown('URL scheme', generation.url_scheme, schemes), { file: loaded.file, key: 'proxy_generation.url_scheme' });
   }
   const overrides: GenerateOptions = {
     baseUrl: flagValue('--base-url', flags.baseUrl, parseBaseUrl),

@@ -30,5 +30,6 @@ describe('Registry', () => {
     const registry = new Registry<{ name: string }>('URL scheme');
     registry.register({ name: 'proxy' });
     expect(() => registry.require('cdn')).toThrow(new RegistryError('unknown URL scheme "cdn"; registered: "proxy"'));
+    expect(() => registry.require('prxy')).toThrow(new RegistryError('unknown URL scheme "prxy" (did you mean "proxy"?); registered: "proxy"'));
   });
 });

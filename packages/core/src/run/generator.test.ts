@@ -650,6 +650,14 @@ describe('what plain JavaScript callers get wrong', () => {
     await expect(new M3uGenerator({ plugins: [basics], baseURL: undefined } as never).generate(channels)).resolves.toMatchObject({ metrics: { inputChannels: 1 } });
   });
 
+  it('a memory option given beside memory rather than in it is refused, saying where it goes; a misspelt strategy names the one meant', async () => {
+    expect(() => new M3uGenerator({ maxMemoryMb: 256, plugins: [basics] } as never)).toThrow('option "maxMemoryMb": an option inside memory: { memory: { maxMemoryMb: … } }');
+    await expect(new M3uGenerator({ plugins: [basics] }).generate(channels, { largeInputThreshold: 10 } as never)).rejects.toThrow(
+      'option "largeInputThreshold": an option inside memory: { memory: { largeInputThreshold: … } }',
+    );
+    await expect(new M3uGenerator({ plugins: [basics] }).generate(channels, { strategy: 'simpel' })).rejects.toThrow('unknown strategy "simpel" (did you mean "simple"?); registered: "simple"');
+  });
+
   it.each([
     [undefined, 'got undefined'],
     [null, 'got null'],

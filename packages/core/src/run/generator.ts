@@ -16,7 +16,7 @@ import { nameEarlierChannel, type DuplicateIdIndex } from './duplicates.js';
 import type { EntryCache } from './entry-cache.js';
 import { isForeign, markForeign } from './foreign-errors.js';
 import type { RunMetrics } from './metrics.js';
-import { checkOptionNames, GENERATE_OPTION_NAMES, namesOf, resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.js';
+import { checkOptionNames, GENERATE_OPTION_NAMES, MEMORY_OPTIONS_OUTSIDE, namesOf, resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.js';
 import { RenderedOnce } from './rendered-once.js';
 import type { RunInfo } from './run-info.js';
 import { WarningLog, type WarningSummary } from './warnings.js';
@@ -147,7 +147,7 @@ export class M3uGenerator {
   readonly options: GenerateOptions;
 
   constructor(config: GeneratorConfig = {}) {
-    checkOptionNames(config, GENERATOR_CONFIG_NAMES, '', RUN_ONLY_ON_GENERATOR);
+    checkOptionNames(config, GENERATOR_CONFIG_NAMES, '', { ...RUN_ONLY_ON_GENERATOR, ...MEMORY_OPTIONS_OUTSIDE });
     const { plugins = [], ...options } = config;
     this.options = options;
     checkPlugins(plugins);
@@ -240,7 +240,7 @@ export class M3uGenerator {
     let options: ResolvedOptions;
     let abort: RunAbort | undefined;
     try {
-      checkOptionNames(runOptions, RUN_OPTION_NAMES, '', PLUGINS_ON_RUN);
+      checkOptionNames(runOptions, RUN_OPTION_NAMES, '', { ...PLUGINS_ON_RUN, ...MEMORY_OPTIONS_OUTSIDE });
       options = resolveOptions(this.options, runOptions);
       const { signal } = runOptions;
       if (signal !== undefined && !(signal instanceof AbortSignal)) {

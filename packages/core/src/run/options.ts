@@ -82,6 +82,11 @@ const MEMORY_OPTION_NAMES = namesOf<MemoryOptions>({
 });
 const THRESHOLD_NAMES = namesOf<PressureThresholds>({ moderate: true, high: true, critical: true, emergency: true });
 
+/** Memory options given beside `memory` rather than in it (`maxMemoryMb: 256`): where they go, for {@link checkOptionNames}. */
+export const MEMORY_OPTIONS_OUTSIDE = Object.freeze(
+  Object.fromEntries(MEMORY_OPTION_NAMES.map((name) => [name, `an option inside memory: { memory: { ${name}: … } }`])) as Record<string, string>,
+);
+
 /**
  * The keys of an options type, from a record that must list every one of
  * them and nothing else (the compiler checks both), so adding an option
