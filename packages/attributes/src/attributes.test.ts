@@ -123,6 +123,8 @@ describe('attributes', () => {
           { name: 'odd', field: 'odd.name' },
           { name: 'nothing', field: 'epg.country.code' },
           { name: 'nothing-either', field: 'epg.constructor' },
+          { name: 'not-inherited', field: 'constructor' },
+          { name: 'not-inherited-either', field: 'toString' },
         ],
       },
       [nested],

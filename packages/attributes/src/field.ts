@@ -4,11 +4,14 @@ function camel(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
+/** `object[key]` if it is the object's own: a field named `constructor` or `toString` is not Object.prototype's. */
+function own(object: object, key: string): unknown {
+  return Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+}
+
 /** `name` on the channel, then on the record, in its spelling and in camelCase. */
 function lookUp(nc: NumberedChannel, name: string, alias: string): unknown {
-  const channel = nc.channel as Record<string, unknown>;
-  const record = nc as Record<string, unknown>;
-  return channel[name] ?? channel[alias] ?? record[name] ?? record[alias];
+  return own(nc.channel, name) ?? own(nc.channel, alias) ?? own(nc, name) ?? own(nc, alias);
 }
 
 /** The value at a dotted path (`epg.country`): its first name looked up as a field is, the rest inside objects. */
@@ -16,8 +19,7 @@ function lookUpPath(nc: NumberedChannel, path: readonly string[]): unknown {
   let value = lookUp(nc, path[0]!, camel(path[0]!));
   for (let i = 1; i < path.length; i++) {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-    const inner = value as Record<string, unknown>;
-    value = Object.hasOwn(inner, path[i]!) ? inner[path[i]!] : Object.hasOwn(inner, camel(path[i]!)) ? inner[camel(path[i]!)] : undefined;
+    value = own(value, path[i]!) ?? own(value, camel(path[i]!));
   }
   return value;
 }
