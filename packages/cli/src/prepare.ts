@@ -6,8 +6,8 @@ import { presetDefault } from '@m3ugen/preset-default';
 import { isUrl, openChannelReader, type ChannelReader } from '@m3ugen/reader';
 import { parseBaseUrl, parseProxyId } from '@m3ugen/url-builder';
 import { REFUSED_VALUE, UsageError, type CliFlags } from './args.js';
-import type { Reporter } from './reporter.js';
 import type { CommandIo } from './commands/generate.js';
+import type { Reporter } from './reporter.js';
 
 /**
  * How far through its input file a run has read (0–1), for the progress bar
