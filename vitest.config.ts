@@ -10,6 +10,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+    // Config files the tests write are imported as Node imports them (through m3ugen's TypeScript hooks), not by Vite.
+    server: { deps: { external: [/\/m3ugen\.config\.[cm]?ts(\?|$)/] } },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

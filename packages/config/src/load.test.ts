@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -112,7 +112,7 @@ describe('a config file that cannot be parsed is named with the line and column,
     expect(await message(name, content)).toBe(expected);
   });
 
-  it('a config module importing what is not there says what, without the temporary file a TypeScript config is compiled to', async () => {
+  it('a config module importing what is not there says what, in words, not in the words of Node naming the module as it was loaded', async () => {
     // tmpdir() has no node_modules on its way up: a package there is not installed, as for a global install of the command.
     expect(await message('m3ugen.config.ts', "import { defineConfig } from '@m3ugen/config';\nexport default defineConfig({});\n")).toMatch(
       /^m3ugen\.config\.ts: cannot load the configuration: it imports "@m3ugen\/config", which is not installed where the config file is \(.+\): install it there \(npm install --save-dev @m3ugen\/config\); or export the object without defineConfig, which only adds types$/,
@@ -128,6 +128,21 @@ describe('a config file that cannot be parsed is named with the line and column,
     });
     const loaded = await loadConfig({ searchFrom: dir });
     expect((loaded.config.plugins as { name: string }[]).map((plugin) => plugin.name)).toEqual(['radio']);
+  });
+
+  it('writes nothing beside a TypeScript config (its folder may be read-only), and reads it again once edited', async () => {
+    const dir = folderWith({ 'm3ugen.config.ts': "const base: string = 'http://one.example';\nexport default { web: { base_url: base } };\n" });
+    const written: string[] = [];
+    const watcher = watch(dir, (_event, name) => written.push(String(name)));
+    try {
+      expect((await loadConfig({ searchFrom: dir })).config.web?.base_url).toBe('http://one.example');
+      writeFileSync(join(dir, 'm3ugen.config.ts'), "const base: string = 'http://two.example';\nexport default { web: { base_url: base } };\n");
+      expect((await loadConfig({ searchFrom: dir })).config.web?.base_url).toBe('http://two.example');
+      await new Promise((settle) => setTimeout(settle, 50)); // let the last events arrive
+    } finally {
+      watcher.close();
+    }
+    expect([...new Set(written)]).toEqual(['m3ugen.config.ts']); // the edit, and nothing else
   });
 
   it.each([

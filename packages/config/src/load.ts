@@ -146,10 +146,10 @@ async function asConfigError(error: unknown, searched: string): Promise<ConfigEr
 
 /**
  * What a config module imports that Node cannot find, in words. Node's own
- * message names the temporary copy a TypeScript config is compiled to
- * (`m3ugen.config.ts.<uuid>.mjs`); the documented `defineConfig` import is
- * what most often fails, where m3ugen is installed globally and not beside
- * the config file.
+ * message names the importing module as it was loaded (a TS config with the
+ * query that makes each load fresh); the documented `defineConfig` import
+ * is what most often fails, where m3ugen is installed globally and not
+ * beside the config file.
  */
 function missingImport(error: unknown, file: string): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;

@@ -1,4 +1,6 @@
+import { realpath } from 'node:fs/promises';
 import { basename, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Loader } from 'cosmiconfig';
 import { lineAndColumn, locateJsonError } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
@@ -161,14 +163,19 @@ function locatingSyntaxErrors(load: Loader): Loader {
 }
 
 const loadJs = locatingSyntaxErrors(async (filepath, content) => (await cosmiconfigLoaders())['.js'](filepath, content));
+/** Loads of TS configs so far: each imports the file afresh, so a config edited since is read again. */
+let tsLoads = 0;
+
 /**
- * cosmiconfig's TS loader, which compiles the config itself, after the
- * TypeScript hooks are registered: what the config imports in TypeScript
- * (a TS plugin) then loads too.
+ * A TS config, imported through the TypeScript hooks as TS plugins are: the
+ * TypeScript it imports (a TS plugin) loads too, and nothing is written
+ * beside it (cosmiconfig's own loader writes its compiled copy there, which
+ * a read-only folder refuses).
  */
-const loadTs = locatingSyntaxErrors(async (filepath, content) => {
+const loadTs = locatingSyntaxErrors(async (filepath) => {
   registerTypeScript();
-  return (await cosmiconfigLoaders())['.ts'](filepath, content);
+  const { href } = pathToFileURL(await realpath(filepath));
+  return ((await import(`${href}?m3ugen-load=${++tsLoads}`)) as { default?: unknown }).default;
 });
 
 /**
