@@ -295,6 +295,17 @@ describe('m3ugen generate', () => {
     expect(readdirSync(dir)).toHaveLength(7);
   });
 
+  it('loads a TypeScript config that imports a TypeScript plugin, writing nothing beside them', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);
+    writeFileSync(join(dir, 'radio.ts'), `export default (): { name: string; apply(g: { hooks: { header: { tap(n: string, f: (h: string) => string): void } } }): void } => ({ name: 'radio', apply(g) { g.hooks.header.tap('radio', (h) => h + ' x-radio="1"'); } });\n`);
+    writeFileSync(join(dir, 'm3ugen.config.ts'), `import radio from './radio.ts';\nexport default { input: 'channels.ndjson', plugins: [radio()], proxy_generation: { proxy_id: '${PROXY}' } };\n`);
+    const result = await runCli(['generate', '--config', 'm3ugen.config.ts', '-q'], { cwd: dir });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout.startsWith('#EXTM3U x-radio="1"\n')).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['channels.ndjson', 'm3ugen.config.ts', 'radio.ts']);
+  });
+
   /** Starts a long run over an earlier playlist and resolves once it is writing its temporary file. */
   async function startLargeRun(env?: Record<string, string>) {
     const dir = workdir();
