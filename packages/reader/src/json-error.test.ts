@@ -9,7 +9,11 @@ describe('locateJsonError', () => {
   });
 
   it.each([
-    ['{"a": 1,}', 1, 9, 'unexpected "}"'],
+    ['{"a": 1,}', 1, 9, 'a comma before "}": JSON takes none after the last member'],
+    ['[1, 2,\n]', 2, 1, 'a comma before "]": JSON takes none after the last element'],
+    ["{'a': 1}", 1, 2, 'a key in single quotes: JSON keys and strings take double quotes'],
+    ['{"a": \'x\'}', 1, 7, 'a string in single quotes: JSON strings take double quotes'],
+    ['{a: 1}', 1, 2, 'a key without quotes: JSON keys take double quotes'],
     ['[1,\n2,\n}', 3, 1, 'unexpected "}"'],
     ['{"a": tru}', 1, 10, 'unexpected "}"'],
     ['{"a": "x', 1, 9, 'unterminated string'],

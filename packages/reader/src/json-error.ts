@@ -74,7 +74,13 @@ export function locateJsonError(text: string): JsonSyntaxProblem | undefined {
   /** After `{` or `,` in an object: a key and its colon. */
   const key = (): void => {
     ws();
-    if (text[i] !== '"') fail();
+    if (text[i] !== '"') {
+      // The slips of JSON written by hand or by a JavaScript habit, said as such.
+      if (text[i] === "'") fail('a key in single quotes: JSON keys and strings take double quotes');
+      if (text[i] === '}') fail('a comma before "}": JSON takes none after the last member');
+      if (/[A-Za-z_$]/.test(text[i] ?? '')) fail('a key without quotes: JSON keys take double quotes');
+      fail();
+    }
     string();
     ws();
     if (text[i] !== ':') fail();
@@ -102,6 +108,8 @@ export function locateJsonError(text: string): JsonSyntaxProblem | undefined {
           opened = true;
         }
       } else if (ch === '"') string();
+      else if (ch === "'") fail('a string in single quotes: JSON strings take double quotes');
+      else if (ch === ']' && open[open.length - 1] === ']') fail('a comma before "]": JSON takes none after the last element');
       else if (ch === 't') literal('true');
       else if (ch === 'f') literal('false');
       else if (ch === 'n') literal('null');
