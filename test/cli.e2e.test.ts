@@ -418,13 +418,16 @@ describe('m3ugen generate', () => {
     );
     writeFileSync(join(dir, 'm3ugen.config.toml'), `input = "c.ndjson"\nplugins = ["./warner.mjs"]\n[proxy_generation]\nproxy_id = "${PROXY}"\n`);
     for (const workers of ['1', '2']) {
-      const result = await runCli(['generate', '--output', join(dir, `p${workers}.m3u`), '--workers', workers], { cwd: dir });
+      const result = await runCli(['generate', '--output', join(dir, `p${workers}.m3u`), '--metrics', join(dir, `m${workers}.json`), '--workers', workers], { cwd: dir });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr.split('\n').filter((line) => line.includes('(warner:') || line.includes(' × warner:')), `--workers ${workers}`).toEqual([
         'm3ugen: warning: guide.xml answered 503 (warner:guide)',
         'm3ugen: warning: 3 × warner:stale-logo, the first: logo of channel 8 is a week old (--verbose says each)',
       ]);
       expect(result.stderr.includes('(parallel, 2 worker threads)')).toBe(workers === '2');
+      const metrics = JSON.parse(readFileSync(join(dir, `m${workers}.json`), 'utf8')) as { warningCounts: Record<string, number>; warningMessages: Record<string, string> };
+      expect(metrics.warningCounts).toMatchObject({ 'warner:guide': 1, 'warner:stale-logo': 3 });
+      expect(metrics.warningMessages).toMatchObject({ 'warner:guide': 'guide.xml answered 503', 'warner:stale-logo': 'logo of channel 8 is a week old' });
     }
   });
 

@@ -25,6 +25,8 @@ export interface CommandIo {
 
 /** What `--metrics FILE` writes: the run's metrics plus what the command knows. */
 export interface MetricsReport extends RunMetrics {
+  /** The first message of each kind of warning, keyed as `warningCounts` (what a plugin's own warning said). */
+  readonly warningMessages: Readonly<Record<string, string>>;
   readonly skippedRecords: number;
   readonly input: string;
   readonly output: string;
@@ -241,7 +243,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
 
   const { metricsPath, metricsStream } = prepared;
   if (metricsPath !== undefined || metricsStream !== undefined) {
-    const report: MetricsReport = { ...metrics, skippedRecords: reader.stats.skipped, input: prepared.inputPath === '-' ? '-' : prepared.inputName, output: prepared.outputName };
+    const report: MetricsReport = { ...metrics, warningMessages: result.warnings.firstMessages, skippedRecords: reader.stats.skipped, input: prepared.inputPath === '-' ? '-' : prepared.inputName, output: prepared.outputName };
     const json = `${JSON.stringify(report, null, 2)}\n`;
     const writeReport = (output: Writable): Promise<void> => new Promise<void>((resolve, reject) => output.write(json, (error) => (error ? reject(error) : resolve())));
     if (metricsPath !== undefined) await publishAtomically(metricsPath, writeReport, METRICS);
