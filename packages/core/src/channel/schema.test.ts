@@ -80,7 +80,7 @@ describe('parseNumberedChannel', () => {
   it('refuses integers past 2^53 − 1 by range, not as non-integers', () => {
     // JSON.parse('9007199254740993') is 9007199254740992: it can no longer name one channel.
     expect(errorOf({ assigned_number: 9007199254740993, channel: { id: 'x', channel_name: 'X' } }).message).toBe(
-      'field "assigned_number": expected a channel number from 0 to 9007199254740991, got number 9007199254740992',
+      'field "assigned_number": expected a channel number from 0 to 9007199254740991 (larger JSON numbers are rounded as they are read), got number 9007199254740992',
     );
     expect(errorOf({ assigned_number: -1e300, channel: { id: 'x', channel_name: 'X' } }).message).toContain('from 0 to 9007199254740991, got number -1e+300');
   });

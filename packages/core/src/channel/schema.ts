@@ -148,7 +148,10 @@ export function expectedChannelNumber(value: unknown): string {
   // Exports that quote every value write "1": say what to change, not only what is expected.
   if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return 'expected an integer (a number, not text)';
   if (!Number.isInteger(value)) return 'expected an integer';
-  return Number.isSafeInteger(value) ? 'expected a channel number >= 0' : `expected a channel number from 0 to ${Number.MAX_SAFE_INTEGER}`;
+  if (Number.isSafeInteger(value)) return 'expected a channel number >= 0';
+  // The number shown after "got" is the rounded one (…993 is read as …992): say why, or it looks like a misreading of ours.
+  const rounded = Math.abs(value as number) < 1e21 ? ' (larger JSON numbers are rounded as they are read)' : '';
+  return `expected a channel number from 0 to ${Number.MAX_SAFE_INTEGER}${rounded}`;
 }
 
 /** `expected …, got …`, or that the field is missing. */
