@@ -9,7 +9,8 @@ const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
  * Direct mode: each entry points at the channel's own upstream `stream_url`,
  * so clients skip the proxy (no redirect). A channel without an absolute
  * `stream_url` (`scheme://…`) is an error naming its index and field: a
- * relative or `#…` value would not be read as a URL by players.
+ * relative or `#…` value would not be read as a URL by players. White space
+ * around it is trimmed, and a space inside it is written `%20`.
  *
  * @example
  * ```ts
@@ -29,9 +30,10 @@ export const directUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
         throw new InputError(reason, { index, field: 'channel.stream_url' });
       }
       if (url === '') throw new InputError('required by the direct URL scheme, but missing', { index, field: 'channel.stream_url' });
-      const line = sanitizeText(url).trim();
-      if (!ABSOLUTE.test(line)) throw new InputError(`expected an absolute URL (scheme://…), got ${JSON.stringify(url.slice(0, 80))}`, { index, field: 'channel.stream_url' });
-      return line;
+      const text = sanitizeText(url).trim();
+      if (!ABSOLUTE.test(text)) throw new InputError(`expected an absolute URL (scheme://…), got ${JSON.stringify(url.slice(0, 80))}`, { index, field: 'channel.stream_url' });
+      // No URL holds a space: a player cuts the URL there, or sends a request line the server refuses.
+      return text.includes(' ') ? text.replaceAll(' ', '%20') : text;
     }, { reads: READS, lineSafe: true });
   },
 });

@@ -180,7 +180,12 @@ describe('the direct URL scheme', () => {
 
   it('writes a stream_url with control characters or a lone surrogate as one clean line', async () => {
     const messy = { assignedNumber: 3, channel: { id: 'c', channelName: 'C', streamUrl: 'http://u/1.ts\t\u0085\ud800x' } };
-    expect(urlLine((await generator({ urlScheme: 'direct' }).generate([messy])).playlist)).toBe('http://u/1.ts  \ufffdx');
+    expect(urlLine((await generator({ urlScheme: 'direct' }).generate([messy])).playlist)).toBe('http://u/1.ts%20%20\ufffdx');
+  });
+
+  it('trims white space around a stream_url and writes a space inside it as %20, which players and servers read', async () => {
+    const spaced = { assignedNumber: 4, channel: { id: 'd', channelName: 'D', streamUrl: '  http://u/live/news hd.ts ' } };
+    expect(urlLine((await generator({ urlScheme: 'direct' }).generate([spaced])).playlist)).toBe('http://u/live/news%20hd.ts');
   });
 
   it('keeps a stream_url with a line break on one line', async () => {
