@@ -178,7 +178,7 @@ describe('M3uGenerator', () => {
     [{ assignedNumber: 1, channel: [] }, 'field "channel": expected an object, got an array'],
     [{ assignedNumber: '1', channel: { id: 'x', channelName: 'A' } }, 'field "assigned_number": expected an integer (a number, not text), got "1"'],
     [{ assignedNumber: -1, channel: { id: 'x', channelName: 'A' } }, 'field "assigned_number": expected a channel number >= 0, got number -1'],
-    [{ assignedNumber: 2 ** 53, channel: { id: 'x', channelName: 'A' } }, 'field "assigned_number": expected a channel number from 0 to 9007199254740991, got number 9007199254740992'],
+    [{ assignedNumber: 2 ** 53, channel: { id: 'x', channelName: 'A' } }, 'field "assigned_number": expected a channel number from 0 to 9007199254740991 (larger JSON numbers are rounded as they are read), got number 9007199254740992'],
     [null, 'field "(record)": expected a channel record (an object), got null'],
     [[], 'field "(record)": expected a channel record (an object), got an array'],
     // A file's stream passed as it is: its chunks are bytes, or text with an encoding set.
