@@ -87,9 +87,9 @@ describe('a config file that cannot be parsed is named with the line and column,
 
   it.each([
     // V8 gives no position for an unexpected token: the reader's JSON scanner finds it
-    ['.m3ugenrc.json', '{\n  "web": { "base_url": }\n}\n', '.m3ugenrc.json: invalid JSON at line 2, column 24: Unexpected token \'}\''],
-    ['m3ugen.config.json', '{\n  "web": { "base_url": "x", }\n}', 'm3ugen.config.json: invalid JSON at line 2, column 29: Expected double-quoted property name'],
-    ['package.json', '{ "name": "fixture",\n  "m3ugen": { "web": [1,,2] } }', 'package.json: invalid JSON at line 2, column 25: Unexpected token \',\''],
+    ['.m3ugenrc.json', '{\n  "web": { "base_url": }\n}\n', '.m3ugenrc.json: invalid JSON at line 2, column 24: unexpected "}"'],
+    ['m3ugen.config.json', '{\n  "web": { "base_url": "x", }\n}', 'm3ugen.config.json: invalid JSON at line 2, column 29: a comma before "}": JSON takes none after the last member'],
+    ['package.json', '{ "name": "fixture",\n  "m3ugen": { "web": [1,,2] } }', 'package.json: invalid JSON at line 2, column 25: unexpected ","'],
     ['.m3ugenrc.json', '\uFEFF{}', '.m3ugenrc.json: invalid JSON at line 1, column 1: a byte-order mark (U+FEFF); save the file as UTF-8 without one'],
     ['.m3ugenrc.yaml', 'web:\n  base_url: [x\n', '.m3ugenrc.yaml: invalid YAML at line 3, column 1: unexpected end of the stream within a flow collection'],
     ['.m3ugenrc', 'web:\n\tbase_url: x\n', '.m3ugenrc: invalid YAML at line 2, column 1: tab characters must not be used in indentation'],
