@@ -129,4 +129,30 @@ describe('mid-run switching', () => {
     expect(chosen[0]?.strategy).toBe('streaming');
     expect(switched).toEqual([]);
   });
+
+  it('gives stream() a strategy that writes as it goes, so its chunks come while the input is read, with the same bytes', async () => {
+    const many = makeChannels(3000);
+    const reference = (await createGenerator({ proxyId: PROXY }).generate(many)).playlist;
+    const { generator, chosen } = generatorWith(scriptedProbe([10]));
+    let read = 0;
+    async function* counted(): AsyncGenerator<NumberedChannel> {
+      for (const nc of many) {
+        read++;
+        yield nc;
+      }
+    }
+    const readWhenChunked: number[] = [];
+    let streamed = '';
+    for await (const chunk of generator.stream(counted())) {
+      readWhenChunked.push(read);
+      streamed += chunk;
+    }
+    expect(chosen[0]).toMatchObject({ strategy: 'streaming', reason: 'pressure optimal, channel count unknown: chunks are read as they are made (stream()), so a strategy that writes as it goes' });
+    expect(readWhenChunked[0]).toBeLessThan(many.length);
+    expect(streamed).toBe(reference);
+    // An explicit strategy is still honoured.
+    const { generator: explicit, chosen: explicitChoice } = generatorWith(scriptedProbe([10]));
+    for await (const chunk of explicit.stream(many, { strategy: 'in-memory' })) expect(chunk.length).toBeGreaterThan(0);
+    expect(explicitChoice[0]?.strategy).toBe('in-memory');
+  });
 });

@@ -192,7 +192,10 @@ export class M3uGenerator {
 
   /**
    * The playlist as text chunks; the run starts when iteration starts and
-   * waits whenever the consumer falls behind.
+   * waits whenever the consumer falls behind. With the automatic choice, a
+   * strategy that writes as it goes (`boundedMemory`; `streaming` of the
+   * built-ins) is preferred, so the first chunks come while the input is
+   * still being read.
    *
    * @example
    * ```ts
@@ -202,7 +205,7 @@ export class M3uGenerator {
   stream(channels: ChannelInput, options: RunOptions = {}): PlaylistStream {
     // The chunks are the output: an `output` too would be dropped without a word.
     if (options.output !== undefined) throw new OptionError('output', 'stream() hands the playlist over as chunks; to write it to a Writable, call generate(channels, { output })');
-    const run = (sink: ChunkQueueSink): Promise<GenerationResult> => this.#run(channels, options, sink);
+    const run = (sink: ChunkQueueSink): Promise<GenerationResult> => this.#run(channels, options, sink, true);
     const stream = {
       result: undefined as GenerationResult | undefined,
       async *[Symbol.asyncIterator](): AsyncGenerator<string, void, undefined> {
@@ -233,7 +236,8 @@ export class M3uGenerator {
 
   #identity: string | undefined;
 
-  async #run(input: ChannelInput, runOptions: RunOptions, sink: OwnedSink): Promise<GenerationResult> {
+  /** @param chunksWanted the caller takes chunks as they are made (`stream()`): see {@link SelectionFacts.chunksWanted}. */
+  async #run(input: ChannelInput, runOptions: RunOptions, sink: OwnedSink, chunksWanted = false): Promise<GenerationResult> {
     const startedAt = performance.now();
     const { hooks } = this;
     const source = toChannelSource(input);
@@ -298,6 +302,7 @@ export class M3uGenerator {
         knownChannelCount,
         largeInputThreshold: options.memory.largeInputThreshold,
         headroomBytes: monitor.headroomBytes(),
+        chunksWanted,
       });
 
       const initial = facts();

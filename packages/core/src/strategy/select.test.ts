@@ -69,6 +69,15 @@ describe('selectAutomatically (the seed rule over the registry)', () => {
     expect(selectAutomatically(facts({ knownChannelCount: undefined })).strategy).toBe('in-memory');
   });
 
+  it('puts strategies that write as they go first when the caller takes chunks as they are made (stream())', () => {
+    const chosen = selectAutomatically(facts({ chunksWanted: true }));
+    expect(chosen).toMatchObject({ strategy: 'streaming', reason: 'pressure optimal, 1000 channels: chunks are read as they are made (stream()), so a strategy that writes as it goes' });
+    // Among bounded ones preference decides, and without one the fastest eligible runs.
+    const faster = strategy('faster-bounded', { boundedMemory: true, preference: 60 });
+    expect(selectAutomatically(facts({ chunksWanted: true, strategies: [streaming, faster, inMemory] })).strategy).toBe('faster-bounded');
+    expect(selectAutomatically(facts({ chunksWanted: true, strategies: [inMemory] }))).toMatchObject({ strategy: 'in-memory', reason: 'pressure optimal, 1000 channels: fastest eligible strategy' });
+  });
+
   it('never picks a non-automatic strategy, even with a higher preference', () => {
     expect(selectAutomatically(facts({})).strategy).not.toBe('gzip');
   });

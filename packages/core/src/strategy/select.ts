@@ -12,6 +12,13 @@ export interface SelectionFacts {
   readonly largeInputThreshold: number;
   /** Memory left under `max_memory_mb`; strategies whose estimate exceeds it are skipped. */
   readonly headroomBytes: number;
+  /**
+   * The caller takes the playlist chunk by chunk as it is made (`stream()`):
+   * strategies that write as they go (`boundedMemory`) come first, since one
+   * that renders everything before writing would hand over a single chunk at
+   * the end.
+   */
+  readonly chunksWanted?: boolean | undefined;
 }
 
 function byPreference(a: M3uStrategy, b: M3uStrategy): number {
@@ -28,7 +35,8 @@ function fitsSize(strategy: M3uStrategy, count: number | undefined, facts: Selec
  * `automatic` strategies selectable at the current pressure that fit the
  * input size, the one with the highest preference. With the built-ins this is the
  * seed's rule: optimal/moderate → in-memory, high and above → streaming,
- * large input → streaming.
+ * large input → streaming. When the caller takes chunks as they are made
+ * (`chunksWanted`, from `stream()`), bounded-memory strategies come first.
  *
  * @throws {RegistryError} when no registered strategy qualifies.
  * @example
@@ -41,7 +49,7 @@ export function selectAutomatically(facts: SelectionFacts): StrategyChoice {
   const count = facts.knownChannelCount;
   const eligible = facts.strategies
     .filter((s) => s.contract.automatic && (s.contract.selectablePressure ?? s.contract.supportedPressure).includes(facts.pressure))
-    .sort(byPreference);
+    .sort(facts.chunksWanted === true ? (a, b) => Number(b.contract.boundedMemory) - Number(a.contract.boundedMemory) || byPreference(a, b) : byPreference);
   const chosen = eligible.find((s) => fitsSize(s, count, facts));
   if (chosen === undefined) {
     const names = facts.strategies.map((s) => `"${s.name}"`).join(', ') || '(none)';
@@ -55,7 +63,9 @@ export function selectAutomatically(facts: SelectionFacts): StrategyChoice {
   const reason =
     skipped.length > 0
       ? `pressure ${facts.pressure}, ${sizeNote}: too large for ${skipped.map((s) => s.name).join(', ')}`
-      : `pressure ${facts.pressure}, ${sizeNote}: fastest eligible strategy`;
+      : facts.chunksWanted === true && chosen.contract.boundedMemory
+        ? `pressure ${facts.pressure}, ${sizeNote}: chunks are read as they are made (stream()), so a strategy that writes as it goes`
+        : `pressure ${facts.pressure}, ${sizeNote}: fastest eligible strategy`;
   return { strategy: chosen.name, reason, pressure: facts.pressure };
 }
 
