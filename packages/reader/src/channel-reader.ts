@@ -297,15 +297,8 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
   }
 
   async nextBatch(): Promise<ChannelBatch | undefined> {
-    let step: IteratorResult<NumberedChannel[], void>;
-    try {
-      step = await this.#batches.next();
-    } catch (error) {
-      // A bad record ends the reading (skipped ones do not throw): the file is released now, not
-      // only when the caller thinks to close() a reader that failed. A run closes it anyway.
-      await this.#release().catch(() => undefined);
-      throw error;
-    }
+    // A bad record that ends the reading throws out of #read, whose loop then ends the chunks under it, closing the file (see peek).
+    const step = await this.#batches.next();
     if (step.done === true) return undefined;
     const channels = step.value;
     const firstIndex = this.#emitted;
