@@ -88,13 +88,9 @@ export const loadJson: Loader = async (filepath, content) => {
     return JSON.parse(content) as unknown;
   } catch (error) {
     // Worded as the input reader words records (a trailing comma, single quotes and an unquoted key by name).
+    // locateJsonError finds a problem wherever JSON.parse does (a property test holds it to that); V8's own words are the fallback.
     const problem = locateJsonError(content);
-    if (problem !== undefined) throw new ConfigError(`invalid JSON${at(content, problem.offset)}: ${problem.reason}`, { file }, { cause: error });
-    const reason = messageOf(error);
-    const v8Position = / in JSON at position (\d+)/.exec(reason)?.[1];
-    // V8 appends the position, or a quote of the text (which may span lines): the position says it better.
-    const shortReason = reason.replace(/ in JSON at position \d+.*$/s, '').replace(/, .*is not valid JSON$/s, '');
-    throw new ConfigError(`invalid JSON${at(content, v8Position === undefined ? undefined : Number(v8Position))}: ${shortReason}`, { file }, { cause: error });
+    throw new ConfigError(`invalid JSON${at(content, problem?.offset)}: ${problem?.reason ?? messageOf(error)}`, { file }, { cause: error });
   }
 };
 
