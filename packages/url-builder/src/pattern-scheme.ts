@@ -31,10 +31,11 @@ function checkLineSafe(key: string, value: string): void {
  * the channel and the field, as the direct scheme's for a missing
  * `stream_url`.
  */
-function requiredField(placeholder: string, field: 'tvgId' | 'streamUrl', inputName: string): (nc: NumberedChannel, index: number) => string {
+function requiredField(inputName: 'tvg_id' | 'stream_url', field: 'tvgId' | 'streamUrl'): (nc: NumberedChannel, index: number) => string {
   return (nc, index) => {
     const value = nc.channel[field];
-    if (isMissing(value)) throw new InputError(`required by the URL pattern ({${placeholder}}), but missing`, { index, field: `channel.${inputName}` });
+    // The placeholder is the field's input name.
+    if (isMissing(value)) throw new InputError(`required by the URL pattern ({${inputName}}), but missing`, { index, field: `channel.${inputName}` });
     return encodeURIComponent(String(value).toWellFormed());
   };
 }
@@ -77,8 +78,8 @@ export const patternUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
     const perChannel: Record<string, (nc: NumberedChannel, index: number) => string> = {
       channel_id: (nc) => encodeChannelId(nc.channel.id),
       assigned_number: (nc) => String(nc.assignedNumber),
-      tvg_id: requiredField('tvg_id', 'tvgId', 'tvg_id'),
-      stream_url: requiredField('stream_url', 'streamUrl', 'stream_url'),
+      tvg_id: requiredField('tvg_id', 'tvgId'),
+      stream_url: requiredField('stream_url', 'streamUrl'),
     };
     const parts: Part[] = [];
     let last = 0;
