@@ -24,12 +24,9 @@ export const directUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
   create() {
     return Object.assign((nc: NumberedChannel, index: number): string => {
       const url = nc.channel.streamUrl;
-      if (typeof url !== 'string') {
-        // A number or object from code is not a URL; only a missing value is "missing".
-        const reason = isMissing(url) ? 'required by the direct URL scheme, but missing' : `expected an absolute URL (scheme://…), got ${describeValue(url)}`;
-        throw new InputError(reason, { index, field: 'channel.stream_url' });
-      }
-      if (url === '') throw new InputError('required by the direct URL scheme, but missing', { index, field: 'channel.stream_url' });
+      if (isMissing(url)) throw new InputError('required by the direct URL scheme, but missing', { index, field: 'channel.stream_url' });
+      // A number or object from code is not a URL: said as what it is, not as missing.
+      if (typeof url !== 'string') throw new InputError(`expected an absolute URL (scheme://…), got ${describeValue(url)}`, { index, field: 'channel.stream_url' });
       const text = sanitizeText(url).trim();
       if (!ABSOLUTE.test(text)) throw new InputError(`expected an absolute URL (scheme://…), got ${JSON.stringify(url.slice(0, 80))}`, { index, field: 'channel.stream_url' });
       // No URL holds a space: a player cuts the URL there, or sends a request line the server refuses.

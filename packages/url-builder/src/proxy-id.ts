@@ -1,7 +1,6 @@
 import { OptionError } from '@m3ugen/core';
 import { isValid } from 'ulid';
 
-
 /**
  * Validates a proxy ULID (26 Crockford base-32 characters, any case, at
  * most `7ZZZZZZZZZZZZZZZZZZZZZZZZZ`). The text is returned unchanged.
