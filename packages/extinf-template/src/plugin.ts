@@ -186,8 +186,22 @@ const ENTRY_VALUES = Object.freeze([
 /** What a header template's `it` has: {@link HeaderTemplateData}. */
 const HEADER_VALUES = Object.freeze(['header', 'baseUrl', 'proxyId', 'data', 'run'] satisfies readonly (keyof HeaderTemplateData)[]);
 
-/** A value read from `it` by dot (`it.name`, `it?.name`), not a property of something else called `it` (`x.it.name`). */
-const IT_READ = /(?<![\w$.])it\s*\??\.\s*([A-Za-z_$][\w$]*)/g;
+/** One step of a read by dot: `.`, or `?.`, spaces allowed around it. */
+const DOT = '\\s*\\??\\.\\s*';
+
+/**
+ * Reads of `it.a.b…` by dot, not of a property of something else called
+ * `it` (`x.it.name`): with `next`, every read past the path, capturing the
+ * name read (`it.name` for `['it']`); without, the first read of exactly the
+ * path.
+ */
+function reads(path: readonly string[], next: boolean): RegExp {
+  const names = path.map((name) => name.replace(/\$/g, '\\$')).join(DOT);
+  return next ? new RegExp(`(?<![\\w$.])${names}${DOT}([A-Za-z_$][\\w$]*)`, 'g') : new RegExp(`(?<![\\w$.])${names}(?![\\w$])`);
+}
+
+/** A value read from `it` (`it.name`, `it?.name`). */
+const IT_READ = reads(['it'], true);
 
 /** The one-based line of the first match of `pattern` in `source`, or `undefined` without one. */
 function lineOf(source: string, pattern: RegExp): number | undefined {
@@ -195,8 +209,8 @@ function lineOf(source: string, pattern: RegExp): number | undefined {
   return at === -1 ? undefined : source.slice(0, at).split('\n').length;
 }
 
-/** A value read from `it.data` by dot (`it.data.token`, `it?.data?.token`). */
-const DATA_READ = /(?<![\w$.])it\s*\??\.\s*data\s*\??\.\s*([A-Za-z_$][\w$]*)/g;
+/** A value read from `it.data` (`it.data.token`, `it?.data?.token`). */
+const DATA_READ = reads(['it', 'data'], true);
 
 /**
  * Refuses a template reading a value `it` does not have (`it.nmae`,
@@ -210,7 +224,7 @@ function refuseUnknownValues(template: CompiledTemplate, values: readonly string
     const name = unknown[1]!;
     const meant = closestName(name, values) ?? (name === 'tvgChno' ? 'number' : undefined);
     const hint = meant === undefined ? `it has ${values.join(', ')}` : `did you mean it.${meant}?`;
-    throw new TemplateError(template.name, lineOf(template.source, readOf(['it', name])), `it.${name} is not a template value, so it would be empty ${everywhere}: ${hint}`);
+    throw new TemplateError(template.name, lineOf(template.source, reads(['it', name], false)), `it.${name} is not a template value, so it would be empty ${everywhere}: ${hint}`);
   }
   if (!values.includes('data')) return;
   const names = Object.keys(data);
@@ -219,13 +233,7 @@ function refuseUnknownValues(template: CompiledTemplate, values: readonly string
   const name = missing[1]!;
   const meant = closestName(name, names);
   const hint = meant !== undefined ? `did you mean it.data.${meant}?` : names.length === 0 ? `give it in the "data" option (data: { ${name}: … })` : `"data" has ${names.join(', ')}`;
-  throw new TemplateError(template.name, lineOf(template.source, readOf(['it', 'data', name])), `it.data.${name} is not in the "data" option, so it would be empty ${everywhere}: ${hint}`);
-}
-
-/** A read of `it.a.b` by dot, optional chaining and spaces allowed, not part of a longer name. */
-function readOf(path: readonly string[]): RegExp {
-  const names = path.map((name) => name.replace(/\$/g, '\\$')).join('\\s*\\??\\.\\s*');
-  return new RegExp(`(?<![\\w$.])${names}(?![\\w$])`);
+  throw new TemplateError(template.name, lineOf(template.source, reads(['it', 'data', name], false)), `it.data.${name} is not in the "data" option, so it would be empty ${everywhere}: ${hint}`);
 }
 
 /**
