@@ -2,6 +2,7 @@ import { AsyncSeriesHook, SyncBailHook, SyncHook, SyncWaterfallHook } from 'tapa
 import { modelFieldName, type NumberedChannel } from '../channel/model.js';
 import { checkRequired } from '../channel/required.js';
 import { describeValue, InputError, PluginError } from '../errors.js';
+import { closestName } from '../run/options.js';
 import type { ExtinfAttribute } from '../render/attributes.js';
 import type { RunInfo } from '../run/run-info.js';
 import type { RunMetrics } from '../run/metrics.js';
@@ -326,7 +327,18 @@ function guardTaps(hook: { intercept(interceptor: object): void }, hookName: Hoo
  * ```
  */
 export function createGenerationHooks(): GenerationHooks {
-  const hooks: GenerationHooks = {
+  const record = { missing: undefined as string | undefined };
+  // Found only when a name is not a hook: own hooks never reach the prototype, so taps and calls pay nothing for it.
+  const notes = new Proxy(
+    {},
+    {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && !(key in target)) record.missing = key;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    },
+  );
+  const own: GenerationHooks = {
     beforeRun: new AsyncSeriesHook(['run']),
     selectStrategy: new SyncBailHook(['request']),
     strategyChosen: new SyncHook(['choice', 'run']),
@@ -343,8 +355,35 @@ export function createGenerationHooks(): GenerationHooks {
     afterRun: new AsyncSeriesHook(['metrics', 'run']),
     runFailed: new SyncHook(['error', 'run']),
   };
+  const hooks = Object.assign(Object.create(notes) as GenerationHooks, own);
   for (const name of Object.keys(hooks) as HookName[]) guardTaps(hooks[name], name);
+  missingHookReads.set(hooks, record);
   return Object.freeze(hooks);
+}
+
+/** The latest name read from each hook set that is not a hook (`hooks.extinf`), for {@link explainMissingHook}. */
+const missingHookReads = new WeakMap<GenerationHooks, { missing: string | undefined }>();
+
+/** Forgets what {@link explainMissingHook} would name: call before a plugin's `apply`. */
+export function forgetMissingHook(hooks: GenerationHooks): void {
+  const record = missingHookReads.get(hooks);
+  if (record !== undefined) record.missing = undefined;
+}
+
+/**
+ * What a plugin's `apply` threw, or, when it was a `TypeError` after reading
+ * a hook the set does not have (`hooks.extinf.tap(…)`: "Cannot read
+ * properties of undefined"), an error that names that hook and the one meant,
+ * with the original as its `cause`.
+ */
+export function explainMissingHook(hooks: GenerationHooks, error: unknown): unknown {
+  const name = missingHookReads.get(hooks)?.missing;
+  if (name === undefined || !(error instanceof TypeError)) return error;
+  const names = Object.keys(HOOK_ARGUMENTS);
+  const lower = name.toLowerCase();
+  const meant = closestName(name, names) ?? names.find((hook) => hook.toLowerCase().startsWith(lower) || lower.startsWith(hook.toLowerCase()));
+  const hint = meant === undefined ? `the hooks are ${names.join(', ')}` : `did you mean "${meant}"?`;
+  return new TypeError(`generator.hooks has no hook "${name}" (${hint}): ${error.message}`, { cause: error });
 }
 
 /**

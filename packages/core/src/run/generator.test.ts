@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SyncHook } from 'tapable';
 import { RECORD_INDEX, RECORD_LINE, type NumberedChannel } from '../channel/model.js';
 import { DuplicateError, InputError, PluginError } from '../errors.js';
 import { HOOK_SIGNATURES } from '../hooks/hooks.js';
@@ -288,6 +289,20 @@ describe('M3uGenerator', () => {
 
   it('names a plugin whose apply throws', () => {
     expect(() => make([{ name: 'broken', apply: () => { throw new Error('nope'); } }])).toThrow('plugin "broken" failed in hook "apply": nope');
+  });
+
+  it('names the hook a plugin misspelt, and the one it meant', () => {
+    const tapping = (name: string): M3uPlugin => ({ name: 'typo', apply: (gen) => (gen.hooks as unknown as Record<string, SyncHook<[string]>>)[name]!.tap('typo', (x) => x) });
+    expect(() => make([tapping('extinf')])).toThrow('plugin "typo" failed in hook "apply": generator.hooks has no hook "extinf" (did you mean "extinfLine"?): Cannot read properties of undefined');
+    expect(() => make([tapping('entryAttribute')])).toThrow('no hook "entryAttribute" (did you mean "entryAttributes"?)');
+    expect(() => make([tapping('streamURL')])).toThrow('no hook "streamURL" (did you mean "streamUrl"?)');
+    expect(() => make([tapping('onDone')])).toThrow('no hook "onDone" (the hooks are beforeRun, selectStrategy, strategyChosen, headerAttributes, header, channel, dropChannel, entryAttributes, streamUrl, extinfLine, progress, warning, strategySwitched, afterRun, runFailed)');
+    // A missing hook read by an earlier plugin, or before apply, does not colour another plugin's error.
+    const g = make([]);
+    void (g.hooks as unknown as Record<string, unknown>)['extinf'];
+    expect(() => g.use({ name: 'other', apply: () => { throw new TypeError('own bug'); } })).toThrow('plugin "other" failed in hook "apply": own bug');
+    // Known hooks still tap and fire as plain properties.
+    expect(Object.keys(g.hooks)).toEqual(Object.keys(HOOK_SIGNATURES));
   });
 
   it('reports async plugin failures in beforeRun with the plugin name', async () => {

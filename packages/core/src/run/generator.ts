@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { ulid } from 'ulid';
 import { describeValue, DuplicateError, InputError, M3ugenError, OptionError, PluginError, RegistryError } from '../errors.js';
-import { createGenerationHooks, ignoreRejection, isTapped, isThenable, settleNotificationTaps, type GenerationHooks } from '../hooks/hooks.js';
+import { createGenerationHooks, explainMissingHook, forgetMissingHook, ignoreRejection, isTapped, isThenable, settleNotificationTaps, type GenerationHooks } from '../hooks/hooks.js';
 import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
 import { Registry } from '../registry/registry.js';
@@ -158,10 +158,11 @@ export class M3uGenerator {
   use(plugin: M3uPlugin): this {
     checkPlugin(plugin, 'plugin');
     let applied: unknown;
+    forgetMissingHook(this.hooks);
     try {
       applied = plugin.apply(this);
     } catch (error) {
-      throw new PluginError(plugin.name, 'apply', undefined, error);
+      throw new PluginError(plugin.name, 'apply', undefined, explainMissingHook(this.hooks, error));
     }
     // An async apply's taps come after its first await, too late for a run started meanwhile; its failure, unheard.
     if (isThenable(applied)) {
