@@ -3,7 +3,7 @@ import { modelFieldName, type NumberedChannel } from '../channel/model.js';
 import { checkRequired } from '../channel/required.js';
 import { describeValue, InputError, PluginError } from '../errors.js';
 import { closestName } from '../run/options.js';
-import type { ExtinfAttribute } from '../render/attributes.js';
+import { attributeProblem, type ExtinfAttribute } from '../render/attributes.js';
 import type { RunInfo } from '../run/run-info.js';
 import type { RunMetrics } from '../run/metrics.js';
 import type { GenerationWarning } from '../run/warnings.js';
@@ -103,17 +103,30 @@ function toPluginError(error: unknown, plugin: string, hook: string, args: reado
  */
 const RESULT_CHECKS: Partial<Record<HookName, (value: unknown) => unknown>> = {
   selectStrategy: (v) => (v === undefined || typeof v === 'string' ? v : unusable(v, 'a strategy name', 'selectStrategy')),
-  headerAttributes: (v) => (v === undefined || Array.isArray(v) ? v : unusable(v, 'the attribute list', 'headerAttributes')),
+  headerAttributes: (v) => (v === undefined ? v : Array.isArray(v) ? checkAttributeList(v) : unusable(v, 'the attribute list', 'headerAttributes')),
   header: (v) => (v === undefined || (typeof v === 'string' && startsExtm3u(v)) ? v : typeof v === 'string' ? notExtm3u(v) : unusable(v, 'the header text', 'header')),
   channel: (v) => (v === undefined ? v : usableRecord(v)),
   dropChannel: (v) => (v === undefined || typeof v === 'boolean' ? v : unusable(v, 'true or false', 'dropChannel')),
-  entryAttributes: (v) => (v === undefined || Array.isArray(v) ? v : unusable(v, 'the attribute list', 'entryAttributes')),
+  entryAttributes: (v) => (v === undefined ? v : Array.isArray(v) ? checkAttributeList(v) : unusable(v, 'the attribute list', 'entryAttributes')),
   // Not even empty: an entry without its URL line would leave the player its next #EXTINF line as a URL.
   streamUrl: (v) => (v === undefined || (typeof v === 'string' && v !== '') ? v : unusable(v, 'the URL text', 'streamUrl')),
   // Whether the text keeps its #EXTINF: line is not checked here: reading a template's output (a rope)
   // makes V8 flatten it, an extra copy per channel (docs/plugins.md).
   extinfLine: (v) => (v === undefined || typeof v === 'string' ? v : unusable(v, 'the line text', 'extinfLine')),
 };
+
+/**
+ * An attribute list a tap returned, each item checked, so the plugin that
+ * broke it is the one named: an item without a name was written as
+ * `undefined="…"`, an object value as `"[object Object]"`.
+ */
+function checkAttributeList(list: readonly unknown[]): readonly unknown[] {
+  for (let i = 0; i < list.length; i++) {
+    const problem = attributeProblem(list[i]);
+    if (problem !== undefined) throw new TypeError(`returned an attribute list whose item ${i} ${problem}`);
+  }
+  return list;
+}
 
 /** `#EXTM3U` as the whole first line, or followed by its attributes. */
 function startsExtm3u(header: string): boolean {
@@ -254,6 +267,8 @@ function guardTaps(hook: { intercept(interceptor: object): void }, hookName: Hoo
   hook.intercept({
     register(tap: { name: string; type: 'sync' | 'async' | 'promise'; fn: AnyFn }) {
       const original = tap.fn;
+      // Refused when tapped, in the plugin's apply, not at the first channel as "original is not a function".
+      if (typeof original !== 'function') throw new TypeError(`tap "${tap.name}" of hook "${hookName}": expected a function, got ${describeValue(original)}`);
       const plugin = tap.name;
       let fn: AnyFn;
       let type = tap.type;

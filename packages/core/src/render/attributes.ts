@@ -1,9 +1,11 @@
-import { M3ugenError } from '../errors.js';
+import { describeValue, M3ugenError } from '../errors.js';
 import { isValidAttributeName, sanitizeAttributeValue } from './sanitize.js';
 
 /**
  * One `name="value"` pair of an `#EXTINF` or `#EXTM3U` line. Values are
- * sanitised when the line is written, so plugins may pass channel data as is.
+ * sanitised when the line is written, so plugins may pass channel data as is;
+ * from JavaScript, a number or boolean is written as its text and `null` or
+ * `undefined` as `""` (anything else fails the run, naming the plugin).
  *
  * @example
  * ```ts
@@ -29,18 +31,50 @@ export function formatAttributes(attributes: readonly ExtinfAttribute[]): string
   let out = '';
   for (const attribute of attributes) {
     const name = attribute.name;
-    if (!checkedNames.has(name)) {
-      if (!isValidAttributeName(name)) {
-        throw new M3ugenError('E_ATTRIBUTE_NAME', `invalid attribute name ${JSON.stringify(name)}: use letters, digits, "-", "_", "." or ":"`);
-      }
-      // The same few names recur on every channel: check each once (bounded, in case names are generated).
-      if (checkedNames.size < 4096) checkedNames.add(name);
-    }
-    const value = attribute.value;
-    out += ' ' + name + '="' + sanitizeAttributeValue(typeof value === 'string' ? value : String(value)) + '"';
+    if (!checkedNames.has(name)) checkName(name);
+    const value = attribute.value as unknown;
+    out += ' ' + name + '="' + sanitizeAttributeValue(typeof value === 'string' ? value : valueText(value, name)) + '"';
   }
   return out;
 }
 
 /** Attribute names already found valid. */
 const checkedNames = new Set<string>();
+
+function checkName(name: unknown): void {
+  if (typeof name !== 'string' || !isValidAttributeName(name)) {
+    throw new M3ugenError('E_ATTRIBUTE_NAME', `invalid attribute name ${describeValue(name)}: use letters, digits, "-", "_", "." or ":"`);
+  }
+  // The same few names recur on every channel: check each once (bounded, in case names are generated).
+  if (checkedNames.size < 4096) checkedNames.add(name);
+}
+
+/** A value that is not text, as text: a number or boolean as written, a missing one (`null`, `undefined`) as `""`. */
+function valueText(value: unknown, name: string): string {
+  if (value === undefined || value === null) return '';
+  const kind = typeof value;
+  if (kind === 'number' || kind === 'boolean' || kind === 'bigint') return String(value);
+  throw new TypeError(`attribute "${name}": the value is ${describeValue(value)}, not text, a number or a boolean`);
+}
+
+/**
+ * Why an item of an attribute list cannot be written, or `undefined` if it
+ * can. What the `entryAttributes` and `headerAttributes` taps return is
+ * checked with it, so the plugin that made the item is the one named.
+ *
+ * @example
+ * ```ts
+ * attributeProblem({ name: 'tvg-country', value: 'DE' }); // undefined
+ * attributeProblem({ value: 'DE' }); // 'has no name (its value is "DE")'
+ * attributeProblem({ name: 'epg', value: { lang: 'de' } }); // '"epg" has an object as its value, not text, a number or a boolean'
+ * ```
+ */
+export function attributeProblem(attribute: unknown): string | undefined {
+  if (typeof attribute !== 'object' || attribute === null) return `is ${describeValue(attribute)}, not { name, value }`;
+  const { name, value } = attribute as { name?: unknown; value?: unknown };
+  if (typeof name !== 'string') return `${name === undefined ? 'has no name' : `has ${describeValue(name)} as its name, not text`} (its value is ${describeValue(value)})`;
+  if (!checkedNames.has(name) && !isValidAttributeName(name)) return `has the invalid name ${JSON.stringify(name)}: use letters, digits, "-", "_", "." or ":"`;
+  const kind = typeof value;
+  if (kind === 'string' || kind === 'number' || kind === 'boolean' || kind === 'bigint' || value === undefined || value === null) return undefined;
+  return `"${name}" has ${describeValue(value)} as its value, not text, a number or a boolean`;
+}

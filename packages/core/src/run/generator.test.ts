@@ -438,10 +438,30 @@ describe('M3uGenerator', () => {
     ['a streamUrl tap returning a number', (g) => g.hooks.streamUrl.tap('p', (() => 5) as never), 'hook "streamUrl" at channel index 0: returned number 5, not the URL text'],
     ['a streamUrl tap returning ""', (g) => g.hooks.streamUrl.tap('p', () => ''), 'hook "streamUrl" at channel index 0: returned "", not the URL text'],
     ['a dropChannel tap returning "yes"', (g) => g.hooks.dropChannel.tap('p', (() => 'yes') as never), 'hook "dropChannel" at channel index 0: returned "yes", not true or false'],
+    // Written before as undefined="v", x="[object Object]" and url-tvg="a".
+    ['an entryAttributes tap adding an attribute without a name', (g) => g.hooks.entryAttributes.tap('p', (list) => [...list, { value: 'v' } as never]), 'hook "entryAttributes" at channel index 0: returned an attribute list whose item 5 has no name (its value is "v")'],
+    ['an entryAttributes tap adding an object value', (g) => g.hooks.entryAttributes.tap('p', (list) => [...list, { name: 'x', value: { a: 1 } as never }]), 'hook "entryAttributes" at channel index 0: returned an attribute list whose item 5 "x" has an object as its value, not text, a number or a boolean'],
+    ['an entryAttributes tap adding a name that breaks the line', (g) => g.hooks.entryAttributes.tap('p', (list) => [...list, { name: 'a" b', value: 'v' }]), 'hook "entryAttributes" at channel index 0: returned an attribute list whose item 5 has the invalid name "a\\" b": use letters'],
+    ['an entryAttributes tap adding null', (g) => g.hooks.entryAttributes.tap('p', (list) => [...list, null as never]), 'hook "entryAttributes" at channel index 0: returned an attribute list whose item 5 is null, not { name, value }'],
+    ['a headerAttributes tap adding an array value', (g) => g.hooks.headerAttributes.tap('p', (list) => [...list, { name: 'url-tvg', value: ['a'] as never }]), 'hook "headerAttributes": returned an attribute list whose item 0 "url-tvg" has an array as its value'],
   ];
 
   it.each(unusable)('fails the run naming the plugin and the hook for %s, instead of writing "[object Promise]" or silently not dropping', async (_name, apply, message) => {
     await expect(make([{ name: 'p', apply }]).generate([full])).rejects.toThrow(`plugin "p" failed in ${message}`);
+  });
+
+  it('writes an attribute value a tap gives as a number or boolean as its text, and a missing one as ""', async () => {
+    const plugin: M3uPlugin = {
+      name: 'p',
+      apply: (g) => g.hooks.entryAttributes.tap('p', (list) => [...list, { name: 'n', value: 5 as never }, { name: 'b', value: false as never }, { name: 'u', value: undefined as never }, { name: 'z', value: null as never }]),
+    };
+    const { playlist } = await make([plugin]).generate([full]);
+    expect(playlist.split('\n')[1]).toMatch(/ n="5" b="false" u="" z="",/);
+  });
+
+  it('refuses a tap that is not a function when it is tapped, naming the plugin', () => {
+    const plugin: M3uPlugin = { name: 'p', apply: (g) => g.hooks.extinfLine.tap('p', 'line' as never) };
+    expect(() => make([plugin])).toThrow('plugin "p" failed in hook "apply": tap "p" of hook "extinfLine": expected a function, got "line"');
   });
 
   it('fails the run, and leaves no unhandled rejection, when a refused async tap then rejects', async () => {
