@@ -306,6 +306,36 @@ describe('m3ugen generate', () => {
     expect(readdirSync(dir).sort()).toEqual(['channels.ndjson', 'm3ugen.config.ts', 'radio.ts']);
   });
 
+  it('says how to load a JavaScript plugin or config that imports TypeScript, which Node 20 refuses, and the mend works', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);
+    writeFileSync(join(dir, 'country.ts'), `export const country: string = 'DE';\n`);
+    const plugin = `import { country } from './country.ts';\nexport default () => ({ name: 'country', apply(g) { g.hooks.entryAttributes.tap('country', (a) => [...a, { name: 'tvg-country', value: country }]); } });\n`;
+    writeFileSync(join(dir, 'country-plugin.mjs'), plugin);
+    writeFileSync(join(dir, 'm3ugen.toml'), `input = "channels.ndjson"\nplugins = ["./country-plugin.mjs"]\n`);
+    const js = await runCli(['generate', '--config', 'm3ugen.toml', '-q'], { cwd: dir });
+    expect(js.code).toBe(1);
+    expect(js.stderr).toBe(
+      `m3ugen: error: m3ugen.toml: key "plugins[0]": plugin "./country-plugin.mjs" failed to load: ${join(dir, 'country.ts')} is TypeScript, which country-plugin.mjs (JavaScript) cannot import: rename it country-plugin.mts, and the TypeScript it imports loads with it, or import the compiled JavaScript\n`,
+    );
+    writeFileSync(join(dir, 'country-plugin.mts'), plugin.replace('apply(g)', 'apply(g: any)').replace('(a) =>', '(a: unknown[]) =>'));
+    writeFileSync(join(dir, 'm3ugen.toml'), `input = "channels.ndjson"\nplugins = ["./country-plugin.mts"]\n`);
+    const mended = await runCli(['generate', '--config', 'm3ugen.toml', '-q'], { cwd: dir });
+    expect(mended).toMatchObject({ code: 0, stderr: '' });
+    expect(mended.stdout.split('\n')[1]).toContain(' tvg-country="DE",');
+
+    writeFileSync(join(dir, 'm3ugen.config.mjs'), `import { country } from './country.ts';\nexport default { input: 'channels.ndjson', web: { base_url: 'http://' + country.toLowerCase() + '.example' } };\n`);
+    const config = await runCli(['generate', '-q'], { cwd: dir });
+    expect(config.stderr).toBe(
+      `m3ugen: error: m3ugen.config.mjs: cannot load the configuration: ${join(dir, 'country.ts')} is TypeScript, which m3ugen.config.mjs (JavaScript) cannot import: rename it m3ugen.config.mts, and the TypeScript it imports loads with it, or import the compiled JavaScript\n`,
+    );
+    rmSync(join(dir, 'm3ugen.config.mjs'));
+    writeFileSync(join(dir, 'm3ugen.config.mts'), `import { country } from './country.ts';\nexport default { input: 'channels.ndjson', web: { base_url: 'http://' + country.toLowerCase() + '.example' } };\n`);
+    const mendedConfig = await runCli(['generate', '-q'], { cwd: dir });
+    expect(mendedConfig).toMatchObject({ code: 0, stderr: '' });
+    expect(mendedConfig.stdout.split('\n')[2]).toMatch(/^http:\/\/de\.example\/stream\//);
+  });
+
   /** Starts a long run over an earlier playlist and resolves once it is writing its temporary file. */
   async function startLargeRun(env?: Record<string, string>) {
     const dir = workdir();

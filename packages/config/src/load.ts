@@ -7,6 +7,7 @@ import { ConfigError } from './config-error.js';
 import { configLoaders, displayPath, loadJson } from './loaders.js';
 import { configSchemas, type M3ugenConfig } from './schema.js';
 import { lookalikeConfigFiles, mayFindConfig, type OverlookedConfigFile } from './search.js';
+import { typeScriptImportFailure } from './typescript.js';
 import { unknownKeysOfWellFormed } from './well-formed.js';
 
 const MODULE = 'm3ugen';
@@ -29,6 +30,9 @@ export const CONFIG_SEARCH_PLACES: readonly string[] = Object.freeze([
   `${MODULE}.config.yml`,
   `${MODULE}.config.toml`,
 ]);
+
+/** The name of a JavaScript config in TypeScript, where m3ugen loads one (no `.cts`: a CommonJS config stays JavaScript). */
+const CONFIG_IN_TYPESCRIPT: Readonly<Record<string, string>> = Object.freeze({ '.js': '.ts', '.mjs': '.mts' });
 
 /** A configuration as loaded. */
 export interface LoadedConfig {
@@ -138,7 +142,7 @@ async function asConfigError(error: unknown, searched: string): Promise<ConfigEr
       if (ours instanceof ConfigError) return ours;
     }
   }
-  const missing = missingImport(error, file);
+  const missing = missingImport(error, file) ?? typeScriptImportFailure(error, file, CONFIG_IN_TYPESCRIPT);
   if (missing !== undefined) return new ConfigError(`cannot load the configuration: ${missing}`, { file: displayPath(file) }, { cause: error });
   // Said as the input reader says it, not as the system call did ("EISDIR: illegal operation on a directory, read").
   return new ConfigError(`cannot load the configuration: ${readFailureReason(error)}`, { file: displayPath(file) }, { cause: error });

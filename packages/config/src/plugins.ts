@@ -6,7 +6,7 @@ import type { M3uPlugin } from '@m3ugen/core';
 import { ConfigError, messageOf } from './config-error.js';
 import { describeSyntaxError, displayPath } from './loaders.js';
 import type { PluginEntry } from './schema.js';
-import { registerTypeScript } from './typescript.js';
+import { registerTypeScript, typeScriptImportFailure } from './typescript.js';
 
 /** What a plugin factory learns about the config that lists it (to resolve its own relative paths). */
 export interface PluginFactoryContext {
@@ -118,7 +118,7 @@ export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: s
     try {
       module = await importPlugin(url);
     } catch (error) {
-      const reason = (error instanceof SyntaxError && (await locatedSyntaxError(url))) || messageOf(error);
+      const reason = (error instanceof SyntaxError && (await locatedSyntaxError(url))) || (url.startsWith('file:') && typeScriptImportFailure(error, fileURLToPath(url))) || messageOf(error);
       const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && isPath(specifier);
       throw new ConfigError(missing ? `plugin "${specifier}" not found at ${resolve(fromDir, specifier)}` : `plugin "${specifier}" failed to load: ${reason}`, where, {
         cause: error,

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
+import { basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let registered = false;
@@ -17,4 +18,32 @@ export function registerTypeScript(): void {
   const beside = new URL('./typescript-hooks.js', import.meta.url);
   register(existsSync(fileURLToPath(beside)) ? beside : new URL('../dist/typescript-hooks.js', import.meta.url));
   registered = true;
+}
+
+/** The TypeScript extension of each JavaScript one: what a plugin renamed to TypeScript is called. */
+export const TYPESCRIPT_OF: Readonly<Record<string, string>> = Object.freeze({ '.js': '.ts', '.mjs': '.mts', '.cjs': '.cts' });
+
+/**
+ * Why a JavaScript file (a plugin, a config) failed to load, when it was for
+ * importing a TypeScript file, and the mend: Node 20 refuses `.ts` files
+ * unless the hooks are registered before the importer loads, which m3ugen
+ * does for TypeScript entry files only (registering costs every run
+ * 45–60 ms), so the importer is to be TypeScript too. `undefined` for any
+ * other failure, or an importer whose extension `renames` has no TypeScript
+ * one for.
+ *
+ * @example
+ * ```ts
+ * typeScriptImportFailure(error, '/srv/m3ugen/plugin.mjs');
+ * // '/srv/m3ugen/helper.ts is TypeScript, which plugin.mjs (JavaScript) cannot import: rename it plugin.mts, …'
+ * ```
+ */
+export function typeScriptImportFailure(error: unknown, importer: string, renames: Readonly<Record<string, string>> = TYPESCRIPT_OF): string | undefined {
+  if ((error as { code?: unknown } | null)?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') return undefined;
+  const imported = /^Unknown file extension "\.[cm]?ts" for (.+)$/.exec((error as Error).message)?.[1];
+  const name = basename(importer);
+  const extension = extname(name);
+  const renamed = renames[extension];
+  if (imported === undefined || renamed === undefined) return undefined;
+  return `${imported} is TypeScript, which ${name} (JavaScript) cannot import: rename it ${name.slice(0, -extension.length)}${renamed}, and the TypeScript it imports loads with it, or import the compiled JavaScript`;
 }
