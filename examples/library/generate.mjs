@@ -26,4 +26,5 @@ const generator = createGenerator({
 
 const { playlist, metrics } = await generator.generate(channels);
 process.stdout.write(playlist);
-process.stderr.write(`${metrics.channels} channels, ${metrics.bytes} bytes, strategy ${metrics.strategy}, ${metrics.warnings} warnings\n`);
+const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+process.stderr.write(`${plural(metrics.channels, 'channel')}, ${plural(metrics.bytes, 'byte')}, strategy ${metrics.strategy}, ${plural(metrics.warnings, 'warning')}\n`);
