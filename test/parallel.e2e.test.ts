@@ -177,6 +177,33 @@ describe('m3ugen generate --workers', () => {
     expect(readFileSync(join(dir, 'out-2.m3u'), 'utf8')).toBe(readFileSync(join(dir, 'out-1.m3u'), 'utf8'));
   });
 
+  it('warns once of a field an attribute reads that no part has, and not of one only a later part has', async () => {
+    const lines = awkwardLines(1_200).map((line, i) => {
+      const parsed = JSON.parse(line) as { channel: Record<string, unknown> };
+      parsed.channel['country'] = 'DE';
+      if (i === 1_000) parsed.channel['region'] = 'Bavaria';
+      return JSON.stringify(parsed);
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+    const config = join(dir, 'm3ugen.config.json');
+    const attributes = [
+      { name: 'tvg-country', field: 'contry' },
+      { name: 'x-region', field: 'region' },
+    ];
+    writeFileSync(config, JSON.stringify({ plugins: [['@m3ugen/attributes', { attributes }]] }));
+    const { one, two } = await bothWays(lines.join('\n'), ['--config', config]);
+    expect(two.metrics?.['strategy']).toBe('parallel');
+    const absent = 'attribute "tvg-country" reads field "contry", which is missing from every channel (did you mean "country"?)';
+    for (const outcome of [one, two]) {
+      expect(outcome.result.stderr.split('\n').filter((line) => line.includes('missing from every channel'))).toEqual([`m3ugen: warning: ${absent}`]);
+      expect(outcome.metrics?.['warningCounts']).toMatchObject({ 'absent-field:contry': 1 });
+      expect(outcome.metrics?.['warningCounts']).not.toHaveProperty('absent-field:region');
+    }
+    expect(two.playlist).toBe(one.playlist);
+    expect(two.playlist).toContain(' x-region="Bavaria",');
+    expect(comparable(two.metrics)).toEqual(comparable(one.metrics));
+  });
+
   it('fails, publishing nothing, when a worker thread crashes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
     writeFileSync(

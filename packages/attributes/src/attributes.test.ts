@@ -36,6 +36,27 @@ describe('attributes', () => {
     );
   });
 
+  it('warns of a field its attributes read that no channel has, with the field meant, and only of those', async () => {
+    const run = (options: AttributesOptions) => createGenerator({ proxyId: PROXY, plugins: [attributes(options)] }).generate([football]);
+    const { warnings, absentFields } = await run({
+      ready: ['tvg-shift', 'tvg-language'],
+      attributes: [
+        { name: 'x-source', field: 'source_playlst' },
+        { name: 'x-days', field: 'catchup_days' },
+        { name: 'x-fixed', value: 'v' },
+        { name: 'x-computed', compute: () => 'c' },
+      ],
+    });
+    // tvg-language reads tvg_language, which the channel lacks too; a fixed or computed value reads no field.
+    expect(absentFields.map((a) => a.field)).toEqual(['tvg_language', 'source_playlst']);
+    expect(warnings.firstMessages['absent-field:source_playlst']).toBe('attribute "x-source" reads field "source_playlst", which is missing from every channel (did you mean "source_playlist"?)');
+    expect(warnings.firstMessages['absent-field:tvg_language']).toMatch(/^attribute "tvg-language" reads field "tvg_language", which is missing from every channel/);
+    // A dotted path is looked for inside the object field it names.
+    const nested: NumberedChannel = { ...football, channel: { ...football.channel, epg: { lang: 'de' } } };
+    const inside = await createGenerator({ proxyId: PROXY, plugins: [attributes({ attributes: [{ name: 'a', field: 'epg.lang' }, { name: 'b', field: 'epg.lng' }] })] }).generate([nested]);
+    expect(inside.absentFields).toEqual([{ field: 'epg.lng', by: 'attribute "b"', meant: 'epg.lang' }]);
+  });
+
   it('adds static, field and computed attributes, and replaces an existing one by name', async () => {
     const [, extinf] = await lines({
       attributes: [

@@ -56,6 +56,28 @@ export function fieldReader(field: string, attribute?: string): (nc: NumberedCha
   };
 }
 
+/**
+ * Whether a record has a value for a field, read as {@link fieldReader}
+ * reads it: missing, `null` and `""` are none. What the attributes plugin
+ * declares with `generator.readsField`, so a field no channel has (a
+ * misspelt name) is a warning.
+ *
+ * @example
+ * ```ts
+ * hasField('epg.country')({ assignedNumber: 1, channel: { id: 'a', channelName: 'A', epg: { country: 'DE' } } }); // true
+ * hasField('contry')({ assignedNumber: 1, channel: { id: 'a', channelName: 'A', country: 'DE' } }); // false
+ * ```
+ */
+export function hasField(field: string): (nc: NumberedChannel) => boolean {
+  const alias = camel(field);
+  const path = field.includes('.') ? field.split('.') : undefined;
+  return (nc) => {
+    let value = lookUp(nc, field, alias);
+    if (value === undefined && path !== undefined) value = lookUpPath(nc, path);
+    return value !== undefined && value !== null && value !== '';
+  };
+}
+
 /** How to write an attribute from an object or array field: read a field inside the object, or compute the text. */
 function mendOf(field: string, value: object, attribute: string | undefined): string {
   const inner = Array.isArray(value) ? undefined : Object.keys(value)[0];

@@ -1,6 +1,6 @@
-import { closestName, describeOptionValue, keyPath, OptionError, sanitizeText, valueAtPath, type ExtinfAttribute, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { closestName, describeOptionValue, keyPath, OptionError, sanitizeText, valueAtPath, type ExtinfAttribute, type FieldRead, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { z } from 'zod';
-import { fieldReader, kindOf } from './field.js';
+import { fieldReader, hasField, kindOf } from './field.js';
 import { attributesOptionsSchema, READY_ATTRIBUTES, type AttributesOptions, type ComputeAttribute } from './options.js';
 
 const PLUGIN = '@m3ugen/attributes';
@@ -133,8 +133,14 @@ export function attributes(options: AttributesOptions = {}): M3uPlugin {
   checkNamedOnce(o);
   const writeEmpty = o.writeEmpty ?? false;
   const specs: CompiledSpec[] = [];
+  /** The fields the attributes read, declared to the generator: one no channel has is most likely misspelt. */
+  const fieldReads: FieldRead[] = [];
+  const reads = (field: string, name: string): void => {
+    fieldReads.push({ field, by: `attribute "${name}"`, has: hasField(field) });
+  };
   for (const name of o.ready ?? []) {
     specs.push({ name, writeEmpty, valueOf: fieldReader(READY_ATTRIBUTES[name], name) });
+    reads(READY_ATTRIBUTES[name], name);
   }
   for (const spec of o.attributes ?? []) {
     let valueOf: CompiledSpec['valueOf'];
@@ -144,6 +150,7 @@ export function attributes(options: AttributesOptions = {}): M3uPlugin {
       valueOf = (nc, index, run) => computed(name, compute(nc, index, run));
     } else if (spec.field !== undefined) {
       valueOf = fieldReader(spec.field, spec.name);
+      reads(spec.field, spec.name);
     } else {
       const fixed = text(spec.value);
       valueOf = () => fixed;
@@ -166,6 +173,7 @@ export function attributes(options: AttributesOptions = {}): M3uPlugin {
     // A `compute` function is the user's code: it may count or remember channels.
     workerSafe: (o.attributes ?? []).every((spec) => spec.compute === undefined),
     apply(generator) {
+      for (const read of fieldReads) generator.readsField(read);
       if (touchesEntries) {
         generator.hooks.entryAttributes.tap(PLUGIN, (list, nc, index, run) => {
           let out: ExtinfAttribute[] = list;

@@ -47,6 +47,8 @@ export { resolveOptions, DEFAULT_OPTIONS, GENERATE_OPTION_NAMES, checkOptionName
 export type { RunInfo } from './run/run-info.js';
 export type { GenerationWarning, WarningCode, WarningSummary } from './run/warnings.js';
 export { WarningLog } from './run/warnings.js';
+export type { AbsentField, FieldRead } from './run/field-reads.js';
+export { absentFieldMessage } from './run/field-reads.js';
 
 export type {
   StrategyContract,

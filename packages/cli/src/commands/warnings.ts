@@ -37,6 +37,8 @@ export function summariseWarnings(result: GenerationResult, reporter: Reporter, 
     if (code === 'missing-proxy-id') reporter.warn(MISSING_PROXY_ID_MESSAGE);
     else if (code === 'missing-field') reporter.warn(`${count} channel(s) without ${field ?? 'a field'} (written as "")`);
     else if (code === 'non-uuid-id') reporter.warn(`${count} channel id(s) are not UUIDs (use --strict to reject them)`);
+    // One per field a plugin reads, its message naming the reader and the field it most likely meant.
+    else if (code === 'absent-field') reporter.warn(result.warnings.firstMessages[key] ?? `no channel has field ${field}`);
     else if (code === 'blank-name') reporter.warn(`${count} channel(s) with a blank channel_name (written as their tvg_name, their id or "Channel N")`);
     else if (code !== 'skipped-record') {
       const message = result.warnings.firstMessages[key] ?? '';

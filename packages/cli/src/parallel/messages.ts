@@ -1,4 +1,4 @@
-import type { Duplicated, GenerationWarning, RecordLocation } from '@m3ugen/core';
+import type { AbsentField, Duplicated, GenerationWarning, RecordLocation } from '@m3ugen/core';
 import type { CliFlags } from '../args.js';
 
 /** What a worker needs to build the same generator as the command and read its parts. */
@@ -48,6 +48,8 @@ export type PartResult = CheckedRecords & {
         readonly bytes: Uint8Array;
         readonly rendered: number;
         readonly dropped: number;
+        /** Declared fields none of the part's records had (`GenerationResult.absentFields`). */
+        readonly absentFields: readonly AbsentField[];
       }
     | { readonly ok: false; readonly error: WorkerError }
   );

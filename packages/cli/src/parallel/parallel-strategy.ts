@@ -132,7 +132,7 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
       if (!result.ok) throw rebuild(result.error);
       const pending = run.output.writeBytes(result.bytes);
       if (pending !== undefined) await pending;
-      run.countRenderedElsewhere(result.rendered, result.dropped, result.bytes.byteLength);
+      run.countRenderedElsewhere(result.rendered, result.dropped, result.bytes.byteLength, result.absentFields);
       channelsDone += result.rendered;
       options.partWritten?.(next.part);
       run.checkpoint(channelsDone);

@@ -151,10 +151,10 @@ class PartRenderer {
       const source: ChannelSource = { name: reader.name, nextBatch: () => reader.nextBatch() };
       const collector = new ByteCollector(Math.max(64 * 1024, text.length));
       this.#collector = collector;
-      const { metrics } = await this.#generator.generate(source, { ...this.#overrides, strategy: PART_STRATEGY, duplicateIds: () => this.#recorder });
+      const { metrics, absentFields } = await this.#generator.generate(source, { ...this.#overrides, strategy: PART_STRATEGY, duplicateIds: () => this.#recorder });
       const checked = this.#recorder.take();
       const bytes = collector.bytes;
-      const result: PartResult = { seq: part.seq, ok: true, bytes, rendered: metrics.inputChannels, dropped: metrics.droppedChannels, warnings, ...checked };
+      const result: PartResult = { seq: part.seq, ok: true, bytes, rendered: metrics.inputChannels, dropped: metrics.droppedChannels, absentFields, warnings, ...checked };
       return { result, transfer: [bytes.buffer as ArrayBuffer, ...buffersOf(checked)] };
     } catch (error) {
       const checked = this.#recorder.take();

@@ -14,6 +14,7 @@ import { abortableSink, RunAbort } from './abort.js';
 import { noteRead, toChannelSource, type ChannelBatch, type ChannelInput, type ChannelSource } from './channel-source.js';
 import { nameEarlierChannel, type DuplicateIdIndex } from './duplicates.js';
 import type { EntryCache } from './entry-cache.js';
+import { absentFieldMessage, FieldPresence, type AbsentField, type FieldRead } from './field-reads.js';
 import { isForeign, markForeign } from './foreign-errors.js';
 import type { RunMetrics } from './metrics.js';
 import { checkOptionNames, GENERATE_OPTION_NAMES, MEMORY_OPTIONS_OUTSIDE, namesOf, resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.js';
@@ -103,6 +104,8 @@ const PLUGINS_ON_RUN = { plugins: 'plugins are applied once, by the generator: n
 export interface GenerationResult {
   readonly metrics: RunMetrics;
   readonly warnings: WarningSummary;
+  /** Fields declared with {@link M3uGenerator.readsField} that no record had a value for (each also an `absent-field` warning). */
+  readonly absentFields: readonly AbsentField[];
 }
 
 /** The result of a run without `output`: the playlist itself. */
@@ -145,6 +148,8 @@ export class M3uGenerator {
   readonly strategies = new Registry<M3uStrategy>('strategy', checkStrategyShape);
   readonly urlSchemes = new Registry<UrlScheme>('URL scheme', checkUrlSchemeShape);
   readonly options: GenerateOptions;
+  /** Input fields plugins declared they read, by field: see {@link M3uGenerator.readsField}. */
+  readonly #fieldReads = new Map<string, FieldRead>();
 
   constructor(config: GeneratorConfig = {}) {
     checkOptionNames(config, GENERATOR_CONFIG_NAMES, '', { ...RUN_ONLY_ON_GENERATOR, ...MEMORY_OPTIONS_OUTSIDE });
@@ -170,6 +175,32 @@ export class M3uGenerator {
       const why = new TypeError('returned a Promise: apply is synchronous, and taps added after an await miss the runs started meanwhile; load what the plugin needs in a beforeRun tap (async), or, from a config, in an async factory');
       throw new PluginError(plugin.name, 'apply', undefined, why);
     }
+    return this;
+  }
+
+  /**
+   * Declares an input field a plugin's taps read (beyond the model's, which
+   * the run checks itself). A run in which no record has a value for it
+   * warns, once, after its channels (`absent-field`: `attribute
+   * "tvg-country" reads field "contry", which is missing from every channel
+   * (did you mean "country"?)`), since the field's values then reach no
+   * entry. A field declared twice is looked at once, for the first reader.
+   * Call it from `apply`.
+   *
+   * @example
+   * ```ts
+   * apply(generator) {
+   *   generator.readsField({ field: 'country', by: 'attribute "tvg-country"', has: (nc) => typeof nc.channel['country'] === 'string' && nc.channel['country'] !== '' });
+   *   generator.hooks.entryAttributes.tap('country', (list, nc) => [...list, { name: 'tvg-country', value: String(nc.channel['country'] ?? '') }]);
+   * }
+   * ```
+   */
+  readsField(read: FieldRead): this {
+    const { field, by, has } = (read ?? {}) as Partial<FieldRead>;
+    if (typeof field !== 'string' || field === '') throw new TypeError(`readsField: expected { field, by, has } with the field's name as text, got ${describeValue(field)} as field`);
+    if (typeof by !== 'string' || by === '') throw new TypeError(`readsField("${field}"): expected "by", who reads it as text (attribute "x"), got ${describeValue(by)}`);
+    if (typeof has !== 'function') throw new TypeError(`readsField("${field}"): expected "has", a function telling whether a record has a value for it, got ${describeValue(has)}`);
+    if (!this.#fieldReads.has(field)) this.#fieldReads.set(field, { field, by, has });
     return this;
   }
 
@@ -325,7 +356,8 @@ export class M3uGenerator {
       const switches: StrategySwitch[] = [];
       let finalStrategy = choice.strategy;
       const progressTapped = isTapped(hooks.progress);
-      const taken = new CountedSource(source, input, abort);
+      const presence = new FieldPresence([...this.#fieldReads.values()]);
+      const taken = new CountedSource(source, input, abort, presence);
       const output = abort === undefined ? sink : abortableSink(sink, abort);
       /** What the strategies rendered, to check against what they wrote: the header once, then every entry. */
       const rendered: RenderedText = { header: false, bytes: 0, exact: true };
@@ -384,9 +416,10 @@ export class M3uGenerator {
           await target.generate(makeRun(target, { ...partial, from: strategy.name }));
         },
         yieldToEventLoop: () => new Promise<void>((resolve) => setImmediate(resolve)),
-        countRenderedElsewhere: (channels, dropped, bytes) => {
+        countRenderedElsewhere: (channels, dropped, bytes, absentFields) => {
           counts.rendered += channels;
           counts.dropped += dropped;
+          presence.noteElsewhere(absentFields);
           if (bytes === undefined) rendered.exact = false;
           else rendered.bytes += bytes;
         },
@@ -400,6 +433,9 @@ export class M3uGenerator {
       }
       await checkEverythingRendered(finalStrategy, taken, counts.rendered);
       if (this.strategies.require(finalStrategy).contract.writesElsewhere !== true) checkEverythingWritten(finalStrategy, rendered, sink.bytesWritten);
+      // After every channel's warnings, as the channels rendered elsewhere report theirs: the same place for every strategy.
+      const absentFields = counts.rendered > 0 ? presence.absent() : [];
+      for (const absent of absentFields) warnings.add('absent-field', absent.field, undefined, () => absentFieldMessage(absent));
       const duplicate = await idIndex?.settle?.();
       if (duplicate !== undefined) throw duplicate;
       await settleNotificationTaps(run);
@@ -427,7 +463,7 @@ export class M3uGenerator {
         reusedEntries: cache?.stats.reused ?? 0,
       };
       await hooks.afterRun.promise(metrics, run);
-      return { metrics, warnings: summary };
+      return { metrics, warnings: summary, absentFields };
     } catch (error) {
       let failure = error instanceof Error ? error : new Error(String(error));
       // A duplicate id found only now may come before the channel that failed: report the first error in input order.
@@ -501,11 +537,13 @@ class CountedSource implements ChannelSource {
   endIndex = 0;
 
   readonly #abort: RunAbort | undefined;
+  readonly #presence: FieldPresence;
 
-  constructor(source: ChannelSource, input: unknown, abort: RunAbort | undefined) {
+  constructor(source: ChannelSource, input: unknown, abort: RunAbort | undefined, presence: FieldPresence) {
     this.#source = source;
     this.#input = input;
     this.#abort = abort;
+    this.#presence = presence;
   }
 
   // Read through: a source may learn its count or name once it has started.
@@ -536,6 +574,7 @@ class CountedSource implements ChannelSource {
       if (this.channels === 0) this.firstIndex = batch.firstIndex;
       this.channels += batch.end - batch.start;
       this.endIndex = batch.firstIndex + batch.end - batch.start;
+      this.#presence.scan(batch);
     }
     return batch;
   }

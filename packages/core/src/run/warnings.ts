@@ -11,6 +11,7 @@ export type WarningCode =
   | 'missing-proxy-id'
   | 'blank-name'
   | 'skipped-record'
+  | 'absent-field'
   | (string & {});
 
 /** A non-fatal problem: the run goes on and exits 0. */

@@ -2,6 +2,7 @@ import type { Named } from '../registry/registry.js';
 import type { PressureLevel } from '../memory/pressure.js';
 import type { PlaylistSink } from '../output/sink.js';
 import type { ChannelSource } from '../run/channel-source.js';
+import type { AbsentField } from '../run/field-reads.js';
 import type { RunInfo } from '../run/run-info.js';
 import type { BatchRenderer, EntryRenderer } from '../render/entry-renderer.js';
 // For TSDoc links.
@@ -131,7 +132,10 @@ export interface StrategyRun {
    * and `renderBatch` (worker threads running their own runs over parts of
    * the input): counts them in the run's metrics, and their UTF-8 `bytes`
    * among what was rendered, which the run checks against what was written.
-   * Their warnings go through `info.warn`.
+   * Their warnings go through `info.warn`. `absentFields` is what their
+   * runs found missing from all their records (`GenerationResult.absentFields`):
+   * a declared field missing from every part is then the run's warning too;
+   * leave it out when unknown.
    *
    * @example
    * ```ts
@@ -140,7 +144,7 @@ export interface StrategyRun {
    * run.countRenderedElsewhere(part.rendered, part.dropped, part.bytes.byteLength);
    * ```
    */
-  countRenderedElsewhere(rendered: number, dropped: number, bytes?: number): void;
+  countRenderedElsewhere(rendered: number, dropped: number, bytes?: number, absentFields?: readonly AbsentField[]): void;
 }
 
 /** Input of the `selectStrategy` hook. */
