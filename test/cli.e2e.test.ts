@@ -418,6 +418,9 @@ describe('m3ugen generate', () => {
     const summary = result.stderr.split('\n').find((line) => line.startsWith('m3ugen: 1,234 channels, '));
     expect(summary).toMatch(/^m3ugen: 1,234 channels, [\d.]+ KB in [\d,]+ ms \(in-memory\) → /);
     expect(summary?.endsWith(` → ${output}`)).toBe(true);
+    writeFileSync(input, toNdjson(1));
+    const one = await runCli(['generate', '--input', input, '--output', output, '--proxy-id', PROXY]);
+    expect(one.stderr).toMatch(/^m3ugen: 1 channel, \d+ B in [\d,]+ ms \(in-memory\) → /m);
   });
 
   it('says each kind of warning in words, with its count, after the run', async () => {

@@ -237,7 +237,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     reporter.warn(`${formatCount(reader.stats.skipped)} invalid record(s) skipped${shown}`);
   }
   reporter.info(
-    `${formatCount(metrics.channels)} channels, ${formatBytes(metrics.bytes)} in ${formatCount(Math.round(metrics.durationMs))} ms (${metrics.strategy}${plan.workers > 1 ? `, ${plan.workers} worker threads` : ''})` +
+    `${formatCount(metrics.channels)} ${metrics.channels === 1 ? 'channel' : 'channels'}, ${formatBytes(metrics.bytes)} in ${formatCount(Math.round(metrics.durationMs))} ms (${metrics.strategy}${plan.workers > 1 ? `, ${plan.workers} worker threads` : ''})` +
       (outputPath === undefined ? '' : ` → ${outputPath}${gzipped(outputPath) ? ` (${formatBytes(regularFileBytes(outputPath) ?? 0)} gzip)` : ''}`),
   );
 
