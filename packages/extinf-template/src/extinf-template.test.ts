@@ -149,6 +149,22 @@ describe('extinf templates', () => {
     expect(await generate([extinfTemplate({ extinf: own, data: { groups: { group_title: 'G' } } })], [{ ...news, channel: { ...news.channel, country_code: 'DE' } }])).toContain('g="G" c="DE"');
   });
 
+  it('warns of an input field the templates read that no channel has, naming the template and the field meant', async () => {
+    const record = { ...news, source: 'provider-a', channel: { ...news.channel, country: 'DE', region: '' } } as NumberedChannel;
+    const plugin = extinfTemplate({
+      extinf: '#EXTINF:-1 a="<%= it.channel.contry %>" b="<%= it.channel.country %>" c="<%= it.record.sorce %>" d="<%= it.channel.tvgLogo %>",<%= it.name %>',
+      url: '<%= it.baseUrl %>/<%= it.channel["region"] || it.channel.id %>',
+    });
+    const { absentFields, warnings } = await createGenerator({ proxyId: PROXY, plugins: [plugin] }).generate([record]);
+    // Model fields (tvgLogo) the run checks itself; a field that is "" everywhere is missing too.
+    expect(absentFields).toEqual([
+      { field: 'contry', by: 'extinf template (inline)', meant: 'country' },
+      { field: 'sorce', by: 'extinf template (inline)', meant: 'source' },
+      { field: 'region', by: 'url template (inline)', meant: undefined },
+    ]);
+    expect(warnings.firstMessages['absent-field:contry']).toBe('extinf template (inline) reads field "contry", which is missing from every channel (did you mean "country"?)');
+  });
+
   it('refuses a template that reads a value `it` does not have, which would be empty everywhere', async () => {
     expect(() => extinfTemplate({ extinf: '#EXTINF:-1 tvg-chno="<%= it.number %>",\n<%= it.nmae %>' })).toThrow(
       'extinf template (inline): line 2: it.nmae is not a template value, so it would be empty on every channel: did you mean it.name?',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { checkOptionNames, closestName, displayName, modelFieldName, OptionError, systemErrorReason, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { checkOptionNames, closestName, displayName, isMissing, modelFieldName, OPTIONAL_CHANNEL_FIELDS, OptionError, systemErrorReason, type FieldRead, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { TemplateError } from './template-error.js';
 import { compileTemplate, hasLiteralLineStart, literalText, templateCode, type CompiledTemplate } from './compile.js';
 
@@ -142,6 +142,7 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
   for (const template of [extinf, url]) if (template !== undefined) refuseUnknownValues(template, ENTRY_VALUES, data, 'on every channel');
   const header = load('header', options.header, options.headerFile, context);
   if (header !== undefined) refuseUnknownValues(header, HEADER_VALUES, data, 'in every playlist');
+  const fieldReads = [extinf, url].flatMap((template) => (template === undefined ? [] : fieldsReadBy(template)));
   const code = templateCode(extinf.source);
   const wantsAttributes = mayRead(code, 'attributes');
   const wantsUrl = mayRead(code, 'url');
@@ -152,6 +153,7 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
     // Templates render from the entry's data; `lastUrl` lives only from a channel's URL to its line.
     workerSafe: true,
     apply(generator) {
+      for (const read of fieldReads) generator.readsField(read);
       // The URL is built before the EXTINF line (rendering is synchronous per channel), so it can be kept for it.
       let lastUrl = '';
       if (url !== undefined || wantsUrl) {
@@ -272,6 +274,29 @@ function refuseInputSpellings(template: CompiledTemplate): void {
   const model = owner === 'record' && camel !== 'assignedNumber' ? `it.record.channel.${camel}` : `it.${owner}.${camel}`;
   const instead = shortcut === undefined ? model : `${model}, or ${shortcut}`;
   throw new TemplateError(template.name, line, `${field} is read by its input spelling, which is always empty here: records are read into camelCase fields (${instead})`);
+}
+
+/** The model's own fields, by their names in `it.channel` and `it.record`: the run checks these itself. */
+const MODEL_CHANNEL_FIELDS: ReadonlySet<string> = new Set(['id', 'channelName', ...OPTIONAL_CHANNEL_FIELDS.map((f) => f.camel)]);
+const MODEL_RECORD_FIELDS: ReadonlySet<string> = new Set(['assignedNumber', 'channel']);
+
+/**
+ * The input fields beyond the model's that an entry template reads
+ * (`it.channel.country`, `it.record.source`), for `generator.readsField`:
+ * one that no channel of a run has is a warning, as a misspelt name leaves
+ * its text empty on every channel.
+ */
+function fieldsReadBy(template: CompiledTemplate): FieldRead[] {
+  const fields = new Map<string, FieldRead>();
+  for (const [, path, field] of templateCode(template.source).matchAll(FIELD_READ) as Iterable<[string, string, string]>) {
+    const onRecord = path === 'record';
+    if ((onRecord ? MODEL_RECORD_FIELDS : MODEL_CHANNEL_FIELDS).has(field) || fields.has(field)) continue;
+    const has = onRecord
+      ? (nc: NumberedChannel): boolean => Object.hasOwn(nc, field) && !isMissing((nc as unknown as Record<string, unknown>)[field])
+      : (nc: NumberedChannel): boolean => Object.hasOwn(nc.channel, field) && !isMissing(nc.channel[field]);
+    fields.set(field, { field, by: template.name, has });
+  }
+  return [...fields.values()];
 }
 
 /**
