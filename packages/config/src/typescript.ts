@@ -21,7 +21,7 @@ export function registerTypeScript(): void {
 }
 
 /** The TypeScript extension of each JavaScript one: what a plugin renamed to TypeScript is called. */
-export const TYPESCRIPT_OF: Readonly<Record<string, string>> = Object.freeze({ '.js': '.ts', '.mjs': '.mts', '.cjs': '.cts' });
+const TYPESCRIPT_OF: Readonly<Record<string, string>> = Object.freeze({ '.js': '.ts', '.mjs': '.mts', '.cjs': '.cts' });
 
 /**
  * Why a JavaScript file (a plugin, a config) failed to load, when it was for
