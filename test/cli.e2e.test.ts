@@ -578,6 +578,7 @@ describe('exit codes', () => {
     ['a bad --base-url → 2', ['generate', '-i', '-', '--base-url', 'ftp://x'], 2, 'm3ugen: --base-url: expected an absolute http(s) URL', 'hint'],
     ['an unknown --strategy → 2', ['generate', '-i', '-', '--strategy', 'turbo'], 2, 'm3ugen: --strategy: unknown strategy "turbo"; available: auto, in-memory, streaming', 'hint'],
     ['a misspelt --strategy → 2, with the one meant', ['generate', '-i', '-', '--strategy', 'streamng'], 2, 'm3ugen: --strategy: unknown strategy "streamng" (did you mean "streaming"?); available: auto, in-memory, streaming', 'hint'],
+    ['a --strategy cut short → 2, with the one meant', ['generate', '-i', '-', '--strategy', 'stream'], 2, 'm3ugen: --strategy: unknown strategy "stream" (did you mean "streaming"?); available: auto, in-memory, streaming', 'hint'],
     ['a bad --workers → 2', ['generate', '-i', '-', '--workers', '0'], 2, 'm3ugen: --workers expects "auto" or a whole number >= 1, got "0"', 'hint'],
     ['--quiet with --verbose → 2', ['validate', '-i', '-', '-q', '-v'], 2, 'm3ugen: --quiet and --verbose exclude each other', 'hint'],
     ['a missing input file → 1', ['generate', '-i', 'missing.ndjson'], 1, 'm3ugen: error: missing.ndjson: cannot read the input: no such file', 'none'],

@@ -395,8 +395,7 @@ export function explainMissingHook(hooks: GenerationHooks, error: unknown): unkn
   const name = missingHookReads.get(hooks)?.missing;
   if (name === undefined || !(error instanceof TypeError)) return error;
   const names = Object.keys(HOOK_ARGUMENTS);
-  const lower = name.toLowerCase();
-  const meant = closestName(name, names) ?? names.find((hook) => hook.toLowerCase().startsWith(lower) || lower.startsWith(hook.toLowerCase()));
+  const meant = closestName(name, names);
   const hint = meant === undefined ? `the hooks are ${names.join(', ')}` : `did you mean "${meant}"?`;
   return new TypeError(`generator.hooks has no hook "${name}" (${hint}): ${error.message}`, { cause: error });
 }

@@ -52,4 +52,15 @@ describe('closestName', () => {
   ])('%s → %s', (typed, meant) => {
     expect(closestName(typed, GENERATE_OPTION_NAMES)).toBe(meant);
   });
+
+  it.each([
+    ['stream', ['auto', 'in-memory', 'streaming'], 'streaming'],
+    ['memory', ['auto', 'in-memory', 'streaming'], 'in-memory'],
+    // Two names fit: neither is said.
+    ['memory', ['in-memory', 'memory-hog'], undefined],
+    // Too short to tell.
+    ['in', ['auto', 'in-memory', 'streaming'], undefined],
+  ])('%s among %j → %s: a name cut short or its last word, when one name alone fits', (typed, names, meant) => {
+    expect(closestName(typed, names)).toBe(meant);
+  });
 });

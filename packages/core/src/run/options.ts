@@ -116,16 +116,20 @@ function editDistance(a: string, b: string): number {
 
 /**
  * The name of `names` that `typed` most likely meant: the same but for case,
- * else the nearest within two edits; `undefined` when none is that near.
+ * else the nearest within two edits, else the one name that it starts or
+ * ends (`stream` for `streaming`, `extinf` for `extinfLine`, at least three
+ * letters); `undefined` when none is that near.
  *
  * @example
  * ```ts
  * closestName('baseURL', ['baseUrl', 'proxyId']); // 'baseUrl'
+ * closestName('stream', ['in-memory', 'streaming']); // 'streaming'
  * closestName('colour', ['baseUrl', 'proxyId']); // undefined
  * ```
  */
 export function closestName(typed: string, names: readonly string[]): string | undefined {
-  const folded = names.find((name) => name.toLowerCase() === typed.toLowerCase());
+  const lower = typed.toLowerCase();
+  const folded = names.find((name) => name.toLowerCase() === lower);
   if (folded !== undefined) return folded;
   let best: string | undefined;
   let bestDistance = 3;
@@ -133,7 +137,10 @@ export function closestName(typed: string, names: readonly string[]): string | u
     const distance = editDistance(typed, name);
     if (distance < bestDistance) [best, bestDistance] = [name, distance];
   }
-  return best;
+  if (best !== undefined || lower.length < 3) return best;
+  // A name cut short, or its last word alone: said only when one name fits.
+  const fitting = names.filter((name) => name.toLowerCase().startsWith(lower) || name.toLowerCase().endsWith(lower));
+  return fitting.length === 1 ? fitting[0] : undefined;
 }
 
 /**
