@@ -393,7 +393,8 @@ export function forgetMissingHook(hooks: GenerationHooks): void {
  */
 export function explainMissingHook(hooks: GenerationHooks, error: unknown): unknown {
   const name = missingHookReads.get(hooks)?.missing;
-  if (name === undefined || !(error instanceof TypeError)) return error;
+  // Only an error about an undefined value: a plugin's own TypeError after it probed the set (inspect, then) is its own.
+  if (name === undefined || !(error instanceof TypeError) || !/\bundefined\b/.test(error.message)) return error;
   const names = Object.keys(HOOK_ARGUMENTS);
   const meant = closestName(name, names);
   const hint = meant === undefined ? `the hooks are ${names.join(', ')}` : `did you mean "${meant}"?`;

@@ -301,6 +301,9 @@ describe('M3uGenerator', () => {
     const g = make([]);
     void (g.hooks as unknown as Record<string, unknown>)['extinf'];
     expect(() => g.use({ name: 'other', apply: () => { throw new TypeError('own bug'); } })).toThrow('plugin "other" failed in hook "apply": own bug');
+    // Nor does a name the plugin only looked for, when its error is not about an undefined value.
+    const probing: M3uPlugin = { name: 'probe', apply: (gen) => { void (gen.hooks as unknown as Record<string, unknown>)['then']; throw new TypeError('bad option'); } };
+    expect(() => g.use(probing)).toThrow(/^plugin "probe" failed in hook "apply": bad option$/);
     // Known hooks still tap and fire as plain properties.
     expect(Object.keys(g.hooks)).toEqual(Object.keys(HOOK_SIGNATURES));
   });
