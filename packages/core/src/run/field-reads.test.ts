@@ -97,6 +97,14 @@ describe('readsField: a declared field no record has', () => {
     expect(throwing.absentFields).toEqual([]);
   });
 
+  it('is not looked for when a channel tap may add it to the records', async () => {
+    const enrich: M3uPlugin = { name: 'enrich', apply: (g) => g.hooks.channel.tap('enrich', (nc) => ({ ...nc, channel: { ...nc.channel, region: 'Bavaria' } })) };
+    const result = await make([enrich, reading('region')]).generate(channels(3));
+    expect(result.absentFields).toEqual([]);
+    expect(result.warnings.counts).not.toHaveProperty('absent-field:region');
+    expect((await make([reading('region')]).generate(channels(3))).absentFields).toHaveLength(1);
+  });
+
   it('is refused when declared without its field, reader or test, naming the plugin', () => {
     const bad = (read: unknown): M3uPlugin => ({ name: 'bad', apply: (g) => void g.readsField(read as never) });
     expect(() => make([bad({ by: 'x', has: () => true })])).toThrow('plugin "bad" failed in hook "apply": readsField: expected { field, by, has } with the field\'s name as text, got nothing as field');

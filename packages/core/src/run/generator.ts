@@ -185,7 +185,8 @@ export class M3uGenerator {
    * "tvg-country" reads field "contry", which is missing from every channel
    * (did you mean "country"?)`), since the field's values then reach no
    * entry. A field declared twice is looked at once, for the first reader.
-   * Call it from `apply`.
+   * A run with a `channel` tap, which may add fields to records, does not
+   * look. Call it from `apply`.
    *
    * @example
    * ```ts
@@ -356,7 +357,8 @@ export class M3uGenerator {
       const switches: StrategySwitch[] = [];
       let finalStrategy = choice.strategy;
       const progressTapped = isTapped(hooks.progress);
-      const presence = new FieldPresence([...this.#fieldReads.values()]);
+      // A channel tap may add the field to each record (enriching it), after the source hands it out: then nothing is known.
+      const presence = new FieldPresence(isTapped(hooks.channel) ? [] : [...this.#fieldReads.values()]);
       const taken = new CountedSource(source, input, abort, presence);
       const output = abort === undefined ? sink : abortableSink(sink, abort);
       /** What the strategies rendered, to check against what they wrote: the header once, then every entry. */
