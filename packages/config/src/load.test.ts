@@ -219,6 +219,10 @@ describe('invalid configuration', () => {
     [{ web: { base_url: 'localhost:8080' } }, 'm3ugen.toml: key "web.base_url": expected an absolute http(s) URL such as "http://localhost:8080" or "https://tv.example/iptv", got "localhost:8080" (did you mean "http://localhost:8080"?)'],
     [{ proxy_generation: { proxy_id: 'abc' } }, 'm3ugen.toml: key "proxy_generation.proxy_id": expected a ULID (26 characters of 0-9 and A-Z without I, L, O, U), got "abc": 3 characters'],
     [{ plugins: [42] }, 'm3ugen.toml: key "plugins[0]": expected "name-or-path", ["name-or-path", { options }] or a plugin object, got 42'],
+    // Plugin entries as tables, as other tools write them: said in the list form.
+    [{ plugins: [{ name: '@m3ugen/attributes', options: { ready: ['catchup'] } }] }, 'm3ugen.toml: key "plugins[0]": expected "name-or-path", ["name-or-path", { options }] or a plugin object, got {"name":"@m3ugen/attributes","options":{"ready":["catchup"]}…: write it as ["@m3ugen/attributes", { options }]'],
+    [{ plugins: [{ '@m3ugen/attributes': { ready: ['catchup'] } }] }, 'm3ugen.toml: key "plugins[0]": expected "name-or-path", ["name-or-path", { options }] or a plugin object, got {"@m3ugen/attributes":{"ready":["catchup"]}}: write it as ["@m3ugen/attributes", { options }]'],
+    [{ plugins: [{ name: './radio.mjs' }] }, 'm3ugen.toml: key "plugins[0]": expected "name-or-path", ["name-or-path", { options }] or a plugin object, got {"name":"./radio.mjs"}: write it as "./radio.mjs"'],
     [{ plugins: ['./a.mjs', function radio() {}] }, 'm3ugen.toml: key "plugins[1]": got the function "radio" where a plugin belongs: call it (radio() or radio({ … })) to make the plugin'],
     [{ web: 'http://localhost' }, 'm3ugen.toml: key "web": expected a table (an object), got "http://localhost"'],
   ])('%j', (raw, message) => {

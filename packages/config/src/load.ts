@@ -50,7 +50,27 @@ function describe(issue: Zod.z.core.$ZodIssue, raw: unknown): string {
   if (issue.code === 'custom') return issue.message;
   // JSON has no functions: a plugin factory listed without being called would read "got undefined".
   if (typeof value === 'function' && issue.path[0] === 'plugins') return notAPlugin(value);
-  return `${issue.message}, got ${describeOptionValue(value)}`;
+  return `${issue.message}, got ${describeOptionValue(value)}${issue.path[0] === 'plugins' && issue.path.length === 2 ? pluginEntryMend(value) : ''}`;
+}
+
+/**
+ * The list form of a plugin entry written as a table, as other tools take
+ * it: `{ name = "x", options = { … } }` or `{ "x" = { … } }`.
+ *
+ * @example
+ * ```ts
+ * pluginEntryMend({ name: '@m3ugen/attributes', options: { ready: ['catchup'] } });
+ * // ': write it as ["@m3ugen/attributes", { options }]'
+ * ```
+ */
+function pluginEntryMend(value: unknown): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return '';
+  const entries = Object.entries(value);
+  const named = (value as { name?: unknown }).name;
+  const name = typeof named === 'string' ? named : entries.length === 1 && typeof entries[0]![1] === 'object' ? entries[0]![0] : undefined;
+  if (name === undefined) return '';
+  const withOptions = typeof named === 'string' ? entries.some(([key]) => key !== 'name') : true;
+  return `: write it as ${withOptions ? `[${JSON.stringify(name)}, { options }]` : JSON.stringify(name)}`;
 }
 
 /** Why `value` is not a plugin, in the words the generator uses for its own `plugins` list. */
