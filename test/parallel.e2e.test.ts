@@ -120,6 +120,17 @@ describe('m3ugen generate --workers', () => {
       lines[530] = record(531, { id: 'not-a-uuid' });
       return lines;
     }, ['--strict']],
+    ['a line longer than the reader reads (16 MiB), in part 2', () => {
+      const lines = awkwardLines(1_200);
+      lines[600] = `{"assigned_number": 601, "channel": {"id": "${'x'.repeat(17 << 20)}"}}`;
+      return lines;
+    }],
+    ['a duplicate id in part 1 before a line longer than the reader reads in part 2: the duplicate is first', () => {
+      const lines = awkwardLines(1_200);
+      lines[300] = record(301, { id: makeChannels(3, 7)[2]!.channel.id });
+      lines[600] = `{"assigned_number": 601, "channel": {"id": "${'x'.repeat(17 << 20)}"}}`;
+      return lines;
+    }],
     ['invalid JSON after a duplicate id in the same batch (the batch is read before it is rendered)', () => {
       const lines = awkwardLines(1_200);
       lines[260] = record(261, { id: makeChannels(3, 7)[2]!.channel.id });

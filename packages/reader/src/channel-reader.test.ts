@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { InputError, type ChannelSource, type NumberedChannel } from '@m3ugen/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NDJSON_BATCH_SIZE, openChannelReader } from './channel-reader.js';
+import { MAX_LINE_BYTES, NDJSON_BATCH_SIZE, openChannelReader } from './channel-reader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'm3ugen-reader-'));
 function file(name: string, content: string): string {
@@ -190,6 +191,37 @@ describe('openChannelReader', () => {
     const error = await failure(readAll(reader));
     expect(error.message).toBe('bad.ndjson: line 4: field "channel.channel_name": required field is missing');
     expect(error.location).toMatchObject({ file: 'bad.ndjson', line: 4, index: 2, field: 'channel.channel_name' });
+  });
+
+  it('refuses a line longer than MAX_LINE_BYTES by its number, before holding it whole, after the records before it, skipInvalid or not', async () => {
+    const long = `{"assigned_number": 3, "channel": {"id": "${'x'.repeat(MAX_LINE_BYTES)}"}}`;
+    const path = file('long.ndjson', `${record(1)}\n\n${record(2)}\n${long}\n${record(4)}\n`);
+    for (const skipInvalid of [false, true]) {
+      const reader = await openChannelReader(path, { displayName: 'long.ndjson', skipInvalid });
+      const first = await reader.nextBatch();
+      expect(first?.channels.map((nc) => nc.assignedNumber)).toEqual([1, 2]);
+      const error = await failure(reader.nextBatch());
+      expect(error.message).toBe("long.ndjson: line 4: the line is longer than 16 MiB, where a channel's record takes a few hundred bytes: is the file NDJSON, one record per line?");
+      expect(error.location).toMatchObject({ line: 4, index: 2 });
+      expect(isOpen(path)).toBe(false);
+    }
+    // A line of many-byte characters is measured in UTF-8 bytes, as the file holds it; one just under the limit is read.
+    const wide = 'é'.repeat(Math.floor(MAX_LINE_BYTES / 2) - 200);
+    const under = await openChannelReader('-', { stream: Readable.from([`${record(1, { note: wide })}\n`]) });
+    expect((await readAll(under))[0]?.channel['note']).toBe(wide);
+    const over = await openChannelReader('-', { stream: Readable.from([`${record(1, { note: wide + 'é'.repeat(200) })}\n`]), displayName: 'stdin' });
+    expect((await failure(readAll(over))).location).toMatchObject({ file: 'stdin', line: 1 });
+  });
+
+  it('refuses a JSON array longer than a string can hold, naming NDJSON as the mend', async () => {
+    // The same 1 MiB string again and again: a rope that costs no memory, as long as the file would be.
+    const chunk = ' '.repeat(1 << 20);
+    async function* huge(): AsyncGenerator<string> {
+      yield '[';
+      for (let i = 0; i <= constants.MAX_STRING_LENGTH / chunk.length; i++) yield chunk;
+    }
+    const error = await failure(openChannelReader('-', { stream: Readable.from(huge()), format: 'json', displayName: 'stdin' }));
+    expect(error.message).toBe('stdin: the JSON array is longer than the 512 MiB of text that can be read as one string: write the channels as NDJSON (one record per line, .ndjson), which is read as a stream of any length');
   });
 
   it('reports invalid JSON and truncated lines with their line number', async () => {

@@ -2,7 +2,7 @@ import { readSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
-import { isUtf8 } from 'node:buffer';
+import { constants, isUtf8 } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import {
   DEFAULT_BATCH_SIZE,
@@ -306,6 +306,15 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
     return { channels, start: 0, end: channels.length, firstIndex };
   }
 
+  /**
+   * The next line's error for being too long: not skipped with `skipInvalid`,
+   * since what follows it cannot be read as records either, and a parallel
+   * run stops there too.
+   */
+  #lineTooLong(): InputError {
+    return lineTooLong({ file: this.file, line: this.stats.lines + this.#lineOffset + 1, index: this.#indexOffset + this.stats.records + this.stats.skipped });
+  }
+
   /** One line's record; `fault` when some of the line's bytes were not UTF-8. */
   #parseLine(text: string, fault: Utf8Fault | undefined): NumberedChannel | undefined {
     const line = ++this.stats.lines + this.#lineOffset;
@@ -330,6 +339,8 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
   async *#read(chunks: AsyncIterable<Decoded>): AsyncGenerator<NumberedChannel[], void, undefined> {
     const size = this.options.batchSize ?? NDJSON_BATCH_SIZE;
     let pending = '';
+    /** UTF-8 bytes of `pending`, counted as it grows: a line over MAX_LINE_BYTES is refused before it is held whole. */
+    let pendingBytes = 0;
     let batch: NumberedChannel[] = [];
     let first = this.#lineOffset === 0;
     /** Bytes that were not UTF-8 in the next chunk (or in the line it ends), by lines into it. */
@@ -346,6 +357,7 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
       for (let newline = chunk.indexOf('\n'); newline !== -1; newline = chunk.indexOf('\n', from)) {
         const text = pending === '' ? chunk.slice(from, newline) : pending + chunk.slice(from, newline);
         pending = '';
+        pendingBytes = 0;
         from = newline + 1;
         let fault: Utf8Fault | undefined;
         // A line may have two: one carried over from the chunk before, one of its own.
@@ -356,6 +368,7 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
         newlines++;
         let nc: NumberedChannel | undefined;
         try {
+          if (tooLong(text)) throw this.#lineTooLong();
           nc = this.#parseLine(text, fault);
         } catch (error) {
           // The records before it go first: rendering them may find an error earlier in the input
@@ -369,7 +382,14 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
           batch = [];
         }
       }
-      pending += chunk.slice(from);
+      const rest = chunk.slice(from);
+      pending += rest;
+      // Once per chunk, for the line it leaves unfinished: a few hundred bytes, or the whole chunk of a long line.
+      pendingBytes += Buffer.byteLength(rest, 'utf8');
+      if (pendingBytes > MAX_LINE_BYTES) {
+        if (batch.length > 0) yield batch;
+        throw this.#lineTooLong();
+      }
       // A fault left is in the line the next chunk ends.
       faults = faults.map((fault) => ({ newlinesBefore: 0, byte: fault.byte }));
       // From a pipe a chunk is what the writer had written: its records go on now, not when 255 more arrive.
@@ -408,6 +428,33 @@ async function* endingInNewline(chunks: AsyncIterable<Decoded>): AsyncGenerator<
  * in one run out of four; batches of 256 kept it at 98-100 MB, and ran faster.
  */
 export const NDJSON_BATCH_SIZE = 256;
+
+/**
+ * The longest NDJSON line read, in UTF-8 bytes: 16 MiB, where a channel's
+ * record takes a few hundred. A longer line is an error naming it: an input
+ * that is not one record per line (a file without newlines) would otherwise
+ * be held whole in memory, up to V8's 512 MiB string limit, which then fails
+ * the run without naming the file or line.
+ */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The error for an NDJSON line longer than {@link MAX_LINE_BYTES} at `location`.
+ *
+ * @example
+ * ```ts
+ * lineTooLong({ file: 'channels.ndjson', line: 3, index: 2 }).message;
+ * // 'channels.ndjson: line 3: the line is longer than 16 MiB, where a channel\'s record takes a few hundred bytes: is the file NDJSON, one record per line?'
+ * ```
+ */
+export function lineTooLong(location: RecordLocation): InputError {
+  return new InputError(`the line is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB, where a channel's record takes a few hundred bytes: is the file NDJSON, one record per line?`, location);
+}
+
+/** Whether a line's text is longer than {@link MAX_LINE_BYTES} in UTF-8 (measured only when it may be: at most 3 bytes per UTF-16 unit). */
+function tooLong(text: string): boolean {
+  return text.length * 3 > MAX_LINE_BYTES && (text.length > MAX_LINE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_LINE_BYTES);
+}
 
 /** Bytes read at a time, into one reused buffer. */
 const READ_BYTES = 64 * 1024;
@@ -556,7 +603,13 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
         const fault = utf8Faults(bytes, undefined, true)[0]!;
         throw new InputError(describeUtf8Fault(fault), { file, line: fault.newlinesBefore + 1 });
       }
-      return withCompression(jsonReader(file, bytes.toString('utf8'), options, stats), compression);
+      let text: string;
+      try {
+        text = bytes.toString('utf8');
+      } catch (error) {
+        throw tooLongForJson(error, file);
+      }
+      return withCompression(jsonReader(file, text, options, stats), compression);
     }
     source = readChunks(path, stats);
   }
@@ -569,11 +622,32 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
     let text = '';
     for await (const chunk of all) {
       if (typeof chunk !== 'string') throw new InputError(describeUtf8Fault(chunk), { file, line: lineCount(text) + chunk.newlinesBefore });
+      if (text.length + chunk.length > constants.MAX_STRING_LENGTH) {
+        await close();
+        throw tooLongForJson(undefined, file);
+      }
       text += chunk;
     }
     return withCompression(jsonReader(file, text, options, stats), compression);
   }
   return withCompression(new NdjsonReader(file, all, options, close, live, stats), compression);
+}
+
+/**
+ * A JSON array read whole, as JSON.parse needs it, whose text is longer than
+ * a string can be (`buffer.constants.MAX_STRING_LENGTH`, 512 MiB of text
+ * here): said with the mend, NDJSON, which is read as a stream. `error`, when
+ * given, is passed on unless it is that failure.
+ */
+function tooLongForJson(error: unknown, file: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error !== undefined && code !== 'ERR_STRING_TOO_LONG' && !(error instanceof RangeError)) return error;
+  const mib = Math.round(constants.MAX_STRING_LENGTH / 1024 / 1024);
+  return new InputError(
+    `the JSON array is longer than the ${mib} MiB of text that can be read as one string: write the channels as NDJSON (one record per line, .ndjson), which is read as a stream of any length`,
+    { file },
+    { cause: error },
+  );
 }
 
 function withCompression<T extends ReaderBase>(reader: T, compression: Compression | undefined): T {

@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { openChannelReader, type ChannelReader } from '@m3ugen/reader';
+import { MAX_LINE_BYTES, openChannelReader, type ChannelReader } from '@m3ugen/reader';
 
 /** One part of an NDJSON file for a worker: whole lines, and whole batches of records. */
 export interface InputPart {
@@ -17,6 +17,13 @@ export interface InputPart {
   readonly firstIndex: number;
   /** Records in it (lines that are not blank). */
   readonly records: number;
+  /**
+   * Set on a part that stands for a line longer than the reader reads
+   * (`MAX_LINE_BYTES`), the one at `firstLine` and `firstIndex`: it has no
+   * records and is not sent to a worker; reaching it in order fails the run
+   * as a run without workers fails there.
+   */
+  readonly tooLong?: true;
 }
 
 const NEWLINE = 0x0a;
@@ -51,6 +58,9 @@ export class InputParts {
   #lines = 0;
   #records = 0;
   #seq = 0;
+  /** Set once a line too long to read was found: the next part stands for it, and none follow. */
+  #tooLongAt: { line: number; index: number } | undefined;
+  #done = false;
 
   constructor(path: string, recordsPerPart: number) {
     this.#fd = openSync(path, 'r');
@@ -65,11 +75,16 @@ export class InputParts {
 
   /** The next part, or `undefined` once the file is used up. */
   next(): InputPart | undefined {
+    if (this.#done) return undefined;
     const start = this.#lineStart;
     const firstLine = this.#lines + 1;
     const firstIndex = this.#records;
-    while (this.#lineStart < this.#size && this.#records - firstIndex < this.#recordsPerPart) this.#readLine();
+    while (this.#tooLongAt === undefined && this.#lineStart < this.#size && this.#records - firstIndex < this.#recordsPerPart) this.#readLine();
     const records = this.#records - firstIndex;
+    if (records === 0 && this.#tooLongAt !== undefined) {
+      this.#done = true;
+      return { seq: this.#seq++, start, end: start, firstLine: this.#tooLongAt.line, firstIndex: this.#tooLongAt.index, records: 0, tooLong: true };
+    }
     if (records === 0) return undefined;
     return { seq: this.#seq++, start, end: this.#lineStart, firstLine, firstIndex, records };
   }
@@ -82,13 +97,18 @@ export class InputParts {
   #readLine(): void {
     const start = this.#lineStart;
     let newline = -1;
-    for (let from = start; newline === -1 && from < this.#size; ) {
+    for (let from = start; newline === -1 && from < this.#size && from - start <= MAX_LINE_BYTES; ) {
       if (from >= this.#bufferAt + this.#bufferLength) this.#fill(from);
       const found = this.#buffer.indexOf(NEWLINE, from - this.#bufferAt);
       if (found !== -1 && found < this.#bufferLength) newline = this.#bufferAt + found;
       else from = this.#bufferAt + this.#bufferLength;
     }
     const end = newline === -1 ? this.#size : newline;
+    // Left out of the part, which ends before it: the reader would refuse it, and its text may be more than a string holds.
+    if (end - start > MAX_LINE_BYTES) {
+      this.#tooLongAt = { line: this.#lines + 1, index: this.#records };
+      return;
+    }
     this.#lineStart = newline === -1 ? this.#size : newline + 1;
     this.#lines++;
     if (!this.#isBlank(start, end)) this.#records++;

@@ -9,6 +9,7 @@ import {
   type M3uStrategy,
   type StrategyRun,
 } from '@m3ugen/core';
+import { lineTooLong } from '@m3ugen/reader';
 import { PARALLEL_CONTRACT } from './contract.js';
 import { InputParts, openPartReader, readPartText, type InputPart } from './input-parts.js';
 import type { PartResult, WorkerError, WorkerSetup } from './messages.js';
@@ -31,6 +32,21 @@ function rebuild(error: WorkerError): Error {
   if (error.location !== undefined && error.reason !== undefined) return new InputError(error.reason, error.location);
   if (error.code !== undefined) return Object.assign(new M3ugenError(error.code, error.message), { name: error.name });
   return Object.assign(new Error(error.message), { name: error.name });
+}
+
+/** What a worker would answer for a line too long to read: the reader's error, at the line. */
+function lineTooLongResult(part: InputPart, file: string): PartResult {
+  const error = lineTooLong({ file, line: part.firstLine, index: part.firstIndex });
+  const location = error.location;
+  return {
+    seq: part.seq,
+    ok: false,
+    error: { name: error.name, message: error.message, code: error.code, location, reason: error.reason },
+    warnings: [],
+    prints: new Uint32Array(0),
+    numbers: new Float64Array(0),
+    warningsBefore: new Uint32Array(0),
+  };
 }
 
 /** The id and line of the record at `index` in `part`, read again from the file to name it in an error. */
@@ -116,7 +132,7 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
       while (window.length < options.workers * 2) {
         const part = parts.next();
         if (part === undefined) return;
-        window.push({ part, result: pool.render(part) });
+        window.push({ part, result: part.tooLong === true ? Promise.resolve(lineTooLongResult(part, options.file)) : pool.render(part) });
       }
     };
     fill();
