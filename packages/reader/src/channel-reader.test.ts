@@ -409,6 +409,18 @@ describe('input in UTF-16 or UTF-32', () => {
     expect(fromStream.message).toBe(`stdin: ${reason}`);
   });
 
+  it('is not what a file of NUL bytes is said to be (space reserved and never written), from a file of either format or a stream', async () => {
+    const reason = 'the input starts with NUL bytes, which no text has: a file written only in part (its space reserved, never filled), or not a text file';
+    const zeros = Buffer.alloc(100_000);
+    for (const name of ['z.ndjson', 'z.json']) {
+      writeFileSync(join(dir, name), zeros);
+      const error = await failure(openChannelReader(join(dir, name), { displayName: name }).then(readAll));
+      expect(error.message).toBe(`${name}: ${reason}`);
+    }
+    const fromStream = await failure(openChannelReader('-', { stream: Readable.from([zeros]), displayName: 'stdin' }));
+    expect(fromStream.message).toBe(`stdin: ${reason}`);
+  });
+
   it('is not taken for UTF-8 with a byte order mark, which is read', async () => {
     const path = join(dir, 'bom.ndjson');
     writeFileSync(path, `\ufeff${record(1)}\n`);

@@ -18,6 +18,7 @@ const zlib = (): typeof import('node:zlib') => process.getBuiltinModule('node:zl
 export type Compression = 'gzip';
 
 const GZIP = [0x1f, 0x8b];
+const NULS = [0, 0, 0, 0];
 
 /** Leading bytes of the compressed formats an operator is likely to hand over that are not read, and the tool that undoes each. */
 const SIGNATURES: readonly { readonly bytes: readonly number[]; readonly what: string; readonly tool: string }[] = [
@@ -46,6 +47,8 @@ function isGzip(head: Uint8Array): boolean {
 function rejectUnread(head: Uint8Array, file: string): void {
   const found = SIGNATURES.find(({ bytes }) => startsWith(head, bytes));
   if (found !== undefined) throw new InputError(`the input is ${found.what}; decompress it first (${found.tool})`, { file });
+  // No text starts with four NULs, not even UTF-32's: space reserved and never written (a copy or a disk that failed midway), or no text at all.
+  if (startsWith(head, NULS)) throw new InputError('the input starts with NUL bytes, which no text has: a file written only in part (its space reserved, never filled), or not a text file', { file });
   const encoding = otherEncoding(head);
   if (encoding !== undefined) throw new InputError(`the input is ${encoding} text, not UTF-8; convert it first (iconv -f ${encoding} -t UTF-8)`, { file });
 }
