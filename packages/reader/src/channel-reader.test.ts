@@ -409,7 +409,7 @@ describe('input in UTF-16 or UTF-32', () => {
     expect(fromStream.message).toBe(`stdin: ${reason}`);
   });
 
-  it('is not what a file of NUL bytes is said to be (space reserved and never written), from a file of either format or a stream', async () => {
+  it('is not what a file of NUL bytes is taken for: such a file is said as what it is (space reserved, never written), from a file of either format or a stream', async () => {
     const reason = 'the input starts with NUL bytes, which no text has: a file written only in part (its space reserved, never filled), or not a text file';
     const zeros = Buffer.alloc(100_000);
     for (const name of ['z.ndjson', 'z.json']) {
