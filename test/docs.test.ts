@@ -40,3 +40,15 @@ describe('the error codes in the core README', () => {
     expect([...documented].sort()).toEqual([...raised].sort());
   });
 });
+
+describe('docs/troubleshooting.md', () => {
+  it("explains every warning code core raises, in its table", () => {
+    const declared = readFileSync(new URL('../packages/core/src/run/warnings.ts', import.meta.url), 'utf8');
+    const union = declared.slice(declared.indexOf('export type WarningCode'), declared.indexOf(';', declared.indexOf('export type WarningCode')));
+    const codes = [...union.matchAll(/\| '([a-z-]+)'/g)].map((m) => m[1]!);
+    const doc = readFileSync(new URL('../docs/troubleshooting.md', import.meta.url), 'utf8');
+    const rows = [...doc.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]!);
+    expect(codes.length).toBeGreaterThan(4);
+    expect([...rows].sort()).toEqual([...codes].sort());
+  });
+});
