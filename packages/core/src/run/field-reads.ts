@@ -95,9 +95,12 @@ export class FieldPresence {
   /** The first records, kept for their field names (a reader may reuse its batch's array). */
   #sample: readonly unknown[] = [];
   #sawRecords = false;
-  /** Per field, from channels rendered elsewhere: `false` once a part had it, or one said nothing. */
+  /**
+   * Per field still pending when channels were rendered elsewhere: what the
+   * first such run found missing, or `false` once one had it or said nothing.
+   * Absent for a field when nothing was rendered elsewhere.
+   */
   readonly #elsewhere = new Map<string, AbsentField | false>();
-  #elsewhereCalls = 0;
 
   constructor(reads: readonly FieldRead[]) {
     this.#pending = [...reads];
@@ -122,7 +125,6 @@ export class FieldPresence {
    * counts as every field seen.
    */
   noteElsewhere(absent: readonly AbsentField[] | undefined): void {
-    this.#elsewhereCalls++;
     const missing = new Map((absent ?? []).map((field) => [field.field, field]));
     for (const read of this.#pending) {
       const earlier = this.#elsewhere.get(read.field);
@@ -137,14 +139,13 @@ export class FieldPresence {
     const absent: AbsentField[] = [];
     let names: string[] | undefined;
     for (const read of this.#pending) {
-      if (this.#elsewhereCalls > 0) {
-        const elsewhere = this.#elsewhere.get(read.field);
-        if (elsewhere === false || elsewhere === undefined) continue;
-        // Parts of the input rendered elsewhere and none had it: its first part's suggestion is from the run's first records.
-        if (!this.#sawRecords) {
-          absent.push(elsewhere);
-          continue;
-        }
+      // A field pending now was pending at every noteElsewhere, so it has an entry if anything was rendered elsewhere.
+      const elsewhere = this.#elsewhere.get(read.field);
+      if (elsewhere === false) continue;
+      // Parts of the input rendered elsewhere and none had it: its first part's suggestion is from the run's first records.
+      if (elsewhere !== undefined && !this.#sawRecords) {
+        absent.push(elsewhere);
+        continue;
       }
       names ??= fieldNamesOf(this.#sample);
       const meant = closestName(read.field, names);
