@@ -1,4 +1,4 @@
-import type { NumberedChannel } from '@m3ugen/core';
+import { isMissing, type NumberedChannel } from '@m3ugen/core';
 
 function camel(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -24,6 +24,16 @@ function lookUpPath(nc: NumberedChannel, path: readonly string[]): unknown {
   return value;
 }
 
+/** The raw value of `field` as {@link fieldReader} and {@link hasField} find it: by name, else (a dotted name) by path. */
+function valueReader(field: string): (nc: NumberedChannel) => unknown {
+  const alias = camel(field);
+  const path = field.includes('.') ? field.split('.') : undefined;
+  return (nc) => {
+    const value = lookUp(nc, field, alias);
+    return value === undefined && path !== undefined ? lookUpPath(nc, path) : value;
+  };
+}
+
 /**
  * A reader of one channel field by its input name, unknown fields included:
  * first on the channel, then on the record, in the given spelling and in
@@ -43,11 +53,9 @@ function lookUpPath(nc: NumberedChannel, path: readonly string[]): unknown {
  * ```
  */
 export function fieldReader(field: string, attribute?: string): (nc: NumberedChannel) => string {
-  const alias = camel(field);
-  const path = field.includes('.') ? field.split('.') : undefined;
+  const valueOf = valueReader(field);
   return (nc) => {
-    let value = lookUp(nc, field, alias);
-    if (value === undefined && path !== undefined) value = lookUpPath(nc, path);
+    const value = valueOf(nc);
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
     if (value === undefined || value === null) return '';
@@ -69,13 +77,8 @@ export function fieldReader(field: string, attribute?: string): (nc: NumberedCha
  * ```
  */
 export function hasField(field: string): (nc: NumberedChannel) => boolean {
-  const alias = camel(field);
-  const path = field.includes('.') ? field.split('.') : undefined;
-  return (nc) => {
-    let value = lookUp(nc, field, alias);
-    if (value === undefined && path !== undefined) value = lookUpPath(nc, path);
-    return value !== undefined && value !== null && value !== '';
-  };
+  const valueOf = valueReader(field);
+  return (nc) => !isMissing(valueOf(nc));
 }
 
 /** How to write an attribute from an object or array field: read a field inside the object, or compute the text. */
