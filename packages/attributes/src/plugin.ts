@@ -1,4 +1,4 @@
-import { closestName, describeOptionValue, keyPath, OptionError, sanitizeText, valueAtPath, type ExtinfAttribute, type FieldRead, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { closestName, describeOptionValue, didYouMean, keyPath, OptionError, sanitizeText, valueAtPath, type ExtinfAttribute, type FieldRead, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { z } from 'zod';
 import { fieldReader, hasField, kindOf } from './field.js';
 import { attributesOptionsSchema, READY_ATTRIBUTES, type AttributesOptions, type ComputeAttribute } from './options.js';
@@ -58,8 +58,7 @@ function parseOptions(options: unknown): ReturnType<typeof attributesOptionsSche
     // Name the unknown key itself, and the option it most likely meant, or those known where it stands.
     const key = issue.keys[0]!;
     const names = optionNamesAt(issue.path);
-    const meant = names === undefined ? undefined : closestName(key, names);
-    const known = meant !== undefined ? ` (did you mean "${meant}"?)` : names === undefined ? '' : `; known: ${names.join(', ')}`;
+    const known = names === undefined ? '' : didYouMean(closestName(key, names)) || `; known: ${names.join(', ')}`;
     throw new OptionError(keyPath([...issue.path, key]), `unknown option${known}`);
   }
   const key = issue.path.length === 0 ? 'attributes plugin' : keyPath(issue.path);

@@ -1,7 +1,7 @@
 import { statSync, type Stats } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ConfigError, configKeyOfOption, loadConfig, overlookedConfigFiles, resolvePlugins, suggestConfigKey, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
-import { closestName, M3uGenerator, OptionError, type GenerateOptions, type InputError, type M3uPlugin, type RunInfo } from '@m3ugen/core';
+import { closestName, didYouMean, M3uGenerator, OptionError, type GenerateOptions, type InputError, type M3uPlugin, type RunInfo } from '@m3ugen/core';
 import { presetDefault } from '@m3ugen/preset-default';
 import { isUrl, openChannelReader, type ChannelReader } from '@m3ugen/reader';
 import { parseBaseUrl, parseProxyId } from '@m3ugen/url-builder';
@@ -192,8 +192,7 @@ export async function buildGenerator(flags: CliFlags, reporter: Reporter): Promi
     }
   }
   for (const key of loaded.unknownKeys) {
-    const meant = suggestConfigKey(key);
-    reporter.warn(`${loaded.file ?? 'config'}: ignoring unknown key "${key}"${meant === undefined ? '' : ` (did you mean "${meant}"?)`}`);
+    reporter.warn(`${loaded.file ?? 'config'}: ignoring unknown key "${key}"${didYouMean(suggestConfigKey(key))}`);
   }
 
   // The ready-made plugins come with the command: a config anywhere can list them without installing them beside it.
@@ -203,8 +202,7 @@ export async function buildGenerator(flags: CliFlags, reporter: Reporter): Promi
   const strategyNames = (): string[] => ['auto', ...generator.strategies.list().map((s) => s.name)];
   /** `unknown strategy "x" (did you mean "y"?); available: …` */
   const unknown = (kind: string, name: string, available: readonly string[]): string => {
-    const meant = closestName(name, available);
-    return `unknown ${kind} "${name}"${meant === undefined ? '' : ` (did you mean "${meant}"?)`}; available: ${available.join(', ')}`;
+    return `unknown ${kind} "${name}"${didYouMean(closestName(name, available))}; available: ${available.join(', ')}`;
   };
   if (flags.strategy !== undefined && flags.strategy !== 'auto' && !generator.strategies.has(flags.strategy)) {
     throw new UsageError(`--strategy: ${unknown('strategy', flags.strategy, strategyNames())}`, REFUSED_VALUE);

@@ -1,5 +1,5 @@
 import { RegistryError } from '../errors.js';
-import { closestName } from '../run/options.js';
+import { closestName, didYouMean } from '../run/options.js';
 
 /** Anything registered by name. */
 export interface Named {
@@ -58,9 +58,8 @@ export class Registry<T extends Named> {
     const item = this.#items.get(name);
     if (item !== undefined) return item;
     const known = [...this.#items.keys()];
-    const meant = closestName(name, known);
     throw new RegistryError(
-      `unknown ${this.#kind} "${name}"${meant === undefined ? '' : ` (did you mean "${meant}"?)`}; registered: ${known.length === 0 ? '(none)' : known.map((n) => `"${n}"`).join(', ')}`,
+      `unknown ${this.#kind} "${name}"${didYouMean(closestName(name, known))}; registered: ${known.length === 0 ? '(none)' : known.map((n) => `"${n}"`).join(', ')}`,
     );
   }
 

@@ -1,6 +1,6 @@
 import { describeValue, RegistryError } from '../errors.js';
 import { PRESSURE_LEVELS } from '../memory/pressure.js';
-import { closestName } from '../run/options.js';
+import { closestName, didYouMean } from '../run/options.js';
 
 /** What one member of a registered item must be: a check that says why a value is not it, or nothing. */
 type MemberCheck = (value: unknown) => string | undefined;
@@ -55,7 +55,7 @@ function misfit(value: unknown, shape: Shape, path: string): string | undefined 
     if (members.includes(key)) continue;
     const meant = closestName(key, members);
     // Members of its own (helpers, state) are the author's business; a misspelt one would leave the real one missing.
-    if (meant !== undefined && !(meant in value)) return `${path}${key}: unknown (did you mean "${meant}"?)`;
+    if (meant !== undefined && !(meant in value)) return `${path}${key}: unknown${didYouMean(meant)}`;
   }
   for (const key of members) {
     const check = shape[key]!;

@@ -3,7 +3,7 @@ import type { Named } from '../registry/registry.js';
 import type { RunInfo } from '../run/run-info.js';
 import { describeValue, M3ugenError, OptionError } from '../errors.js';
 import { unusableResult } from '../hooks/hooks.js';
-import { closestName } from '../run/options.js';
+import { closestName, didYouMean } from '../run/options.js';
 // For TSDoc links.
 import type { EntryCache } from '../run/entry-cache.js';
 
@@ -86,8 +86,7 @@ export function checkUrlOptions(scheme: UrlScheme, urlOptions: Readonly<Record<s
     if (known.includes(key) || urlOptions[key] === undefined) continue;
     const reads = known.length === 0 ? 'reads no URL options' : `reads only ${known.map((name) => `"${name}"`).join(', ')}`;
     const owner = schemes.find((other) => other !== scheme && other.optionNames?.includes(key) === true);
-    const meant = owner === undefined ? closestName(key, known) : undefined;
-    const hint = owner !== undefined ? `; "${key}" is read by the "${owner.name}" scheme, which is not the one chosen` : meant !== undefined ? ` (did you mean "${meant}"?)` : '';
+    const hint = owner !== undefined ? `; "${key}" is read by the "${owner.name}" scheme, which is not the one chosen` : didYouMean(closestName(key, known));
     throw new OptionError(`url.${key}`, `the "${scheme.name}" URL scheme ${reads}${hint}`);
   }
 }

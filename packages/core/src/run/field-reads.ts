@@ -1,6 +1,6 @@
 import type { NumberedChannel } from '../channel/model.js';
 import type { ChannelBatch } from './channel-source.js';
-import { closestName } from './options.js';
+import { closestName, didYouMean } from './options.js';
 
 /**
  * An input field a plugin reads beyond the model's, declared with
@@ -41,7 +41,7 @@ export interface AbsentField {
  * ```
  */
 export function absentFieldMessage(absent: AbsentField): string {
-  return `${absent.by} reads field "${absent.field}", which is missing from every channel${absent.meant === undefined ? '' : ` (did you mean "${absent.meant}"?)`}`;
+  return `${absent.by} reads field "${absent.field}", which is missing from every channel${didYouMean(absent.meant)}`;
 }
 
 /** snake_case of a camelCase key, so `tvgCountry` is a candidate for `tvg_contry` too. */

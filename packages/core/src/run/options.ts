@@ -144,6 +144,19 @@ export function closestName(typed: string, names: readonly string[]): string | u
 }
 
 /**
+ * ` (did you mean "x"?)` after a message about a name, for the name it most
+ * likely meant ({@link closestName}); `""` when there is none.
+ *
+ * @example
+ * ```ts
+ * `unknown option "stratgy"${didYouMean(closestName('stratgy', ['strategy']))}`; // 'unknown option "stratgy" (did you mean "strategy"?)'
+ * ```
+ */
+export function didYouMean(meant: string | undefined): string {
+  return meant === undefined ? '' : ` (did you mean "${meant}"?)`;
+}
+
+/**
  * Refuses an options object with a key outside `known`: from plain
  * JavaScript a misspelt option (`baseURL`, `stratgy`) would otherwise be
  * ignored, and the run would go on with the default. Keys whose value is
@@ -164,8 +177,8 @@ export function checkOptionNames(options: unknown, known: readonly string[], pre
   for (const [key, goes] of Object.entries(misplaced)) if (value(key) !== undefined) throw new OptionError(`${prefix}${key}`, goes);
   for (const key of Object.keys(options)) {
     if (known.includes(key) || value(key) === undefined) continue;
-    const meant = closestName(key, known);
-    throw new OptionError(`${prefix}${key}`, `unknown option${meant !== undefined ? ` (did you mean "${meant}"?)` : known.length === 0 ? '; none are accepted' : `; known: ${known.join(', ')}`}`);
+    const hint = didYouMean(closestName(key, known)) || (known.length === 0 ? '; none are accepted' : `; known: ${known.join(', ')}`);
+    throw new OptionError(`${prefix}${key}`, `unknown option${hint}`);
   }
 }
 
