@@ -22,6 +22,17 @@ const progress = (channelsDone: number, knownChannelCount?: number): ProgressInf
   elapsedMs: 0,
 });
 
+/** A progress line late in a parallel run of a million channels. */
+const late: ProgressInfo = { ...progress(995_328), bytesWritten: 295_700_000, strategy: 'parallel' };
+
+/** The line one progress() drew, checked to be one carriage-return redraw that leaves the terminal's last column free. */
+function drawnLine(text: string, columns: number): string {
+  expect(text.startsWith('\r') && text.endsWith('\u001b[K')).toBe(true);
+  const line = text.slice(1, -'\u001b[K'.length);
+  expect(line.length).toBeLessThan(columns || 80); // a line that fills the last column makes some terminals wrap
+  return line;
+}
+
 describe('the progress bar', () => {
   it('draws on a terminal once the run is long enough, throttled, and clears before other lines', () => {
     let now = 0;
@@ -73,6 +84,51 @@ describe('the progress bar', () => {
     // An empty file's share is 0/0: no bar rather than "NaN%".
     reporter.progress(progress(0), 'written', Number.NaN);
     expect(stream.text.endsWith('\rm3ugen: 0 channels · streaming\u001b[K')).toBe(true);
+  });
+
+  it('fits the line to the terminal: a narrower bar first, then the strategy and the bytes left out whole', () => {
+    const drawn = (columns: number, info: ProgressInfo, inputRead?: number): string => {
+      let now = 0;
+      const stream = { ...terminal(true), columns };
+      const reporter = new Reporter(stream, 'normal', () => now);
+      now = 400;
+      reporter.progress(info, 'written', inputRead);
+      return drawnLine(stream.text, columns);
+    };
+    expect(drawn(120, late, 0.99)).toBe('m3ugen: [########################] 99% 995,328 channels · 282.0 MB written · parallel');
+    // 80 columns, the usual default: the bar narrows rather than the line ending in "· paralle".
+    expect(drawn(80, late, 0.99)).toBe('m3ugen: [################] 99% 995,328 channels · 282.0 MB written · parallel');
+    expect(drawn(70, late, 0.99)).toBe('m3ugen: [##########] 99% 995,328 channels · 282.0 MB written');
+    expect(drawn(50, late, 0.99)).toBe('m3ugen: [##########] 99% 995,328 channels');
+    expect(drawn(30, late, 0.99)).toBe('m3ugen: [##########] 99% 995,'); // cut only when nothing else fits
+    // A terminal whose size is not set says 0 columns: drawn for 80, not cut to nothing.
+    expect(drawn(0, late, 0.99)).toBe(drawn(80, late, 0.99));
+    // Without a bar, only whole parts go.
+    expect(drawn(50, progress(700_000))).toBe('m3ugen: 700,000 channels · 166.9 MB written');
+    expect(drawn(40, progress(700_000))).toBe('m3ugen: 700,000 channels');
+  });
+
+  it('keeps the line as compact as it had to be earlier in the run, so the bar does not change width as it draws', () => {
+    let now = 0;
+    const stream = { ...terminal(true), columns: 70 };
+    const reporter = new Reporter(stream, 'normal', () => now);
+    const early = { ...progress(12_288), bytesWritten: 3_500_000, strategy: 'parallel' };
+    const lines: string[] = [];
+    for (const [info, read] of [
+      [early, 0.01],
+      [late, 0.99],
+      [early, 0.01],
+    ] as const) {
+      now += 400;
+      stream.text = '';
+      reporter.progress(info, 'written', read);
+      lines.push(drawnLine(stream.text, 70));
+    }
+    expect(lines).toEqual([
+      'm3ugen: [..........] 1% 12,288 channels · 3.3 MB written · parallel',
+      'm3ugen: [##########] 99% 995,328 channels · 282.0 MB written',
+      'm3ugen: [..........] 1% 12,288 channels · 3.3 MB written',
+    ]);
   });
 
   it('stays silent when stderr is not a terminal, or with --quiet', () => {

@@ -28,13 +28,49 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-const BAR_WIDTH = 24;
-
 /** `[#####...] 21%` for a share done between 0 and 1 (clamped). */
-function bar(done: number): string {
+function bar(done: number, width: number): string {
   const ratio = Math.min(1, Math.max(0, done));
-  const filled = Math.round(ratio * BAR_WIDTH);
-  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${Math.floor(ratio * 100)}%`;
+  const filled = Math.round(ratio * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(ratio * 100)}%`;
+}
+
+/** What the progress line says after the count, each part shown whole or not at all. */
+interface ProgressParts {
+  readonly written?: string | undefined;
+  readonly strategy?: string | undefined;
+}
+
+/**
+ * The progress line's layouts, fullest first: the bar narrowed, then the
+ * strategy left out, then the bytes written. A run only ever moves down the
+ * list (numbers grow), so the bar does not jump between widths as it draws.
+ */
+const PROGRESS_LAYOUTS = [
+  { bar: 24, written: true, strategy: true },
+  { bar: 16, written: true, strategy: true },
+  { bar: 10, written: true, strategy: true },
+  { bar: 10, written: true, strategy: false },
+  { bar: 10, written: false, strategy: false },
+] as const;
+
+/**
+ * The progress line that fits in `width` characters, in the first layout
+ * from `from` on that fits, and that layout's index: an 80-column terminal
+ * shows `… · 282.1 MB written · parallel` with a narrower bar rather than the
+ * line cut to `· paralle`. Cut only if the last layout does not fit either.
+ */
+function fitProgressLine(share: number | undefined, count: string, parts: ProgressParts, width: number, from: number): { text: string; layout: number } {
+  let text = '';
+  for (let layout = from; layout < PROGRESS_LAYOUTS.length; layout++) {
+    const shape = PROGRESS_LAYOUTS[layout]!;
+    const shown = [share === undefined ? count : `${bar(share, shape.bar)} ${count}`];
+    if (shape.written && parts.written !== undefined) shown.push(parts.written);
+    if (shape.strategy && parts.strategy !== undefined) shown.push(parts.strategy);
+    text = `m3ugen: ${shown.join(' · ')}`;
+    if (text.length <= width) return { text, layout };
+  }
+  return { text: text.slice(0, width), layout: PROGRESS_LAYOUTS.length - 1 };
 }
 
 /** C0 and C1 controls, DEL and the Unicode line separators: what can move a terminal's cursor, recolour it or start a line. */
@@ -78,6 +114,8 @@ export class Reporter {
   readonly #stream: ErrorStream;
   readonly #verbosity: Verbosity;
   #progressShown = false;
+  /** The progress line's layout so far (PROGRESS_LAYOUTS): it only gets more compact. */
+  #progressLayout = 0;
   #lastProgress = Number.NEGATIVE_INFINITY;
   readonly #now: () => number;
   readonly #startedAt: number;
@@ -128,17 +166,24 @@ export class Reporter {
     const now = this.#now();
     if (now - this.#startedAt < PROGRESS_DELAY_MS || now - this.#lastProgress < PROGRESS_INTERVAL_MS) return;
     this.#lastProgress = now;
-    const count = formatCount(info.channelsDone);
+    const done = formatCount(info.channelsDone);
     const known = info.knownChannelCount !== undefined && info.knownChannelCount > 0 ? info.knownChannelCount : undefined;
-    let text: string;
-    if (known !== undefined) text = `${bar(info.channelsDone / known)} ${count}/${formatCount(known)} channels`;
-    else if (inputRead !== undefined && Number.isFinite(inputRead)) text = `${bar(inputRead)} ${count} channels`;
-    else text = `${count} channels`;
+    let share: number | undefined;
+    let count = `${done} channels`;
+    if (known !== undefined) {
+      share = info.channelsDone / known;
+      count = `${done}/${formatCount(known)} channels`;
+    } else if (inputRead !== undefined && Number.isFinite(inputRead)) share = inputRead;
+    let parts: ProgressParts = {};
+    if (measure === 'checked') count += ' checked';
     // In memory nothing is written until the end: "0 B written" for most of a run would read as stuck.
-    const written = info.bytesWritten > 0 ? ` · ${formatBytes(info.bytesWritten)} written` : '';
-    text = measure === 'checked' ? `m3ugen: ${text} checked` : `m3ugen: ${text}${written} · ${info.strategy}`;
-    const columns = this.#stream.columns ?? 80;
-    this.#stream.write(`\r${text.slice(0, columns - 1)}\u001b[K`);
+    else parts = { written: info.bytesWritten > 0 ? `${formatBytes(info.bytesWritten)} written` : undefined, strategy: info.strategy };
+    // A terminal whose size is not set (a serial console, `script`, some containers) says 0 columns.
+    const columns = this.#stream.columns !== undefined && this.#stream.columns > 0 ? this.#stream.columns : 80;
+    // One column short of the width: a line that fills it makes some terminals wrap.
+    const { text, layout } = fitProgressLine(share, count, parts, columns - 1, this.#progressLayout);
+    this.#progressLayout = layout;
+    this.#stream.write(`\r${text}\u001b[K`);
     this.#progressShown = true;
   }
 
