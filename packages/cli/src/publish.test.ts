@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, chownSync, closeSync, existsSync, lstatSync, openSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -145,6 +146,70 @@ describe('publishAtomically into what is not a regular file', () => {
     await publishAtomically('/dev/null', async (out) => void (await new Promise<void>((resolve) => out.end('#EXTM3U\n', resolve))));
     expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
     expect(readdirSync('/dev').filter((name) => name.startsWith('.null.'))).toEqual([]);
+  });
+});
+
+describe('publishAtomically when its process is signalled', () => {
+  /** The built package, as a program that imports it runs it. */
+  const cli = new URL('../dist/index.js', import.meta.url).href;
+  /**
+   * A program that publishes `target` and, once half of it is written, says
+   * "writing" and waits for `go` before finishing. `handler`: its own SIGTERM
+   * handler, or none.
+   */
+  const program = (handler: string): string => `
+    import { publishAtomically } from ${JSON.stringify(cli)};
+    let go;
+    const finish = new Promise((resolve) => (go = resolve));
+    const alive = setInterval(() => {}, 1000); // a pending promise alone does not keep a process running
+    ${handler}
+    await publishAtomically(process.argv[1], async (out) => {
+      out.write('new ');
+      console.log('writing');
+      await finish;
+      await new Promise((resolve) => out.end('playlist\\n', resolve));
+    });
+    console.log('published');
+    clearInterval(alive);
+  `;
+
+  /** Runs `source` over a file holding an earlier playlist, sends `signal` while it writes, and reports how it ended. */
+  async function signalled(source: string, signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; playlist: string; files: string[] }> {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-publish-'));
+    const target = join(dir, 'playlist.m3u');
+    writeFileSync(target, 'old\n');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', source, target], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    const ended = once(child, 'exit') as Promise<[number | null]>;
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes('writing')) resolve();
+      }),
+    );
+    child.kill(signal);
+    const [code] = await ended;
+    return { code, stdout, playlist: readFileSync(target, 'utf8'), files: readdirSync(dir) };
+  }
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+  ] as const)('ends a process without its own handler on %s as the signal would (%i), without the temporary file', async (signal, code) => {
+    const run = await signalled(program(''), signal);
+    expect(run).toEqual({ code, stdout: 'writing\n', playlist: 'old\n', files: ['playlist.m3u'] });
+  });
+
+  it("leaves a program's own handler in charge: a graceful shutdown lets the publish finish", async () => {
+    const run = await signalled(program(`process.on('SIGTERM', () => { console.log('shutting down'); go(); });`), 'SIGTERM');
+    expect(run).toEqual({ code: 0, stdout: 'writing\nshutting down\npublished\n', playlist: 'new playlist\n', files: ['playlist.m3u'] });
+  });
+
+  it('removes the temporary file when the program\'s own handler exits at once', async () => {
+    const run = await signalled(program(`process.on('SIGTERM', () => process.exit(3));`), 'SIGTERM');
+    expect(run).toEqual({ code: 3, stdout: 'writing\n', playlist: 'old\n', files: ['playlist.m3u'] });
   });
 });
 

@@ -198,6 +198,57 @@ async function syncFolder(folder: string): Promise<void> {
   }
 }
 
+/** Exit status of a process ended by a signal, as a shell reports it: 128 + the signal's number. */
+const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+type EndingSignal = keyof typeof SIGNAL_EXIT_CODES;
+
+/**
+ * The temporary files of the publishes in progress, removed when the process
+ * ends before they are renamed. While there is one, the process listens for
+ * the signals that would end it, and for its exit.
+ */
+class UnfinishedFiles {
+  readonly #paths = new Set<string>();
+
+  add(path: string): void {
+    if (this.#paths.size === 0) {
+      for (const signal of Object.keys(SIGNAL_EXIT_CODES) as EndingSignal[]) process.on(signal, this.#onSignal);
+      process.on('exit', this.#removeAll);
+    }
+    this.#paths.add(path);
+  }
+
+  delete(path: string): void {
+    if (!this.#paths.delete(path) || this.#paths.size > 0) return;
+    for (const signal of Object.keys(SIGNAL_EXIT_CODES) as EndingSignal[]) process.off(signal, this.#onSignal);
+    process.off('exit', this.#removeAll);
+  }
+
+  readonly #removeAll = (): void => {
+    for (const path of this.#paths) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // already gone
+      }
+    }
+  };
+
+  /**
+   * Ends the process as the signal would have, without the temporary files.
+   * A program with a handler of its own (a server's graceful shutdown) keeps
+   * the say: listening must not end its process for it, and its in-flight
+   * publish may finish; if it exits first, the 'exit' listener removes them.
+   */
+  readonly #onSignal = (signal: NodeJS.Signals): void => {
+    if (process.listenerCount(signal) > 1) return;
+    this.#removeAll();
+    process.exit(SIGNAL_EXIT_CODES[signal as EndingSignal]);
+  };
+}
+
+const unfinished = new UnfinishedFiles();
+
 async function closeAfterFailure(stream: FileWriter): Promise<void> {
   stream.destroy();
   if (!stream.closed) await once(stream, 'close').catch(() => undefined);
@@ -207,8 +258,12 @@ async function closeAfterFailure(stream: FileWriter): Promise<void> {
  * Writes a file atomically: everything goes to a temporary file in the same
  * folder, which is flushed to disk and renamed over `target` only when
  * `write` succeeds; the folder is then flushed too, so the new file
- * survives a power cut. On failure, or SIGINT/SIGTERM, the temporary file is
- * removed and whatever was at `target` before is untouched. A symbolic link
+ * survives a power cut. On failure, or when the process ends first, the
+ * temporary file is removed and whatever was at `target` before is
+ * untouched: SIGINT, SIGTERM or SIGHUP end a process that has no handler of
+ * its own for them (exit status 130, 143, 129, as the signal would); a
+ * program that handles them itself (a server's graceful shutdown) decides,
+ * and the file is removed when its process exits. A symbolic link
  * is followed (the file it points to is replaced, the link stays); a device,
  * a named pipe, or an open file of the process such as `/dev/stdout`, is
  * written in place, as there is no file to replace.
@@ -234,16 +289,7 @@ export async function publishAtomically<T>(target: string, write: (output: Writa
   const temp = tempName(destination.path);
   const stream = await openOutput(temp, 'wx', target, label, destination.existing);
 
-  const onSignal = (signal: NodeJS.Signals): void => {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
-    }
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  unfinished.add(temp);
   try {
     const result = await writeThrough(stream, write, target, label);
     try {
@@ -258,7 +304,6 @@ export async function publishAtomically<T>(target: string, write: (output: Writa
     await unlink(temp).catch(() => undefined);
     throw error;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    unfinished.delete(temp);
   }
 }

@@ -172,7 +172,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   const reopen = outputPath === undefined || plan.workers > 1 ? undefined : prepared.reopen;
   if (reopen !== undefined) SpillingIdIndex.removeAbandoned();
   const idIndex = reopen === undefined ? undefined : new SpillingIdIndex({ rescan: () => rescan(reopen), file: reader.name, memoryIds: memoryIdsFromEnvironment() });
-  // SIGINT/SIGTERM end the process from publishAtomically's handler: remove the key files then too.
+  // SIGINT, SIGTERM and SIGHUP end the process from publishAtomically's handler: remove the key files then too.
   const removeKeyFiles = (): void => idIndex?.close();
   process.once('exit', removeKeyFiles);
   // Rendering in this thread: keep its young generation small, as streaming's flat memory needs (worker threads size their own).
