@@ -254,6 +254,13 @@ describe('openChannelReader', () => {
     // Empty, or blank: not "unexpected end of input".
     expect(await message('empty.json', '')).toBe('empty.json: the file is empty: expected a JSON array of channel records ("[]" for none)');
     expect(await message('blank.json', '\ufeff \n')).toBe('blank.json: the file is empty: expected a JSON array of channel records ("[]" for none)');
+    // NDJSON under a .json name (an export tool's default): said as such, at the line JSON.parse stopped.
+    expect(await message('export.json', `${record(1)}\n\n${record(2)}\n`)).toBe(
+      'export.json: line 3: invalid JSON at column 1: unexpected "{": this is NDJSON (one record per line), not a JSON array: name the file .ndjson (or .jsonl), or put the records in an array',
+    );
+    // Two objects on one line, or a second line that is not a whole record, are only a syntax error.
+    expect(await message('two.json', `${record(1)} ${record(2)}\n`)).not.toContain('NDJSON');
+    expect(await message('cut.json', `${record(1)}\n{"assigned_number": 2,\n`)).not.toContain('NDJSON');
   });
 
   it('skips invalid records on request, reporting each', async () => {

@@ -670,10 +670,24 @@ function jsonReader(file: string, text: string, options: ReadChannelsOptions, st
   try {
     value = JSON.parse(body);
   } catch (error) {
-    throw jsonSyntaxError(body, error, { file });
+    const syntax = jsonSyntaxError(body, error, { file });
+    throw startsAsNdjson(body) ? new InputError(`${syntax.reason}: this is NDJSON (one record per line), not a JSON array: name the file .ndjson (or .jsonl), or put the records in an array`, syntax.location, { cause: error }) : syntax;
   }
   if (!Array.isArray(value)) throw new InputError(`expected a JSON array of channel records, ${notAnArray(value, file)}`, { file });
   return new JsonArrayReader(file, value, options, stats);
+}
+
+/** Whether `text`'s first two lines that are not blank each hold a JSON object: records one per line, as NDJSON writes them. */
+function startsAsNdjson(text: string): boolean {
+  const lines: string[] = [];
+  for (let from = 0; lines.length < 2 && from < text.length; ) {
+    const end = text.indexOf('\n', from);
+    const line = text.slice(from, end === -1 ? text.length : end).trim();
+    if (line !== '') lines.push(line);
+    if (end === -1) break;
+    from = end + 1;
+  }
+  return lines.length === 2 && lines.every((line) => line.startsWith('{') && parsesAsJson(line));
 }
 
 /**
