@@ -80,7 +80,7 @@ describe('m3ugen generate', () => {
     expect(readFileSync(join(dir, 'p.m3u'), 'utf8')).toBe('#EXTM3U\n');
     expect(ndjson.stderr).toContain('m3ugen: warning: none.ndjson holds no channel records: its playlist is the header alone\n');
     const json = await runCli(['validate', '--input', 'none.json', '--proxy-id', PROXY], { cwd: dir });
-    expect(json).toMatchObject({ code: 0, stdout: 'ok: none.json: 0 channels valid, 0 warning(s) (no config file)\n' });
+    expect(json).toMatchObject({ code: 0, stdout: 'ok: none.json: 0 channels valid, 0 warnings (no config file)\n' });
     expect(json.stderr).toContain('m3ugen: warning: none.json holds no channel records: its playlist is the header alone\n');
     // --quiet keeps it quiet, as every warning.
     expect((await runCli(['generate', '--input', 'none.ndjson', '--proxy-id', PROXY, '-q'], { cwd: dir })).stderr).toBe('');
@@ -102,7 +102,7 @@ describe('m3ugen generate', () => {
     const metrics = JSON.parse(readFileSync(metricsFile, 'utf8')) as Record<string, unknown>;
     expect(Object.keys(metrics)).toEqual(expect.arrayContaining(['channels', 'bytes', 'durationMs', 'channelsPerSecond', 'peakRssBytes', 'strategy', 'strategySwitches', 'warnings']));
     expect(metrics).toMatchObject({ channels: 40, bytes: statSync(output).size, strategy: 'in-memory', strategySwitches: [], warnings: 4, skippedRecords: 0 });
-    expect(result.stderr).toContain('m3ugen: warning: 3 channel(s) without tvg_logo (written as "")');
+    expect(result.stderr).toContain('m3ugen: warning: 3 channels without tvg_logo (written as "")');
   });
 
   it('lets flags override the config file', async () => {
@@ -200,10 +200,10 @@ describe('m3ugen generate', () => {
     const normal = await runCli(['generate', '--input', input, '--skip-invalid', '--proxy-id', PROXY]);
     expect(normal.code).toBe(0);
     expect(said(normal.stderr)).toBe(10);
-    expect(normal.stderr).toContain('m3ugen: warning: 25 invalid record(s) skipped (the first 10 shown; --verbose shows each)');
+    expect(normal.stderr).toContain('m3ugen: warning: 25 invalid records skipped (the first 10 shown; --verbose shows each)');
     const verbose = await runCli(['generate', '--input', input, '--skip-invalid', '--proxy-id', PROXY, '--verbose']);
     expect(said(verbose.stderr)).toBe(25);
-    expect(verbose.stderr).toContain('m3ugen: warning: 25 invalid record(s) skipped\n');
+    expect(verbose.stderr).toContain('m3ugen: warning: 25 invalid records skipped\n');
   });
 
   it('publishes nothing with --skip-invalid when no record at all is valid (an input in the wrong shape), naming the first problem', async () => {
@@ -216,10 +216,16 @@ describe('m3ugen generate', () => {
     const result = await runCli(['generate', '--input', input, '--skip-invalid', '--output', output, '--proxy-id', PROXY]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      new RegExp(`m3ugen: error: ${input.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: none of its \\d+ record\\(s\\) is valid, so nothing is published: is it the input you meant\\? The first: line 1: this is a JSON array, not NDJSON \\(one record per line\\): name the file \\.json`),
+      new RegExp(`m3ugen: error: ${input.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: none of its \\d+ records is valid, so nothing is published: is it the input you meant\\? The first: line 1: this is a JSON array, not NDJSON \\(one record per line\\): name the file \\.json`),
     );
     expect(readFileSync(output, 'utf8')).toBe('previous playlist\n');
     expect(leftovers(dir)).toEqual([]);
+    // One record, invalid: said in the singular.
+    writeFileSync(input, '{"assigned_number": 1}\n');
+    const one = await runCli(['generate', '--input', input, '--skip-invalid', '--output', output, '--proxy-id', PROXY]);
+    expect(one.code).toBe(1);
+    expect(one.stderr).toContain(': its one record is not valid, so nothing is published: is it the input you meant? The first: line 1: field "channel": required field is missing');
+    expect(readFileSync(output, 'utf8')).toBe('previous playlist\n');
   });
 
   it('logs each channel, its EXTINF line and URL with --verbose', async () => {
@@ -414,7 +420,7 @@ describe('m3ugen generate', () => {
     writeFileSync(input, toNdjson(1234).replaceAll(/,"tvg_logo":"[^"]*"/g, ''));
     const result = await runCli(['generate', '--input', input, '--output', output, '--proxy-id', PROXY, '--workers', '1']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('m3ugen: warning: 1,234 channel(s) without tvg_logo (written as "")\n');
+    expect(result.stderr).toContain('m3ugen: warning: 1,234 channels without tvg_logo (written as "")\n');
     const summary = result.stderr.split('\n').find((line) => line.startsWith('m3ugen: 1,234 channels, '));
     expect(summary).toMatch(/^m3ugen: 1,234 channels, [\d.]+ KB in [\d,]+ ms \(in-memory\) → /);
     expect(summary?.endsWith(` → ${output}`)).toBe(true);
@@ -430,9 +436,9 @@ describe('m3ugen generate', () => {
     const result = await runCli(['generate', '--input', 'c.ndjson', '--proxy-id', PROXY], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stderr.split('\n').filter((line) => line.startsWith('m3ugen: warning: '))).toEqual([
-      'm3ugen: warning: 1 channel(s) with a blank channel_name (written as their tvg_name, their id or "Channel N")',
-      'm3ugen: warning: 1 channel id(s) are not UUIDs (use --strict to reject them)',
-      'm3ugen: warning: 1 channel(s) without tvg_logo (written as "")',
+      'm3ugen: warning: 1 channel with a blank channel_name (written as its tvg_name, its id or "Channel N")',
+      'm3ugen: warning: 1 channel id is not a UUID (use --strict to reject it)',
+      'm3ugen: warning: 1 channel without tvg_logo (written as "")',
     ]);
   });
 
@@ -675,19 +681,19 @@ describe('exit codes', () => {
 describe('m3ugen validate', () => {
   it('accepts the example and says its warnings as generate does', async () => {
     const result = await runCli(['validate', '--config', 'examples/basic/m3ugen.toml']);
-    expect(result).toMatchObject({ code: 0, stdout: 'ok: examples/basic/channels.ndjson: 40 channels valid, 4 warning(s) (config examples/basic/m3ugen.toml)\n' });
-    expect(result.stderr.trim().split('\n')).toEqual(['m3ugen: warning: 3 channel(s) without tvg_logo (written as "")', 'm3ugen: warning: 1 channel(s) without tvg_name (written as "")']);
+    expect(result).toMatchObject({ code: 0, stdout: 'ok: examples/basic/channels.ndjson: 40 channels valid, 4 warnings (config examples/basic/m3ugen.toml)\n' });
+    expect(result.stderr.trim().split('\n')).toEqual(['m3ugen: warning: 3 channels without tvg_logo (written as "")', 'm3ugen: warning: 1 channel without tvg_name (written as "")']);
   });
 
   it('warns of a missing proxy ULID, lists each warning with --verbose, and says none with --quiet', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'c.ndjson'), `${JSON.stringify({ assigned_number: 1, channel: { id: '550e8400-e29b-41d4-a716-446655440001', channel_name: 'A', tvg_logo: 'http://l/a.png' } })}\n`);
     const normal = await runCli(['validate', '--input', 'c.ndjson'], { cwd: dir });
-    expect(normal).toMatchObject({ code: 0, stdout: expect.stringContaining('1 channels valid, 4 warning(s)') });
+    expect(normal).toMatchObject({ code: 0, stdout: expect.stringContaining('1 channel valid, 4 warnings') });
     expect(normal.stderr).toContain('m3ugen: warning: no proxy ULID is set');
-    expect(normal.stderr).toContain('m3ugen: warning: 1 channel(s) without tvg_id (written as "")');
+    expect(normal.stderr).toContain('m3ugen: warning: 1 channel without tvg_id (written as "")');
     const verbose = await runCli(['validate', '--input', 'c.ndjson', '--verbose'], { cwd: dir });
-    expect(verbose.stderr).toContain('warning: c.ndjson: line 1: channel at index 0: tvg_name is missing; written as ""');
+    expect(verbose.stderr).toContain('warning: c.ndjson: line 1: tvg_name is missing; written as ""');
     const quiet = await runCli(['validate', '--input', 'c.ndjson', '--quiet'], { cwd: dir });
     expect(quiet).toMatchObject({ code: 0, stderr: '' });
   });
@@ -696,7 +702,7 @@ describe('m3ugen validate', () => {
     const dir = workdir();
     writeFileSync(join(dir, 'c.ndjson'), `${toNdjson(2)}\n`);
     const flagged = await runCli(['validate', '--input', 'c.ndjson', '--proxy-id', PROXY, '--base-url', 'https://tv.example/iptv/', '--strategy', 'streaming', '--max-memory-mb', '64'], { cwd: dir });
-    expect(flagged).toMatchObject({ code: 0, stdout: 'ok: c.ndjson: 2 channels valid, 0 warning(s) (no config file)\n', stderr: '' });
+    expect(flagged).toMatchObject({ code: 0, stdout: 'ok: c.ndjson: 2 channels valid, 0 warnings (no config file)\n', stderr: '' });
     const badUrl = await runCli(['validate', '--input', 'c.ndjson', '--base-url', 'ftp://tv.example'], { cwd: dir });
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toContain('m3ugen: --base-url: expected an absolute http(s) URL');
@@ -713,7 +719,7 @@ describe('m3ugen validate', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('m3ugen: error: c.ndjson: line 3: field "assigned_number": expected a channel number >= 0, got number -1');
     expect(result.stderr).toContain('m3ugen: error: c.ndjson: line 4: expected a channel record (an object), got an array');
-    expect(result.stderr).toContain('m3ugen: error: c.ndjson: 2 invalid record(s), 2 valid (no config file)');
+    expect(result.stderr).toContain('m3ugen: error: c.ndjson: 2 invalid records, 2 valid (no config file)');
   });
 
   it('says how far it got when the input itself cannot be read on (a cut gzip file), not which record stopped it', async () => {
@@ -724,7 +730,7 @@ describe('m3ugen validate', () => {
     expect(result.code).toBe(1);
     const [reason, summary] = result.stderr.trim().split('\n');
     expect(reason).toBe('m3ugen: error: c.ndjson.gz: the input is not valid gzip data: it ends before its compressed data does (a cut file?)');
-    expect(summary).toMatch(/^m3ugen: error: c\.ndjson\.gz: the check stopped after [\d,]+ record\(s\): the input could not be read on \(no config file\)$/);
+    expect(summary).toMatch(/^m3ugen: error: c\.ndjson\.gz: the check stopped after [\d,]+ records: the input could not be read on \(no config file\)$/);
   });
 
   it('lists the invalid records found before a duplicate id, which stops the check, in line order', async () => {
@@ -737,7 +743,7 @@ describe('m3ugen validate', () => {
       'm3ugen: error: c.ndjson: line 2: field "channel.id": duplicate channel id "a": line 1 has the same id',
       'm3ugen: error: c.ndjson: line 3: field "channel.id": required field is missing',
       'm3ugen: error: c.ndjson: line 4: invalid JSON at column 2: unexpected "o"',
-      'm3ugen: error: c.ndjson: 3 invalid record(s) in the first 4; line 2 stopped the check, later records were not read (no config file)',
+      'm3ugen: error: c.ndjson: 3 invalid records in the first 4; line 2 stopped the check, later records were not read (no config file)',
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import type { ProgressInfo } from '@m3ugen/core';
 import { describe, expect, it } from 'vitest';
-import { formatCount, printable, Reporter, type ErrorStream } from './reporter.js';
+import { counted, formatCount, printable, Reporter, type ErrorStream } from './reporter.js';
 
 function terminal(isTTY: boolean): ErrorStream & { text: string } {
   return {
@@ -184,5 +184,9 @@ describe('formatCount', () => {
     for (const count of [0, 7, 999, 1000, 12345, 999999, 1000000, 1234567890, 9007199254740991]) {
       expect(formatCount(count)).toBe(count.toLocaleString('en-US'));
     }
+  });
+
+  it('says a count with its noun, singular only for one', () => {
+    expect([counted(0, 'channel'), counted(1, 'channel'), counted(1_200, 'invalid record'), counted(2, 'entry', 'entries')]).toEqual(['0 channels', '1 channel', '1,200 invalid records', '2 entries']);
   });
 });

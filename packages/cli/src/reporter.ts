@@ -22,6 +22,11 @@ function formatCount(count: number): string {
   return String(count).replace(/\B(?=(?:\d{3})+$)/g, ',');
 }
 
+/** A count and its noun, in the plural unless it is one: `1 channel`, `1,200 channels`, `0 invalid records`. */
+function counted(count: number, noun: string, plural = `${noun}s`): string {
+  return `${formatCount(count)} ${count === 1 ? noun : plural}`;
+}
+
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
@@ -194,4 +199,4 @@ export class Reporter {
   }
 }
 
-export { formatBytes, formatCount };
+export { counted, formatBytes, formatCount };

@@ -9,7 +9,7 @@ import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strate
 import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
 import { inConfigTerms, overwriteConflict, prepareRun, regularFileBytes, shareOfInputRead, type PreparedRun } from '../prepare.js';
 import { checkPublishable, publishAtomically } from '../publish.js';
-import { formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
+import { counted, formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
 import { holdYoungGeneration } from '../young-generation.js';
 import { reportWarnings, summariseWarnings, warnIfNoChannels } from './warnings.js';
@@ -181,7 +181,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   const somethingValid = (result: GenerationResult): GenerationResult => {
     if (firstSkipped === undefined || result.metrics.inputChannels > 0) return result;
     throw new InputError(
-      `none of its ${formatCount(reader.stats.skipped)} record(s) is valid, so nothing is published: is it the input you meant? The first: ${formatLocation({ ...firstSkipped.location, file: undefined })}${firstSkipped.reason}`,
+      `${reader.stats.skipped === 1 ? 'its one record is not valid' : `none of its ${formatCount(reader.stats.skipped)} records is valid`}, so nothing is published: is it the input you meant? The first: ${formatLocation({ ...firstSkipped.location, file: undefined })}${firstSkipped.reason}`,
       { file: prepared.inputName },
       { cause: firstSkipped },
     );
@@ -234,10 +234,10 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   warnIfNoChannels(result, reader.stats.skipped, reporter, prepared.inputName);
   if (reader.stats.skipped > 0) {
     const shown = reader.stats.skipped > SKIPS_SHOWN && !reporter.verbose ? ` (the first ${SKIPS_SHOWN} shown; --verbose shows each)` : '';
-    reporter.warn(`${formatCount(reader.stats.skipped)} invalid record(s) skipped${shown}`);
+    reporter.warn(`${counted(reader.stats.skipped, 'invalid record')} skipped${shown}`);
   }
   reporter.info(
-    `${formatCount(metrics.channels)} ${metrics.channels === 1 ? 'channel' : 'channels'}, ${formatBytes(metrics.bytes)} in ${formatCount(Math.round(metrics.durationMs))} ms (${metrics.strategy}${plan.workers > 1 ? `, ${plan.workers} worker threads` : ''})` +
+    `${counted(metrics.channels, 'channel')}, ${formatBytes(metrics.bytes)} in ${formatCount(Math.round(metrics.durationMs))} ms (${metrics.strategy}${plan.workers > 1 ? `, ${plan.workers} worker threads` : ''})` +
       (outputPath === undefined ? '' : ` → ${outputPath}${gzipped(outputPath) ? ` (${formatBytes(regularFileBytes(outputPath) ?? 0)} gzip)` : ''}`),
   );
 

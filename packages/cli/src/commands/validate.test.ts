@@ -33,7 +33,7 @@ describe('m3ugen validate on a terminal', () => {
     const stderr = terminal();
     const code = await main(['validate', '--input', '-', '--proxy-id', '01ARZ3NDEKTSV4RRFFQ69G5FAV'], { stdin, stdout, stderr });
     expect(code).toBe(0);
-    expect(out).toBe('ok: stdin: 1,200 channels valid, 0 warning(s) (no config file)\n');
+    expect(out).toBe('ok: stdin: 1,200 channels valid, 0 warnings (no config file)\n');
     expect(stderr.text()).toMatch(/^\rm3ugen: [\d,]+ channels checked\u001b\[K/);
     expect(stderr.text()).not.toContain('written');
     expect(stderr.text().endsWith('\r\u001b[K')).toBe(true);
@@ -57,14 +57,14 @@ describe('m3ugen validate on a terminal', () => {
         'm3ugen: error: stdin: line 1: field "channel.id": expected a UUID (strict mode), got "news-1"',
         'm3ugen: error: stdin: line 3: field "channel.id": expected a UUID (strict mode), got "sport-3"',
         'm3ugen: error: stdin: line 4: field "channel": required field is missing',
-        'm3ugen: error: stdin: 3 invalid record(s), 2 valid (no config file)',
+        'm3ugen: error: stdin: 3 invalid records, 2 valid (no config file)',
         '',
       ].join('\n'),
     );
     // Without --strict they are warnings, counted.
     const lenient = await run();
-    expect(lenient.err).toContain('m3ugen: warning: 2 channel id(s) are not UUIDs (use --strict to reject them)\n');
-    expect(lenient.err).toContain('m3ugen: error: stdin: 1 invalid record(s), 4 valid (no config file)\n');
+    expect(lenient.err).toContain('m3ugen: warning: 2 channel ids are not UUIDs (use --strict to reject them)\n');
+    expect(lenient.err).toContain('m3ugen: error: stdin: 1 invalid record, 4 valid (no config file)\n');
   });
 
   it('names standard input "stdin" in its summary, as in the errors of its records', async () => {
@@ -72,7 +72,7 @@ describe('m3ugen validate on a terminal', () => {
     const stdout = new PassThrough();
     const code = await main(['validate', '--input', '-', '--quiet'], { stdin: Readable.from([`not json\n${record(1)}\n`]), stdout, stderr });
     expect(code).toBe(1);
-    expect(stderr.text()).toBe('m3ugen: error: stdin: line 1: invalid JSON at column 2: unexpected "o"\nm3ugen: error: stdin: 1 invalid record(s), 1 valid (no config file)\n');
+    expect(stderr.text()).toBe('m3ugen: error: stdin: line 1: invalid JSON at column 2: unexpected "o"\nm3ugen: error: stdin: 1 invalid record, 1 valid (no config file)\n');
   });
 
   it('names a JSON array record in --verbose warnings as its errors do, past the records skipped before it', async () => {
@@ -81,7 +81,7 @@ describe('m3ugen validate on a terminal', () => {
     const stdin = Readable.from([`[${record(1)}, {"assigned_number": -2}, ${missingLogo}]`]);
     const code = await main(['validate', '--input', '-', '--verbose', '--proxy-id', '01ARZ3NDEKTSV4RRFFQ69G5FAV'], { stdin, stdout: new PassThrough(), stderr });
     expect(code).toBe(1);
-    expect(stderr.text()).toContain('[debug] warning: stdin: record 2: channel at index 1: tvg_logo is missing; written as ""\n');
+    expect(stderr.text()).toContain('[debug] warning: stdin: record 2: tvg_logo is missing; written as ""\n');
     expect(stderr.text()).toContain('m3ugen: error: stdin: record 1: field "assigned_number"');
   });
 });

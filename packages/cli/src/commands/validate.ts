@@ -3,7 +3,7 @@ import { InputError, type GenerationResult } from '@m3ugen/core';
 import { parseFlags } from '../args.js';
 import { nameEarlierRecord } from '../earlier-record.js';
 import { inConfigTerms, prepareRun, shareOfInputRead } from '../prepare.js';
-import { formatCount, Reporter } from '../reporter.js';
+import { counted, formatCount, Reporter } from '../reporter.js';
 import { holdYoungGeneration } from '../young-generation.js';
 import type { CommandIo } from './generate.js';
 import { reportWarnings, summariseWarnings, warnIfNoChannels } from './warnings.js';
@@ -52,7 +52,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     const listed = stoppedBy === undefined ? first : [...first, stoppedBy].sort((a, b) => position(a) - position(b));
     for (const error of listed) reporter.error(error.message);
     const count = reader.stats.skipped + notUuidCount;
-    if (count > first.length) reporter.error(`… and ${formatCount(count - first.length)} more invalid record(s)`);
+    if (count > first.length) reporter.error(`… and ${counted(count - first.length, 'more invalid record')}`);
     return count;
   };
 
@@ -73,12 +73,12 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     if (line === undefined && index === undefined) {
       // Not a record's fault: the input itself could not be read on (a cut gzip file).
       const invalid = skipped > 0 ? `, ${formatCount(skipped)} of them invalid` : '';
-      reporter.error(`${inputName}: the check stopped after ${formatCount(read)} record(s)${invalid}: the input could not be read on (${configNote})`);
+      reporter.error(`${inputName}: the check stopped after ${counted(read, 'record')}${invalid}: the input could not be read on (${configNote})`);
       return 1;
     }
     const at = line === undefined ? `record ${index}` : `line ${line}`;
     const stopping = lastNotUuid !== undefined && lastNotUuid === (line ?? index) ? 0 : 1;
-    reporter.error(`${inputName}: ${formatCount(skipped + stopping)} invalid record(s) in the first ${formatCount(read)}; ${at} stopped the check, later records were not read (${configNote})`);
+    reporter.error(`${inputName}: ${counted(skipped + stopping, 'invalid record')} in the first ${formatCount(read)}; ${at} stopped the check, later records were not read (${configNote})`);
     return 1;
   } finally {
     releaseYoungGeneration();
@@ -90,9 +90,9 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   warnIfNoChannels(result, reader.stats.skipped, reporter, inputName);
   const { metrics, warnings } = result;
   if (invalidCount > 0) {
-    reporter.error(`${inputName}: ${formatCount(invalidCount)} invalid record(s), ${formatCount(metrics.channels - notUuidCount)} valid (${configNote})`);
+    reporter.error(`${inputName}: ${counted(invalidCount, 'invalid record')}, ${formatCount(metrics.channels - notUuidCount)} valid (${configNote})`);
     return 1;
   }
-  io.stdout.write(`ok: ${inputName}: ${formatCount(metrics.channels)} channels valid, ${formatCount(warnings.total)} warning(s) (${configNote})\n`);
+  io.stdout.write(`ok: ${inputName}: ${counted(metrics.channels, 'channel')} valid, ${counted(warnings.total, 'warning')} (${configNote})\n`);
   return 0;
 }

@@ -1,10 +1,11 @@
 import type { GenerationResult, M3uGenerator } from '@m3ugen/core';
 import { MISSING_PROXY_ID_MESSAGE } from '@m3ugen/url-builder';
-import { formatCount, type Reporter } from '../reporter.js';
+import { counted, formatCount, type Reporter } from '../reporter.js';
 
 /**
  * With `--verbose`, says each warning as it is raised, after the input and
- * line of its record when the reader knows them, as errors name them.
+ * line of its record when the reader knows them, as errors name them (and
+ * then without core's "channel at index N: ", which counts channels, not lines).
  * Without it, nothing listens: a listener makes core build every warning's
  * message and object, ~7% of a run whose million channels each lack two
  * fields (docs/performance.md). {@link summariseWarnings} says them all, counted,
@@ -16,7 +17,10 @@ export function reportWarnings(generator: M3uGenerator, reporter: Reporter, inpu
     if (warning.code === 'skipped-record') return;
     const { line, recordIndex } = warning;
     const where = line !== undefined ? `${inputName}: line ${line}: ` : recordIndex !== undefined ? `${inputName}: record ${recordIndex}: ` : '';
-    reporter.debug(`warning: ${where}${warning.message}`);
+    // Core's messages start with the channel's index, which an operator cannot look up in the file: its place replaces it.
+    const index = `channel at index ${warning.channelIndex}: `;
+    const message = where !== '' && warning.message.startsWith(index) ? warning.message.slice(index.length) : warning.message;
+    reporter.debug(`warning: ${where}${message}`);
   });
 }
 
@@ -35,11 +39,14 @@ export function summariseWarnings(result: GenerationResult, reporter: Reporter, 
     const count = formatCount(total);
     // Raised once, by the proxy URL scheme, when the run starts.
     if (code === 'missing-proxy-id') reporter.warn(MISSING_PROXY_ID_MESSAGE);
-    else if (code === 'missing-field') reporter.warn(`${count} channel(s) without ${field ?? 'a field'} (written as "")`);
-    else if (code === 'non-uuid-id') reporter.warn(`${count} channel id(s) are not UUIDs (use --strict to reject them)`);
+    else if (code === 'missing-field') reporter.warn(`${counted(total, 'channel')} without ${field ?? 'a field'} (written as "")`);
+    else if (code === 'non-uuid-id') reporter.warn(total === 1 ? '1 channel id is not a UUID (use --strict to reject it)' : `${count} channel ids are not UUIDs (use --strict to reject them)`);
     // One per field a plugin reads, its message naming the reader and the field it most likely meant.
     else if (code === 'absent-field') reporter.warn(result.warnings.firstMessages[key] ?? `no channel has field ${field}`);
-    else if (code === 'blank-name') reporter.warn(`${count} channel(s) with a blank channel_name (written as their tvg_name, their id or "Channel N")`);
+    else if (code === 'blank-name') {
+      const theirs = total === 1 ? 'its' : 'their';
+      reporter.warn(`${counted(total, 'channel')} with a blank channel_name (written as ${theirs} tvg_name, ${theirs} id or "Channel N")`);
+    }
     else if (code !== 'skipped-record') {
       const message = result.warnings.firstMessages[key] ?? '';
       if (total === 1) reporter.warn(message === '' ? key : `${message} (${key})`);
