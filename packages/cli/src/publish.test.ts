@@ -1,5 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { chmodSync, chownSync, closeSync, existsSync, lstatSync, openSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -152,6 +154,8 @@ describe('publishAtomically into what is not a regular file', () => {
 describe('publishAtomically when its process is signalled', () => {
   /** The built package, as a program that imports it runs it. */
   const cli = new URL('../dist/index.js', import.meta.url).href;
+  /** The signal-exit the package uses, as another library in the program would load it. */
+  const signalExitUrl = pathToFileURL(createRequire(import.meta.url).resolve('signal-exit')).href;
   /**
    * A program that publishes `target` and, once half of it is written, says
    * "writing" and waits for `go` before finishing. `handler`: its own SIGTERM
@@ -174,14 +178,17 @@ describe('publishAtomically when its process is signalled', () => {
   `;
 
   /** Runs `source` over a file holding an earlier playlist, sends `signal` while it writes, and reports how it ended. */
-  async function signalled(source: string, signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; playlist: string; files: string[] }> {
+  async function signalled(
+    source: string,
+    signal: NodeJS.Signals,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; playlist: string; files: string[] }> {
     const dir = mkdtempSync(join(tmpdir(), 'm3ugen-publish-'));
     const target = join(dir, 'playlist.m3u');
     writeFileSync(target, 'old\n');
     const child = spawn(process.execPath, ['--input-type=module', '-e', source, target], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.setEncoding('utf8');
-    const ended = once(child, 'exit') as Promise<[number | null]>;
+    const ended = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     await new Promise<void>((resolve) =>
       child.stdout.on('data', (chunk: string) => {
         stdout += chunk;
@@ -189,27 +196,28 @@ describe('publishAtomically when its process is signalled', () => {
       }),
     );
     child.kill(signal);
-    const [code] = await ended;
-    return { code, stdout, playlist: readFileSync(target, 'utf8'), files: readdirSync(dir) };
+    const [code, endedBy] = await ended;
+    return { code, signal: endedBy, stdout, playlist: readFileSync(target, 'utf8'), files: readdirSync(dir) };
   }
 
-  it.each([
-    ['SIGTERM', 143],
-    ['SIGINT', 130],
-    ['SIGHUP', 129],
-  ] as const)('ends a process without its own handler on %s as the signal would (%i), without the temporary file', async (signal, code) => {
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)('lets %s end a process without its own handler for it, as it would have, without the temporary file', async (signal) => {
     const run = await signalled(program(''), signal);
-    expect(run).toEqual({ code, stdout: 'writing\n', playlist: 'old\n', files: ['playlist.m3u'] });
+    expect(run).toEqual({ code: null, signal, stdout: 'writing\n', playlist: 'old\n', files: ['playlist.m3u'] });
+  });
+
+  it('does the same beside another signal-exit user (execa, write-file-atomic) in the process, rather than each waiting for the other', async () => {
+    const run = await signalled(program(`const { onExit } = await import(${JSON.stringify(signalExitUrl)}); onExit(() => console.log('their cleanup'));`), 'SIGTERM');
+    expect(run).toEqual({ code: null, signal: 'SIGTERM', stdout: 'writing\ntheir cleanup\n', playlist: 'old\n', files: ['playlist.m3u'] });
   });
 
   it("leaves a program's own handler in charge: a graceful shutdown lets the publish finish", async () => {
     const run = await signalled(program(`process.on('SIGTERM', () => { console.log('shutting down'); go(); });`), 'SIGTERM');
-    expect(run).toEqual({ code: 0, stdout: 'writing\nshutting down\npublished\n', playlist: 'new playlist\n', files: ['playlist.m3u'] });
+    expect(run).toEqual({ code: 0, signal: null, stdout: 'writing\nshutting down\npublished\n', playlist: 'new playlist\n', files: ['playlist.m3u'] });
   });
 
   it('removes the temporary file when the program\'s own handler exits at once', async () => {
     const run = await signalled(program(`process.on('SIGTERM', () => process.exit(3));`), 'SIGTERM');
-    expect(run).toEqual({ code: 3, stdout: 'writing\n', playlist: 'old\n', files: ['playlist.m3u'] });
+    expect(run).toEqual({ code: 3, signal: null, stdout: 'writing\n', playlist: 'old\n', files: ['playlist.m3u'] });
   });
 });
 

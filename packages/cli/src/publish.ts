@@ -198,56 +198,38 @@ async function syncFolder(folder: string): Promise<void> {
   }
 }
 
-/** Exit status of a process ended by a signal, as a shell reports it: 128 + the signal's number. */
-const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
-type EndingSignal = keyof typeof SIGNAL_EXIT_CODES;
+/** signal-exit, imported by the first run that needs it: a run to stdout never does. */
+let signalExit: Promise<typeof import('signal-exit')> | undefined;
 
 /**
- * The temporary files of the publishes in progress, removed when the process
- * ends before they are renamed. While there is one, the process listens for
- * the signals that would end it, and for its exit.
+ * Runs `cleanup` (synchronous) if the process ends before the returned
+ * function is called: it exits, or a signal ends it (SIGINT, SIGTERM,
+ * SIGHUP…, which then ends it as it would have). Through signal-exit, which
+ * every process-wide cleanup of the ecosystem uses (write-file-atomic,
+ * execa): a signal a program handles itself (a server's graceful shutdown)
+ * is left to it, and two such libraries in one process do not each wait
+ * for the other to end it, as two handlers of their own would.
+ *
+ * @example
+ * ```ts
+ * const forget = await cleanUpOnExit(() => rmSync(scratch, { recursive: true, force: true }));
+ * try { await work(scratch); } finally { forget(); }
+ * ```
  */
-class UnfinishedFiles {
-  readonly #paths = new Set<string>();
-
-  add(path: string): void {
-    if (this.#paths.size === 0) {
-      for (const signal of Object.keys(SIGNAL_EXIT_CODES) as EndingSignal[]) process.on(signal, this.#onSignal);
-      process.on('exit', this.#removeAll);
-    }
-    this.#paths.add(path);
-  }
-
-  delete(path: string): void {
-    if (!this.#paths.delete(path) || this.#paths.size > 0) return;
-    for (const signal of Object.keys(SIGNAL_EXIT_CODES) as EndingSignal[]) process.off(signal, this.#onSignal);
-    process.off('exit', this.#removeAll);
-  }
-
-  readonly #removeAll = (): void => {
-    for (const path of this.#paths) {
-      try {
-        unlinkSync(path);
-      } catch {
-        // already gone
-      }
-    }
-  };
-
-  /**
-   * Ends the process as the signal would have, without the temporary files.
-   * A program with a handler of its own (a server's graceful shutdown) keeps
-   * the say: listening must not end its process for it, and its in-flight
-   * publish may finish; if it exits first, the 'exit' listener removes them.
-   */
-  readonly #onSignal = (signal: NodeJS.Signals): void => {
-    if (process.listenerCount(signal) > 1) return;
-    this.#removeAll();
-    process.exit(SIGNAL_EXIT_CODES[signal as EndingSignal]);
-  };
+export async function cleanUpOnExit(cleanup: () => void): Promise<() => void> {
+  const { onExit } = await (signalExit ??= import('signal-exit'));
+  return onExit(() => {
+    cleanup();
+  });
 }
 
-const unfinished = new UnfinishedFiles();
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
 
 async function closeAfterFailure(stream: FileWriter): Promise<void> {
   stream.destroy();
@@ -260,10 +242,10 @@ async function closeAfterFailure(stream: FileWriter): Promise<void> {
  * `write` succeeds; the folder is then flushed too, so the new file
  * survives a power cut. On failure, or when the process ends first, the
  * temporary file is removed and whatever was at `target` before is
- * untouched: SIGINT, SIGTERM or SIGHUP end a process that has no handler of
- * its own for them (exit status 130, 143, 129, as the signal would); a
- * program that handles them itself (a server's graceful shutdown) decides,
- * and the file is removed when its process exits. A symbolic link
+ * untouched: a signal such as SIGINT or SIGTERM ends a process that has no
+ * handler of its own for it, as it would have; a program that handles it
+ * itself (a server's graceful shutdown) decides, and the file is removed
+ * when its process exits ({@link cleanUpOnExit}). A symbolic link
  * is followed (the file it points to is replaced, the link stays); a device,
  * a named pipe, or an open file of the process such as `/dev/stdout`, is
  * written in place, as there is no file to replace.
@@ -287,9 +269,14 @@ export async function publishAtomically<T>(target: string, write: (output: Writa
   }
   await removeStaleTemporaries(destination.path);
   const temp = tempName(destination.path);
-  const stream = await openOutput(temp, 'wx', target, label, destination.existing);
-
-  unfinished.add(temp);
+  const forget = await cleanUpOnExit(() => removeQuietly(temp));
+  let stream: FileWriter;
+  try {
+    stream = await openOutput(temp, 'wx', target, label, destination.existing);
+  } catch (error) {
+    forget();
+    throw error;
+  }
   try {
     const result = await writeThrough(stream, write, target, label);
     try {
@@ -304,6 +291,6 @@ export async function publishAtomically<T>(target: string, write: (output: Writa
     await unlink(temp).catch(() => undefined);
     throw error;
   } finally {
-    unfinished.delete(temp);
+    forget();
   }
 }

@@ -8,7 +8,7 @@ import { estimateRecords } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
 import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
 import { inConfigTerms, overwriteConflict, prepareRun, regularFileBytes, shareOfInputRead, type PreparedRun } from '../prepare.js';
-import { checkPublishable, publishAtomically } from '../publish.js';
+import { checkPublishable, cleanUpOnExit, publishAtomically } from '../publish.js';
 import { counted, formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
 import { holdYoungGeneration } from '../young-generation.js';
@@ -172,9 +172,8 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   const reopen = outputPath === undefined || plan.workers > 1 ? undefined : prepared.reopen;
   if (reopen !== undefined) SpillingIdIndex.removeAbandoned();
   const idIndex = reopen === undefined ? undefined : new SpillingIdIndex({ rescan: () => rescan(reopen), file: reader.name, memoryIds: memoryIdsFromEnvironment() });
-  // SIGINT, SIGTERM and SIGHUP end the process from publishAtomically's handler: remove the key files then too.
-  const removeKeyFiles = (): void => idIndex?.close();
-  process.once('exit', removeKeyFiles);
+  // A signal that ends the process mid-run (or an exit) removes the key files, as it removes the temporary playlist.
+  const forgetKeyFiles = idIndex === undefined ? undefined : await cleanUpOnExit(() => idIndex.close());
   // Rendering in this thread: keep its young generation small, as streaming's flat memory needs (worker threads size their own).
   const releaseYoungGeneration = plan.workers > 1 ? undefined : holdYoungGeneration();
   /** Refuses, before it is published, the playlist of an input whose every record was skipped as invalid. */
@@ -224,7 +223,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   } finally {
     releaseYoungGeneration?.();
     idIndex?.close();
-    process.off('exit', removeKeyFiles);
+    forgetKeyFiles?.();
   }
   if (idIndex !== undefined && idIndex.spilledIds > 0) reporter.debug(`duplicate check: ${idIndex.spilledIds} ids kept on disk`);
   reporter.clearProgress();
