@@ -343,13 +343,13 @@ describe('m3ugen generate', () => {
   });
 
   /** Starts a long run over an earlier playlist and resolves once it is writing its temporary file. */
-  async function startLargeRun(env?: Record<string, string>) {
+  async function startLargeRun(env?: Record<string, string>, how: readonly string[] = ['--strategy', 'streaming']) {
     const dir = workdir();
     const input = join(dir, 'big.ndjson');
     const output = join(dir, 'playlist.m3u');
     writeFileSync(input, toNdjson(300_000));
     writeFileSync(output, 'previous playlist\n');
-    const run = startCli(['generate', '--input', input, '--output', output, '--strategy', 'streaming', '--proxy-id', PROXY], { env });
+    const run = startCli(['generate', '--input', input, '--output', output, ...how, '--proxy-id', PROXY], { env });
     for (let i = 0; i < 500 && !leftovers(dir).some((name) => statSync(join(dir, name)).size > 0); i++) await new Promise((r) => setTimeout(r, 10));
     expect(leftovers(dir)).toHaveLength(1);
     return { ...run, dir, input, output };
@@ -361,6 +361,14 @@ describe('m3ugen generate', () => {
     const result = await done;
     // Ended by the signal, as without m3ugen's cleanup (a shell says 143; systemd, a clean stop).
     expect(result).toMatchObject({ code: null, signal: 'SIGTERM' });
+    expect(readFileSync(output, 'utf8')).toBe('previous playlist\n');
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('ends a run in worker threads on SIGINT the same way, its workers with it', async () => {
+    const { child, done, dir, output } = await startLargeRun(undefined, ['--workers', '2']);
+    child.kill('SIGINT');
+    expect(await done).toMatchObject({ code: null, signal: 'SIGINT' });
     expect(readFileSync(output, 'utf8')).toBe('previous playlist\n');
     expect(leftovers(dir)).toEqual([]);
   });
