@@ -1,4 +1,4 @@
-import type { ProgressInfo } from '@m3ugen/core';
+import { formatCount, type ProgressInfo } from '@m3ugen/core';
 
 /** Where the command writes what is not the playlist. */
 export interface ErrorStream {
@@ -12,15 +12,6 @@ export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
 const PROGRESS_DELAY_MS = 300;
 const PROGRESS_INTERVAL_MS = 100;
-
-/**
- * A whole count as people read it: `1,000,000`. Written by hand, as
- * `toLocaleString` loads ICU's number formatting on first use: ~20 ms of a
- * small run's ~190 (docs/performance.md).
- */
-function formatCount(count: number): string {
-  return String(count).replace(/\B(?=(?:\d{3})+$)/g, ',');
-}
 
 /** A count and its noun, in the plural unless it is one: `1 channel`, `1,200 channels`, `0 invalid records`. */
 function counted(count: number, noun: string, plural = `${noun}s`): string {

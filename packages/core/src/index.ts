@@ -3,7 +3,7 @@ export { OPTIONAL_CHANNEL_FIELDS, isMissing, modelFieldName, RECORD_INDEX, RECOR
 export { parseNumberedChannel, recordSchemas } from './channel/schema.js';
 
 export type { Duplicated, RecordLocation } from './errors.js';
-export { M3ugenError, InputError, DuplicateError, OptionError, PluginError, RegistryError, describeOptionValue, describeValue, formatLocation, keyPath, systemErrorReason, valueAtPath } from './errors.js';
+export { M3ugenError, InputError, DuplicateError, OptionError, PluginError, RegistryError, describeOptionValue, describeValue, formatCount, formatLocation, keyPath, systemErrorReason, valueAtPath } from './errors.js';
 
 export type { GenerationHooks, HookName } from './hooks/hooks.js';
 export { createGenerationHooks, isTapped, HOOK_SIGNATURES } from './hooks/hooks.js';

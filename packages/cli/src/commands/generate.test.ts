@@ -49,7 +49,7 @@ describe('m3ugen generate on a terminal', () => {
     const stderr = terminal();
     const code = await main(['generate', '--config', join(dir, 'm3ugen.config.mjs'), '--output', join(dir, 'p.m3u')], io(stderr));
     expect(code).toBe(0);
-    expect(stderr.text()).toMatch(/m3ugen: switched from in-memory to streaming after \d{1,3},\d{3} channels: input passed 1000 channels\n/);
+    expect(stderr.text()).toMatch(/m3ugen: switched from in-memory to streaming after \d{1,3},\d{3} channels: input passed 1,000 channels\n/);
   });
 });
 

@@ -56,7 +56,7 @@ describe('planWorkers', () => {
     // 10M ids (306 MB) and two workers (300 MB) pass 512 MB: one thread, which checks ids on disk.
     const tooMany = planWorkers(facts({ estimateRecords: () => 10_000_000 }));
     expect(tooMany.workers).toBe(1);
-    expect(tooMany.reason).toMatch(/max_memory_mb 512 is less than the 606 MB two workers take for .* about 10000000 channels/);
+    expect(tooMany.reason).toMatch(/max_memory_mb 512 is less than the 606 MB two workers take for .* about 10,000,000 channels/);
     expect(planWorkers(facts({ estimateRecords: () => 10_000_000, maxMemoryMb: 1024 })).workers).toBe(2);
   });
 

@@ -345,9 +345,9 @@ describe('M3uGenerator', () => {
       await run.output.write(text);
     });
     await expect(make([firstBatchOnly]).generate(channels, { strategy: 'first-batch-only' })).rejects.toThrow(
-      'strategy "first-batch-only" returned before the end of the input, after 1024 channels',
+      'strategy "first-batch-only" returned before the end of the input, after 1,024 channels',
     );
-    await expect(make([offByOne]).generate(channels, { strategy: 'off-by-one' })).rejects.toThrow('strategy "off-by-one" rendered 1498 of the 1500 channels it read');
+    await expect(make([offByOne]).generate(channels, { strategy: 'off-by-one' })).rejects.toThrow('strategy "off-by-one" rendered 1,498 of the 1,500 channels it read');
     // A strategy that reads and renders everything, as the test's own does, passes.
     expect((await make().generate(channels)).metrics.channels).toBe(1500);
   });

@@ -71,11 +71,11 @@ describe('selectAutomatically (the seed rule over the registry)', () => {
 
   it('puts strategies that write as they go first when the caller takes chunks as they are made (stream())', () => {
     const chosen = selectAutomatically(facts({ chunksWanted: true }));
-    expect(chosen).toMatchObject({ strategy: 'streaming', reason: 'pressure optimal, 1000 channels: chunks are read as they are made (stream()), so a strategy that writes as it goes' });
+    expect(chosen).toMatchObject({ strategy: 'streaming', reason: 'pressure optimal, 1,000 channels: chunks are read as they are made (stream()), so a strategy that writes as it goes' });
     // Among bounded ones preference decides, and without one the fastest eligible runs.
     const faster = strategy('faster-bounded', { boundedMemory: true, preference: 60 });
     expect(selectAutomatically(facts({ chunksWanted: true, strategies: [streaming, faster, inMemory] })).strategy).toBe('faster-bounded');
-    expect(selectAutomatically(facts({ chunksWanted: true, strategies: [inMemory] }))).toMatchObject({ strategy: 'in-memory', reason: 'pressure optimal, 1000 channels: fastest eligible strategy' });
+    expect(selectAutomatically(facts({ chunksWanted: true, strategies: [inMemory] }))).toMatchObject({ strategy: 'in-memory', reason: 'pressure optimal, 1,000 channels: fastest eligible strategy' });
   });
 
   it('never picks a non-automatic strategy, even with a higher preference', () => {
@@ -84,7 +84,7 @@ describe('selectAutomatically (the seed rule over the registry)', () => {
 
   it('fails clearly when nothing qualifies', () => {
     expect(() => selectAutomatically(facts({ strategies: [inMemory], pressure: 'critical' }))).toThrow(
-      /no registered strategy can run automatically at memory pressure "critical" with 1000 channels; registered: "in-memory"/,
+      /no registered strategy can run automatically at memory pressure "critical" with 1,000 channels; registered: "in-memory"/,
     );
   });
 });
@@ -106,7 +106,7 @@ describe('proposeTakeover', () => {
 
   it('hands over an automatic run of unknown size once it passes the threshold', () => {
     const grown = { ...base, knownChannelCount: undefined, channelsDone: 50_001 };
-    expect(proposeTakeover(inMemory, grown)?.reason).toBe('input passed 50000 channels');
+    expect(proposeTakeover(inMemory, grown)?.reason).toBe('input passed 50,000 channels');
     expect(proposeTakeover(inMemory, { ...grown, automatic: false })).toBeUndefined();
     expect(proposeTakeover(inMemory, { ...grown, knownChannelCount: 60_000 })).toBeUndefined();
   });
