@@ -104,6 +104,27 @@ export function isMissing(value: unknown): value is undefined | null | '' {
 }
 
 /**
+ * A field's or an attribute's value as it is written: text as it is,
+ * `undefined` and `null` as `""`, a number or boolean (from code, not a
+ * file) as its text; `undefined` for anything else (an object, array,
+ * function or symbol would be written as `[object Object]`, a comma-joined
+ * list or source code), which the caller refuses.
+ *
+ * @example
+ * ```ts
+ * writtenText(7); // '7'
+ * writtenText(null); // ''
+ * writtenText({ lang: 'de' }); // undefined
+ * ```
+ */
+export function writtenText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return '';
+  const type = typeof value;
+  return type === 'number' || type === 'boolean' || type === 'bigint' ? String(value) : undefined;
+}
+
+/**
  * Readers put the record's one-based input line under this key, so errors
  * found while rendering can name the line. Symbol-keyed: never serialised.
  */

@@ -1,3 +1,4 @@
+import { writtenText } from '../channel/model.js';
 import { describeValue, M3ugenError } from '../errors.js';
 import { isValidAttributeName, sanitizeAttributeValue } from './sanitize.js';
 
@@ -33,7 +34,7 @@ export function formatAttributes(attributes: readonly ExtinfAttribute[]): string
     const name = attribute.name;
     if (!checkedNames.has(name)) checkName(name);
     const value = attribute.value as unknown;
-    out += ' ' + name + '="' + sanitizeAttributeValue(typeof value === 'string' ? value : valueText(value, name)) + '"';
+    out += ' ' + name + '="' + sanitizeAttributeValue(typeof value === 'string' ? value : (writtenText(value) ?? notText(value, name))) + '"';
   }
   return out;
 }
@@ -49,11 +50,7 @@ function checkName(name: unknown): void {
   if (checkedNames.size < 4096) checkedNames.add(name);
 }
 
-/** A value that is not text, as text: a number or boolean as written, a missing one (`null`, `undefined`) as `""`. */
-function valueText(value: unknown, name: string): string {
-  if (value === undefined || value === null) return '';
-  const kind = typeof value;
-  if (kind === 'number' || kind === 'boolean' || kind === 'bigint') return String(value);
+function notText(value: unknown, name: string): never {
   throw new TypeError(`attribute "${name}": the value is ${describeValue(value)}, not text, a number or a boolean`);
 }
 
@@ -74,7 +71,6 @@ export function attributeProblem(attribute: unknown): string | undefined {
   const { name, value } = attribute as { name?: unknown; value?: unknown };
   if (typeof name !== 'string') return `${name === undefined ? 'has no name' : `has ${describeValue(name)} as its name, not text`} (its value is ${describeValue(value)})`;
   if (!checkedNames.has(name) && !isValidAttributeName(name)) return `has the invalid name ${JSON.stringify(name)}: use letters, digits, "-", "_", "." or ":"`;
-  const kind = typeof value;
-  if (kind === 'string' || kind === 'number' || kind === 'boolean' || kind === 'bigint' || value === undefined || value === null) return undefined;
+  if (writtenText(value) !== undefined) return undefined;
   return `"${name}" has ${describeValue(value)} as its value, not text, a number or a boolean`;
 }

@@ -2,7 +2,7 @@
  * Where a channel becomes bytes. Every strategy calls the renderer made here,
  * which is why all strategies, and every mid-run switch, write the same bytes.
  */
-import { isMissing, type NumberedChannel } from '../channel/model.js';
+import { isMissing, writtenText, type NumberedChannel } from '../channel/model.js';
 import { checkRequired, fail, locate } from '../channel/required.js';
 import { describeProblem } from '../channel/schema.js';
 import { unreadableRecordError } from '../channel/unreadable.js';
@@ -178,18 +178,6 @@ function snapshotFields<T extends object>(fields: T, skip?: string): T {
 }
 
 /**
- * A value of an optional field that is neither text nor missing: a number or
- * boolean (from code, not a file) is written as text; an object, array,
- * function or symbol would be written as `[object Object]`, a comma-joined
- * list or source code, so it is refused: `undefined` is returned and the
- * caller fails the record.
- */
-function primitiveText(value: unknown): string | undefined {
-  const type = typeof value;
-  return type === 'number' || type === 'boolean' || type === 'bigint' ? String(value) : undefined;
-}
-
-/**
  * Builds the renderer of one run. Decides once which hooks are tapped: with
  * none, each channel is one string concatenation and nothing else is
  * allocated; with taps, the general path runs them in order: channel →
@@ -239,7 +227,7 @@ export function createRenderers(context: RenderContext): Renderers {
     fail(nc, index, `channel.${field}`, describeProblem('expected a string or null', value), sourceName);
   /** An optional field's text, `""` when it is missing (`undefined`, `null` or `""`). */
   const fieldText = (value: unknown, nc: NumberedChannel, index: number, field: string): string =>
-    typeof value === 'string' ? value : value === undefined || value === null ? '' : (primitiveText(value) ?? notText(value, nc, index, field));
+    typeof value === 'string' ? value : (writtenText(value) ?? notText(value, nc, index, field));
   /** An optional field's text as is, or `""` with a missing-field warning. */
   const present = (value: unknown, nc: NumberedChannel, index: number, field: string): string =>
     isMissing(value) ? missing(index, field) : fieldText(value, nc, index, field);
