@@ -17,7 +17,8 @@ export default (options) => ({
   workerSafe: true,
   apply(generator) {
     generator.hooks.warning.tap('warning-log', (w) => {
-      if (isMainThread) appendFileSync(options.log, w.code + ' ' + w.channelIndex + '\\n');
+      // What the hook is given besides the code and index, so runs with and without workers can be compared whole.
+      if (isMainThread) appendFileSync(options.log, w.code + ' ' + w.channelIndex + ' ' + JSON.stringify({ field: w.field, message: w.message, reason: w.reason, value: w.value }) + '\\n');
     });
   },
 });

@@ -5,7 +5,8 @@ import { counted, formatCount, type Reporter } from '../reporter.js';
 /**
  * With `--verbose`, says each warning as it is raised, after the input and
  * line of its record when the reader knows them, as errors name them (and
- * then without core's "channel at index N: ", which counts channels, not lines).
+ * then its reason alone, without core's "channel at index N: ", which counts
+ * channels, not lines).
  * Without it, nothing listens: a listener makes core build every warning's
  * message and object, ~7% of a run whose million channels each lack two
  * fields (docs/performance.md). {@link summariseWarnings} says them all, counted,
@@ -17,10 +18,8 @@ export function reportWarnings(generator: M3uGenerator, reporter: Reporter, inpu
     if (warning.code === 'skipped-record') return;
     const { line, recordIndex } = warning;
     const where = line !== undefined ? `${inputName}: line ${line}: ` : recordIndex !== undefined ? `${inputName}: record ${recordIndex}: ` : '';
-    // Core's messages start with the channel's index, which an operator cannot look up in the file: its place replaces it.
-    const index = `channel at index ${warning.channelIndex}: `;
-    const message = where !== '' && warning.message.startsWith(index) ? warning.message.slice(index.length) : warning.message;
-    reporter.debug(`warning: ${where}${message}`);
+    // Core's messages start with the channel's index, which an operator cannot look up in the file: the record's place replaces it.
+    reporter.debug(`warning: ${where}${where === '' ? warning.message : warning.reason}`);
   });
 }
 

@@ -11,7 +11,7 @@ import { isTapped, unusableResult, type GenerationHooks } from '../hooks/hooks.j
 import type { RunInfo } from '../run/run-info.js';
 import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
 import type { ChannelBatch } from '../run/channel-source.js';
-import type { BatchEntries, BatchText, EntryCache } from '../run/entry-cache.js';
+import type { BatchEntries, BatchText, CapturedWarning, EntryCache } from '../run/entry-cache.js';
 import type { WarningLog } from '../run/warnings.js';
 import { formatAttributes, type ExtinfAttribute } from './attributes.js';
 import { displayName, sanitizeAttributeValue, sanitizeName, sanitizeText } from './sanitize.js';
@@ -219,7 +219,7 @@ export function createRenderers(context: RenderContext): Renderers {
   const lineSafe = buildUrl.lineSafe === true;
 
   const missing = (index: number, field: string): string => {
-    warnings.add('missing-field', field, index, () => `channel at index ${index}: ${field} is missing; written as ""`);
+    warnings.addForChannel('missing-field', field, index, () => `${field} is missing; written as ""`);
     return '';
   };
   /** The record's fault when an optional field holds an object, list, function or symbol (the reader's words for a file's record). */
@@ -234,6 +234,12 @@ export function createRenderers(context: RenderContext): Renderers {
   const attribute = (value: unknown, nc: NumberedChannel, index: number, field: string): string => sanitizeAttributeValue(present(value, nc, index, field));
   const duplicateId = (nc: NumberedChannel, index: number): never => failDuplicate({ id: nc.channel.id }, nc, index, sourceName);
   const duplicateNumber = (nc: NumberedChannel, index: number, n: number): never => failDuplicate({ number: n }, nc, index, sourceName);
+  /** A reused entry's warning, raised again for the index the entry has now. */
+  const replayWarning = (w: CapturedWarning, index: number): void => {
+    const reason = w.reason;
+    if (reason === undefined) warnings.add(w.code, w.field, index, () => w.message, w.value);
+    else warnings.addForChannel(w.code, w.field, index, () => reason, w.value);
+  };
   /** The number the latest checkUnique claimed, kept by an EntryCache. */
   let claimedNumber = -1;
   /** Uniqueness of id and number across the run. */
@@ -250,14 +256,14 @@ export function createRenderers(context: RenderContext): Renderers {
     const id = nc.channel.id;
     if (!UUID.test(id)) {
       if (strict) fail(nc, index, 'channel.id', `expected a UUID (strict mode), got ${JSON.stringify(id)}`, sourceName);
-      warnings.add('non-uuid-id', 'id', index, () => `channel at index ${index}: id ${JSON.stringify(id)} is not a UUID`, id);
+      warnings.addForChannel('non-uuid-id', 'id', index, () => `id ${JSON.stringify(id)} is not a UUID`, id);
     }
     checkUnique(nc, index);
   };
   const name = (nc: NumberedChannel, index: number): string => {
     const clean = sanitizeName(nc.channel.channelName);
     if (clean !== '') return clean;
-    warnings.add('blank-name', 'channel_name', index, () => `channel at index ${index}: channel_name is blank; written as its tvg-name, its id or "Channel ${nc.assignedNumber}"`);
+    warnings.addForChannel('blank-name', 'channel_name', index, () => `channel_name is blank; written as its tvg-name, its id or "Channel ${nc.assignedNumber}"`);
     return displayName(nc.channel, nc.assignedNumber);
   };
   /**
@@ -398,7 +404,7 @@ export function createRenderers(context: RenderContext): Renderers {
           if (duplicate) duplicateId(nc, index);
           if (!numbers.add(number)) duplicateNumber(nc, index, number);
         }
-        if (replay !== undefined) for (const w of replay) warnings.add(w.code, w.field, index, () => w.message, w.value);
+        if (replay !== undefined) for (const w of replay) replayWarning(w, index);
       },
       render(j) {
         const nc = rendering.channels[rendering.start + j]!;

@@ -7,6 +7,8 @@ export interface CapturedWarning {
   readonly code: WarningCode;
   readonly field: string | undefined;
   readonly message: string;
+  /** Set when the message is the channel's index and this: a replay at another index words it for that index. */
+  readonly reason?: string | undefined;
   readonly value?: string | undefined;
 }
 

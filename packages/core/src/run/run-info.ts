@@ -1,5 +1,5 @@
 import type { ResolvedOptions } from './options.js';
-import type { WarningCode } from './warnings.js';
+import type { GenerationWarning, WarningCode } from './warnings.js';
 
 /**
  * What every hook and strategy knows about the run it is part of. The same
@@ -13,11 +13,14 @@ export interface RunInfo {
   readonly knownChannelCount: number | undefined;
   /**
    * Raises a warning: counted in the metrics and passed to the `warning` hook.
+   * `value` is the field's value it is about, if any; `reason` what it says
+   * without the channel's place, as a {@link GenerationWarning} carries it
+   * (a warning the `warning` hook gave can be raised again as it is).
    *
    * @example
    * ```ts
    * run.warn({ code: 'my-plugin:stale-logo', message: 'logo is older than a week', channelIndex: index });
    * ```
    */
-  warn(warning: { code: WarningCode; message: string; channelIndex?: number; field?: string }): void;
+  warn(warning: { code: WarningCode; message: string; channelIndex?: number | undefined; field?: string | undefined; value?: string | undefined; reason?: string | undefined }): void;
 }

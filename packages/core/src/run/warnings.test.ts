@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WarningLog } from './warnings.js';
+import { WarningLog, type GenerationWarning } from './warnings.js';
 
 describe('WarningLog', () => {
   it("keeps each kind's first message, describing no later warning when nobody listens", () => {
@@ -25,5 +25,29 @@ describe('WarningLog', () => {
     for (let index = 0; index < 3; index++) warnings.add('blank-name', undefined, index, () => `blank ${index} (${++described})`);
     expect(heard).toEqual(['blank 0 (1)', 'blank 1 (2)', 'blank 2 (3)']);
     expect(warnings.summary().firstMessages).toEqual({ 'blank-name': 'blank 0 (1)' });
+  });
+
+  it("words a warning about a channel as m3ugen's own are, and gives its reason apart for whoever names the place otherwise", () => {
+    const warnings = new WarningLog();
+    const heard: GenerationWarning[] = [];
+    warnings.listen((warning) => heard.push(warning));
+    warnings.addForChannel('missing-field', 'tvg_logo', 7, () => 'tvg_logo is missing; written as ""');
+    warnings.add('my-plugin:stale', undefined, 7, () => 'logo of channel 7 is a week old');
+    expect(heard.map(({ message, reason }) => ({ message, reason }))).toEqual([
+      { message: 'channel at index 7: tvg_logo is missing; written as ""', reason: 'tvg_logo is missing; written as ""' },
+      { message: 'logo of channel 7 is a week old', reason: 'logo of channel 7 is a week old' },
+    ]);
+    expect(warnings.summary().firstMessages['missing-field:tvg_logo']).toBe('channel at index 7: tvg_logo is missing; written as ""');
+  });
+
+  it('keeps the reason of a captured warning, so an entry reused at another index is worded for that index', () => {
+    const warnings = new WarningLog();
+    warnings.startCapture();
+    warnings.addForChannel('blank-name', 'channel_name', 2, () => 'channel_name is blank');
+    warnings.add('my-plugin:stale', undefined, 2, () => 'stale');
+    expect(warnings.stopCapture()).toEqual([
+      { code: 'blank-name', field: 'channel_name', message: 'channel at index 2: channel_name is blank', reason: 'channel_name is blank', value: undefined },
+      { code: 'my-plugin:stale', field: undefined, message: 'stale', reason: undefined, value: undefined },
+    ]);
   });
 });

@@ -18,6 +18,14 @@ export type WarningCode =
 export interface GenerationWarning {
   readonly code: WarningCode;
   readonly message: string;
+  /**
+   * What the warning says without the channel's place: the message of one of
+   * m3ugen's own warnings about a channel starts `channel at index N: `, and
+   * this is the rest (`tvg_logo is missing; written as ""`), for whoever
+   * names the place otherwise (the CLI names the record's line). For any
+   * other warning, the message itself.
+   */
+  readonly reason: string;
   /** Zero-based index of the channel it concerns, if any. */
   readonly channelIndex?: number | undefined;
   /** Field as spelled in snake_case input, e.g. `tvg_logo`. */
@@ -44,6 +52,19 @@ export interface WarningSummary {
 }
 
 /**
+ * The message of a warning about the channel at `index`, as m3ugen's own are
+ * worded: `channel at index 3: tvg_logo is missing; written as ""`.
+ *
+ * @example
+ * ```ts
+ * channelWarningMessage(3, 'tvg_logo is missing'); // 'channel at index 3: tvg_logo is missing'
+ * ```
+ */
+export function channelWarningMessage(index: number, reason: string): string {
+  return `channel at index ${index}: ${reason}`;
+}
+
+/**
  * Counts warnings and forwards each one to a listener (the `warning` hook)
  * only when somebody listens, so a run with a million incomplete channels
  * allocates no warning objects unless asked to.
@@ -51,7 +72,7 @@ export interface WarningSummary {
  * @example
  * ```ts
  * const warnings = new WarningLog();
- * warnings.add('missing-field', 'tvg_logo', 3, () => 'channel at index 3: tvg_logo is missing');
+ * warnings.addForChannel('missing-field', 'tvg_logo', 3, () => 'tvg_logo is missing');
  * warnings.summary(); // { total: 1, counts: { 'missing-field:tvg_logo': 1 }, firstMessages: { 'missing-field:tvg_logo': 'channel at index 3: tvg_logo is missing' } }
  * ```
  */
@@ -98,24 +119,36 @@ export class WarningLog {
     return this.#total;
   }
 
-  /** Records a warning; `describe` builds the message only if a listener wants it. */
-  add(code: WarningCode, field: string | undefined, channelIndex: number | undefined, describe: () => string, value?: string): void {
+  /** Records a warning; `describe` builds the message only if a listener wants it. `reason` defaults to the message. */
+  add(code: WarningCode, field: string | undefined, channelIndex: number | undefined, describe: () => string, value?: string, reason?: string): void {
+    this.#add(code, field, channelIndex, describe, false, value, reason);
+  }
+
+  /**
+   * Records a warning about the channel at `index`, worded as m3ugen's own:
+   * `describe` builds its reason, and the message is
+   * {@link channelWarningMessage}'s (`channel at index 3: ` and the reason).
+   */
+  addForChannel(code: WarningCode, field: string | undefined, index: number, describe: () => string, value?: string): void {
+    this.#add(code, field, index, describe, true, value, undefined);
+  }
+
+  /** `describe` gives the message, or with `placed` the reason after the channel's index. */
+  #add(code: WarningCode, field: string | undefined, channelIndex: number | undefined, describe: () => string, placed: boolean, value: string | undefined, givenReason: string | undefined): void {
     this.#total++;
     const key = field === undefined ? code : `${code}:${field}`;
     const count = this.#counts.get(key);
-    // The first of each kind is described even when nobody listens: one message per kind, not per warning.
-    let message: string | undefined;
-    if (count === undefined) {
-      message = describe();
-      this.#firstMessages.set(key, message);
-    }
     this.#counts.set(key, (count ?? 0) + 1);
-    if (!this.#capturing && this.#listener === undefined) return;
-    message ??= describe();
-    if (this.#capturing) (this.#captured ??= []).push({ code, field, message, value });
+    // The first of each kind is described even when nobody listens: one message per kind, not per warning.
+    if (count !== undefined && !this.#capturing && this.#listener === undefined) return;
+    const described = describe();
+    const message = placed && channelIndex !== undefined ? channelWarningMessage(channelIndex, described) : described;
+    const reason = givenReason ?? described;
+    if (count === undefined) this.#firstMessages.set(key, message);
+    if (this.#capturing) (this.#captured ??= []).push({ code, field, message, reason: placed ? reason : undefined, value });
     if (this.#listener === undefined) return;
     const record = channelIndex === undefined ? undefined : this.#recordAt?.(channelIndex);
-    this.#listener({ code, message, channelIndex, field, line: recordLine(record), recordIndex: recordIndex(record), value });
+    this.#listener({ code, message, reason, channelIndex, field, line: recordLine(record), recordIndex: recordIndex(record), value });
   }
 
   summary(): WarningSummary {
