@@ -109,6 +109,101 @@ describe('incremental regeneration (EntryCache)', () => {
     expect(cache.stats.size).toBe(59);
   });
 
+  it('finds entries where they went: a channel removed or inserted re-renders nothing else, and later warnings name their new index', async () => {
+    const heard: string[] = [];
+    const listen: M3uPlugin = { name: 'listen', apply: (g) => g.hooks.warning.tap('listen', (w) => void heard.push(w.message)) };
+    const channels = makeChannels(2000).map((nc, i) => (i % 500 === 499 ? withFields(nc, { tvgLogo: null }) : nc));
+    const generator = createGenerator({ proxyId: PROXY, plugins: [listen] });
+    const cache = new EntryCache();
+    await generator.generate(channels, { cache });
+    const reference = async (next: readonly NumberedChannel[]) => {
+      heard.length = 0;
+      const { playlist } = await createGenerator({ proxyId: PROXY, plugins: [listen] }).generate(next);
+      return { playlist, heard: [...heard] };
+    };
+    const incremental = async (next: readonly NumberedChannel[]) => {
+      heard.length = 0;
+      const { playlist } = await generator.generate(next, { cache });
+      return { playlist, heard: [...heard] };
+    };
+
+    const removed = copy(channels).filter((_, i) => i !== 10);
+    const afterRemoval = await incremental(removed);
+    expect(cache.stats).toEqual({ size: 1999, reused: 1999, rendered: 0 });
+    expect(afterRemoval).toEqual(await reference(removed));
+    expect(afterRemoval.heard).toContain('channel at index 498: tvg_logo is missing; written as ""');
+    expect(afterRemoval.heard).not.toContain('channel at index 499: tvg_logo is missing; written as ""');
+
+    const inserted = copy(removed);
+    inserted.splice(3, 0, { assignedNumber: 5000, channel: { id: '550e8400-e29b-41d4-a716-446655445000', channelName: 'New', tvgId: 'n', tvgName: 'New', tvgLogo: 'http://l/n.png', groupTitle: 'G' } });
+    const afterInsertion = await incremental(inserted);
+    expect(cache.stats).toEqual({ size: 2000, reused: 1999, rendered: 1 });
+    expect(afterInsertion).toEqual(await reference(inserted));
+
+    const reversed = copy(inserted).reverse();
+    expect(await incremental(reversed)).toEqual(await reference(reversed));
+    expect(cache.stats).toEqual({ size: 2000, reused: 2000, rendered: 0 });
+  });
+
+  it('keeps every entry a run reused while it renders more entries than the cache held (its slot arrays grow)', async () => {
+    const generator = createGenerator({ proxyId: PROXY });
+    const cache = new EntryCache();
+    let current = makeChannels(1000);
+    await generator.generate(current, { cache });
+    for (let round = 1; round <= 3; round++) {
+      current = copy(current);
+      // 300 new channels spread through the list, so entries are reused after the arrays grew: in place of
+      // others (the rest stays where it was), then inserted (the rest moves).
+      for (let k = 0; k < 300; k++) {
+        const n = 10_000 * round + k;
+        current.splice(k * 4, round === 3 ? 0 : 1, { assignedNumber: n, channel: { id: `650e8400-e29b-41d4-a716-${n.toString(16).padStart(12, '0')}`, channelName: `New ${n}` } });
+      }
+      const result = await generator.generate(current, { cache });
+      expect(result.playlist).toBe((await full(current)).playlist);
+      expect(cache.stats).toEqual({ size: current.length, reused: current.length - 300, rendered: 300 });
+    }
+    const again = await generator.generate(copy(current), { cache });
+    expect(cache.stats).toEqual({ size: current.length, reused: current.length, rendered: 0 });
+    expect(again.playlist).toBe((await full(current)).playlist);
+  });
+
+  it('rejects a duplicate of an entry reused just after the cache made room for more entries', async () => {
+    const generator = createGenerator({ proxyId: PROXY });
+    const cache = new EntryCache();
+    const channels = makeChannels(60);
+    await generator.generate(toChannelSource(channels, 300), { cache });
+    const next = copy(channels);
+    // Ten new channels in place of the first ten (the cache's first slots run out), then channel 10 as it was,
+    // and channel 20 taking its id.
+    for (let k = 0; k < 10; k++) next[k] = { assignedNumber: 1000 + k, channel: { id: `650e8400-e29b-41d4-a716-${(1000 + k).toString(16).padStart(12, '0')}`, channelName: `New ${k}` } };
+    next[20] = withFields(next[20]!, { id: next[10]!.channel.id });
+    await expect(generator.generate(toChannelSource(next, 300), { cache })).rejects.toThrow('record 20: field "channel.id": duplicate channel id');
+  });
+
+  it('finds moved entries by id without the duplicate check too', async () => {
+    const generator = createGenerator({ proxyId: PROXY, checkDuplicates: false });
+    const cache = new EntryCache();
+    const channels = makeChannels(500);
+    await generator.generate(channels, { cache });
+    const removed = copy(channels).filter((_, i) => i !== 7);
+    const result = await generator.generate(removed, { cache });
+    expect(cache.stats).toEqual({ size: 499, reused: 499, rendered: 0 });
+    expect(result.playlist).toBe((await full(removed, { checkDuplicates: false })).playlist);
+  });
+
+  it('keeps an entry to its position when its text may depend on it (a URL scheme that does not say what it reads)', async () => {
+    const indexed: M3uPlugin = { name: 'indexed', apply: (g) => g.urlSchemes.register({ name: 'indexed', description: 'by index', create: () => (nc, index) => `http://cdn.example/${index}/${nc.channel.id}` }) };
+    const channels = makeChannels(300);
+    const generator = createGenerator({ proxyId: PROXY, urlScheme: 'indexed', plugins: [indexed] });
+    const cache = new EntryCache();
+    await generator.generate(channels, { cache });
+    const removed = copy(channels).filter((_, i) => i !== 100);
+    const result = await generator.generate(removed, { cache });
+    expect(cache.stats).toEqual({ size: 299, reused: 100, rendered: 199 });
+    expect(result.playlist).toBe((await createGenerator({ proxyId: PROXY, urlScheme: 'indexed', plugins: [indexed] }).generate(removed)).playlist);
+    expect(result.playlist).toContain(`http://cdn.example/100/${channels[101]!.channel.id}`);
+  });
+
   it('still rejects a changed channel that duplicates an unchanged one', async () => {
     const channels = makeChannels(10);
     const generator = createGenerator({ proxyId: PROXY });
@@ -132,26 +227,44 @@ describe('incremental regeneration (EntryCache)', () => {
   it('gives the bytes, warnings and errors of a full run over any sequence of edits and batch sizes (property)', async () => {
     const edit = fc.oneof(
       fc.record({ kind: fc.constant('rename' as const), at: fc.nat(), name: fc.string({ maxLength: 8 }) }),
-      fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('drop' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 12 }) }),
       fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), n: fc.integer({ min: 1000, max: 1010 }) }),
+      // A channel taken out and put back elsewhere: entries that may move are found where they went.
+      fc.record({ kind: fc.constant('move' as const), at: fc.nat(), to: fc.nat() }),
       // Takes the id of another channel (a duplicate), or gives one back.
       fc.record({ kind: fc.constant('steal-id' as const), at: fc.nat(), from: fc.nat() }),
       fc.record({ kind: fc.constant('fresh-id' as const), at: fc.nat(), n: fc.integer({ min: 2000, max: 2005 }) }),
       fc.record({ kind: fc.constant('no-logo' as const), at: fc.nat() }),
     );
     const round = fc.record({ edits: fc.array(edit, { maxLength: 4 }), batch: fc.constantFrom(3, 7, 64, 300), strategy: fc.constantFrom('in-memory', 'streaming') });
-    // With per-channel plugins the cache compares whole records; this one drops channels named "x…" and adds an attribute.
-    const plugins = (withHooks: boolean): M3uPlugin[] =>
-      withHooks
-        ? [
-            attributes({ attributes: [{ name: 'tvg-country', value: 'DE' }] }),
-            { name: 'drop-x', apply: (g) => g.hooks.dropChannel.tap('drop-x', (nc) => nc.channel.channelName.startsWith('x')) },
-          ]
-        : [];
-    const outcome = async (run: Promise<{ playlist: string; warnings: unknown }>) => run.then(({ playlist, warnings }) => ({ playlist, warnings }), (error: Error) => ({ error: error.message }));
+    /**
+     * `plain`: entries may move. `hooks`: per-channel plugins (this one drops channels named "x…" and adds an attribute),
+     * so entries are compared whole and kept by position. `indexed-url`: a URL built from the channel's index, by a scheme
+     * that does not say what it reads, so an entry is only good for its position.
+     */
+    type Mode = 'plain' | 'hooks' | 'indexed-url';
+    const plugins = (mode: Mode): M3uPlugin[] => {
+      const log: M3uPlugin = { name: 'log', apply: (g) => g.hooks.warning.tap('log', (w) => void heard.push([w.code, w.channelIndex, w.message, w.reason, w.value])) };
+      if (mode === 'plain') return [log];
+      if (mode === 'indexed-url') {
+        return [log, { name: 'indexed', apply: (g) => g.urlSchemes.register({ name: 'indexed', description: 'by index', create: () => (nc, index) => `http://cdn.example/${index}/${nc.channel.id}` }) }];
+      }
+      return [
+        log,
+        attributes({ attributes: [{ name: 'tvg-country', value: 'DE' }] }),
+        { name: 'drop-x', apply: (g) => g.hooks.dropChannel.tap('drop-x', (nc) => nc.channel.channelName.startsWith('x')) },
+      ];
+    };
+    let heard: unknown[] = [];
+    const outcome = async (run: Promise<{ playlist: string; warnings: unknown }>) => {
+      heard = [];
+      const ended = await run.then(({ playlist, warnings }) => ({ playlist, warnings }), (error: Error) => ({ error: error.message }));
+      return { ...ended, heard };
+    };
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.array(round, { minLength: 1, maxLength: 6 }), async (withHooks, rounds) => {
-        const generator = createGenerator({ proxyId: PROXY, plugins: plugins(withHooks) });
+      fc.asyncProperty(fc.constantFrom<Mode>('plain', 'hooks', 'indexed-url'), fc.array(round, { minLength: 1, maxLength: 6 }), async (mode, rounds) => {
+        const options = { proxyId: PROXY, plugins: plugins(mode), ...(mode === 'indexed-url' ? { urlScheme: 'indexed' } : {}) };
+        const generator = createGenerator(options);
         const cache = new EntryCache();
         let current = makeChannels(400);
         await generator.generate(toChannelSource(current, 7), { cache });
@@ -159,8 +272,9 @@ describe('incremental regeneration (EntryCache)', () => {
           current = copy(current);
           for (const e of edits) {
             const at = e.at % current.length;
-            if (e.kind === 'drop' && current.length > 1) current.splice(at, 1);
+            if (e.kind === 'drop') current.splice(at, Math.min(e.n, current.length - 1));
             else if (e.kind === 'insert') current.splice(at, 0, { assignedNumber: e.n, channel: { id: `550e8400-e29b-41d4-a716-${e.n.toString(16).padStart(12, '0')}`, channelName: `New ${e.n}` } });
+            else if (e.kind === 'move') current.splice(e.to % current.length, 0, ...current.splice(at, 1));
             else if (e.kind === 'rename') current[at] = withFields(current[at]!, { channelName: `${e.name}x`, tvgName: e.name === '' ? null : e.name });
             else if (e.kind === 'steal-id') current[at] = withFields(current[at]!, { id: current[e.from % current.length]!.channel.id });
             else if (e.kind === 'fresh-id') current[at] = withFields(current[at]!, { id: `650e8400-e29b-41d4-a716-${e.n.toString(16).padStart(12, '0')}` });
@@ -168,11 +282,11 @@ describe('incremental regeneration (EntryCache)', () => {
           }
           const incremental = await outcome(generator.generate(toChannelSource(current, batch), { cache, strategy }));
           // The same kind of input (a source, not an array, which would let the error name the earlier record).
-          const reference = await outcome(createGenerator({ proxyId: PROXY, plugins: plugins(withHooks) }).generate(toChannelSource(current)));
+          const reference = await outcome(createGenerator(options).generate(toChannelSource(current)));
           expect(incremental).toEqual(reference);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 

@@ -54,6 +54,22 @@ const paths = {
     const next = channels.map((nc, i) => ({ ...nc, channel: { ...nc.channel, channelName: i % 100 === 0 ? `${nc.channel.channelName} (new)` : nc.channel.channelName } }));
     return time(async () => flat(await generator.generate(next, { strategy: 'in-memory', cache })));
   },
+  /**
+   * Regeneration after churn: every 200th channel removed and as many new ones inserted elsewhere (1% of the
+   * entries change), so the channels between them move. The first, full run is not timed.
+   */
+  async 'incremental-moved'() {
+    const generator = createGenerator(options);
+    const cache = new EntryCache();
+    await generator.generate(channels, { strategy: 'in-memory', cache });
+    const fresh = makeChannels(Math.ceil(count / 200), count);
+    const next = [];
+    for (let i = 0; i < channels.length; i++) {
+      if (i % 200 === 0) next.push(fresh[i / 200]);
+      if (i % 200 !== 100) next.push({ ...channels[i], channel: { ...channels[i].channel } });
+    }
+    return time(async () => flat(await generator.generate(next, { strategy: 'in-memory', cache })));
+  },
   async attributes() {
     const plugin = attributes({ ready: ['catchup', 'catchup-days'], attributes: [{ name: 'tvg-country', value: 'DE' }] });
     const generator = createGenerator({ ...options, plugins: [plugin] });

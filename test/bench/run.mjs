@@ -20,7 +20,7 @@ const SIZES = list(process.env.BENCH_SIZES, [10_000, 100_000, 1_000_000]);
 const CLI_SIZES = list(process.env.BENCH_CLI_SIZES, [1_000_000, 5_000_000]);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const OUT = process.env.BENCH_OUT ?? join(root, '.bench-out/results.json');
-const PATHS = ['peer', 'in-memory', 'streaming-file', 'eta-template', 'attributes', 'incremental-1%'];
+const PATHS = ['peer', 'in-memory', 'streaming-file', 'eta-template', 'attributes', 'incremental-1%', 'incremental-moved'];
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 /** `after` against `before` as a signed percentage: "+4%", "-8%". */
@@ -99,7 +99,7 @@ console.log(`m3ugen bench: node ${process.version}, ${cpus().length} × ${cpus()
 for (const size of SIZES) {
   if (size <= 100_000) await verify(size);
   console.log(`${fmt(size)} channels`);
-  console.log('  path             median ms    channels/s   × peer   % of in-memory   peak RSS above start (as returned)   ms until returned');
+  console.log('  path              median ms    channels/s   × peer   % of in-memory   peak RSS above start (as returned)   ms until returned');
   const row = {};
   for (const path of PATHS) {
     const samples = Array.from({ length: RUNS }, () => measure(path, size));
@@ -112,7 +112,7 @@ for (const size of SIZES) {
   for (const path of PATHS) {
     const r = row[path];
     console.log(
-      `  ${path.padEnd(15)} ${fmt(r.ms).padStart(10)} ${fmt(r.channelsPerSecond).padStart(13)} ${(r.channelsPerSecond / row.peer.channelsPerSecond).toFixed(2).padStart(7)}× ${((r.channelsPerSecond / row['in-memory'].channelsPerSecond) * 100).toFixed(0).padStart(12)}% ${`${fmt(r.peakAboveStartBytes / size)} B/channel`.padStart(22)} (${fmt(r.peakAboveStartAtReturnBytes / size)})${fmt(r.msAtReturn).padStart(20)}`,
+      `  ${path.padEnd(17)} ${fmt(r.ms).padStart(9)} ${fmt(r.channelsPerSecond).padStart(13)} ${(r.channelsPerSecond / row.peer.channelsPerSecond).toFixed(2).padStart(7)}× ${((r.channelsPerSecond / row['in-memory'].channelsPerSecond) * 100).toFixed(0).padStart(12)}% ${`${fmt(r.peakAboveStartBytes / size)} B/channel`.padStart(22)} (${fmt(r.peakAboveStartAtReturnBytes / size)})${fmt(r.msAtReturn).padStart(20)}`,
     );
   }
   results.paths[size] = row;

@@ -67,6 +67,15 @@ interface PlainKey {
   readonly url: string | undefined;
 }
 
+/** The id of a record that has a string id, else `undefined`. */
+function recordId(nc: unknown): string | undefined {
+  if (typeof nc !== 'object' || nc === null) return undefined;
+  const channel: unknown = (nc as { channel?: unknown }).channel;
+  if (typeof channel !== 'object' || channel === null) return undefined;
+  const id: unknown = (channel as { id?: unknown }).id;
+  return typeof id === 'string' ? id : undefined;
+}
+
 function plainKey(nc: NumberedChannel, index: number, urlOrReads: string | readonly string[]): PlainKey {
   const ch = nc.channel;
   const url = typeof urlOrReads === 'string' ? urlOrReads : undefined;
@@ -406,6 +415,8 @@ export function createRenderers(context: RenderContext): Renderers {
         }
         if (replay !== undefined) for (const w of replay) replayWarning(w, index);
       },
+      // An entry's text depends on its position only through a per-channel hook or a URL scheme that does not say what it reads.
+      idOf: plain && urlReads !== undefined ? (j) => recordId(rendering.channels[rendering.start + j]) : undefined,
       render(j) {
         const nc = rendering.channels[rendering.start + j]!;
         const index = rendering.firstIndex + j;

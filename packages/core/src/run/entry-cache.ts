@@ -35,6 +35,15 @@ export interface BatchEntries {
   reused(j: number, dropped: boolean, number: number, duplicateId: boolean, warnings: readonly CapturedWarning[] | undefined): void;
   /** Entry `j` changed (or is new): render it. Ids it checks go through {@link EntryCache.claimId}. */
   render(j: number): RenderedEntry;
+  /**
+   * The id of entry `j`'s record, if it has one. Give it only when no entry's
+   * text depends on its position (no plugin on the per-channel hooks, which
+   * are given the index; a URL scheme that says which fields it reads): an
+   * entry held for another position may then stand for entry `j`, so a
+   * channel inserted or removed does not make every later entry new.
+   * Without it, entries are reused only at the position they were rendered for.
+   */
+  idOf?: ((j: number) => string | undefined) | undefined;
 }
 
 /** The text of a batch and its UTF-8 length. */
@@ -45,9 +54,9 @@ export interface BatchText {
 
 /**
  * The entries of one input batch. `base` is a flat string of the entries as
- * first rendered; entries rendered again since live in `own`. Reused runs of
- * base entries are O(1) slices of `base`, so a run that changes 1% of the
- * channels neither copies nor allocates per unchanged entry.
+ * they were when it was built; entries placed since live in `own`. Reused
+ * runs of base entries are O(1) slices of `base`, so a run that changes 1%
+ * of the channels neither copies nor allocates per unchanged entry.
  */
 interface Segment {
   readonly firstIndex: number;
@@ -57,18 +66,17 @@ interface Segment {
   baseOffsets: Int32Array;
   /** UTF-8 byte offset of entry j in `base` (count + 1 values); the same array as `baseOffsets` when `base` is ASCII. */
   baseBytes: Int32Array;
-  /** Entries rendered after `base` was built, by position. */
+  /** Entries placed after `base` was built, by position. */
   own: (string | undefined)[] | undefined;
   ownCount: number;
-  readonly keys: unknown[];
-  /** The id each entry claimed as unique (`undefined`: none, e.g. dropped). */
-  readonly ids: (string | undefined)[];
-  readonly numbers: Float64Array;
-  warnings: (readonly CapturedWarning[] | undefined)[] | undefined;
-  run: number;
+  /** The slot (see {@link EntryCache}) of entry j. */
+  readonly slots: Int32Array;
 }
 
-/** A segment is rebuilt into a new flat base once this share of its entries were re-rendered. */
+/** Slots the arrays have room for at first; they double as needed (small, so tests see them grow mid-run). */
+const FIRST_SLOTS = 64;
+
+/** A segment is rebuilt into a new flat base once this share of its entries were placed since. */
 const REBASE_SHARE = 0.25;
 
 function utf8Length(text: string): number {
@@ -77,9 +85,9 @@ function utf8Length(text: string): number {
 
 /**
  * Rendered entries kept between runs, so a regeneration re-renders only the
- * channels whose content (or position) changed; the output is identical to a
- * full run, warnings and errors included. Pass the same cache to every run of
- * one generator:
+ * channels whose content changed; the output is identical to a full run,
+ * warnings and errors included. Pass the same cache to every run of one
+ * generator:
  *
  * @example
  * ```ts
@@ -89,44 +97,89 @@ function utf8Length(text: string): number {
  * cache.stats; // { size: 50000, reused: 49500, rendered: 500 }
  * ```
  *
- * Entries are kept by position, in the batches the input came in, and reused
- * when the record at a position has the same content as the one rendered
- * there before. With no plugin on the per-channel hooks, "the same content"
- * means the same values of the fields the entry is made of (number, id,
- * name, tvg fields, group, and the fields the URL scheme reads), so checking
- * a record costs a few `===`; with such plugins it means every field of the
- * record, unknown ones included (compared with a shallow copy taken when the
- * entry was rendered). Records may be new objects each run (re-read from a
- * file or a database) or the same objects edited in place: nothing is keyed
- * on object identity.
+ * An entry is reused when a record has the same content as the one it was
+ * rendered from. With no plugin on the per-channel hooks, "the same
+ * content" means the same values of the fields the entry is made of
+ * (number, id, name, tvg fields, group, and the fields the URL scheme
+ * reads), so checking a record costs a few `===`; with such plugins it means
+ * every field of the record, unknown ones included (compared with a shallow
+ * copy taken when the entry was rendered). Records may be new objects each
+ * run (re-read from a file or a database) or the same objects edited in
+ * place: nothing is keyed on object identity.
+ *
+ * Where the entry may stand: when no entry's text can depend on its
+ * position (no per-channel plugin, whose hooks are given the index, and a
+ * URL scheme that says which fields it reads, as the built-in ones do), an
+ * entry is found by its record's id wherever it was, so channels inserted
+ * or removed cost only their own entries; the next records are first
+ * looked for at the same distance from where they were. Otherwise an entry
+ * is reused only for the position it was rendered for.
  *
  * What a reused entry costs is that comparison and nothing else: its text is
  * a slice of the previous run's (not a copy), and the duplicate-id check
- * looks only at re-rendered entries, against the ids the cache holds by
- * position (unchanged entries were unique in the previous run).
+ * looks only at re-rendered entries, against the ids the cache holds
+ * (reused entries were unique in the previous run).
  *
  * The cache is used by strategies that render whole batches
  * (`StrategyRun.renderBatch`, as both built-in strategies do). It starts over
  * when the run's options or the set of plugins tapping per-channel hooks
  * change, and after a failed run; it assumes those plugins give the same
  * entry for the same record (a plugin that reads a clock or other outside
- * state must not be combined with it). Batches not seen in the latest run are
- * dropped. A cache serves one run at a time: a run given a cache that another
- * run is still using fails at once (an `OptionError` for `cache`), and the
- * other run and the cache are left as they were.
+ * state must not be combined with it). Entries the latest run did not use
+ * are dropped. A cache serves one run at a time: a run given a cache that
+ * another run is still using fails at once (an `OptionError` for `cache`),
+ * and the other run and the cache are left as they were.
  */
 export class EntryCache {
-  readonly #segments = new Map<number, Segment>();
-  /** Position of every id the held entries claimed (by 64-bit fingerprint, as a run without a cache checks them). */
-  readonly #idPositions = new FingerprintMap();
-  /** Positions later in this run whose held id a re-rendered entry has claimed. */
-  readonly #pending = new Map<number, string>();
+  // Each held entry has a slot, which it keeps while it is reused, wherever it moves.
+  // A slot's record key, id, number and warnings live in these arrays, by slot.
+  #keys: unknown[] = [];
+  #ids: (string | undefined)[] = [];
+  #numbers: Float64Array = new Float64Array(FIRST_SLOTS);
+  #warnings: (readonly CapturedWarning[] | undefined)[] = [];
+  /** The run that last placed the slot in the playlist; 0 for a free slot. */
+  #placed: Int32Array = new Int32Array(FIRST_SLOTS);
+  /** The segment holding the slot's text, and its position there. */
+  #homes: (Segment | undefined)[] = [];
+  #homeJ: Int32Array = new Int32Array(FIRST_SLOTS);
+  #slotCount = 0;
+  #freeSlots: number[] = [];
+  /** Text of slots not yet placed this run whose position was given to another entry (they may still move). */
+  readonly #evacuated = new Map<number, string>();
+  /** The position each slot in {@link #evacuated} was held at. */
+  readonly #evacuatedAt = new Map<number, number>();
+  /** Slots not yet placed when this run gave their position to another entry. */
+  #displaced: number[] = [];
+
+  /** The previous run's segments, by first index (changed in place as this run reuses them). */
+  #segments = new Map<number, Segment>();
+  /** This run's segments, by first index. */
+  #next = new Map<number, Segment>();
+  /** The previous run's segments in input order, and the one the latest lookup found. */
+  #layout: Segment[] = [];
+  #cursor = 0;
+  /** How far the entries being reused now were from their position: the next record is looked for there first. */
+  #shift = 0;
+  /**
+   * Slot of every id the held entries claimed (by 64-bit fingerprint, as a run
+   * without a cache checks them), or, without the duplicate check, noted so
+   * moved entries are found.
+   */
+  readonly #idSlots = new FingerprintMap();
+  /**
+   * The run in which an entry rendered in it claimed the slot's id while the
+   * slot was not placed yet: placed later in that run, the slot is a duplicate.
+   */
+  #claimedElsewhere: Int32Array = new Int32Array(FIRST_SLOTS);
   #epoch: string | undefined;
   /** Whether a run has begun and not yet ended or been discarded. */
   #inUse = false;
   #run = 0;
   #reused = 0;
   #rendered = 0;
+  /** The slot of the entry being rendered, and the id it claimed through {@link claimId}. */
+  #rendering = -1;
+  #claimedId: string | undefined;
 
   /** Entries held, and what the latest run reused and rendered. */
   get stats(): { readonly size: number; readonly reused: number; readonly rendered: number } {
@@ -148,35 +201,68 @@ export class EntryCache {
     this.#run++;
     this.#reused = 0;
     this.#rendered = 0;
-    this.#pending.clear();
+    this.#shift = 0;
+    this.#layout = [...this.#segments.values()].sort((a, b) => a.firstIndex - b.firstIndex);
+    this.#cursor = 0;
+    this.#next = new Map();
   }
 
-  /** Ends a successful run: forgets batches it did not contain. */
+  /** Ends a successful run: its segments are held, and entries it did not use are forgotten. */
   end(): void {
     this.#inUse = false;
-    for (const segment of this.#segments.values()) if (segment.run !== this.#run) this.#drop(segment);
+    // Entries the run did not use are among those its placements displaced and those of segments it did not carry on.
+    for (const slot of this.#displaced) this.#freeIfUnused(slot);
+    for (const segment of this.#layout) {
+      if (this.#next.get(segment.firstIndex) === segment) continue;
+      for (const slot of segment.slots) this.#freeIfUnused(slot);
+    }
+    this.#segments = this.#next;
+    this.#next = new Map();
+    this.#layout = [];
+    this.#displaced = [];
+    this.#evacuated.clear();
+    this.#evacuatedAt.clear();
+  }
+
+  #freeIfUnused(slot: number): void {
+    const at = this.#placed[slot]!;
+    if (at !== 0 && at !== this.#run) this.#free(slot);
   }
 
   /** Forgets everything (after a failed run, whose partial state is not trusted). */
   discard(): void {
     this.#inUse = false;
-    this.#segments.clear();
-    this.#idPositions.clear();
-    this.#pending.clear();
+    this.#segments = new Map();
+    this.#next = new Map();
+    this.#layout = [];
+    this.#displaced = [];
+    this.#idSlots.clear();
+    this.#evacuated.clear();
+    this.#evacuatedAt.clear();
+    this.#keys = [];
+    this.#ids = [];
+    this.#numbers = new Float64Array(FIRST_SLOTS);
+    this.#warnings = [];
+    this.#placed = new Int32Array(FIRST_SLOTS);
+    this.#claimedElsewhere = new Int32Array(FIRST_SLOTS);
+    this.#homes = [];
+    this.#homeJ = new Int32Array(FIRST_SLOTS);
+    this.#slotCount = 0;
+    this.#freeSlots = [];
   }
 
   /**
-   * Records that the entry at `index` claims `id`. Returns `false` if an
-   * entry before it in this run has the same id. (An entry after it that
-   * still holds the id is reported when that entry is reused.)
+   * Records that the entry being rendered (at `index`) claims `id`. Returns
+   * `false` if an entry placed before it in this run has the same id. (A
+   * held entry not placed yet that has it is reported if it is placed later.)
    */
-  claimId(id: string, index: number): boolean {
-    const held = this.#idPositions.get(id);
-    if (held >= 0 && held !== index) {
-      if (held < index) return false;
-      this.#pending.set(held, id);
+  claimId(id: string, _index: number): boolean {
+    const held = this.#idSlots.get(id);
+    if (held >= 0) {
+      if (this.#placed[held] === this.#run) return false;
+      this.#claimedElsewhere[held] = this.#run;
     }
-    this.#idPositions.set(id, index);
+    this.#idSlots.set(id, this.#rendering);
     this.#claimedId = id;
     return true;
   }
@@ -187,14 +273,19 @@ export class EntryCache {
    * others from `entries.render`. Same text as rendering them all.
    */
   renderBatch(firstIndex: number, count: number, entries: BatchEntries): BatchText {
-    const segment = this.#segments.get(firstIndex);
-    if (segment === undefined || segment.count !== count) return this.#renderAll(firstIndex, count, entries);
-    segment.run = this.#run;
-    const { base, baseOffsets, baseBytes, keys, ids, numbers } = segment;
-    const pending = this.#pending;
+    const held = this.#segments.get(firstIndex);
+    // A batch cut as one of the previous run's, its entries where they were, is changed in place; any other gets a new segment.
+    if (held !== undefined && held.count === count && this.#shift === 0) return this.#renderInPlace(held, entries);
+    return this.#renderAnew(firstIndex, count, entries);
+  }
+
+  #renderInPlace(segment: Segment, entries: BatchEntries): BatchText {
+    const { firstIndex, count, base, baseOffsets, baseBytes } = segment;
+    this.#next.set(firstIndex, segment);
+    const run = this.#run;
     let text = '';
     let bytes = 0;
-    /** Start of the current run of entries taken from `base`, or -1. */
+    /** Start of the current run of entries taken from `base` in place, or -1. */
     let from = -1;
     /** Appends that run, up to entry `end`, as one slice of `base`. */
     const takeBase = (end: number): void => {
@@ -203,100 +294,298 @@ export class EntryCache {
       bytes += baseBytes[end]! - baseBytes[from]!;
       from = -1;
     };
+    // Read once per batch: the hot loop below runs for every unchanged channel.
+    const keys = this.#keys;
+    const warnings = this.#warnings;
+    let claimedElsewhere = this.#claimedElsewhere;
+    let placed = this.#placed;
+    let numbers = this.#numbers;
     for (let j = 0; j < count; j++) {
-      const own = segment.own?.[j];
-      let piece: string;
-      if (entries.unchanged(j, keys[j])) {
-        const duplicate = pending.size !== 0 && pending.get(firstIndex + j) === ids[j];
-        const dropped = own === undefined ? baseOffsets[j] === baseOffsets[j + 1] : own === '';
-        entries.reused(j, dropped, numbers[j]!, duplicate, segment.warnings?.[j]);
+      if (this.#shift !== 0) {
+        // The entries from here on moved (a channel was inserted or removed): this batch gets a new segment after all.
+        takeBase(j);
+        return this.#renderAnew(firstIndex, count, entries, j, text, segment);
+      }
+      // The entry held at this position: its text is in `base` unless placed since.
+      const near = segment.slots[j]!;
+      const fits = placed[near] !== run && entries.unchanged(j, keys[near]);
+      if (fits && segment.own?.[j] === undefined) {
+        // Unchanged and where it was: its text is in `base`.
+        placed[near] = run;
+        entries.reused(j, baseOffsets[j] === baseOffsets[j + 1], numbers[near]!, claimedElsewhere[near] === run, warnings[near]);
         this.#reused++;
-        if (own === undefined) {
-          if (from < 0) from = j;
-          continue;
-        }
-        piece = own;
+        if (from < 0) from = j;
+        continue;
+      }
+      const slot = fits ? near : this.#byId(firstIndex + j, j, near, entries);
+      let piece: string;
+      if (slot >= 0) {
+        placed[slot] = run;
+        const stays = segment.slots[j] === slot;
+        const own = stays ? segment.own?.[j] : undefined;
+        piece = own ?? this.#textOf(slot);
+        this.#reuse(j, slot, piece === '', entries);
+        if (!stays) this.#placeInPlace(segment, j, slot, piece, entries);
       } else {
-        this.#release(ids[j], firstIndex + j);
-        ids[j] = undefined;
-        this.#claimedId = undefined;
-        const entry = entries.render(j);
-        this.#rendered++;
-        keys[j] = entry.key;
-        ids[j] = this.#claimedId;
-        numbers[j] = entry.number;
-        if (entry.warnings !== undefined || segment.warnings !== undefined) (segment.warnings ??= [])[j] = entry.warnings;
-        if (own === undefined) segment.ownCount++;
-        (segment.own ??= [])[j] = entry.text;
-        piece = entry.text;
+        piece = this.#render(j, entries).text;
+        // Rendering may have grown the slot arrays.
+        placed = this.#placed;
+        numbers = this.#numbers;
+        claimedElsewhere = this.#claimedElsewhere;
+        this.#placeInPlace(segment, j, this.#rendering, piece, entries);
       }
       takeBase(j);
-      text += piece;
       bytes += utf8Length(piece);
+      text += piece;
     }
     // A whole unchanged batch is `base` itself (a slice of all of it is the same string).
     takeBase(count);
-    if (segment.ownCount > count * REBASE_SHARE) this.#rebase(segment, text);
+    if (segment.ownCount > count * REBASE_SHARE) rebase(segment, text);
     return { text, bytes };
   }
 
-  /** The id the entry being rendered claimed through {@link claimId}. */
-  #claimedId: string | undefined;
-
-  #renderAll(firstIndex: number, count: number, entries: BatchEntries): BatchText {
-    // Batches were cut differently last run: forget every held entry this batch overlaps.
-    for (const segment of this.#segments.values()) {
-      if (segment.run !== this.#run && segment.firstIndex < firstIndex + count && firstIndex < segment.firstIndex + segment.count) this.#drop(segment);
+  /**
+   * A batch in a new segment, its text its base: entries moved from elsewhere
+   * come as slices, one per run of neighbours. From entry `start` on, when
+   * the entries before it were placed in `prefixOf` (changed in place), as
+   * `prefixText` says them.
+   */
+  #renderAnew(firstIndex: number, count: number, entries: BatchEntries, start = 0, prefixText = '', prefixOf?: Segment): BatchText {
+    const segment = newSegment(firstIndex, count);
+    this.#next.set(firstIndex, segment);
+    const run = this.#run;
+    const offsets = segment.baseOffsets;
+    let text = prefixText;
+    let length = 0;
+    for (let j = 0; j < start; j++) {
+      const slot = prefixOf!.slots[j]!;
+      const own = prefixOf!.own?.[j];
+      length += own === undefined ? prefixOf!.baseOffsets[j + 1]! - prefixOf!.baseOffsets[j]! : own.length;
+      offsets[j + 1] = length;
+      segment.slots[j] = slot;
+      this.#homes[slot] = segment;
+      this.#homeJ[slot] = j;
     }
-    const keys = new Array<unknown>(count);
-    const ids = new Array<string | undefined>(count);
-    const numbers = new Float64Array(count);
-    const offsets = new Int32Array(count + 1);
-    const segment: Segment = { firstIndex, count, base: '', baseOffsets: offsets, baseBytes: offsets, own: undefined, ownCount: 0, keys, ids, numbers, warnings: undefined, run: this.#run };
-    // Held before rendering, so a failure part-way leaves the claimed ids findable (and the cache is discarded anyway).
-    this.#segments.set(firstIndex, segment);
-    let text = '';
-    for (let j = 0; j < count; j++) {
-      this.#claimedId = undefined;
-      const entry = entries.render(j);
-      keys[j] = entry.key;
-      ids[j] = this.#claimedId;
-      numbers[j] = entry.number;
-      if (entry.warnings !== undefined) (segment.warnings ??= [])[j] = entry.warnings;
-      text += entry.text;
-      offsets[j + 1] = text.length;
+    /** A run of held entries that sit side by side in one base: `base[start, end)`. */
+    let runBase = '';
+    let runStart = 0;
+    let runEnd = 0;
+    const takeRun = (): void => {
+      if (runEnd === runStart) return;
+      text += runBase.slice(runStart, runEnd);
+      runStart = runEnd;
+    };
+    for (let j = start; j < count; j++) {
+      const near = this.#heldSlotAt(firstIndex + j + this.#shift);
+      let slot = near >= 0 && this.#placed[near] !== run && this.#hasText(near) && entries.unchanged(j, this.#keys[near]) ? near : this.#byId(firstIndex + j, j, near, entries);
+      let piece: string | undefined;
+      if (slot >= 0) {
+        this.#placed[slot] = run;
+        const home = this.#homes[slot]!;
+        const at = this.#homeJ[slot]!;
+        piece = this.#evacuated.get(slot) ?? home.own?.[at];
+        if (piece === undefined) {
+          const start = home.baseOffsets[at]!;
+          const end = home.baseOffsets[at + 1]!;
+          this.#reuse(j, slot, start === end, entries);
+          if (runBase !== home.base || runEnd !== start) {
+            takeRun();
+            runBase = home.base;
+            runStart = start;
+          }
+          runEnd = end;
+          length += end - start;
+        } else this.#reuse(j, slot, piece === '', entries);
+      } else {
+        piece = this.#render(j, entries).text;
+        slot = this.#rendering;
+      }
+      if (piece !== undefined) {
+        takeRun();
+        text += piece;
+        length += piece.length;
+      }
+      offsets[j + 1] = length;
+      segment.slots[j] = slot;
+      this.#homes[slot] = segment;
+      this.#homeJ[slot] = j;
     }
-    this.#rendered += count;
-    segment.base = flatten(text);
+    takeRun();
+    if (this.#evacuated.size !== 0) for (let j = start; j < count; j++) this.#evacuated.delete(segment.slots[j]!);
     // Measuring the whole flat text once is cheap; per entry only when it is not ASCII.
+    segment.base = flatten(text);
     const bytes = utf8Length(text);
     if (bytes !== text.length) segment.baseBytes = byteOffsetsOf(text, offsets);
     return { text, bytes };
   }
 
-  /** Makes `text` (the segment's current entries) its new flat base. */
-  #rebase(segment: Segment, text: string): void {
-    const { own, count, baseOffsets } = segment;
-    const offsets = new Int32Array(count + 1);
-    for (let j = 0; j < count; j++) {
-      const entry = own?.[j];
-      offsets[j + 1] = offsets[j]! + (entry === undefined ? baseOffsets[j + 1]! - baseOffsets[j]! : entry.length);
+  /** Entry `j` is the held entry in `slot`. */
+  #reuse(j: number, slot: number, dropped: boolean, entries: BatchEntries): void {
+    entries.reused(j, dropped, this.#numbers[slot]!, this.#claimedElsewhere[slot] === this.#run, this.#warnings[slot]);
+    this.#reused++;
+  }
+
+  /** Renders entry `j` into a new slot ({@link #rendering}). */
+  #render(j: number, entries: BatchEntries): RenderedEntry {
+    const slot = this.#allocate();
+    this.#placed[slot] = this.#run;
+    this.#rendering = slot;
+    this.#claimedId = undefined;
+    const entry = entries.render(j);
+    this.#rendered++;
+    this.#keys[slot] = entry.key;
+    // Without the duplicate check nothing claims ids; where entries may move, they are still found by id.
+    if (this.#claimedId === undefined && entries.idOf !== undefined) this.#noteId(entries.idOf(j), slot);
+    this.#ids[slot] = this.#claimedId;
+    this.#numbers[slot] = entry.number;
+    this.#warnings[slot] = entry.warnings;
+    return entry;
+  }
+
+  /**
+   * The held entry that stands for entry `j` (input index `index`) when the
+   * one held at the same distance from its position as the entries reused
+   * just before (`near`) does not, or -1: when entries may move, the one
+   * holding the record's id, which sets the distance for the next records.
+   */
+  #byId(index: number, j: number, near: number, entries: BatchEntries): number {
+    const id = entries.idOf?.(j);
+    // The record is the one held near, changed: no other entry is its.
+    if (id === undefined || (near >= 0 && this.#ids[near] === id)) return -1;
+    const slot = this.#idSlots.get(id);
+    if (slot < 0 || slot === near || this.#placed[slot] === this.#run || !this.#hasText(slot) || !entries.unchanged(j, this.#keys[slot])) return -1;
+    const home = this.#homes[slot]!;
+    this.#shift = home.firstIndex + this.#homeJ[slot]! - index;
+    return slot;
+  }
+
+  /** The slot the previous run held at input index `position`, or -1. */
+  #heldSlotAt(position: number): number {
+    const layout = this.#layout;
+    let segment = layout[this.#cursor];
+    if (segment === undefined || position < segment.firstIndex || position >= segment.firstIndex + segment.count) {
+      // Lookups mostly go forward one segment at a time; else search.
+      let k = this.#cursor + 1;
+      segment = layout[k];
+      if (segment === undefined || position < segment.firstIndex || position >= segment.firstIndex + segment.count) {
+        let low = 0;
+        let high = layout.length - 1;
+        k = -1;
+        while (low <= high) {
+          const middle = (low + high) >>> 1;
+          if (layout[middle]!.firstIndex <= position) {
+            k = middle;
+            low = middle + 1;
+          } else high = middle - 1;
+        }
+        segment = k < 0 ? undefined : layout[k];
+        if (segment === undefined || position >= segment.firstIndex + segment.count) return -1;
+      }
+      this.#cursor = k;
     }
-    segment.base = flatten(text);
-    segment.baseOffsets = offsets;
-    segment.baseBytes = utf8Length(text) === text.length ? offsets : byteOffsetsOf(text, offsets);
-    segment.own = undefined;
-    segment.ownCount = 0;
+    const slot = segment.slots[position - segment.firstIndex]!;
+    // A slot placed in this run is no candidate; where it was placed over one that was kept, that one is.
+    if (this.#placed[slot] !== this.#run) return slot;
+    return this.#evacuated.size === 0 ? -1 : (this.#evacuatedAt.get(position) ?? -1);
   }
 
-  #drop(segment: Segment): void {
-    this.#segments.delete(segment.firstIndex);
-    for (let j = 0; j < segment.count; j++) this.#release(segment.ids[j], segment.firstIndex + j);
+  /** Whether a slot not placed yet in this run still has its text: its position was not given to another entry, or its text was kept. */
+  #hasText(slot: number): boolean {
+    return this.#homes[slot]!.slots[this.#homeJ[slot]!] === slot || this.#evacuated.has(slot);
   }
 
-  #release(id: string | undefined, index: number): void {
-    if (id !== undefined) this.#idPositions.deleteIf(id, index);
+  /** The text of a slot not placed yet in this run. */
+  #textOf(slot: number): string {
+    return this.#evacuated.get(slot) ?? textAt(this.#homes[slot]!, this.#homeJ[slot]!);
   }
+
+  /** Makes `slot`, whose text is `piece`, entry `j` of `segment`, which is changed in place. */
+  #placeInPlace(segment: Segment, j: number, slot: number, piece: string, entries: BatchEntries): void {
+    const occupant = segment.slots[j]!;
+    if (this.#placed[occupant] !== this.#run) {
+      this.#displaced.push(occupant);
+      // The same channel, changed: its id is the new entry's now (so freeing the old one need not look it up),
+      // and the old entry could only be reused as a duplicate of it.
+      if (this.#ids[occupant] === this.#ids[slot]) this.#ids[occupant] = undefined;
+      // Another channel's entry placed here leaves this one to be reused further on, if entries may move: keep its text.
+      else if (entries.idOf !== undefined) {
+        this.#evacuated.set(occupant, textAt(segment, j));
+        this.#evacuatedAt.set(segment.firstIndex + j, occupant);
+      }
+    }
+    const own = (segment.own ??= []);
+    if (own[j] === undefined) segment.ownCount++;
+    own[j] = piece;
+    segment.slots[j] = slot;
+    this.#homes[slot] = segment;
+    this.#homeJ[slot] = j;
+    if (this.#evacuated.size !== 0) this.#evacuated.delete(slot);
+  }
+
+  /** Notes `id` as the slot's, for finding it by id (without claiming it as unique). */
+  #noteId(id: string | undefined, slot: number): void {
+    if (id === undefined) return;
+    this.#idSlots.set(id, slot);
+    this.#claimedId = id;
+  }
+
+  #allocate(): number {
+    const free = this.#freeSlots.pop();
+    if (free !== undefined) return free;
+    const slot = this.#slotCount++;
+    if (slot === this.#placed.length) {
+      const size = slot * 2;
+      this.#placed = grown(this.#placed, size);
+      this.#claimedElsewhere = grown(this.#claimedElsewhere, size);
+      this.#homeJ = grown(this.#homeJ, size);
+      const numbers = new Float64Array(size);
+      numbers.set(this.#numbers);
+      this.#numbers = numbers;
+    }
+    return slot;
+  }
+
+  #free(slot: number): void {
+    const id = this.#ids[slot];
+    if (id !== undefined) this.#idSlots.deleteIf(id, slot);
+    this.#keys[slot] = undefined;
+    this.#ids[slot] = undefined;
+    this.#warnings[slot] = undefined;
+    this.#homes[slot] = undefined;
+    this.#placed[slot] = 0;
+    this.#freeSlots.push(slot);
+  }
+}
+
+function newSegment(firstIndex: number, count: number): Segment {
+  const offsets = new Int32Array(count + 1);
+  return { firstIndex, count, base: '', baseOffsets: offsets, baseBytes: offsets, own: undefined, ownCount: 0, slots: new Int32Array(count) };
+}
+
+function grown(array: Int32Array, size: number): Int32Array {
+  const bigger = new Int32Array(size);
+  bigger.set(array);
+  return bigger;
+}
+
+/** The text entry `j` of `segment` has now. */
+function textAt(segment: Segment, j: number): string {
+  return segment.own?.[j] ?? segment.base.slice(segment.baseOffsets[j]!, segment.baseOffsets[j + 1]!);
+}
+
+/** Makes `text` (the segment's current entries) its new flat base. */
+function rebase(segment: Segment, text: string): void {
+  const { own, count, baseOffsets } = segment;
+  const offsets = new Int32Array(count + 1);
+  for (let j = 0; j < count; j++) {
+    const entry = own?.[j];
+    offsets[j + 1] = offsets[j]! + (entry === undefined ? baseOffsets[j + 1]! - baseOffsets[j]! : entry.length);
+  }
+  segment.base = flatten(text);
+  segment.baseOffsets = offsets;
+  segment.baseBytes = utf8Length(text) === text.length ? offsets : byteOffsetsOf(text, offsets);
+  segment.own = undefined;
+  segment.ownCount = 0;
 }
 
 /** UTF-8 byte offsets of the entries of `text` that start at the character `offsets`. */
