@@ -525,6 +525,31 @@ describe('m3ugen generate', () => {
     expect((await run('--output', '/dev/null', '--metrics', '/dev/null')).code).toBe(0);
   });
 
+  it("refuses to write over a file the config's plugins read: a template, a plugin's module", async () => {
+    const dir = workdir();
+    const input = join(dir, 'channels.ndjson');
+    const config = join(dir, 'm3ugen.config.toml');
+    const template = '#EXTINF:-1<%= it.attributes %>,<%= it.name %>';
+    const plugin = "export default { name: 'noop', apply() {} };\n";
+    writeFileSync(input, SEED_NDJSON);
+    writeFileSync(join(dir, 'extinf.eta'), template);
+    writeFileSync(join(dir, 'noop.mjs'), plugin);
+    writeFileSync(config, 'plugins = [["@m3ugen/extinf-template", { extinfFile = "extinf.eta" }], "./noop.mjs"]\n');
+    const run = (...args: string[]) => runCli(['generate', '--config', config, '--input', input, '--proxy-id', PROXY, '--quiet', ...args]);
+    const refused = [
+      [['--output', join(dir, 'extinf.eta')], 'the playlist would replace "extinf.eta", which plugin "@m3ugen/extinf-template" reads (extinfFile): choose another output file'],
+      [['--output', join(dir, 'out.m3u'), '--metrics', join(dir, 'noop.mjs')], 'the metrics would replace the plugin "./noop.mjs": choose another metrics file'],
+    ] as const;
+    for (const [args, message] of refused) {
+      const result = await run(...args);
+      expect(result, args.join(' ')).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr).toContain(`m3ugen: ${message}`);
+    }
+    expect(readFileSync(join(dir, 'extinf.eta'), 'utf8')).toBe(template);
+    expect(readFileSync(join(dir, 'noop.mjs'), 'utf8')).toBe(plugin);
+    expect((await run('--output', join(dir, 'out.m3u'))).code).toBe(0);
+  });
+
   it('finishes its run, metrics included, when nobody reads stderr (a closed pipe), and still fails a bad one', async () => {
     const dir = workdir();
     const input = join(dir, 'channels.ndjson');

@@ -1,6 +1,6 @@
 import { statSync, type Stats } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { ConfigError, configKeyOfOption, loadConfig, overlookedConfigFiles, resolvePlugins, suggestConfigKey, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
+import { ConfigError, configKeyOfOption, filesNamedByPlugins, loadConfig, overlookedConfigFiles, resolvePlugins, suggestConfigKey, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
 import { closestName, didYouMean, M3uGenerator, OptionError, type GenerateOptions, type InputError, type M3uPlugin, type RunInfo } from '@m3ugen/core';
 import { presetDefault } from '@m3ugen/preset-default';
 import { isUrl, openChannelReader, type ChannelReader } from '@m3ugen/reader';
@@ -123,9 +123,9 @@ function fileIdentity(path: string | undefined): string {
 
 /**
  * Why the run's writes would destroy what it reads or each other, or
- * `undefined`: the playlist or the metrics written over the input or the
- * config file (through any name or link), or both into one file or to
- * stdout. Checked
+ * `undefined`: the playlist or the metrics written over the input, the
+ * config file or a file its plugins read (a template, a plugin's module),
+ * through any name or link, or both into one file or to stdout. Checked
  * before the run: once the playlist is published, a replaced input is gone.
  * Devices and pipes (`/dev/null`) are written in place and never conflict.
  *
@@ -139,8 +139,13 @@ export function overwriteConflict(prepared: PreparedRun): string | undefined {
     return 'the metrics and the playlist would both go to stdout: write the playlist to a file (--output FILE) or the metrics elsewhere';
   }
   const reads = [
-    { what: 'the input', name: prepared.inputName, identity: fileIdentity(prepared.inputPath === '-' ? undefined : prepared.inputPath) },
-    { what: 'the config file', name: prepared.loaded.file, identity: fileIdentity(prepared.loaded.file === undefined ? undefined : resolve(prepared.loaded.file)) },
+    { what: `the input "${prepared.inputName}"`, identity: fileIdentity(prepared.inputPath === '-' ? undefined : prepared.inputPath) },
+    { what: `the config file "${prepared.loaded.file}"`, identity: fileIdentity(prepared.loaded.file === undefined ? undefined : resolve(prepared.loaded.file)) },
+    // A template or a plugin's module, which a published playlist would replace for the next run.
+    ...filesNamedByPlugins(prepared.loaded.config.plugins ?? [], prepared.loaded.dir).map((file) => ({
+      what: file.role === 'module' ? `the plugin "${file.name}"` : `"${file.name}", which plugin "${file.plugin}" reads (${file.role})`,
+      identity: fileIdentity(file.path),
+    })),
   ];
   const writes = [
     { what: 'the playlist', option: 'output', path: prepared.outputPath, identity: fileIdentity(prepared.outputPath) },
@@ -149,7 +154,7 @@ export function overwriteConflict(prepared: PreparedRun): string | undefined {
   for (const write of writes) {
     if (write.identity === 'absent' || write.identity === 'special') continue;
     const read = reads.find((r) => r.identity === write.identity);
-    if (read !== undefined) return `${write.what} would replace ${read.what} "${read.name}": choose another ${write.option} file`;
+    if (read !== undefined) return `${write.what} would replace ${read.what}: choose another ${write.option} file`;
   }
   const [playlist, metrics] = writes;
   if (playlist.path === undefined || metrics.path === undefined) return undefined;

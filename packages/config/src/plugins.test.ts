@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolvePlugins } from './plugins.js';
+import { filesNamedByPlugins, resolvePlugins } from './plugins.js';
 
 let dir: string;
 
@@ -99,5 +99,31 @@ describe('resolvePlugins', () => {
     await expect(resolvePlugins([['./plugins/object.mjs', { a: 1 }]], dir, 'c.json')).rejects.toThrow(
       'c.json: key "plugins[0]": plugin "./plugins/object.mjs" takes no options (it exports a plugin object, not a factory)',
     );
+  });
+});
+
+describe('filesNamedByPlugins', () => {
+  it('names local plugin modules and the existing files options name, and nothing else', () => {
+    const templates = mkdtempSync(join(tmpdir(), 'm3ugen-named-'));
+    mkdirSync(join(templates, 'views'));
+    writeFileSync(join(templates, 'extinf.eta'), '#EXTINF:-1,<%= it.name %>');
+    writeFileSync(join(templates, 'views', 'url.eta'), '<%= it.url %>');
+    writeFileSync(join(templates, 'stamp.mjs'), 'export default { name: "stamp", apply() {} };');
+    const files = filesNamedByPlugins(
+      [
+        '@m3ugen/attributes',
+        ['@m3ugen/extinf-template', { extinfFile: 'extinf.eta', urlFile: 'views/url.eta', headerFile: 'missing.eta', extinf: '#EXTINF:-1,<%= it.name %>' }],
+        ['./stamp.mjs', { logo: 'https://logos.example/stamp.png', nested: { list: ['extinf.eta', 'views'] } }],
+        './absent.mjs',
+        { name: 'inline', apply() {} },
+      ],
+      templates,
+    );
+    expect(files).toEqual([
+      { path: join(templates, 'extinf.eta'), name: 'extinf.eta', plugin: '@m3ugen/extinf-template', role: 'extinfFile' },
+      { path: join(templates, 'views', 'url.eta'), name: 'views/url.eta', plugin: '@m3ugen/extinf-template', role: 'urlFile' },
+      { path: join(templates, 'stamp.mjs'), name: './stamp.mjs', plugin: './stamp.mjs', role: 'module' },
+      { path: join(templates, 'extinf.eta'), name: 'extinf.eta', plugin: './stamp.mjs', role: 'nested.list[0]' },
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -35,6 +36,65 @@ function entryName(entry: PluginEntry): string {
   if (typeof entry === 'string') return entry;
   if (Array.isArray(entry)) return entry[0];
   return entry.name;
+}
+
+/** A file a `plugins` entry names: its module, or a file one of its options names. */
+export interface PluginFile {
+  /** The file, absolute. */
+  readonly path: string;
+  /** As the entry names it: the module's specifier, or the option's value. */
+  readonly name: string;
+  /** The entry's module specifier. */
+  readonly plugin: string;
+  /** `module`, or the option's key path (`extinfFile`, `files[0]`). */
+  readonly role: string;
+}
+
+/**
+ * The files a `plugins` list names, so that a command writing files does not
+ * write over one it reads: each local module, and each option value that,
+ * taken as a path from `fromDir` (where plugins resolve their options'
+ * paths), names an existing regular file (a template's `extinfFile`).
+ * Package names and values that name nothing are left out.
+ *
+ * @example
+ * ```ts
+ * filesNamedByPlugins([['@m3ugen/extinf-template', { extinfFile: 'extinf.eta' }], './stamp.mjs'], '/etc/m3ugen');
+ * // [{ path: '/etc/m3ugen/extinf.eta', name: 'extinf.eta', plugin: '@m3ugen/extinf-template', role: 'extinfFile' },
+ * //  { path: '/etc/m3ugen/stamp.mjs', name: './stamp.mjs', plugin: './stamp.mjs', role: 'module' }]
+ * ```
+ */
+export function filesNamedByPlugins(entries: readonly PluginEntry[], fromDir: string): PluginFile[] {
+  const files: PluginFile[] = [];
+  const found = (name: string, plugin: string, role: string): void => {
+    const path = resolve(fromDir, name);
+    if (isRegularFile(path)) files.push({ path, name, plugin, role });
+  };
+  for (const entry of entries) {
+    if (isPlugin(entry)) continue;
+    const plugin = entryName(entry);
+    if (isPath(plugin)) found(plugin, plugin, 'module');
+    if (!Array.isArray(entry)) continue;
+    const visit = (value: unknown, key: string, depth: number): void => {
+      if (typeof value === 'string') {
+        // A URL or a line of template text is no file name.
+        if (value !== '' && !value.includes('\n') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) found(value, plugin, key);
+      } else if (depth < 4 && Array.isArray(value)) value.forEach((item, i) => visit(item, `${key}[${i}]`, depth + 1));
+      else if (depth < 4 && typeof value === 'object' && value !== null) {
+        for (const [name, item] of Object.entries(value)) visit(item, key === '' ? name : `${key}.${name}`, depth + 1);
+      }
+    };
+    visit(entry[1], '', 0);
+  }
+  return files;
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Options of {@link resolvePlugins}. */
