@@ -1,5 +1,6 @@
 import { EntryCache, RECORD_LINE, toChannelSource, type GenerationWarning, type M3uPlugin, type NumberedChannel } from '@m3ugen/core';
 import { attributes } from '@m3ugen/attributes';
+import { extinfTemplate } from '@m3ugen/extinf-template';
 import { createGenerator } from '@m3ugen/preset-default';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -105,8 +106,9 @@ describe('incremental regeneration (EntryCache)', () => {
     next.push(...makeChannels(60).slice(50));
     const incremental = await generator.generate(next, { cache });
     expect(incremental.playlist).toBe((await createGenerator({ proxyId: PROXY, plugins: [attributes({ attributes: [{ name: 'provider', field: 'provider' }] })] }).generate(next)).playlist);
-    expect(incremental.metrics.reusedEntries).toBe(0);
-    expect(cache.stats.size).toBe(59);
+    // The attributes plugin's taps do not read the index: the 48 unchanged entries are found where they went.
+    expect(incremental.metrics.reusedEntries).toBe(48);
+    expect(cache.stats).toEqual({ size: 59, reused: 48, rendered: 11 });
   });
 
   it('finds entries where they went: a channel removed or inserted re-renders nothing else, and later warnings name their new index', async () => {
@@ -191,6 +193,25 @@ describe('incremental regeneration (EntryCache)', () => {
     expect(result.playlist).toBe((await full(removed, { checkDuplicates: false })).playlist);
   });
 
+  it('moves entries through the ready-made plugins that do not read the index, and keeps them in place for a template that does', async () => {
+    const cases = [
+      { plugins: () => [attributes({ ready: ['catchup'], attributes: [{ name: 'tvg-country', value: 'DE' }] })], reused: 299 },
+      { plugins: () => [extinfTemplate({ extinf: '#EXTINF:-1<%= it.attributes %>,<%= it.number %>. <%= it.name %>' })], reused: 299 },
+      { plugins: () => [extinfTemplate({ extinf: '#EXTINF:-1<%= it.attributes %>,<%= it.index %>. <%= it.name %>' })], reused: 100 },
+      { plugins: () => [attributes({ attributes: [{ name: 'x-position', compute: (_nc: NumberedChannel, index: number) => index }] })], reused: 100 },
+    ];
+    for (const { plugins, reused } of cases) {
+      const channels = makeChannels(300);
+      const generator = createGenerator({ proxyId: PROXY, plugins: plugins() });
+      const cache = new EntryCache();
+      await generator.generate(channels, { cache });
+      const removed = copy(channels).filter((_, i) => i !== 100);
+      const result = await generator.generate(removed, { cache });
+      expect(cache.stats.reused).toBe(reused);
+      expect(result.playlist).toBe((await createGenerator({ proxyId: PROXY, plugins: plugins() }).generate(removed)).playlist);
+    }
+  });
+
   it('keeps an entry to its position when its text may depend on it (a URL scheme that does not say what it reads)', async () => {
     const indexed: M3uPlugin = { name: 'indexed', apply: (g) => g.urlSchemes.register({ name: 'indexed', description: 'by index', create: () => (nc, index) => `http://cdn.example/${index}/${nc.channel.id}` }) };
     const channels = makeChannels(300);
@@ -239,21 +260,26 @@ describe('incremental regeneration (EntryCache)', () => {
     const round = fc.record({ edits: fc.array(edit, { maxLength: 4 }), batch: fc.constantFrom(3, 7, 64, 300), strategy: fc.constantFrom('in-memory', 'streaming') });
     /**
      * `plain`: entries may move. `hooks`: per-channel plugins (this one drops channels named "x…" and adds an attribute),
-     * so entries are compared whole and kept by position. `indexed-url`: a URL built from the channel's index, by a scheme
+     * so entries are compared whole, kept by position while a tap may read the index. `indexed-url`: a URL built from the channel's index, by a scheme
      * that does not say what it reads, so an entry is only good for its position.
      */
-    type Mode = 'plain' | 'hooks' | 'indexed-url';
+    type Mode = 'plain' | 'hooks' | 'index-free-hooks' | 'indexed-url';
     const plugins = (mode: Mode): M3uPlugin[] => {
       const log: M3uPlugin = { name: 'log', apply: (g) => g.hooks.warning.tap('log', (w) => void heard.push([w.code, w.channelIndex, w.message, w.reason, w.value])) };
       if (mode === 'plain') return [log];
       if (mode === 'indexed-url') {
         return [log, { name: 'indexed', apply: (g) => g.urlSchemes.register({ name: 'indexed', description: 'by index', create: () => (nc, index) => `http://cdn.example/${index}/${nc.channel.id}` }) }];
       }
-      return [
+      // `index-free-hooks`: the same plugins, each tap saying it does not read the index, so entries may move.
+      const readsIndex = mode === 'hooks' ? undefined : false;
+      const plugins: M3uPlugin[] = [
         log,
         attributes({ attributes: [{ name: 'tvg-country', value: 'DE' }] }),
-        { name: 'drop-x', apply: (g) => g.hooks.dropChannel.tap('drop-x', (nc) => nc.channel.channelName.startsWith('x')) },
+        { name: 'drop-x', apply: (g) => g.hooks.dropChannel.tap({ name: 'drop-x', readsIndex }, (nc) => nc.channel.channelName.startsWith('x')) },
       ];
+      // A tap whose attribute is the index: an entry moved would keep its old one.
+      if (mode === 'hooks') plugins.push({ name: 'index', apply: (g) => g.hooks.entryAttributes.tap('index', (list, _nc, index) => [...list, { name: 'x-index', value: String(index) }]) });
+      return plugins;
     };
     let heard: unknown[] = [];
     const outcome = async (run: Promise<{ playlist: string; warnings: unknown }>) => {
@@ -262,7 +288,7 @@ describe('incremental regeneration (EntryCache)', () => {
       return { ...ended, heard };
     };
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom<Mode>('plain', 'hooks', 'indexed-url'), fc.array(round, { minLength: 1, maxLength: 6 }), async (mode, rounds) => {
+      fc.asyncProperty(fc.constantFrom<Mode>('plain', 'hooks', 'index-free-hooks', 'indexed-url'), fc.array(round, { minLength: 1, maxLength: 6 }), async (mode, rounds) => {
         const options = { proxyId: PROXY, plugins: plugins(mode), ...(mode === 'indexed-url' ? { urlScheme: 'indexed' } : {}) };
         const generator = createGenerator(options);
         const cache = new EntryCache();

@@ -167,14 +167,17 @@ export function attributes(options: AttributesOptions = {}): M3uPlugin {
   };
   const touchesEntries = specs.length > 0 || order.length > 0 || omitEmptyDefaults || groupPart !== 'full';
 
+  // A `compute` function is the user's code: it may count or remember channels, or read their index.
+  const noCompute = (o.attributes ?? []).every((spec) => spec.compute === undefined);
+  /** Per-channel taps: without `compute`, what they add depends on the record alone (an EntryCache may move entries). */
+  const tap = { name: PLUGIN, readsIndex: !noCompute };
   return {
     name: PLUGIN,
-    // A `compute` function is the user's code: it may count or remember channels.
-    workerSafe: (o.attributes ?? []).every((spec) => spec.compute === undefined),
+    workerSafe: noCompute,
     apply(generator) {
       for (const read of fieldReads) generator.readsField(read);
       if (touchesEntries) {
-        generator.hooks.entryAttributes.tap(PLUGIN, (list, nc, index, run) => {
+        generator.hooks.entryAttributes.tap(tap, (list, nc, index, run) => {
           let out: ExtinfAttribute[] = list;
           for (const spec of specs) {
             const value = spec.valueOf(nc, index, run);
@@ -199,7 +202,7 @@ export function attributes(options: AttributesOptions = {}): M3uPlugin {
         });
       }
       if (extgrp !== undefined) {
-        generator.hooks.extinfLine.tap(PLUGIN, (line, nc) => {
+        generator.hooks.extinfLine.tap(tap, (line, nc) => {
           const group = nc.channel.groupTitle;
           if (typeof group !== 'string' || group === '') return line;
           const value = sanitizeText(pick(group, separator, extgrp));

@@ -5,7 +5,7 @@ export { parseNumberedChannel, recordSchemas } from './channel/schema.js';
 export type { Duplicated, RecordLocation } from './errors.js';
 export { M3ugenError, InputError, DuplicateError, OptionError, PluginError, RegistryError, describeOptionValue, describeValue, formatCount, formatLocation, keyPath, systemErrorReason, valueAtPath } from './errors.js';
 
-export type { GenerationHooks, HookName } from './hooks/hooks.js';
+export type { ChannelTapOptions, GenerationHooks, HookName } from './hooks/hooks.js';
 export { createGenerationHooks, isTapped, HOOK_SIGNATURES } from './hooks/hooks.js';
 
 export type { MemorySample, MemoryProbe, PressureLevel, PressureThresholds, MemoryPreset, PressureMonitorOptions } from './memory/pressure.js';

@@ -146,6 +146,8 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
   const code = templateCode(extinf.source);
   const wantsAttributes = mayRead(code, 'attributes');
   const wantsUrl = mayRead(code, 'url');
+  // Templates that cannot read `it.index` give an entry from its record alone (an EntryCache may move entries).
+  const readsIndex = [extinf, url].some((template) => template !== undefined && mayRead(templateCode(template.source), 'index'));
   const runValues = perRun();
 
   return {
@@ -157,13 +159,13 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
       // The URL is built before the EXTINF line (rendering is synchronous per channel), so it can be kept for it.
       let lastUrl = '';
       if (url !== undefined || wantsUrl) {
-        generator.hooks.streamUrl.tap({ name: PLUGIN, stage: 1000 }, (built, nc, index, run) => {
+        generator.hooks.streamUrl.tap({ name: PLUGIN, stage: 1000, readsIndex }, (built, nc, index, run) => {
           lastUrl = url === undefined ? built : url.render(new EntryData(nc, index, run, displayName(nc.channel, nc.assignedNumber), built, '', data, runValues(run)));
           return lastUrl;
         });
       }
       // Stage -1000: the template sees the writer's own line and other plugins see the template's.
-      generator.hooks.extinfLine.tap({ name: PLUGIN, stage: -1000 }, (line, nc, index, run) => {
+      generator.hooks.extinfLine.tap({ name: PLUGIN, stage: -1000, readsIndex }, (line, nc, index, run) => {
         const name = displayName(nc.channel, nc.assignedNumber);
         const attributes = wantsAttributes ? attributesOf(line, name) : '';
         return extinf.render(new EntryData(nc, index, run, name, lastUrl, attributes, data, runValues(run)));

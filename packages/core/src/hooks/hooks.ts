@@ -10,6 +10,28 @@ import type { GenerationWarning } from '../run/warnings.js';
 import type { ProgressInfo, StrategyChoice, StrategySelectionRequest, StrategySwitch } from '../strategy/strategy.js';
 
 /**
+ * What a tap of a per-channel hook (`channel`, `dropChannel`,
+ * `entryAttributes`, `streamUrl`, `extinfLine`) may say besides its name.
+ *
+ * @example
+ * ```ts
+ * // The attribute depends on the record alone, not on where the channel is in the input.
+ * generator.hooks.entryAttributes.tap({ name: 'catchup', readsIndex: false }, (attributes) => [...attributes, { name: 'catchup', value: 'default' }]);
+ * ```
+ */
+export interface ChannelTapOptions {
+  /**
+   * `false` when the tap's result does not depend on the channel's index
+   * (only on the record and the run). An `EntryCache` may then reuse an entry
+   * for a channel that moved (a channel inserted or removed before it),
+   * where any tap that may read the index keeps entries to their position.
+   * Warnings the tap raises are replayed with the entry, so they should not
+   * name the index either. Default: the tap may read it.
+   */
+  readonly readsIndex?: boolean | undefined;
+}
+
+/**
  * The moments of a generation run a plugin can tap, in the order they fire.
  * Per-channel hooks get the channel, its zero-based input index and the run.
  * Hooks nobody tapped cost nothing: the default writer checks for taps once
@@ -38,15 +60,15 @@ export interface GenerationHooks {
   /** The finished header text, without its trailing newline (default `#EXTM3U`). May hold several lines. */
   readonly header: SyncWaterfallHook<[header: string, run: RunInfo]>;
   /** Each channel as read: return it, or a changed copy. */
-  readonly channel: SyncWaterfallHook<[channel: NumberedChannel, index: number, run: RunInfo]>;
-  /** Return `true` to leave the channel out of the playlist. */
-  readonly dropChannel: SyncBailHook<[channel: NumberedChannel, index: number, run: RunInfo], boolean | undefined>;
+  readonly channel: SyncWaterfallHook<[channel: NumberedChannel, index: number, run: RunInfo], NumberedChannel, ChannelTapOptions>;
+  /** Return `true` to leave the channel out of the playlist. Per-channel hooks take {@link ChannelTapOptions}. */
+  readonly dropChannel: SyncBailHook<[channel: NumberedChannel, index: number, run: RunInfo], boolean | undefined, ChannelTapOptions>;
   /** An entry's attribute list, defaults first (tvg-id, tvg-name, tvg-logo, tvg-chno, group-title). Values are sanitised after the hook. */
-  readonly entryAttributes: SyncWaterfallHook<[attributes: ExtinfAttribute[], channel: NumberedChannel, index: number, run: RunInfo]>;
+  readonly entryAttributes: SyncWaterfallHook<[attributes: ExtinfAttribute[], channel: NumberedChannel, index: number, run: RunInfo], ExtinfAttribute[], ChannelTapOptions>;
   /** An entry's stream URL, as built by the URL scheme. Control characters are replaced after the hook. */
-  readonly streamUrl: SyncWaterfallHook<[url: string, channel: NumberedChannel, index: number, run: RunInfo]>;
+  readonly streamUrl: SyncWaterfallHook<[url: string, channel: NumberedChannel, index: number, run: RunInfo], string, ChannelTapOptions>;
   /** The finished `#EXTINF:` line, without newline. Trusted: a plugin may deliberately add lines here (`#EXTGRP:`). */
-  readonly extinfLine: SyncWaterfallHook<[line: string, channel: NumberedChannel, index: number, run: RunInfo]>;
+  readonly extinfLine: SyncWaterfallHook<[line: string, channel: NumberedChannel, index: number, run: RunInfo], string, ChannelTapOptions>;
   /** After each batch of channels. */
   readonly progress: SyncHook<[progress: ProgressInfo, run: RunInfo]>;
   /** Each warning (missing field, non-UUID id, missing proxy id, …). */

@@ -7,7 +7,7 @@ import { checkRequired, fail, locate } from '../channel/required.js';
 import { describeProblem } from '../channel/schema.js';
 import { unreadableRecordError } from '../channel/unreadable.js';
 import { DuplicateError, InputError, M3ugenError, PluginError, formatLocation, type Duplicated, type RecordLocation } from '../errors.js';
-import { isTapped, unusableResult, type GenerationHooks } from '../hooks/hooks.js';
+import { isTapped, unusableResult, type ChannelTapOptions, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
 import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
 import type { ChannelBatch } from '../run/channel-source.js';
@@ -65,6 +65,12 @@ interface PlainKey {
   readonly reads: readonly unknown[] | undefined;
   /** The URL, when the scheme does not say what it reads. */
   readonly url: string | undefined;
+}
+
+/** Whether a tap of a per-channel hook may read the channel's index: one that did not say `readsIndex: false` ({@link ChannelTapOptions}). */
+function readIndex(hooks: GenerationHooks): boolean {
+  const perChannel = [hooks.channel, hooks.dropChannel, hooks.entryAttributes, hooks.streamUrl, hooks.extinfLine];
+  return perChannel.some((hook) => hook.taps.some((tap) => (tap as ChannelTapOptions).readsIndex !== false));
 }
 
 /** The id of a record that has a string id, else `undefined`. */
@@ -415,8 +421,8 @@ export function createRenderers(context: RenderContext): Renderers {
         }
         if (replay !== undefined) for (const w of replay) replayWarning(w, index);
       },
-      // An entry's text depends on its position only through a per-channel hook or a URL scheme that does not say what it reads.
-      idOf: plain && urlReads !== undefined ? (j) => recordId(rendering.channels[rendering.start + j]) : undefined,
+      // An entry's text depends on its position only through a per-channel tap that may read the index, or a URL scheme that does not say what it reads.
+      idOf: urlReads !== undefined && !readIndex(hooks) ? (j) => recordId(rendering.channels[rendering.start + j]) : undefined,
       render(j) {
         const nc = rendering.channels[rendering.start + j]!;
         const index = rendering.firstIndex + j;

@@ -37,8 +37,8 @@ export interface BatchEntries {
   render(j: number): RenderedEntry;
   /**
    * The id of entry `j`'s record, if it has one. Give it only when no entry's
-   * text depends on its position (no plugin on the per-channel hooks, which
-   * are given the index; a URL scheme that says which fields it reads): an
+   * text depends on its position (no per-channel tap that may read the index;
+   * a URL scheme that says which fields it reads): an
    * entry held for another position may then stand for entry `j`, so a
    * channel inserted or removed does not make every later entry new.
    * Without it, entries are reused only at the position they were rendered for.
@@ -108,8 +108,9 @@ function utf8Length(text: string): number {
  * place: nothing is keyed on object identity.
  *
  * Where the entry may stand: when no entry's text can depend on its
- * position (no per-channel plugin, whose hooks are given the index, and a
- * URL scheme that says which fields it reads, as the built-in ones do), an
+ * position (every per-channel tap says `readsIndex: false`, see
+ * `ChannelTapOptions`, and the URL scheme says which fields it reads, as the
+ * built-in ones do), an
  * entry is found by its record's id wherever it was, so channels inserted
  * or removed cost only their own entries; the next records are first
  * looked for at the same distance from where they were. Otherwise an entry
