@@ -238,7 +238,7 @@ export function writeFingerprint(text: string, into: Uint32Array, at: number): v
 /**
  * A map from strings, kept as 64-bit fingerprints as in {@link FingerprintSet}
  * (same odds of taking two strings for one), to non-negative integers, with
- * deletion. An EntryCache keeps the position of each id it holds in one.
+ * deletion. An EntryCache keeps the slot of each id it holds in one.
  *
  * @example
  * ```ts
