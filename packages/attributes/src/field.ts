@@ -1,4 +1,4 @@
-import { isMissing, type NumberedChannel } from '@m3ugen/core';
+import { isMissing, writtenText, type NumberedChannel } from '@m3ugen/core';
 
 function camel(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -56,11 +56,12 @@ export function fieldReader(field: string, attribute?: string): (nc: NumberedCha
   const valueOf = valueReader(field);
   return (nc) => {
     const value = valueOf(nc);
-    if (typeof value === 'string') return value;
-    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-    if (value === undefined || value === null) return '';
+    const written = writtenText(value);
+    if (written !== undefined) return written;
+    // What writtenText refuses: an object, array, function or symbol, none of them null.
+    const refused = value as object;
     const whose = attribute === undefined ? '' : `attribute "${attribute}": `;
-    throw new TypeError(`${whose}field "${field}" is ${kindOf(value)}, not text, a number or a boolean (${mendOf(field, value, attribute)})`);
+    throw new TypeError(`${whose}field "${field}" is ${kindOf(refused)}, not text, a number or a boolean (${mendOf(field, refused, attribute)})`);
   };
 }
 

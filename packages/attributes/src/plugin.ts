@@ -1,4 +1,4 @@
-import { closestName, describeOptionValue, didYouMean, keyPath, OptionError, sanitizeText, valueAtPath, type ExtinfAttribute, type FieldRead, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { closestName, describeOptionValue, didYouMean, keyPath, OptionError, sanitizeText, valueAtPath, writtenText, type ExtinfAttribute, type FieldRead, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { z } from 'zod';
 import { fieldReader, hasField, kindOf } from './field.js';
 import { attributesOptionsSchema, READY_ATTRIBUTES, type AttributesOptions, type ComputeAttribute } from './options.js';
@@ -12,18 +12,14 @@ interface CompiledSpec {
   readonly valueOf: (nc: NumberedChannel, index: number, run: RunInfo) => string;
 }
 
-function text(value: unknown): string {
-  return value === undefined || value === null ? '' : String(value);
-}
-
 /**
  * A compute function's result as text. Anything but text, a number, a boolean
  * or nothing is the integrator's mistake, most often an async function: said,
  * not written as "[object Promise]" on every channel.
  */
 function computed(name: string, value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return text(value);
+  const written = writtenText(value);
+  if (written !== undefined) return written;
   if (value instanceof Promise) {
     throw new TypeError(`compute of attribute "${name}" returned a Promise: it runs as each line is written, so look values up before the run and return them as they are`);
   }
@@ -151,7 +147,8 @@ export function attributes(options: AttributesOptions = {}): M3uPlugin {
       valueOf = fieldReader(spec.field, spec.name);
       reads(spec.field, spec.name);
     } else {
-      const fixed = text(spec.value);
+      // A string, number or boolean (the options' schema says so): always written.
+      const fixed = writtenText(spec.value) ?? '';
       valueOf = () => fixed;
     }
     specs.push({ name: spec.name, writeEmpty: spec.writeEmpty ?? writeEmpty, valueOf });

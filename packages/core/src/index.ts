@@ -1,5 +1,5 @@
 export type { Channel, NumberedChannel, ChannelFieldSpelling } from './channel/model.js';
-export { OPTIONAL_CHANNEL_FIELDS, isMissing, modelFieldName, RECORD_INDEX, RECORD_LINE, recordIndex, recordLine } from './channel/model.js';
+export { OPTIONAL_CHANNEL_FIELDS, isMissing, modelFieldName, RECORD_INDEX, RECORD_LINE, recordIndex, recordLine, writtenText } from './channel/model.js';
 export { parseNumberedChannel, recordSchemas } from './channel/schema.js';
 
 export type { Duplicated, RecordLocation } from './errors.js';
