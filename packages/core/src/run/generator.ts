@@ -20,7 +20,7 @@ import type { RunMetrics } from './metrics.js';
 import { checkOptionNames, GENERATE_OPTION_NAMES, MEMORY_OPTIONS_OUTSIDE, namesOf, resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.js';
 import { RenderedOnce } from './rendered-once.js';
 import type { RunInfo } from './run-info.js';
-import { channelWarningMessage, WarningLog, type WarningSummary } from './warnings.js';
+import { WarningLog, type WarningSummary } from './warnings.js';
 
 /**
  * A plugin: an object whose `apply` taps hooks and registers strategies or
@@ -295,12 +295,7 @@ export class M3uGenerator {
       runId: ulid(),
       options,
       knownChannelCount,
-      warn: (w: Parameters<RunInfo['warn']>[0]) => {
-        const { reason, channelIndex } = w;
-        // A warning about a channel as m3ugen words them (one a worker thread raised, passed on) keeps its reason apart.
-        if (reason !== undefined && channelIndex !== undefined && w.message === channelWarningMessage(channelIndex, reason)) warnings.addForChannel(w.code, w.field, channelIndex, () => reason, w.value);
-        else warnings.add(w.code, w.field, channelIndex, () => w.message, w.value, reason);
-      },
+      warn: (w: Parameters<RunInfo['warn']>[0]) => warnings.add(w.code, w.field, w.channelIndex, () => w.message, w.value, w.reason),
     });
 
     let idIndex: DuplicateIdIndex | undefined;

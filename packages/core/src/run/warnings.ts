@@ -60,7 +60,7 @@ export interface WarningSummary {
  * channelWarningMessage(3, 'tvg_logo is missing'); // 'channel at index 3: tvg_logo is missing'
  * ```
  */
-export function channelWarningMessage(index: number, reason: string): string {
+function channelWarningMessage(index: number, reason: string): string {
   return `channel at index ${index}: ${reason}`;
 }
 
