@@ -318,15 +318,14 @@ export class EntryCache {
         if (from < 0) from = j;
         continue;
       }
+      // Either the entry held here, whose text was placed since (`own`), or one held elsewhere, found by id.
       const slot = fits ? near : this.#byId(firstIndex + j, j, near, entries);
       let piece: string;
       if (slot >= 0) {
         placed[slot] = run;
-        const stays = segment.slots[j] === slot;
-        const own = stays ? segment.own?.[j] : undefined;
-        piece = own ?? this.#textOf(slot);
+        piece = fits ? segment.own![j]! : this.#textOf(slot);
         this.#reuse(j, slot, piece === '', entries);
-        if (!stays) this.#placeInPlace(segment, j, slot, piece, entries);
+        if (!fits) this.#placeInPlace(segment, j, slot, piece, entries);
       } else {
         piece = this.#render(j, entries).text;
         // Rendering may have grown the slot arrays.
