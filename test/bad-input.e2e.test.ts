@@ -40,6 +40,15 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     );
   });
 
+  it.each([['auto'], ['streaming']])('invalid JSON deep in a .json file, read as a stream, names its line and column and publishes nothing (strategy %s)', async (strategy) => {
+    const records = Array.from({ length: 4000 }, (_, i) => record(i + 1));
+    records[2999] = record(3000).replace('"channel_name"', '"channel_name" "X"');
+    const column = records[2999]!.indexOf(' "X"') + 2;
+    expect(await generate('channels.json', `[\n${records.join(',\n')}\n]\n`, ['--strategy', strategy])).toBe(
+      `m3ugen: error: channels.json: line 3001: invalid JSON at column ${column}: unexpected "\\""`,
+    );
+  });
+
   it.each([
     ['--input', ['--input', 'https://export.example/channels.ndjson']],
     ['the config\'s "input"', []],

@@ -46,11 +46,15 @@ async function failure(promise: Promise<unknown>): Promise<InputError> {
 }
 
 describe('openChannelReader', () => {
-  it('reads a JSON array, knowing its size up front', async () => {
+  it('reads a JSON array as a stream, with a BOM, pretty-printed or not', async () => {
     const reader = await openChannelReader(file('a.json', `[${record(1)},${record(2)}]`));
     expect(reader.format).toBe('json');
-    expect(reader.knownCount).toBe(2);
+    // Read as it comes, like NDJSON: its length is known only at its end.
+    expect(reader.knownCount).toBeUndefined();
     expect((await readAll(reader)).map((c) => c.channel.channelName)).toEqual(['Channel 1', 'Channel 2']);
+    const pretty = JSON.stringify([1, 2, 3].map((n) => JSON.parse(record(n)) as unknown), null, 2);
+    expect((await readAll(await openChannelReader(file('pretty.json', `\ufeff${pretty}\r\n`)))).map((c) => c.assignedNumber)).toEqual([1, 2, 3]);
+    expect(await readAll(await openChannelReader(file('none.json', ' [ ]\n')))).toEqual([]);
   });
 
   it('streams NDJSON, skipping blank lines and accepting CRLF, a BOM and a last line without newline', async () => {
@@ -159,7 +163,7 @@ describe('openChannelReader', () => {
   it('tells a JSON array on stdin from NDJSON by its first character', async () => {
     const reader = await openChannelReader('-', { stream: Readable.from([`  \n[${record(1)}]`]) });
     expect(reader.format).toBe('json');
-    expect(reader.knownCount).toBe(1);
+    expect((await readAll(reader)).map((c) => c.assignedNumber)).toEqual([1]);
   });
 
   it('reads NDJSON from a named pipe, whose data arrives while it waits (not a regular file)', async () => {
@@ -213,15 +217,48 @@ describe('openChannelReader', () => {
     expect((await failure(readAll(over))).location).toMatchObject({ file: 'stdin', line: 1 });
   });
 
-  it('refuses a JSON array longer than a string can hold, naming NDJSON as the mend', async () => {
-    // The same 1 MiB string again and again: a rope that costs no memory, as long as the file would be.
+  it('refuses a JSON array element longer than MAX_LINE_BYTES (a string left open) before holding the rest, after the records before it', async () => {
+    const open = `[\n${record(1)},\n${record(2)},\n{"assigned_number": 3, "channel": {"id": "${'x'.repeat(MAX_LINE_BYTES)}`;
+    const path = file('open.json', `${open}"}},\n${record(4)}\n]`);
+    for (const skipInvalid of [false, true]) {
+      const reader = await openChannelReader(path, { displayName: 'open.json', skipInvalid });
+      const first = await reader.nextBatch();
+      expect(first?.channels.map((nc) => nc.assignedNumber)).toEqual([1, 2]);
+      const error = await failure(reader.nextBatch());
+      expect(error.message).toBe("open.json: line 4: the record is longer than 16 MiB, where a channel's record takes a few hundred bytes: is a string or bracket left open?");
+      expect(error.location).toMatchObject({ line: 4, index: 2 });
+      expect(isOpen(path)).toBe(false);
+    }
+  });
+
+  it('hands over the records before a syntax error in a JSON array, and does not skip it with skipInvalid', async () => {
+    const records = Array.from({ length: 600 }, (_, i) => record(i + 1));
+    records[400] = '{"assigned_number": 401, "channel": {"id": "x" "channel_name": "X"}}';
+    const path = file('syntax.json', `[\n${records.join(',\n')}\n]\n`);
+    for (const skipInvalid of [false, true]) {
+      const reader = await openChannelReader(path, { displayName: 'syntax.json', skipInvalid, batchSize: 100 });
+      const before: number[] = [];
+      const error = await failure(
+        (async () => {
+          for (let batch = await reader.nextBatch(); batch !== undefined; batch = await reader.nextBatch()) before.push(...batch.channels.map((nc) => nc.assignedNumber));
+        })(),
+      );
+      expect(before).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+      expect(error.message).toBe('syntax.json: line 402: invalid JSON at column 48: unexpected "\\""');
+      expect(isOpen(path)).toBe(false);
+    }
+  });
+
+  it('reads a JSON array longer than a string can hold (it was refused when arrays were read whole)', async () => {
+    // The same 1 MiB string again and again, as long as no string can be.
     const chunk = ' '.repeat(1 << 20);
     async function* huge(): AsyncGenerator<string> {
-      yield '[';
+      yield `[${record(1)},`;
       for (let i = 0; i <= constants.MAX_STRING_LENGTH / chunk.length; i++) yield chunk;
+      yield `${record(2)}]`;
     }
-    const error = await failure(openChannelReader('-', { stream: Readable.from(huge()), format: 'json', displayName: 'stdin' }));
-    expect(error.message).toBe('stdin: the JSON array is longer than the 512 MiB of text that can be read as one string: write the channels as NDJSON (one record per line, .ndjson), which is read as a stream of any length');
+    const reader = await openChannelReader('-', { stream: Readable.from(huge()), format: 'json', displayName: 'stdin' });
+    expect((await readAll(reader)).map((c) => c.assignedNumber)).toEqual([1, 2]);
   });
 
   it('reports invalid JSON and truncated lines with their line number', async () => {
@@ -237,7 +274,7 @@ describe('openChannelReader', () => {
   });
 
   it('reports a broken JSON file with the line of the error', async () => {
-    const error = await failure(openChannelReader(file('broken.json', `[\n${record(1)},\n}`), { displayName: 'broken.json' }));
+    const error = await failure(readAll(await openChannelReader(file('broken.json', `[\n${record(1)},\n}`), { displayName: 'broken.json' })));
     expect(error.message).toBe('broken.json: line 3: invalid JSON at column 1: unexpected "}"');
   });
 
@@ -326,7 +363,8 @@ describe('compressed input', () => {
     expect(numbers(await readAll(fromStream))).toEqual([1, 2, 3]);
     for (const name of ['g.json.gz', 'g.json', 'array.gz']) {
       const reader = await openChannelReader(gzipFile(name, Buffer.from(`[${records.join(',')}]`)));
-      expect([reader.format, reader.compression, reader.knownCount]).toEqual(['json', 'gzip', 3]);
+      expect([reader.format, reader.compression]).toEqual(['json', 'gzip']);
+      expect(numbers(await readAll(reader))).toEqual([1, 2, 3]);
     }
     const plain = await openChannelReader(file('plain.ndjson', ndjson.toString()));
     expect(plain.compression).toBeUndefined();
@@ -483,7 +521,7 @@ describe('input that is not UTF-8', () => {
 
   it('is found in a JSON file that ends inside a character', async () => {
     const content = Buffer.concat([Buffer.from(`[\n${record(1)},\n"`), bytes(0xe2, 0x82)]);
-    expect((await failure(openChannelReader(bytesFile('cut-short.json', content), { displayName: 'x.json' }))).message).toBe(
+    expect((await failure(readAll(await openChannelReader(bytesFile('cut-short.json', content), { displayName: 'x.json' })))).message).toBe(
       `x.json: line 3: invalid UTF-8: byte 0xE2 is not part of a character; ${UTF8}`,
     );
   });
@@ -495,10 +533,10 @@ describe('input that is not UTF-8', () => {
 
   it('is an error naming the line in a JSON array, from a file and from stdin', async () => {
     const content = Buffer.concat([Buffer.from(`[\n${record(1)},\n`), latin1(cafe), Buffer.from('\n]')]);
-    expect((await failure(openChannelReader(bytesFile('latin1.json', content), { displayName: 'latin1.json' }))).message).toBe(
+    expect((await failure(readAll(await openChannelReader(bytesFile('latin1.json', content), { displayName: 'latin1.json' })))).message).toBe(
       `latin1.json: line 3: invalid UTF-8: byte 0xE9 is not part of a character; ${UTF8}`,
     );
-    expect((await failure(openChannelReader('-', { stream: Readable.from([content]), displayName: 'stdin' }))).message).toBe(
+    expect((await failure(readAll(await openChannelReader('-', { stream: Readable.from([content]), displayName: 'stdin' })))).message).toBe(
       `stdin: line 3: invalid UTF-8: byte 0xE9 is not part of a character; ${UTF8}`,
     );
   });

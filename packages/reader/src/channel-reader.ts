@@ -1,11 +1,10 @@
 import { readSync } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
-import { constants, isUtf8 } from 'node:buffer';
+import { constants } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import {
-  DEFAULT_BATCH_SIZE,
   InputError,
   parseNumberedChannel,
   RECORD_INDEX,
@@ -16,8 +15,9 @@ import {
   type NumberedChannel,
   type RecordLocation,
 } from '@m3ugen/core';
-import { decompressed, decompressedWhole, type Compression } from './compressed.js';
+import { decompressed, type Compression } from './compressed.js';
 import { locateJsonError } from './json-error.js';
+import { ArraySyntaxError, ElementTooLongError, JsonArraySplitter, type ArraySyntaxProblem } from './json-array-splitter.js';
 import { describeUtf8Fault, incompleteTail, replacedField, utf8Faults, type Utf8Fault } from './utf8.js';
 
 /** `json`: one array; `ndjson`: one record per line; `auto`: by extension, else by the first character. */
@@ -33,7 +33,7 @@ export interface ReadChannelsOptions {
   readonly displayName?: string | undefined;
   /** Read from this stream instead of the path (stdin). */
   readonly stream?: Readable | undefined;
-  /** Records per batch: default 1,024 for a JSON array, {@link NDJSON_BATCH_SIZE} for NDJSON. */
+  /** Records per batch: default {@link NDJSON_BATCH_SIZE}. */
   readonly batchSize?: number | undefined;
   /**
    * NDJSON only: the text is a part of a larger file whose first line here
@@ -217,54 +217,124 @@ class ReaderBase {
   }
 }
 
+/**
+ * A JSON array read as a stream: {@link JsonArraySplitter} cuts each chunk
+ * into its elements' texts, and each is parsed on its own, so memory holds a
+ * chunk and a batch, however long the array. Records are named by their
+ * index in the array, as a JSON file's errors name them.
+ */
 class JsonArrayReader extends ReaderBase implements ChannelReader {
   readonly format = 'json' as const;
-  readonly #records: unknown[];
-  #position = 0;
+  /** Not known before the array's end: it is read as it comes. */
+  readonly knownCount = undefined;
+  readonly #batches: AsyncGenerator<NumberedChannel[], void, undefined>;
+  readonly #release: () => Promise<void>;
+  readonly #live: boolean;
   #emitted = 0;
-  /** A record's error, thrown by the call after the one that returned the records before it. */
-  #failure: { error: unknown } | undefined;
 
-  constructor(file: string, records: unknown[], options: ReadChannelsOptions, stats: ReaderStats) {
+  constructor(file: string, chunks: AsyncIterable<Decoded>, options: ReadChannelsOptions, release: () => Promise<void>, live: boolean, stats: ReaderStats) {
     super(file, options, stats);
-    this.#records = records;
+    this.#release = release;
+    this.#live = live;
+    this.#batches = this.#read(chunks);
   }
 
-  get knownCount(): number {
-    return this.#records.length - this.stats.skipped;
+  async close(): Promise<void> {
+    await this.#batches.return(undefined);
+    await this.#release();
   }
 
-  nextBatch(): Promise<ChannelBatch | undefined> {
-    if (this.#failure !== undefined) throw this.#failure.error;
-    const size = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
-    const channels: NumberedChannel[] = [];
-    while (channels.length < size && this.#position < this.#records.length) {
-      const index = this.#position++;
-      let nc: NumberedChannel | undefined;
-      try {
-        nc = this.accept(() => parseNumberedChannel(this.#records[index], { file: this.file, index }));
-        // Its place in the array, which a channel's index is not once records before it were skipped.
-        if (nc !== undefined) (nc as NumberedChannel & { [RECORD_INDEX]?: number })[RECORD_INDEX] = index;
-      } catch (error) {
-        // The records before it go first: see NdjsonReader.
-        if (channels.length === 0) throw error;
-        this.#failure = { error };
-        break;
-      }
-      if (nc !== undefined) channels.push(nc);
-    }
-    if (channels.length === 0) return Promise.resolve(undefined);
+  async nextBatch(): Promise<ChannelBatch | undefined> {
+    const step = await this.#batches.next();
+    if (step.done === true) return undefined;
+    const channels = step.value;
     const firstIndex = this.#emitted;
     this.#emitted += channels.length;
-    return Promise.resolve({ channels, start: 0, end: channels.length, firstIndex });
+    return { channels, start: 0, end: channels.length, firstIndex };
   }
 
-  /** The array was read whole when the reader was opened: there is no file to close. */
-  close(): Promise<void> {
-    this.#position = this.#records.length;
-    this.#failure = undefined;
-    return Promise.resolve();
+  /** Element `index`'s record, validated. */
+  #record(value: unknown, index: number): NumberedChannel | undefined {
+    const nc = this.accept(() => parseNumberedChannel(value, { file: this.file, index }));
+    // Its place in the array, which a channel's index is not once records before it were skipped.
+    if (nc !== undefined) (nc as NumberedChannel & { [RECORD_INDEX]?: number })[RECORD_INDEX] = index;
+    return nc;
   }
+
+  /** Records parsed and not yet handed over. */
+  #batch: NumberedChannel[] = [];
+
+  /** Parses the elements the text so far completes, handing over each full batch. */
+  *#take(splitter: JsonArraySplitter, size: number): Generator<NumberedChannel[], void, undefined> {
+    // Syntax errors are not skipped with `skipInvalid`: what follows one cannot be trusted to be records either.
+    for (let values = next(splitter, this.file); values !== undefined; values = next(splitter, this.file)) {
+      const first = splitter.elements - values.length;
+      for (let i = 0; i < values.length; i++) {
+        const nc = this.#record(values[i], first + i);
+        if (nc !== undefined) this.#batch.push(nc);
+        if (this.#batch.length >= size) yield this.#handOver();
+      }
+    }
+  }
+
+  #handOver(): NumberedChannel[] {
+    const batch = this.#batch;
+    this.#batch = [];
+    return batch;
+  }
+
+  async *#read(chunks: AsyncIterable<Decoded>): AsyncGenerator<NumberedChannel[], void, undefined> {
+    const size = this.options.batchSize ?? NDJSON_BATCH_SIZE;
+    const splitter = new JsonArraySplitter(MAX_LINE_BYTES);
+    let first = true;
+    try {
+      for await (let chunk of chunks) {
+        if (typeof chunk !== 'string') throw new InputError(describeUtf8Fault(chunk), { file: this.file, line: splitter.line + chunk.newlinesBefore });
+        if (first && chunk !== '') {
+          if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+          first = false;
+        }
+        splitter.push(chunk);
+        yield* this.#take(splitter, size);
+        // From a pipe a chunk is what the writer had written: its records go on now.
+        if (this.#live && this.#batch.length > 0) yield this.#handOver();
+      }
+      splitter.end();
+      yield* this.#take(splitter, size);
+    } catch (error) {
+      // The records before it go first: see NdjsonReader.
+      if (this.#batch.length > 0) yield this.#handOver();
+      throw error;
+    }
+    if (this.#batch.length > 0) yield this.#handOver();
+  }
+}
+
+/** The splitter's next elements, its syntax errors said as the input's. */
+function next(splitter: JsonArraySplitter, file: string): unknown[] | undefined {
+  try {
+    return splitter.next();
+  } catch (error) {
+    if (error instanceof ArraySyntaxError) throw syntaxError(error.problem, file, error);
+    if (error instanceof ElementTooLongError) throw recordTooLong({ file, line: error.line, index: error.index });
+    throw error;
+  }
+}
+
+function syntaxError(problem: ArraySyntaxProblem, file: string, cause: unknown): InputError {
+  return new InputError(`invalid JSON at column ${problem.column}: ${problem.reason}`, { file, line: problem.line }, { cause });
+}
+
+/**
+ * The error for a JSON array element longer than {@link MAX_LINE_BYTES}, as
+ * NDJSON's lines are limited: an array whose element never ends (a string or
+ * bracket left open) would otherwise be held whole.
+ */
+function recordTooLong(location: RecordLocation): InputError {
+  return new InputError(
+    `the record is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB, where a channel's record takes a few hundred bytes: is a string or bracket left open?`,
+    location,
+  );
 }
 
 class NdjsonReader extends ReaderBase implements ChannelReader {
@@ -421,7 +491,8 @@ async function* endingInNewline(chunks: AsyncIterable<Decoded>): AsyncGenerator<
 }
 
 /**
- * Records per NDJSON batch. Parsed records are young objects: with the
+ * Records per batch, of NDJSON and (since it is streamed too) of a JSON
+ * array. Parsed records are young objects: with the
  * command's 4 MB semi-spaces, batches of 1,024 (~600 KB of objects) often
  * lived through two scavenges and were copied into the old generation,
  * which raised the peak RSS of a 1M-channel run from ~100 MB to 110-120 MB
@@ -549,16 +620,17 @@ async function peek(chunks: AsyncGenerator<Decoded, void, undefined>): Promise<{
 }
 
 /**
- * Opens channel input: a JSON array (`.json`; read whole, so its size is
- * known up front) or NDJSON (`.ndjson`, `.jsonl`; streamed in 64 KiB reads,
- * so memory does not grow with the file). Other names and stdin (`-`) are
- * told apart by their first character (`[` → JSON array). Records may be
- * snake_case or camelCase; each is validated, and an invalid one stops the
- * run with an {@link InputError} naming the file, the record (JSON index or
- * NDJSON line) and the field, unless `skipInvalid` is set. NDJSON from a
- * file comes in batches of {@link NDJSON_BATCH_SIZE} records; from stdin or
- * a named pipe, each read's complete records are handed over at once, so a
- * slow writer's channels flow through a streaming run as they arrive.
+ * Opens channel input: a JSON array (`.json`) or NDJSON (`.ndjson`,
+ * `.jsonl`), both streamed in 64 KiB reads, so memory does not grow with the
+ * file (a JSON array's length is known only at its end). Other names and
+ * stdin (`-`) are told apart by their first character (`[` → JSON array).
+ * Records may be snake_case or camelCase; each is validated, and an invalid
+ * one stops the run with an {@link InputError} naming the file, the record
+ * (JSON index or NDJSON line) and the field, unless `skipInvalid` is set.
+ * Records from a file come in batches of {@link NDJSON_BATCH_SIZE}; from
+ * stdin or a named pipe, each read's complete records are handed over at
+ * once, so a slow writer's channels flow through a streaming run as they
+ * arrive.
  * gzip-compressed input (told by its first bytes, whatever its name; a
  * `.gz` on the name is looked past for the format) is gunzipped as it is
  * read, with the same line numbers; other compressed formats are an
@@ -590,27 +662,6 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
     } catch (error) {
       throw openError(file, path, error);
     }
-    if (format === 'json') {
-      let read: Buffer;
-      try {
-        read = await readFile(path);
-      } catch (error) {
-        throw ioError(file, error);
-      }
-      stats.bytesRead = read.byteLength;
-      const { bytes, compression } = decompressedWhole(read, file);
-      if (!isUtf8(bytes)) {
-        const fault = utf8Faults(bytes, undefined, true)[0]!;
-        throw new InputError(describeUtf8Fault(fault), { file, line: fault.newlinesBefore + 1 });
-      }
-      let text: string;
-      try {
-        text = bytes.toString('utf8');
-      } catch (error) {
-        throw tooLongForJson(error, file);
-      }
-      return withCompression(jsonReader(file, text, options, stats), compression);
-    }
     source = readChunks(path, stats);
   }
 
@@ -618,36 +669,22 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
   // A part of a larger file (a worker's) starts at a line, not at the file's first bytes: nothing to sniff.
   const bytes = options.startsAt === undefined ? decompressed(source, file, (found) => (compression = found)) : source;
   const { head, all, close } = await peek(decode(bytes, file));
-  if (format === 'json' || (format === 'auto' && head.trimStart().startsWith('['))) {
+  const array = head.trimStart().startsWith('[');
+  if (array && (format === 'json' || format === 'auto')) return withCompression(new JsonArrayReader(file, all, options, close, live, stats), compression);
+  if (format === 'json') {
+    // Not an array: read whole (as far as a string holds), to say what it is instead.
     let text = '';
     for await (const chunk of all) {
       if (typeof chunk !== 'string') throw new InputError(describeUtf8Fault(chunk), { file, line: lineCount(text) + chunk.newlinesBefore });
       if (text.length + chunk.length > constants.MAX_STRING_LENGTH) {
         await close();
-        throw tooLongForJson(undefined, file);
+        throw new InputError('expected a JSON array of channel records, got text that does not start with "["', { file });
       }
       text += chunk;
     }
-    return withCompression(jsonReader(file, text, options, stats), compression);
+    throw notAJsonArray(file, text);
   }
   return withCompression(new NdjsonReader(file, all, options, close, live, stats), compression);
-}
-
-/**
- * A JSON array read whole, as JSON.parse needs it, whose text is longer than
- * a string can be (`buffer.constants.MAX_STRING_LENGTH`, 512 MiB of text
- * here): said with the mend, NDJSON, which is read as a stream. `error`, when
- * given, is passed on unless it is that failure.
- */
-function tooLongForJson(error: unknown, file: string): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (error !== undefined && code !== 'ERR_STRING_TOO_LONG' && !(error instanceof RangeError)) return error;
-  const mib = Math.round(constants.MAX_STRING_LENGTH / 1024 / 1024);
-  return new InputError(
-    `the JSON array is longer than the ${mib} MiB of text that can be read as one string: write the channels as NDJSON (one record per line, .ndjson), which is read as a stream of any length`,
-    { file },
-    { cause: error },
-  );
 }
 
 function withCompression<T extends ReaderBase>(reader: T, compression: Compression | undefined): T {
@@ -662,19 +699,19 @@ function lineCount(text: string): number {
   return lines;
 }
 
-function jsonReader(file: string, text: string, options: ReadChannelsOptions, stats: ReaderStats): JsonArrayReader {
+/** Why `text`, which does not start with "[", is not a JSON array of records: empty, not JSON (NDJSON?), or another value. */
+function notAJsonArray(file: string, text: string): InputError {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   // Said as what it is: JSON.parse would call it "unexpected end of input".
-  if (body.trim() === '') throw new InputError('the file is empty: expected a JSON array of channel records ("[]" for none)', { file });
+  if (body.trim() === '') return new InputError('the file is empty: expected a JSON array of channel records ("[]" for none)', { file });
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch (error) {
     const syntax = jsonSyntaxError(body, error, { file });
-    throw startsAsNdjson(body) ? new InputError(`${syntax.reason}: this is NDJSON (one record per line), not a JSON array: name the file .ndjson (or .jsonl), or put the records in an array`, syntax.location, { cause: error }) : syntax;
+    return startsAsNdjson(body) ? new InputError(`${syntax.reason}: this is NDJSON (one record per line), not a JSON array: name the file .ndjson (or .jsonl), or put the records in an array`, syntax.location, { cause: error }) : syntax;
   }
-  if (!Array.isArray(value)) throw new InputError(`expected a JSON array of channel records, ${notAnArray(value, file)}`, { file });
-  return new JsonArrayReader(file, value, options, stats);
+  return new InputError(`expected a JSON array of channel records, ${notAnArray(value, file)}`, { file });
 }
 
 /** Whether `text`'s first two lines that are not blank each hold a JSON object: records one per line, as NDJSON writes them. */

@@ -62,25 +62,6 @@ function gzipError(error: unknown, file: string): unknown {
 }
 
 /**
- * A whole input's bytes (a JSON array is read whole anyway), gunzipped when
- * they are gzip's, as {@link decompressed} does for a stream; refused by name
- * when they are another compressed format's.
- */
-export function decompressedWhole(bytes: Buffer, file: string): { readonly bytes: Buffer; readonly compression: Compression | undefined } {
-  let plain = bytes;
-  const compression = isGzip(bytes) ? 'gzip' : undefined;
-  if (compression !== undefined) {
-    try {
-      plain = zlib().gunzipSync(bytes);
-    } catch (error) {
-      throw gzipError(error, file);
-    }
-  }
-  rejectUnread(plain, file);
-  return { bytes: plain, compression };
-}
-
-/**
  * The input's bytes, gunzipped as they come when they start with gzip's
  * signature (`found` is told so once the first bytes are in); refused by
  * name when they start with another compressed format's. Otherwise the
@@ -131,7 +112,7 @@ async function* gunzip(head: Buffer, rest: AsyncIterable<Buffer | string>, file:
   try {
     let first = true;
     for await (const chunk of inflated) {
-      // What was compressed is refused as it would be uncompressed (a JSON file's bytes are, in decompressedWhole).
+      // What was compressed is refused as it would be uncompressed.
       if (first) rejectUnread(chunk as Buffer, file);
       first = false;
       yield chunk as Buffer;
