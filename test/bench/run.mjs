@@ -44,12 +44,16 @@ async function verify(size) {
   if (streamed !== reference || templated !== reference) throw new Error(`strategies or template differ at ${size} channels`);
 }
 
-async function writeNdjson(path, count) {
+/** The channels as NDJSON, or (`array`) as a JSON array of the same records, one per line. */
+async function writeNdjson(path, count, array = false) {
   const out = createWriteStream(path);
   const batch = 10_000;
+  if (array) out.write('[\n');
   for (let start = 0; start < count; start += batch) {
     const channels = makeChannels(Math.min(batch, count - start), start);
-    if (!out.write(`${channels.map(toNdjsonLine).join('\n')}\n`)) await new Promise((r) => out.once('drain', r));
+    const last = start + batch >= count;
+    const text = array ? `${channels.map(toNdjsonLine).join(',\n')}${last ? '\n]' : ','}\n` : `${channels.map(toNdjsonLine).join('\n')}\n`;
+    if (!out.write(text)) await new Promise((r) => out.once('drain', r));
   }
   await new Promise((r) => out.end(r));
 }
@@ -119,7 +123,7 @@ for (const size of SIZES) {
   console.log('');
 }
 
-// The command line: time to first byte, and memory of NDJSON → file streaming.
+// The command line: time to first byte, and memory of NDJSON (and JSON array) → file streaming.
 const dir = mkdtempSync(join(tmpdir(), 'm3ugen-bench-cli-'));
 try {
   const small = join(dir, 'small.ndjson');
@@ -149,6 +153,15 @@ try {
         `${(workers.one.durationMs / workers.auto.durationMs).toFixed(2)}×; peak RSS ${(workers.one.peakRssBytes / 1e6).toFixed(0)} vs ${(workers.auto.peakRssBytes / 1e6).toFixed(0)} MB`,
     );
     rmSync(input);
+    // The same channels as one JSON array: read as a stream too, so memory should not grow with it either.
+    const array = join(dir, `channels-${size}.json`);
+    await writeNdjson(array, size, true);
+    const fromArray = cliPeakRss(array, dir);
+    results.cli[size].jsonArray = fromArray;
+    console.log(
+      `CLI JSON array → file, streaming, ${fmt(size)} channels: peak RSS ${(fromArray.peakRssBytes / 1e6).toFixed(0)} MB (runs: ${fromArray.samplesPeakRssBytes.map((b) => (b / 1e6).toFixed(0)).join(', ')}), ${fmt(fromArray.channelsPerSecond)} channels/s`,
+    );
+    rmSync(array);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
