@@ -780,6 +780,19 @@ describe('m3ugen validate', () => {
       'm3ugen: error: c.ndjson: 3 invalid records in the first 4; line 2 stopped the check, later records were not read (no config file)',
     ]);
   });
+
+  it('counts a record the reader refused, which stops the check, among those read (a JSON array with a syntax error)', async () => {
+    const dir = workdir();
+    const record = (n: number, name?: string) => JSON.stringify({ assigned_number: n, channel: { id: `550e8400-e29b-41d4-a716-${String(n).padStart(12, '0')}`, channel_name: name } });
+    writeFileSync(join(dir, 'c.json'), `[\n${record(1, 'A')},\n${record(2)},\n${record(3, 'C').replace('"channel_name"', '"x" "channel_name"')},\n${record(4, 'D')}\n]\n`);
+    const result = await runCli(['validate', '--input', 'c.json', '--proxy-id', '01ARZ3NDEKTSV4RRFFQ69G5FAV'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'm3ugen: error: c.json: record 1: field "channel.channel_name": required field is missing',
+      'm3ugen: error: c.json: line 4: invalid JSON at column 81: unexpected "\\""',
+      'm3ugen: error: c.json: 2 invalid records in the first 3; line 4 stopped the check, later records were not read (no config file)',
+    ]);
+  });
 });
 
 describe('the README main job', () => {

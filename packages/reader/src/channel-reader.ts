@@ -315,14 +315,15 @@ function next(splitter: JsonArraySplitter, file: string): unknown[] | undefined 
   try {
     return splitter.next();
   } catch (error) {
-    if (error instanceof ArraySyntaxError) throw syntaxError(error.problem, file, error);
+    // At the element it is in (or the next one's place): a check that stops there counts it as read.
+    if (error instanceof ArraySyntaxError) throw syntaxError(error.problem, file, splitter.elements, error);
     if (error instanceof ElementTooLongError) throw recordTooLong({ file, line: error.line, index: error.index });
     throw error;
   }
 }
 
-function syntaxError(problem: ArraySyntaxProblem, file: string, cause: unknown): InputError {
-  return new InputError(`invalid JSON at column ${problem.column}: ${problem.reason}`, { file, line: problem.line }, { cause });
+function syntaxError(problem: ArraySyntaxProblem, file: string, index: number, cause: unknown): InputError {
+  return new InputError(`invalid JSON at column ${problem.column}: ${problem.reason}`, { file, line: problem.line, index }, { cause });
 }
 
 /**

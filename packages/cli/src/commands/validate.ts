@@ -78,7 +78,9 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     }
     const at = line === undefined ? `record ${index}` : `line ${line}`;
     const stopping = lastNotUuid !== undefined && lastNotUuid === (line ?? index) ? 0 : 1;
-    reporter.error(`${inputName}: ${counted(skipped + stopping, 'invalid record')} in the first ${formatCount(read)}; ${at} stopped the check, later records were not read (${configNote})`);
+    // A record the reader refused (a line too long, a JSON syntax error) was not handed over, so not counted: it was read all the same.
+    const examined = index !== undefined && index >= read ? read + 1 : read;
+    reporter.error(`${inputName}: ${counted(skipped + stopping, 'invalid record')} in the first ${formatCount(examined)}; ${at} stopped the check, later records were not read (${configNote})`);
     return 1;
   } finally {
     releaseYoungGeneration();
