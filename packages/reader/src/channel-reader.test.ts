@@ -128,6 +128,18 @@ describe('openChannelReader', () => {
     expect(await reader.nextBatch()).toBeUndefined();
   });
 
+  it('hands over a JSON array\'s records as a slow writer writes them too', async () => {
+    const input = new PassThrough();
+    input.write(`[\n${record(1)},\n${record(2)},\n{"assigned_nu`);
+    const reader = await openChannelReader('-', { stream: input, displayName: 'stdin' });
+    expect(reader.format).toBe('json');
+    expect((await reader.nextBatch())?.channels.map((c) => c.assignedNumber)).toEqual([1, 2]);
+    input.write(`mber":3,"channel":{"id":"550e8400-e29b-41d4-a716-000000000003","channel_name":"C"}}`);
+    expect((await reader.nextBatch())?.channels.map((c) => c.assignedNumber)).toEqual([3]);
+    input.end('\n]\n');
+    expect(await reader.nextBatch()).toBeUndefined();
+  });
+
   it('reads a file in full batches', async () => {
     const path = file('full.ndjson', `${Array.from({ length: 600 }, (_, i) => record(i + 1)).join('\n')}\n`);
     const reader = await openChannelReader(path);
