@@ -230,7 +230,11 @@ export class JsonArraySplitter {
     const text = this.#text;
     const start = this.#pos;
     const comma = this.#lastCommaBetweenObjects(start);
-    if (comma < 0 && !this.#ended) return undefined;
+    if (comma < 0 && !this.#ended) {
+      // None in this text: its elements are cut one by one, without looking again at each.
+      this.#exactUntil = text.length;
+      return undefined;
+    }
     const end = comma < 0 ? text.length : comma;
     let values: unknown[];
     try {
