@@ -218,26 +218,32 @@ class ReaderBase {
 }
 
 /**
- * A JSON array read as a stream: {@link JsonArraySplitter} cuts each chunk
- * into its elements' texts, and each is parsed on its own, so memory holds a
- * chunk and a batch, however long the array. Records are named by their
- * index in the array, as a JSON file's errors name them.
+ * A reader whose `read` turns the input's decoded chunks into batches as
+ * they come: NDJSON and JSON arrays, neither of whose length is known
+ * before its end.
  */
-class JsonArrayReader extends ReaderBase implements ChannelReader {
-  readonly format = 'json' as const;
-  /** Not known before the array's end: it is read as it comes. */
+abstract class StreamedReader extends ReaderBase implements ChannelReader {
+  abstract readonly format: 'json' | 'ndjson';
   readonly knownCount = undefined;
   readonly #batches: AsyncGenerator<NumberedChannel[], void, undefined>;
+  /** Ends the chunks under `#batches` (closing the file), wherever reading stands. */
   readonly #release: () => Promise<void>;
-  readonly #live: boolean;
-  #emitted = 0;
+  /** Hand over what a chunk completed at its end, rather than wait for a full batch (see {@link openChannelReader}). */
+  protected readonly live: boolean;
+  #emitted: number;
 
-  constructor(file: string, chunks: AsyncIterable<Decoded>, options: ReadChannelsOptions, release: () => Promise<void>, live: boolean, stats: ReaderStats) {
+  /** @param firstIndex the index of the first record handed over (a part of a larger file starts later). */
+  constructor(file: string, chunks: AsyncIterable<Decoded>, options: ReadChannelsOptions, release: () => Promise<void>, live: boolean, stats: ReaderStats, firstIndex = 0) {
     super(file, options, stats);
     this.#release = release;
-    this.#live = live;
-    this.#batches = this.#read(chunks);
+    this.live = live;
+    this.#emitted = firstIndex;
+    // A generator's body runs at the first nextBatch(), after the subclass's own fields are set.
+    this.#batches = this.read(chunks);
   }
+
+  /** The input's records, in batches. */
+  protected abstract read(chunks: AsyncIterable<Decoded>): AsyncGenerator<NumberedChannel[], void, undefined>;
 
   async close(): Promise<void> {
     await this.#batches.return(undefined);
@@ -245,6 +251,7 @@ class JsonArrayReader extends ReaderBase implements ChannelReader {
   }
 
   async nextBatch(): Promise<ChannelBatch | undefined> {
+    // A bad record that ends the reading throws out of read(), whose loop then ends the chunks under it, closing the file (see peek).
     const step = await this.#batches.next();
     if (step.done === true) return undefined;
     const channels = step.value;
@@ -252,6 +259,18 @@ class JsonArrayReader extends ReaderBase implements ChannelReader {
     this.#emitted += channels.length;
     return { channels, start: 0, end: channels.length, firstIndex };
   }
+}
+
+/**
+ * A JSON array read as a stream: {@link JsonArraySplitter} hands out the
+ * elements each chunk completes, so memory holds a chunk and a batch,
+ * however long the array. Records are named by their index in the array, as
+ * a JSON file's errors name them.
+ */
+class JsonArrayReader extends StreamedReader {
+  readonly format = 'json' as const;
+  /** Records parsed and not yet handed over. */
+  #batch: NumberedChannel[] = [];
 
   /** Element `index`'s record, validated. */
   #record(value: unknown, index: number): NumberedChannel | undefined {
@@ -260,9 +279,6 @@ class JsonArrayReader extends ReaderBase implements ChannelReader {
     if (nc !== undefined) (nc as NumberedChannel & { [RECORD_INDEX]?: number })[RECORD_INDEX] = index;
     return nc;
   }
-
-  /** Records parsed and not yet handed over. */
-  #batch: NumberedChannel[] = [];
 
   /** Parses the elements the text so far completes, handing over each full batch. */
   *#take(splitter: JsonArraySplitter, size: number): Generator<NumberedChannel[], void, undefined> {
@@ -283,7 +299,7 @@ class JsonArrayReader extends ReaderBase implements ChannelReader {
     return batch;
   }
 
-  async *#read(chunks: AsyncIterable<Decoded>): AsyncGenerator<NumberedChannel[], void, undefined> {
+  protected async *read(chunks: AsyncIterable<Decoded>): AsyncGenerator<NumberedChannel[], void, undefined> {
     const size = this.options.batchSize ?? NDJSON_BATCH_SIZE;
     const splitter = new JsonArraySplitter(MAX_LINE_BYTES);
     let first = true;
@@ -297,7 +313,7 @@ class JsonArrayReader extends ReaderBase implements ChannelReader {
         splitter.push(chunk);
         yield* this.#take(splitter, size);
         // From a pipe a chunk is what the writer had written: its records go on now.
-        if (this.#live && this.#batch.length > 0) yield this.#handOver();
+        if (this.live && this.#batch.length > 0) yield this.#handOver();
       }
       splitter.end();
       yield* this.#take(splitter, size);
@@ -338,43 +354,15 @@ function recordTooLong(location: RecordLocation): InputError {
   );
 }
 
-class NdjsonReader extends ReaderBase implements ChannelReader {
+class NdjsonReader extends StreamedReader {
   readonly format = 'ndjson' as const;
-  readonly knownCount = undefined;
-  readonly #batches: AsyncGenerator<NumberedChannel[], void, undefined>;
   readonly #lineOffset: number;
   readonly #indexOffset: number;
-  #emitted: number;
-
-  /** Ends the chunks under `#batches` (closing the file), wherever reading stands. */
-  readonly #release: () => Promise<void>;
-
-  /** Hand over what a chunk completed at its end, rather than wait for a full batch (see {@link openChannelReader}). */
-  readonly #live: boolean;
 
   constructor(file: string, chunks: AsyncIterable<Decoded>, options: ReadChannelsOptions, release: () => Promise<void>, live: boolean, stats: ReaderStats) {
-    super(file, options, stats);
-    this.#release = release;
-    this.#live = live;
+    super(file, chunks, options, release, live, stats, options.startsAt?.index ?? 0);
     this.#lineOffset = (options.startsAt?.line ?? 1) - 1;
     this.#indexOffset = options.startsAt?.index ?? 0;
-    this.#emitted = this.#indexOffset;
-    this.#batches = this.#read(chunks);
-  }
-
-  async close(): Promise<void> {
-    await this.#batches.return(undefined);
-    await this.#release();
-  }
-
-  async nextBatch(): Promise<ChannelBatch | undefined> {
-    // A bad record that ends the reading throws out of #read, whose loop then ends the chunks under it, closing the file (see peek).
-    const step = await this.#batches.next();
-    if (step.done === true) return undefined;
-    const channels = step.value;
-    const firstIndex = this.#emitted;
-    this.#emitted += channels.length;
-    return { channels, start: 0, end: channels.length, firstIndex };
   }
 
   /**
@@ -407,7 +395,7 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
     });
   }
 
-  async *#read(chunks: AsyncIterable<Decoded>): AsyncGenerator<NumberedChannel[], void, undefined> {
+  protected async *read(chunks: AsyncIterable<Decoded>): AsyncGenerator<NumberedChannel[], void, undefined> {
     const size = this.options.batchSize ?? NDJSON_BATCH_SIZE;
     let pending = '';
     /** UTF-8 bytes of `pending`, counted as it grows: a line over MAX_LINE_BYTES is refused before it is held whole. */
@@ -464,7 +452,7 @@ class NdjsonReader extends ReaderBase implements ChannelReader {
       // A fault left is in the line the next chunk ends.
       faults = faults.map((fault) => ({ newlinesBefore: 0, byte: fault.byte }));
       // From a pipe a chunk is what the writer had written: its records go on now, not when 255 more arrive.
-      if (this.#live && batch.length > 0) {
+      if (this.live && batch.length > 0) {
         yield batch;
         batch = [];
       }
