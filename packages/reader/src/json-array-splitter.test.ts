@@ -104,6 +104,13 @@ describe('JsonArraySplitter', () => {
     expect(split('[{"a": 1}, {"a": 2}, {"a": 3').values).toEqual([{ a: 1 }, { a: 2 }]);
   });
 
+  it('knows a quote escaped by backslashes that ended the chunks before it', () => {
+    expect(split('[{"a": "x\\"y"}]', [10]).values).toEqual([{ a: 'x"y' }]);
+    expect(split('[{"a": "x\\\\"}, 1]', [11]).values).toEqual([{ a: 'x\\' }, 1]);
+    // Chunks of backslashes alone, then the quote: three escape one another and the quote.
+    expect(split('[{"a": "x\\\\\\"y"}]', [10, 11, 12]).values).toEqual([{ a: 'x\\"y' }]);
+  });
+
   it('holds only the element being cut between pushes', () => {
     const splitter = new JsonArraySplitter();
     const element = JSON.stringify({ name: 'x'.repeat(1000) });

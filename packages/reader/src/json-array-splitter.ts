@@ -97,6 +97,16 @@ export class JsonArraySplitter {
   #ended = false;
   /** Where the element being cut starts in `#text`, its nesting depth and whether the scan stands in a string. */
   #elementStart = 0;
+  /**
+   * The element's text from chunks before `#text`, scanned already: set
+   * aside, so a long element is neither scanned again nor copied with each
+   * chunk; its length, its UTF-8 bytes, and the backslashes it ends with
+   * (which may escape a quote that starts the next chunk).
+   */
+  #held: string[] = [];
+  #heldLength = 0;
+  #heldBytes = 0;
+  #heldBackslashes = 0;
   #depth = 0;
   #inString = false;
   /** The line the scan stands on (one-based) and the input offset that line starts at. */
@@ -114,7 +124,11 @@ export class JsonArraySplitter {
 
   /** Appends the input's next text. */
   push(chunk: string): void {
-    const keep = this.#state === IN_ELEMENT ? this.#elementStart : this.#pos;
+    if (this.#state === IN_ELEMENT) {
+      if (this.#pos > this.#elementStart) this.#hold(this.#text.slice(this.#elementStart, this.#pos));
+      this.#elementStart = this.#pos;
+    }
+    const keep = this.#pos;
     this.#dropped += keep;
     this.#text = keep === this.#text.length ? chunk : this.#text.slice(keep) + chunk;
     this.#pos -= keep;
@@ -129,20 +143,36 @@ export class JsonArraySplitter {
 
   /** Characters of the element being cut so far (0 between elements). */
   get pendingLength(): number {
-    return this.#state === IN_ELEMENT ? this.#text.length - this.#elementStart : 0;
+    return this.#state === IN_ELEMENT ? this.#heldLength + this.#text.length - this.#elementStart : 0;
   }
 
   /** The text of the element being cut so far. */
   get pendingText(): string {
-    return this.#state === IN_ELEMENT ? this.#text.slice(this.#elementStart) : '';
+    return this.#state === IN_ELEMENT ? this.#elementText(this.#text.length) : '';
+  }
+
+  /** Sets the scanned `piece` of the element aside. */
+  #hold(piece: string): void {
+    this.#held.push(piece);
+    this.#heldLength += piece.length;
+    this.#heldBytes += Buffer.byteLength(piece, 'utf8');
+    let backslashes = 0;
+    while (backslashes < piece.length && piece.charCodeAt(piece.length - 1 - backslashes) === BACKSLASH) backslashes++;
+    this.#heldBackslashes = backslashes === piece.length ? this.#heldBackslashes + backslashes : backslashes;
+  }
+
+  /** The element's text up to `end` in `#text` (what was held, then the rest). */
+  #elementText(end: number): string {
+    const rest = this.#text.slice(this.#elementStart, end);
+    return this.#held.length === 0 ? rest : this.#held.join('') + rest;
   }
 
   /** Throws if the element being cut is longer than `maxElementBytes` so far (measured only when it may be: at most 3 bytes per UTF-16 unit). */
   #checkLength(): void {
-    const length = this.#pos - this.#elementStart;
+    const length = this.#heldLength + this.#pos - this.#elementStart;
     const max = this.maxElementBytes;
     if (length * 3 <= max) return;
-    if (length > max || Buffer.byteLength(this.#text.slice(this.#elementStart, this.#pos), 'utf8') > max) throw new ElementTooLongError(this.#elementLine, this.elements);
+    if (length > max || this.#heldBytes + Buffer.byteLength(this.#text.slice(this.#elementStart, this.#pos), 'utf8') > max) throw new ElementTooLongError(this.#elementLine, this.elements);
   }
 
   /**
@@ -193,7 +223,11 @@ export class JsonArraySplitter {
             if (!this.#ended || this.#inString || this.#depth > 0 || this.#pos === this.#elementStart) return this.#endOfInput();
           }
           this.#state = AFTER_ELEMENT;
-          const value = this.#parseElement(this.#text.slice(this.#elementStart, this.#pos));
+          const value = this.#parseElement(this.#elementText(this.#pos));
+          this.#held = [];
+          this.#heldLength = 0;
+          this.#heldBytes = 0;
+          this.#heldBackslashes = 0;
           this.elements++;
           return [value];
         }
@@ -281,7 +315,7 @@ export class JsonArraySplitter {
       return JSON.parse(text);
     } catch (error) {
       // With the character that ended it: a bare value cut short there ("tru]") is "unexpected "]"", as in the whole text.
-      const problem = this.#elementSyntaxError(this.#text.slice(this.#elementStart, this.#pos + 1)) ?? {
+      const problem = this.#elementSyntaxError(this.#elementText(this.#pos + 1)) ?? {
         line: this.#elementLine,
         column: this.#elementColumn,
         reason: error instanceof Error ? error.message : String(error),
@@ -314,7 +348,7 @@ export class JsonArraySplitter {
     if (!this.#ended) return undefined;
     if (this.#state === IN_ELEMENT) {
       // Said as JSON.parse's error in the element, through the end of the input (its trailing whitespace too).
-      const problem = this.#elementSyntaxError(this.#text.slice(this.#elementStart));
+      const problem = this.#elementSyntaxError(this.#elementText(this.#text.length));
       if (problem !== undefined) throw new ArraySyntaxError(problem);
     }
     this.#pos = this.#text.length;
@@ -364,7 +398,7 @@ export class JsonArraySplitter {
     let complete = false;
     for (;;) {
       if (this.#inString) {
-        const close = closingQuote(text, i);
+        const close = closingQuote(text, i, this.#heldBackslashes);
         if (close < 0) {
           i = length;
           break;
@@ -412,11 +446,16 @@ export class JsonArraySplitter {
   }
 }
 
-/** The offset of the first quote at or after `from` that no backslash escapes, or -1. */
-function closingQuote(text: string, from: number): number {
+/**
+ * The offset of the first quote at or after `from` that no backslash
+ * escapes, or -1; `before` backslashes end the text before `text` (they
+ * count when the run before a quote reaches the start).
+ */
+function closingQuote(text: string, from: number, before: number): number {
   for (let q = text.indexOf('"', from); q !== -1; q = text.indexOf('"', q + 1)) {
     let backslashes = 0;
     while (text.charCodeAt(q - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes === q) backslashes += before;
     if (backslashes % 2 === 0) return q;
   }
   return -1;
