@@ -88,15 +88,17 @@ export class JsonArraySplitter {
   /** @param maxElementBytes the longest element held, in UTF-8 bytes: a longer one (a string left open) is an {@link ElementTooLongError}. */
   constructor(private readonly maxElementBytes = Infinity) {}
 
-  /** The text not yet consumed: from the element being cut, or from where the scan stands. */
+  /** The text not yet scanned, and the part of the element being cut scanned since the latest push. */
   #text = '';
   /** Characters of the input before `#text`. */
   #dropped = 0;
   #pos = 0;
   #state = BEFORE_ARRAY;
   #ended = false;
-  /** Where the element being cut starts in `#text`, its nesting depth and whether the scan stands in a string. */
+  /** Where the element being cut starts in `#text` (or where it goes on, when part of it is held), its nesting depth and whether the scan stands in a string. */
   #elementStart = 0;
+  #depth = 0;
+  #inString = false;
   /**
    * The element's text from chunks before `#text`, scanned already: set
    * aside, so a long element is neither scanned again nor copied with each
@@ -107,8 +109,6 @@ export class JsonArraySplitter {
   #heldLength = 0;
   #heldBytes = 0;
   #heldBackslashes = 0;
-  #depth = 0;
-  #inString = false;
   /** The line the scan stands on (one-based) and the input offset that line starts at. */
   #line = 1;
   #lineStart = 0;
@@ -116,11 +116,14 @@ export class JsonArraySplitter {
   #elementLine = 1;
   #elementColumn = 1;
 
-  /** Up to where elements are cut one by one, after a run of them failed to parse at once. */
+  /** Up to where in `#text` elements are cut one by one: a run of them did not parse at once, or no "}, {" was found. */
   #exactUntil = -1;
+  #elements = 0;
 
-  /** Elements returned so far. */
-  elements = 0;
+  /** Elements handed out so far. */
+  get elements(): number {
+    return this.#elements;
+  }
 
   /** Appends the input's next text. */
   push(chunk: string): void {
@@ -172,7 +175,7 @@ export class JsonArraySplitter {
     const length = this.#heldLength + this.#pos - this.#elementStart;
     const max = this.maxElementBytes;
     if (length * 3 <= max) return;
-    if (length > max || this.#heldBytes + Buffer.byteLength(this.#text.slice(this.#elementStart, this.#pos), 'utf8') > max) throw new ElementTooLongError(this.#elementLine, this.elements);
+    if (length > max || this.#heldBytes + Buffer.byteLength(this.#text.slice(this.#elementStart, this.#pos), 'utf8') > max) throw new ElementTooLongError(this.#elementLine, this.#elements);
   }
 
   /**
@@ -228,7 +231,7 @@ export class JsonArraySplitter {
           this.#heldLength = 0;
           this.#heldBytes = 0;
           this.#heldBackslashes = 0;
-          this.elements++;
+          this.#elements++;
           return [value];
         }
         case AFTER_ELEMENT: {
@@ -280,7 +283,7 @@ export class JsonArraySplitter {
     this.#countLines(start, end);
     this.#pos = comma < 0 ? end : comma + 1;
     this.#state = comma < 0 ? DONE : AFTER_COMMA;
-    this.elements += values.length;
+    this.#elements += values.length;
     return values;
   }
 
