@@ -45,6 +45,30 @@ describe('streaming into a slow consumer', () => {
     expect(stats.bytes).toBe(metrics.bytes);
   });
 
+  it('renders the next channels while the output takes the previous ones (the bound above still holds)', async () => {
+    // A consumer that takes a while for each write, as a file stream's thread or a socket does.
+    let inFlight = 0;
+    let renderedWhileWriting = 0;
+    const writable = new Writable({
+      highWaterMark: 16 * 1024,
+      write(_chunk: Buffer, _encoding, callback) {
+        inFlight++;
+        setTimeout(() => {
+          inFlight--;
+          callback();
+        }, 1);
+      },
+    });
+    const generator = createGenerator({ proxyId: PROXY });
+    generator.hooks.extinfLine.tap({ name: 'watch', readsIndex: false }, (line) => {
+      if (inFlight > 0) renderedWhileWriting++;
+      return line;
+    });
+    await generator.generate(makeChannels(5_000), { strategy: 'streaming', output: writable });
+    // Channels after the first write were rendered while a write was still being taken.
+    expect(renderedWhileWriting).toBeGreaterThan(2_500);
+  });
+
   it('does not buffer more for ten times the channels', async () => {
     const small = slowWritable(16 * 1024);
     const large = slowWritable(16 * 1024);
