@@ -34,8 +34,9 @@ export const streamingContract: StrategyContract = Object.freeze({
 
 /**
  * StreamingM3uStrategy: renders {@link STREAMING_RENDER_CHANNELS} channels at
- * a time and writes their text, waiting for the output to drain
- * (backpressure), and yields to the event loop regularly. Memory does not grow with the number of channels.
+ * a time and writes their text; when the output is full it renders the next
+ * channels before waiting for it to drain (backpressure), and yields to the
+ * event loop regularly. Memory does not grow with the number of channels.
  * Takes over from another strategy by writing the handed-over text first.
  *
  * @example
@@ -50,9 +51,19 @@ export const streamingM3uStrategy: M3uStrategy = Object.freeze<M3uStrategy>({
   contract: streamingContract,
   async generate(run) {
     const output = run.output;
+    /**
+     * The wait the latest write asked for (the output was full), not yet
+     * awaited: the next chunk is rendered first, while the output takes this
+     * one (a file stream writes in another thread), and the wait is awaited
+     * before that chunk is written, so no more is buffered than the output's
+     * limit plus one chunk.
+     */
+    let full: Promise<void> | undefined;
     const write = async (chunk: string, bytes?: number): Promise<void> => {
-      const pending = output.write(chunk, bytes);
-      if (pending !== undefined) await pending;
+      if (full !== undefined) await full;
+      full = output.write(chunk, bytes) ?? undefined;
+      // Awaited before the next write or at the end; a run that fails first must not leave it unhandled.
+      full?.catch(() => undefined);
     };
     // Each run of STREAMING_RENDER_CHANNELS entries is one write (cut if over STREAMING_CHUNK_CHARS).
     if (run.handover === undefined) await write(run.renderHeader());
@@ -76,12 +87,16 @@ export const streamingM3uStrategy: M3uStrategy = Object.freeze<M3uStrategy>({
       }
       const channelsDone = batch.firstIndex + batch.end - batch.start;
       const change = run.checkpoint(channelsDone);
-      if (change !== undefined) return run.switchTo(change, { chunks: [], channelsDone });
+      if (change !== undefined) {
+        if (full !== undefined) await full;
+        return run.switchTo(change, { chunks: [], channelsDone });
+      }
       if (performance.now() - lastYield >= STREAMING_YIELD_INTERVAL_MS) {
         await run.yieldToEventLoop();
         lastYield = performance.now();
       }
     }
+    if (full !== undefined) await full;
   },
 });
 

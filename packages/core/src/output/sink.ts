@@ -87,10 +87,9 @@ function isProcessStdio(writable: Writable): boolean {
 }
 
 /**
- * Writes to a Node `Writable`. A write that fills its buffer returns at once,
- * and the next write waits for `drain` first: the run renders the next chunk
- * while the writable takes this one, and at most its `writableHighWaterMark`
- * plus one chunk is buffered. The run ends only when the writable has taken every chunk, also
+ * Writes to a Node `Writable`, waiting for `drain` whenever it reports that
+ * its buffer is full, so at most its `writableHighWaterMark` plus one chunk is
+ * buffered. The run ends only when the writable has taken every chunk, also
  * when the caller keeps it open (`end: false`, as for stdout): a write that
  * fails late (a full disk, a closed pipe) fails the run instead of being lost.
  * `process.stdout` and `process.stderr` are never ended, whatever `end` says.
@@ -109,8 +108,6 @@ export class WritableSink implements OwnedSink {
   /** Writes whose callback has not run yet. */
   #pending = 0;
   #whenFlushed: (() => void) | undefined;
-  /** The latest write filled the writable (it returned false). */
-  #full = false;
   /** One callback for every write, so tracking them allocates nothing per chunk. */
   readonly #written = (error?: Error | null): void => {
     if (error) this.#error ??= markForeign(error);
@@ -138,38 +135,19 @@ export class WritableSink implements OwnedSink {
   write(chunk: string, bytes?: number): void | Promise<void> {
     this.#checkWritable();
     if (chunk.length === 0) return;
-    if (this.#stillFull()) return this.#drain().then(() => this.#writeText(chunk, bytes));
-    this.#writeText(chunk, bytes);
+    this.bytesWritten += bytes ?? Buffer.byteLength(chunk, 'utf8');
+    this.#pending++;
+    if (this.#writable.write(chunk, 'utf8', this.#written)) return;
+    return this.#drain();
   }
 
   writeBytes(bytes: Uint8Array): void | Promise<void> {
     this.#checkWritable();
     if (bytes.byteLength === 0) return;
-    if (this.#stillFull()) return this.#drain().then(() => this.#writeBytes(bytes));
-    this.#writeBytes(bytes);
-  }
-
-  /**
-   * Whether the writable is still full from the previous write. A write that
-   * fills it returns at once, and the next one waits for its 'drain' before
-   * writing: the run renders the next chunk while the writable takes this
-   * one (a file stream's write runs in another thread), and no more is
-   * buffered than before, its high-water mark plus one chunk.
-   */
-  #stillFull(): boolean {
-    return this.#full && this.#writable.writableNeedDrain;
-  }
-
-  #writeText(chunk: string, bytes: number | undefined): void {
-    this.bytesWritten += bytes ?? Buffer.byteLength(chunk, 'utf8');
-    this.#pending++;
-    this.#full = !this.#writable.write(chunk, 'utf8', this.#written);
-  }
-
-  #writeBytes(bytes: Uint8Array): void {
     this.bytesWritten += bytes.byteLength;
     this.#pending++;
-    this.#full = !this.#writable.write(bytes, this.#written);
+    if (this.#writable.write(bytes, this.#written)) return;
+    return this.#drain();
   }
 
   /**
