@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { M3uPlugin } from '@m3ugen/core';
+import { isUrl } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
 import { describeSyntaxError, displayPath } from './loaders.js';
 import type { PluginEntry } from './schema.js';
@@ -78,7 +79,7 @@ export function filesNamedByPlugins(entries: readonly PluginEntry[], fromDir: st
     const visit = (value: unknown, key: string, depth: number): void => {
       if (typeof value === 'string') {
         // A URL or a line of template text is no file name.
-        if (value !== '' && !value.includes('\n') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) found(value, plugin, key);
+        if (value !== '' && !value.includes('\n') && !isUrl(value)) found(value, plugin, key);
       } else if (depth < 4 && Array.isArray(value)) value.forEach((item, i) => visit(item, `${key}[${i}]`, depth + 1));
       else if (depth < 4 && typeof value === 'object' && value !== null) {
         for (const [name, item] of Object.entries(value)) visit(item, key === '' ? name : `${key}.${name}`, depth + 1);
