@@ -435,3 +435,16 @@ export function explainMissingHook(hooks: GenerationHooks, error: unknown): unkn
 export function isTapped(hook: { readonly taps: readonly unknown[] }): boolean {
   return hook.taps.length > 0;
 }
+
+/**
+ * The hooks that fire once per channel, in the order they fire: the ones
+ * whose taps take {@link ChannelTapOptions}, and whose taps shape an entry.
+ *
+ * @example
+ * ```ts
+ * perChannelHooks(generator.hooks).some(isTapped); // whether any plugin shapes entries
+ * ```
+ */
+export function perChannelHooks(hooks: GenerationHooks) {
+  return [hooks.channel, hooks.dropChannel, hooks.entryAttributes, hooks.streamUrl, hooks.extinfLine] as const;
+}

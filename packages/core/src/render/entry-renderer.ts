@@ -7,7 +7,7 @@ import { checkRequired, fail, locate } from '../channel/required.js';
 import { describeProblem } from '../channel/schema.js';
 import { unreadableRecordError } from '../channel/unreadable.js';
 import { DuplicateError, InputError, M3ugenError, PluginError, formatLocation, type Duplicated, type RecordLocation } from '../errors.js';
-import { isTapped, unusableResult, type ChannelTapOptions, type GenerationHooks } from '../hooks/hooks.js';
+import { isTapped, perChannelHooks, unusableResult, type ChannelTapOptions, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
 import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
 import type { ChannelBatch } from '../run/channel-source.js';
@@ -69,8 +69,7 @@ interface PlainKey {
 
 /** Whether a tap of a per-channel hook may read the channel's index: one that did not say `readsIndex: false` ({@link ChannelTapOptions}). */
 function readIndex(hooks: GenerationHooks): boolean {
-  const perChannel = [hooks.channel, hooks.dropChannel, hooks.entryAttributes, hooks.streamUrl, hooks.extinfLine];
-  return perChannel.some((hook) => hook.taps.some((tap) => (tap as ChannelTapOptions).readsIndex !== false));
+  return perChannelHooks(hooks).some((hook) => hook.taps.some((tap) => (tap as ChannelTapOptions).readsIndex !== false));
 }
 
 /** The id of a record that has a string id, else `undefined`. */

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { ulid } from 'ulid';
 import { describeValue, DuplicateError, formatCount, InputError, M3ugenError, OptionError, PluginError, RegistryError } from '../errors.js';
-import { createGenerationHooks, explainMissingHook, forgetMissingHook, ignoreRejection, isTapped, isThenable, settleNotificationTaps, type GenerationHooks } from '../hooks/hooks.js';
+import { createGenerationHooks, explainMissingHook, forgetMissingHook, ignoreRejection, isTapped, isThenable, perChannelHooks, settleNotificationTaps, type GenerationHooks } from '../hooks/hooks.js';
 import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
 import { Registry } from '../registry/registry.js';
@@ -262,7 +262,7 @@ export class M3uGenerator {
    */
   #cacheEpoch(options: ResolvedOptions): string {
     const { hooks } = this;
-    const taps = [hooks.channel, hooks.dropChannel, hooks.entryAttributes, hooks.streamUrl, hooks.extinfLine].map((hook) => hook.taps.map((t) => t.name).join(','));
+    const taps = perChannelHooks(hooks).map((hook) => hook.taps.map((t) => t.name).join(','));
     this.#identity ??= ulid();
     return JSON.stringify([this.#identity, options.baseUrl, options.proxyId, options.urlScheme, options.urlOptions, options.strict, options.checkDuplicates, taps]);
   }
