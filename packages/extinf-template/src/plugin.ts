@@ -147,7 +147,7 @@ export function extinfTemplate(options: ExtinfTemplateOptions = {}, context: Plu
   const wantsAttributes = mayRead(code, 'attributes');
   const wantsUrl = mayRead(code, 'url');
   // Templates that cannot read `it.index` give an entry from its record alone (an EntryCache may move entries).
-  const readsIndex = [extinf, url].some((template) => template !== undefined && mayRead(templateCode(template.source), 'index'));
+  const readsIndex = mayRead(code, 'index') || (url !== undefined && mayRead(templateCode(url.source), 'index'));
   const runValues = perRun();
 
   return {
