@@ -340,7 +340,7 @@ export class EntryCache {
     }
     // A whole unchanged batch is `base` itself (a slice of all of it is the same string).
     takeBase(count);
-    if (segment.ownCount > count * REBASE_SHARE) rebase(segment, text);
+    if (segment.ownCount > count * REBASE_SHARE) rebase(segment, text, bytes);
     return { text, bytes };
   }
 
@@ -359,8 +359,7 @@ export class EntryCache {
     let length = 0;
     for (let j = 0; j < start; j++) {
       const slot = prefixOf!.slots[j]!;
-      const own = prefixOf!.own?.[j];
-      length += own === undefined ? prefixOf!.baseOffsets[j + 1]! - prefixOf!.baseOffsets[j]! : own.length;
+      length += entryLength(prefixOf!, j);
       offsets[j + 1] = length;
       segment.slots[j] = slot;
       this.#homes[slot] = segment;
@@ -413,9 +412,8 @@ export class EntryCache {
     takeRun();
     if (this.#evacuated.size !== 0) for (let j = start; j < count; j++) this.#evacuated.delete(segment.slots[j]!);
     // Measuring the whole flat text once is cheap; per entry only when it is not ASCII.
-    segment.base = flatten(text);
     const bytes = utf8Length(text);
-    if (bytes !== text.length) segment.baseBytes = byteOffsetsOf(text, offsets);
+    setBase(segment, text, offsets, bytes);
     return { text, bytes };
   }
 
@@ -573,19 +571,26 @@ function textAt(segment: Segment, j: number): string {
   return segment.own?.[j] ?? segment.base.slice(segment.baseOffsets[j]!, segment.baseOffsets[j + 1]!);
 }
 
-/** Makes `text` (the segment's current entries) its new flat base. */
-function rebase(segment: Segment, text: string): void {
-  const { own, count, baseOffsets } = segment;
-  const offsets = new Int32Array(count + 1);
-  for (let j = 0; j < count; j++) {
-    const entry = own?.[j];
-    offsets[j + 1] = offsets[j]! + (entry === undefined ? baseOffsets[j + 1]! - baseOffsets[j]! : entry.length);
-  }
-  segment.base = flatten(text);
-  segment.baseOffsets = offsets;
-  segment.baseBytes = utf8Length(text) === text.length ? offsets : byteOffsetsOf(text, offsets);
+/** The length of {@link textAt}, without slicing it. */
+function entryLength(segment: Segment, j: number): number {
+  const own = segment.own?.[j];
+  return own === undefined ? segment.baseOffsets[j + 1]! - segment.baseOffsets[j]! : own.length;
+}
+
+/** Makes `text` (the segment's current entries, `bytes` long in UTF-8) its new flat base. */
+function rebase(segment: Segment, text: string, bytes: number): void {
+  const offsets = new Int32Array(segment.count + 1);
+  for (let j = 0; j < segment.count; j++) offsets[j + 1] = offsets[j]! + entryLength(segment, j);
+  setBase(segment, text, offsets, bytes);
   segment.own = undefined;
   segment.ownCount = 0;
+}
+
+/** Makes `text`, whose entries start at the character `offsets` and which is `bytes` long in UTF-8, the segment's flat base. */
+function setBase(segment: Segment, text: string, offsets: Int32Array, bytes: number): void {
+  segment.base = flatten(text);
+  segment.baseOffsets = offsets;
+  segment.baseBytes = bytes === text.length ? offsets : byteOffsetsOf(text, offsets);
 }
 
 /** UTF-8 byte offsets of the entries of `text` that start at the character `offsets`. */
