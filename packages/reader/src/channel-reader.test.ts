@@ -243,6 +243,15 @@ describe('openChannelReader', () => {
     }
   });
 
+  it('refuses a JSON array element longer than MAX_LINE_BYTES that a stream delivers whole in one chunk', async () => {
+    const long = `{"assigned_number": 3, "channel": {"id": "${'x'.repeat(MAX_LINE_BYTES)}"}}`;
+    const text = `[\n${record(1)},\n${record(2)},\n${long},\n${record(4)}\n]`;
+    const reader = await openChannelReader('-', { stream: Readable.from([text]), displayName: 'stdin' });
+    const error = await failure(readAll(reader));
+    expect(error.message).toBe("stdin: line 4: the record is longer than 16 MiB, where a channel's record takes a few hundred bytes: is a string or bracket left open?");
+    expect(error.location).toMatchObject({ line: 4, index: 2 });
+  });
+
   it('hands over the records before a syntax error in a JSON array, and does not skip it with skipInvalid', async () => {
     const records = Array.from({ length: 600 }, (_, i) => record(i + 1));
     records[400] = '{"assigned_number": 401, "channel": {"id": "x" "channel_name": "X"}}';

@@ -3,9 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { ArraySyntaxError, ElementTooLongError, JsonArraySplitter } from './json-array-splitter.js';
 import { locateJsonError } from './json-error.js';
 
-/** Pushes `text` cut at `cuts` (offsets), then ends it; returns every value, or the syntax error and the values before it. */
-function split(text: string, cuts: readonly number[] = []): { values: unknown[]; error?: ArraySyntaxError } {
-  const splitter = new JsonArraySplitter();
+/**
+ * Pushes `text` cut at `cuts` (offsets), then ends it; returns every value, or the syntax error and the values before it.
+ * With `limited`, the splitter's element limit is about the whole text's length, so each JSON.parse of the fast way reads a third of it at most.
+ * (A cut between the halves of a surrogate pair counts each half as 3 bytes, where the pair takes 4: 2 more per cut.)
+ */
+function split(text: string, cuts: readonly number[] = [], limited = false): { values: unknown[]; error?: ArraySyntaxError } {
+  const splitter = new JsonArraySplitter(limited ? Buffer.byteLength(text, 'utf8') + 2 * cuts.length : Infinity);
   const values: unknown[] = [];
   const drain = (): void => {
     for (let run = splitter.next(); run !== undefined; run = splitter.next()) values.push(...run);
@@ -51,8 +55,8 @@ const withCuts = textArb.chain((text) => fc.tuple(fc.constant(text), fc.array(fc
 describe('JsonArraySplitter', () => {
   it('hands out the values JSON.parse gives for the whole array, wherever the text is cut', () => {
     fc.assert(
-      fc.property(withCuts, ([text, cuts]) => {
-        const { values, error } = split(text, cuts);
+      fc.property(withCuts, fc.boolean(), ([text, cuts], limited) => {
+        const { values, error } = split(text, cuts, limited);
         expect(error).toBeUndefined();
         expect(values).toEqual(JSON.parse(text));
       }),
@@ -66,12 +70,12 @@ describe('JsonArraySplitter', () => {
       fc.tuple(fc.constant(text), fc.constant(cuts), fc.integer({ min: 0, max: Math.max(0, text.length - 1) }), fc.constantFrom('', ',', '}', ']', '"', '{', '[', ':', 'x', '\\', '\u0001', '1')),
     );
     fc.assert(
-      fc.property(broken, ([text, cuts, at, inserted]) => {
+      fc.property(broken, fc.boolean(), ([text, cuts, at, inserted], limited) => {
         const corrupted = text.slice(0, at) + inserted + text.slice(at + (inserted === '' ? 1 : 0));
         // The reader hands the splitter only text that starts as an array (it says what any other is).
         if (!/^[ \t\r\n]*\[/.test(corrupted)) return;
         const expected = locateJsonError(corrupted);
-        const { values, error } = split(corrupted, cuts);
+        const { values, error } = split(corrupted, cuts, limited);
         let whole: unknown;
         try {
           whole = JSON.parse(corrupted);
@@ -140,5 +144,35 @@ describe('JsonArraySplitter', () => {
       thrown = error;
     }
     expect(thrown).toMatchObject({ line: 1, index: 1 });
+  });
+
+  it('refuses a complete element over its limit that arrives inside one chunk with short ones around it', () => {
+    const short = JSON.stringify({ a: 1 });
+    const long = JSON.stringify({ b: 'x'.repeat(100) });
+    const text = `[${[short, short, short, long, short].join(', ')}]`;
+    for (const cut of [text.length, 10, 40]) {
+      const splitter = new JsonArraySplitter(90);
+      const values: unknown[] = [];
+      let thrown: unknown;
+      try {
+        for (let at = 0; at < text.length; at += cut) {
+          splitter.push(text.slice(at, at + cut));
+          for (let run = splitter.next(); run !== undefined; run = splitter.next()) values.push(...run);
+        }
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ElementTooLongError);
+      expect(thrown).toMatchObject({ line: 1, index: 3 });
+      expect(values).toEqual([{ a: 1 }, { a: 1 }, { a: 1 }]);
+    }
+    // Under the limit, one chunk far longer than it still gives every element.
+    const many = `[${Array.from({ length: 1000 }, (_, i) => JSON.stringify({ i })).join(', ')}]`;
+    const splitter = new JsonArraySplitter(90);
+    splitter.push(many);
+    splitter.end();
+    const all: unknown[] = [];
+    for (let run = splitter.next(); run !== undefined; run = splitter.next()) all.push(...run);
+    expect(all).toEqual(JSON.parse(many));
   });
 });

@@ -86,7 +86,16 @@ const DONE = 5;
  */
 export class JsonArraySplitter {
   /** @param maxElementBytes the longest element held, in UTF-8 bytes: a longer one (a string left open) is an {@link ElementTooLongError}. */
-  constructor(private readonly maxElementBytes = Infinity) {}
+  constructor(private readonly maxElementBytes = Infinity) {
+    this.#longestRun = Math.floor(maxElementBytes / 3);
+  }
+
+  /**
+   * The most characters one JSON.parse of the fast way reads: no element of
+   * such a run can be longer than `maxElementBytes` (at most 3 UTF-8 bytes
+   * per UTF-16 unit), which the fast way does not measure element by element.
+   */
+  readonly #longestRun: number;
 
   /** The text not yet scanned, and the part of the element being cut scanned since the latest push. */
   #text = '';
@@ -266,10 +275,12 @@ export class JsonArraySplitter {
   #parseRun(): unknown[] | undefined {
     const text = this.#text;
     const start = this.#pos;
-    const comma = this.#lastCommaBetweenObjects(start);
-    if (comma < 0 && !this.#ended) {
+    // A chunk far longer than the reads of a file (a caller's stream) is parsed a window at a time.
+    const searchEnd = Math.min(text.length, start + this.#longestRun);
+    const comma = this.#lastCommaBetweenObjects(start, searchEnd);
+    if (comma < 0 && !(this.#ended && searchEnd === text.length)) {
       // None in this text: its elements are cut one by one, without looking again at each.
-      this.#exactUntil = text.length;
+      this.#exactUntil = searchEnd;
       return undefined;
     }
     const end = comma < 0 ? text.length : comma;
@@ -287,12 +298,12 @@ export class JsonArraySplitter {
     return values;
   }
 
-  /** The last comma after `start` with "}" before it and "{" after it (whitespace aside), or -1. */
-  #lastCommaBetweenObjects(start: number): number {
+  /** The last comma between `start` and `end` with "}" before it and "{" after it (whitespace aside), or -1. */
+  #lastCommaBetweenObjects(start: number, end: number): number {
     const text = this.#text;
     const length = text.length;
     let tries = 0;
-    for (let comma = text.lastIndexOf(',', length - 2); comma > start && tries < MAX_COMMAS_TRIED; comma = text.lastIndexOf(',', comma - 1), tries++) {
+    for (let comma = text.lastIndexOf(',', end - 2); comma > start && tries < MAX_COMMAS_TRIED; comma = text.lastIndexOf(',', comma - 1), tries++) {
       let before = comma - 1;
       while (isWhitespace(text.charCodeAt(before))) before--;
       if (text.charCodeAt(before) !== CLOSE_BRACE) continue;
