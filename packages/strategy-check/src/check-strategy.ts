@@ -1,0 +1,579 @@
+import { Writable } from 'node:stream';
+import {
+  EntryCache,
+  InputError,
+  toChannelSource,
+  type ChannelBatch,
+  type ChannelSource,
+  type M3uGenerator,
+  type M3uPlugin,
+  type M3uStrategy,
+  type NumberedChannel,
+  type RunOptions,
+  type StrategyContract,
+} from '@m3ugen/core';
+import { createGenerator } from '@m3ugen/preset-default';
+import { checkChannels } from './check-channels.js';
+
+/** The checks {@link checkStrategy} runs, in the order it runs them. */
+export type StrategyCheckName =
+  | 'same-bytes'
+  | 'chunks'
+  | 'takes-over'
+  | 'under-pressure'
+  | 'backpressure'
+  | 'writes-while-reading'
+  | 'entry-cache'
+  | 'input-errors'
+  | 'output-errors'
+  | 'abort';
+
+/** What {@link checkStrategy} is told about the strategy besides its name. */
+export interface StrategyCheckOptions {
+  /**
+   * Plugins the runs need: the one that registers the strategy when it is
+   * given by name, and any it relies on. The check adds the default preset
+   * (`in-memory`, `streaming`, the proxy URL scheme) itself.
+   */
+  readonly plugins?: readonly M3uPlugin[] | undefined;
+  /**
+   * For a strategy whose purpose is another order than the input's (its
+   * contract then says `automatic: false`): how it orders channels, as a
+   * comparator of two input records for `Array.prototype.sort`; channels it
+   * ranks equal keep their input order. Each entry must still be the one
+   * the run renders for that channel at its input index.
+   */
+  readonly order?: ((a: NumberedChannel, b: NumberedChannel) => number) | undefined;
+  /** How long one run may take before it counts as hung. Default 10,000 ms. */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** One check's outcome. */
+export interface StrategyCheckResult {
+  readonly name: StrategyCheckName;
+  /** What the check makes sure of, in a sentence. */
+  readonly description: string;
+  /** Why it did not run (the contract says the strategy does not do this), or `undefined`. */
+  readonly skipped: string | undefined;
+  /** What went wrong, one line each (the first few); empty when it passed or was skipped. */
+  readonly problems: readonly string[];
+}
+
+/** Every check's outcome for one strategy. */
+export interface StrategyCheckReport {
+  readonly strategy: string;
+  /** No check found a problem. */
+  readonly passed: boolean;
+  readonly checks: readonly StrategyCheckResult[];
+  /** The report as text: one line a check, then its problems. */
+  readonly summary: string;
+}
+
+/**
+ * Thrown by {@link assertStrategy} when a check found a problem; its
+ * message is the report's summary.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await assertStrategy(myStrategy);
+ * } catch (error) {
+ *   if (error instanceof StrategyCheckError) console.error(error.report.checks.filter((c) => c.problems.length > 0));
+ * }
+ * ```
+ */
+export class StrategyCheckError extends Error {
+  constructor(readonly report: StrategyCheckReport) {
+    super(report.summary);
+    this.name = 'StrategyCheckError';
+  }
+}
+
+const PROXY_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+const REFERENCE = 'm3ugen-check-reference';
+const STARTER = 'm3ugen-check-starter';
+/** Problems listed per check before the rest are only counted. */
+const LISTED = 5;
+
+/** What each check makes sure of, for the report. */
+const DESCRIPTIONS: Readonly<Record<StrategyCheckName, string>> = {
+  'same-bytes': "writes the bytes in-memory writes (in its own order, given one), for hostile channels, any batch size, with and without per-channel plugins, returned as a string or written to a stream",
+  chunks: "gives the same bytes through generator.stream()",
+  'takes-over': 'continues a run another strategy started: writes the handed-over text first, no header of its own, then the rest',
+  'under-pressure': 'gives the same bytes when memory turns critical mid-run, whether it hands over or goes on',
+  backpressure: "awaits output.write when the output is full: never writes to a stream that asked to drain",
+  'writes-while-reading': 'writes entries before the input ends, as a strategy whose memory does not grow must',
+  'entry-cache': 'gives the bytes of a full run when an EntryCache is passed and channels changed, moved, left or came since',
+  'input-errors': 'passes on the error of an input that fails mid-run, as it is',
+  'output-errors': 'passes on the error of an output that fails, as it is',
+  abort: "stops when the run's signal aborts: the run rejects with the signal's reason and writes nothing more",
+};
+
+/** Where a run's chunks went, and what the stream saw. */
+interface Collected {
+  readonly text: () => string;
+  readonly writable: Writable;
+  /** Writes made while the stream had asked to drain. */
+  readonly writesWhileFull: () => number;
+  readonly bytes: () => number;
+  readonly writes: () => number;
+}
+
+/**
+ * A stream that keeps what it is given. `slow`: it takes each chunk on a
+ * later turn of the event loop and asks to drain past 256 bytes, so a
+ * strategy that does not await a full output writes into it anyway.
+ * `failWith`: every write fails with it.
+ */
+function collector(options: { slow?: boolean; failWith?: Error } = {}): Collected {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let writes = 0;
+  let whileFull = 0;
+  const writable = new Writable({
+    highWaterMark: options.slow === true ? 256 : 16 * 1024,
+    write(chunk: Buffer, _encoding, callback) {
+      if (options.failWith !== undefined) {
+        callback(options.failWith);
+        return;
+      }
+      chunks.push(chunk);
+      bytes += chunk.length;
+      if (options.slow === true) setImmediate(callback);
+      else callback();
+    },
+  });
+  // A strategy that does not await full writes leaves a listener per write: the backpressure check says so, not a warning.
+  writable.setMaxListeners(0);
+  const write = writable.write.bind(writable) as (...args: unknown[]) => boolean;
+  writable.write = ((...args: unknown[]) => {
+    writes++;
+    if (writable.writableNeedDrain) whileFull++;
+    return write(...args);
+  }) as Writable['write'];
+  return {
+    text: () => Buffer.concat(chunks).toString('utf8'),
+    writable,
+    writesWhileFull: () => whileFull,
+    bytes: () => bytes,
+    writes: () => writes,
+  };
+}
+
+/** What the check's own strategies and probe share with it. */
+interface Instruments {
+  /** Each channel's entry by input index, as the last reference run rendered it, and its header. */
+  entries: string[];
+  header: string;
+  /** Batches the starter renders before handing over. */
+  starterBatches: number;
+  /** Memory reads as critical from now on. */
+  critical: boolean;
+  /** The strategy under check, which the starter hands over to. */
+  strategy: string;
+}
+
+/**
+ * The check's plugin: the reference strategy (every entry through
+ * renderEntry, kept by index, written in input order: what in-memory
+ * writes) and the starter, which renders a few batches and hands over to
+ * the strategy under check.
+ */
+function instrumentsPlugin(instruments: Instruments): M3uPlugin {
+  const contract: StrategyContract = {
+    estimateMemoryBytes: () => 0,
+    supportedPressure: ['optimal', 'moderate', 'high', 'critical'],
+    canTakeOverMidStage: false,
+    boundedMemory: false,
+    preference: -1,
+    automatic: false,
+  };
+  const reference: M3uStrategy = {
+    name: REFERENCE,
+    description: "the check's reference: each entry through renderEntry, in input order",
+    contract,
+    async generate(run) {
+      instruments.entries = [];
+      instruments.header = run.renderHeader();
+      let text = instruments.header;
+      for (let batch = await run.source.nextBatch(); batch !== undefined; batch = await run.source.nextBatch()) {
+        for (let i = batch.start; i < batch.end; i++) {
+          const index = batch.firstIndex + i - batch.start;
+          const entry = run.renderEntry(batch.channels[i] as NumberedChannel, index);
+          instruments.entries[index] = entry;
+          text += entry;
+        }
+      }
+      await run.output.write(text);
+    },
+  };
+  const starter: M3uStrategy = {
+    name: STARTER,
+    description: 'renders a few batches, then hands the run over to the strategy under check',
+    contract,
+    async generate(run) {
+      const chunks = [run.renderHeader()];
+      let channelsDone = 0;
+      for (let n = 0; n < instruments.starterBatches; n++) {
+        const batch = await run.source.nextBatch();
+        if (batch === undefined) break;
+        chunks.push(run.renderBatch(batch).text);
+        channelsDone = batch.firstIndex + batch.end - batch.start;
+      }
+      await run.switchTo({ to: instruments.strategy, reason: 'the strategy check hands over', pressure: 'optimal' }, { chunks, channelsDone });
+    },
+  };
+  return {
+    name: 'm3ugen-strategy-check',
+    apply(generator) {
+      generator.strategies.register(reference).register(starter);
+    },
+  };
+}
+
+/**
+ * Per-channel plugins as integrators write them: a header line, dropped
+ * channels, an attribute from the index, and an added line after some
+ * entries (a plugin may add lines deliberately).
+ */
+const busyPlugin: M3uPlugin = {
+  name: 'm3ugen-strategy-check-plugins',
+  apply(generator) {
+    const name = 'm3ugen-strategy-check-plugins';
+    generator.hooks.header.tap(name, (header) => `${header}\n# checked by @m3ugen/strategy-check`);
+    generator.hooks.dropChannel.tap(name, (_channel, index) => index % 7 === 3);
+    generator.hooks.entryAttributes.tap(name, (attributes, _channel, index) => [...attributes, { name: 'x-check-index', value: String(index) }]);
+    generator.hooks.extinfLine.tap(name, (line, channel) => (channel.assignedNumber % 5 === 0 ? `${line}\n#EXTGRP:Fives` : line));
+  },
+};
+
+/** A source over `channels` in batches of `size` that calls `onBatch(n)` before handing out its n-th batch (0-based; `undefined` at the end counts too). */
+function watchedSource(channels: readonly NumberedChannel[], size: number, onBatch: (n: number, last: boolean) => void): ChannelSource {
+  const inner = toChannelSource(channels, size);
+  let n = 0;
+  let handedOut = 0;
+  return {
+    knownCount: channels.length,
+    name: 'the check input',
+    async nextBatch(): Promise<ChannelBatch | undefined> {
+      const batch = await inner.nextBatch();
+      if (batch !== undefined) handedOut += batch.end - batch.start;
+      onBatch(n++, batch !== undefined && handedOut === channels.length);
+      return batch;
+    },
+  };
+}
+
+/** The first line where `actual` differs from `expected`, said briefly. */
+function firstDifference(expected: string, actual: string): string {
+  const want = expected.split('\n');
+  const got = actual.split('\n');
+  const clip = (line: string | undefined): string => (line === undefined ? '(none)' : JSON.stringify(line.length > 120 ? `${line.slice(0, 117)}...` : line));
+  for (let i = 0; i < Math.max(want.length, got.length); i++) {
+    if (want[i] !== got[i]) return `line ${i + 1}: expected ${clip(want[i])}, got ${clip(got[i])} (${expected.length} characters expected, ${actual.length} written)`;
+  }
+  return 'same lines';
+}
+
+/** A run that did not settle in time. */
+class HungRun extends Error {}
+
+/** Thrown out of a check's body after a hung run, which it reported: its later runs would hang as well. */
+const STOP_CHECK = Symbol('stop check');
+
+/** Rejects with a {@link HungRun} if `promise` does not settle within `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HungRun(`the run did not settle within ${ms} ms (does the strategy await something that never happens?)`)), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** An error as one line: its code, if any, and message. */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return `${typeof code === 'string' ? `${code}: ` : ''}${error.message}`;
+}
+
+/**
+ * Runs a strategy through the situations a run puts it in and compares what
+ * it writes with what `in-memory` writes for the same channels: hostile
+ * values, batch sizes from 1, per-channel plugins that drop channels and
+ * add lines, a stream output, `generator.stream()`, a hand-over into it (if
+ * its contract says it can take over), memory turning critical mid-run, a
+ * slow output (it must await full writes), an `EntryCache`, a failing input,
+ * a failing output and an aborted signal. Checks its contract does not
+ * claim are skipped and say why.
+ *
+ * The strategy is given as the object (the check registers it) or by name
+ * (a plugin in `options.plugins` registers it). One that writes elsewhere
+ * than `run.output` (`contract.writesElsewhere`) cannot be compared, and is
+ * refused with a `TypeError`, as is a name nothing registered. Nothing is written to disk;
+ * the whole check takes well under a second for a strategy as fast as the
+ * built-ins.
+ *
+ * @example
+ * ```ts
+ * import { checkStrategy } from '@m3ugen/strategy-check';
+ *
+ * const report = await checkStrategy(myStrategy);
+ * if (!report.passed) console.error(report.summary);
+ * ```
+ */
+export async function checkStrategy(strategy: M3uStrategy | string, options: StrategyCheckOptions = {}): Promise<StrategyCheckReport> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const name = typeof strategy === 'string' ? strategy : strategy.name;
+  const instruments: Instruments = { entries: [], header: '', starterBatches: 2, critical: false, strategy: name };
+  const own: M3uPlugin[] = typeof strategy === 'string' ? [] : [{ name: `register ${strategy.name}`, apply: (g) => void g.strategies.register(strategy) }];
+  const maxMemoryMb = 512;
+  const makeGenerator = (busy: boolean): M3uGenerator =>
+    createGenerator({
+      proxyId: PROXY_ID,
+      plugins: [...(options.plugins ?? []), ...own, instrumentsPlugin(instruments), ...(busy ? [busyPlugin] : [])],
+      memory: {
+        maxMemoryMb,
+        sampleIntervalMs: 0,
+        probe: () => ({ rssBytes: instruments.critical ? maxMemoryMb * 1024 * 1024 * 0.99 : 0, heapUsedBytes: 0, heapLimitBytes: 4 * maxMemoryMb * 1024 * 1024 }),
+      },
+    });
+  const plain = makeGenerator(false);
+  const busy = makeGenerator(true);
+  const contract = plain.strategies.get(name)?.contract;
+  if (contract === undefined) {
+    throw new TypeError(`strategy "${name}" is not registered: pass the strategy object, or the plugin that registers it in options.plugins (registered: ${plain.strategies.list().map((s) => s.name).join(', ')})`);
+  }
+  if (contract.writesElsewhere === true) {
+    throw new TypeError(`strategy "${name}" writes elsewhere (contract.writesElsewhere): the check compares what reaches run.output, so it cannot check this strategy`);
+  }
+
+  /** Renders `channels` with the reference; returns the text the strategy should write, the first `prefix` entries handed over in input order. */
+  const expected = async (generator: M3uGenerator, channels: readonly NumberedChannel[], prefix = 0): Promise<string> => {
+    await generator.generate(channels, { strategy: REFERENCE });
+    const indexes = channels.map((_, i) => i);
+    const order = options.order;
+    if (order !== undefined) {
+      const rest = indexes.slice(prefix).sort((a, b) => order(channels[a] as NumberedChannel, channels[b] as NumberedChannel) || a - b);
+      indexes.splice(prefix, indexes.length - prefix, ...rest);
+    }
+    let text = instruments.header;
+    for (const index of indexes) text += instruments.entries[index] ?? '';
+    return text;
+  };
+
+  const results: StrategyCheckResult[] = [];
+  const check = async (check: StrategyCheckName, skipped: string | undefined, body: (problem: (text: string) => void) => Promise<void>): Promise<void> => {
+    const problems: string[] = [];
+    let count = 0;
+    const problem = (text: string): void => {
+      if (++count <= LISTED) problems.push(text);
+    };
+    if (skipped === undefined) {
+      try {
+        await body(problem);
+      } catch (error) {
+        if (error !== STOP_CHECK) problem(`the check could not go on: ${describeError(error)}`);
+      } finally {
+        instruments.critical = false;
+        instruments.starterBatches = 2;
+      }
+    }
+    if (count > LISTED) problems.push(`… and ${count - LISTED} more`);
+    results.push({ name: check, description: DESCRIPTIONS[check], skipped, problems });
+  };
+  /** Runs the strategy; a problem if it fails or writes other than `want`. */
+  const compare = async (what: string, want: string, run: () => Promise<string>, problem: (text: string) => void): Promise<void> => {
+    let got: string;
+    try {
+      got = await within(run(), timeoutMs);
+    } catch (error) {
+      if (error instanceof HungRun) {
+        problem(`${what}: ${error.message}; the check's later runs were not made`);
+        throw STOP_CHECK;
+      }
+      problem(`${what}: the run failed: ${describeError(error)}`);
+      return;
+    }
+    if (got !== want) problem(`${what}: ${firstDifference(want, got)}`);
+  };
+  const toStream = async (generator: M3uGenerator, input: Parameters<M3uGenerator['generate']>[0], runOptions: RunOptions = {}): Promise<string> => {
+    const out = collector();
+    await generator.generate(input, { ...runOptions, strategy: name, output: out.writable });
+    return out.text();
+  };
+
+  await check('same-bytes', undefined, async (problem) => {
+    for (const generator of [plain, busy]) {
+      for (const count of [0, 1, 2, 9, 64, 301]) {
+        const channels = checkChannels(count, count + 1);
+        const want = await expected(generator, channels);
+        for (const size of [1, 7, 64, 1024]) {
+          if (size > Math.max(count, 1) * 8) continue;
+          const what = `${count} channel${count === 1 ? '' : 's'} in batches of ${size}${generator === busy ? ", with the check's per-channel plugins" : ''}`;
+          await compare(`${what}, returned`, want, async () => (await generator.generate(toChannelSource(channels, size), { strategy: name })).playlist, problem);
+          await compare(`${what}, to a stream`, want, () => toStream(generator, toChannelSource(channels, size)), problem);
+        }
+      }
+    }
+  });
+
+  await check('chunks', undefined, async (problem) => {
+    for (const generator of [plain, busy]) {
+      const channels = checkChannels(301, 7);
+      const want = await expected(generator, channels);
+      await compare(`301 channels${generator === busy ? ", with the check's per-channel plugins" : ''}, iterated`, want, async () => {
+        let text = '';
+        for await (const chunk of generator.stream(toChannelSource(channels, 16), { strategy: name })) text += chunk;
+        return text;
+      }, problem);
+    }
+  });
+
+  await check('takes-over', contract.canTakeOverMidStage ? undefined : 'its contract says it cannot take over a run (canTakeOverMidStage: false)', async (problem) => {
+    for (const generator of [plain, busy]) {
+      for (const starterBatches of [1, 3]) {
+        const channels = checkChannels(150, 11);
+        const size = 16;
+        const want = await expected(generator, channels, Math.min(channels.length, starterBatches * size));
+        instruments.starterBatches = starterBatches;
+        await compare(`handed over after ${starterBatches * size} of 150 channels${generator === busy ? ", with the check's per-channel plugins" : ''}`, want, async () => (await generator.generate(toChannelSource(channels, size), { strategy: STARTER })).playlist, problem);
+      }
+    }
+  });
+
+  await check('under-pressure', undefined, async (problem) => {
+    for (const generator of [plain, busy]) {
+      const channels = checkChannels(200, 13);
+      const want = await expected(generator, channels);
+      const what = `memory critical from the 3rd batch of 200 channels${generator === busy ? ", with the check's per-channel plugins" : ''}`;
+      await compare(what, want, async () => {
+        instruments.critical = false;
+        const source = watchedSource(channels, 16, (n) => {
+          if (n === 2) instruments.critical = true;
+        });
+        return toStream(generator, source);
+      }, problem);
+    }
+  });
+
+  await check('backpressure', undefined, async (problem) => {
+    const channels = checkChannels(400, 17);
+    const want = await expected(plain, channels);
+    const out = collector({ slow: true });
+    try {
+      await within(plain.generate(toChannelSource(channels, 32), { strategy: name, output: out.writable }), timeoutMs);
+    } catch (error) {
+      problem(`400 channels into a slow stream: the run failed: ${describeError(error)}`);
+      return;
+    }
+    if (out.writesWhileFull() > 0) problem(`400 channels into a slow stream: ${out.writesWhileFull()} of ${out.writes()} writes came while the stream asked to drain (await the promise output.write returns)`);
+    if (out.text() !== want) problem(`400 channels into a slow stream: ${firstDifference(want, out.text())}`);
+  });
+
+  await check('writes-while-reading', contract.boundedMemory ? undefined : 'its contract does not say its memory is bounded (boundedMemory: false)', async (problem) => {
+    const channels = checkChannels(8000, 19);
+    const out = collector();
+    const header = (await plain.generate([], { strategy: REFERENCE })).playlist;
+    let writtenAtLastBatch = -1;
+    const source = watchedSource(channels, 256, (_n, last) => {
+      if (last) writtenAtLastBatch = out.bytes();
+    });
+    await within(plain.generate(source, { strategy: name, output: out.writable }), timeoutMs);
+    const total = out.bytes();
+    if (writtenAtLastBatch <= Buffer.byteLength(header, 'utf8')) {
+      problem(`8,000 channels (${total} bytes): nothing past the header was written before the input's last batch was read (it holds the playlist, which a bounded strategy must not)`);
+    }
+  });
+
+  await check('entry-cache', undefined, async (problem) => {
+    for (const generator of [plain, busy]) {
+      const cache = new EntryCache();
+      const before = checkChannels(300, 23);
+      const after = before.map((nc, i) => (i % 10 === 4 ? { ...nc, channel: { ...nc.channel, channelName: `Renamed ${i}` } } : nc));
+      after.splice(5, 1);
+      after.splice(40, 0, { assignedNumber: 10_000, channel: { id: '00000000-0000-4000-8000-ffffffffffff', channelName: 'Newcomer' } });
+      const plugins = generator === busy ? ", with the check's per-channel plugins" : '';
+      for (const [what, channels] of [['the first run', before], ['after renames, a removal and an insertion', after], ['the same again', after]] as const) {
+        const want = await expected(generator, channels);
+        await compare(`300 channels with an EntryCache${plugins}, ${what}`, want, async () => (await generator.generate(toChannelSource(channels, 32), { strategy: name, cache })).playlist, problem);
+      }
+    }
+  });
+
+  await check('input-errors', undefined, async (problem) => {
+    const channels = checkChannels(100, 29);
+    const failure = new InputError('the check input fails here', { file: 'the check input', index: 32 });
+    const inner = toChannelSource(channels, 16);
+    let n = 0;
+    const source: ChannelSource = { nextBatch: () => (n++ === 2 ? Promise.reject(failure) : inner.nextBatch()) };
+    try {
+      await within(plain.generate(source, { strategy: name }), timeoutMs);
+      problem('an input that fails at its 3rd batch: the run succeeded');
+    } catch (error) {
+      if (error !== failure) problem(`an input that fails at its 3rd batch: the run failed with another error: ${describeError(error)}`);
+    }
+  });
+
+  await check('output-errors', undefined, async (problem) => {
+    const failure = new Error('the check output fails here');
+    const out = collector({ failWith: failure });
+    try {
+      await within(plain.generate(toChannelSource(checkChannels(100, 31), 16), { strategy: name, output: out.writable }), timeoutMs);
+      problem('an output whose every write fails: the run succeeded');
+    } catch (error) {
+      if (error !== failure) problem(`an output whose every write fails: the run failed with another error: ${describeError(error)}`);
+    }
+  });
+
+  await check('abort', undefined, async (problem) => {
+    const controller = new AbortController();
+    const reason = new Error('the check aborts the run');
+    const out = collector();
+    let writesAtAbort = -1;
+    const source = watchedSource(checkChannels(200, 37), 16, (n) => {
+      if (n !== 3) return;
+      writesAtAbort = out.writes();
+      controller.abort(reason);
+    });
+    try {
+      await within(plain.generate(source, { strategy: name, output: out.writable, signal: controller.signal }), timeoutMs);
+      problem('a signal aborted at the 4th batch: the run succeeded');
+    } catch (error) {
+      if (error !== reason) problem(`a signal aborted at the 4th batch: the run failed with another error than the signal's reason: ${describeError(error)}`);
+    }
+    if (writesAtAbort >= 0 && out.writes() > writesAtAbort) problem(`a signal aborted at the 4th batch: ${out.writes() - writesAtAbort} writes came after it`);
+  });
+
+  const passed = results.every((result) => result.problems.length === 0);
+  const lines = [`strategy "${name}": ${passed ? 'every check passed' : `${results.filter((r) => r.problems.length > 0).length} of ${results.length} checks found problems`}`];
+  for (const result of results) {
+    const outcome = result.skipped !== undefined ? `skipped: ${result.skipped}` : result.problems.length === 0 ? 'ok' : 'FAILED';
+    lines.push(`  ${result.name}: ${outcome}`);
+    for (const text of result.problems) lines.push(`    ${text}`);
+  }
+  return { strategy: name, passed, checks: results, summary: lines.join('\n') };
+}
+
+/**
+ * {@link checkStrategy}, throwing a {@link StrategyCheckError} (its message
+ * the report's summary) if any check found a problem: one line in a test.
+ *
+ * @example
+ * ```ts
+ * import { assertStrategy } from '@m3ugen/strategy-check';
+ * import { it } from 'vitest';
+ *
+ * it('behaves as m3ugen expects of a strategy', () => assertStrategy(myStrategy));
+ * ```
+ */
+export async function assertStrategy(strategy: M3uStrategy | string, options: StrategyCheckOptions = {}): Promise<StrategyCheckReport> {
+  const report = await checkStrategy(strategy, options);
+  if (!report.passed) throw new StrategyCheckError(report);
+  return report;
+}
