@@ -177,6 +177,10 @@ describe('checkStrategy', () => {
     );
   });
 
+  it('says what it got when given neither a strategy nor a name (an import that was undefined)', async () => {
+    await expect(checkStrategy(undefined as unknown as string)).rejects.toThrow('checkStrategy: expected a strategy object or the name of one a plugin registers, got nothing');
+  });
+
   it('names a strategy that is not registered, with those that are', async () => {
     await expect(checkStrategy('nope')).rejects.toThrow('strategy "nope" is not registered: pass the strategy object, or the plugin that registers it in options.plugins (registered: in-memory, streaming, m3ugen-check-reference, m3ugen-check-starter)');
   });

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import {
+  describeValue,
   EntryCache,
   InputError,
   toChannelSource,
@@ -328,6 +329,10 @@ function describeError(error: unknown): string {
  * ```
  */
 export async function checkStrategy(strategy: M3uStrategy | string, options: StrategyCheckOptions = {}): Promise<StrategyCheckReport> {
+  // Called from JavaScript too, where a missing import is `undefined`.
+  if (typeof strategy !== 'string' && (typeof strategy !== 'object' || strategy === null)) {
+    throw new TypeError(`checkStrategy: expected a strategy object or the name of one a plugin registers, got ${describeValue(strategy)}`);
+  }
   const timeoutMs = options.timeoutMs ?? 10_000;
   const name = typeof strategy === 'string' ? strategy : strategy.name;
   const instruments: Instruments = { entries: [], header: '', starterBatches: 2, critical: false, strategy: name };
