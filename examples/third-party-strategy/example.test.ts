@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { checkStrategy } from '@m3ugen/strategy-check';
+import { checkStrategy } from '@m3ugen/plugin-check';
 import { sortedStrategy } from 'm3ugen-strategy-sorted';
 import { expect, it } from 'vitest';
 import { runCli } from '../../test/support/cli.js';
@@ -19,7 +19,7 @@ it('is listed among the strategies the command knows', async () => {
   expect(result.stderr).toContain('available: auto, in-memory, streaming, sorted');
 });
 
-it('passes @m3ugen/strategy-check, given the order it writes in', async () => {
+it('passes @m3ugen/plugin-check, given the order it writes in', async () => {
   const report = await checkStrategy(sortedStrategy, { order: (a, b) => a.assignedNumber - b.assignedNumber });
   expect(report.passed, report.summary).toBe(true);
   // Checked as if it wrote in input order, it is found out: its order is what the option declares.

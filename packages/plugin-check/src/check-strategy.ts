@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import {
   describeValue,
   EntryCache,
@@ -15,6 +14,8 @@ import {
 } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
 import { checkChannels } from './check-channels.js';
+import { collector, describeError, firstDifference, throughUtf8, watchedSource } from './harness.js';
+import { CheckError, Checks, type CheckReport } from './report.js';
 
 /** The checks {@link checkStrategy} runs, in the order it runs them. */
 export type StrategyCheckName =
@@ -49,52 +50,9 @@ export interface StrategyCheckOptions {
   readonly timeoutMs?: number | undefined;
 }
 
-/** One check's outcome. */
-export interface StrategyCheckResult {
-  readonly name: StrategyCheckName;
-  /** What the check makes sure of, in a sentence. */
-  readonly description: string;
-  /** Why it did not run (the contract says the strategy does not do this), or `undefined`. */
-  readonly skipped: string | undefined;
-  /** What went wrong, one line each (the first few); empty when it passed or was skipped. */
-  readonly problems: readonly string[];
-}
-
-/** Every check's outcome for one strategy. */
-export interface StrategyCheckReport {
-  readonly strategy: string;
-  /** No check found a problem. */
-  readonly passed: boolean;
-  readonly checks: readonly StrategyCheckResult[];
-  /** The report as text: one line a check, then its problems. */
-  readonly summary: string;
-}
-
-/**
- * Thrown by {@link assertStrategy} when a check found a problem; its
- * message is the report's summary.
- *
- * @example
- * ```ts
- * try {
- *   await assertStrategy(myStrategy);
- * } catch (error) {
- *   if (error instanceof StrategyCheckError) console.error(error.report.checks.filter((c) => c.problems.length > 0));
- * }
- * ```
- */
-export class StrategyCheckError extends Error {
-  constructor(readonly report: StrategyCheckReport) {
-    super(report.summary);
-    this.name = 'StrategyCheckError';
-  }
-}
-
 const PROXY_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const REFERENCE = 'm3ugen-check-reference';
 const STARTER = 'm3ugen-check-starter';
-/** Problems listed per check before the rest are only counted. */
-const LISTED = 5;
 
 /** What each check makes sure of, for the report. */
 const DESCRIPTIONS: Readonly<Record<StrategyCheckName, string>> = {
@@ -109,57 +67,6 @@ const DESCRIPTIONS: Readonly<Record<StrategyCheckName, string>> = {
   'output-errors': 'passes on the error of an output that fails, as it is',
   abort: "stops when the run's signal aborts: the run rejects with the signal's reason and writes nothing more",
 };
-
-/** Where a run's chunks went, and what the stream saw. */
-interface Collected {
-  readonly text: () => string;
-  readonly writable: Writable;
-  /** Writes made while the stream had asked to drain. */
-  readonly writesWhileFull: () => number;
-  readonly bytes: () => number;
-  readonly writes: () => number;
-}
-
-/**
- * A stream that keeps what it is given. `slow`: it takes each chunk on a
- * later turn of the event loop and asks to drain past 256 bytes, so a
- * strategy that does not await a full output writes into it anyway.
- * `failWith`: every write fails with it.
- */
-function collector(options: { slow?: boolean; failWith?: Error } = {}): Collected {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  let writes = 0;
-  let whileFull = 0;
-  const writable = new Writable({
-    highWaterMark: options.slow === true ? 256 : 16 * 1024,
-    write(chunk: Buffer, _encoding, callback) {
-      if (options.failWith !== undefined) {
-        callback(options.failWith);
-        return;
-      }
-      chunks.push(chunk);
-      bytes += chunk.length;
-      if (options.slow === true) setImmediate(callback);
-      else callback();
-    },
-  });
-  // A strategy that does not await full writes leaves a listener per write: the backpressure check says so, not a warning.
-  writable.setMaxListeners(0);
-  const write = writable.write.bind(writable) as (...args: unknown[]) => boolean;
-  writable.write = ((...args: unknown[]) => {
-    writes++;
-    if (writable.writableNeedDrain) whileFull++;
-    return write(...args);
-  }) as Writable['write'];
-  return {
-    text: () => Buffer.concat(chunks).toString('utf8'),
-    writable,
-    writesWhileFull: () => whileFull,
-    bytes: () => bytes,
-    writes: () => writes,
-  };
-}
 
 /** What the check's own strategies and probe share with it. */
 interface Instruments {
@@ -225,7 +132,7 @@ function instrumentsPlugin(instruments: Instruments): M3uPlugin {
     },
   };
   return {
-    name: 'm3ugen-strategy-check',
+    name: 'm3ugen-plugin-check',
     apply(generator) {
       generator.strategies.register(reference).register(starter);
     },
@@ -238,70 +145,15 @@ function instrumentsPlugin(instruments: Instruments): M3uPlugin {
  * entries (a plugin may add lines deliberately).
  */
 const busyPlugin: M3uPlugin = {
-  name: 'm3ugen-strategy-check-plugins',
+  name: 'm3ugen-plugin-check-taps',
   apply(generator) {
-    const name = 'm3ugen-strategy-check-plugins';
-    generator.hooks.header.tap(name, (header) => `${header}\n# checked by @m3ugen/strategy-check`);
+    const name = 'm3ugen-plugin-check-taps';
+    generator.hooks.header.tap(name, (header) => `${header}\n# checked by @m3ugen/plugin-check`);
     generator.hooks.dropChannel.tap(name, (_channel, index) => index % 7 === 3);
     generator.hooks.entryAttributes.tap(name, (attributes, _channel, index) => [...attributes, { name: 'x-check-index', value: String(index) }]);
     generator.hooks.extinfLine.tap(name, (line, channel) => (channel.assignedNumber % 5 === 0 ? `${line}\n#EXTGRP:Fives` : line));
   },
 };
-
-/** A source over `channels` in batches of `size` that calls `onBatch(n)` before handing out its n-th batch (0-based; `undefined` at the end counts too). */
-function watchedSource(channels: readonly NumberedChannel[], size: number, onBatch: (n: number, last: boolean) => void): ChannelSource {
-  const inner = toChannelSource(channels, size);
-  let n = 0;
-  let handedOut = 0;
-  return {
-    knownCount: channels.length,
-    name: 'the check input',
-    async nextBatch(): Promise<ChannelBatch | undefined> {
-      const batch = await inner.nextBatch();
-      if (batch !== undefined) handedOut += batch.end - batch.start;
-      onBatch(n++, batch !== undefined && handedOut === channels.length);
-      return batch;
-    },
-  };
-}
-
-/** The first line where `actual` differs from `expected`, said briefly. */
-function firstDifference(expected: string, actual: string): string {
-  const want = expected.split('\n');
-  const got = actual.split('\n');
-  const clip = (line: string | undefined): string => (line === undefined ? '(none)' : JSON.stringify(line.length > 120 ? `${line.slice(0, 117)}...` : line));
-  for (let i = 0; i < Math.max(want.length, got.length); i++) {
-    if (want[i] !== got[i]) return `line ${i + 1}: expected ${clip(want[i])}, got ${clip(got[i])} (${expected.length} characters expected, ${actual.length} written)`;
-  }
-  return 'same lines';
-}
-
-/** A run that did not settle in time. */
-class HungRun extends Error {}
-
-/** Thrown out of a check's body after a hung run, which it reported: its later runs would hang as well. */
-const STOP_CHECK = Symbol('stop check');
-
-/** Rejects with a {@link HungRun} if `promise` does not settle within `ms`. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HungRun(`the run did not settle within ${ms} ms (does the strategy await something that never happens?)`)), ms);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** An error as one line: its code, if any, and message. */
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
-  return `${typeof code === 'string' ? `${code}: ` : ''}${error.message}`;
-}
 
 /**
  * Runs a strategy through the situations a run puts it in and compares what
@@ -322,13 +174,13 @@ function describeError(error: unknown): string {
  *
  * @example
  * ```ts
- * import { checkStrategy } from '@m3ugen/strategy-check';
+ * import { checkStrategy } from '@m3ugen/plugin-check';
  *
  * const report = await checkStrategy(myStrategy);
  * if (!report.passed) console.error(report.summary);
  * ```
  */
-export async function checkStrategy(strategy: M3uStrategy | string, options: StrategyCheckOptions = {}): Promise<StrategyCheckReport> {
+export async function checkStrategy(strategy: M3uStrategy | string, options: StrategyCheckOptions = {}): Promise<CheckReport<StrategyCheckName>> {
   // Called from JavaScript too, where a missing import is `undefined`.
   if (typeof strategy !== 'string' && (typeof strategy !== 'object' || strategy === null)) {
     throw new TypeError(`checkStrategy: expected a strategy object or the name of one a plugin registers, got ${describeValue(strategy)}`);
@@ -372,41 +224,12 @@ export async function checkStrategy(strategy: M3uStrategy | string, options: Str
     return text;
   };
 
-  const results: StrategyCheckResult[] = [];
-  const check = async (check: StrategyCheckName, skipped: string | undefined, body: (problem: (text: string) => void) => Promise<void>): Promise<void> => {
-    const problems: string[] = [];
-    let count = 0;
-    const problem = (text: string): void => {
-      if (++count <= LISTED) problems.push(text);
-    };
-    if (skipped === undefined) {
-      try {
-        await body(problem);
-      } catch (error) {
-        if (error !== STOP_CHECK) problem(`the check could not go on: ${describeError(error)}`);
-      } finally {
-        instruments.critical = false;
-        instruments.starterBatches = 2;
-      }
-    }
-    if (count > LISTED) problems.push(`… and ${count - LISTED} more`);
-    results.push({ name: check, description: DESCRIPTIONS[check], skipped, problems });
-  };
-  /** Runs the strategy; a problem if it fails or writes other than `want`. */
-  const compare = async (what: string, want: string, run: () => Promise<string>, problem: (text: string) => void): Promise<void> => {
-    let got: string;
-    try {
-      got = await within(run(), timeoutMs);
-    } catch (error) {
-      if (error instanceof HungRun) {
-        problem(`${what}: ${error.message}; the check's later runs were not made`);
-        throw STOP_CHECK;
-      }
-      problem(`${what}: the run failed: ${describeError(error)}`);
-      return;
-    }
-    if (got !== want) problem(`${what}: ${firstDifference(want, got)}`);
-  };
+  const checks = new Checks<StrategyCheckName>(DESCRIPTIONS, timeoutMs, () => {
+    instruments.critical = false;
+    instruments.starterBatches = 2;
+  });
+  const check = checks.run.bind(checks);
+  const compare = checks.compare.bind(checks);
   const toStream = async (generator: M3uGenerator, input: Parameters<M3uGenerator['generate']>[0], runOptions: RunOptions = {}): Promise<string> => {
     const out = collector();
     await generator.generate(input, { ...runOptions, strategy: name, output: out.writable });
@@ -422,7 +245,7 @@ export async function checkStrategy(strategy: M3uStrategy | string, options: Str
           if (size > Math.max(count, 1) * 8) continue;
           const what = `${count} channel${count === 1 ? '' : 's'} in batches of ${size}${generator === busy ? ", with the check's per-channel plugins" : ''}`;
           await compare(`${what}, returned`, want, async () => (await generator.generate(toChannelSource(channels, size), { strategy: name })).playlist, problem);
-          await compare(`${what}, to a stream`, want, () => toStream(generator, toChannelSource(channels, size)), problem);
+          await compare(`${what}, to a stream`, throughUtf8(want), () => toStream(generator, toChannelSource(channels, size)), problem);
         }
       }
     }
@@ -457,7 +280,7 @@ export async function checkStrategy(strategy: M3uStrategy | string, options: Str
       const channels = checkChannels(200, 13);
       const want = await expected(generator, channels);
       const what = `memory critical from the 3rd batch of 200 channels${generator === busy ? ", with the check's per-channel plugins" : ''}`;
-      await compare(what, want, async () => {
+      await compare(what, throughUtf8(want), async () => {
         instruments.critical = false;
         const source = watchedSource(channels, 16, (n) => {
           if (n === 2) instruments.critical = true;
@@ -472,13 +295,13 @@ export async function checkStrategy(strategy: M3uStrategy | string, options: Str
     const want = await expected(plain, channels);
     const out = collector({ slow: true });
     try {
-      await within(plain.generate(toChannelSource(channels, 32), { strategy: name, output: out.writable }), timeoutMs);
+      await checks.settled(plain.generate(toChannelSource(channels, 32), { strategy: name, output: out.writable }));
     } catch (error) {
       problem(`400 channels into a slow stream: the run failed: ${describeError(error)}`);
       return;
     }
     if (out.writesWhileFull() > 0) problem(`400 channels into a slow stream: ${out.writesWhileFull()} of ${out.writes()} writes came while the stream asked to drain (await the promise output.write returns)`);
-    if (out.text() !== want) problem(`400 channels into a slow stream: ${firstDifference(want, out.text())}`);
+    if (out.text() !== throughUtf8(want)) problem(`400 channels into a slow stream: ${firstDifference(throughUtf8(want), out.text())}`);
   });
 
   await check('writes-while-reading', contract.boundedMemory ? undefined : 'its contract does not say its memory is bounded (boundedMemory: false)', async (problem) => {
@@ -489,7 +312,7 @@ export async function checkStrategy(strategy: M3uStrategy | string, options: Str
     const source = watchedSource(channels, 256, (_n, last) => {
       if (last) writtenAtLastBatch = out.bytes();
     });
-    await within(plain.generate(source, { strategy: name, output: out.writable }), timeoutMs);
+    await checks.settled(plain.generate(source, { strategy: name, output: out.writable }));
     const total = out.bytes();
     if (writtenAtLastBatch <= Buffer.byteLength(header, 'utf8')) {
       problem(`8,000 channels (${total} bytes): nothing past the header was written before the input's last batch was read (it holds the playlist, which a bounded strategy must not)`);
@@ -518,7 +341,7 @@ export async function checkStrategy(strategy: M3uStrategy | string, options: Str
     let n = 0;
     const source: ChannelSource = { nextBatch: () => (n++ === 2 ? Promise.reject(failure) : inner.nextBatch()) };
     try {
-      await within(plain.generate(source, { strategy: name }), timeoutMs);
+      await checks.settled(plain.generate(source, { strategy: name }));
       problem('an input that fails at its 3rd batch: the run succeeded');
     } catch (error) {
       if (error !== failure) problem(`an input that fails at its 3rd batch: the run failed with another error: ${describeError(error)}`);
@@ -529,7 +352,7 @@ export async function checkStrategy(strategy: M3uStrategy | string, options: Str
     const failure = new Error('the check output fails here');
     const out = collector({ failWith: failure });
     try {
-      await within(plain.generate(toChannelSource(checkChannels(100, 31), 16), { strategy: name, output: out.writable }), timeoutMs);
+      await checks.settled(plain.generate(toChannelSource(checkChannels(100, 31), 16), { strategy: name, output: out.writable }));
       problem('an output whose every write fails: the run succeeded');
     } catch (error) {
       if (error !== failure) problem(`an output whose every write fails: the run failed with another error: ${describeError(error)}`);
@@ -547,7 +370,7 @@ export async function checkStrategy(strategy: M3uStrategy | string, options: Str
       controller.abort(reason);
     });
     try {
-      await within(plain.generate(source, { strategy: name, output: out.writable, signal: controller.signal }), timeoutMs);
+      await checks.settled(plain.generate(source, { strategy: name, output: out.writable, signal: controller.signal }));
       problem('a signal aborted at the 4th batch: the run succeeded');
     } catch (error) {
       if (error !== reason) problem(`a signal aborted at the 4th batch: the run failed with another error than the signal's reason: ${describeError(error)}`);
@@ -555,30 +378,23 @@ export async function checkStrategy(strategy: M3uStrategy | string, options: Str
     if (writesAtAbort >= 0 && out.writes() > writesAtAbort) problem(`a signal aborted at the 4th batch: ${out.writes() - writesAtAbort} writes came after it`);
   });
 
-  const passed = results.every((result) => result.problems.length === 0);
-  const lines = [`strategy "${name}": ${passed ? 'every check passed' : `${results.filter((r) => r.problems.length > 0).length} of ${results.length} checks found problems`}`];
-  for (const result of results) {
-    const outcome = result.skipped !== undefined ? `skipped: ${result.skipped}` : result.problems.length === 0 ? 'ok' : 'FAILED';
-    lines.push(`  ${result.name}: ${outcome}`);
-    for (const text of result.problems) lines.push(`    ${text}`);
-  }
-  return { strategy: name, passed, checks: results, summary: lines.join('\n') };
+  return checks.report(`strategy "${name}"`);
 }
 
 /**
- * {@link checkStrategy}, throwing a {@link StrategyCheckError} (its message
+ * {@link checkStrategy}, throwing a {@link CheckError} (its message
  * the report's summary) if any check found a problem: one line in a test.
  *
  * @example
  * ```ts
- * import { assertStrategy } from '@m3ugen/strategy-check';
+ * import { assertStrategy } from '@m3ugen/plugin-check';
  * import { it } from 'vitest';
  *
  * it('behaves as m3ugen expects of a strategy', () => assertStrategy(myStrategy));
  * ```
  */
-export async function assertStrategy(strategy: M3uStrategy | string, options: StrategyCheckOptions = {}): Promise<StrategyCheckReport> {
+export async function assertStrategy(strategy: M3uStrategy | string, options: StrategyCheckOptions = {}): Promise<CheckReport<StrategyCheckName>> {
   const report = await checkStrategy(strategy, options);
-  if (!report.passed) throw new StrategyCheckError(report);
+  if (!report.passed) throw new CheckError(report);
   return report;
 }

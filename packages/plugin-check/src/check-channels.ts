@@ -4,9 +4,15 @@ import type { Channel, NumberedChannel } from '@m3ugen/core';
  * Values that break a playlist written without care: line breaks of every
  * kind, quotes and commas (the EXTINF line's own syntax), directives, NUL,
  * a lone surrogate, characters outside the BMP, right-to-left text, a long
- * value, and blanks.
+ * value, and blanks. Give the fields your plugin reads such values in the
+ * channels you check it with.
+ *
+ * @example
+ * ```ts
+ * const channels = checkChannels(50).map((nc, i) => ({ ...nc, channel: { ...nc.channel, catchupSource: HOSTILE_TEXTS[i % HOSTILE_TEXTS.length] } }));
+ * ```
  */
-const HOSTILE_TEXTS: readonly string[] = [
+export const HOSTILE_TEXTS: readonly string[] = Object.freeze([
   '',
   ' ',
   'News, HD',
@@ -23,7 +29,7 @@ const HOSTILE_TEXTS: readonly string[] = [
   'عربي',
   '#EXTM3U',
   'x'.repeat(1500),
-];
+]);
 
 /** A small, fast, seeded generator (mulberry32): the same seed gives the same channels on every machine. */
 function seededRandom(seed: number): () => number {
@@ -69,9 +75,11 @@ export function checkChannels(count: number, seed = 1): NumberedChannel[] {
     // One id in 10 is not a UUID (a warning), and some of those hold a line break the URL must not keep.
     const id = random() < 0.1 ? `channel ${i} ${pick()}` : `00000000-0000-4000-8000-${hex}`;
     const name = random() < 0.6 ? `Channel ${i}` : pick();
+    // Valid absolute URLs (the direct scheme refuses others), some with hostile text after them, and the seed in each: another seed changes every one.
+    const streamUrl = `http://upstream.example/${seed}/${i}.ts${random() < 0.2 ? `?q=${pick()}` : ''}`;
     const optional = { tvgId: field(`channel-${i}.example`), tvgName: field(`Channel ${i}`), tvgLogo: field(`http://logos.example/${i}.png`), groupTitle: field(i % 3 === 0 ? 'News' : 'Sports') };
     // A field left undefined is absent from the record, as in JSON.
-    const channel: Channel = { id, channelName: name === '' ? `Channel ${i}` : name, ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) };
+    const channel: Channel = { id, channelName: name === '' ? `Channel ${i}` : name, streamUrl, ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) };
     return { assignedNumber, channel };
   });
 }

@@ -1,7 +1,8 @@
 import type { M3uStrategy, StrategyContract } from '@m3ugen/core';
 import { describe, expect, it } from 'vitest';
 import { checkChannels } from './check-channels.js';
-import { assertStrategy, checkStrategy, StrategyCheckError, type StrategyCheckName, type StrategyCheckReport } from './check-strategy.js';
+import { assertStrategy, checkStrategy, type StrategyCheckName } from './check-strategy.js';
+import { CheckError, type CheckReport } from './report.js';
 
 const bounded: StrategyContract = {
   estimateMemoryBytes: () => 64 * 1024,
@@ -33,7 +34,7 @@ const awaited = batchWriter('awaited', async (run, text, bytes) => {
   await run.output.write(text, Number.isNaN(bytes) ? undefined : bytes);
 });
 
-function failed(report: StrategyCheckReport): StrategyCheckName[] {
+function failed(report: CheckReport<StrategyCheckName>): StrategyCheckName[] {
   return report.checks.filter((check) => check.problems.length > 0).map((check) => check.name);
 }
 
@@ -87,7 +88,7 @@ describe('checkStrategy', () => {
     const report = await checkStrategy(swapped);
     expect(failed(report)).toContain('same-bytes');
     const sameBytes = report.checks.find((check) => check.name === 'same-bytes');
-    expect(sameBytes?.problems[0]).toMatch(/^2 channels in batches of 1, returned: line 2: expected "#EXTINF:-1 .*", got "#EXTINF:-1 /);
+    expect(sameBytes?.problems[0]).toMatch(/^2 channels in batches of 1, returned: line 2: expected "#EXTINF:-1 tvg-id=\\"channel-0.example\\" .*"\.\.\., got "#EXTINF:-1 tvg-id=\\"channel-1.example\\" /);
   });
 
   it('finds writes that do not wait for a full output to drain', async () => {
@@ -161,14 +162,14 @@ describe('checkStrategy', () => {
     );
   });
 
-  it('throws a StrategyCheckError whose message is the summary, from assertStrategy', async () => {
+  it('throws a CheckError whose message is the summary, from assertStrategy', async () => {
     const eager = batchWriter('eager', (run, text) => {
       // Not awaited: rejections of writes that end up after the run (the output was ended) are dropped.
       void Promise.resolve(run.output.write(text)).catch(() => undefined);
     });
     const error = await assertStrategy(eager).catch((thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(StrategyCheckError);
-    expect((error as StrategyCheckError).message).toMatch(/^strategy "eager": 1 of 10 checks found problems\n {2}same-bytes: ok\n[^]*\n {2}backpressure: FAILED\n {4}400 channels/);
+    expect(error).toBeInstanceOf(CheckError);
+    expect((error as CheckError).message).toMatch(/^strategy "eager": 1 of 10 checks found problems\n {2}same-bytes: ok\n[^]*\n {2}backpressure: FAILED\n {4}400 channels/);
   });
 
   it('refuses a strategy that writes elsewhere than run.output, which it cannot compare', async () => {
