@@ -9,7 +9,6 @@ import {
   type M3uPlugin,
   type M3uStrategy,
   type NumberedChannel,
-  type RunOptions,
   type StrategyContract,
 } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
@@ -168,9 +167,9 @@ const busyPlugin: M3uPlugin = {
  * The strategy is given as the object (the check registers it) or by name
  * (a plugin in `options.plugins` registers it). One that writes elsewhere
  * than `run.output` (`contract.writesElsewhere`) cannot be compared, and is
- * refused with a `TypeError`, as is a name nothing registered. Nothing is written to disk;
- * the whole check takes well under a second for a strategy as fast as the
- * built-ins.
+ * refused with a `TypeError`, as is a name nothing registered. Nothing is
+ * written to disk; the whole check takes well under a second for a
+ * strategy as fast as the built-ins.
  *
  * @example
  * ```ts
@@ -230,9 +229,9 @@ export async function checkStrategy(strategy: M3uStrategy | string, options: Str
   });
   const check = checks.run.bind(checks);
   const compare = checks.compare.bind(checks);
-  const toStream = async (generator: M3uGenerator, input: Parameters<M3uGenerator['generate']>[0], runOptions: RunOptions = {}): Promise<string> => {
+  const toStream = async (generator: M3uGenerator, input: Parameters<M3uGenerator['generate']>[0]): Promise<string> => {
     const out = collector();
-    await generator.generate(input, { ...runOptions, strategy: name, output: out.writable });
+    await generator.generate(input, { strategy: name, output: out.writable });
     return out.text();
   };
 
