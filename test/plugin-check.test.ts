@@ -2,7 +2,7 @@ import { attributes } from '@m3ugen/attributes';
 import type { NumberedChannel } from '@m3ugen/core';
 import { extinfTemplate } from '@m3ugen/extinf-template';
 import { assertPlugin, checkChannels, HOSTILE_TEXTS } from '@m3ugen/plugin-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 /** The check's channels, with the fields the ready attributes read, some hostile. */
 function withAttributeFields(count: number, seed: number): NumberedChannel[] {
@@ -38,6 +38,13 @@ describe('@m3ugen/plugin-check on the packaged plugins', () => {
       groups: { separator: '/', groupTitle: 'last', extgrp: 'first' },
     });
     await assertPlugin(plugin, { channels: withAttributeFields });
+  });
+
+  it('@m3ugen/attributes and @m3ugen/extinf-template without code of their own are checked as worker threads run them', async () => {
+    const plain = () => attributes({ ready: ['tvg-shift', 'catchup'], attributes: [{ name: 'x-field', field: 'catchup_source' }], groups: { separator: '/', extgrp: true } });
+    for (const report of [await assertPlugin(plain, { channels: withAttributeFields }), await assertPlugin(() => extinfTemplate({ extinf: '#EXTINF:-1<%= it.attributes %>,<%= it.number %> <%= it.name %>' }))]) {
+      expect(report.checks.find((check) => check.name === 'worker-safe')?.skipped).toBeUndefined();
+    }
   });
 
   it('@m3ugen/attributes: an attribute computed from the index', async () => {

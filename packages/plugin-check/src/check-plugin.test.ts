@@ -30,7 +30,7 @@ function schemePlugin(scheme: UrlScheme): M3uPlugin {
 describe('checkPlugin', () => {
   it('passes plugins that keep their promises: an attribute from the record, one from the index (not declared index-free)', async () => {
     const report = await assertPlugin(attributePlugin('from-name', (nc) => nc.channel.channelName.toUpperCase(), false));
-    expect(report.checks.map((check) => check.name)).toEqual(['structure', 'every-strategy', 'runs-again', 'entry-cache']);
+    expect(report.checks.map((check) => check.name)).toEqual(['structure', 'every-strategy', 'runs-again', 'entry-cache', 'worker-safe']);
     expect(report.summary.split('\n')[0]).toBe('plugin "from-name": every check passed');
     await assertPlugin(attributePlugin('from-index', (_nc, index) => String(index)));
   });
@@ -99,11 +99,33 @@ describe('checkPlugin', () => {
     expect(seen.size).toBe(HOSTILE_TEXTS.length);
   });
 
+  it('finds state a plugin declaring workerSafe keeps from one channel to the next, which worker threads would split', async () => {
+    const numbering = (): M3uPlugin => {
+      let next = 0;
+      return {
+        name: 'numbering',
+        workerSafe: true,
+        apply(generator) {
+          generator.hooks.beforeRun.tap('numbering', () => {
+            next = 0;
+          });
+          generator.hooks.entryAttributes.tap('numbering', (attributes) => [...attributes, { name: 'x-seq', value: String(next++) }]);
+        },
+      };
+    };
+    const report = await checkPlugin(numbering);
+    expect(failed(report)).toContain('worker-safe');
+    expect(problemsOf(report, 'worker-safe')[0]).toMatch(/^300 channels in 5 parts on two generators taking turns: line 129, from column \d+: expected \.\.\.".*x-seq=\\"64\\".*", got \.\.\.".*x-seq=\\"0\\"/);
+    // Not declared worker-safe, the check is skipped and says why.
+    const single = await checkPlugin(() => ({ ...numbering(), workerSafe: false }));
+    expect(single.checks.find((check) => check.name === 'worker-safe')?.skipped).toBe('it does not declare workerSafe: true, so the command renders its runs in one thread');
+  });
+
   it('throws a CheckError from assertPlugin, and a TypeError for what is not a plugin', async () => {
     const error = await assertPlugin(attributePlugin('claims-no-index', (_nc, index) => String(index), false)).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(CheckError);
-    expect((error as CheckError).message.split('\n').slice(0, 2)).toEqual(['plugin "claims-no-index": 1 of 4 checks found problems', '  structure: ok']);
-    await expect(checkPlugin(undefined as unknown as M3uPlugin)).rejects.toThrow('checkPlugin: expected a plugin object, got nothing');
+    expect((error as CheckError).message.split('\n').slice(0, 2)).toEqual(['plugin "claims-no-index": 1 of 5 checks found problems', '  structure: ok']);
+    await expect(checkPlugin(undefined as unknown as M3uPlugin)).rejects.toThrow('checkPlugin: expected a plugin object or a function that makes one, got nothing');
     await expect(checkPlugin(attributePlugin('fine', () => 'x'), { generator: { urlScheme: 'pattern', urlOptions: { pattern: '{base_url}/{channel_id}', token: 'x' } } })).rejects.toThrow(
       'checkPlugin: a run of no channels failed, so no check can run: E_OPTION: option "url.token": the "pattern" URL scheme reads only "pattern", "params"',
     );

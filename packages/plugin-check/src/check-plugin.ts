@@ -1,12 +1,12 @@
-import { describeValue, EntryCache, toChannelSource, type Channel, type GeneratorConfig, type M3uGenerator, type M3uPlugin, type NumberedChannel } from '@m3ugen/core';
+import { describeValue, EntryCache, toChannelSource, type Channel, type ChannelSource, type GeneratorConfig, type M3uGenerator, type M3uPlugin, type NumberedChannel } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
 import { checkChannels, type HOSTILE_TEXTS } from './check-channels.js';
-import { collector, describeError, throughUtf8, watchedSource } from './harness.js';
+import { collector, describeError, firstDifference, throughUtf8, watchedSource } from './harness.js';
 import { CheckError, Checks, type CheckReport } from './report.js';
 import { playlistStructureProblems } from './structure.js';
 
 /** The checks {@link checkPlugin} runs, in the order it runs them. */
-export type PluginCheckName = 'structure' | 'every-strategy' | 'runs-again' | 'entry-cache';
+export type PluginCheckName = 'structure' | 'every-strategy' | 'runs-again' | 'entry-cache' | 'worker-safe';
 
 /** What {@link checkPlugin} is told besides the plugin. */
 export interface PluginCheckOptions {
@@ -35,7 +35,11 @@ const DESCRIPTIONS: Readonly<Record<PluginCheckName, string>> = {
   'every-strategy': 'in-memory, streaming, generator.stream() and a run that hands over mid-way give the same bytes, for any batch size',
   'runs-again': 'a second and third run, and a run on a new generator, give the bytes of the first: the plugin keeps no state from one run to the next',
   'entry-cache': "with an EntryCache, runs after channels changed, moved, left or came give a full run's bytes: what the plugin declares (readsIndex: false, a URL builder's reads and lineSafe) holds",
+  'worker-safe': "parts of the input rendered as the command's worker threads render them (two generators taking turns, one run a part, real input indexes) give a single run's entries: what workerSafe: true promises",
 };
+
+/** The strategy the worker-safe check renders parts with: entries only, as a worker's part strategy does. */
+const PART = 'm3ugen-check-part';
 
 /**
  * Runs a plugin (and, through `options.generator`, a URL scheme it
@@ -46,8 +50,12 @@ const DESCRIPTIONS: Readonly<Record<PluginCheckName, string>> = {
  * no state kept between runs, and an `EntryCache` giving a full run's bytes
  * after channels changed and moved (which fails when a tap says
  * `readsIndex: false` and reads the index, or a URL builder's `reads`
- * leaves out a field it reads). It rejects, before any check, when a run
- * of no channels fails (options the runs cannot start with).
+ * leaves out a field it reads), and, for a plugin that declares
+ * `workerSafe: true`, parts of the input rendered as the command's worker
+ * threads render them giving a single run's entries. Give the plugin's
+ * factory (`() => myPlugin(options)`) to have each generator get its own
+ * instance, as each worker thread does. It rejects, before any check, when
+ * a run of no channels fails (options the runs cannot start with).
  *
  * @example
  * ```ts
@@ -57,17 +65,24 @@ const DESCRIPTIONS: Readonly<Record<PluginCheckName, string>> = {
  * if (!report.passed) console.error(report.summary);
  * ```
  */
-export async function checkPlugin(plugin: M3uPlugin, options: PluginCheckOptions = {}): Promise<CheckReport<PluginCheckName>> {
-  if (typeof plugin !== 'object' || plugin === null) throw new TypeError(`checkPlugin: expected a plugin object, got ${describeValue(plugin)}`);
+export async function checkPlugin(plugin: M3uPlugin | (() => M3uPlugin), options: PluginCheckOptions = {}): Promise<CheckReport<PluginCheckName>> {
+  if (typeof plugin !== 'function' && (typeof plugin !== 'object' || plugin === null)) {
+    throw new TypeError(`checkPlugin: expected a plugin object or a function that makes one, got ${describeValue(plugin)}`);
+  }
+  // A factory is called once per generator, as each of the command's worker threads calls a config's.
+  const instance = (): M3uPlugin => (typeof plugin === 'function' ? plugin() : plugin);
+  const first = instance();
   const channelsOf = options.channels ?? checkChannels;
   let critical = false;
   const maxMemoryMb = 512;
   const config = options.generator ?? {};
-  const makeGenerator = (): M3uGenerator =>
-    createGenerator({
+  /** Texts the part strategy rendered, by the generator it ran on. */
+  const parts = new Map<M3uGenerator, string>();
+  const makeGenerator = (applied = instance()): M3uGenerator => {
+    const made = createGenerator({
       proxyId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
       ...config,
-      plugins: [...(config.plugins ?? []), plugin],
+      plugins: [...(config.plugins ?? []), applied],
       memory: {
         ...config.memory,
         maxMemoryMb,
@@ -75,7 +90,19 @@ export async function checkPlugin(plugin: M3uPlugin, options: PluginCheckOptions
         probe: () => ({ rssBytes: critical ? maxMemoryMb * 1024 * 1024 * 0.99 : 0, heapUsedBytes: 0, heapLimitBytes: 4 * maxMemoryMb * 1024 * 1024 }),
       },
     });
-  const generator = makeGenerator();
+    made.strategies.register({
+      name: PART,
+      description: "renders a part's entries without the header, as a worker thread of the command does",
+      contract: { estimateMemoryBytes: () => 0, supportedPressure: ['optimal', 'moderate', 'high', 'critical'], canTakeOverMidStage: false, boundedMemory: false, preference: -1, automatic: false, writesElsewhere: true },
+      async generate(run) {
+        let text = '';
+        for (let batch = await run.source.nextBatch(); batch !== undefined; batch = await run.source.nextBatch()) text += run.renderBatch(batch).text;
+        parts.set(made, text);
+      },
+    });
+    return made;
+  };
+  const generator = makeGenerator(first);
   // Options the runs cannot start with (a URL option the scheme does not read) would fail every check alike: said once.
   try {
     await generator.generate([], { strategy: 'in-memory' });
@@ -164,7 +191,30 @@ export async function checkPlugin(plugin: M3uPlugin, options: PluginCheckOptions
     }
   });
 
-  return checks.report(`plugin "${plugin.name}"`);
+  await checks.run('worker-safe', first.workerSafe === true ? undefined : 'it does not declare workerSafe: true, so the command renders its runs in one thread', async (problem) => {
+    const channels = channelsOf(300, 9);
+    /** Renders `channels[from, to)` as one part on `on`, with the channels' input indexes. */
+    const part = async (on: M3uGenerator, from: number, to: number): Promise<string> => {
+      const inner = toChannelSource(channels.slice(from, to), 32);
+      const source: ChannelSource = {
+        knownCount: to - from,
+        nextBatch: async () => {
+          const batch = await inner.nextBatch();
+          return batch === undefined ? undefined : { ...batch, firstIndex: batch.firstIndex + from };
+        },
+      };
+      await checks.settled(on.generate(source, { strategy: PART }));
+      return parts.get(on) ?? '';
+    };
+    const whole = await part(generator, 0, channels.length);
+    const workers = [makeGenerator(), makeGenerator()];
+    const cuts = [0, 64, 128, 192, 256, 300];
+    let text = '';
+    for (let p = 0; p + 1 < cuts.length; p++) text += await part(workers[p % 2] as M3uGenerator, cuts[p] as number, cuts[p + 1] as number);
+    if (text !== whole) problem(`300 channels in 5 parts on two generators taking turns: ${firstDifference(whole, text)}`);
+  });
+
+  return checks.report(`plugin "${first.name}"`);
 }
 
 /**
@@ -179,7 +229,7 @@ export async function checkPlugin(plugin: M3uPlugin, options: PluginCheckOptions
  * it('keeps the playlist whole whatever the channels hold', () => assertPlugin(myPlugin));
  * ```
  */
-export async function assertPlugin(plugin: M3uPlugin, options: PluginCheckOptions = {}): Promise<CheckReport<PluginCheckName>> {
+export async function assertPlugin(plugin: M3uPlugin | (() => M3uPlugin), options: PluginCheckOptions = {}): Promise<CheckReport<PluginCheckName>> {
   const report = await checkPlugin(plugin, options);
   if (!report.passed) throw new CheckError(report);
   return report;
