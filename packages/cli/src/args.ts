@@ -41,7 +41,7 @@ export const USAGE = `Usage:
   m3ugen generate [--config FILE] [--input FILE|-] [--output FILE|-] [--base-url URL]
                   [--proxy-id ULID] [--strategy auto|in-memory|streaming|NAME]
                   [--max-memory-mb N] [--workers auto|N] [--metrics FILE]
-                  [--skip-invalid] [--strict] [--quiet] [--verbose]
+                  [--skip-invalid] [--strict] [--quiet] [--verbose] [--watch]
   m3ugen validate [--config FILE] [--input FILE|-] [--base-url URL] [--proxy-id ULID]
                   [--strategy auto|in-memory|streaming|NAME] [--max-memory-mb N]
                   [--strict] [--quiet] [--verbose]
@@ -70,6 +70,8 @@ export interface CliFlags {
   readonly strict: boolean;
   readonly quiet: boolean;
   readonly verbose: boolean;
+  /** `generate` runs again each time the input file changes, reusing the entries of unchanged channels. */
+  readonly watch: boolean;
 }
 
 const OPTIONS = {
@@ -86,6 +88,7 @@ const OPTIONS = {
   strict: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   verbose: { type: 'boolean', short: 'v' },
+  watch: { type: 'boolean', short: 'w' },
 } as const;
 
 /** The flags `validate` takes: all but those about what a run writes, so a `generate` line checks as it runs. */
@@ -170,5 +173,6 @@ export function parseFlags(command: 'generate' | 'validate', argv: readonly stri
     strict: values['strict'] === true,
     quiet: values['quiet'] === true,
     verbose: values['verbose'] === true,
+    watch: values['watch'] === true,
   };
 }

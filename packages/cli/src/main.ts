@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { M3ugenError } from '@m3ugen/core';
-import { USAGE, USAGE_HINT, UsageError } from './args.js';
+import { USAGE, UsageError } from './args.js';
 import { generateCommand, type CommandIo } from './commands/generate.js';
 import { validateCommand } from './commands/validate.js';
-import { printableMessage } from './reporter.js';
+import { reportFailure } from './failure.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -62,15 +61,6 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`m3ugen: ${error.message}\n${error.showUsage ? `\n${USAGE}` : USAGE_HINT}\n`);
-      return 2;
-    }
-    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return 0; // the reader of stdout went away (e.g. `| head`)
-    const message = printableMessage(error instanceof Error ? error.message : String(error));
-    // A progress bar may be on the terminal's last line: clear it first.
-    io.stderr.write(`${io.stderr.isTTY === true ? '\r\u001b[K' : ''}m3ugen: error: ${message}\n`);
-    if (!(error instanceof M3ugenError) && error instanceof Error && argv.includes('--verbose')) io.stderr.write(`${printableMessage(error.stack ?? '')}\n`);
-    return 1;
+    return reportFailure(error, io.stderr, argv.includes('--verbose'));
   }
 }

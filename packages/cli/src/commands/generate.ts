@@ -1,9 +1,10 @@
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DEFAULT_OPTIONS, formatLocation, InputError, M3ugenError, systemErrorReason, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
+import { DEFAULT_OPTIONS, EntryCache, formatLocation, InputError, M3ugenError, systemErrorReason, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
 import { parseFlags, REFUSED_VALUE, UsageError } from '../args.js';
 import { nameEarlierRecord, rescan } from '../earlier-record.js';
+import { reportFailure } from '../failure.js';
 import { estimateRecords } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
 import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
@@ -11,6 +12,7 @@ import { inConfigTerms, overwriteConflict, prepareRun, regularFileBytes, shareOf
 import { checkPublishable, cleanUpOnExit, publishAtomically } from '../publish.js';
 import { counted, formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
+import { InputChangedError, watchInput } from '../watch.js';
 import { holdYoungGeneration } from '../young-generation.js';
 import { reportWarnings, summariseWarnings, warnIfNoChannels } from './warnings.js';
 
@@ -110,6 +112,13 @@ async function throughGzip<T>(file: Writable, write: (output: Writable) => Promi
   }
 }
 
+/** Why `--watch` cannot run with this input or output, if it cannot. */
+function watchConflict(prepared: PreparedRun): string | undefined {
+  if (prepared.reopen === undefined) return `--watch needs an input file to watch and read again, not ${prepared.inputPath === '-' ? 'stdin' : 'a pipe'}`;
+  if (prepared.outputPath === undefined) return '--watch needs --output FILE: it publishes the playlist there again after each change';
+  return undefined;
+}
+
 /** Skipped records said one by one (all with --verbose); the rest are counted. */
 const SKIPS_SHOWN = 10;
 
@@ -117,26 +126,27 @@ const SKIPS_SHOWN = 10;
 export async function generateCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const flags = parseFlags('generate', argv);
   const reporter = new Reporter(io.stderr, flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal');
-  /** The first skipped record's error, for the refusal of an input none of whose records was valid. */
-  let firstSkipped: InputError | undefined;
-  let skipped = 0;
+  /** The run's first skipped record's error, for the refusal of an input none of whose records was valid; how many were skipped. */
+  const skips: { first: InputError | undefined; count: number } = { first: undefined, count: 0 };
   const prepared = await prepareRun(flags, io, reporter, (error, warn) => {
-    firstSkipped ??= error;
+    skips.first ??= error;
     warn?.({ code: 'skipped-record', message: `skipped invalid record: ${error.message}` });
     // A file in the wrong shape has an invalid record on every line: a few say why, the count says how many.
-    if (++skipped <= SKIPS_SHOWN || reporter.verbose) reporter.warn(`skipped invalid record: ${error.message}`);
+    if (++skips.count <= SKIPS_SHOWN || reporter.verbose) reporter.warn(`skipped invalid record: ${error.message}`);
   });
-  const { generator, reader, overrides, outputPath } = prepared;
-  const conflict = overwriteConflict(prepared);
+  const { generator, outputPath } = prepared;
+  const conflict = overwriteConflict(prepared) ?? (flags.watch ? watchConflict(prepared) : undefined);
   if (conflict !== undefined) {
-    await reader.close();
+    await prepared.reader.close();
     throw new UsageError(conflict, REFUSED_VALUE);
   }
+  /** The run under way: its reader is the input opened again for each run of --watch. */
+  let current = prepared;
 
   /** The file's bytes up to the end of the last part written, in a parallel run (where this thread reads nothing). */
   let partsWrittenTo: number | undefined;
   const inputRead = (): number | undefined =>
-    partsWrittenTo !== undefined && prepared.inputFileBytes !== undefined ? partsWrittenTo / prepared.inputFileBytes : shareOfInputRead(prepared);
+    partsWrittenTo !== undefined && current.inputFileBytes !== undefined ? partsWrittenTo / current.inputFileBytes : shareOfInputRead(current);
   generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'written', inputRead()));
   generator.hooks.strategyChosen.tap('m3ugen-cli', (choice) => reporter.debug(`strategy ${choice.strategy}: ${choice.reason}`));
   generator.hooks.strategySwitched.tap('m3ugen-cli', (change) =>
@@ -159,94 +169,128 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     });
   }
 
-  // The metrics are written after the run: a path that cannot take them fails now, before the work.
-  if (prepared.metricsPath !== undefined) await checkPublishable(prepared.metricsPath, METRICS);
   const requested = flags.workers ?? prepared.loaded.config.proxy_generation?.workers ?? 'auto';
-  const plan = planFor(prepared, flags, requested);
-  // Asked for by count but not possible: say why, rather than quietly running in one thread.
-  if (requested !== 'auto' && requested > 1 && plan.workers === 1) reporter.warn(`workers = ${requested}: ${plan.reason}`);
-  else reporter.debug(plan.reason);
-  // Into a file, from a file: past 393,216 channels the duplicate-id check keeps
-  // memory flat by spilling to disk (a failed run publishes nothing, so it may
-  // find a duplicate only at the end). A parallel run keeps its ids in memory.
-  const reopen = outputPath === undefined || plan.workers > 1 ? undefined : prepared.reopen;
-  if (reopen !== undefined) SpillingIdIndex.removeAbandoned();
-  const idIndex = reopen === undefined ? undefined : new SpillingIdIndex({ rescan: () => rescan(reopen), file: reader.name, memoryIds: memoryIdsFromEnvironment() });
-  // A signal that ends the process mid-run (or an exit) removes the key files, as it removes the temporary playlist.
-  const forgetKeyFiles = idIndex === undefined ? undefined : await cleanUpOnExit(() => idIndex.close());
-  // Rendering in this thread: keep its young generation small, as streaming's flat memory needs (worker threads size their own).
-  const releaseYoungGeneration = plan.workers > 1 ? undefined : holdYoungGeneration();
-  /** Refuses, before it is published, the playlist of an input whose every record was skipped as invalid. */
-  const somethingValid = (result: GenerationResult): GenerationResult => {
-    if (firstSkipped === undefined || result.metrics.inputChannels > 0) return result;
-    throw new InputError(
-      `${reader.stats.skipped === 1 ? 'its one record is not valid' : `none of its ${formatCount(reader.stats.skipped)} records is valid`}, so nothing is published: is it the input you meant? The first: ${formatLocation({ ...firstSkipped.location, file: undefined })}${firstSkipped.reason}`,
-      { file: prepared.inputName },
-      { cause: firstSkipped },
-    );
-  };
-  /** The run into the output file, through gzip when the file is named `….gz`. */
-  const compressing =
-    (write: (output: Writable) => Promise<GenerationResult>) =>
-    (file: Writable): Promise<GenerationResult> =>
-      outputPath !== undefined && gzipped(outputPath) ? throughGzip(file, write) : write(file);
-  let result: GenerationResult;
-  try {
-    if (outputPath === undefined) {
-      result = somethingValid(await generator.generate(reader, { ...overrides, output: io[prepared.outputStream], end: false }));
-    } else if (plan.workers > 1) {
-      generator.strategies.register(
-        parallelStrategy({
-          flags,
-          path: prepared.inputPath,
-          file: prepared.inputName,
-          workers: plan.workers,
-          recordsPerPart: recordsPerPart(),
-          partWritten: (part) => (partsWrittenTo = part.end),
+  if (flags.watch) {
+    // Each run reuses the entries of the one before, which this thread keeps: no worker threads.
+    if (requested !== 'auto' && requested > 1) reporter.warn(`workers = ${requested}: --watch renders in this thread, which keeps each entry for the next run`);
+    const cache = new EntryCache();
+    return watchInput({
+      path: prepared.inputPath,
+      name: prepared.inputName,
+      output: prepared.outputName,
+      reporter,
+      run: async (again, unchanged) => {
+        if (again) current = { ...prepared, reader: await prepared.reopen!(), inputFileBytes: regularFileBytes(prepared.inputPath) };
+        skips.first = undefined;
+        skips.count = 0;
+        partsWrittenTo = undefined;
+        await generateOnce(1, { cache, unchanged });
+      },
+      report: (error) => reportFailure(error, io.stderr, flags.verbose),
+    });
+  }
+  return generateOnce(requested);
+
+  /** One run: the playlist published, the summary said and the metrics written. `watching`: the cache that keeps entries for the next run, and whether the input is still the version the run read (else nothing is published). */
+  async function generateOnce(workers: 'auto' | number, watching?: { readonly cache: EntryCache; readonly unchanged: () => boolean }): Promise<number> {
+    const cache = watching?.cache;
+    const { reader, overrides } = current;
+    // The metrics are written after the run: a path that cannot take them fails now, before the work.
+    if (prepared.metricsPath !== undefined) await checkPublishable(prepared.metricsPath, METRICS);
+    const plan = planFor(current, flags, workers);
+    // Asked for by count but not possible: say why, rather than quietly running in one thread.
+    if (workers !== 'auto' && workers > 1 && plan.workers === 1) reporter.warn(`workers = ${workers}: ${plan.reason}`);
+    else reporter.debug(plan.reason);
+    // Into a file, from a file: past 393,216 channels the duplicate-id check keeps
+    // memory flat by spilling to disk (a failed run publishes nothing, so it may
+    // find a duplicate only at the end). A parallel run keeps its ids in memory.
+    // With a cache, ids are checked by the cache, which knows the entries it reuses.
+    const reopen = outputPath === undefined || plan.workers > 1 || cache !== undefined ? undefined : prepared.reopen;
+    if (reopen !== undefined) SpillingIdIndex.removeAbandoned();
+    const idIndex = reopen === undefined ? undefined : new SpillingIdIndex({ rescan: () => rescan(reopen), file: reader.name, memoryIds: memoryIdsFromEnvironment() });
+    // A signal that ends the process mid-run (or an exit) removes the key files, as it removes the temporary playlist.
+    const forgetKeyFiles = idIndex === undefined ? undefined : await cleanUpOnExit(() => idIndex.close());
+    // Rendering in this thread: keep its young generation small, as streaming's flat memory needs (worker threads size their own).
+    const releaseYoungGeneration = plan.workers > 1 ? undefined : holdYoungGeneration();
+    /** Refuses, before it is published, the playlist of an input whose every record was skipped as invalid. */
+    const somethingValid = (result: GenerationResult): GenerationResult => {
+      const firstSkipped = skips.first;
+      if (firstSkipped === undefined || result.metrics.inputChannels > 0) return result;
+      throw new InputError(
+        `${reader.stats.skipped === 1 ? 'its one record is not valid' : `none of its ${formatCount(reader.stats.skipped)} records is valid`}, so nothing is published: is it the input you meant? The first: ${formatLocation({ ...firstSkipped.location, file: undefined })}${firstSkipped.reason}`,
+        { file: prepared.inputName },
+        { cause: firstSkipped },
+      );
+    };
+    /** The run into the output file, through gzip when the file is named `….gz`. */
+    const compressing =
+      (write: (output: Writable) => Promise<GenerationResult>) =>
+      (file: Writable): Promise<GenerationResult> =>
+        outputPath !== undefined && gzipped(outputPath) ? throughGzip(file, write) : write(file);
+    let result: GenerationResult;
+    try {
+      if (outputPath === undefined) {
+        result = somethingValid(await generator.generate(reader, { ...overrides, output: io[prepared.outputStream], end: false }));
+      } else if (plan.workers > 1) {
+        generator.strategies.register(
+          parallelStrategy({
+            flags,
+            path: prepared.inputPath,
+            file: prepared.inputName,
+            workers: plan.workers,
+            recordsPerPart: recordsPerPart(),
+            partWritten: (part) => (partsWrittenTo = part.end),
+          }),
+        );
+        // The workers read the file themselves; the main thread's run only writes and checks.
+        const source: ChannelSource = { name: reader.name, nextBatch: () => Promise.resolve(undefined) };
+        result = await publishAtomically(outputPath, compressing((output) => generator.generate(source, { ...overrides, strategy: PARALLEL_STRATEGY, output })));
+      } else {
+        result = await publishAtomically(
+          outputPath,
+          compressing(async (output) => {
+          const generated = somethingValid(await generator.generate(reader, { ...overrides, output, cache, duplicateIds: idIndex && (() => idIndex) }));
+          // Thrown before the rename: the playlist of a file still being written is not published.
+          if (watching !== undefined && !watching.unchanged()) throw new InputChangedError(prepared.inputName);
+          return generated;
         }),
-      );
-      // The workers read the file themselves; the main thread's run only writes and checks.
-      const source: ChannelSource = { name: reader.name, nextBatch: () => Promise.resolve(undefined) };
-      result = await publishAtomically(outputPath, compressing((output) => generator.generate(source, { ...overrides, strategy: PARALLEL_STRATEGY, output })));
-    } else {
-      result = await publishAtomically(
-        outputPath,
-        compressing(async (output) => somethingValid(await generator.generate(reader, { ...overrides, output, duplicateIds: idIndex && (() => idIndex) }))),
-      );
+        );
+      }
+    } catch (error) {
+      if (outputPath === undefined) {
+        const failed = standardStreamFailure(error, current.outputStream);
+        if (failed !== undefined) throw failed;
+      }
+      throw inConfigTerms(await nameEarlierRecord(error, prepared.reopen), prepared.loaded, flags);
+    } finally {
+      releaseYoungGeneration?.();
+      idIndex?.close();
+      forgetKeyFiles?.();
     }
-  } catch (error) {
-    if (outputPath === undefined) {
-      const failed = standardStreamFailure(error, prepared.outputStream);
-      if (failed !== undefined) throw failed;
+    if (idIndex !== undefined && idIndex.spilledIds > 0) reporter.debug(`duplicate check: ${idIndex.spilledIds} ids kept on disk`);
+    reporter.clearProgress();
+
+    const { metrics } = result;
+    summariseWarnings(result, reporter);
+    warnIfNoChannels(result, reader.stats.skipped, reporter, prepared.inputName);
+    if (reader.stats.skipped > 0) {
+      const shown = reader.stats.skipped > SKIPS_SHOWN && !reporter.verbose ? ` (the first ${SKIPS_SHOWN} shown; --verbose shows each)` : '';
+      reporter.warn(`${counted(reader.stats.skipped, 'invalid record')} skipped${shown}`);
     }
-    throw inConfigTerms(await nameEarlierRecord(error, prepared.reopen), prepared.loaded, flags);
-  } finally {
-    releaseYoungGeneration?.();
-    idIndex?.close();
-    forgetKeyFiles?.();
-  }
-  if (idIndex !== undefined && idIndex.spilledIds > 0) reporter.debug(`duplicate check: ${idIndex.spilledIds} ids kept on disk`);
-  reporter.clearProgress();
+    const reused = cache === undefined || metrics.reusedEntries === 0 ? '' : `, ${formatCount(metrics.reusedEntries)} entries reused`;
+    reporter.info(
+      `${counted(metrics.channels, 'channel')}, ${formatBytes(metrics.bytes)} in ${formatCount(Math.round(metrics.durationMs))} ms (${metrics.strategy}${plan.workers > 1 ? `, ${plan.workers} worker threads` : ''}${reused})` +
+        (outputPath === undefined ? '' : ` → ${outputPath}${gzipped(outputPath) ? ` (${formatBytes(regularFileBytes(outputPath) ?? 0)} gzip)` : ''}`),
+    );
 
-  const { metrics } = result;
-  summariseWarnings(result, reporter);
-  warnIfNoChannels(result, reader.stats.skipped, reporter, prepared.inputName);
-  if (reader.stats.skipped > 0) {
-    const shown = reader.stats.skipped > SKIPS_SHOWN && !reporter.verbose ? ` (the first ${SKIPS_SHOWN} shown; --verbose shows each)` : '';
-    reporter.warn(`${counted(reader.stats.skipped, 'invalid record')} skipped${shown}`);
+    const { metricsPath, metricsStream } = prepared;
+    if (metricsPath !== undefined || metricsStream !== undefined) {
+      const report: MetricsReport = { ...metrics, warningMessages: result.warnings.firstMessages, skippedRecords: reader.stats.skipped, input: prepared.inputPath === '-' ? '-' : prepared.inputName, output: prepared.outputName };
+      const json = `${JSON.stringify(report, null, 2)}\n`;
+      const writeReport = (output: Writable): Promise<void> => new Promise<void>((resolve, reject) => output.write(json, (error) => (error ? reject(error) : resolve())));
+      if (metricsPath !== undefined) await publishAtomically(metricsPath, writeReport, METRICS);
+      else if (metricsStream !== undefined) await writeReport(io[metricsStream]);
+    }
+    return 0;
   }
-  reporter.info(
-    `${counted(metrics.channels, 'channel')}, ${formatBytes(metrics.bytes)} in ${formatCount(Math.round(metrics.durationMs))} ms (${metrics.strategy}${plan.workers > 1 ? `, ${plan.workers} worker threads` : ''})` +
-      (outputPath === undefined ? '' : ` → ${outputPath}${gzipped(outputPath) ? ` (${formatBytes(regularFileBytes(outputPath) ?? 0)} gzip)` : ''}`),
-  );
-
-  const { metricsPath, metricsStream } = prepared;
-  if (metricsPath !== undefined || metricsStream !== undefined) {
-    const report: MetricsReport = { ...metrics, warningMessages: result.warnings.firstMessages, skippedRecords: reader.stats.skipped, input: prepared.inputPath === '-' ? '-' : prepared.inputName, output: prepared.outputName };
-    const json = `${JSON.stringify(report, null, 2)}\n`;
-    const writeReport = (output: Writable): Promise<void> => new Promise<void>((resolve, reject) => output.write(json, (error) => (error ? reject(error) : resolve())));
-    if (metricsPath !== undefined) await publishAtomically(metricsPath, writeReport, METRICS);
-    else if (metricsStream !== undefined) await writeReport(io[metricsStream]);
-  }
-  return 0;
 }

@@ -1,0 +1,96 @@
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Reporter } from './reporter.js';
+import { InputChangedError, watchInput } from './watch.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function fixture(): { path: string; lines: string[]; reporter: Reporter; controller: AbortController } {
+  const dir = mkdtempSync(join(tmpdir(), 'm3ugen-watch-'));
+  dirs.push(dir);
+  const path = join(dir, 'channels.ndjson');
+  writeFileSync(path, 'first\n');
+  const lines: string[] = [];
+  const reporter = new Reporter({ write: (text: string) => lines.push(text) }, 'normal');
+  return { path, lines, reporter, controller: new AbortController() };
+}
+
+/** Resolves once `condition` holds, checking every 20 ms; rejects after 10 s with `what`. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > 10_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('watchInput', () => {
+  it('runs once, then once per change, a change during a run giving one more run after it', async () => {
+    const { path, lines, reporter, controller } = fixture();
+    const runs: boolean[] = [];
+    let release: (() => void) | undefined;
+    const watching = watchInput({
+      path,
+      name: 'channels.ndjson',
+      output: 'playlist.m3u',
+      reporter,
+      signal: controller.signal,
+      report: (error) => lines.push(`error: ${String(error)}`),
+      run: async (again) => {
+        runs.push(again);
+        // The second run waits, so changes come while it runs.
+        if (runs.length === 2) await new Promise<void>((resolve) => (release = resolve));
+      },
+    });
+    await until(() => runs.length === 1 && lines.some((line) => line.includes('watching channels.ndjson')), 'the first run');
+    writeFileSync(`${path}.tmp`, 'second\n');
+    renameSync(`${path}.tmp`, path);
+    await until(() => runs.length === 2 && release !== undefined, 'the run after a rename into place');
+    writeFileSync(path, 'third\n');
+    writeFileSync(path, 'fourth\n');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(runs).toHaveLength(2);
+    release!();
+    await until(() => runs.length === 3, 'the run for the changes made during the second');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(runs).toEqual([false, true, true]);
+    controller.abort();
+    expect(await watching).toBe(0);
+  });
+
+  it('says a failed run and goes on watching; a run whose input changed as it was read publishes nothing and runs again', async () => {
+    const { path, lines, reporter, controller } = fixture();
+    let runs = 0;
+    const watching = watchInput({
+      path,
+      name: 'channels.ndjson',
+      output: 'playlist.m3u',
+      reporter,
+      signal: controller.signal,
+      report: (error) => lines.push(`error: ${(error as Error).message}\n`),
+      run: async (_again, unchanged) => {
+        runs++;
+        if (runs === 1) throw new Error('line 3: invalid JSON');
+        if (runs === 2) {
+          writeFileSync(path, 'written while read\n');
+          expect(unchanged()).toBe(false);
+          throw new InputChangedError('channels.ndjson');
+        }
+        expect(unchanged()).toBe(true);
+      },
+    });
+    await until(() => runs === 1 && lines.some((line) => line.includes('watching')), 'the failed first run');
+    expect(lines.slice(0, 2)).toEqual(['error: line 3: invalid JSON\n', 'm3ugen: warning: playlist.m3u is left as it was\n']);
+    writeFileSync(path, 'fixed\n');
+    await until(() => runs === 3, 'a run after the one whose input changed');
+    expect(lines).toContain('m3ugen: channels.ndjson changed while it was read: reading it again\n');
+    // Only the first run's error was said: no check inside the runs failed.
+    expect(lines.filter((line) => line.startsWith('error:'))).toHaveLength(1);
+    controller.abort();
+    await watching;
+  });
+});

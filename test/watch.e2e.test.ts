@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, runCli } from './support/cli.js';
+import { makeChannels } from './support/channels.js';
+
+const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function workdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'm3ugen-watch-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** `count` records as the pipeline writes them; `rename(i)` gives channel i another name. */
+function ndjson(count: number, rename: (i: number) => string | undefined = () => undefined): string {
+  return `${makeChannels(count)
+    .map((nc, i) => JSON.stringify({ assigned_number: nc.assignedNumber, channel: { id: nc.channel.id, channel_name: rename(i) ?? nc.channel.channelName, group_title: nc.channel.groupTitle } }))
+    .join('\n')}\n`;
+}
+
+/** Writes `text` whole and renames it into place, as a pipeline publishes a file. */
+function publish(path: string, text: string): void {
+  writeFileSync(`${path}.next`, text);
+  renameSync(`${path}.next`, path);
+}
+
+/** Resolves once `condition` holds, checking every 25 ms; rejects after 20 s naming `what`. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !condition(); waited += 25) {
+    if (waited > 20_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The playlist a one-shot run makes of `text`: what each run of --watch must publish. */
+async function oneShot(dir: string, text: string): Promise<string> {
+  writeFileSync(join(dir, 'once.ndjson'), text);
+  const result = await runCli(['generate', '--input', 'once.ndjson', '--output', 'once.m3u', '--proxy-id', PROXY, '--quiet'], { cwd: dir });
+  expect(result.code).toBe(0);
+  return readFileSync(join(dir, 'once.m3u'), 'utf8');
+}
+
+describe('m3ugen generate --watch', () => {
+  it('publishes again after each change, reusing the entries of unchanged channels, and keeps the playlist through a bad input', async () => {
+    const dir = workdir();
+    const input = join(dir, 'channels.ndjson');
+    const output = join(dir, 'playlist.m3u');
+    const first = ndjson(200);
+    writeFileSync(input, first);
+    const child = spawn(process.execPath, [BIN, 'generate', '--watch', '--input', 'channels.ndjson', '--output', 'playlist.m3u', '--metrics', 'metrics.json', '--proxy-id', PROXY], { cwd: dir });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    const watching = (): number => stderr.split('watching channels.ndjson for changes').length - 1;
+    const published = (): string => readFileSync(output, 'utf8');
+    try {
+      await until(() => watching() === 1, 'the first run');
+      expect(published()).toBe(await oneShot(dir, first));
+
+      // Two channels renamed: the rest of the entries come from the run before.
+      const second = ndjson(200, (i) => (i === 3 || i === 150 ? `Renamed ${i}` : undefined));
+      publish(input, second);
+      await until(() => watching() === 2, 'the run after the first change');
+      expect(published()).toBe(await oneShot(dir, second));
+      expect(stderr).toContain('200 channels');
+      expect(stderr).toContain('198 entries reused');
+      expect(JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'))).toMatchObject({ channels: 200, reusedEntries: 198 });
+
+      // A broken input is said, and the playlist stays as it was.
+      publish(input, `${second}{"assigned_number": 1, "channel": }\n`);
+      await until(() => watching() === 3, 'the run of the broken input');
+      expect(stderr).toContain('m3ugen: error: channels.ndjson: line 201: invalid JSON');
+      expect(stderr).toContain('m3ugen: warning: playlist.m3u is left as it was');
+      expect(published()).toBe(await oneShot(dir, second));
+
+      // Mended, written in place this time: published again.
+      const third = ndjson(201);
+      const expected = await oneShot(dir, third);
+      writeFileSync(input, third);
+      await until(() => published() === expected, 'the mended input published');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect((await exited).signal).toBe('SIGTERM');
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('needs an input file and an output file, and is not an option of validate', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), ndjson(3));
+    const fromStdin = await runCli(['generate', '--watch', '--input', '-', '--output', 'p.m3u'], { cwd: dir, stdin: ndjson(3) });
+    expect(fromStdin.code).toBe(2);
+    expect(fromStdin.stderr).toContain('m3ugen: --watch needs an input file to watch and read again, not stdin');
+    const toStdout = await runCli(['generate', '--watch', '--input', 'channels.ndjson'], { cwd: dir });
+    expect(toStdout.code).toBe(2);
+    expect(toStdout.stderr).toContain('m3ugen: --watch needs --output FILE: it publishes the playlist there again after each change');
+    const validate = await runCli(['validate', '--watch', '--input', 'channels.ndjson'], { cwd: dir });
+    expect(validate.code).toBe(2);
+    expect(validate.stderr).toContain('"--watch" is not an option of "m3ugen validate"');
+  });
+});
