@@ -35,13 +35,13 @@ export interface WatchOptions {
   readonly output: string;
   readonly reporter: Reporter;
   /**
-   * One run: publishes the playlist or rejects with why not; `again` is
-   * `false` for the first. It calls `unchanged` before publishing and, if
+   * One run: opens the input, publishes the playlist or rejects with why
+   * not. It calls `unchanged` before publishing and, if
    * the input is no longer the version it started with, throws an
    * {@link InputChangedError}: a playlist of a file being written is not
    * published.
    */
-  readonly run: (again: boolean, unchanged: () => boolean) => Promise<void>;
+  readonly run: (unchanged: () => boolean) => Promise<void>;
   /** Says a failed run's error. */
   readonly report: (error: unknown) => void;
   /** Stops watching when aborted (after the run under way, if any), resolving with 0; the command has none. */
@@ -69,13 +69,15 @@ export function watchInput(options: WatchOptions): Promise<number> {
   const file = basename(options.path);
   return new Promise<number>((resolve, reject) => {
     let running = false;
+    let stopped = false;
     let pending = false;
     let timer: NodeJS.Timeout | undefined;
-    const attempt = async (again: boolean): Promise<void> => {
+    const attempt = async (): Promise<void> => {
       running = true;
+      // Taken before the run opens the input, so a change after it is either read or caught.
       const version = fileVersion(options.path);
       try {
-        await options.run(again, () => fileVersion(options.path) === version);
+        await options.run(() => fileVersion(options.path) === version);
       } catch (error) {
         if (error instanceof InputChangedError) {
           reporter.info(error.message);
@@ -95,14 +97,14 @@ export function watchInput(options: WatchOptions): Promise<number> {
       }
     };
     const schedule = (): void => {
+      if (stopped) return;
       if (running) {
         pending = true;
         return;
       }
       clearTimeout(timer);
-      timer = setTimeout(() => void attempt(true), WATCH_SETTLE_MS);
+      timer = setTimeout(() => void attempt(), WATCH_SETTLE_MS);
     };
-    let stopped = false;
     try {
       // Linux names the file in each event; where a platform does not (`null`), any change in the folder counts.
       const watcher = watch(dirname(options.path), (_event, changed) => {
@@ -123,6 +125,7 @@ export function watchInput(options: WatchOptions): Promise<number> {
       reject(error);
       return;
     }
-    void attempt(false);
+    // The watch starts first: a change while the first run reads is seen.
+    void attempt();
   });
 }

@@ -174,13 +174,15 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     // Each run reuses the entries of the one before, which this thread keeps: no worker threads.
     if (requested !== 'auto' && requested > 1) reporter.warn(`workers = ${requested}: --watch renders in this thread, which keeps each entry for the next run`);
     const cache = new EntryCache();
+    // Each run opens the input after the watch has started and its version was taken, the first too.
+    await prepared.reader.close();
     return watchInput({
       path: prepared.inputPath,
       name: prepared.inputName,
       output: prepared.outputName,
       reporter,
-      run: async (again, unchanged) => {
-        if (again) current = { ...prepared, reader: await prepared.reopen!(), inputFileBytes: regularFileBytes(prepared.inputPath) };
+      run: async (unchanged) => {
+        current = { ...prepared, reader: await prepared.reopen!(), inputFileBytes: regularFileBytes(prepared.inputPath) };
         skips.first = undefined;
         skips.count = 0;
         partsWrittenTo = undefined;
