@@ -92,7 +92,7 @@ describe('m3ugen generate --watch', () => {
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('needs an input file and an output file, and is not an option of validate', async () => {
+  it('needs an input file and an output file it can publish to, and is not an option of validate', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'channels.ndjson'), ndjson(3));
     const fromStdin = await runCli(['generate', '--watch', '--input', '-', '--output', 'p.m3u'], { cwd: dir, stdin: ndjson(3) });
@@ -101,6 +101,10 @@ describe('m3ugen generate --watch', () => {
     const toStdout = await runCli(['generate', '--watch', '--input', 'channels.ndjson'], { cwd: dir });
     expect(toStdout.code).toBe(2);
     expect(toStdout.stderr).toContain('m3ugen: --watch needs --output FILE: it publishes the playlist there again after each change');
+    // A path no run could publish to ends the command at once, as without --watch.
+    const nowhere = await runCli(['generate', '--watch', '--input', 'channels.ndjson', '--output', 'missing/p.m3u'], { cwd: dir });
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toContain('m3ugen: error: cannot write the output "missing/p.m3u": its folder does not exist');
     const validate = await runCli(['validate', '--watch', '--input', 'channels.ndjson'], { cwd: dir });
     expect(validate.code).toBe(2);
     expect(validate.stderr).toContain('"--watch" is not an option of "m3ugen validate"');

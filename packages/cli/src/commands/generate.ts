@@ -176,6 +176,9 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     const cache = new EntryCache();
     // Each run opens the input after the watch has started and its version was taken, the first too.
     await prepared.reader.close();
+    // A path no run could publish to (a missing folder) ends the command now, rather than failing every run.
+    await checkPublishable(prepared.outputPath!);
+    if (prepared.metricsPath !== undefined) await checkPublishable(prepared.metricsPath, METRICS);
     return watchInput({
       path: prepared.inputPath,
       name: prepared.inputName,
@@ -186,7 +189,12 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
         skips.first = undefined;
         skips.count = 0;
         partsWrittenTo = undefined;
-        await generateOnce(1, { cache, unchanged });
+        try {
+          await generateOnce(1, { cache, unchanged });
+        } finally {
+          // A run that failed before reading (a metrics path it cannot write) must not leave the file open for the next.
+          await current.reader.close();
+        }
       },
       report: (error) => reportFailure(error, io.stderr, flags.verbose),
     });
