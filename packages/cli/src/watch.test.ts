@@ -3,21 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Reporter } from './reporter.js';
-import { InputChangedError, watchInput } from './watch.js';
+import { InputChangedError, watchInput, type WatchOptions } from './watch.js';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function fixture(): { path: string; lines: string[]; reporter: Reporter; controller: AbortController } {
+/** A file to watch, the lines the reporter said, and the options every watch here shares (stopped by `controller`). */
+function fixture(): { path: string; lines: string[]; controller: AbortController; common: Omit<WatchOptions, 'run' | 'report'> } {
   const dir = mkdtempSync(join(tmpdir(), 'm3ugen-watch-'));
   dirs.push(dir);
   const path = join(dir, 'channels.ndjson');
   writeFileSync(path, 'first\n');
   const lines: string[] = [];
   const reporter = new Reporter({ write: (text: string) => lines.push(text) }, 'normal');
-  return { path, lines, reporter, controller: new AbortController() };
+  const controller = new AbortController();
+  return { path, lines, controller, common: { path, name: 'channels.ndjson', output: 'playlist.m3u', reporter, signal: controller.signal } };
 }
 
 /** Resolves once `condition` holds, checking every 20 ms; rejects after 10 s with `what`. */
@@ -30,15 +32,11 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 
 describe('watchInput', () => {
   it('runs once, then once per change, a change during a run giving one more run after it', async () => {
-    const { path, lines, reporter, controller } = fixture();
+    const { path, lines, controller, common } = fixture();
     let runs = 0;
     let release: (() => void) | undefined;
     const watching = watchInput({
-      path,
-      name: 'channels.ndjson',
-      output: 'playlist.m3u',
-      reporter,
-      signal: controller.signal,
+      ...common,
       report: (error) => lines.push(`error: ${String(error)}`),
       run: async () => {
         runs++;
@@ -63,14 +61,10 @@ describe('watchInput', () => {
   });
 
   it('says a failed run and goes on watching; a run whose input changed as it was read publishes nothing and runs again', async () => {
-    const { path, lines, reporter, controller } = fixture();
+    const { path, lines, controller, common } = fixture();
     let runs = 0;
     const watching = watchInput({
-      path,
-      name: 'channels.ndjson',
-      output: 'playlist.m3u',
-      reporter,
-      signal: controller.signal,
+      ...common,
       report: (error) => lines.push(`error: ${(error as Error).message}\n`),
       run: async (unchanged) => {
         runs++;
