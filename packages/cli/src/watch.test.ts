@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Reporter } from './reporter.js';
-import { InputChangedError, watchInput, type WatchOptions } from './watch.js';
+import { InputChangedError, noticeConfigChanges, watchInput, type WatchOptions } from './watch.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -86,5 +86,20 @@ describe('watchInput', () => {
     expect(lines.filter((line) => line.startsWith('error:'))).toHaveLength(1);
     controller.abort();
     await watching;
+  });
+
+  it('says that the config changed and applies on a restart, once per burst of changes, and nothing for other files', async () => {
+    const { path, lines, controller, common } = fixture();
+    const config = join(path, '..', 'm3ugen.toml');
+    writeFileSync(config, 'input = "channels.ndjson"\n');
+    noticeConfigChanges(config, common.reporter, controller.signal);
+    writeFileSync(join(path, '..', 'other.txt'), 'x');
+    writeFileSync(config, 'input = "other.ndjson"\n');
+    writeFileSync(config, 'input = "third.ndjson"\n');
+    const notice = `m3ugen: warning: ${config} changed: the command read it when it started; restart it to apply the change\n`;
+    await until(() => lines.includes(notice), 'the notice');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(lines).toEqual([notice]);
+    controller.abort();
   });
 });

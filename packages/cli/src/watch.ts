@@ -129,3 +129,39 @@ export function watchInput(options: WatchOptions): Promise<number> {
     void attempt();
   });
 }
+
+/**
+ * Says, once per burst of changes, that the config file changed while the
+ * command watches its input: it was read when the command started, and a
+ * change applies only on a restart. Without this, an operator who edits
+ * the config of a watching command sees nothing happen. A folder that
+ * cannot be watched is passed over (the runs do not depend on it).
+ *
+ * @example
+ * ```ts
+ * noticeConfigChanges('m3ugen.toml', reporter);
+ * // m3ugen: warning: m3ugen.toml changed: the command read it when it started; restart it to apply the change
+ * ```
+ */
+export function noticeConfigChanges(path: string, reporter: Reporter, signal?: AbortSignal): void {
+  const file = basename(path);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const watcher = watch(dirname(path), (_event, changed) => {
+      if (changed !== file) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => reporter.warn(`${path} changed: the command read it when it started; restart it to apply the change`), WATCH_SETTLE_MS);
+    });
+    watcher.on('error', () => watcher.close());
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        watcher.close();
+      },
+      { once: true },
+    );
+  } catch {
+    // Not watchable (a folder gone, no inotify watches left): the runs go on without the notice.
+  }
+}

@@ -12,7 +12,7 @@ import { inConfigTerms, overwriteConflict, prepareRun, regularFileBytes, shareOf
 import { checkPublishable, cleanUpOnExit, publishAtomically } from '../publish.js';
 import { counted, formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
-import { InputChangedError, watchInput } from '../watch.js';
+import { InputChangedError, noticeConfigChanges, watchInput } from '../watch.js';
 import { holdYoungGeneration } from '../young-generation.js';
 import { reportWarnings, summariseWarnings, warnIfNoChannels } from './warnings.js';
 
@@ -179,6 +179,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     // A path no run could publish to (a missing folder) ends the command now, rather than failing every run.
     await checkPublishable(prepared.outputPath!);
     if (prepared.metricsPath !== undefined) await checkPublishable(prepared.metricsPath, METRICS);
+    if (prepared.loaded.file !== undefined) noticeConfigChanges(prepared.loaded.file, reporter);
     return watchInput({
       path: prepared.inputPath,
       name: prepared.inputName,
