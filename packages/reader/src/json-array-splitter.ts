@@ -7,7 +7,7 @@
  * parse, are cut one by one by a scanner that knows strings and nesting, and
  * that places a syntax error at its line and column in the whole input.
  */
-import { locateJsonError } from './json-error.js';
+import { describeChar, locateJsonError } from './json-error.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -371,12 +371,7 @@ export class JsonArraySplitter {
 
   #fail(reason?: string): never {
     const at = this.#pos;
-    let why = reason;
-    if (why === undefined) {
-      const code = this.#text.charCodeAt(at);
-      why = `unexpected ${code < 0x20 ? `control character U+${code.toString(16).padStart(4, '0')}` : JSON.stringify(this.#text[at])}`;
-    }
-    throw new ArraySyntaxError({ line: this.#line, column: this.#dropped + at - this.#lineStart + 1, reason: why });
+    throw new ArraySyntaxError({ line: this.#line, column: this.#dropped + at - this.#lineStart + 1, reason: reason ?? describeChar(this.#text, at) });
   }
 
   /** Skips whitespace, counting lines; returns the next character's code, or -1 at the end of the text. */

@@ -12,7 +12,8 @@ export interface JsonSyntaxProblem {
   readonly reason: string;
 }
 
-function describeChar(text: string, at: number): string {
+/** Why the character at `at` of `text` stops a JSON text there: `unexpected "x"`, a control character by its code, or the end. */
+export function describeChar(text: string, at: number): string {
   if (at >= text.length) return 'unexpected end of input';
   const ch = text[at]!;
   const code = ch.charCodeAt(0);
