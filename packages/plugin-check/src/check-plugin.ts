@@ -1,7 +1,6 @@
 import { describeValue, EntryCache, toChannelSource, type Channel, type ChannelSource, type GeneratorConfig, type M3uGenerator, type M3uPlugin, type NumberedChannel } from '@m3ugen/core';
-import { createGenerator } from '@m3ugen/preset-default';
 import { checkChannels, type HOSTILE_TEXTS } from './check-channels.js';
-import { collector, describeError, firstDifference, throughUtf8, watchedSource } from './harness.js';
+import { CHECK_CONTRACT, checkGenerator, collector, describeError, firstDifference, throughUtf8, watchedSource } from './harness.js';
 import { CheckError, Checks, type CheckReport } from './report.js';
 import { playlistStructureProblems } from './structure.js';
 
@@ -74,26 +73,15 @@ export async function checkPlugin(plugin: M3uPlugin | (() => M3uPlugin), options
   const first = instance();
   const channelsOf = options.channels ?? checkChannels;
   let critical = false;
-  const maxMemoryMb = 512;
   const config = options.generator ?? {};
   /** Texts the part strategy rendered, by the generator it ran on. */
   const parts = new Map<M3uGenerator, string>();
   const makeGenerator = (applied = instance()): M3uGenerator => {
-    const made = createGenerator({
-      proxyId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
-      ...config,
-      plugins: [...(config.plugins ?? []), applied],
-      memory: {
-        ...config.memory,
-        maxMemoryMb,
-        sampleIntervalMs: 0,
-        probe: () => ({ rssBytes: critical ? maxMemoryMb * 1024 * 1024 * 0.99 : 0, heapUsedBytes: 0, heapLimitBytes: 4 * maxMemoryMb * 1024 * 1024 }),
-      },
-    });
+    const made = checkGenerator({ ...config, plugins: [...(config.plugins ?? []), applied] }, () => critical);
     made.strategies.register({
       name: PART,
       description: "renders a part's entries without the header, as a worker thread of the command does",
-      contract: { estimateMemoryBytes: () => 0, supportedPressure: ['optimal', 'moderate', 'high', 'critical'], canTakeOverMidStage: false, boundedMemory: false, preference: -1, automatic: false, writesElsewhere: true },
+      contract: { ...CHECK_CONTRACT, writesElsewhere: true },
       async generate(run) {
         let text = '';
         for (let batch = await run.source.nextBatch(); batch !== undefined; batch = await run.source.nextBatch()) text += run.renderBatch(batch).text;

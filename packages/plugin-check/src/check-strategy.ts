@@ -3,17 +3,14 @@ import {
   EntryCache,
   InputError,
   toChannelSource,
-  type ChannelBatch,
   type ChannelSource,
   type M3uGenerator,
   type M3uPlugin,
   type M3uStrategy,
   type NumberedChannel,
-  type StrategyContract,
 } from '@m3ugen/core';
-import { createGenerator } from '@m3ugen/preset-default';
 import { checkChannels } from './check-channels.js';
-import { collector, describeError, firstDifference, throughUtf8, watchedSource } from './harness.js';
+import { CHECK_CONTRACT, checkGenerator, collector, describeError, firstDifference, throughUtf8, watchedSource } from './harness.js';
 import { CheckError, Checks, type CheckReport } from './report.js';
 
 /** The checks {@link checkStrategy} runs, in the order it runs them. */
@@ -49,7 +46,6 @@ export interface StrategyCheckOptions {
   readonly timeoutMs?: number | undefined;
 }
 
-const PROXY_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const REFERENCE = 'm3ugen-check-reference';
 const STARTER = 'm3ugen-check-starter';
 
@@ -87,18 +83,10 @@ interface Instruments {
  * the strategy under check.
  */
 function instrumentsPlugin(instruments: Instruments): M3uPlugin {
-  const contract: StrategyContract = {
-    estimateMemoryBytes: () => 0,
-    supportedPressure: ['optimal', 'moderate', 'high', 'critical'],
-    canTakeOverMidStage: false,
-    boundedMemory: false,
-    preference: -1,
-    automatic: false,
-  };
   const reference: M3uStrategy = {
     name: REFERENCE,
     description: "the check's reference: each entry through renderEntry, in input order",
-    contract,
+    contract: CHECK_CONTRACT,
     async generate(run) {
       instruments.entries = [];
       instruments.header = run.renderHeader();
@@ -117,7 +105,7 @@ function instrumentsPlugin(instruments: Instruments): M3uPlugin {
   const starter: M3uStrategy = {
     name: STARTER,
     description: 'renders a few batches, then hands the run over to the strategy under check',
-    contract,
+    contract: CHECK_CONTRACT,
     async generate(run) {
       const chunks = [run.renderHeader()];
       let channelsDone = 0;
@@ -188,17 +176,8 @@ export async function checkStrategy(strategy: M3uStrategy | string, options: Str
   const name = typeof strategy === 'string' ? strategy : strategy.name;
   const instruments: Instruments = { entries: [], header: '', starterBatches: 2, critical: false, strategy: name };
   const own: M3uPlugin[] = typeof strategy === 'string' ? [] : [{ name: `register ${strategy.name}`, apply: (g) => void g.strategies.register(strategy) }];
-  const maxMemoryMb = 512;
   const makeGenerator = (busy: boolean): M3uGenerator =>
-    createGenerator({
-      proxyId: PROXY_ID,
-      plugins: [...(options.plugins ?? []), ...own, instrumentsPlugin(instruments), ...(busy ? [busyPlugin] : [])],
-      memory: {
-        maxMemoryMb,
-        sampleIntervalMs: 0,
-        probe: () => ({ rssBytes: instruments.critical ? maxMemoryMb * 1024 * 1024 * 0.99 : 0, heapUsedBytes: 0, heapLimitBytes: 4 * maxMemoryMb * 1024 * 1024 }),
-      },
-    });
+    checkGenerator({ plugins: [...(options.plugins ?? []), ...own, instrumentsPlugin(instruments), ...(busy ? [busyPlugin] : [])] }, () => instruments.critical);
   const plain = makeGenerator(false);
   const busy = makeGenerator(true);
   const contract = plain.strategies.get(name)?.contract;

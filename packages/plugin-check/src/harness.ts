@@ -1,5 +1,35 @@
 import { Writable } from 'node:stream';
-import { toChannelSource, type ChannelBatch, type ChannelSource, type NumberedChannel } from '@m3ugen/core';
+import { toChannelSource, type ChannelBatch, type ChannelSource, type GeneratorConfig, type M3uGenerator, type NumberedChannel, type StrategyContract } from '@m3ugen/core';
+import { createGenerator } from '@m3ugen/preset-default';
+
+/** The contract of the checks' own strategies: chosen only by name, at any pressure, taking over no run. */
+export const CHECK_CONTRACT: StrategyContract = Object.freeze({
+  estimateMemoryBytes: () => 0,
+  supportedPressure: Object.freeze(['optimal', 'moderate', 'high', 'critical'] as const),
+  canTakeOverMidStage: false,
+  boundedMemory: false,
+  preference: -1,
+  automatic: false,
+});
+
+/**
+ * A generator of the default preset and `config` (a proxy id unless it
+ * gives one), whose memory is sampled at every checkpoint and reads as
+ * critical while `critical()` says so, else as empty.
+ */
+export function checkGenerator(config: GeneratorConfig, critical: () => boolean): M3uGenerator {
+  const maxMemoryMb = 512;
+  return createGenerator({
+    proxyId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+    ...config,
+    memory: {
+      ...config.memory,
+      maxMemoryMb,
+      sampleIntervalMs: 0,
+      probe: () => ({ rssBytes: critical() ? maxMemoryMb * 1024 * 1024 * 0.99 : 0, heapUsedBytes: 0, heapLimitBytes: 4 * maxMemoryMb * 1024 * 1024 }),
+    },
+  });
+}
 
 /** Where a run's chunks went, and what the stream saw. */
 export interface Collected {
