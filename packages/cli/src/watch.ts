@@ -66,12 +66,10 @@ export interface WatchOptions {
  */
 export function watchInput(options: WatchOptions): Promise<number> {
   const { reporter } = options;
-  const file = basename(options.path);
   return new Promise<number>((resolve, reject) => {
     let running = false;
-    let stopped = false;
     let pending = false;
-    let timer: NodeJS.Timeout | undefined;
+    let watched: Settling;
     const attempt = async (): Promise<void> => {
       running = true;
       // Taken before the run opens the input, so a change after it is either read or caught.
@@ -91,43 +89,65 @@ export function watchInput(options: WatchOptions): Promise<number> {
       }
       if (pending) {
         pending = false;
-        schedule();
+        watched.again();
       } else {
         reporter.info(`watching ${options.name} for changes (Ctrl-C stops)`);
       }
     };
-    const schedule = (): void => {
-      if (stopped) return;
-      if (running) {
-        pending = true;
-        return;
-      }
-      clearTimeout(timer);
-      timer = setTimeout(() => void attempt(), WATCH_SETTLE_MS);
-    };
     try {
-      // Linux names the file in each event; where a platform does not (`null`), any change in the folder counts.
-      const watcher = watch(dirname(options.path), (_event, changed) => {
-        if (!stopped && (changed === null || changed === file)) schedule();
-      });
-      watcher.on('error', reject);
-      options.signal?.addEventListener(
-        'abort',
-        () => {
-          stopped = true;
-          clearTimeout(timer);
-          watcher.close();
-          resolve(0);
-        },
-        { once: true },
-      );
+      // Where a platform names no file in an event, any change in the folder counts: a run too many costs little.
+      const changed = (): void => {
+        if (running) pending = true;
+        else void attempt();
+      };
+      watched = whenSettled(options.path, changed, { unnamed: true, signal: options.signal, failed: reject });
     } catch (error) {
       reject(error);
       return;
     }
+    options.signal?.addEventListener('abort', () => resolve(0), { once: true });
     // The watch starts first: a change while the first run reads is seen.
     void attempt();
   });
+}
+
+/** What {@link whenSettled} returns. */
+interface Settling {
+  /** Waits for quiet again, as after a change, then calls `settled` (unless watching stopped). */
+  again(): void;
+}
+
+/**
+ * Calls `settled` once changes to the file at `path` have stopped for
+ * {@link WATCH_SETTLE_MS}. Its folder is watched, not the file, so a file
+ * renamed into place counts. `unnamed`: whether an event that names no file
+ * (where a platform gives no names) counts. Stops when `signal` aborts.
+ * Throws if the folder cannot be watched; a later failure of the watch
+ * goes to `failed`.
+ */
+function whenSettled(path: string, settled: () => void, options: { readonly unnamed: boolean; readonly signal?: AbortSignal | undefined; readonly failed: (error: unknown) => void }): Settling {
+  const file = basename(path);
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const again = (): void => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(settled, WATCH_SETTLE_MS);
+  };
+  const watcher = watch(dirname(path), (_event, changed) => {
+    if (changed === file || (changed === null && options.unnamed)) again();
+  });
+  watcher.on('error', options.failed);
+  options.signal?.addEventListener(
+    'abort',
+    () => {
+      stopped = true;
+      clearTimeout(timer);
+      watcher.close();
+    },
+    { once: true },
+  );
+  return { again };
 }
 
 /**
@@ -144,23 +164,10 @@ export function watchInput(options: WatchOptions): Promise<number> {
  * ```
  */
 export function noticeConfigChanges(path: string, reporter: Reporter, signal?: AbortSignal): void {
-  const file = basename(path);
-  let timer: NodeJS.Timeout | undefined;
+  const notice = (): void => reporter.warn(`${path} changed: the command read it when it started; restart it to apply the change`);
   try {
-    const watcher = watch(dirname(path), (_event, changed) => {
-      if (changed !== file) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => reporter.warn(`${path} changed: the command read it when it started; restart it to apply the change`), WATCH_SETTLE_MS);
-    });
-    watcher.on('error', () => watcher.close());
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        watcher.close();
-      },
-      { once: true },
-    );
+    // Only events that name the file: where none is named, a change of another file would be said as the config's.
+    whenSettled(path, notice, { unnamed: false, signal, failed: () => undefined });
   } catch {
     // Not watchable (a folder gone, no inotify watches left): the runs go on without the notice.
   }
