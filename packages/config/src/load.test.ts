@@ -146,6 +146,23 @@ describe('a config file that cannot be parsed is named with the line and column,
   });
 
   it.each([
+    ['m3ugen.config.mjs', 'export default'],
+    ['m3ugen.config.cjs', 'module.exports ='],
+    // No "type" in the folder's package.json: a .js config is CommonJS.
+    ['m3ugen.config.js', 'module.exports ='],
+  ])('%s edited since it was loaded is read again, as it is now (a process that loads its config twice: --watch)', async (name, exporting) => {
+    const dir = folderWith({ [name]: `${exporting} { web: { base_url: 'http://one.example' } };\n` });
+    const file = join(dir, name);
+    expect((await loadConfig({ file })).config.web?.base_url).toBe('http://one.example');
+    expect((await loadConfig({ file })).config.web?.base_url).toBe('http://one.example');
+    writeFileSync(file, `${exporting} { web: { base_url: 'http://two.example' } }; // longer\n`);
+    expect((await loadConfig({ file })).config.web?.base_url).toBe('http://two.example');
+    expect((await loadConfig({ searchFrom: dir })).config.web?.base_url).toBe('http://two.example');
+    writeFileSync(file, `${exporting} { web: { base_url: 'http://three.example' } }; // longer still\n`);
+    expect((await loadConfig({ searchFrom: dir })).config.web?.base_url).toBe('http://three.example');
+  });
+
+  it.each([
     ['m3ugen.config.toml', '[web]\nbase_url = "http://x"\n'],
     ['.m3ugenrc.json', '{ "web": {} }'],
     ['.m3ugenrc.yaml', 'web: {}\n'],

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Loader } from 'cosmiconfig';
 import { lineAndColumn, locateJsonError } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
+import { currentModuleUrl } from './current-module.js';
 import { registerTypeScript } from './typescript.js';
 
 // Every loader here turns a file that cannot be read as a config into one
@@ -160,7 +161,14 @@ function locatingSyntaxErrors(load: Loader): Loader {
   };
 }
 
-const loadJs = locatingSyntaxErrors(async (filepath, content) => (await cosmiconfigLoaders())['.js'](filepath, content));
+/** A JS config, read as it is now: one changed since this process imported it is imported anew ({@link currentModuleUrl}). */
+const loadJs = locatingSyntaxErrors(async (filepath, content) => {
+  const path = await realpath(filepath);
+  const url = currentModuleUrl(path);
+  // Its plain URL (first imported, unchanged since): cosmiconfig's loader, which falls back to require(), imports the same module.
+  if (url === pathToFileURL(path).href) return (await cosmiconfigLoaders())['.js'](filepath, content);
+  return ((await import(url)) as { default?: unknown }).default;
+});
 /** Loads of TS configs so far: each imports the file afresh, so a config edited since is read again. */
 let tsLoads = 0;
 

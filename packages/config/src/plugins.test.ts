@@ -27,6 +27,25 @@ beforeAll(() => {
 });
 
 describe('resolvePlugins', () => {
+  it('imports a plugin file edited since it was loaded as it is now, and an unchanged one as the same module', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'm3ugen-plugins-'));
+    writeFileSync(join(own, 'package.json'), '{ "name": "own" }');
+    writeFileSync(join(own, 'mine.mjs'), `export const made = {}; export default () => ({ name: 'mine-1', made, apply() {} });\n`);
+    writeFileSync(join(own, 'mine.cjs'), `module.exports = () => ({ name: 'mine-cjs-1', apply() {} });\n`);
+    const load = async (): Promise<{ name: string; made?: object }[]> => (await resolvePlugins(['./mine.mjs', './mine.cjs'], own)) as never;
+    const [first] = await load();
+    const [again] = await load();
+    expect(again!.made).toBe(first!.made);
+    writeFileSync(join(own, 'mine.mjs'), `export const made = {}; export default () => ({ name: 'mine-2', made, apply() {} }); // edited\n`);
+    writeFileSync(join(own, 'mine.cjs'), `module.exports = () => ({ name: 'mine-cjs-2', apply() {} }); // edited\n`);
+    const edited = await load();
+    expect(edited.map((p) => p.name)).toEqual(['mine-2', 'mine-cjs-2']);
+    expect(edited[0]!.made).not.toBe(first!.made);
+    // A package stays the module first loaded.
+    const [fake] = await resolvePlugins([['m3ugen-plugin-fake', { x: 1 }]], dir);
+    expect(fake!.name).toBe('fake');
+  });
+
   it('loads paths relative to the config folder and packages installed there, passing options', async () => {
     const plugins = await resolvePlugins(
       ['./plugins/factory.mjs', ['./plugins/factory.mjs', { token: 'abc' }], './plugins/object.mjs', './plugins/named.mjs', ['m3ugen-plugin-fake', { x: 1 }]],

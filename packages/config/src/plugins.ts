@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { M3uPlugin } from '@m3ugen/core';
 import { isUrl } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
+import { currentModuleUrl } from './current-module.js';
 import { describeSyntaxError, displayPath } from './loaders.js';
 import type { PluginEntry } from './schema.js';
 import { registerTypeScript, typeScriptImportFailure } from './typescript.js';
@@ -114,7 +115,8 @@ const FIRST_PARTY = '@m3ugen/';
 
 /** Resolves a package name or path from `fromDir` (or, for `@m3ugen/*`, the bundled copies) to an importable URL. */
 function locate(specifier: string, fromDir: string, where: { file?: string | undefined; key: string }, bundledFrom: string | URL | undefined): string {
-  if (isPath(specifier)) return pathToFileURL(resolve(fromDir, specifier)).href;
+  // A file of the operator's own is imported as it is now (edited while the command watches, say); packages stay as first loaded.
+  if (isPath(specifier)) return currentModuleUrl(resolve(fromDir, specifier));
   try {
     return pathToFileURL(createRequire(join(fromDir, 'noop.js')).resolve(specifier)).href;
   } catch (error) {
