@@ -92,6 +92,89 @@ describe('m3ugen generate --watch', () => {
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('reads the config again when it, a template or a plugin module it names changes, keeping the config before when the new one cannot be used', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), ndjson(50));
+    const config = (base: string): string =>
+      `input = "channels.ndjson"\noutput = "playlist.m3u"\nplugins = [["@m3ugen/extinf-template", { extinfFile = "extinf.eta" }], "./stamp.mjs"]\n[web]\nbase_url = "${base}"\n[proxy_generation]\nproxy_id = "${PROXY}"\n`;
+    writeFileSync(join(dir, 'm3ugen.toml'), config('http://one.example'));
+    writeFileSync(join(dir, 'extinf.eta'), '#EXTINF:-1<%= it.attributes %>,<%= it.name %>');
+    const stamp = (value: string): string =>
+      `export default { name: 'stamp', apply(generator) { generator.hooks.headerAttributes.tap('stamp', (attributes) => [...attributes, { name: 'x-stamp', value: '${value}' }]); } };\n`;
+    writeFileSync(join(dir, 'stamp.mjs'), stamp('first'));
+    const child = spawn(process.execPath, [BIN, 'generate', '--watch', '--config', 'm3ugen.toml'], { cwd: dir });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    const watching = (): number => stderr.split('watching channels.ndjson for changes').length - 1;
+    const published = (): string => readFileSync(join(dir, 'playlist.m3u'), 'utf8');
+    /** What a one-shot run with the config as it is now publishes. */
+    const expected = async (): Promise<string> => {
+      const result = await runCli(['generate', '--config', 'm3ugen.toml', '--output', 'once.m3u', '--quiet'], { cwd: dir });
+      expect(result.code).toBe(0);
+      return readFileSync(join(dir, 'once.m3u'), 'utf8');
+    };
+    try {
+      await until(() => watching() === 1, 'the first run');
+      expect(published()).toBe(await expected());
+      expect(published()).toContain('#EXTM3U x-stamp="first"\n#EXTINF:-1 tvg-id=');
+      expect(published()).toContain('http://one.example/stream/');
+
+      publish(join(dir, 'm3ugen.toml'), config('http://two.example'));
+      await until(() => watching() === 2, 'the run with the edited config');
+      expect(stderr).toContain('m3ugen: m3ugen.toml changed: reading the config again');
+      expect(published()).toContain('http://two.example/stream/');
+      expect(published()).toBe(await expected());
+
+      writeFileSync(join(dir, 'extinf.eta'), '#EXTINF:-1<%= it.attributes %>,[<%= it.name %>]');
+      await until(() => watching() === 3, 'the run with the edited template');
+      expect(stderr).toContain('m3ugen: extinf.eta changed: reading the config again');
+      expect(published()).toMatch(/tvg-chno="1" group-title="[^"]*",\[[^\]\n]+\]\n/);
+      expect(published()).toBe(await expected());
+
+      writeFileSync(join(dir, 'stamp.mjs'), stamp('second'));
+      await until(() => watching() === 4, 'the run with the edited plugin');
+      expect(published()).toContain('#EXTM3U x-stamp="second"\n');
+      expect(published()).toBe(await expected());
+
+      // A config that cannot be used is said; the runs go on with the one before.
+      const before = published();
+      writeFileSync(join(dir, 'm3ugen.toml'), config('not a url'));
+      await until(() => stderr.includes('the config read before stays in use'), 'the refused config');
+      expect(stderr).toContain('m3ugen: error: m3ugen.toml: key "web.base_url"');
+      expect(stderr).toContain(`m3ugen: warning: the config read before stays in use; ${join(dir, 'playlist.m3u')} is left as it was`);
+      publish(join(dir, 'channels.ndjson'), ndjson(50, (i) => (i === 7 ? 'Renamed' : undefined)));
+      await until(() => watching() === 5, 'the run after the input changed');
+      expect(published()).not.toBe(before);
+      expect(published()).toContain('http://two.example/stream/');
+      expect(stderr).toContain('49 entries reused');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect((await exited).signal).toBe('SIGTERM');
+  });
+
+  it('reads the config again on SIGHUP, and stays', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), ndjson(5));
+    const child = spawn(process.execPath, [BIN, 'generate', '--watch', '--input', 'channels.ndjson', '--output', 'playlist.m3u', '--proxy-id', PROXY], { cwd: dir });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    const watching = (): number => stderr.split('watching channels.ndjson for changes').length - 1;
+    try {
+      await until(() => watching() === 1, 'the first run');
+      // A service manager's reload; the command has no terminal here, so this is no hang-up.
+      child.kill('SIGHUP');
+      await until(() => watching() === 2, 'the run after SIGHUP');
+      expect(stderr).toContain('m3ugen: SIGHUP: reading the config again');
+      expect(readFileSync(join(dir, 'playlist.m3u'), 'utf8')).toBe(await oneShot(dir, ndjson(5)));
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect((await exited).signal).toBe('SIGTERM');
+  });
+
   it('needs an input file and an output file it can publish to, and is not an option of validate', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'channels.ndjson'), ndjson(3));

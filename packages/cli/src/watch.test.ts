@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Reporter } from './reporter.js';
-import { InputChangedError, noticeConfigChanges, watchInput, type WatchOptions } from './watch.js';
+import { InputChangedError, watchFiles, watchInput, type WatchOptions } from './watch.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -88,18 +88,68 @@ describe('watchInput', () => {
     await watching;
   });
 
-  it('says that the config changed and applies on a restart, once per burst of changes, and nothing for other files', async () => {
+  it('ends when aborted only once the run under way has ended, and runs no more', async () => {
     const { path, lines, controller, common } = fixture();
+    let runs = 0;
+    let release: (() => void) | undefined;
+    let resolved = false;
+    const watching = watchInput({
+      ...common,
+      report: (error) => lines.push(`error: ${String(error)}`),
+      run: async () => {
+        runs++;
+        if (runs === 2) await new Promise<void>((resolve) => (release = resolve));
+      },
+    }).then((code) => {
+      resolved = true;
+      return code;
+    });
+    await until(() => runs === 1 && lines.length === 1, 'the first run');
+    writeFileSync(path, 'second\n');
+    await until(() => release !== undefined, 'the second run');
+    writeFileSync(path, 'third\n');
+    controller.abort();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(resolved).toBe(false);
+    release!();
+    expect(await watching).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The change during the aborted run gave no run after it, and nothing said it watches.
+    expect(runs).toBe(2);
+    expect(lines.filter((line) => line.includes('watching'))).toHaveLength(1);
+  });
+});
+
+describe('watchFiles', () => {
+  it('calls back with the name of a changed file once per burst of changes, nothing for other files, nothing once aborted', async () => {
+    const { path, controller } = fixture();
     const config = join(path, '..', 'm3ugen.toml');
+    const template = join(path, '..', 'extinf.eta');
     writeFileSync(config, 'input = "channels.ndjson"\n');
-    noticeConfigChanges(config, common.reporter, controller.signal);
+    writeFileSync(template, '#EXTINF:-1,<%= it.name %>');
+    const changed: string[] = [];
+    watchFiles(
+      [
+        { path: config, name: 'm3ugen.toml' },
+        { path: template, name: 'extinf.eta' },
+        { path: config, name: 'm3ugen.toml' },
+      ],
+      (name) => changed.push(name),
+      controller.signal,
+    );
     writeFileSync(join(path, '..', 'other.txt'), 'x');
     writeFileSync(config, 'input = "other.ndjson"\n');
     writeFileSync(config, 'input = "third.ndjson"\n');
-    const notice = `m3ugen: warning: ${config} changed: the command read it when it started; restart it to apply the change\n`;
-    await until(() => lines.includes(notice), 'the notice');
+    await until(() => changed.length === 1, 'the config change');
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(lines).toEqual([notice]);
+    expect(changed).toEqual(['m3ugen.toml']);
+    writeFileSync(`${template}.new`, '#EXTINF:-1,[<%= it.name %>]');
+    renameSync(`${template}.new`, template);
+    await until(() => changed.length === 2, 'the template renamed into place');
+    expect(changed).toEqual(['m3ugen.toml', 'extinf.eta']);
     controller.abort();
+    writeFileSync(config, 'input = "fourth.ndjson"\n');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(changed).toHaveLength(2);
   });
 });

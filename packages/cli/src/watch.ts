@@ -44,7 +44,7 @@ export interface WatchOptions {
   readonly run: (unchanged: () => boolean) => Promise<void>;
   /** Says a failed run's error. */
   readonly report: (error: unknown) => void;
-  /** Stops watching when aborted (after the run under way, if any), resolving with 0; the command has none. */
+  /** Stops watching when aborted, resolving with 0 once the run under way, if any, has ended. */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -57,7 +57,9 @@ export interface WatchOptions {
  * says why and leaves the published playlist as it was; the next change
  * runs again. Resolves only when `signal` aborts: the command's process
  * runs until a signal ends it (a run under way then removes its temporary
- * file, as without `--watch`). Rejects only if the folder cannot be watched.
+ * file, as without `--watch`), or once the run under way after it aborted
+ * has ended (the command then watches again with the config read anew).
+ * Rejects only if the folder cannot be watched.
  *
  * @example
  * ```ts
@@ -87,6 +89,10 @@ export function watchInput(options: WatchOptions): Promise<number> {
       } finally {
         running = false;
       }
+      if (options.signal?.aborted === true) {
+        resolve(0);
+        return;
+      }
       if (pending) {
         pending = false;
         watched.again();
@@ -105,7 +111,14 @@ export function watchInput(options: WatchOptions): Promise<number> {
       reject(error);
       return;
     }
-    options.signal?.addEventListener('abort', () => resolve(0), { once: true });
+    // A run under way ends first: its playlist is published (or not) before whatever follows.
+    options.signal?.addEventListener(
+      'abort',
+      () => {
+        if (!running) resolve(0);
+      },
+      { once: true },
+    );
     // The watch starts first: a change while the first run reads is seen.
     void attempt();
   });
@@ -150,25 +163,35 @@ function whenSettled(path: string, settled: () => void, options: { readonly unna
   return { again };
 }
 
+/** A file {@link watchFiles} watches, and its name in messages. */
+export interface WatchedFile {
+  readonly path: string;
+  readonly name: string;
+}
+
 /**
- * Says, once per burst of changes, that the config file changed while the
- * command watches its input: it was read when the command started, and a
- * change applies only on a restart. Without this, an operator who edits
- * the config of a watching command sees nothing happen. A folder that
- * cannot be watched is passed over (the runs do not depend on it).
+ * Calls `changed` with the file's name once changes to one of `files` have
+ * settled (each burst of changes once), until `signal` aborts: how
+ * `m3ugen generate --watch` notices an edit of its config, or of a file its
+ * plugins read (a template, a plugin's module). A file whose folder cannot
+ * be watched is passed over: the runs do not depend on it, and SIGHUP
+ * reads the config again all the same.
  *
  * @example
  * ```ts
- * noticeConfigChanges('m3ugen.toml', reporter);
- * // m3ugen: warning: m3ugen.toml changed: the command read it when it started; restart it to apply the change
+ * watchFiles([{ path: '/etc/m3ugen/m3ugen.toml', name: 'm3ugen.toml' }], (name) => reload(`${name} changed`), controller.signal);
  * ```
  */
-export function noticeConfigChanges(path: string, reporter: Reporter, signal?: AbortSignal): void {
-  const notice = (): void => reporter.warn(`${path} changed: the command read it when it started; restart it to apply the change`);
-  try {
-    // Only events that name the file: where none is named, a change of another file would be said as the config's.
-    whenSettled(path, notice, { unnamed: false, signal, failed: () => undefined });
-  } catch {
-    // Not watchable (a folder gone, no inotify watches left): the runs go on without the notice.
+export function watchFiles(files: readonly WatchedFile[], changed: (name: string) => void, signal: AbortSignal): void {
+  const watched = new Set<string>();
+  for (const { path, name } of files) {
+    if (watched.has(path)) continue;
+    watched.add(path);
+    try {
+      // Only events that name the file: where none is named, a change of another file would be taken for this one's.
+      whenSettled(path, () => changed(name), { unnamed: false, signal, failed: () => undefined });
+    } catch {
+      // Not watchable (a folder gone, no inotify watches left).
+    }
   }
 }

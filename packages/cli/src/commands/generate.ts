@@ -1,5 +1,8 @@
+import { closeSync, constants, openSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { filesNamedByPlugins } from '@m3ugen/config';
 import { DEFAULT_OPTIONS, EntryCache, formatLocation, InputError, M3ugenError, systemErrorReason, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
 import { parseFlags, REFUSED_VALUE, UsageError } from '../args.js';
@@ -12,7 +15,7 @@ import { inConfigTerms, overwriteConflict, prepareRun, regularFileBytes, shareOf
 import { checkPublishable, cleanUpOnExit, publishAtomically } from '../publish.js';
 import { counted, formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
-import { InputChangedError, noticeConfigChanges, watchInput } from '../watch.js';
+import { InputChangedError, watchFiles, watchInput, type WatchedFile } from '../watch.js';
 import { holdYoungGeneration } from '../young-generation.js';
 import { reportWarnings, summariseWarnings, warnIfNoChannels } from './warnings.js';
 
@@ -119,6 +122,39 @@ function watchConflict(prepared: PreparedRun): string | undefined {
   return undefined;
 }
 
+/**
+ * Makes a prepared run one `--watch` can use: its input opened only by each
+ * run (after the watch has started and the file's version was taken), and
+ * an output and metrics path it can publish to (else every run would fail).
+ */
+async function readyToWatch(prepared: PreparedRun): Promise<void> {
+  await prepared.reader.close();
+  await checkPublishable(prepared.outputPath!);
+  if (prepared.metricsPath !== undefined) await checkPublishable(prepared.metricsPath, METRICS);
+}
+
+/**
+ * Whether a SIGHUP came because the command's terminal was closed, which
+ * should end it, rather than to have the config read again: the process
+ * had a terminal and can no longer open it. A service has none to lose.
+ */
+function terminalHungUp(): boolean {
+  if (process.stdin.isTTY !== true && process.stderr.isTTY !== true) return false;
+  try {
+    closeSync(openSync('/dev/tty', constants.O_RDONLY | constants.O_NOCTTY | constants.O_NONBLOCK));
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The files a config in use is made of, as messages name them: the config file and the files its plugins name (modules, templates). */
+function configFiles(prepared: PreparedRun): WatchedFile[] {
+  const { file, config, dir } = prepared.loaded;
+  const named = filesNamedByPlugins(config.plugins ?? [], dir).map(({ path, name }) => ({ path, name }));
+  return file === undefined ? named : [{ path: resolve(file), name: file }, ...named];
+}
+
 /** Skipped records said one by one (all with --verbose); the rest are counted. */
 const SKIPS_SHOWN = 10;
 
@@ -128,86 +164,157 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   const reporter = new Reporter(io.stderr, flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal');
   /** The run's first skipped record's error, for the refusal of an input none of whose records was valid; how many were skipped. */
   const skips: { first: InputError | undefined; count: number } = { first: undefined, count: 0 };
-  const prepared = await prepareRun(flags, io, reporter, (error, warn) => {
-    skips.first ??= error;
-    warn?.({ code: 'skipped-record', message: `skipped invalid record: ${error.message}` });
-    // A file in the wrong shape has an invalid record on every line: a few say why, the count says how many.
-    if (++skips.count <= SKIPS_SHOWN || reporter.verbose) reporter.warn(`skipped invalid record: ${error.message}`);
-  });
-  const { generator, outputPath } = prepared;
-  const conflict = overwriteConflict(prepared) ?? (flags.watch ? watchConflict(prepared) : undefined);
-  if (conflict !== undefined) {
-    await prepared.reader.close();
-    throw new UsageError(conflict, REFUSED_VALUE);
-  }
-  /** The run under way: its reader is the input opened again for each run of --watch. */
-  let current = prepared;
-
   /** The file's bytes up to the end of the last part written, in a parallel run (where this thread reads nothing). */
   let partsWrittenTo: number | undefined;
-  const inputRead = (): number | undefined =>
-    partsWrittenTo !== undefined && current.inputFileBytes !== undefined ? partsWrittenTo / current.inputFileBytes : shareOfInputRead(current);
-  generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'written', inputRead()));
-  generator.hooks.strategyChosen.tap('m3ugen-cli', (choice) => reporter.debug(`strategy ${choice.strategy}: ${choice.reason}`));
-  generator.hooks.strategySwitched.tap('m3ugen-cli', (change) =>
-    reporter.info(`switched from ${change.from} to ${change.to} after ${formatCount(change.atChannel)} channels: ${change.reason}`),
-  );
-  reportWarnings(generator, reporter, prepared.inputName);
-  if (reporter.verbose) {
-    // The seed's debug logging: each channel, its EXTINF line and its URL.
-    generator.hooks.streamUrl.tap('m3ugen-cli', (url, nc) => {
-      const ch = nc.channel;
-      // Values as they came in, controls escaped: a name must not drive the operator's terminal.
-      reporter.debug(
-        `M3U Generation - Channel #${nc.assignedNumber}: id=${printable(ch.id)}, channel_name='${printable(ch.channelName)}', tvg_name='${printable(ch.tvgName ?? '')}', stream_url='${printable(url)}'`,
-      );
-      return url;
+  /**
+   * Loads the config and its plugins, opens the input and taps the
+   * generator: at the start, and again each time `--watch` reads the config
+   * anew.
+   */
+  const prepare = async (): Promise<PreparedRun> => {
+    const prepared = await prepareRun(flags, io, reporter, (error, warn) => {
+      skips.first ??= error;
+      warn?.({ code: 'skipped-record', message: `skipped invalid record: ${error.message}` });
+      // A file in the wrong shape has an invalid record on every line: a few say why, the count says how many.
+      if (++skips.count <= SKIPS_SHOWN || reporter.verbose) reporter.warn(`skipped invalid record: ${error.message}`);
     });
-    generator.hooks.extinfLine.tap('m3ugen-cli', (line) => {
-      reporter.debug(`M3U Generation - Generated EXTINF: '${printable(line)}'`);
-      return line;
-    });
-  }
+    const conflict = overwriteConflict(prepared) ?? (flags.watch ? watchConflict(prepared) : undefined);
+    if (conflict !== undefined) {
+      await prepared.reader.close();
+      throw new UsageError(conflict, REFUSED_VALUE);
+    }
+    const { generator } = prepared;
+    const inputRead = (): number | undefined =>
+      partsWrittenTo !== undefined && current.inputFileBytes !== undefined ? partsWrittenTo / current.inputFileBytes : shareOfInputRead(current);
+    generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'written', inputRead()));
+    generator.hooks.strategyChosen.tap('m3ugen-cli', (choice) => reporter.debug(`strategy ${choice.strategy}: ${choice.reason}`));
+    generator.hooks.strategySwitched.tap('m3ugen-cli', (change) =>
+      reporter.info(`switched from ${change.from} to ${change.to} after ${formatCount(change.atChannel)} channels: ${change.reason}`),
+    );
+    reportWarnings(generator, reporter, prepared.inputName);
+    if (reporter.verbose) {
+      // The seed's debug logging: each channel, its EXTINF line and its URL.
+      generator.hooks.streamUrl.tap('m3ugen-cli', (url, nc) => {
+        const ch = nc.channel;
+        // Values as they came in, controls escaped: a name must not drive the operator's terminal.
+        reporter.debug(
+          `M3U Generation - Channel #${nc.assignedNumber}: id=${printable(ch.id)}, channel_name='${printable(ch.channelName)}', tvg_name='${printable(ch.tvgName ?? '')}', stream_url='${printable(url)}'`,
+        );
+        return url;
+      });
+      generator.hooks.extinfLine.tap('m3ugen-cli', (line) => {
+        reporter.debug(`M3U Generation - Generated EXTINF: '${printable(line)}'`);
+        return line;
+      });
+    }
+    return prepared;
+  };
+  /** The config, plugins and paths runs use now (`--watch` replaces them when it reads the config anew). */
+  let prepared = await prepare();
+  /** The run under way: its reader is the input opened again for each run of --watch. */
+  let current = prepared;
 
   const requested = flags.workers ?? prepared.loaded.config.proxy_generation?.workers ?? 'auto';
   if (flags.watch) {
     // Each run reuses the entries of the one before, which this thread keeps: no worker threads.
     if (requested !== 'auto' && requested > 1) reporter.warn(`workers = ${requested}: --watch renders in this thread, which keeps each entry for the next run`);
-    const cache = new EntryCache();
-    // Each run opens the input after the watch has started and its version was taken, the first too.
-    await prepared.reader.close();
     // A path no run could publish to (a missing folder) ends the command now, rather than failing every run.
-    await checkPublishable(prepared.outputPath!);
-    if (prepared.metricsPath !== undefined) await checkPublishable(prepared.metricsPath, METRICS);
-    if (prepared.loaded.file !== undefined) noticeConfigChanges(prepared.loaded.file, reporter);
-    return watchInput({
-      path: prepared.inputPath,
-      name: prepared.inputName,
-      output: prepared.outputName,
-      reporter,
-      run: async (unchanged) => {
-        current = { ...prepared, reader: await prepared.reopen!(), inputFileBytes: regularFileBytes(prepared.inputPath) };
-        skips.first = undefined;
-        skips.count = 0;
-        partsWrittenTo = undefined;
-        try {
-          await generateOnce(1, { cache, unchanged });
-        } finally {
-          // A run that failed before reading (a metrics path it cannot write) must not leave the file open for the next.
-          await current.reader.close();
-        }
-      },
-      report: (error) => reportFailure(error, io.stderr, flags.verbose),
-    });
+    await readyToWatch(prepared);
+    return watchRuns();
   }
   return generateOnce(requested);
+
+  /**
+   * `--watch`: runs at each change of the input with one `EntryCache`, until
+   * the config is read anew (an edit of the config file or of a file its
+   * plugins read, or SIGHUP); then, once the run under way has ended, with
+   * the new config, its paths and a new cache. A config that cannot be
+   * used (invalid, a plugin failing to load, an output it cannot publish
+   * to) is said, and the runs go on with the one before.
+   */
+  async function watchRuns(): Promise<number> {
+    /** The config read anew, ready to replace `prepared` when the session using it ends. */
+    let next: PreparedRun | undefined;
+    let session = new AbortController();
+    /** Watches the files the config in use is made of. */
+    let files = new AbortController();
+    let reading = false;
+    let readAgain: string | undefined;
+    const reload = async (why: string): Promise<void> => {
+      if (reading) {
+        readAgain = why;
+        return;
+      }
+      reading = true;
+      for (let reason: string | undefined = why; reason !== undefined; reason = readAgain) {
+        readAgain = undefined;
+        reporter.info(`${reason}: reading the config again`);
+        try {
+          const candidate = await prepare();
+          await readyToWatch(candidate);
+          next = candidate;
+          session.abort();
+        } catch (error) {
+          reportFailure(error, io.stderr, flags.verbose);
+          reporter.warn(`the config read before stays in use; ${prepared.outputName} is left as it was`);
+        }
+      }
+      reading = false;
+    };
+    const onHangUp = (): void => {
+      if (!terminalHungUp()) {
+        void reload('SIGHUP');
+        return;
+      }
+      // The terminal was closed: end as SIGHUP ends a command (a run under way removing its temporary file).
+      process.off('SIGHUP', onHangUp);
+      process.kill(process.pid, 'SIGHUP');
+    };
+    // What a service manager's "reload" sends (systemd's ExecReload, `kill -HUP`): the process stays.
+    process.on('SIGHUP', onHangUp);
+    try {
+      for (;;) {
+        files.abort();
+        files = new AbortController();
+        watchFiles(configFiles(prepared), (name) => void reload(`${name} changed`), files.signal);
+        const cache = new EntryCache();
+        const using = prepared;
+        await watchInput({
+          path: using.inputPath,
+          name: using.inputName,
+          output: using.outputName,
+          reporter,
+          signal: session.signal,
+          run: async (unchanged) => {
+            current = { ...using, reader: await using.reopen!(), inputFileBytes: regularFileBytes(using.inputPath) };
+            skips.first = undefined;
+            skips.count = 0;
+            partsWrittenTo = undefined;
+            try {
+              await generateOnce(1, { cache, unchanged });
+            } finally {
+              // A run that failed before reading (a metrics path it cannot write) must not leave the file open for the next.
+              await current.reader.close();
+            }
+          },
+          report: (error) => reportFailure(error, io.stderr, flags.verbose),
+        });
+        prepared = next!;
+        next = undefined;
+        session = new AbortController();
+      }
+    } finally {
+      process.off('SIGHUP', onHangUp);
+      files.abort();
+    }
+  }
 
   /** One run: the playlist published, the summary said and the metrics written. `watching`: the cache that keeps entries for the next run, and whether the input is still the version the run read (else nothing is published). */
   async function generateOnce(workers: 'auto' | number, watching?: { readonly cache: EntryCache; readonly unchanged: () => boolean }): Promise<number> {
     const cache = watching?.cache;
-    const { reader, overrides } = current;
+    const { reader, overrides, generator, outputPath } = current;
     // The metrics are written after the run: a path that cannot take them fails now, before the work.
-    if (prepared.metricsPath !== undefined) await checkPublishable(prepared.metricsPath, METRICS);
+    if (current.metricsPath !== undefined) await checkPublishable(current.metricsPath, METRICS);
     const plan = planFor(current, flags, workers);
     // Asked for by count but not possible: say why, rather than quietly running in one thread.
     if (workers !== 'auto' && workers > 1 && plan.workers === 1) reporter.warn(`workers = ${workers}: ${plan.reason}`);
@@ -216,7 +323,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     // memory flat by spilling to disk (a failed run publishes nothing, so it may
     // find a duplicate only at the end). A parallel run keeps its ids in memory.
     // With a cache, ids are checked by the cache, which knows the entries it reuses.
-    const reopen = outputPath === undefined || plan.workers > 1 || cache !== undefined ? undefined : prepared.reopen;
+    const reopen = outputPath === undefined || plan.workers > 1 || cache !== undefined ? undefined : current.reopen;
     if (reopen !== undefined) SpillingIdIndex.removeAbandoned();
     const idIndex = reopen === undefined ? undefined : new SpillingIdIndex({ rescan: () => rescan(reopen), file: reader.name, memoryIds: memoryIdsFromEnvironment() });
     // A signal that ends the process mid-run (or an exit) removes the key files, as it removes the temporary playlist.
@@ -229,7 +336,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       if (firstSkipped === undefined || result.metrics.inputChannels > 0) return result;
       throw new InputError(
         `${reader.stats.skipped === 1 ? 'its one record is not valid' : `none of its ${formatCount(reader.stats.skipped)} records is valid`}, so nothing is published: is it the input you meant? The first: ${formatLocation({ ...firstSkipped.location, file: undefined })}${firstSkipped.reason}`,
-        { file: prepared.inputName },
+        { file: current.inputName },
         { cause: firstSkipped },
       );
     };
@@ -241,13 +348,13 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     let result: GenerationResult;
     try {
       if (outputPath === undefined) {
-        result = somethingValid(await generator.generate(reader, { ...overrides, output: io[prepared.outputStream], end: false }));
+        result = somethingValid(await generator.generate(reader, { ...overrides, output: io[current.outputStream], end: false }));
       } else if (plan.workers > 1) {
         generator.strategies.register(
           parallelStrategy({
             flags,
-            path: prepared.inputPath,
-            file: prepared.inputName,
+            path: current.inputPath,
+            file: current.inputName,
             workers: plan.workers,
             recordsPerPart: recordsPerPart(),
             partWritten: (part) => (partsWrittenTo = part.end),
@@ -262,7 +369,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
           compressing(async (output) => {
           const generated = somethingValid(await generator.generate(reader, { ...overrides, output, cache, duplicateIds: idIndex && (() => idIndex) }));
           // Thrown before the rename: the playlist of a file still being written is not published.
-          if (watching !== undefined && !watching.unchanged()) throw new InputChangedError(prepared.inputName);
+          if (watching !== undefined && !watching.unchanged()) throw new InputChangedError(current.inputName);
           return generated;
         }),
         );
@@ -272,7 +379,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
         const failed = standardStreamFailure(error, current.outputStream);
         if (failed !== undefined) throw failed;
       }
-      throw inConfigTerms(await nameEarlierRecord(error, prepared.reopen), prepared.loaded, flags);
+      throw inConfigTerms(await nameEarlierRecord(error, current.reopen), current.loaded, flags);
     } finally {
       releaseYoungGeneration?.();
       idIndex?.close();
@@ -283,7 +390,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
 
     const { metrics } = result;
     summariseWarnings(result, reporter);
-    warnIfNoChannels(result, reader.stats.skipped, reporter, prepared.inputName);
+    warnIfNoChannels(result, reader.stats.skipped, reporter, current.inputName);
     if (reader.stats.skipped > 0) {
       const shown = reader.stats.skipped > SKIPS_SHOWN && !reporter.verbose ? ` (the first ${SKIPS_SHOWN} shown; --verbose shows each)` : '';
       reporter.warn(`${counted(reader.stats.skipped, 'invalid record')} skipped${shown}`);
@@ -296,7 +403,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
 
     const { metricsPath, metricsStream } = prepared;
     if (metricsPath !== undefined || metricsStream !== undefined) {
-      const report: MetricsReport = { ...metrics, warningMessages: result.warnings.firstMessages, skippedRecords: reader.stats.skipped, input: prepared.inputPath === '-' ? '-' : prepared.inputName, output: prepared.outputName };
+      const report: MetricsReport = { ...metrics, warningMessages: result.warnings.firstMessages, skippedRecords: reader.stats.skipped, input: current.inputPath === '-' ? '-' : current.inputName, output: current.outputName };
       const json = `${JSON.stringify(report, null, 2)}\n`;
       const writeReport = (output: Writable): Promise<void> => new Promise<void>((resolve, reject) => output.write(json, (error) => (error ? reject(error) : resolve())));
       if (metricsPath !== undefined) await publishAtomically(metricsPath, writeReport, METRICS);
