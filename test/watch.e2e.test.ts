@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +47,21 @@ async function oneShot(dir: string, text: string): Promise<string> {
   return readFileSync(join(dir, 'once.m3u'), 'utf8');
 }
 
+/** `m3ugen generate --watch ARGS` running in `dir`: what it said so far, how many runs it finished, and how it ended. */
+function startWatching(dir: string, args: readonly string[]): {
+  child: ChildProcess;
+  stderr: () => string;
+  watching: () => number;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+} {
+  const child = spawn(process.execPath, [BIN, 'generate', '--watch', ...args], { cwd: dir });
+  let said = '';
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (said += text));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  // Each run ends by saying this line, whether it published or failed.
+  return { child, stderr: () => said, watching: () => said.split('watching channels.ndjson for changes').length - 1, exited };
+}
+
 describe('m3ugen generate --watch', () => {
   it('publishes again after each change, reusing the entries of unchanged channels, and keeps the playlist through a bad input', async () => {
     const dir = workdir();
@@ -54,11 +69,7 @@ describe('m3ugen generate --watch', () => {
     const output = join(dir, 'playlist.m3u');
     const first = ndjson(200);
     writeFileSync(input, first);
-    const child = spawn(process.execPath, [BIN, 'generate', '--watch', '--input', 'channels.ndjson', '--output', 'playlist.m3u', '--metrics', 'metrics.json', '--proxy-id', PROXY], { cwd: dir });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-    const watching = (): number => stderr.split('watching channels.ndjson for changes').length - 1;
+    const { child, stderr, watching, exited } = startWatching(dir, ['--input', 'channels.ndjson', '--output', 'playlist.m3u', '--metrics', 'metrics.json', '--proxy-id', PROXY]);
     const published = (): string => readFileSync(output, 'utf8');
     try {
       await until(() => watching() === 1, 'the first run');
@@ -69,15 +80,15 @@ describe('m3ugen generate --watch', () => {
       publish(input, second);
       await until(() => watching() === 2, 'the run after the first change');
       expect(published()).toBe(await oneShot(dir, second));
-      expect(stderr).toContain('200 channels');
-      expect(stderr).toContain('198 entries reused');
+      expect(stderr()).toContain('200 channels');
+      expect(stderr()).toContain('198 entries reused');
       expect(JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'))).toMatchObject({ channels: 200, reusedEntries: 198 });
 
       // A broken input is said, and the playlist stays as it was.
       publish(input, `${second}{"assigned_number": 1, "channel": }\n`);
       await until(() => watching() === 3, 'the run of the broken input');
-      expect(stderr).toContain('m3ugen: error: channels.ndjson: line 201: invalid JSON');
-      expect(stderr).toContain('m3ugen: warning: playlist.m3u is left as it was');
+      expect(stderr()).toContain('m3ugen: error: channels.ndjson: line 201: invalid JSON');
+      expect(stderr()).toContain('m3ugen: warning: playlist.m3u is left as it was');
       expect(published()).toBe(await oneShot(dir, second));
 
       // Mended, written in place this time: published again.
@@ -102,11 +113,7 @@ describe('m3ugen generate --watch', () => {
     const stamp = (value: string): string =>
       `export default { name: 'stamp', apply(generator) { generator.hooks.headerAttributes.tap('stamp', (attributes) => [...attributes, { name: 'x-stamp', value: '${value}' }]); } };\n`;
     writeFileSync(join(dir, 'stamp.mjs'), stamp('first'));
-    const child = spawn(process.execPath, [BIN, 'generate', '--watch', '--config', 'm3ugen.toml'], { cwd: dir });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-    const watching = (): number => stderr.split('watching channels.ndjson for changes').length - 1;
+    const { child, stderr, watching, exited } = startWatching(dir, ['--config', 'm3ugen.toml']);
     const published = (): string => readFileSync(join(dir, 'playlist.m3u'), 'utf8');
     /** What a one-shot run with the config as it is now publishes. */
     const expected = async (): Promise<string> => {
@@ -122,13 +129,13 @@ describe('m3ugen generate --watch', () => {
 
       publish(join(dir, 'm3ugen.toml'), config('http://two.example'));
       await until(() => watching() === 2, 'the run with the edited config');
-      expect(stderr).toContain('m3ugen: m3ugen.toml changed: reading the config again');
+      expect(stderr()).toContain('m3ugen: m3ugen.toml changed: reading the config again');
       expect(published()).toContain('http://two.example/stream/');
       expect(published()).toBe(await expected());
 
       writeFileSync(join(dir, 'extinf.eta'), '#EXTINF:-1<%= it.attributes %>,[<%= it.name %>]');
       await until(() => watching() === 3, 'the run with the edited template');
-      expect(stderr).toContain('m3ugen: extinf.eta changed: reading the config again');
+      expect(stderr()).toContain('m3ugen: extinf.eta changed: reading the config again');
       expect(published()).toMatch(/tvg-chno="1" group-title="[^"]*",\[[^\]\n]+\]\n/);
       expect(published()).toBe(await expected());
 
@@ -140,14 +147,14 @@ describe('m3ugen generate --watch', () => {
       // A config that cannot be used is said; the runs go on with the one before.
       const before = published();
       writeFileSync(join(dir, 'm3ugen.toml'), config('not a url'));
-      await until(() => stderr.includes('the config read before stays in use'), 'the refused config');
-      expect(stderr).toContain('m3ugen: error: m3ugen.toml: key "web.base_url"');
-      expect(stderr).toContain(`m3ugen: warning: the config read before stays in use; ${join(dir, 'playlist.m3u')} is left as it was`);
+      await until(() => stderr().includes('the config read before stays in use'), 'the refused config');
+      expect(stderr()).toContain('m3ugen: error: m3ugen.toml: key "web.base_url"');
+      expect(stderr()).toContain(`m3ugen: warning: the config read before stays in use; ${join(dir, 'playlist.m3u')} is left as it was`);
       publish(join(dir, 'channels.ndjson'), ndjson(50, (i) => (i === 7 ? 'Renamed' : undefined)));
       await until(() => watching() === 5, 'the run after the input changed');
       expect(published()).not.toBe(before);
       expect(published()).toContain('http://two.example/stream/');
-      expect(stderr).toContain('49 entries reused');
+      expect(stderr()).toContain('49 entries reused');
     } finally {
       child.kill('SIGTERM');
     }
@@ -157,17 +164,13 @@ describe('m3ugen generate --watch', () => {
   it('reads the config again on SIGHUP, and stays', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'channels.ndjson'), ndjson(5));
-    const child = spawn(process.execPath, [BIN, 'generate', '--watch', '--input', 'channels.ndjson', '--output', 'playlist.m3u', '--proxy-id', PROXY], { cwd: dir });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-    const watching = (): number => stderr.split('watching channels.ndjson for changes').length - 1;
+    const { child, stderr, watching, exited } = startWatching(dir, ['--input', 'channels.ndjson', '--output', 'playlist.m3u', '--proxy-id', PROXY]);
     try {
       await until(() => watching() === 1, 'the first run');
       // A service manager's reload; the command has no terminal here, so this is no hang-up.
       child.kill('SIGHUP');
       await until(() => watching() === 2, 'the run after SIGHUP');
-      expect(stderr).toContain('m3ugen: SIGHUP: reading the config again');
+      expect(stderr()).toContain('m3ugen: SIGHUP: reading the config again');
       expect(readFileSync(join(dir, 'playlist.m3u'), 'utf8')).toBe(await oneShot(dir, ndjson(5)));
     } finally {
       child.kill('SIGTERM');

@@ -30,32 +30,36 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
+/** A watch whose second run waits for `held.release()`, so that changes come while it runs; `held.runs` counts the runs begun. */
+function holdingSecondRun(common: Omit<WatchOptions, 'run' | 'report'>, lines: string[]): { held: { runs: number; release: (() => void) | undefined }; watching: Promise<number> } {
+  const held: { runs: number; release: (() => void) | undefined } = { runs: 0, release: undefined };
+  const watching = watchInput({
+    ...common,
+    report: (error) => lines.push(`error: ${String(error)}`),
+    run: async () => {
+      held.runs++;
+      if (held.runs === 2) await new Promise<void>((resolve) => (held.release = resolve));
+    },
+  });
+  return { held, watching };
+}
+
 describe('watchInput', () => {
   it('runs once, then once per change, a change during a run giving one more run after it', async () => {
     const { path, lines, controller, common } = fixture();
-    let runs = 0;
-    let release: (() => void) | undefined;
-    const watching = watchInput({
-      ...common,
-      report: (error) => lines.push(`error: ${String(error)}`),
-      run: async () => {
-        runs++;
-        // The second run waits, so changes come while it runs.
-        if (runs === 2) await new Promise<void>((resolve) => (release = resolve));
-      },
-    });
-    await until(() => runs === 1 && lines.some((line) => line.includes('watching channels.ndjson')), 'the first run');
+    const { held, watching } = holdingSecondRun(common, lines);
+    await until(() => held.runs === 1 && lines.some((line) => line.includes('watching channels.ndjson')), 'the first run');
     writeFileSync(`${path}.tmp`, 'second\n');
     renameSync(`${path}.tmp`, path);
-    await until(() => runs === 2 && release !== undefined, 'the run after a rename into place');
+    await until(() => held.runs === 2 && held.release !== undefined, 'the run after a rename into place');
     writeFileSync(path, 'third\n');
     writeFileSync(path, 'fourth\n');
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(runs).toBe(2);
-    release!();
-    await until(() => runs === 3, 'the run for the changes made during the second');
+    expect(held.runs).toBe(2);
+    held.release!();
+    await until(() => held.runs === 3, 'the run for the changes made during the second');
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(runs).toBe(3);
+    expect(held.runs).toBe(3);
     controller.abort();
     expect(await watching).toBe(0);
   });
@@ -90,32 +94,24 @@ describe('watchInput', () => {
 
   it('ends when aborted only once the run under way has ended, and runs no more', async () => {
     const { path, lines, controller, common } = fixture();
-    let runs = 0;
-    let release: (() => void) | undefined;
+    const { held, watching: started } = holdingSecondRun(common, lines);
     let resolved = false;
-    const watching = watchInput({
-      ...common,
-      report: (error) => lines.push(`error: ${String(error)}`),
-      run: async () => {
-        runs++;
-        if (runs === 2) await new Promise<void>((resolve) => (release = resolve));
-      },
-    }).then((code) => {
+    const watching = started.then((code) => {
       resolved = true;
       return code;
     });
-    await until(() => runs === 1 && lines.length === 1, 'the first run');
+    await until(() => held.runs === 1 && lines.length === 1, 'the first run');
     writeFileSync(path, 'second\n');
-    await until(() => release !== undefined, 'the second run');
+    await until(() => held.release !== undefined, 'the second run');
     writeFileSync(path, 'third\n');
     controller.abort();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(resolved).toBe(false);
-    release!();
+    held.release!();
     expect(await watching).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 400));
     // The change during the aborted run gave no run after it, and nothing said it watches.
-    expect(runs).toBe(2);
+    expect(held.runs).toBe(2);
     expect(lines.filter((line) => line.includes('watching'))).toHaveLength(1);
   });
 });
