@@ -255,7 +255,9 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
           next = candidate;
           session.abort();
         } catch (error) {
-          reportFailure(error, io.stderr, flags.verbose);
+          // Not the command line's fault now (no input named, an output over the input): said without the usage.
+          if (error instanceof UsageError) reporter.error(error.message);
+          else reportFailure(error, io.stderr, flags.verbose);
           reporter.warn(`the config read before stays in use; ${prepared.outputName} is left as it was`);
         }
       }
