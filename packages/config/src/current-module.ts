@@ -1,23 +1,23 @@
-import { realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
-/** The URL each module file was last imported by, and what the file was then, by path. */
-const imported = new Map<string, { readonly version: string | undefined; readonly url: string }>();
+/** The URL each module file was last imported by, the file's bytes then, and whether that import failed, by path. */
+const imported = new Map<string, { readonly content: Buffer | undefined; readonly url: string; failed: boolean }>();
 /** Imports so far of files that changed after an earlier import: each needs a URL not imported before. */
 let reimports = 0;
 const require = createRequire(import.meta.url);
 
-/** A file's inode, size and time of change; `undefined` if it cannot be seen. */
-function versionOf(path: string): string | undefined {
+/** A file's bytes; `undefined` if it cannot be read. Compared whole: an edit within the clock's tick that keeps the size still counts. */
+function contentOf(path: string): Buffer | undefined {
   try {
-    const stats = statSync(path, { bigint: true });
-    return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
+    return readFileSync(path);
   } catch {
     return undefined;
   }
 }
 
+/** The path with its links resolved (as CommonJS keeps modules); the path itself if it cannot be resolved. */
 function realPath(path: string): string {
   try {
     return realpathSync(path);
@@ -29,12 +29,15 @@ function realPath(path: string): string {
 /**
  * The URL that imports the module file at `path` (absolute) as
  * it is now. Node keeps every module it imported for the life of the
- * process, by URL; a file changed since this process imported it gets a
- * new URL (`?m3ugen-load=N`), so a config or plugin edited while
+ * process, by URL; a file whose bytes changed since this process imported
+ * it gets a new URL (`?m3ugen-load=N`), so a config or plugin edited while
  * `m3ugen generate --watch` runs is read anew when it is loaded again. An
  * unchanged file keeps its URL, so its module stays the one instance
  * (nothing is loaded twice, and `instanceof` holds across loads). Only that
  * file is read anew: modules it imports itself stay as first imported.
+ * Call {@link moduleImportFailed} when the import fails: Node keeps a
+ * failed module too, and the next load must try again (a file it imports
+ * may have been added since).
  *
  * @example
  * ```ts
@@ -42,13 +45,28 @@ function realPath(path: string): string {
  * ```
  */
 export function currentModuleUrl(path: string): string {
-  const version = versionOf(path);
+  const content = contentOf(path);
   const earlier = imported.get(path);
-  if (earlier !== undefined && earlier.version === version) return earlier.url;
+  const same = earlier !== undefined && (earlier.content === content || (earlier.content !== undefined && content !== undefined && earlier.content.equals(content)));
+  if (same && !earlier.failed) return earlier.url;
   const { href } = pathToFileURL(path);
   const url = earlier === undefined ? href : `${href}?m3ugen-load=${++reimports}`;
   // A CommonJS module is kept by its real path whatever URL imports it: forget it, or the import gives the old one.
   if (earlier !== undefined) delete require.cache[realPath(path)];
-  imported.set(path, { version, url });
+  imported.set(path, { content, url, failed: false });
   return url;
+}
+
+/**
+ * Notes that importing the file at `path` by {@link currentModuleUrl}'s URL
+ * failed, so that the next load imports it by a new URL, changed or not.
+ *
+ * @example
+ * ```ts
+ * try { await import(currentModuleUrl(path)); } catch (error) { moduleImportFailed(path); throw error; }
+ * ```
+ */
+export function moduleImportFailed(path: string): void {
+  const earlier = imported.get(path);
+  if (earlier !== undefined) earlier.failed = true;
 }

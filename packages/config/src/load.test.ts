@@ -146,23 +146,6 @@ describe('a config file that cannot be parsed is named with the line and column,
   });
 
   it.each([
-    ['m3ugen.config.mjs', 'export default'],
-    ['m3ugen.config.cjs', 'module.exports ='],
-    // No "type" in the folder's package.json: a .js config is CommonJS.
-    ['m3ugen.config.js', 'module.exports ='],
-  ])('%s edited since it was loaded is read again, as it is now (a process that loads its config twice: --watch)', async (name, exporting) => {
-    const dir = folderWith({ [name]: `${exporting} { web: { base_url: 'http://one.example' } };\n` });
-    const file = join(dir, name);
-    expect((await loadConfig({ file })).config.web?.base_url).toBe('http://one.example');
-    expect((await loadConfig({ file })).config.web?.base_url).toBe('http://one.example');
-    writeFileSync(file, `${exporting} { web: { base_url: 'http://two.example' } }; // longer\n`);
-    expect((await loadConfig({ file })).config.web?.base_url).toBe('http://two.example');
-    expect((await loadConfig({ searchFrom: dir })).config.web?.base_url).toBe('http://two.example');
-    writeFileSync(file, `${exporting} { web: { base_url: 'http://three.example' } }; // longer still\n`);
-    expect((await loadConfig({ searchFrom: dir })).config.web?.base_url).toBe('http://three.example');
-  });
-
-  it.each([
     ['m3ugen.config.toml', '[web]\nbase_url = "http://x"\n'],
     ['.m3ugenrc.json', '{ "web": {} }'],
     ['.m3ugenrc.yaml', 'web: {}\n'],
@@ -316,5 +299,36 @@ describe('files named like a config that the search does not read', () => {
     for (const searched of ['m3ugen.config.toml', '.m3ugenrc.json', '.m3ugenrc']) {
       expect(overlookedConfigFiles(folderWith({ [searched]: '' }))).toEqual([]);
     }
+  });
+});
+
+describe('a config loaded again in one process (m3ugen generate --watch)', () => {
+  it.each([
+    ['m3ugen.config.mjs', 'export default'],
+    ['m3ugen.config.cjs', 'module.exports ='],
+    // No "type" in the folder's package.json: a .js config is CommonJS.
+    ['m3ugen.config.js', 'module.exports ='],
+  ])('%s edited since it was loaded is read again, as it is now (a process that loads its config twice: --watch)', async (name, exporting) => {
+    const dir = folderWith({ [name]: `${exporting} { web: { base_url: 'http://one.example' } };\n` });
+    const file = join(dir, name);
+    expect((await loadConfig({ file })).config.web?.base_url).toBe('http://one.example');
+    expect((await loadConfig({ file })).config.web?.base_url).toBe('http://one.example');
+    // The same size, written at once: told apart by its bytes, not its size or time.
+    writeFileSync(file, `${exporting} { web: { base_url: 'http://two.example' } };\n`);
+    expect((await loadConfig({ file })).config.web?.base_url).toBe('http://two.example');
+    expect((await loadConfig({ searchFrom: dir })).config.web?.base_url).toBe('http://two.example');
+    writeFileSync(file, `${exporting} { web: { base_url: 'http://three.example' } }; // longer still\n`);
+    expect((await loadConfig({ searchFrom: dir })).config.web?.base_url).toBe('http://three.example');
+  });
+
+  it.each([
+    ['m3ugen.config.mjs', "import { base } from './base.mjs';\nexport default { web: { base_url: base } };\n"],
+    ['m3ugen.config.ts', "import { base } from './base.ts';\nexport default { web: { base_url: base } };\n"],
+  ])('%s that failed to load is imported again on the next load, unchanged, once what it imports is there', async (name, text) => {
+    const dir = folderWith({ [name]: text });
+    const file = join(dir, name);
+    await expect(loadConfig({ file })).rejects.toThrow(ConfigError);
+    writeFileSync(join(dir, name.endsWith('.ts') ? 'base.ts' : 'base.mjs'), "export const base: string = 'http://one.example';\n".replace(': string', name.endsWith('.ts') ? ': string' : ''));
+    expect((await loadConfig({ file })).config.web?.base_url).toBe('http://one.example');
   });
 });

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Loader } from 'cosmiconfig';
 import { lineAndColumn, locateJsonError } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
-import { currentModuleUrl } from './current-module.js';
+import { currentModuleUrl, moduleImportFailed } from './current-module.js';
 import { registerTypeScript } from './typescript.js';
 
 // Every loader here turns a file that cannot be read as a config into one
@@ -165,12 +165,15 @@ function locatingSyntaxErrors(load: Loader): Loader {
 const loadJs = locatingSyntaxErrors(async (filepath, content) => {
   const path = await realpath(filepath);
   const url = currentModuleUrl(path);
-  // Its plain URL (first imported, unchanged since): cosmiconfig's loader, which falls back to require(), imports the same module.
-  if (url === pathToFileURL(path).href) return (await cosmiconfigLoaders())['.js'](filepath, content);
-  return ((await import(url)) as { default?: unknown }).default;
+  try {
+    // Its plain URL (first imported, unchanged since): cosmiconfig's loader, which falls back to require(), imports the same module.
+    if (url === pathToFileURL(path).href) return await (await cosmiconfigLoaders())['.js'](filepath, content);
+    return ((await import(url)) as { default?: unknown }).default;
+  } catch (error) {
+    moduleImportFailed(path);
+    throw error;
+  }
 });
-/** Loads of TS configs so far: each imports the file afresh, so a config edited since is read again. */
-let tsLoads = 0;
 
 /**
  * A TS config, imported through the TypeScript hooks as TS plugins are: the
@@ -180,8 +183,14 @@ let tsLoads = 0;
  */
 const loadTs = locatingSyntaxErrors(async (filepath) => {
   registerTypeScript();
-  const { href } = pathToFileURL(await realpath(filepath));
-  return ((await import(`${href}?m3ugen-load=${++tsLoads}`)) as { default?: unknown }).default;
+  const path = await realpath(filepath);
+  try {
+    // As it is now: a config edited since this process imported it is imported anew.
+    return ((await import(currentModuleUrl(path))) as { default?: unknown }).default;
+  } catch (error) {
+    moduleImportFailed(path);
+    throw error;
+  }
 });
 
 /**

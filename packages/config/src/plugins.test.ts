@@ -46,6 +46,18 @@ describe('resolvePlugins', () => {
     expect(fake!.name).toBe('fake');
   });
 
+  it('imports a plugin file that failed to load again on the next load, unchanged, once what it imports is there', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'm3ugen-plugins-'));
+    writeFileSync(join(own, 'package.json'), '{ "name": "own" }');
+    writeFileSync(join(own, 'mine.mjs'), `import { name } from './name.mjs';\nexport default () => ({ name, apply() {} });\n`);
+    // The plugin's file is there: what is missing is the file it imports.
+    await expect(resolvePlugins(['./mine.mjs'], own, 'm3ugen.toml')).rejects.toThrow(
+      /^m3ugen\.toml: key "plugins\[0\]": plugin "\.\/mine\.mjs" failed to load: Cannot find module '[^']*name\.mjs' imported from .*mine\.mjs$/,
+    );
+    writeFileSync(join(own, 'name.mjs'), `export const name = 'mine';\n`);
+    expect((await resolvePlugins(['./mine.mjs'], own, 'm3ugen.toml')).map((p) => p.name)).toEqual(['mine']);
+  });
+
   it('loads paths relative to the config folder and packages installed there, passing options', async () => {
     const plugins = await resolvePlugins(
       ['./plugins/factory.mjs', ['./plugins/factory.mjs', { token: 'abc' }], './plugins/object.mjs', './plugins/named.mjs', ['m3ugen-plugin-fake', { x: 1 }]],

@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { M3uPlugin } from '@m3ugen/core';
 import { isUrl } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
-import { currentModuleUrl } from './current-module.js';
+import { currentModuleUrl, moduleImportFailed } from './current-module.js';
 import { describeSyntaxError, displayPath } from './loaders.js';
 import type { PluginEntry } from './schema.js';
 import { registerTypeScript, typeScriptImportFailure } from './typescript.js';
@@ -181,8 +181,10 @@ export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: s
     try {
       module = await importPlugin(url);
     } catch (error) {
+      if (isPath(specifier)) moduleImportFailed(fileURLToPath(url));
       const reason = (error instanceof SyntaxError && (await locatedSyntaxError(url))) || (url.startsWith('file:') && typeScriptImportFailure(error, fileURLToPath(url))) || messageOf(error);
-      const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && isPath(specifier);
+      // Not found: the plugin's own file, not one it imports (that is its failure to load, in Node's words naming the file).
+      const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && isPath(specifier) && !isRegularFile(resolve(fromDir, specifier));
       throw new ConfigError(missing ? `plugin "${specifier}" not found at ${resolve(fromDir, specifier)}` : `plugin "${specifier}" failed to load: ${reason}`, where, {
         cause: error,
       });
