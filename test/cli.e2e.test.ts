@@ -301,6 +301,21 @@ describe('m3ugen generate', () => {
     expect(readdirSync(dir)).toHaveLength(7);
   });
 
+  it('says a config or plugin that imports a CommonJS file which fails to load as its error, where Node 20 would end the process with its own trace', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);
+    writeFileSync(join(dir, 'broken.cjs'), 'exports.name = ;\n');
+    writeFileSync(join(dir, 'm3ugen.config.mjs'), `import { name } from './broken.cjs';\nexport default { input: 'channels.ndjson', web: { base_url: name } };\n`);
+    const config = await runCli(['generate', '--config', 'm3ugen.config.mjs', '-q'], { cwd: dir });
+    expect(config).toMatchObject({ code: 1, stdout: '' });
+    expect(config.stderr).toMatch(/^m3ugen: error: m3ugen\.config\.mjs: cannot load the configuration: [^\n]*\n$/);
+    writeFileSync(join(dir, 'named.mjs'), `import { name } from './broken.cjs';\nexport default () => ({ name, apply() {} });\n`);
+    writeFileSync(join(dir, 'm3ugen.toml'), `input = "channels.ndjson"\nplugins = ["./named.mjs"]\n`);
+    const plugin = await runCli(['generate', '--config', 'm3ugen.toml', '-q'], { cwd: dir });
+    expect(plugin).toMatchObject({ code: 1, stdout: '' });
+    expect(plugin.stderr).toMatch(/^m3ugen: error: m3ugen\.toml: key "plugins\[0\]": plugin "\.\/named\.mjs" failed to load: [^\n]*\n$/);
+  });
+
   it('loads a TypeScript config that imports a TypeScript plugin, writing nothing beside them', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);

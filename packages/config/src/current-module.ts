@@ -70,3 +70,39 @@ export function moduleImportFailed(path: string): void {
   const earlier = imported.get(path);
   if (earlier !== undefined) earlier.failed = true;
 }
+
+/** Errors guarded imports rejected with: Node's second report of one of them is not a second failure. */
+const failedImports = new WeakSet<object>();
+
+/** Ends the process with a rejection nobody handled, as Node does without a listener. */
+function rethrowUnhandled(reason: unknown): void {
+  if (typeof reason === 'object' && reason !== null && failedImports.has(reason)) return;
+  throw reason;
+}
+
+/**
+ * Imports `url`, as `import(url)`. Node 20 reports an error thrown while
+ * loading a CommonJS module that an ES module imports twice: as the
+ * import's rejection, and again as a rejection nobody handles, which ends
+ * the process (nodejs/node#51603) before the import's caller can say what
+ * failed. A rejection whose reason is the error such an import rejected
+ * with is passed over here; any other ends the process as before.
+ *
+ * @example
+ * ```ts
+ * const module = await importModule(currentModuleUrl('/srv/m3ugen/catchup.mjs'));
+ * ```
+ */
+export async function importModule(url: string): Promise<Record<string, unknown>> {
+  process.on('unhandledRejection', rethrowUnhandled);
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    if (typeof error === 'object' && error !== null) failedImports.add(error);
+    // Node reports the stray rejection once the pending callbacks have run: listen until past that.
+    await new Promise((resolve) => setImmediate(resolve));
+    throw error;
+  } finally {
+    process.off('unhandledRejection', rethrowUnhandled);
+  }
+}

@@ -117,7 +117,8 @@ describe('a config file that cannot be parsed is named with the line and column,
     expect(await message('m3ugen.config.ts', "import { defineConfig } from '@m3ugen/config';\nexport default defineConfig({});\n")).toMatch(
       /^m3ugen\.config\.ts: cannot load the configuration: it imports "@m3ugen\/config", which is not installed where the config file is \(.+\): install it there \(npm install --save-dev @m3ugen\/config\); or export the object without defineConfig, which only adds types$/,
     );
-    expect(await message('m3ugen.config.mjs', "import extra from './extra.mjs';\nexport default extra;\n")).toMatch(/^m3ugen\.config\.mjs: cannot load the configuration: it imports \/.+\/extra\.mjs, which does not exist$/);
+    // Node names the missing file by its path; vitest's own loader, which imports it in this test, as written.
+    expect(await message('m3ugen.config.mjs', "import extra from './extra.mjs';\nexport default extra;\n")).toMatch(/^m3ugen\.config\.mjs: cannot load the configuration: it imports (\/.+\/|\.\/)extra\.mjs, which does not exist$/);
   });
 
   it('a TypeScript config may import TypeScript plugins, which import TypeScript files by their compiled names', async () => {

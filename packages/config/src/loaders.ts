@@ -1,10 +1,9 @@
 import { realpath } from 'node:fs/promises';
 import { basename, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Loader } from 'cosmiconfig';
 import { lineAndColumn, locateJsonError } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
-import { currentModuleUrl, moduleImportFailed } from './current-module.js';
+import { currentModuleUrl, importModule, moduleImportFailed } from './current-module.js';
 import { registerTypeScript } from './typescript.js';
 
 // Every loader here turns a file that cannot be read as a config into one
@@ -141,13 +140,11 @@ export async function describeSyntaxError(filepath: string, content: string): Pr
 }
 
 /**
- * cosmiconfig's JS or TS loader, with syntax errors reported where they are.
- * When import() fails, cosmiconfig retries with require(); since Node 20.19
- * can require ES modules, a module that failed to parse then gives "Cannot
- * require() ES Module … not yet fully loaded" in place of the real error. So
- * after a failure the source goes through {@link describeSyntaxError}: a
- * syntax error found there is the error reported; anything else (a throw at
- * load time) is passed on.
+ * A JS or TS config loader, with syntax errors reported where they are:
+ * Node gives an ES module's SyntaxError no position. So after a failure the
+ * source goes through {@link describeSyntaxError}: a syntax error found
+ * there is the error reported; anything else (a throw at load time) is
+ * passed on.
  */
 function locatingSyntaxErrors(load: Loader): Loader {
   return async (filepath, content) => {
@@ -161,14 +158,18 @@ function locatingSyntaxErrors(load: Loader): Loader {
   };
 }
 
-/** A JS config, read as it is now: one changed since this process imported it is imported anew ({@link currentModuleUrl}). */
-const loadJs = locatingSyntaxErrors(async (filepath, content) => {
+/**
+ * A JS config (ES module or CommonJS), read as it is now: one changed since
+ * this process imported it is imported anew ({@link currentModuleUrl}).
+ * Imported by m3ugen, not by cosmiconfig's loader, whose retry with
+ * `require()` after a failed import replaced the import's error (on Node
+ * 20.19, "Cannot require() ES Module … not yet fully loaded") and could not
+ * pass over Node's second report of it ({@link importModule}).
+ */
+const loadJs = locatingSyntaxErrors(async (filepath) => {
   const path = await realpath(filepath);
-  const url = currentModuleUrl(path);
   try {
-    // Its plain URL (first imported, unchanged since): cosmiconfig's loader, which falls back to require(), imports the same module.
-    if (url === pathToFileURL(path).href) return await (await cosmiconfigLoaders())['.js'](filepath, content);
-    return ((await import(url)) as { default?: unknown }).default;
+    return (await importModule(currentModuleUrl(path)))['default'];
   } catch (error) {
     moduleImportFailed(path);
     throw error;
@@ -186,7 +187,7 @@ const loadTs = locatingSyntaxErrors(async (filepath) => {
   const path = await realpath(filepath);
   try {
     // As it is now: a config edited since this process imported it is imported anew.
-    return ((await import(currentModuleUrl(path))) as { default?: unknown }).default;
+    return (await importModule(currentModuleUrl(path)))['default'];
   } catch (error) {
     moduleImportFailed(path);
     throw error;

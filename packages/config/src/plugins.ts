@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { M3uPlugin } from '@m3ugen/core';
 import { isUrl } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
-import { currentModuleUrl, moduleImportFailed } from './current-module.js';
+import { currentModuleUrl, importModule, moduleImportFailed } from './current-module.js';
 import { describeSyntaxError, displayPath } from './loaders.js';
 import type { PluginEntry } from './schema.js';
 import { registerTypeScript, typeScriptImportFailure } from './typescript.js';
@@ -141,7 +141,7 @@ const TYPESCRIPT = /\.[cm]?ts$/;
  */
 async function importPlugin(url: string): Promise<Record<string, unknown>> {
   if (url.startsWith('file:') && TYPESCRIPT.test(new URL(url).pathname)) registerTypeScript();
-  return (await import(url)) as Record<string, unknown>;
+  return importModule(url);
 }
 
 /** Where in the plugin's own file its SyntaxError is (`file: invalid JavaScript at line L, …`), if it is there. */
