@@ -3,7 +3,7 @@ import { basename, relative } from 'node:path';
 import type { Loader } from 'cosmiconfig';
 import { lineAndColumn, locateJsonError } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
-import { currentModuleUrl, importModule, moduleImportFailed } from './current-module.js';
+import { currentModuleUrl, importModule, moduleImportFailed } from './module-import.js';
 import { registerTypeScript } from './typescript.js';
 
 // Every loader here turns a file that cannot be read as a config into one

@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { M3uPlugin } from '@m3ugen/core';
 import { isUrl } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
-import { currentModuleUrl, importModule, moduleImportFailed } from './current-module.js';
+import { currentModuleUrl, importModule, moduleImportFailed } from './module-import.js';
 import { describeSyntaxError, displayPath } from './loaders.js';
 import type { PluginEntry } from './schema.js';
 import { registerTypeScript, typeScriptImportFailure } from './typescript.js';
