@@ -301,19 +301,25 @@ describe('m3ugen generate', () => {
     expect(readdirSync(dir)).toHaveLength(7);
   });
 
-  it('says a config or plugin that imports a CommonJS file which fails to load as its error, where Node 20 would end the process with its own trace', async () => {
+  it('says where the syntax error is in a module a config or plugin imports, and a CommonJS one fails as its error, where Node 20 would end the process with its own trace', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);
-    writeFileSync(join(dir, 'broken.cjs'), 'exports.name = ;\n');
-    writeFileSync(join(dir, 'm3ugen.config.mjs'), `import { name } from './broken.cjs';\nexport default { input: 'channels.ndjson', web: { base_url: name } };\n`);
-    const config = await runCli(['generate', '--config', 'm3ugen.config.mjs', '-q'], { cwd: dir });
-    expect(config).toMatchObject({ code: 1, stdout: '' });
-    expect(config.stderr).toMatch(/^m3ugen: error: m3ugen\.config\.mjs: cannot load the configuration: [^\n]*\n$/);
-    writeFileSync(join(dir, 'named.mjs'), `import { name } from './broken.cjs';\nexport default () => ({ name, apply() {} });\n`);
-    writeFileSync(join(dir, 'm3ugen.toml'), `input = "channels.ndjson"\nplugins = ["./named.mjs"]\n`);
-    const plugin = await runCli(['generate', '--config', 'm3ugen.toml', '-q'], { cwd: dir });
-    expect(plugin).toMatchObject({ code: 1, stdout: '' });
-    expect(plugin.stderr).toMatch(/^m3ugen: error: m3ugen\.toml: key "plugins\[0\]": plugin "\.\/named\.mjs" failed to load: [^\n]*\n$/);
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(join(dir, 'lib', 'broken.cjs'), '// the name\nexports.name = ;\n');
+    writeFileSync(join(dir, 'lib', 'broken.mjs'), 'export const name = {,};\n');
+    // Node gives such a SyntaxError neither file nor position; in CommonJS, it also ended the process (nodejs/node#51603).
+    for (const broken of ['./lib/broken.cjs', './lib/broken.mjs']) {
+      const where = broken.endsWith('.cjs') ? 'lib/broken.cjs: invalid JavaScript at line 2, column 16: Expression expected.' : 'lib/broken.mjs: invalid JavaScript at line 1, column 22: Property assignment expected.';
+      writeFileSync(join(dir, 'm3ugen.config.mjs'), `import { name } from '${broken}';\nexport default { input: 'channels.ndjson', web: { base_url: name } };\n`);
+      const config = await runCli(['generate', '--config', 'm3ugen.config.mjs', '-q'], { cwd: dir });
+      expect(config).toMatchObject({ code: 1, stdout: '', stderr: `m3ugen: error: m3ugen.config.mjs: cannot load the configuration: it imports ${where}\n` });
+      // Through a module of the plugin's own in between.
+      writeFileSync(join(dir, 'lib', 'name.mjs'), `export { name } from '${broken.replace('/lib', '')}';\n`);
+      writeFileSync(join(dir, 'named.mjs'), `import { name } from './lib/name.mjs';\nexport default () => ({ name, apply() {} });\n`);
+      writeFileSync(join(dir, 'm3ugen.toml'), `input = "channels.ndjson"\nplugins = ["./named.mjs"]\n`);
+      const plugin = await runCli(['generate', '--config', 'm3ugen.toml', '-q'], { cwd: dir });
+      expect(plugin).toMatchObject({ code: 1, stdout: '', stderr: `m3ugen: error: m3ugen.toml: key "plugins[0]": plugin "./named.mjs" failed to load: ${where}\n` });
+    }
   });
 
   it('loads a TypeScript config that imports a TypeScript plugin, writing nothing beside them', async () => {

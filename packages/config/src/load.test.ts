@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { loadConfig, overlookedConfigFiles, validateConfig } from './load.js';
+import { locateSyntaxError } from './loaders.js';
 import { toGenerateOptions } from './options.js';
 
 function folderWith(files: Record<string, string>): string {
@@ -331,5 +332,19 @@ describe('a config loaded again in one process (m3ugen generate --watch)', () =>
     await expect(loadConfig({ file })).rejects.toThrow(ConfigError);
     writeFileSync(join(dir, name.endsWith('.ts') ? 'base.ts' : 'base.mjs'), "export const base: string = 'http://one.example';\n".replace(': string', name.endsWith('.ts') ? ': string' : ''));
     expect((await loadConfig({ file })).config.web?.base_url).toBe('http://one.example');
+  });
+});
+
+describe('locateSyntaxError', () => {
+  it('finds the first syntax error in a module or the local modules it imports, through cycles, extensionless requires and re-exports', async () => {
+    const dir = folderWith({
+      'entry.mjs': "import { a } from './a.mjs';\nimport 'left-pad';\nimport './missing.mjs';\nexport default a;\n",
+      'a.mjs': "import { entry } from './entry.mjs';\nexport * from './lib/b.js';\nexport const a = 1;\n",
+      'lib/b.js': "const c = require('./c');\nmodule.exports = c;\n",
+      'lib/c.js': 'module.exports = {\n  ok: true,\n  broken: ,\n};\n',
+    });
+    expect(await locateSyntaxError(join(dir, 'entry.mjs'))).toBe(`${join(dir, 'lib/c.js')}: invalid JavaScript at line 3, column 11: Expression expected.`);
+    writeFileSync(join(dir, 'lib/c.js'), 'module.exports = { ok: true };\n');
+    expect(await locateSyntaxError(join(dir, 'entry.mjs'))).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
-import { realpath } from 'node:fs/promises';
-import { basename, relative } from 'node:path';
+import { statSync } from 'node:fs';
+import { readFile, realpath } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Loader } from 'cosmiconfig';
 import { lineAndColumn, locateJsonError } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
@@ -139,6 +140,61 @@ export async function describeSyntaxError(filepath: string, content: string): Pr
   return `invalid ${language}${at(content, syntax.start)}: ${ts.flattenDiagnosticMessageText(syntax.messageText, ' ')}`;
 }
 
+/** Where a relative import may lead: the file named, or one Node or the TypeScript hooks would find for it (an extension left out, `.js` for `.ts`). */
+function importCandidates(specifier: string, from: string): string[] {
+  const path = resolve(dirname(from), specifier);
+  return [path, `${path}.js`, `${path}.cjs`, `${path}.mjs`, path.replace(/\.js$/, '.ts'), path.replace(/\.mjs$/, '.mts'), join(path, 'index.js')];
+}
+
+/** The local modules `file` imports (static and literal dynamic imports, re-exports, `require()` calls), as paths of existing files. */
+async function localImports(file: string, content: string): Promise<string[]> {
+  const { default: ts } = await import('typescript');
+  const found: string[] = [];
+  for (const { fileName } of ts.preProcessFile(content, true, true).importedFiles) {
+    if (!/^\.{1,2}\//.test(fileName) && !isAbsolute(fileName)) continue;
+    const path = importCandidates(fileName, file).find((candidate) => {
+      try {
+        return statSync(candidate).isFile();
+      } catch {
+        return false;
+      }
+    });
+    if (path !== undefined) found.push(path);
+  }
+  return found;
+}
+
+/** Files {@link locateSyntaxError} reads at the most: a module graph of the operator's own is small. */
+const MOST_FILES_CHECKED = 200;
+
+/**
+ * The first syntax error in the module file at `file` or in the local
+ * modules it imports, breadth first (`file: invalid JavaScript at line L,
+ * column C: reason`, the file as {@link displayPath} gives it), or
+ * `undefined`. Node gives an ES module's SyntaxError neither file nor
+ * position, whichever module of the graph it is in.
+ *
+ * @example
+ * ```ts
+ * await locateSyntaxError('/srv/m3ugen/catchup.mjs'); // 'lib/days.mjs: invalid JavaScript at line 3, column 18: Expression expected.'
+ * ```
+ */
+export async function locateSyntaxError(file: string): Promise<string | undefined> {
+  const seen = new Set<string>();
+  const queue = [file];
+  while (queue.length > 0 && seen.size < MOST_FILES_CHECKED) {
+    const next = queue.shift()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const content = await readFile(next, 'utf8').catch(() => undefined);
+    if (content === undefined) continue;
+    const syntax = await describeSyntaxError(next, content);
+    if (syntax !== undefined) return `${displayPath(next)}: ${syntax}`;
+    queue.push(...(await localImports(next, content)));
+  }
+  return undefined;
+}
+
 /**
  * A JS or TS config loader, with syntax errors reported where they are:
  * Node gives an ES module's SyntaxError no position. So after a failure the
@@ -152,8 +208,11 @@ function locatingSyntaxErrors(load: Loader): Loader {
       return await load(filepath, content);
     } catch (error) {
       const syntax = await describeSyntaxError(filepath, content);
-      if (syntax === undefined) throw error;
-      throw new ConfigError(syntax, { file: displayPath(filepath) }, { cause: error });
+      if (syntax !== undefined) throw new ConfigError(syntax, { file: displayPath(filepath) }, { cause: error });
+      // A module the config imports: named with its own position.
+      const imported = error instanceof SyntaxError ? await locateSyntaxError(filepath) : undefined;
+      if (imported === undefined) throw error;
+      throw new ConfigError(`cannot load the configuration: it imports ${imported}`, { file: displayPath(filepath) }, { cause: error });
     }
   };
 }

@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -7,7 +6,7 @@ import type { M3uPlugin } from '@m3ugen/core';
 import { isUrl } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
 import { currentModuleUrl, importModule, moduleImportFailed } from './module-import.js';
-import { describeSyntaxError, displayPath } from './loaders.js';
+import { locateSyntaxError } from './loaders.js';
 import type { PluginEntry } from './schema.js';
 import { registerTypeScript, typeScriptImportFailure } from './typescript.js';
 
@@ -144,13 +143,9 @@ async function importPlugin(url: string): Promise<Record<string, unknown>> {
   return importModule(url);
 }
 
-/** Where in the plugin's own file its SyntaxError is (`file: invalid JavaScript at line L, …`), if it is there. */
+/** Where the SyntaxError of a plugin's module is, in its own file or a local module it imports (`file: invalid JavaScript at line L, …`). */
 async function locatedSyntaxError(url: string): Promise<string | undefined> {
-  if (!url.startsWith('file:')) return undefined;
-  const path = fileURLToPath(url);
-  const content = await readFile(path, 'utf8').catch(() => undefined);
-  const syntax = content === undefined ? undefined : await describeSyntaxError(path, content);
-  return syntax === undefined ? undefined : `${displayPath(path)}: ${syntax}`;
+  return url.startsWith('file:') ? locateSyntaxError(fileURLToPath(url)) : undefined;
 }
 
 /**
