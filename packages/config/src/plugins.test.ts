@@ -19,6 +19,12 @@ beforeAll(() => {
     'plugins/broken.mjs': `export default {`,
     'node_modules/m3ugen-plugin-fake/package.json': JSON.stringify({ name: 'm3ugen-plugin-fake', type: 'module', exports: { '.': { default: './index.js' } } }),
     'node_modules/m3ugen-plugin-fake/index.js': `export default (o) => ({ name: 'fake', options: o, apply() {} });`,
+    // An ES-module-only package as bundlers write them: `exports` for `import` alone.
+    'node_modules/m3ugen-plugin-esm/package.json': JSON.stringify({ name: 'm3ugen-plugin-esm', type: 'module', exports: { '.': { types: './index.d.ts', import: './index.js' } } }),
+    'node_modules/m3ugen-plugin-esm/index.js': `export default () => ({ name: 'esm-only', apply() {} });`,
+    'node_modules/m3ugen-plugin-cjs/package.json': JSON.stringify({ name: 'm3ugen-plugin-cjs', exports: { '.': { require: './index.cjs' } } }),
+    'node_modules/m3ugen-plugin-cjs/index.cjs': `module.exports = () => ({ name: 'require-only', apply() {} });`,
+    'node_modules/m3ugen-plugin-subpaths/package.json': JSON.stringify({ name: 'm3ugen-plugin-subpaths', exports: { './extra': './extra.js' } }),
   };
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
@@ -27,6 +33,15 @@ beforeAll(() => {
 });
 
 describe('resolvePlugins', () => {
+  it('loads a package that exports only for import, or only for require, and says what is wrong with one that exports neither', async () => {
+    const plugins = await resolvePlugins(['m3ugen-plugin-esm', 'm3ugen-plugin-cjs'], dir, 'm3ugen.toml');
+    expect(plugins.map((p) => p.name)).toEqual(['esm-only', 'require-only']);
+    await expect(resolvePlugins(['m3ugen-plugin-subpaths'], dir, 'm3ugen.toml')).rejects.toThrow(
+      `m3ugen.toml: key "plugins[0]": plugin "m3ugen-plugin-subpaths" is installed but cannot be imported: No "exports" main defined in ${join(dir, 'node_modules/m3ugen-plugin-subpaths/package.json')}`,
+    );
+    await expect(resolvePlugins(['m3ugen-plugin-absent'], dir, 'm3ugen.toml')).rejects.toThrow(`plugin "m3ugen-plugin-absent" cannot be found from ${dir} (is it installed?)`);
+  });
+
   it('imports a plugin file edited since it was loaded as it is now, and an unchanged one as the same module', async () => {
     const own = mkdtempSync(join(tmpdir(), 'm3ugen-plugins-'));
     writeFileSync(join(own, 'package.json'), '{ "name": "own" }');

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { moduleResolve } from 'import-meta-resolve';
 import type { M3uPlugin } from '@m3ugen/core';
 import { isUrl } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
@@ -112,21 +113,45 @@ export interface ResolvePluginsOptions {
 /** The first-party scope, whose packages may come from {@link ResolvePluginsOptions.bundledFrom}. */
 const FIRST_PARTY = '@m3ugen/';
 
+/**
+ * Where `specifier` leads from the file `base`: where an import there would
+ * find it (the `import`, `node` and `default` conditions of a package's
+ * `exports`, as an ES-module-only plugin package may have no other), else
+ * where `require()` would (a package that exports only for `require`).
+ * Throws the import's resolution error when neither finds it.
+ */
+function resolveFrom(specifier: string, base: URL): string {
+  try {
+    return moduleResolve(specifier, base).href;
+  } catch (error) {
+    try {
+      return pathToFileURL(createRequire(base).resolve(specifier)).href;
+    } catch {
+      throw error;
+    }
+  }
+}
+
 /** Resolves a package name or path from `fromDir` (or, for `@m3ugen/*`, the bundled copies) to an importable URL. */
 function locate(specifier: string, fromDir: string, where: { file?: string | undefined; key: string }, bundledFrom: string | URL | undefined): string {
   // A file of the operator's own is imported as it is now (edited while the command watches, say); packages stay as first loaded.
   if (isPath(specifier)) return currentModuleUrl(resolve(fromDir, specifier));
   try {
-    return pathToFileURL(createRequire(join(fromDir, 'noop.js')).resolve(specifier)).href;
+    return resolveFrom(specifier, pathToFileURL(join(fromDir, 'noop.js')));
   } catch (error) {
     if (bundledFrom !== undefined && specifier.startsWith(FIRST_PARTY)) {
       try {
-        return pathToFileURL(createRequire(bundledFrom).resolve(specifier)).href;
+        return resolveFrom(specifier, typeof bundledFrom === 'string' && !bundledFrom.startsWith('file:') ? pathToFileURL(bundledFrom) : new URL(bundledFrom));
       } catch {
         // Not one the command ships either: the error names the config's folder, where plugins are installed.
       }
     }
-    throw new ConfigError(`plugin "${specifier}" cannot be found from ${fromDir} (is it installed?)`, where, { cause: error });
+    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') {
+      throw new ConfigError(`plugin "${specifier}" cannot be found from ${fromDir} (is it installed?)`, where, { cause: error });
+    }
+    // Installed, but its package.json leads nowhere an import can load (exports without "."), say.
+    const reason = messageOf(error).replace(/ imported from \S*noop\.js$/, '');
+    throw new ConfigError(`plugin "${specifier}" is installed but cannot be imported: ${reason}`, where, { cause: error });
   }
 }
 
