@@ -33,13 +33,16 @@ beforeAll(() => {
 });
 
 describe('resolvePlugins', () => {
-  it('loads a package that exports only for import, or only for require, and says what is wrong with one that exports neither', async () => {
+  it('loads a package that exports only for import, or only for require, and says what is wrong with one that exports neither, or a folder', async () => {
     const plugins = await resolvePlugins(['m3ugen-plugin-esm', 'm3ugen-plugin-cjs'], dir, 'm3ugen.toml');
     expect(plugins.map((p) => p.name)).toEqual(['esm-only', 'require-only']);
     await expect(resolvePlugins(['m3ugen-plugin-subpaths'], dir, 'm3ugen.toml')).rejects.toThrow(
       `m3ugen.toml: key "plugins[0]": plugin "m3ugen-plugin-subpaths" is installed but cannot be imported: No "exports" main defined in ${join(dir, 'node_modules/m3ugen-plugin-subpaths/package.json')}`,
     );
     await expect(resolvePlugins(['m3ugen-plugin-absent'], dir, 'm3ugen.toml')).rejects.toThrow(`plugin "m3ugen-plugin-absent" cannot be found from ${dir} (is it installed?)`);
+    await expect(resolvePlugins(['./plugins/'], dir, 'm3ugen.toml')).rejects.toThrow(
+      'm3ugen.toml: key "plugins[0]": plugin "./plugins/" is a folder: name the module file in it (such as "./plugins/index.mjs")',
+    );
   });
 
   it('imports a plugin file edited since it was loaded as it is now, and an unchanged one as the same module', async () => {

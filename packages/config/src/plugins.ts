@@ -91,6 +91,14 @@ export function filesNamedByPlugins(entries: readonly PluginEntry[], fromDir: st
   return files;
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function isRegularFile(path: string): boolean {
   try {
     return statSync(path).isFile();
@@ -135,7 +143,12 @@ function resolveFrom(specifier: string, base: URL): string {
 /** Resolves a package name or path from `fromDir` (or, for `@m3ugen/*`, the bundled copies) to an importable URL. */
 function locate(specifier: string, fromDir: string, where: { file?: string | undefined; key: string }, bundledFrom: string | URL | undefined): string {
   // A file of the operator's own is imported as it is now (edited while the command watches, say); packages stay as first loaded.
-  if (isPath(specifier)) return currentModuleUrl(resolve(fromDir, specifier));
+  if (isPath(specifier)) {
+    const path = resolve(fromDir, specifier);
+    // Node imports no folder (it would say so naming m3ugen's own module as the importer).
+    if (isFolder(path)) throw new ConfigError(`plugin "${specifier}" is a folder: name the module file in it (such as "${specifier.replace(/\/+$/, '')}/index.mjs")`, where);
+    return currentModuleUrl(path);
+  }
   try {
     return resolveFrom(specifier, pathToFileURL(join(fromDir, 'noop.js')));
   } catch (error) {
