@@ -2,7 +2,6 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { moduleResolve } from 'import-meta-resolve';
 import type { M3uPlugin } from '@m3ugen/core';
 import { isUrl } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
@@ -128,7 +127,9 @@ const FIRST_PARTY = '@m3ugen/';
  * where `require()` would (a package that exports only for `require`).
  * Throws the import's resolution error when neither finds it.
  */
-function resolveFrom(specifier: string, base: URL): string {
+async function resolveFrom(specifier: string, base: URL): Promise<string> {
+  // Loaded only for a package: a config listing none (or only files) does not pay for it at start-up.
+  const { moduleResolve } = await import('import-meta-resolve');
   try {
     return moduleResolve(specifier, base).href;
   } catch (error) {
@@ -141,7 +142,7 @@ function resolveFrom(specifier: string, base: URL): string {
 }
 
 /** Resolves a package name or path from `fromDir` (or, for `@m3ugen/*`, the bundled copies) to an importable URL. */
-function locate(specifier: string, fromDir: string, where: { file?: string | undefined; key: string }, bundledFrom: string | URL | undefined): string {
+async function locate(specifier: string, fromDir: string, where: { file?: string | undefined; key: string }, bundledFrom: string | URL | undefined): Promise<string> {
   // A file of the operator's own is imported as it is now (edited while the command watches, say); packages stay as first loaded.
   if (isPath(specifier)) {
     const path = resolve(fromDir, specifier);
@@ -150,11 +151,11 @@ function locate(specifier: string, fromDir: string, where: { file?: string | und
     return currentModuleUrl(path);
   }
   try {
-    return resolveFrom(specifier, pathToFileURL(join(fromDir, 'noop.js')));
+    return await resolveFrom(specifier, pathToFileURL(join(fromDir, 'noop.js')));
   } catch (error) {
     if (bundledFrom !== undefined && specifier.startsWith(FIRST_PARTY)) {
       try {
-        return resolveFrom(specifier, typeof bundledFrom === 'string' && !bundledFrom.startsWith('file:') ? pathToFileURL(bundledFrom) : new URL(bundledFrom));
+        return await resolveFrom(specifier, typeof bundledFrom === 'string' && !bundledFrom.startsWith('file:') ? pathToFileURL(bundledFrom) : new URL(bundledFrom));
       } catch {
         // Not one the command ships either: the error names the config's folder, where plugins are installed.
       }
@@ -209,7 +210,7 @@ export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: s
     const where = { file, key: `plugins[${index}]` };
     const specifier = entryName(entry);
     const pluginOptions = Array.isArray(entry) ? entry[1] : undefined;
-    const url = locate(specifier, fromDir, where, options.bundledFrom);
+    const url = await locate(specifier, fromDir, where, options.bundledFrom);
     let module: Record<string, unknown>;
     try {
       module = await importPlugin(url);
