@@ -270,14 +270,14 @@ describe('bad input is reported with file, record and field, exits 1, and publis
     );
   });
 
-  it("a syntax error in a module the plugin imports keeps Node's message (the plugin's own file is fine)", async () => {
+  it('a syntax error in a module the plugin imports is named with that module, line and column (the plugin\'s own file is fine)', async () => {
     const files = {
       'm3ugen.config.toml': 'plugins = ["./plugin.mjs"]\n',
       'plugin.mjs': "import './helper.mjs';\nexport default { name: 'mine', apply() {} };\n",
       'helper.mjs': 'export const a = {\n  b: 1\n  c: 2 };\n',
     };
     expect(await generate('channels.ndjson', record(1), [], undefined, files)).toBe(
-      'm3ugen: error: m3ugen.config.toml: key "plugins[0]": plugin "./plugin.mjs" failed to load: Unexpected identifier \'c\'',
+      'm3ugen: error: m3ugen.config.toml: key "plugins[0]": plugin "./plugin.mjs" failed to load: helper.mjs: invalid JavaScript at line 3, column 3: \',\' expected.',
     );
   });
 
