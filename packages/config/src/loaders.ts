@@ -4,7 +4,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import type { Loader } from 'cosmiconfig';
 import { lineAndColumn, locateJsonError } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
-import { currentModuleUrl, importModule, moduleImportFailed } from './module-import.js';
+import { importCurrentModule } from './module-import.js';
 import { registerTypeScript } from './typescript.js';
 
 // Every loader here turns a file that cannot be read as a config into one
@@ -219,21 +219,13 @@ function locatingSyntaxErrors(load: Loader): Loader {
 
 /**
  * A JS config (ES module or CommonJS), read as it is now: one changed since
- * this process imported it is imported anew ({@link currentModuleUrl}).
+ * this process imported it is imported anew ({@link importCurrentModule}).
  * Imported by m3ugen, not by cosmiconfig's loader, whose retry with
  * `require()` after a failed import replaced the import's error (on Node
  * 20.19, "Cannot require() ES Module … not yet fully loaded") and could not
- * pass over Node's second report of it ({@link importModule}).
+ * pass over Node's second report of it.
  */
-const loadJs = locatingSyntaxErrors(async (filepath) => {
-  const path = await realpath(filepath);
-  try {
-    return (await importModule(currentModuleUrl(path)))['default'];
-  } catch (error) {
-    moduleImportFailed(path);
-    throw error;
-  }
-});
+const loadJs = locatingSyntaxErrors(async (filepath) => (await importCurrentModule(await realpath(filepath)))['default']);
 
 /**
  * A TS config, imported through the TypeScript hooks as TS plugins are: the
@@ -243,14 +235,8 @@ const loadJs = locatingSyntaxErrors(async (filepath) => {
  */
 const loadTs = locatingSyntaxErrors(async (filepath) => {
   registerTypeScript();
-  const path = await realpath(filepath);
-  try {
-    // As it is now: a config edited since this process imported it is imported anew.
-    return (await importModule(currentModuleUrl(path)))['default'];
-  } catch (error) {
-    moduleImportFailed(path);
-    throw error;
-  }
+  // As it is now: a config edited since this process imported it is imported anew.
+  return (await importCurrentModule(await realpath(filepath)))['default'];
 });
 
 /**

@@ -106,3 +106,23 @@ export async function importModule(url: string): Promise<Record<string, unknown>
     process.off('unhandledRejection', rethrowUnhandled);
   }
 }
+
+/**
+ * Imports the module file at `path` (absolute, links resolved) as it is
+ * now ({@link currentModuleUrl}), through {@link importModule}; a failed
+ * import is noted ({@link moduleImportFailed}), so the next load tries
+ * again.
+ *
+ * @example
+ * ```ts
+ * const config = (await importCurrentModule('/srv/m3ugen/m3ugen.config.mjs'))['default'];
+ * ```
+ */
+export async function importCurrentModule(path: string): Promise<Record<string, unknown>> {
+  try {
+    return await importModule(currentModuleUrl(path));
+  } catch (error) {
+    moduleImportFailed(path);
+    throw error;
+  }
+}
