@@ -1,4 +1,4 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,6 +90,47 @@ describe('watchInput', () => {
     expect(lines.filter((line) => line.startsWith('error:'))).toHaveLength(1);
     controller.abort();
     await watching;
+  });
+
+  it('goes on watching a folder removed and made again, or replaced by a rename, as a pipeline that writes its folder afresh does', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'm3ugen-watch-'));
+    dirs.push(root);
+    const folder = join(root, 'out');
+    const path = join(folder, 'channels.ndjson');
+    mkdirSync(folder);
+    writeFileSync(path, 'first\n');
+    const lines: string[] = [];
+    const reporter = new Reporter({ write: (text: string) => lines.push(text) }, 'normal');
+    const controller = new AbortController();
+    const read: string[] = [];
+    const watching = watchInput({
+      path,
+      name: 'out/channels.ndjson',
+      output: 'playlist.m3u',
+      reporter,
+      signal: controller.signal,
+      report: () => read.push('(failed)'),
+      run: async () => {
+        // What a run reads; the file may be gone for a moment.
+        read.push(existsSync(path) ? readFileSync(path, 'utf8').trim() : '(gone)');
+      },
+    });
+    await until(() => read.length === 1, 'the first run');
+    rmSync(folder, { recursive: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    mkdirSync(folder);
+    writeFileSync(path, 'second\n');
+    await until(() => read.at(-1) === 'second', 'a run of the file in the folder made again');
+    const replacement = join(root, 'out.next');
+    mkdirSync(replacement);
+    writeFileSync(join(replacement, 'channels.ndjson'), 'third\n');
+    renameSync(folder, join(root, 'out.old'));
+    renameSync(replacement, folder);
+    await until(() => read.at(-1) === 'third', 'a run of the file in the folder renamed into place');
+    writeFileSync(path, 'fourth\n');
+    await until(() => read.at(-1) === 'fourth', 'a run after a change in the new folder');
+    controller.abort();
+    expect(await watching).toBe(0);
   });
 
   it('ends when aborted only once the run under way has ended, and runs no more', async () => {

@@ -1,4 +1,4 @@
-import { statSync, watch } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Reporter } from './reporter.js';
 
@@ -130,33 +130,80 @@ interface Settling {
   again(): void;
 }
 
+/** How often a folder that was removed or replaced is looked for again, to watch it anew. */
+export const FOLDER_RETRY_MS = 500;
+
+/** A folder's identity (device and inode); `undefined` when it is gone. */
+function folderIdentity(path: string): string | undefined {
+  try {
+    const stats = statSync(path);
+    return stats.isDirectory() ? `${stats.dev}:${stats.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Calls `settled` once changes to the file at `path` have stopped for
  * {@link WATCH_SETTLE_MS}. Its folder is watched, not the file, so a file
  * renamed into place counts. `unnamed`: whether an event that names no file
- * (where a platform gives no names) counts. Stops when `signal` aborts.
- * Throws if the folder cannot be watched; a later failure of the watch
- * goes to `failed`.
+ * (where a platform gives no names) counts. A folder removed or replaced
+ * (a pipeline that writes its output folder afresh) is watched anew once it
+ * is there again, looked for every {@link FOLDER_RETRY_MS}, and counts as a
+ * change: a watch on the folder that went sees nothing more. Stops when
+ * `signal` aborts. Throws if the folder cannot be watched at first; a later
+ * failure of the watch goes to `failed`.
  */
 function whenSettled(path: string, settled: () => void, options: { readonly unnamed: boolean; readonly signal?: AbortSignal | undefined; readonly failed: (error: unknown) => void }): Settling {
+  const folder = dirname(path);
   const file = basename(path);
+  const folderName = basename(folder);
   let timer: NodeJS.Timeout | undefined;
+  let retry: NodeJS.Timeout | undefined;
   let stopped = false;
   const again = (): void => {
     if (stopped) return;
     clearTimeout(timer);
     timer = setTimeout(settled, WATCH_SETTLE_MS);
   };
-  const watcher = watch(dirname(path), (_event, changed) => {
-    if (changed === file || (changed === null && options.unnamed)) again();
-  });
-  watcher.on('error', options.failed);
+  const start = (): { watcher: FSWatcher; identity: string | undefined } => {
+    const identity = folderIdentity(folder);
+    const watcher = watch(folder, (_event, changed) => {
+      if (changed === file || (changed === null && options.unnamed)) again();
+      // The folder itself went (Linux names it in the event): this watch is over.
+      if ((changed === folderName || changed === null) && folderIdentity(folder) !== current.identity) rewatch();
+    });
+    watcher.on('error', options.failed);
+    return { watcher, identity };
+  };
+  const rewatch = (): void => {
+    current.watcher.close();
+    clearTimeout(retry);
+    const lookAgain = (): void => {
+      if (stopped) return;
+      if (folderIdentity(folder) === undefined) {
+        retry = setTimeout(lookAgain, FOLDER_RETRY_MS);
+        return;
+      }
+      try {
+        current = start();
+      } catch {
+        retry = setTimeout(lookAgain, FOLDER_RETRY_MS);
+        return;
+      }
+      // What the new folder holds was never seen: take it as a change.
+      again();
+    };
+    retry = setTimeout(lookAgain, FOLDER_RETRY_MS);
+  };
+  let current = start();
   options.signal?.addEventListener(
     'abort',
     () => {
       stopped = true;
       clearTimeout(timer);
-      watcher.close();
+      clearTimeout(retry);
+      current.watcher.close();
     },
     { once: true },
   );
