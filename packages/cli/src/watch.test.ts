@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -158,6 +158,29 @@ describe('watchInput', () => {
 });
 
 describe('watchFiles', () => {
+  it('sees a file change through a link replaced under another name, as Kubernetes updates a mounted config', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'm3ugen-watch-'));
+    dirs.push(root);
+    mkdirSync(join(root, '..v1'));
+    writeFileSync(join(root, '..v1', 'm3ugen.toml'), 'input = "one.ndjson"\n');
+    symlinkSync('..v1', join(root, '..data'));
+    symlinkSync('..data/m3ugen.toml', join(root, 'm3ugen.toml'));
+    const controller = new AbortController();
+    const changed: string[] = [];
+    watchFiles([{ path: join(root, 'm3ugen.toml'), name: 'm3ugen.toml' }], (name) => changed.push(name), controller.signal);
+    // Another file in the folder, the link left as it is: nothing.
+    writeFileSync(join(root, 'other.txt'), 'x');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(changed).toEqual([]);
+    mkdirSync(join(root, '..v2'));
+    writeFileSync(join(root, '..v2', 'm3ugen.toml'), 'input = "two.ndjson"\n');
+    symlinkSync('..v2', join(root, '..data_tmp'));
+    renameSync(join(root, '..data_tmp'), join(root, '..data'));
+    await until(() => changed.length === 1, 'the change through the replaced link');
+    expect(changed).toEqual(['m3ugen.toml']);
+    controller.abort();
+  });
+
   it('calls back with the name of a changed file once per burst of changes, nothing for other files, nothing once aborted', async () => {
     const { path, controller } = fixture();
     const config = join(path, '..', 'm3ugen.toml');

@@ -146,8 +146,10 @@ function folderIdentity(path: string): string | undefined {
 /**
  * Calls `settled` once changes to the file at `path` have stopped for
  * {@link WATCH_SETTLE_MS}. Its folder is watched, not the file, so a file
- * renamed into place counts. `unnamed`: whether an event that names no file
- * (where a platform gives no names) counts. A folder removed or replaced
+ * renamed into place counts, and so does an event under another name after
+ * which the file (links followed) is another (`..data` replaced, as
+ * Kubernetes updates a mounted volume). `unnamed`: whether an event that
+ * names no file (where a platform gives no names) counts. A folder removed or replaced
  * (a pipeline that writes its output folder afresh) is watched anew once it
  * is there again, looked for every {@link FOLDER_RETRY_MS}, and counts as a
  * change: a watch on the folder that went sees nothing more. Stops when
@@ -166,10 +168,15 @@ function whenSettled(path: string, settled: () => void, options: { readonly unna
     clearTimeout(timer);
     timer = setTimeout(settled, WATCH_SETTLE_MS);
   };
+  /** What the file was at the latest event: a change under another name (a link it goes through replaced) shows here. */
+  let version = fileVersion(path);
   const start = (): { watcher: FSWatcher; identity: string | undefined } => {
     const identity = folderIdentity(folder);
     const watcher = watch(folder, (_event, changed) => {
-      if (changed === file || (changed === null && options.unnamed)) again();
+      const now = fileVersion(path);
+      // Named, or the file is another now: a Kubernetes volume swaps the link `..data` that `m3ugen.toml -> ..data/m3ugen.toml` goes through.
+      if (changed === file || (changed === null && options.unnamed) || now !== version) again();
+      version = now;
       // The folder itself went (Linux names it in the event): this watch is over.
       if ((changed === folderName || changed === null) && folderIdentity(folder) !== current.identity) rewatch();
     });
