@@ -181,6 +181,24 @@ describe('watchFiles', () => {
     controller.abort();
   });
 
+  it('sees a change no event of the folder shows, the file of a link into another folder replaced there, by looking at it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'm3ugen-watch-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'exports'));
+    mkdirSync(join(root, 'site'));
+    writeFileSync(join(root, 'exports', 'channels.ndjson'), 'first\n');
+    symlinkSync('../exports/channels.ndjson', join(root, 'site', 'channels.ndjson'));
+    const controller = new AbortController();
+    const changed: string[] = [];
+    watchFiles([{ path: join(root, 'site', 'channels.ndjson'), name: 'channels.ndjson' }], (name) => changed.push(name), controller.signal);
+    writeFileSync(join(root, 'exports', 'next.ndjson'), 'second\n');
+    renameSync(join(root, 'exports', 'next.ndjson'), join(root, 'exports', 'channels.ndjson'));
+    await until(() => changed.length === 1, 'the change seen by looking at the file');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(changed).toEqual(['channels.ndjson']);
+    controller.abort();
+  });
+
   it('calls back with the name of a changed file once per burst of changes, nothing for other files, nothing once aborted', async () => {
     const { path, controller } = fixture();
     const config = join(path, '..', 'm3ugen.toml');

@@ -133,6 +133,13 @@ interface Settling {
 /** How often a folder that was removed or replaced is looked for again, to watch it anew. */
 export const FOLDER_RETRY_MS = 500;
 
+/**
+ * How often the file itself is looked at besides: a change the folder's
+ * events do not show (a network mount, whose remote writes raise no
+ * events; the target of a link in another folder) is seen within this.
+ */
+export const FILE_POLL_MS = 1000;
+
 /** A folder's identity (device and inode); `undefined` when it is gone. */
 function folderIdentity(path: string): string | undefined {
   try {
@@ -148,7 +155,9 @@ function folderIdentity(path: string): string | undefined {
  * {@link WATCH_SETTLE_MS}. Its folder is watched, not the file, so a file
  * renamed into place counts, and so does an event under another name after
  * which the file (links followed) is another (`..data` replaced, as
- * Kubernetes updates a mounted volume). `unnamed`: whether an event that
+ * Kubernetes updates a mounted volume), and a change of the file seen by
+ * looking at it every {@link FILE_POLL_MS} where no event shows it.
+ * `unnamed`: whether an event that
  * names no file (where a platform gives no names) counts. A folder removed or replaced
  * (a pipeline that writes its output folder afresh) is watched anew once it
  * is there again, looked for every {@link FOLDER_RETRY_MS}, and counts as a
@@ -204,12 +213,19 @@ function whenSettled(path: string, settled: () => void, options: { readonly unna
     retry = setTimeout(lookAgain, FOLDER_RETRY_MS);
   };
   let current = start();
+  const poll = setInterval(() => {
+    const now = fileVersion(path);
+    if (now === version) return;
+    version = now;
+    again();
+  }, FILE_POLL_MS);
   options.signal?.addEventListener(
     'abort',
     () => {
       stopped = true;
       clearTimeout(timer);
       clearTimeout(retry);
+      clearInterval(poll);
       current.watcher.close();
     },
     { once: true },
