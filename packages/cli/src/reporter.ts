@@ -128,6 +128,11 @@ export class Reporter {
     return this.#verbosity === 'verbose';
   }
 
+  /** Whether stderr is a terminal, where someone may press Ctrl-C (not a service's journal). */
+  get atTerminal(): boolean {
+    return this.#stream.isTTY === true;
+  }
+
   #line(text: string): void {
     this.clearProgress();
     this.#stream.write(`${printableMessage(text)}\n`);

@@ -133,6 +133,18 @@ describe('watchInput', () => {
     expect(await watching).toBe(0);
   });
 
+  it('says how to stop only at a terminal, not in a service\'s journal', async () => {
+    for (const isTTY of [false, true]) {
+      const { lines, controller, common } = fixture();
+      const reporter = new Reporter({ write: (text: string) => lines.push(text), isTTY }, 'normal');
+      const watching = watchInput({ ...common, reporter, report: () => undefined, run: async () => undefined });
+      await until(() => lines.length === 1, 'the first run');
+      expect(lines).toEqual([`m3ugen: watching channels.ndjson for changes${isTTY ? ' (Ctrl-C stops)' : ''}\n`]);
+      controller.abort();
+      await watching;
+    }
+  });
+
   it('ends when aborted only once the run under way has ended, and runs no more', async () => {
     const { path, lines, controller, common } = fixture();
     const { held, watching: started } = holdingSecondRun(common, lines);

@@ -97,7 +97,7 @@ export function watchInput(options: WatchOptions): Promise<number> {
         pending = false;
         watched.again();
       } else {
-        reporter.info(`watching ${options.name} for changes (Ctrl-C stops)`);
+        reporter.info(`watching ${options.name} for changes${reporter.atTerminal ? ' (Ctrl-C stops)' : ''}`);
       }
     };
     try {
