@@ -172,6 +172,11 @@ describe('m3ugen generate --watch', () => {
       await until(() => watching() === 2, 'the run after SIGHUP');
       expect(stderr()).toContain('m3ugen: SIGHUP: reading the config again');
       expect(readFileSync(join(dir, 'playlist.m3u'), 'utf8')).toBe(await oneShot(dir, ndjson(5)));
+      // Four channels renamed: the one left is said in the singular.
+      publish(join(dir, 'channels.ndjson'), ndjson(5, (i) => (i > 0 ? `Renamed ${i}` : undefined)));
+      await until(() => watching() === 3, 'the run after four channels changed');
+      expect(stderr()).toContain('5 channels, ');
+      expect(stderr()).toContain(' (in-memory, 1 entry reused) → playlist.m3u');
     } finally {
       child.kill('SIGTERM');
     }

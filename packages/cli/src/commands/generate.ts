@@ -397,7 +397,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       const shown = reader.stats.skipped > SKIPS_SHOWN && !reporter.verbose ? ` (the first ${SKIPS_SHOWN} shown; --verbose shows each)` : '';
       reporter.warn(`${counted(reader.stats.skipped, 'invalid record')} skipped${shown}`);
     }
-    const reused = cache === undefined || metrics.reusedEntries === 0 ? '' : `, ${formatCount(metrics.reusedEntries)} entries reused`;
+    const reused = cache === undefined || metrics.reusedEntries === 0 ? '' : `, ${counted(metrics.reusedEntries, 'entry', 'entries')} reused`;
     reporter.info(
       `${counted(metrics.channels, 'channel')}, ${formatBytes(metrics.bytes)} in ${formatCount(Math.round(metrics.durationMs))} ms (${metrics.strategy}${plan.workers > 1 ? `, ${plan.workers} worker threads` : ''}${reused})` +
         (outputPath === undefined ? '' : ` → ${outputPath}${gzipped(outputPath) ? ` (${formatBytes(regularFileBytes(outputPath) ?? 0)} gzip)` : ''}`),
