@@ -266,6 +266,11 @@ export function formatCount(count: number): string {
   return String(count).replace(/\B(?=(?:\d{3})+$)/g, ',');
 }
 
+/** A channel count as messages write it, singular for one: `1 channel`, `50,000 channels`. */
+export function formatChannels(count: number): string {
+  return `${formatCount(count)} ${count === 1 ? 'channel' : 'channels'}`;
+}
+
 /**
  * Formats a location as the prefix of an error message:
  * `file: record 3 (line 4): field "channel.id": `.

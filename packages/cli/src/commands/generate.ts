@@ -189,7 +189,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'written', inputRead()));
     generator.hooks.strategyChosen.tap('m3ugen-cli', (choice) => reporter.debug(`strategy ${choice.strategy}: ${choice.reason}`));
     generator.hooks.strategySwitched.tap('m3ugen-cli', (change) =>
-      reporter.info(`switched from ${change.from} to ${change.to} after ${formatCount(change.atChannel)} channels: ${change.reason}`),
+      reporter.info(`switched from ${change.from} to ${change.to} after ${counted(change.atChannel, 'channel')}: ${change.reason}`),
     );
     reportWarnings(generator, reporter, prepared.inputName);
     if (reporter.verbose) {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { formatCount, isTapped, type M3uGenerator, type M3uPlugin } from '@m3ugen/core';
+import { counted } from '../reporter.js';
 import { PARALLEL_STRATEGY } from './parallel-strategy.js';
 
 /**
@@ -107,7 +108,7 @@ export function planWorkers(facts: WorkerFacts): WorkerPlan {
   const channels = facts.estimateRecords?.() ?? 0;
   let workers = Math.min(cores, AUTO_MAX_WORKERS);
   while (workers >= 2 && parallelMemoryMb(workers, channels) > facts.maxMemoryMb) workers--;
-  const about = `${formatCount(megabytes)} MB of NDJSON, about ${formatCount(channels)} channels`;
+  const about = `${formatCount(megabytes)} MB of NDJSON, about ${counted(channels, 'channel')}`;
   if (workers < 2) return none(`auto, max_memory_mb ${facts.maxMemoryMb} is less than the ${parallelMemoryMb(2, channels)} MB two workers take for ${about}`);
   return { workers, reason: `${workers} worker threads: auto, ${about}, ${cores} cores, ${parallelMemoryMb(workers, channels)} MB expected` };
 }
