@@ -6,7 +6,7 @@ import { isMissing, writtenText, type NumberedChannel } from '../channel/model.j
 import { checkRequired, fail, locate } from '../channel/required.js';
 import { describeProblem } from '../channel/schema.js';
 import { unreadableRecordError } from '../channel/unreadable.js';
-import { DuplicateError, InputError, M3ugenError, PluginError, formatLocation, type Duplicated, type RecordLocation } from '../errors.js';
+import { DuplicateError, InputError, M3ugenError, PluginError, formatLocation, type Duplicated } from '../errors.js';
 import { isTapped, perChannelHooks, unusableResult, type ChannelTapOptions, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
 import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
