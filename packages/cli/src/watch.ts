@@ -131,14 +131,14 @@ interface Settling {
 }
 
 /** How often a folder that was removed or replaced is looked for again, to watch it anew. */
-export const FOLDER_RETRY_MS = 500;
+const FOLDER_RETRY_MS = 500;
 
 /**
  * How often the file itself is looked at besides: a change the folder's
  * events do not show (a network mount, whose remote writes raise no
  * events; the target of a link in another folder) is seen within this.
  */
-export const FILE_POLL_MS = 1000;
+const FILE_POLL_MS = 1000;
 
 /** A folder's identity (device and inode); `undefined` when it is gone. */
 function folderIdentity(path: string): string | undefined {
@@ -153,17 +153,17 @@ function folderIdentity(path: string): string | undefined {
 /**
  * Calls `settled` once changes to the file at `path` have stopped for
  * {@link WATCH_SETTLE_MS}. Its folder is watched, not the file, so a file
- * renamed into place counts, and so does an event under another name after
+ * renamed into place counts; so does an event under another name after
  * which the file (links followed) is another (`..data` replaced, as
- * Kubernetes updates a mounted volume), and a change of the file seen by
- * looking at it every {@link FILE_POLL_MS} where no event shows it.
- * `unnamed`: whether an event that
- * names no file (where a platform gives no names) counts. A folder removed or replaced
- * (a pipeline that writes its output folder afresh) is watched anew once it
- * is there again, looked for every {@link FOLDER_RETRY_MS}, and counts as a
- * change: a watch on the folder that went sees nothing more. Stops when
- * `signal` aborts. Throws if the folder cannot be watched at first; a later
- * failure of the watch goes to `failed`.
+ * Kubernetes updates a mounted volume), and a change no event shows, seen
+ * by looking at the file every {@link FILE_POLL_MS}. `unnamed`: whether an
+ * event that names no file (where a platform gives no names) counts. A
+ * folder removed or replaced (a pipeline that writes its output folder
+ * afresh) is watched anew once it is there again, looked for every
+ * {@link FOLDER_RETRY_MS}, and counts as a change: a watch on the folder
+ * that went sees nothing more. Stops when `signal` aborts. Throws if the
+ * folder cannot be watched at first; a later failure of the watch goes to
+ * `failed`.
  */
 function whenSettled(path: string, settled: () => void, options: { readonly unnamed: boolean; readonly signal?: AbortSignal | undefined; readonly failed: (error: unknown) => void }): Settling {
   const folder = dirname(path);
