@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,6 +181,34 @@ describe('m3ugen generate --watch', () => {
       child.kill('SIGTERM');
     }
     expect((await exited).signal).toBe('SIGTERM');
+  });
+
+  // util-linux's script gives the command a terminal of its own (Debian always has it: bsdutils is essential).
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)('at a terminal, reads the config again on a SIGHUP sent to it, and ends when the terminal is closed', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), ndjson(5));
+    const command = [process.execPath, BIN, 'generate', '--watch', '--input', 'channels.ndjson', '--output', 'playlist.m3u', '--proxy-id', PROXY].map((arg) => `'${arg}'`).join(' ');
+    const terminal = spawn('script', ['-qfc', command, '/dev/null'], { cwd: dir });
+    let said = '';
+    terminal.stdout.setEncoding('utf8').on('data', (text: string) => (said += text));
+    const watching = (): number => said.split('watching channels.ndjson for changes (Ctrl-C stops)').length - 1;
+    await until(() => watching() === 1, 'the first run, at a terminal');
+    const pid = Number(spawnSync('pgrep', ['-P', String(terminal.pid), '-f', 'generate --watch']).stdout.toString().trim());
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGHUP');
+    await until(() => watching() === 2, 'the run after SIGHUP');
+    expect(said).toContain('m3ugen: SIGHUP: reading the config again');
+    // Closing the terminal hangs it up: the command gets SIGHUP and can no longer open it.
+    terminal.kill('SIGKILL');
+    await until(() => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 'the command to end with its terminal');
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
   it('needs an input file and an output file it can publish to, and is not an option of validate', async () => {
