@@ -195,19 +195,25 @@ describe('m3ugen generate --watch', () => {
     await until(() => watching() === 1, 'the first run, at a terminal');
     const pid = Number(spawnSync('pgrep', ['-P', String(terminal.pid), '-f', 'generate --watch']).stdout.toString().trim());
     expect(pid).toBeGreaterThan(0);
-    process.kill(pid, 'SIGHUP');
-    await until(() => watching() === 2, 'the run after SIGHUP');
-    expect(said).toContain('m3ugen: SIGHUP: reading the config again');
-    // Closing the terminal hangs it up: the command gets SIGHUP and can no longer open it.
-    terminal.kill('SIGKILL');
-    await until(() => {
+    const running = (): boolean => {
       try {
         process.kill(pid, 0);
-        return false;
-      } catch {
         return true;
+      } catch {
+        return false;
       }
-    }, 'the command to end with its terminal');
+    };
+    try {
+      process.kill(pid, 'SIGHUP');
+      await until(() => watching() === 2, 'the run after SIGHUP');
+      expect(said).toContain('m3ugen: SIGHUP: reading the config again');
+      // Closing the terminal hangs it up: the command gets SIGHUP and can no longer open it.
+      terminal.kill('SIGKILL');
+      await until(() => !running(), 'the command to end with its terminal');
+    } finally {
+      terminal.kill('SIGKILL');
+      if (running()) process.kill(pid, 'SIGKILL');
+    }
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
