@@ -62,6 +62,21 @@ function startWatching(dir: string, args: readonly string[]): {
   return { child, stderr: () => said, watching: () => said.split('watching channels.ndjson for changes').length - 1, exited };
 }
 
+/** The process whose parent is `parent` (Linux: from /proc, where each stat says its parent's pid fourth). */
+function childOf(parent: number): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name, second, is in parentheses and may hold spaces: read after its closing one.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) return Number(entry);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return 0;
+}
+
 describe('m3ugen generate --watch', () => {
   it('publishes again after each change, reusing the entries of unchanged channels, and keeps the playlist through a bad input', async () => {
     const dir = workdir();
@@ -193,7 +208,7 @@ describe('m3ugen generate --watch', () => {
     terminal.stdout.setEncoding('utf8').on('data', (text: string) => (said += text));
     const watching = (): number => said.split('watching channels.ndjson for changes (Ctrl-C stops)').length - 1;
     await until(() => watching() === 1, 'the first run, at a terminal');
-    const pid = Number(spawnSync('pgrep', ['-P', String(terminal.pid), '-f', 'generate --watch']).stdout.toString().trim());
+    const pid = childOf(terminal.pid!);
     expect(pid).toBeGreaterThan(0);
     const running = (): boolean => {
       try {
