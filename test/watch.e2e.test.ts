@@ -62,17 +62,34 @@ function startWatching(dir: string, args: readonly string[]): {
   return { child, stderr: () => said, watching: () => said.split('watching channels.ndjson for changes').length - 1, exited };
 }
 
-/** The process whose parent is `parent` (Linux: from /proc, where each stat says its parent's pid fourth). */
-function childOf(parent: number): number {
+/** The descendant of `ancestor` that has `marker` among its arguments (Linux: from /proc; each stat says its parent's pid fourth), or 0. */
+function descendantRunning(ancestor: number, marker: string): number {
+  const parents = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       // The command name, second, is in parentheses and may hold spaces: read after its closing one.
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) return Number(entry);
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
       // Gone meanwhile.
     }
+  }
+  const descends = (pid: number): boolean => {
+    for (let at = parents.get(pid); at !== undefined && at > 1; at = parents.get(at)) if (at === ancestor) return true;
+    return false;
+  };
+  for (const pid of parents.keys()) {
+    if (!descends(pid)) continue;
+    // An argument of its own: script and a shell between it and the command (one that does not exec it) hold the marker inside one.
+    const line = (() => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        return '';
+      }
+    })();
+    if (line.split('\0').includes(marker)) return pid;
   }
   return 0;
 }
@@ -208,7 +225,7 @@ describe('m3ugen generate --watch', () => {
     terminal.stdout.setEncoding('utf8').on('data', (text: string) => (said += text));
     const watching = (): number => said.split('watching channels.ndjson for changes (Ctrl-C stops)').length - 1;
     await until(() => watching() === 1, 'the first run, at a terminal');
-    const pid = childOf(terminal.pid!);
+    const pid = descendantRunning(terminal.pid!, '--watch');
     expect(pid).toBeGreaterThan(0);
     const running = (): boolean => {
       try {
