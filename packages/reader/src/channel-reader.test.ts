@@ -46,6 +46,18 @@ async function failure(promise: Promise<unknown>): Promise<InputError> {
 }
 
 describe('openChannelReader', () => {
+  it('says what its path should be when called from JavaScript with something else, and how to read bytes held in memory', async () => {
+    const bytes = Buffer.from(`${record(1)}\n`);
+    await expect(openChannelReader(bytes as unknown as string)).rejects.toThrow(
+      'openChannelReader: path must be a file path (or "-" for stdin), got bytes: to read bytes held in memory, pass them as the stream option, under a name (openChannelReader("channels.ndjson", { stream: Readable.from([bytes]) }))',
+    );
+    await expect(openChannelReader(42 as unknown as string)).rejects.toThrow('openChannelReader: path must be a file path (or "-" for stdin), got number 42');
+    await expect(openChannelReader(undefined as unknown as string)).rejects.toThrow(TypeError);
+    // The mend works, and a stream needs no name.
+    expect((await readAll(await openChannelReader('channels.ndjson', { stream: Readable.from([bytes]) }))).map((c) => c.assignedNumber)).toEqual([1]);
+    expect((await readAll(await openChannelReader(undefined as unknown as string, { stream: Readable.from([bytes]) }))).map((c) => c.assignedNumber)).toEqual([1]);
+  });
+
   it('reads a JSON array as a stream, with a BOM, pretty-printed or not', async () => {
     const reader = await openChannelReader(file('a.json', `[${record(1)},${record(2)}]`));
     expect(reader.format).toBe('json');

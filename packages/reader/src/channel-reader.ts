@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { constants } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import {
+  describeValue,
   InputError,
   parseNumberedChannel,
   RECORD_INDEX,
@@ -633,6 +634,13 @@ async function peek(chunks: AsyncGenerator<Decoded, void, undefined>): Promise<{
  * ```
  */
 export async function openChannelReader(path: string, options: ReadChannelsOptions = {}): Promise<ChannelReader> {
+  // Called from JavaScript, the path may be anything: say what it should be, not `path.replace is not a function`.
+  const given: unknown = path;
+  if (typeof given !== 'string' && !(given === undefined && options.stream !== undefined)) {
+    const bytes = ArrayBuffer.isView(given) || given instanceof ArrayBuffer;
+    const mend = bytes ? ': to read bytes held in memory, pass them as the stream option, under a name (openChannelReader("channels.ndjson", { stream: Readable.from([bytes]) }))' : '';
+    throw new TypeError(`openChannelReader: path must be a file path (or "-" for stdin), got ${bytes ? 'bytes' : describeValue(given)}${mend}`);
+  }
   const file = options.displayName ?? path;
   let format = options.format ?? 'auto';
   if (format === 'auto' && options.stream === undefined) format = formatOf(path);
