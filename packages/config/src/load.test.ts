@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { loadConfig, overlookedConfigFiles, validateConfig } from './load.js';
 import { locateSyntaxError } from './loaders.js';
+import { resolvePlugins } from './plugins.js';
 import { toGenerateOptions } from './options.js';
 
 function folderWith(files: Record<string, string>): string {
@@ -346,5 +347,17 @@ describe('locateSyntaxError', () => {
     expect(await locateSyntaxError(join(dir, 'entry.mjs'))).toBe(`${join(dir, 'lib/c.js')}: invalid JavaScript at line 3, column 11: Expression expected.`);
     writeFileSync(join(dir, 'lib/c.js'), 'module.exports = { ok: true };\n');
     expect(await locateSyntaxError(join(dir, 'entry.mjs'))).toBeUndefined();
+  });
+});
+
+describe('called from JavaScript with the wrong arguments', () => {
+  it('loadConfig, resolvePlugins and toGenerateOptions say what they take, and a path given alone is not a search from the working folder', async () => {
+    await expect(loadConfig('m3ugen.toml' as never)).rejects.toThrow('loadConfig: expected options ({ file?, searchFrom? }), got "m3ugen.toml": to load this file, pass { file: "m3ugen.toml" }');
+    await expect(loadConfig({ file: 42 as never })).rejects.toThrow('loadConfig: option "file" must be a path, got number 42');
+    await expect(resolvePlugins('@m3ugen/attributes' as never, '/tmp')).rejects.toThrow(
+      'resolvePlugins: entries must be a list of plugin entries (names, paths, [name, options] or plugins), got "@m3ugen/attributes": a list of one is ["@m3ugen/attributes"]',
+    );
+    await expect(resolvePlugins([], undefined as never)).rejects.toThrow("resolvePlugins: fromDir must be the folder relative paths resolve from (the config's), got nothing");
+    expect(() => toGenerateOptions(undefined as never)).toThrow("toGenerateOptions: expected a config (loadConfig()'s config), got nothing");
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { checkPlugins, describeOptionValue, keyPath, OptionError, valueAtPath } from '@m3ugen/core';
+import { checkPlugins, describeOptionValue, describeValue, keyPath, OptionError, valueAtPath } from '@m3ugen/core';
 import { readFailureReason } from '@m3ugen/reader';
 import type * as Zod from 'zod';
 import { ConfigError } from './config-error.js';
@@ -188,6 +188,18 @@ function missingImport(error: unknown, file: string): string | undefined {
   return module === undefined ? undefined : `it imports ${module}, which does not exist`;
 }
 
+/** Refuses, in words, what a JavaScript caller may pass instead of {@link loadConfig}'s options: a path given alone is otherwise a search from the working folder. */
+function checkLoadOptions(options: unknown): void {
+  if (typeof options === 'string') {
+    throw new TypeError(`loadConfig: expected options ({ file?, searchFrom? }), got ${JSON.stringify(options)}: to load this file, pass { file: ${JSON.stringify(options)} }`);
+  }
+  if (typeof options !== 'object' || options === null) throw new TypeError(`loadConfig: expected options ({ file?, searchFrom? }), got ${describeValue(options)}`);
+  for (const key of ['file', 'searchFrom'] as const) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined && typeof value !== 'string') throw new TypeError(`loadConfig: option "${key}" must be a path, got ${describeValue(value)}`);
+  }
+}
+
 /**
  * Finds and loads the configuration: the given file, or the first of
  * {@link CONFIG_SEARCH_PLACES} from `searchFrom` up to the nearest
@@ -200,6 +212,7 @@ function missingImport(error: unknown, file: string): string | undefined {
  * ```
  */
 export async function loadConfig(options: { file?: string | undefined; searchFrom?: string | undefined } = {}): Promise<LoadedConfig> {
+  checkLoadOptions(options);
   let found: { config: unknown; filepath: string } | null;
   const explicit = options.file === undefined ? undefined : resolve(options.file);
   const searchFrom = resolve(options.searchFrom ?? process.cwd());

@@ -1,4 +1,4 @@
-import type { GenerateOptions } from '@m3ugen/core';
+import { describeValue, type GenerateOptions } from '@m3ugen/core';
 import type { M3ugenConfig } from './schema.js';
 
 /**
@@ -12,6 +12,8 @@ import type { M3ugenConfig } from './schema.js';
  * ```
  */
 export function toGenerateOptions(config: M3ugenConfig): GenerateOptions {
+  const given: unknown = config;
+  if (typeof given !== 'object' || given === null) throw new TypeError(`toGenerateOptions: expected a config (loadConfig()'s config), got ${describeValue(given)}`);
   const generation = config.proxy_generation ?? {};
   const memory = generation.memory ?? {};
   return {

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { M3uPlugin } from '@m3ugen/core';
+import { describeValue, type M3uPlugin } from '@m3ugen/core';
 import { isUrl } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
 import { currentModuleUrl, importModule, moduleImportFailed } from './module-import.js';
@@ -201,6 +201,13 @@ async function locatedSyntaxError(url: string): Promise<string | undefined> {
  * ```
  */
 export async function resolvePlugins(entries: readonly PluginEntry[], fromDir: string, file?: string, options: ResolvePluginsOptions = {}): Promise<M3uPlugin[]> {
+  // Called from JavaScript: say what is wrong, not `entries.entries is not a function`.
+  const given: unknown = entries;
+  if (!Array.isArray(given)) {
+    const one = typeof given === 'string' ? `: a list of one is [${JSON.stringify(given)}]` : '';
+    throw new TypeError(`resolvePlugins: entries must be a list of plugin entries (names, paths, [name, options] or plugins), got ${describeValue(given)}${one}`);
+  }
+  if (typeof fromDir !== 'string') throw new TypeError(`resolvePlugins: fromDir must be the folder relative paths resolve from (the config's), got ${describeValue(fromDir)}`);
   const plugins: M3uPlugin[] = [];
   for (const [index, entry] of entries.entries()) {
     if (isPlugin(entry)) {
