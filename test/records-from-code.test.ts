@@ -277,3 +277,11 @@ describe('parseNumberedChannel of a record built in code', () => {
     expect((caught as Error).message).toBe('record 9: the record cannot be read: revoked');
   });
 });
+
+describe('createGenerator called from JavaScript with a string', () => {
+  it('says what to pass rather than reading the string as options named "0", "1", …', () => {
+    expect(() => createGenerator('http://localhost:8080' as never)).toThrow(
+      'generator options: expected an object ({ baseUrl, proxyId, plugins, … }), got "http://localhost:8080": to set the base URL, pass { baseUrl: "http://localhost:8080" }',
+    );
+  });
+});

@@ -38,6 +38,9 @@ export function presetDefault(options: Readonly<Record<string, never>> = {}): M3
  * ```
  */
 export function createGenerator(config: GeneratorConfig = {}): M3uGenerator {
+  const given: unknown = config;
+  // Not an object (from JavaScript): the generator says what to pass; spread here, a string would be options "0", "1", ….
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) return new M3uGenerator(config);
   const plugins = config.plugins ?? [];
   // Checked here, so a bad entry is named by its place in the caller's list, not after the preset.
   checkPlugins(plugins);

@@ -5,6 +5,7 @@ import { DuplicateError, InputError, PluginError } from '../errors.js';
 import { HOOK_SIGNATURES } from '../hooks/hooks.js';
 import type { M3uStrategy } from '../strategy/strategy.js';
 import type { ChannelBatch } from './channel-source.js';
+import { EntryCache } from './entry-cache.js';
 import { M3uGenerator, type M3uPlugin } from './generator.js';
 import type { GenerationWarning } from './warnings.js';
 
@@ -686,6 +687,19 @@ describe('what plain JavaScript callers get wrong', () => {
     expect(closed).toBe(true);
     // Set to undefined means unset, as for every option.
     await expect(new M3uGenerator({ plugins: [basics], baseURL: undefined } as never).generate(channels)).resolves.toMatchObject({ metrics: { inputChannels: 1 } });
+  });
+
+  it('options that are not an object, and a cache that is not an EntryCache, are refused saying what to pass', async () => {
+    expect(() => new M3uGenerator('http://localhost:8080' as never)).toThrow(
+      'generator options: expected an object ({ baseUrl, proxyId, plugins, … }), got "http://localhost:8080": to set the base URL, pass { baseUrl: "http://localhost:8080" }',
+    );
+    const generator = new M3uGenerator({ plugins: [basics] });
+    await expect(generator.generate(channels, 'in-memory' as never)).rejects.toThrow('run options: expected an object ({ output, cache, signal, … }), got "in-memory"');
+    await expect(generator.generate(channels, { cache: EntryCache } as never)).rejects.toThrow(
+      'option "cache": expected an EntryCache (new EntryCache() from @m3ugen/core), got a class or function: create one with new EntryCache() and give the same one to each run',
+    );
+    await expect(generator.generate(channels, { cache: {} } as never)).rejects.toThrow('option "cache": expected an EntryCache (new EntryCache() from @m3ugen/core), got an object');
+    await expect(generator.generate(channels, { cache: new EntryCache() })).resolves.toMatchObject({ metrics: { inputChannels: 1 } });
   });
 
   it('a memory option given beside memory rather than in it is refused, saying where it goes; a misspelt strategy names the one meant', async () => {

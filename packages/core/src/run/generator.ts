@@ -125,6 +125,16 @@ export interface PlaylistStream extends AsyncIterable<string> {
 const STREAM_QUEUE_BYTES = 128 * 1024;
 
 /**
+ * Refuses options that are not an object (from JavaScript, a string would
+ * otherwise be read as options named "0", "1", …), saying what to pass.
+ */
+function checkOptionsObject(options: unknown, what: string, shape: string): void {
+  if (options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))) return;
+  const url = typeof options === 'string' && /^https?:\/\//i.test(options) ? `: to set the base URL, pass { baseUrl: ${JSON.stringify(options)} }` : '';
+  throw new TypeError(`${what}: expected an object (${shape}), got ${describeValue(options)}${url}`);
+}
+
+/**
  * The M3U generation stage. Holds the hooks, the strategy and URL-scheme
  * registries, and default options; each `generate` call is one run.
  *
@@ -152,6 +162,7 @@ export class M3uGenerator {
   readonly #fieldReads = new Map<string, FieldRead>();
 
   constructor(config: GeneratorConfig = {}) {
+    checkOptionsObject(config, 'generator options', '{ baseUrl, proxyId, plugins, … }');
     checkOptionNames(config, GENERATOR_CONFIG_NAMES, '', { ...RUN_ONLY_ON_GENERATOR, ...MEMORY_OPTIONS_OUTSIDE });
     const { plugins = [], ...options } = config;
     this.options = options;
@@ -277,11 +288,17 @@ export class M3uGenerator {
     let options: ResolvedOptions;
     let abort: RunAbort | undefined;
     try {
+      checkOptionsObject(runOptions, 'run options', '{ output, cache, signal, … }');
       checkOptionNames(runOptions, RUN_OPTION_NAMES, '', { ...PLUGINS_ON_RUN, ...MEMORY_OPTIONS_OUTSIDE });
       options = resolveOptions(this.options, runOptions);
-      const { signal } = runOptions;
+      const { signal, cache } = runOptions;
       if (signal !== undefined && !(signal instanceof AbortSignal)) {
         throw new OptionError('signal', `expected an AbortSignal, such as AbortSignal.timeout(60_000) or an AbortController's signal; got ${describeValue(signal)}`);
+      }
+      // By its methods, not instanceof: a cache from another copy of this package works as well.
+      if (cache !== undefined && (typeof cache !== 'object' || cache === null || typeof (cache as Partial<EntryCache>).begin !== 'function' || typeof (cache as Partial<EntryCache>).renderBatch !== 'function')) {
+        const made = typeof cache === 'function' ? ': create one with new EntryCache() and give the same one to each run' : '';
+        throw new OptionError('cache', `expected an EntryCache (new EntryCache() from @m3ugen/core), got ${typeof cache === 'function' ? 'a class or function' : describeValue(cache)}${made}`);
       }
       signal?.throwIfAborted();
       abort = signal === undefined ? undefined : new RunAbort(signal);
