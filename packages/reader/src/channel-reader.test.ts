@@ -46,6 +46,27 @@ async function failure(promise: Promise<unknown>): Promise<InputError> {
 }
 
 describe('openChannelReader', () => {
+  it('refuses options a JavaScript caller got wrong, naming the option: the config\'s skip_invalid, a format it does not read, a batch of none, text for a stream', async () => {
+    const stream = (): Readable => Readable.from([`${record(1)}\n`]);
+    const refused = async (options: object): Promise<string> => {
+      const error = await openChannelReader('c.ndjson', { stream: stream(), ...options } as never).then(
+        () => new Error('(opened)'),
+        (thrown: unknown) => thrown as Error,
+      );
+      return error.message;
+    };
+    expect(await refused({ skip_invalid: true })).toBe('option "skip_invalid": unknown option (did you mean "skipInvalid"?)');
+    expect(await refused({ format: 'csv' })).toBe('option "format": expected "json", "ndjson" or "auto", got "csv"');
+    expect(await refused({ batchSize: 0 })).toBe('option "batchSize": expected a positive whole number, got number 0');
+    expect(await refused({ skipInvalid: 'yes' })).toBe('option "skipInvalid": expected true or false, got "yes"');
+    expect(await refused({ stream: 'text' })).toBe(
+      'option "stream": expected a readable stream of bytes or text (a Node Readable, a fetch() response\'s body), got "text": to read text held in memory, pass Readable.from([text])',
+    );
+    await expect(openChannelReader('c.ndjson', 'ndjson' as never)).rejects.toThrow('openChannelReader: expected options ({ format, skipInvalid, stream, … }), got "ndjson"');
+    // A web stream (a fetch() response's body) is one.
+    expect((await readAll(await openChannelReader('c.ndjson', { stream: new Response(`${record(1)}\n`).body as never }))).map((c) => c.assignedNumber)).toEqual([1]);
+  });
+
   it('says what its path should be when called from JavaScript with something else, and how to read bytes held in memory', async () => {
     const bytes = Buffer.from(`${record(1)}\n`);
     await expect(openChannelReader(bytes as unknown as string)).rejects.toThrow(

@@ -5,8 +5,10 @@ import type { Readable } from 'node:stream';
 import { constants } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import {
+  checkOptionNames,
   describeValue,
   InputError,
+  OptionError,
   parseNumberedChannel,
   RECORD_INDEX,
   RECORD_LINE,
@@ -609,6 +611,32 @@ async function peek(chunks: AsyncGenerator<Decoded, void, undefined>): Promise<{
   return { head, all: all(), close: async () => void (await chunks.return(undefined)) };
 }
 
+/** The names of {@link ReadChannelsOptions}. */
+const READER_OPTION_NAMES: readonly string[] = ['format', 'skipInvalid', 'onSkip', 'displayName', 'stream', 'batchSize', 'startsAt'];
+
+/**
+ * Refuses options a JavaScript caller got wrong, naming the option: an
+ * unknown or misspelt one (`skip_invalid`, the config's spelling, would
+ * otherwise leave invalid records stopping the run), or one of the wrong
+ * kind.
+ */
+function checkReaderOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`openChannelReader: expected options ({ format, skipInvalid, stream, … }), got ${describeValue(options)}`);
+  }
+  checkOptionNames(options, READER_OPTION_NAMES);
+  const { format, skipInvalid, onSkip, displayName, stream, batchSize } = options as Record<string, unknown>;
+  if (format !== undefined && format !== 'json' && format !== 'ndjson' && format !== 'auto') throw new OptionError('format', `expected "json", "ndjson" or "auto", got ${describeValue(format)}`);
+  if (skipInvalid !== undefined && typeof skipInvalid !== 'boolean') throw new OptionError('skipInvalid', `expected true or false, got ${describeValue(skipInvalid)}`);
+  if (onSkip !== undefined && typeof onSkip !== 'function') throw new OptionError('onSkip', `expected a function, got ${describeValue(onSkip)}`);
+  if (displayName !== undefined && typeof displayName !== 'string') throw new OptionError('displayName', `expected a string, got ${describeValue(displayName)}`);
+  if (batchSize !== undefined && !(Number.isSafeInteger(batchSize) && (batchSize as number) > 0)) throw new OptionError('batchSize', `expected a positive whole number, got ${describeValue(batchSize)}`);
+  const readable = typeof stream === 'object' && stream !== null && (Symbol.asyncIterator in stream || Symbol.iterator in stream);
+  if (stream !== undefined && !readable) {
+    throw new OptionError('stream', `expected a readable stream of bytes or text (a Node Readable, a fetch() response's body), got ${describeValue(stream)}${typeof stream === 'string' ? ': to read text held in memory, pass Readable.from([text])' : ''}`);
+  }
+}
+
 /**
  * Opens channel input: a JSON array (`.json`) or NDJSON (`.ndjson`,
  * `.jsonl`), both streamed in 64 KiB reads, so memory does not grow with the
@@ -635,6 +663,7 @@ async function peek(chunks: AsyncGenerator<Decoded, void, undefined>): Promise<{
  */
 export async function openChannelReader(path: string, options: ReadChannelsOptions = {}): Promise<ChannelReader> {
   // Called from JavaScript, the path may be anything: say what it should be, not `path.replace is not a function`.
+  checkReaderOptions(options);
   const given: unknown = path;
   if (typeof given !== 'string' && !(given === undefined && options.stream !== undefined)) {
     const bytes = ArrayBuffer.isView(given) || given instanceof ArrayBuffer;
