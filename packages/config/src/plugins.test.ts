@@ -25,6 +25,7 @@ beforeAll(() => {
     'node_modules/m3ugen-plugin-cjs/package.json': JSON.stringify({ name: 'm3ugen-plugin-cjs', exports: { '.': { require: './index.cjs' } } }),
     'node_modules/m3ugen-plugin-cjs/index.cjs': `module.exports = () => ({ name: 'require-only', apply() {} });`,
     'node_modules/m3ugen-plugin-subpaths/package.json': JSON.stringify({ name: 'm3ugen-plugin-subpaths', exports: { './extra': './extra.js' } }),
+    'node_modules/m3ugen-plugin-unbuilt/package.json': JSON.stringify({ name: 'm3ugen-plugin-unbuilt', main: 'dist/index.js' }),
   };
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
@@ -40,6 +41,9 @@ describe('resolvePlugins', () => {
       `m3ugen.toml: key "plugins[0]": plugin "m3ugen-plugin-subpaths" is installed but cannot be imported: No "exports" main defined in ${join(dir, 'node_modules/m3ugen-plugin-subpaths/package.json')}`,
     );
     await expect(resolvePlugins(['m3ugen-plugin-absent'], dir, 'm3ugen.toml')).rejects.toThrow(`plugin "m3ugen-plugin-absent" cannot be found from ${dir} (is it installed?)`);
+    await expect(resolvePlugins(['m3ugen-plugin-unbuilt'], dir, 'm3ugen.toml')).rejects.toThrow(
+      `plugin "m3ugen-plugin-unbuilt" is installed (${join(dir, 'node_modules/m3ugen-plugin-unbuilt')}) but the file its package.json names ("main", or index.js) is not there: is the package built?`,
+    );
     await expect(resolvePlugins(['./plugins/'], dir, 'm3ugen.toml')).rejects.toThrow(
       'm3ugen.toml: key "plugins[0]": plugin "./plugins/" is a folder: name the module file in it (such as "./plugins/index.mjs")',
     );

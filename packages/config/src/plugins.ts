@@ -161,6 +161,11 @@ async function locate(specifier: string, fromDir: string, where: { file?: string
       }
     }
     if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') {
+      // Node names the package's folder when it found the package but not the file its package.json leads to.
+      const folder = /Cannot find package '(\/[^']*)'/.exec(messageOf(error))?.[1];
+      if (folder !== undefined) {
+        throw new ConfigError(`plugin "${specifier}" is installed (${folder.replace(/\/$/, '')}) but the file its package.json names ("main", or index.js) is not there: is the package built?`, where, { cause: error });
+      }
       throw new ConfigError(`plugin "${specifier}" cannot be found from ${fromDir} (is it installed?)`, where, { cause: error });
     }
     // Installed, but its package.json leads nowhere an import can load (exports without "."), say.
