@@ -40,7 +40,9 @@ describe('resolvePlugins', () => {
     await expect(resolvePlugins(['m3ugen-plugin-subpaths'], dir, 'm3ugen.toml')).rejects.toThrow(
       `m3ugen.toml: key "plugins[0]": plugin "m3ugen-plugin-subpaths" is installed but cannot be imported: No "exports" main defined in ${join(dir, 'node_modules/m3ugen-plugin-subpaths/package.json')}`,
     );
-    await expect(resolvePlugins(['m3ugen-plugin-absent'], dir, 'm3ugen.toml')).rejects.toThrow(`plugin "m3ugen-plugin-absent" cannot be found from ${dir} (is it installed?)`);
+    await expect(resolvePlugins(['m3ugen-plugin-absent'], dir, 'm3ugen.toml')).rejects.toThrow(new RegExp(`plugin "m3ugen-plugin-absent" cannot be found from ${dir} \\(is it installed\\?\\)$`));
+    // A ready-made plugin's name, misspelt.
+    await expect(resolvePlugins(['@m3ugen/atributes'], dir, 'm3ugen.toml')).rejects.toThrow(`plugin "@m3ugen/atributes" cannot be found from ${dir} (did you mean "@m3ugen/attributes"?)`);
     await expect(resolvePlugins(['m3ugen-plugin-unbuilt'], dir, 'm3ugen.toml')).rejects.toThrow(
       `plugin "m3ugen-plugin-unbuilt" is installed (${join(dir, 'node_modules/m3ugen-plugin-unbuilt')}) but the file its package.json names ("main", or index.js) is not there: is the package built?`,
     );

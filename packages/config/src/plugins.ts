@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describeValue, type M3uPlugin } from '@m3ugen/core';
+import { closestName, describeValue, didYouMean, type M3uPlugin } from '@m3ugen/core';
 import { isUrl } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
 import { currentModuleUrl, importModule, moduleImportFailed } from './module-import.js';
@@ -120,6 +120,9 @@ export interface ResolvePluginsOptions {
 /** The first-party scope, whose packages may come from {@link ResolvePluginsOptions.bundledFrom}. */
 const FIRST_PARTY = '@m3ugen/';
 
+/** The plugin packages the command ships, which a config lists most: a name close to one is most likely it, misspelt. */
+const READY_MADE_PLUGINS: readonly string[] = ['@m3ugen/attributes', '@m3ugen/extinf-template', '@m3ugen/url-builder'];
+
 /**
  * Where `specifier` leads from the file `base`: where an import there would
  * find it (the `import`, `node` and `default` conditions of a package's
@@ -166,7 +169,8 @@ async function locate(specifier: string, fromDir: string, where: { file?: string
       if (folder !== undefined) {
         throw new ConfigError(`plugin "${specifier}" is installed (${folder.replace(/\/$/, '')}) but the file its package.json names ("main", or index.js) is not there: is the package built?`, where, { cause: error });
       }
-      throw new ConfigError(`plugin "${specifier}" cannot be found from ${fromDir} (is it installed?)`, where, { cause: error });
+      const meant = didYouMean(closestName(specifier, READY_MADE_PLUGINS));
+      throw new ConfigError(`plugin "${specifier}" cannot be found from ${fromDir}${meant === '' ? ' (is it installed?)' : meant}`, where, { cause: error });
     }
     // Installed, but its package.json leads nowhere an import can load (exports without "."), say.
     const reason = messageOf(error).replace(/ imported from \S*noop\.js$/, '');
