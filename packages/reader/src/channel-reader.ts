@@ -611,8 +611,16 @@ async function peek(chunks: AsyncGenerator<Decoded, void, undefined>): Promise<{
   return { head, all: all(), close: async () => void (await chunks.return(undefined)) };
 }
 
-/** The names of {@link ReadChannelsOptions}. */
-const READER_OPTION_NAMES: readonly string[] = ['format', 'skipInvalid', 'onSkip', 'displayName', 'stream', 'batchSize', 'startsAt'];
+/** The names of {@link ReadChannelsOptions}: every one of them and nothing else (the compiler checks both), so an option added there is allowed here. */
+const READER_OPTION_NAMES: readonly string[] = Object.keys({
+  format: true,
+  skipInvalid: true,
+  onSkip: true,
+  displayName: true,
+  stream: true,
+  batchSize: true,
+  startsAt: true,
+} satisfies { readonly [K in keyof Required<ReadChannelsOptions>]: true });
 
 /**
  * Refuses options a JavaScript caller got wrong, naming the option: an
