@@ -1,9 +1,9 @@
-import { statSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Loader } from 'cosmiconfig';
 import { lineAndColumn, locateJsonError } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
+import { isRegularFile } from './file-kind.js';
 import { importCurrentModule } from './module-import.js';
 import { registerTypeScript } from './typescript.js';
 
@@ -152,13 +152,7 @@ async function localImports(file: string, content: string): Promise<string[]> {
   const found: string[] = [];
   for (const { fileName } of ts.preProcessFile(content, true, true).importedFiles) {
     if (!/^\.{1,2}\//.test(fileName) && !isAbsolute(fileName)) continue;
-    const path = importCandidates(fileName, file).find((candidate) => {
-      try {
-        return statSync(candidate).isFile();
-      } catch {
-        return false;
-      }
-    });
+    const path = importCandidates(fileName, file).find(isRegularFile);
     if (path !== undefined) found.push(path);
   }
   return found;

@@ -1,10 +1,10 @@
-import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { closestName, describeValue, didYouMean, type M3uPlugin } from '@m3ugen/core';
 import { isUrl } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
+import { isFolder, isRegularFile } from './file-kind.js';
 import { currentModuleUrl, importModule, moduleImportFailed } from './module-import.js';
 import { locateSyntaxError } from './loaders.js';
 import type { PluginEntry } from './schema.js';
@@ -88,22 +88,6 @@ export function filesNamedByPlugins(entries: readonly PluginEntry[], fromDir: st
     visit(entry[1], '', 0);
   }
   return files;
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function isRegularFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** Options of {@link resolvePlugins}. */
