@@ -1,4 +1,4 @@
-import { formatCount, type ProgressInfo } from '@m3ugen/core';
+import { counted, formatCount, type ProgressInfo } from '@m3ugen/core';
 
 /** Where the command writes what is not the playlist. */
 export interface ErrorStream {
@@ -12,11 +12,6 @@ export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
 const PROGRESS_DELAY_MS = 300;
 const PROGRESS_INTERVAL_MS = 100;
-
-/** A count and its noun, in the plural unless it is one: `1 channel`, `1,200 channels`, `0 invalid records`. */
-function counted(count: number, noun: string, plural = `${noun}s`): string {
-  return `${formatCount(count)} ${count === 1 ? noun : plural}`;
-}
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -266,9 +266,19 @@ export function formatCount(count: number): string {
   return String(count).replace(/\B(?=(?:\d{3})+$)/g, ',');
 }
 
-/** A channel count as messages write it, singular for one: `1 channel`, `50,000 channels`. */
-export function formatChannels(count: number): string {
-  return `${formatCount(count)} ${count === 1 ? 'channel' : 'channels'}`;
+/**
+ * A count and its noun as messages write them, in the plural unless it is
+ * one: `1 channel`, `50,000 channels`, `2 entries` (with `plural` for a
+ * noun that does not take an s).
+ *
+ * @example
+ * ```ts
+ * counted(1, 'channel'); // '1 channel'
+ * counted(1200, 'entry', 'entries'); // '1,200 entries'
+ * ```
+ */
+export function counted(count: number, noun: string, plural = `${noun}s`): string {
+  return `${formatCount(count)} ${count === 1 ? noun : plural}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { ulid } from 'ulid';
-import { describeValue, DuplicateError, formatChannels, formatCount, InputError, M3ugenError, OptionError, PluginError, RegistryError } from '../errors.js';
+import { counted, describeValue, DuplicateError, formatCount, InputError, M3ugenError, OptionError, PluginError, RegistryError } from '../errors.js';
 import { createGenerationHooks, explainMissingHook, forgetMissingHook, ignoreRejection, isTapped, isThenable, perChannelHooks, settleNotificationTaps, type GenerationHooks } from '../hooks/hooks.js';
 import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
@@ -619,10 +619,10 @@ function strategyFailure(error: unknown, strategy: string): unknown {
 async function checkEverythingRendered(strategy: string, taken: CountedSource, rendered: number): Promise<void> {
   const read = taken.channels;
   if (!taken.exhausted && (await taken.nextBatch()) !== undefined) {
-    throw new M3ugenError('E_STRATEGY', `strategy "${strategy}" returned before the end of the input, after ${formatChannels(read)}: a strategy reads run.source until nextBatch() gives undefined`);
+    throw new M3ugenError('E_STRATEGY', `strategy "${strategy}" returned before the end of the input, after ${counted(read, 'channel')}: a strategy reads run.source until nextBatch() gives undefined`);
   }
   if (rendered < read) {
-    throw new M3ugenError('E_STRATEGY', `strategy "${strategy}" rendered ${formatCount(rendered)} of the ${formatChannels(read)} it read: every channel goes through renderEntry or renderBatch`);
+    throw new M3ugenError('E_STRATEGY', `strategy "${strategy}" rendered ${formatCount(rendered)} of the ${counted(read, 'channel')} it read: every channel goes through renderEntry or renderBatch`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { formatChannels, RegistryError } from '../errors.js';
+import { counted, RegistryError } from '../errors.js';
 import type { PressureLevel } from '../memory/pressure.js';
 import type { M3uStrategy, MidRunSwitch, StrategyChoice } from './strategy.js';
 
@@ -55,11 +55,11 @@ export function selectAutomatically(facts: SelectionFacts): StrategyChoice {
     const names = facts.strategies.map((s) => `"${s.name}"`).join(', ') || '(none)';
     throw new RegistryError(
       `no registered strategy can run automatically at memory pressure "${facts.pressure}"` +
-        `${count === undefined ? '' : ` with ${formatChannels(count)}`}; registered: ${names}`,
+        `${count === undefined ? '' : ` with ${counted(count, 'channel')}`}; registered: ${names}`,
     );
   }
   const skipped = eligible.slice(0, eligible.indexOf(chosen));
-  const sizeNote = count === undefined ? 'channel count unknown' : `${formatChannels(count)}`;
+  const sizeNote = count === undefined ? 'channel count unknown' : counted(count, 'channel');
   const reason =
     skipped.length > 0
       ? `pressure ${facts.pressure}, ${sizeNote}: too large for ${skipped.map((s) => s.name).join(', ')}`
@@ -95,7 +95,7 @@ export function proposeTakeover(
     facts.knownChannelCount === undefined &&
     facts.channelsDone > facts.largeInputThreshold
   ) {
-    reason = `input passed ${formatChannels(facts.largeInputThreshold)}`;
+    reason = `input passed ${counted(facts.largeInputThreshold, 'channel')}`;
     needsBounded = true;
   }
   if (reason === undefined) return undefined;
