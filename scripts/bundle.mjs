@@ -1,7 +1,7 @@
 // Writes each package's JavaScript: one ES module per entry point, bundled from
 // its TypeScript sources (dist/index.js; the command also dist/bin.js and the
 // worker threads' dist/part-worker.js, sharing chunks; the config package its
-// TypeScript loader hooks, dist/typescript-hooks.js). Other packages, @m3ugen
+// loader hooks, dist/typescript-hooks.js and dist/versioned-imports-hooks.js). Other packages, @m3ugen
 // ones included, stay imports, so a plugin loaded by name shares one copy of
 // @m3ugen/core with the command. tsc (tsconfig.build.json) type-checks and writes
 // the declarations; it runs first, so a type error stops the build before this.
@@ -19,8 +19,8 @@ const packagesDir = fileURLToPath(new URL('../packages/', import.meta.url));
 const EXTRA_ENTRIES = {
   // worker-pool.ts starts new URL('./part-worker.js', import.meta.url): it must sit beside the chunks.
   cli: { bin: 'src/bin.ts', 'part-worker': 'src/parallel/part-worker.ts' },
-  // typescript.ts registers new URL('./typescript-hooks.js', import.meta.url) with Node's loader.
-  config: { 'typescript-hooks': 'src/typescript-hooks.ts' },
+  // typescript.ts and versioned-imports.ts register new URL('./typescript-hooks.js' or './versioned-imports-hooks.js', import.meta.url) with Node's loader.
+  config: { 'typescript-hooks': 'src/typescript-hooks.ts', 'versioned-imports-hooks': 'src/versioned-imports-hooks.ts' },
 };
 
 /** A bare specifier (another package, node:*) stays an import; only relative sources are bundled. */

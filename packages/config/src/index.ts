@@ -7,5 +7,6 @@ export { loadConfig, overlookedConfigFiles, validateConfig, CONFIG_SEARCH_PLACES
 export type { OverlookedConfigFile } from './search.js';
 export type { PluginFactory, PluginFactoryContext, PluginFile, ResolvePluginsOptions } from './plugins.js';
 export { filesNamedByPlugins, resolvePlugins } from './plugins.js';
+export { localModulesImportedBy } from './local-imports.js';
 export { configKeyOfOption, toGenerateOptions } from './options.js';
 export { suggestConfigKey } from './well-formed.js';

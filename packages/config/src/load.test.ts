@@ -1,5 +1,7 @@
 import { mkdtempSync, mkdirSync, watch, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
@@ -7,6 +9,8 @@ import { loadConfig, overlookedConfigFiles, validateConfig } from './load.js';
 import { locateSyntaxError } from './loaders.js';
 import { resolvePlugins } from './plugins.js';
 import { toGenerateOptions } from './options.js';
+
+const run = promisify(execFile);
 
 function folderWith(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'm3ugen-config-'));
@@ -322,6 +326,29 @@ describe('a config loaded again in one process (m3ugen generate --watch)', () =>
     expect((await loadConfig({ searchFrom: dir })).config.web?.base_url).toBe('http://two.example');
     writeFileSync(file, `${exporting} { web: { base_url: 'http://three.example' } }; // longer still\n`);
     expect((await loadConfig({ searchFrom: dir })).config.web?.base_url).toBe('http://three.example');
+  });
+
+  it.each([
+    ['m3ugen.config.mjs', 'base.mjs', './base.mjs', ''],
+    // TypeScript importing TypeScript by its compiled name, through the TypeScript hooks.
+    ['m3ugen.config.ts', 'base.ts', './base.js', ': string'],
+  ])('%s is read again when a local module it imports changed, and stays the module it was while none did', async (name, base, specifier, type) => {
+    const dir = folderWith({ [name]: `import { base } from '${specifier}';\nexport default { web: { base_url: base } };\n` });
+    const baseText = (url: string): string => `export const base${type} = '${url}';\n`;
+    // In a Node process of its own: the test runner imports modules itself, without Node's loader hooks, which this relies on.
+    const script = `
+      import { writeFileSync } from 'node:fs';
+      import { loadConfig } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const file = ${JSON.stringify(join(dir, name))};
+      const url = async () => (await loadConfig({ file })).config.web.base_url;
+      writeFileSync(${JSON.stringify(join(dir, base))}, ${JSON.stringify(baseText('http://one.example'))});
+      const seen = [await url(), await url()];
+      writeFileSync(${JSON.stringify(join(dir, base))}, ${JSON.stringify(baseText('http://two.example'))});
+      seen.push(await url(), await url());
+      console.log(JSON.stringify(seen));
+    `;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script]);
+    expect(JSON.parse(stdout)).toEqual(['http://one.example', 'http://one.example', 'http://two.example', 'http://two.example']);
   });
 
   it.each([

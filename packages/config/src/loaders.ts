@@ -1,9 +1,9 @@
-import { readFile, realpath } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { basename, relative } from 'node:path';
 import type { Loader } from 'cosmiconfig';
 import { lineAndColumn, locateJsonError } from '@m3ugen/reader';
 import { ConfigError, messageOf } from './config-error.js';
-import { isRegularFile } from './file-kind.js';
+import { localModuleGraph } from './local-imports.js';
 import { importCurrentModule } from './module-import.js';
 import { registerTypeScript } from './typescript.js';
 
@@ -140,27 +140,6 @@ export async function describeSyntaxError(filepath: string, content: string): Pr
   return `invalid ${language}${at(content, syntax.start)}: ${ts.flattenDiagnosticMessageText(syntax.messageText, ' ')}`;
 }
 
-/** Where a relative import may lead: the file named, or one Node or the TypeScript hooks would find for it (an extension left out, `.js` for `.ts`). */
-function importCandidates(specifier: string, from: string): string[] {
-  const path = resolve(dirname(from), specifier);
-  return [path, `${path}.js`, `${path}.cjs`, `${path}.mjs`, path.replace(/\.js$/, '.ts'), path.replace(/\.mjs$/, '.mts'), join(path, 'index.js')];
-}
-
-/** The local modules `file` imports (static and literal dynamic imports, re-exports, `require()` calls), as paths of existing files. */
-async function localImports(file: string, content: string): Promise<string[]> {
-  const { default: ts } = await import('typescript');
-  const found: string[] = [];
-  for (const { fileName } of ts.preProcessFile(content, true, true).importedFiles) {
-    if (!/^\.{1,2}\//.test(fileName) && !isAbsolute(fileName)) continue;
-    const path = importCandidates(fileName, file).find(isRegularFile);
-    if (path !== undefined) found.push(path);
-  }
-  return found;
-}
-
-/** Files {@link locateSyntaxError} reads at the most: a module graph of the operator's own is small. */
-const MOST_FILES_CHECKED = 200;
-
 /**
  * The first syntax error in the module file at `file` or in the local
  * modules it imports, breadth first (`file: invalid JavaScript at line L,
@@ -174,17 +153,10 @@ const MOST_FILES_CHECKED = 200;
  * ```
  */
 export async function locateSyntaxError(file: string): Promise<string | undefined> {
-  const seen = new Set<string>();
-  const queue = [file];
-  while (queue.length > 0 && seen.size < MOST_FILES_CHECKED) {
-    const next = queue.shift()!;
-    if (seen.has(next)) continue;
-    seen.add(next);
-    const content = await readFile(next, 'utf8').catch(() => undefined);
+  for (const { path, content } of await localModuleGraph(file)) {
     if (content === undefined) continue;
-    const syntax = await describeSyntaxError(next, content);
-    if (syntax !== undefined) return `${displayPath(next)}: ${syntax}`;
-    queue.push(...(await localImports(next, content)));
+    const syntax = await describeSyntaxError(path, content);
+    if (syntax !== undefined) return `${displayPath(path)}: ${syntax}`;
   }
   return undefined;
 }

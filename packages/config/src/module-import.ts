@@ -1,9 +1,20 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { localModuleGraph } from './local-imports.js';
+import { registerVersionedImports } from './versioned-imports.js';
 
-/** The URL each module file was last imported by, the file's bytes then, and whether that import failed, by path. */
-const imported = new Map<string, { readonly content: Buffer | undefined; readonly url: string; failed: boolean }>();
+/** How a module file was last imported: by which URL, its bytes then, the local modules it imported (once known) and whether that import failed. */
+interface Imported {
+  readonly content: Buffer | undefined;
+  readonly url: string;
+  /** Each local module the file imported and its text then; `undefined` until the file is imported a second time. */
+  readonly imports: ReadonlyMap<string, string | undefined> | undefined;
+  failed: boolean;
+}
+
+/** How each module file was last imported, by path. */
+const imported = new Map<string, Imported>();
 /** Imports so far of files that changed after an earlier import: each needs a URL not imported before. */
 let reimports = 0;
 const require = createRequire(import.meta.url);
@@ -26,34 +37,60 @@ function realPath(path: string): string {
   }
 }
 
+function sameContent(a: Buffer | undefined, b: Buffer | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.equals(b));
+}
+
+/** Whether the local modules a file imports now are those it imported before, each with the same text. */
+function sameImports(before: ReadonlyMap<string, string | undefined>, now: ReadonlyMap<string, string | undefined>): boolean {
+  if (before.size !== now.size) return false;
+  for (const [path, content] of now) {
+    if (!before.has(path) || before.get(path) !== content) return false;
+  }
+  return true;
+}
+
 /**
- * The URL that imports the module file at `path` (absolute) as
- * it is now. Node keeps every module it imported for the life of the
- * process, by URL; a file whose bytes changed since this process imported
- * it gets a new URL (`?m3ugen-load=N`), so a config or plugin edited while
- * `m3ugen generate --watch` runs is read anew when it is loaded again. An
- * unchanged file keeps its URL, so its module stays the one instance
- * (nothing is loaded twice, and `instanceof` holds across loads). Only that
- * file is read anew: modules it imports itself stay as first imported.
- * Call {@link moduleImportFailed} when the import fails: Node keeps a
+ * The URL that imports the module file at `path` (absolute) as it is now,
+ * with the local modules it imports. Node keeps every module it imported
+ * for the life of the process, by URL; a file that changed since this
+ * process imported it, or one of whose local imports (relative or absolute
+ * specifiers, at any depth: {@link localModuleGraph}) changed, gets a new
+ * URL (`?m3ugen-load=N`), and its local imports are given the same query
+ * as they load ({@link registerVersionedImports}), so a config or plugin
+ * edited while `m3ugen generate --watch` runs, or a helper module it
+ * imports, is read anew when it is loaded again. Packages it imports stay
+ * the modules first loaded. An unchanged file keeps its URL, so its module
+ * stays the one instance (nothing is loaded twice, and `instanceof` holds
+ * across loads). A first import reads nothing but the file: a process
+ * that loads its config once pays for no import graph. So on its second
+ * import, a file with local imports, which were not recorded, is imported
+ * anew. Call {@link moduleImportFailed} when the import fails: Node keeps a
  * failed module too, and the next load must try again (a file it imports
  * may have been added since).
  *
  * @example
  * ```ts
- * const module = await import(currentModuleUrl('/srv/m3ugen/catchup.mjs'));
+ * const module = await import(await currentModuleUrl('/srv/m3ugen/catchup.mjs'));
  * ```
  */
-export function currentModuleUrl(path: string): string {
+export async function currentModuleUrl(path: string): Promise<string> {
   const content = contentOf(path);
   const earlier = imported.get(path);
-  const same = earlier !== undefined && (earlier.content === content || (earlier.content !== undefined && content !== undefined && earlier.content.equals(content)));
-  if (same && !earlier.failed) return earlier.url;
   const { href } = pathToFileURL(path);
-  const url = earlier === undefined ? href : `${href}?m3ugen-load=${++reimports}`;
-  // A CommonJS module is kept by its real path whatever URL imports it: forget it, or the import gives the old one.
-  if (earlier !== undefined) delete require.cache[realPath(path)];
-  imported.set(path, { content, url, failed: false });
+  if (earlier === undefined) {
+    imported.set(path, { content, url: href, imports: undefined, failed: false });
+    return href;
+  }
+  const graph = await localModuleGraph(path);
+  const imports = new Map(graph.filter((module) => module.path !== path).map((module) => [module.path, module.content]));
+  const importsSame = earlier.imports === undefined ? imports.size === 0 : sameImports(earlier.imports, imports);
+  if (!earlier.failed && importsSame && sameContent(earlier.content, content)) return earlier.url;
+  const url = `${href}?m3ugen-load=${++reimports}`;
+  // A CommonJS module is kept by its real path whatever URL imports it: forget it and its local imports, or the import gives the old ones.
+  for (const file of [path, ...imports.keys()]) delete require.cache[realPath(file)];
+  if (imports.size > 0) registerVersionedImports();
+  imported.set(path, { content, url, imports, failed: false });
   return url;
 }
 
@@ -63,7 +100,7 @@ export function currentModuleUrl(path: string): string {
  *
  * @example
  * ```ts
- * try { await import(currentModuleUrl(path)); } catch (error) { moduleImportFailed(path); throw error; }
+ * try { await import(await currentModuleUrl(path)); } catch (error) { moduleImportFailed(path); throw error; }
  * ```
  */
 export function moduleImportFailed(path: string): void {
@@ -90,7 +127,7 @@ function rethrowUnhandled(reason: unknown): void {
  *
  * @example
  * ```ts
- * const module = await importModule(currentModuleUrl('/srv/m3ugen/catchup.mjs'));
+ * const module = await importModule(await currentModuleUrl('/srv/m3ugen/catchup.mjs'));
  * ```
  */
 export async function importModule(url: string): Promise<Record<string, unknown>> {
@@ -120,7 +157,7 @@ export async function importModule(url: string): Promise<Record<string, unknown>
  */
 export async function importCurrentModule(path: string): Promise<Record<string, unknown>> {
   try {
-    return await importModule(currentModuleUrl(path));
+    return await importModule(await currentModuleUrl(path));
   } catch (error) {
     moduleImportFailed(path);
     throw error;

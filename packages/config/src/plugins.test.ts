@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { filesNamedByPlugins, resolvePlugins } from './plugins.js';
 
+const run = promisify(execFile);
 let dir: string;
 
 beforeAll(() => {
@@ -68,6 +71,41 @@ describe('resolvePlugins', () => {
     // A package stays the module first loaded.
     const [fake] = await resolvePlugins([['m3ugen-plugin-fake', { x: 1 }]], dir);
     expect(fake!.name).toBe('fake');
+  });
+
+  it('imports a plugin file anew when a local module it imports (at any depth, ES or CommonJS) changed, and the same module while none did', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'm3ugen-plugins-'));
+    writeFileSync(join(own, 'package.json'), '{ "name": "own" }');
+    // In a Node process of its own: the test runner imports modules itself, without Node's loader hooks, which this relies on.
+    const script = `
+      import { mkdirSync, writeFileSync } from 'node:fs';
+      import { join } from 'node:path';
+      import { resolvePlugins } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const own = ${JSON.stringify(own)};
+      const write = (name, text) => { mkdirSync(join(own, name, '..'), { recursive: true }); writeFileSync(join(own, name), text); };
+      const load = () => resolvePlugins(['./mine.mjs', './mine.cjs'], own);
+      write('lib/deep.mjs', "export const suffix = 'a';\\n");
+      write('lib/name.mjs', "import { suffix } from './deep.mjs';\\nexport const name = 'esm-' + suffix;\\nexport const made = {};\\n");
+      write('mine.mjs', "import { name, made } from './lib/name.mjs';\\nexport default () => ({ name, made, apply() {} });\\n");
+      write('lib/name.cjs', "module.exports = { name: 'cjs-a' };\\n");
+      write('mine.cjs', "const { name } = require('./lib/name.cjs');\\nmodule.exports = () => ({ name, apply() {} });\\n");
+      const steps = [];
+      const first = await load();
+      steps.push(first.map((p) => p.name));
+      // Two files deep, and a CommonJS module that one requires.
+      write('lib/deep.mjs', "export const suffix = 'b';\\n");
+      write('lib/name.cjs', "module.exports = { name: 'cjs-b' };\\n");
+      const edited = await load();
+      steps.push(edited.map((p) => p.name), edited[0].made !== first[0].made);
+      const again = await load();
+      steps.push(again.map((p) => p.name), again[0].made === edited[0].made);
+      write('lib/name.mjs', "import { suffix } from './deep.mjs';\\nexport const name = 'esm-c-' + suffix;\\nexport const made = {};\\n");
+      const changed = await load();
+      steps.push(changed.map((p) => p.name), changed[0].made !== edited[0].made);
+      console.log(JSON.stringify(steps));
+    `;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script]);
+    expect(JSON.parse(stdout)).toEqual([['esm-a', 'cjs-a'], ['esm-b', 'cjs-b'], true, ['esm-b', 'cjs-b'], true, ['esm-c-b', 'cjs-b'], true]);
   });
 
   it('imports a plugin file that failed to load again on the next load, unchanged, once what it imports is there', async () => {
