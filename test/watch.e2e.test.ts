@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -135,16 +135,18 @@ describe('m3ugen generate --watch', () => {
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('reads the config again when it, a template or a plugin module it names changes, keeping the config before when the new one cannot be used', async () => {
+  it('reads the config again when it, a template, a plugin module it names or a module that one imports changes, keeping the config before when the new one cannot be used', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'channels.ndjson'), ndjson(50));
     const config = (base: string): string =>
       `input = "channels.ndjson"\noutput = "playlist.m3u"\nplugins = [["@m3ugen/extinf-template", { extinfFile = "extinf.eta" }], "./stamp.mjs"]\n[web]\nbase_url = "${base}"\n[proxy_generation]\nproxy_id = "${PROXY}"\n`;
     writeFileSync(join(dir, 'm3ugen.toml'), config('http://one.example'));
     writeFileSync(join(dir, 'extinf.eta'), '#EXTINF:-1<%= it.attributes %>,<%= it.name %>');
-    const stamp = (value: string): string =>
-      `export default { name: 'stamp', apply(generator) { generator.hooks.headerAttributes.tap('stamp', (attributes) => [...attributes, { name: 'x-stamp', value: '${value}' }]); } };\n`;
+    const stamp = (prefix: string): string =>
+      `import { value } from './lib/value.mjs';\nexport default { name: 'stamp', apply(generator) { generator.hooks.headerAttributes.tap('stamp', (attributes) => [...attributes, { name: 'x-stamp', value: '${prefix}' + value }]); } };\n`;
     writeFileSync(join(dir, 'stamp.mjs'), stamp('first'));
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(join(dir, 'lib/value.mjs'), `export const value = '-a';\n`);
     const { child, stderr, watching, exited } = startWatching(dir, ['--config', 'm3ugen.toml']);
     const published = (): string => readFileSync(join(dir, 'playlist.m3u'), 'utf8');
     /** What a one-shot run with the config as it is now publishes. */
@@ -156,7 +158,7 @@ describe('m3ugen generate --watch', () => {
     try {
       await until(() => watching() === 1, 'the first run');
       expect(published()).toBe(await expected());
-      expect(published()).toContain('#EXTM3U x-stamp="first"\n#EXTINF:-1 tvg-id=');
+      expect(published()).toContain('#EXTM3U x-stamp="first-a"\n#EXTINF:-1 tvg-id=');
       expect(published()).toContain('http://one.example/stream/');
 
       publish(join(dir, 'm3ugen.toml'), config('http://two.example'));
@@ -173,7 +175,14 @@ describe('m3ugen generate --watch', () => {
 
       writeFileSync(join(dir, 'stamp.mjs'), stamp('second'));
       await until(() => watching() === 4, 'the run with the edited plugin');
-      expect(published()).toContain('#EXTM3U x-stamp="second"\n');
+      expect(published()).toContain('#EXTM3U x-stamp="second-a"\n');
+      expect(published()).toBe(await expected());
+
+      // Not named by the config: imported by the plugin's module.
+      writeFileSync(join(dir, 'lib/value.mjs'), `export const value = '-b';\n`);
+      await until(() => watching() === 5, 'the run with the edited module the plugin imports');
+      expect(stderr()).toContain('m3ugen: lib/value.mjs changed: reading the config again');
+      expect(published()).toContain('#EXTM3U x-stamp="second-b"\n');
       expect(published()).toBe(await expected());
 
       // A config that cannot be used is said; the runs go on with the one before.
@@ -183,7 +192,7 @@ describe('m3ugen generate --watch', () => {
       expect(stderr()).toContain('m3ugen: error: m3ugen.toml: key "web.base_url"');
       expect(stderr()).toContain(`m3ugen: warning: the config read before stays in use; ${join(dir, 'playlist.m3u')} is left as it was`);
       publish(join(dir, 'channels.ndjson'), ndjson(50, (i) => (i === 7 ? 'Renamed' : undefined)));
-      await until(() => watching() === 5, 'the run after the input changed');
+      await until(() => watching() === 6, 'the run after the input changed');
       expect(published()).not.toBe(before);
       expect(published()).toContain('http://two.example/stream/');
       expect(stderr()).toContain('49 entries reused');

@@ -82,7 +82,8 @@ export function regularFileBytes(path: string): number | undefined {
   return stats?.isFile() === true ? stats.size : undefined;
 }
 
-function shown(path: string): string {
+/** A path as messages show it: relative to the working directory when inside it. */
+export function shown(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel === '' || rel.startsWith('..') ? path : rel;
 }

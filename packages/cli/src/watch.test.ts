@@ -167,6 +167,15 @@ describe('watchInput', () => {
     expect(held.runs).toBe(2);
     expect(lines.filter((line) => line.includes('watching'))).toHaveLength(1);
   });
+
+  it('runs nothing when aborted before it started (the config read anew in between)', async () => {
+    const { lines, controller, common } = fixture();
+    controller.abort();
+    let runs = 0;
+    expect(await watchInput({ ...common, report: () => undefined, run: async () => void runs++ })).toBe(0);
+    expect(runs).toBe(0);
+    expect(lines).toEqual([]);
+  });
 });
 
 describe('watchFiles', () => {

@@ -69,6 +69,11 @@ export interface WatchOptions {
 export function watchInput(options: WatchOptions): Promise<number> {
   const { reporter } = options;
   return new Promise<number>((resolve, reject) => {
+    // Aborted before it started (the config read anew meanwhile): nothing to run with the one before.
+    if (options.signal?.aborted === true) {
+      resolve(0);
+      return;
+    }
     let running = false;
     let pending = false;
     let watched: Settling;

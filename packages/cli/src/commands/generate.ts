@@ -2,7 +2,7 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { filesNamedByPlugins } from '@m3ugen/config';
+import { filesNamedByPlugins, localModulesImportedBy } from '@m3ugen/config';
 import { DEFAULT_OPTIONS, EntryCache, formatLocation, InputError, M3ugenError, systemErrorReason, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
 import { parseFlags, REFUSED_VALUE, UsageError } from '../args.js';
@@ -11,7 +11,7 @@ import { reportFailure } from '../failure.js';
 import { estimateRecords } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
 import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
-import { inConfigTerms, overwriteConflict, prepareRun, regularFileBytes, shareOfInputRead, type PreparedRun } from '../prepare.js';
+import { inConfigTerms, overwriteConflict, prepareRun, regularFileBytes, shareOfInputRead, shown, type PreparedRun } from '../prepare.js';
 import { checkPublishable, cleanUpOnExit, publishAtomically } from '../publish.js';
 import { counted, formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
 import { SpillingIdIndex } from '../spilling-id-index.js';
@@ -148,11 +148,18 @@ function terminalHungUp(): boolean {
   }
 }
 
-/** The files a config in use is made of, as messages name them: the config file and the files its plugins name (modules, templates). */
-function configFiles(prepared: PreparedRun): WatchedFile[] {
+/**
+ * The files a config in use is made of, as messages name them: the config
+ * file, the files its plugins name (modules, templates), and the local
+ * modules a JavaScript or TypeScript config or a plugin module imports.
+ */
+async function configFiles(prepared: PreparedRun): Promise<WatchedFile[]> {
   const { file, config, dir } = prepared.loaded;
-  const named = filesNamedByPlugins(config.plugins ?? [], dir).map(({ path, name }) => ({ path, name }));
-  return file === undefined ? named : [{ path: resolve(file), name: file }, ...named];
+  const configFile = file === undefined ? [] : [{ path: resolve(file), name: file }];
+  const named = filesNamedByPlugins(config.plugins ?? [], dir);
+  const modules = [...configFile.map(({ path }) => path), ...named.filter(({ role }) => role === 'module').map(({ path }) => path)];
+  const imported = (await localModulesImportedBy(modules)).map((path) => ({ path, name: shown(path) }));
+  return [...configFile, ...named.map(({ path, name }) => ({ path, name })), ...imported];
 }
 
 /** Skipped records said one by one (all with --verbose); the rest are counted. */
@@ -278,7 +285,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       for (;;) {
         files.abort();
         files = new AbortController();
-        watchFiles(configFiles(prepared), (name) => void reload(`${name} changed`), files.signal);
+        watchFiles(await configFiles(prepared), (name) => void reload(`${name} changed`), files.signal);
         const cache = new EntryCache();
         const using = prepared;
         await watchInput({
