@@ -724,12 +724,18 @@ describe('exit codes', () => {
     expect((await runCli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
-  it('a command\'s --help prints the usage and runs nothing → 0', async () => {
-    for (const argv of [['generate', '--help'], ['validate', '--input', 'nowhere.ndjson', '-h']]) {
+  it('a command\'s --help (or m3ugen help COMMAND) prints its flags and runs nothing → 0', async () => {
+    for (const [argv, usage] of [
+      [['generate', '--help'], 'Usage: m3ugen generate [flags]'],
+      [['validate', '--input', 'nowhere.ndjson', '-h'], 'Usage: m3ugen validate [flags]'],
+      [['help', 'generate'], 'Usage: m3ugen generate [flags]'],
+    ] as const) {
       const result = await runCli(argv);
       expect(result).toMatchObject({ code: 0, stderr: '' });
-      expect(result.stdout).toContain('m3ugen generate [--config FILE]');
+      expect(result.stdout).toMatch(new RegExp(`^${usage.replace(/[[\]]/g, '\\$&')}\n`));
+      expect(result.stdout).toMatch(/^ {2}-i, --input FILE\|- +the channel records/m);
     }
+    expect((await runCli(['help'])).stdout).toContain('m3ugen generate [--config FILE]');
   });
 });
 

@@ -49,7 +49,8 @@ export const USAGE = `Usage:
 
 Flags override the config file; the config file overrides the defaults
 (base URL http://localhost:8080, strategy auto). Output defaults to stdout.
-Exit codes: 0 success, 1 invalid input or config, 2 usage error.`;
+Exit codes: 0 success, 1 invalid input or config, 2 usage error.
+Each flag, its config key and its default: m3ugen generate --help, m3ugen validate --help.`;
 
 /** For a refused flag value, which says what to change: the usage text would only bury it. */
 export const REFUSED_VALUE: UsageErrorOptions = Object.freeze({ showUsage: false });
@@ -74,7 +75,8 @@ export interface CliFlags {
   readonly watch: boolean;
 }
 
-const OPTIONS = {
+/** The flags of `generate` (`validate` takes {@link VALIDATE_FLAGS}), as `node:util`'s `parseArgs` takes them. */
+export const OPTIONS = {
   config: { type: 'string', short: 'c' },
   input: { type: 'string', short: 'i' },
   output: { type: 'string', short: 'o' },
@@ -92,7 +94,7 @@ const OPTIONS = {
 } as const;
 
 /** The flags `validate` takes: all but those about what a run writes, so a `generate` line checks as it runs. */
-const VALIDATE_FLAGS = new Set(['config', 'input', 'base-url', 'proxy-id', 'strategy', 'max-memory-mb', 'strict', 'quiet', 'verbose', 'skip-invalid']);
+export const VALIDATE_FLAGS: ReadonlySet<string> = new Set(['config', 'input', 'base-url', 'proxy-id', 'strategy', 'max-memory-mb', 'strict', 'quiet', 'verbose', 'skip-invalid']);
 
 /** The option `typed` most likely meant: the config key's spelling (`--base_url`), the start of one, or within two edits. */
 function closestOption(typed: string): string | undefined {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { USAGE, UsageError } from './args.js';
+import { commandHelp } from './help.js';
 import { generateCommand, type CommandIo } from './commands/generate.js';
 import { validateCommand } from './commands/validate.js';
 import { reportFailure } from './failure.js';
@@ -42,7 +43,14 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   try {
     // `m3ugen generate --help` asks for help too, not a run with an unknown option.
     const asksHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
-    if (command === 'help' || asksHelp(command) || ((command === 'generate' || command === 'validate') && rest.some(asksHelp))) {
+    const isCommand = (arg: string | undefined): arg is 'generate' | 'validate' => arg === 'generate' || arg === 'validate';
+    // A command's own help lists its flags: `m3ugen generate --help`, `m3ugen help validate`.
+    const helpOf = isCommand(command) && rest.some(asksHelp) ? command : command === 'help' && isCommand(rest[0]) ? rest[0] : undefined;
+    if (helpOf !== undefined) {
+      io.stdout.write(`${commandHelp(helpOf)}\n`);
+      return 0;
+    }
+    if (command === 'help' || asksHelp(command)) {
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
