@@ -703,6 +703,11 @@ describe('exit codes', () => {
       ['[proxy_generation]\nstrategy = "fastest"\n', 'key "proxy_generation.strategy": unknown strategy "fastest"; available: auto, in-memory, streaming'],
       ['[proxy_generation]\nurl_scheme = "hls"\n', 'key "proxy_generation.url_scheme": unknown URL scheme "hls"; available: proxy, direct, pattern'],
       ['[proxy_generation]\nurl_scheme = "patern"\n', 'key "proxy_generation.url_scheme": unknown URL scheme "patern" (did you mean "pattern"?); available: proxy, direct, pattern'],
+      // Both names wrong: both said, so the file is mended in one go.
+      [
+        '[proxy_generation]\nstrategy = "streeming"\nurl_scheme = "patern"\n',
+        '2 problems:\n  key "proxy_generation.strategy": unknown strategy "streeming" (did you mean "streaming"?); available: auto, in-memory, streaming\n  key "proxy_generation.url_scheme": unknown URL scheme "patern" (did you mean "pattern"?); available: proxy, direct, pattern\n',
+      ],
       ['[proxy_generation]\nurl_scheme = "pattern"\nurl = { pattern = "{base}/live/{channel_id}" }\n', 'key "proxy_generation.url.pattern": unknown placeholder {base}; known: {base_url}'],
       ['[proxy_generation]\nurl_scheme = "pattern"\nurl = { pattern = "{base_url}/{proxy_id}/{channel_id}" }\n', 'key "proxy_generation.proxy_id": the URL pattern uses {proxy_id}, but no proxy ULID is set'],
     ];

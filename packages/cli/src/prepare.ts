@@ -1,6 +1,6 @@
 import { statSync, type Stats } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { ConfigError, configKeyOfOption, filesNamedByPlugins, loadConfig, overlookedConfigFiles, resolvePlugins, suggestConfigKey, toGenerateOptions, type LoadedConfig } from '@m3ugen/config';
+import { ConfigError, configKeyOfOption, filesNamedByPlugins, loadConfig, overlookedConfigFiles, resolvePlugins, suggestConfigKey, toGenerateOptions, type ConfigProblem, type LoadedConfig } from '@m3ugen/config';
 import { closestName, didYouMean, M3uGenerator, OptionError, type GenerateOptions, type InputError, type M3uPlugin, type RunInfo } from '@m3ugen/core';
 import { presetDefault } from '@m3ugen/preset-default';
 import { isUrl, openChannelReader, type ChannelReader } from '@m3ugen/reader';
@@ -213,15 +213,18 @@ export async function buildGenerator(flags: CliFlags, reporter: Reporter): Promi
   if (flags.strategy !== undefined && flags.strategy !== 'auto' && !generator.strategies.has(flags.strategy)) {
     throw new UsageError(`--strategy: ${unknown('strategy', flags.strategy, strategyNames())}`, REFUSED_VALUE);
   }
-  // Names in the config are checked now, against what its plugins registered, so the error names the file and key.
+  // Names in the config are checked now, against what its plugins registered, so the error names the file and key (both keys, when both are wrong).
   const generation = loaded.config.proxy_generation;
+  const unknownNames: ConfigProblem[] = [];
   if (flags.strategy === undefined && generation?.strategy !== undefined && generation.strategy !== 'auto' && !generator.strategies.has(generation.strategy)) {
-    throw new ConfigError(unknown('strategy', generation.strategy, strategyNames()), { file: loaded.file, key: 'proxy_generation.strategy' });
+    unknownNames.push({ key: 'proxy_generation.strategy', reason: unknown('strategy', generation.strategy, strategyNames()) });
   }
   if (generation?.url_scheme !== undefined && !generator.urlSchemes.has(generation.url_scheme)) {
     const schemes = generator.urlSchemes.list().map((s) => s.name);
-    throw new ConfigError(unknown('URL scheme', generation.url_scheme, schemes), { file: loaded.file, key: 'proxy_generation.url_scheme' });
+    unknownNames.push({ key: 'proxy_generation.url_scheme', reason: unknown('URL scheme', generation.url_scheme, schemes) });
   }
+  const [first, ...others] = unknownNames;
+  if (first !== undefined) throw ConfigError.of([first, ...others], loaded.file);
   const overrides: GenerateOptions = {
     baseUrl: flagValue('--base-url', flags.baseUrl, parseBaseUrl),
     proxyId: flagValue('--proxy-id', flags.proxyId, parseProxyId),
