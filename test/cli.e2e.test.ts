@@ -827,6 +827,42 @@ describe('m3ugen validate', () => {
   });
 });
 
+describe('m3ugen init', () => {
+  it('writes a first config that validate and generate then find by themselves, and never replaces a file', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);
+    const init = await runCli(['init', '--input', 'channels.ndjson', '--base-url', 'http://tv.example', '--proxy-id', PROXY], { cwd: dir });
+    expect(init).toMatchObject({ code: 0, stdout: 'wrote m3ugen.config.toml\n' });
+    expect(init.stderr).toBe('m3ugen: then: m3ugen validate, and m3ugen generate\n');
+    const written = readFileSync(join(dir, 'm3ugen.config.toml'), 'utf8');
+    const validated = await runCli(['validate'], { cwd: dir });
+    expect(validated).toMatchObject({ code: 0 });
+    expect(validated.stdout).toMatch(/^ok: channels\.ndjson: \d+ channels valid/);
+    const generated = await runCli(['generate', '-q'], { cwd: dir });
+    expect(generated.stdout).toContain(`http://tv.example/stream/${PROXY}/`);
+
+    const again = await runCli(['init', '--input', 'other.ndjson'], { cwd: dir });
+    expect(again).toMatchObject({ code: 1, stdout: '', stderr: 'm3ugen: error: m3ugen.config.toml already exists: it is left as it is (edit it, or name another file with --config)\n' });
+    expect(readFileSync(join(dir, 'm3ugen.config.toml'), 'utf8')).toBe(written);
+  });
+
+  it('says what the config still needs, and when a search would find another config first', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pipeline', m3ugen: { input: 'channels.ndjson' } }));
+    const init = await runCli(['init', '--config', 'm3ugen.config.toml'], { cwd: dir });
+    expect(init.code).toBe(0);
+    expect(init.stderr.split('\n')).toEqual([
+      'm3ugen: warning: a search from here finds package.json before m3ugen.config.toml: run with --config m3ugen.config.toml, or remove the "m3ugen" key of package.json',
+      'm3ugen: set "input" in it to the channel records (or pass --input to generate)',
+      'm3ugen: set "proxy_id" in it to the proxy\'s ULID, which stream URLs carry',
+      'm3ugen: then: m3ugen validate --config m3ugen.config.toml, and m3ugen generate --config m3ugen.config.toml',
+      '',
+    ]);
+    expect(await runCli(['init', '--config', 'm3ugen.yaml'], { cwd: dir })).toMatchObject({ code: 2 });
+    expect(await runCli(['init', '--strict'], { cwd: dir })).toMatchObject({ code: 2, stderr: expect.stringContaining('"--strict" is not an option of "m3ugen init"') });
+  });
+});
+
 describe('the README main job', () => {
   it('generates the basic example with `pnpm m3ugen generate --config examples/basic/m3ugen.toml`', async () => {
     expect(existsSync(join(ROOT, 'examples/basic/channels.ndjson'))).toBe(true);

@@ -45,12 +45,15 @@ export const USAGE = `Usage:
   m3ugen validate [--config FILE] [--input FILE|-] [--base-url URL] [--proxy-id ULID]
                   [--strategy auto|in-memory|streaming|NAME] [--max-memory-mb N]
                   [--strict] [--quiet] [--verbose]
+  m3ugen init     [--config FILE] [--input FILE|-] [--output FILE|-] [--base-url URL]
+                  [--proxy-id ULID] [--quiet]
   m3ugen --help | --version
 
 Flags override the config file; the config file overrides the defaults
 (base URL http://localhost:8080, strategy auto). Output defaults to stdout.
 Exit codes: 0 success, 1 invalid input or config, 2 usage error.
-Each flag, its config key and its default: m3ugen generate --help, m3ugen validate --help.`;
+Each flag, its config key and its default: m3ugen COMMAND --help.
+m3ugen init writes a first config file, every key in it explained.`;
 
 /** For a refused flag value, which says what to change: the usage text would only bury it. */
 export const REFUSED_VALUE: UsageErrorOptions = Object.freeze({ showUsage: false });
@@ -75,7 +78,10 @@ export interface CliFlags {
   readonly watch: boolean;
 }
 
-/** The flags of `generate` (`validate` takes {@link VALIDATE_FLAGS}), as `node:util`'s `parseArgs` takes them. */
+/** The commands that take flags. */
+export type Command = 'generate' | 'validate' | 'init';
+
+/** The flags of `generate` (the others take those {@link FLAGS_OF} says), as `node:util`'s `parseArgs` takes them. */
 export const OPTIONS = {
   config: { type: 'string', short: 'c' },
   input: { type: 'string', short: 'i' },
@@ -94,7 +100,13 @@ export const OPTIONS = {
 } as const;
 
 /** The flags `validate` takes: all but those about what a run writes, so a `generate` line checks as it runs. */
-export const VALIDATE_FLAGS: ReadonlySet<string> = new Set(['config', 'input', 'base-url', 'proxy-id', 'strategy', 'max-memory-mb', 'strict', 'quiet', 'verbose', 'skip-invalid']);
+const VALIDATE_FLAGS: ReadonlySet<string> = new Set(['config', 'input', 'base-url', 'proxy-id', 'strategy', 'max-memory-mb', 'strict', 'quiet', 'verbose', 'skip-invalid']);
+
+/** The flags `init` takes: where to write the config, and the values to write in it that a first config most needs. */
+const INIT_FLAGS: ReadonlySet<string> = new Set(['config', 'input', 'output', 'base-url', 'proxy-id', 'quiet']);
+
+/** The flags each command takes. */
+export const FLAGS_OF: Readonly<Record<Command, ReadonlySet<string>>> = Object.freeze({ generate: new Set(Object.keys(OPTIONS)), validate: VALIDATE_FLAGS, init: INIT_FLAGS });
 
 /** The option `typed` most likely meant: the config key's spelling (`--base_url`), the start of one, or within two edits. */
 function closestOption(typed: string): string | undefined {
@@ -125,7 +137,7 @@ function describeParseError(error: unknown): string {
 }
 
 /** Parses the flags of `command`; unknown flags, missing values and stray arguments are usage errors. */
-export function parseFlags(command: 'generate' | 'validate', argv: readonly string[]): CliFlags {
+export function parseFlags(command: Command, argv: readonly string[]): CliFlags {
   let values: Record<string, string | boolean | undefined>;
   try {
     const parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -140,9 +152,9 @@ export function parseFlags(command: 'generate' | 'validate', argv: readonly stri
     if (error instanceof UsageError) throw error;
     throw new UsageError(describeParseError(error));
   }
-  if (command === 'validate') {
-    const extra = Object.keys(values).find((key) => !VALIDATE_FLAGS.has(key));
-    if (extra !== undefined) throw new UsageError(`"--${extra}" is not an option of "m3ugen validate"`);
+  if (command !== 'generate') {
+    const extra = Object.keys(values).find((key) => !FLAGS_OF[command].has(key));
+    if (extra !== undefined) throw new UsageError(`"--${extra}" is not an option of "m3ugen ${command}"`);
   }
   const text = (key: keyof typeof OPTIONS): string | undefined => {
     const value = values[key];

@@ -14,7 +14,7 @@ function valueFor(flag: string): string[] {
 }
 
 describe('commandHelp', () => {
-  it.each(['generate', 'validate'] as const)('lists for %s exactly the flags it takes, each short form as one', (command) => {
+  it.each(['generate', 'validate', 'init'] as const)('lists for %s exactly the flags it takes, each short form as one', (command) => {
     const listed = listedFlags(commandHelp(command));
     for (const { long, short } of listed) {
       expect(() => parseFlags(command, [long, ...valueFor(long)]), long).not.toThrow();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { USAGE, UsageError } from './args.js';
+import { USAGE, UsageError, type Command } from './args.js';
+import { initCommand } from './commands/init.js';
 import { commandHelp } from './help.js';
 import { generateCommand, type CommandIo } from './commands/generate.js';
 import { validateCommand } from './commands/validate.js';
@@ -43,7 +44,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   try {
     // `m3ugen generate --help` asks for help too, not a run with an unknown option.
     const asksHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
-    const isCommand = (arg: string | undefined): arg is 'generate' | 'validate' => arg === 'generate' || arg === 'validate';
+    const isCommand = (arg: string | undefined): arg is Command => arg === 'generate' || arg === 'validate' || arg === 'init';
     // A command's own help lists its flags: `m3ugen generate --help`, `m3ugen help validate`.
     const helpOf = isCommand(command) && rest.some(asksHelp) ? command : command === 'help' && isCommand(rest[0]) ? rest[0] : undefined;
     if (helpOf !== undefined) {
@@ -59,6 +60,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         return await generateCommand(rest, io);
       case 'validate':
         return await validateCommand(rest, io);
+      case 'init':
+        return await initCommand(rest, io);
       case '--version':
       case '-V':
         io.stdout.write(`${version()}\n`);

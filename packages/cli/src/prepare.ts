@@ -163,7 +163,8 @@ export function overwriteConflict(prepared: PreparedRun): string | undefined {
   return same ? `the playlist and the metrics would both be written to "${prepared.outputName}": choose another metrics file` : undefined;
 }
 
-function flagValue<T>(flag: string, value: string | undefined, check: (value: string, key: string) => T): T | undefined {
+/** A flag's value checked by `check` (a parser of its config key's): a refused one is a usage error naming the flag. */
+export function flagValue<T>(flag: string, value: string | undefined, check: (value: string, key: string) => T): T | undefined {
   if (value === undefined) return undefined;
   try {
     return check(value, flag);
