@@ -2,7 +2,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { localModuleGraph } from './local-imports.js';
-import { registerVersionedImports } from './versioned-imports.js';
+import { registerHooksFile } from './loader-hooks.js';
 
 /** How a module file was last imported: by which URL, its bytes then, the local modules it imported (once known) and whether that import failed. */
 interface Imported {
@@ -57,7 +57,7 @@ function sameImports(before: ReadonlyMap<string, string | undefined>, now: Reado
  * process imported it, or one of whose local imports (relative or absolute
  * specifiers, at any depth: {@link localModuleGraph}) changed, gets a new
  * URL (`?m3ugen-load=N`), and its local imports are given the same query
- * as they load ({@link registerVersionedImports}), so a config or plugin
+ * as they load (`versioned-imports-hooks.ts`), so a config or plugin
  * edited while `m3ugen generate --watch` runs, or a helper module it
  * imports, is read anew when it is loaded again. Packages it imports stay
  * the modules first loaded. An unchanged file keeps its URL, so its module
@@ -89,7 +89,8 @@ export async function currentModuleUrl(path: string): Promise<string> {
   const url = `${href}?m3ugen-load=${++reimports}`;
   // A CommonJS module is kept by its real path whatever URL imports it: forget it and its local imports, or the import gives the old ones.
   for (const file of [path, ...imports.keys()]) delete require.cache[realPath(file)];
-  if (imports.size > 0) registerVersionedImports();
+  // Only a process that imports a file with local imports a second time pays for the hook (tens of milliseconds to register).
+  if (imports.size > 0) registerHooksFile('versioned-imports-hooks');
   imported.set(path, { content, url, imports, failed: false });
   return url;
 }

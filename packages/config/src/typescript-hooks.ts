@@ -10,20 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** What Node passes a resolve hook; only what these hooks read. */
-interface ResolveContext {
-  readonly parentURL?: string | undefined;
-}
-interface Resolved {
-  readonly url: string;
-  readonly format?: string | null | undefined;
-  readonly shortCircuit?: boolean | undefined;
-}
-interface Loaded {
-  readonly format: string;
-  readonly source?: string | ArrayBuffer | Uint8Array | null | undefined;
-  readonly shortCircuit?: boolean | undefined;
-}
+import type { Loaded, ResolveContext, Resolved } from './loader-hooks.js';
 
 /** `.ts`, `.mts`, `.cts`: the `c` of the last means CommonJS. */
 const TYPESCRIPT_FILE = /\.([cm]?)ts$/;

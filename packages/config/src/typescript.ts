@@ -1,9 +1,5 @@
-import { existsSync } from 'node:fs';
-import { register } from 'node:module';
 import { basename, extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-let registered = false;
+import { registerHooksFile } from './loader-hooks.js';
 
 /**
  * Lets this thread import TypeScript files, which Node 20 cannot: registers
@@ -13,11 +9,7 @@ let registered = false;
  * import other TypeScript files, and nothing is written beside them.
  */
 export function registerTypeScript(): void {
-  if (registered) return;
-  // Hooks run in Node's own loader, which needs JavaScript: the built file, also when this module runs from its sources (the tests, after `pnpm build`).
-  const beside = new URL('./typescript-hooks.js', import.meta.url);
-  register(existsSync(fileURLToPath(beside)) ? beside : new URL('../dist/typescript-hooks.js', import.meta.url));
-  registered = true;
+  registerHooksFile('typescript-hooks');
 }
 
 /** The TypeScript extension of each JavaScript one: what a plugin renamed to TypeScript is called. */

@@ -6,18 +6,11 @@
  * module gets the same query, so it loads as it is now, and passes the query
  * on to its own. Packages (bare specifiers) are left alone: they stay the
  * modules first loaded, one instance for the process. Runs in Node's hooks
- * thread; registered by `registerVersionedImports()`.
+ * thread; registered by `currentModuleUrl` (module-import.ts) when it first
+ * imports anew a file that has local imports.
  */
 
-/** What Node passes a resolve hook; only what this hook reads. */
-interface ResolveContext {
-  readonly parentURL?: string | undefined;
-}
-interface Resolved {
-  readonly url: string;
-  readonly format?: string | null | undefined;
-  readonly shortCircuit?: boolean | undefined;
-}
+import type { ResolveContext, Resolved } from './loader-hooks.js';
 
 /** The load a module file imported anew carries, from `currentModuleUrl`. */
 const LOAD = /[?&](m3ugen-load=\d+)(?:&|$)/;
