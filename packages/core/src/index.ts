@@ -6,7 +6,7 @@ export type { Duplicated, RecordLocation } from './errors.js';
 export { M3ugenError, InputError, DuplicateError, OptionError, PluginError, RegistryError, counted, describeOptionValue, describeValue, formatCount, formatLocation, keyPath, systemErrorReason, valueAtPath } from './errors.js';
 
 export type { ChannelTapOptions, GenerationHooks, HookName } from './hooks/hooks.js';
-export { createGenerationHooks, isTapped, HOOK_SIGNATURES } from './hooks/hooks.js';
+export { createGenerationHooks, isTapped, HOOK_SIGNATURES, tapsMayReadIndex } from './hooks/hooks.js';
 
 export type { MemorySample, MemoryProbe, PressureLevel, PressureThresholds, MemoryPreset, PressureMonitorOptions } from './memory/pressure.js';
 export {
@@ -46,7 +46,7 @@ export type { GenerateOptions, MemoryOptions, ResolvedOptions } from './run/opti
 export { resolveOptions, DEFAULT_OPTIONS, GENERATE_OPTION_NAMES, checkOptionNames, closestName, didYouMean } from './run/options.js';
 export type { RunInfo } from './run/run-info.js';
 export type { GenerationWarning, WarningCode, WarningSummary } from './run/warnings.js';
-export { WarningLog } from './run/warnings.js';
+export { WarningLog, warningAtIndex } from './run/warnings.js';
 export type { AbsentField, FieldRead } from './run/field-reads.js';
 export { absentFieldMessage } from './run/field-reads.js';
 

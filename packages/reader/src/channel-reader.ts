@@ -42,9 +42,11 @@ export interface ReadChannelsOptions {
    * NDJSON only: the text is a part of a larger file whose first line here
    * is line `line` (one-based) and first record is record `index`
    * (zero-based). Line numbers, record indexes and batch positions count
-   * from there, and a byte-order mark is skipped only at line 1.
+   * from there, and a byte-order mark is skipped only at line 1. `channel`
+   * is the index of the first channel handed over (its batch position),
+   * when records skipped before the part make it smaller than `index`.
    */
-  readonly startsAt?: { readonly line: number; readonly index: number } | undefined;
+  readonly startsAt?: { readonly line: number; readonly index: number; readonly channel?: number | undefined } | undefined;
 }
 
 /** Counts of what a reader has read so far. */
@@ -361,11 +363,14 @@ class NdjsonReader extends StreamedReader {
   readonly format = 'ndjson' as const;
   readonly #lineOffset: number;
   readonly #indexOffset: number;
+  /** Whether the first channel's index is not the first record's (records skipped before a part). */
+  readonly #channelsBehind: boolean;
 
   constructor(file: string, chunks: AsyncIterable<Decoded>, options: ReadChannelsOptions, release: () => Promise<void>, live: boolean, stats: ReaderStats) {
-    super(file, chunks, options, release, live, stats, options.startsAt?.index ?? 0);
+    super(file, chunks, options, release, live, stats, options.startsAt?.channel ?? options.startsAt?.index ?? 0);
     this.#lineOffset = (options.startsAt?.line ?? 1) - 1;
     this.#indexOffset = options.startsAt?.index ?? 0;
+    this.#channelsBehind = options.startsAt?.channel !== undefined && options.startsAt.channel !== this.#indexOffset;
   }
 
   /**
@@ -382,8 +387,9 @@ class NdjsonReader extends StreamedReader {
     const line = ++this.stats.lines + this.#lineOffset;
     const record = text.endsWith('\r') ? text.slice(0, -1) : text;
     if (record.trim() === '' && fault === undefined) return undefined;
-    const location = { file: this.file, line, index: this.#indexOffset + this.stats.records + this.stats.skipped };
-    return this.accept(() => {
+    const index = this.#indexOffset + this.stats.records + this.stats.skipped;
+    const location = { file: this.file, line, index };
+    const nc = this.accept(() => {
       if (fault !== undefined) throw utf8Error(record, fault, location);
       let value: unknown;
       try {
@@ -392,10 +398,13 @@ class NdjsonReader extends StreamedReader {
         throw notNdjson(record, location) ?? jsonSyntaxError(record, error, location);
       }
       if (Array.isArray(value) && location.line === 1) throw notNdjson(record, location)!;
-      const nc = parseNumberedChannel(value, location) as NumberedChannel & { [RECORD_LINE]?: number };
-      nc[RECORD_LINE] = line;
-      return nc;
+      const parsed = parseNumberedChannel(value, location) as NumberedChannel & { [RECORD_LINE]?: number };
+      parsed[RECORD_LINE] = line;
+      return parsed;
     });
+    // Its place among the file's records, which its channel's index is not once records before it were skipped (else the two are the same, and it is not stored).
+    if (nc !== undefined && (this.stats.skipped > 0 || this.#channelsBehind)) (nc as NumberedChannel & { [RECORD_INDEX]?: number })[RECORD_INDEX] = index;
+    return nc;
   }
 
   protected async *read(chunks: AsyncIterable<Decoded>): AsyncGenerator<NumberedChannel[], void, undefined> {

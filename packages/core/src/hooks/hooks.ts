@@ -448,3 +448,19 @@ export function isTapped(hook: { readonly taps: readonly unknown[] }): boolean {
 export function perChannelHooks(hooks: GenerationHooks) {
   return [hooks.channel, hooks.dropChannel, hooks.entryAttributes, hooks.streamUrl, hooks.extinfLine] as const;
 }
+
+/**
+ * Whether a tap of a per-channel hook may read the channel's index: one
+ * that did not say `readsIndex: false` ({@link ChannelTapOptions}). Where
+ * none may, a channel's entry does not depend on its place (unless the URL
+ * scheme's builder does not say what it reads: `StrategyRun.indexShapesEntries`
+ * tells both).
+ *
+ * @example
+ * ```ts
+ * tapsMayReadIndex(createGenerator().hooks); // false: the default preset's taps do not read it
+ * ```
+ */
+export function tapsMayReadIndex(hooks: GenerationHooks): boolean {
+  return perChannelHooks(hooks).some((hook) => hook.taps.some((tap) => (tap as ChannelTapOptions).readsIndex !== false));
+}

@@ -7,7 +7,7 @@ import { checkRequired, fail, locate } from '../channel/required.js';
 import { describeProblem } from '../channel/schema.js';
 import { unreadableRecordError } from '../channel/unreadable.js';
 import { DuplicateError, InputError, M3ugenError, PluginError, formatLocation, type Duplicated } from '../errors.js';
-import { isTapped, perChannelHooks, unusableResult, type ChannelTapOptions, type GenerationHooks } from '../hooks/hooks.js';
+import { isTapped, tapsMayReadIndex, unusableResult, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
 import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
 import type { ChannelBatch } from '../run/channel-source.js';
@@ -27,6 +27,8 @@ export type BatchRenderer = (batch: ChannelBatch) => BatchText;
 export interface Renderers {
   readonly entry: EntryRenderer;
   readonly batch: BatchRenderer;
+  /** Whether a channel's index may change its entry's text: a per-channel tap that may read it, or a URL scheme that does not say what it reads. */
+  readonly indexShapesEntries: boolean;
 }
 
 /** What the renderer needs from the run. */
@@ -65,11 +67,6 @@ interface PlainKey {
   readonly reads: readonly unknown[] | undefined;
   /** The URL, when the scheme does not say what it reads. */
   readonly url: string | undefined;
-}
-
-/** Whether a tap of a per-channel hook may read the channel's index: one that did not say `readsIndex: false` ({@link ChannelTapOptions}). */
-function readIndex(hooks: GenerationHooks): boolean {
-  return perChannelHooks(hooks).some((hook) => hook.taps.some((tap) => (tap as ChannelTapOptions).readsIndex !== false));
 }
 
 /** The id of a record that has a string id, else `undefined`. */
@@ -358,7 +355,7 @@ export function createRenderers(context: RenderContext): Renderers {
     const at = rendering.start + index - rendering.firstIndex;
     return at >= rendering.start && at < rendering.end ? rendering.channels[at] : undefined;
   });
-  return { entry: renderEntry, batch: cache === undefined ? renderBatch : cachedBatchRenderer(cache) };
+  return { entry: renderEntry, batch: cache === undefined ? renderBatch : cachedBatchRenderer(cache), indexShapesEntries: buildUrl.reads === undefined || tapsMayReadIndex(hooks) };
 
   function renderEntry(nc: NumberedChannel, index: number): string {
     entryRecord = nc;
@@ -421,7 +418,7 @@ export function createRenderers(context: RenderContext): Renderers {
         if (replay !== undefined) for (const w of replay) replayWarning(w, index);
       },
       // An entry's text depends on its position only through a per-channel tap that may read the index, or a URL scheme that does not say what it reads.
-      idOf: urlReads !== undefined && !readIndex(hooks) ? (j) => recordId(rendering.channels[rendering.start + j]) : undefined,
+      idOf: urlReads !== undefined && !tapsMayReadIndex(hooks) ? (j) => recordId(rendering.channels[rendering.start + j]) : undefined,
       render(j) {
         const nc = rendering.channels[rendering.start + j]!;
         const index = rendering.firstIndex + j;

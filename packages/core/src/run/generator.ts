@@ -398,6 +398,7 @@ export class M3uGenerator {
         source: taken,
         output,
         handover,
+        indexShapesEntries: renderers.indexShapesEntries,
         renderHeader: () => {
           const header = renderHeader(hooks, run);
           // Counted once: a strategy may render it to measure it, but writes it once.

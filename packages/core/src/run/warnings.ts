@@ -32,7 +32,7 @@ export interface GenerationWarning {
   readonly field?: string | undefined;
   /** The input line of the channel's record, when a reader recorded it (NDJSON). */
   readonly line?: number | undefined;
-  /** The index of the channel's record in its JSON array, when a reader recorded it (counting records skipped before it). */
+  /** The index of the channel's record in its input (JSON array or NDJSON file), counting records skipped before it, when a reader recorded it (one does where it is not the channel's index). */
   readonly recordIndex?: number | undefined;
   /** The field's value the warning is about, when it is about one: the id of a `non-uuid-id`. */
   readonly value?: string | undefined;
@@ -62,6 +62,26 @@ export interface WarningSummary {
  */
 function channelWarningMessage(index: number, reason: string): string {
   return `channel at index ${index}: ${reason}`;
+}
+
+/**
+ * `warning` as it reads about the channel at `channelIndex` instead: the
+ * index moved, and with it the place in the message of one of m3ugen's own
+ * warnings about a channel (`channel at index N: …`); any other message is
+ * kept. For a strategy that had channels rendered elsewhere under other
+ * indexes (a worker thread's run over part of the input) and raises their
+ * warnings in its run.
+ *
+ * @example
+ * ```ts
+ * const seen = { code: 'missing-field', message: 'channel at index 9: tvg_logo is missing; written as ""', reason: 'tvg_logo is missing; written as ""', channelIndex: 9 };
+ * warningAtIndex(seen, 7).message; // 'channel at index 7: tvg_logo is missing; written as ""'
+ * ```
+ */
+export function warningAtIndex<W extends Pick<GenerationWarning, 'message' | 'reason' | 'channelIndex'>>(warning: W, channelIndex: number): W {
+  const { channelIndex: was, reason, message } = warning;
+  const placed = was !== undefined && message === channelWarningMessage(was, reason);
+  return { ...warning, channelIndex, message: placed ? channelWarningMessage(channelIndex, reason) : message };
 }
 
 /**

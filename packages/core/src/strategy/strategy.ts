@@ -106,6 +106,15 @@ export interface StrategyRun {
   readonly output: PlaylistSink;
   /** Set when this strategy takes over a run another one started. */
   readonly handover: Handover | undefined;
+  /**
+   * Whether a channel's index may change its entry's text: a per-channel
+   * tap that did not say `readsIndex: false`, or a URL scheme whose builder
+   * does not say what it reads. A strategy that has channels rendered
+   * elsewhere under other indexes (a worker thread's run over part of the
+   * input, counting from where it thinks the part starts) must render them
+   * again with their indexes in this run when it is `true`.
+   */
+  readonly indexShapesEntries: boolean;
   /** The header text with its newline. */
   renderHeader(): string;
   /** A channel's EXTINF and URL lines with newlines, or `""` if a plugin dropped it. */
