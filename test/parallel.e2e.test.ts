@@ -243,6 +243,15 @@ export default () => ({
     expect(readdirSync(dir).sort()).toEqual(['c.ndjson', 'crash.mjs', 'm3ugen.toml', 'out.m3u']);
   });
 
+  it('with --skip-invalid, publishes nothing from a file none of whose records is valid, as one thread does', async () => {
+    const text = Array.from({ length: 600 }, (_, i) => JSON.stringify({ assigned_number: `n${i}`, channel: {} })).join('\n');
+    const { one, two } = await bothWays(text, ['--skip-invalid']);
+    expect(two.result).toEqual(one.result);
+    expect(two.result.code).toBe(1);
+    expect(two.result.stderr).toContain('m3ugen: error: INPUT: none of its 600 records is valid, so nothing is published');
+    expect(two.playlist).toBe('previous playlist\n');
+  });
+
   it('is not used for small inputs with --workers auto, nor for stdout', async () => {
     const auto = await generate(awkwardLines(300).join('\n'), 1, ['--workers', 'auto']);
     expect(auto.metrics?.['strategy']).not.toBe('parallel');

@@ -24,6 +24,16 @@ const INDEX_PLUGIN = `export default () => ({
 });
 `;
 
+/** A URL scheme whose builder reads the index and does not say what it reads: a part after skipped records must be rendered again. */
+const INDEX_URL_PLUGIN = `export default () => ({
+  name: 'index-url',
+  workerSafe: true,
+  apply(generator) {
+    generator.urlSchemes.register({ name: 'index-url', description: 'the channel index in the path', create: () => (nc, index) => 'http://tv.example/at/' + index + '/' + nc.channel.id });
+  },
+});
+`;
+
 const uuid = (n: number): string => `550e8400-e29b-41d4-a716-${n.toString(16).padStart(12, '0')}`;
 
 const lineKind = fc.constantFrom('plain', 'plain', 'plain', 'plain', 'non-ascii', 'control', 'not-uuid', 'sparse', 'blank-name');
@@ -70,6 +80,30 @@ function render(file: File): string {
   return text;
 }
 
+/** What `m3ugen generate` with `workers` threads did, timings and names of the run taken out, for comparing runs with and without workers. */
+async function runWith(dir: string, input: string, workers: number, config: (log: string) => string, partRecords: number, extra: readonly string[] = []) {
+  const output = join(dir, `out-${workers}.m3u`);
+  const metrics = join(dir, `m-${workers}.json`);
+  const log = join(dir, `warnings-${workers}.txt`);
+  writeFileSync(log, '');
+  writeFileSync(join(dir, `m3ugen-${workers}.toml`), config(log));
+  const result = await runCli(['generate', '--config', join(dir, `m3ugen-${workers}.toml`), '--input', input, '--output', output, '--proxy-id', PROXY, '--metrics', metrics, '--workers', String(workers), ...extra], {
+    env: { M3UGEN_PART_RECORDS: String(partRecords) },
+  });
+  const files = readdirSync(dir);
+  const report = files.includes(`m-${workers}.json`) ? (JSON.parse(readFileSync(metrics, 'utf8')) as Record<string, unknown>) : undefined;
+  const strategy = report?.['strategy'];
+  if (report !== undefined) for (const key of ['durationMs', 'channelsPerSecond', 'peakRssBytes', 'peakHeapUsedBytes', 'runId', 'output', 'strategy', 'initialStrategy', 'strategySwitches']) delete report[key];
+  return {
+    code: result.code,
+    stderr: result.stderr.replaceAll(output, 'OUTPUT').replace(/ in \d+ ms \([^)]*\)/, ''),
+    playlist: files.includes(`out-${workers}.m3u`) ? readFileSync(output, 'utf8') : undefined,
+    report,
+    warnings: readFileSync(log, 'utf8'),
+    strategy,
+  };
+}
+
 describe('m3ugen generate --workers, on random files', () => {
   it('gives what one thread gives: exit code, messages, playlist and metrics', async () => {
     const errorsSeen = new Set<string>();
@@ -80,28 +114,7 @@ describe('m3ugen generate --workers, on random files', () => {
         writeFileSync(input, render(file));
         writeFileSync(join(dir, 'index-attribute.mjs'), INDEX_PLUGIN);
         writeWarningLogPlugin(dir);
-        const run = async (workers: number) => {
-          const output = join(dir, `out-${workers}.m3u`);
-          const metrics = join(dir, `m-${workers}.json`);
-          const log = join(dir, `warnings-${workers}.txt`);
-          writeFileSync(log, '');
-          writeFileSync(join(dir, `m3ugen-${workers}.toml`), `plugins = ["./index-attribute.mjs", ["./warning-log.mjs", { log = ${JSON.stringify(log)} }]]\n`);
-          const result = await runCli(['generate', '--config', join(dir, `m3ugen-${workers}.toml`), '--input', input, '--output', output, '--proxy-id', PROXY, '--metrics', metrics, '--workers', String(workers)], {
-            env: { M3UGEN_PART_RECORDS: String(256 * file.partBatches) },
-          });
-          const files = readdirSync(dir);
-          const report = files.includes(`m-${workers}.json`) ? (JSON.parse(readFileSync(metrics, 'utf8')) as Record<string, unknown>) : undefined;
-          const strategy = report?.['strategy'];
-          if (report !== undefined) for (const key of ['durationMs', 'channelsPerSecond', 'peakRssBytes', 'peakHeapUsedBytes', 'runId', 'output', 'strategy', 'initialStrategy', 'strategySwitches']) delete report[key];
-          return {
-            code: result.code,
-            stderr: result.stderr.replaceAll(output, 'OUTPUT').replace(/ in \d+ ms \([^)]*\)/, ''),
-            playlist: files.includes(`out-${workers}.m3u`) ? readFileSync(output, 'utf8') : undefined,
-            report,
-            warnings: readFileSync(log, 'utf8'),
-            strategy,
-          };
-        };
+        const run = (workers: number) => runWith(dir, input, workers, (log) => `plugins = ["./index-attribute.mjs", ["./warning-log.mjs", { log = ${JSON.stringify(log)} }]]\n`, 256 * file.partBatches);
         const [one, two] = await Promise.all([run(1), run(2)]);
         expect({ ...two, strategy: undefined }).toEqual({ ...one, strategy: undefined });
         if (two.code === 0) expect(two.strategy).toBe('parallel');
@@ -119,5 +132,67 @@ describe('m3ugen generate --workers, on random files', () => {
     );
     // The fixed seed covers every kind of error, and files without one.
     expect([...errorsSeen].sort()).toEqual(['bad-field', 'bad-json', 'duplicate-id', 'duplicate-number', 'none']);
+  }, 120_000);
+
+  it('skipping invalid records (--skip-invalid), gives what one thread gives, with a URL that reads the index too', async () => {
+    const seen = new Set<string>();
+    const skippedFile = fc.record({
+      count: fc.integer({ min: 257, max: 1_400 }),
+      kinds: fc.array(lineKind, { minLength: 1_400, maxLength: 1_400 }),
+      invalid: fc.uniqueArray(fc.integer({ min: 0, max: 1_399 }), { maxLength: 40 }),
+      invalidKind: fc.array(fc.constantFrom('bad-field', 'no-id', 'number-text', 'not-object'), { minLength: 40, maxLength: 40 }),
+      error: fc.constantFrom('none', 'none', 'duplicate-id', 'duplicate-number'),
+      errorAt: fc.nat(),
+      earlierAt: fc.nat(),
+      urlReadsIndex: fc.boolean(),
+      partBatches: fc.integer({ min: 1, max: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(skippedFile, async (file) => {
+        const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-skip-'));
+        const input = join(dir, 'channels.ndjson');
+        const lines = Array.from({ length: file.count }, (_, i) => recordLine(i, file.kinds[i]!));
+        const at = 1 + (file.errorAt % (file.count - 1));
+        const earlier = file.earlierAt % at;
+        if (file.error === 'duplicate-id') lines[at] = lines[at]!.replace(/"id":"[^"]*"/, `"id":${JSON.stringify(JSON.parse(lines[earlier]!).channel.id)}`);
+        if (file.error === 'duplicate-number') lines[at] = lines[at]!.replace(/^\{"assigned_number":\d+/, `{"assigned_number":${earlier + 1}`);
+        // Invalid records in place of some (never the error's or the one it repeats), each skipped.
+        const invalid = file.invalid.filter((i) => i < file.count && i !== at && i !== earlier);
+        invalid.forEach((i, k) => {
+          const kind = file.invalidKind[k]!;
+          if (kind === 'bad-field') lines[i] = JSON.stringify({ assigned_number: i + 1, channel: { id: uuid(i + 1), channel_name: 42 } });
+          if (kind === 'no-id') lines[i] = JSON.stringify({ assigned_number: i + 1, channel: { channel_name: 'No id' } });
+          if (kind === 'number-text') lines[i] = JSON.stringify({ assigned_number: 'seven', channel: { id: uuid(i + 1), channel_name: 'Seven' } });
+          if (kind === 'not-object') lines[i] = '[1, 2]';
+        });
+        writeFileSync(input, `${lines.join('\n')}\n`);
+        writeFileSync(join(dir, 'index-url.mjs'), INDEX_URL_PLUGIN);
+        writeWarningLogPlugin(dir);
+        const config = (log: string): string =>
+          `plugins = ["./index-url.mjs", ["./warning-log.mjs", { log = ${JSON.stringify(log)} }]]\n` + (file.urlReadsIndex ? '[proxy_generation]\nurl_scheme = "index-url"\n' : '');
+        const [one, two] = await Promise.all([1, 2].map((workers) => runWith(dir, input, workers, config, 256 * file.partBatches, ['--skip-invalid'])));
+        // A skipped record's warning is raised as its batch is read, which falls elsewhere in a part: the same warnings, maybe a few places
+        // apart; and of the records skipped near one that stops the run, those read before it was reached are said.
+        const compared = (run: typeof one) => ({
+          ...run,
+          strategy: undefined,
+          warnings: run!.warnings.split('\n').sort(),
+          stderr: run!.code === 0 ? run!.stderr : run!.stderr.trimEnd().split('\n').at(-1),
+        });
+        expect(compared(two)).toEqual(compared(one));
+        if (two!.code === 0) expect(two!.strategy).toBe('parallel');
+        expect(one!.code === 0).toBe(file.error === 'none');
+        if (one!.code === 0) {
+          expect(one!.report!['skippedRecords']).toBe(invalid.length);
+          expect(one!.playlist!.split('\n')).toHaveLength(1 + 2 * (file.count - invalid.length) + 1);
+          if (file.urlReadsIndex) expect(one!.playlist).toContain(`http://tv.example/at/${file.count - invalid.length - 1}/`);
+        }
+        seen.add(`${file.error}${invalid.length > 0 ? '+skips' : ''}${file.urlReadsIndex ? '+index-url' : ''}`);
+      }),
+      { numRuns: 14, seed: 20261130, endOnFailure: true },
+    );
+    // The fixed seed covers skips with and without an error, and with the URL that reads the index.
+    expect([...seen].filter((kind) => kind.includes('+skips')).length).toBeGreaterThanOrEqual(4);
+    expect([...seen].some((kind) => kind === 'none+skips+index-url')).toBe(true);
   }, 120_000);
 });

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { filesNamedByPlugins, localModulesImportedBy } from '@m3ugen/config';
-import { DEFAULT_OPTIONS, EntryCache, formatLocation, InputError, M3ugenError, systemErrorReason, type ChannelSource, type GenerationResult, type RunMetrics } from '@m3ugen/core';
+import { DEFAULT_OPTIONS, EntryCache, formatLocation, InputError, M3ugenError, systemErrorReason, type ChannelSource, type GenerationResult, type RunInfo, type RunMetrics } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
 import { parseFlags, REFUSED_VALUE, UsageError } from '../args.js';
 import { nameEarlierRecord, rescan } from '../earlier-record.js';
@@ -54,6 +54,11 @@ function ndjsonFileBytes(prepared: PreparedRun): number | undefined {
   return prepared.reader.format === 'ndjson' ? prepared.inputFileBytes : undefined;
 }
 
+/** Whether the run skips invalid records (`--skip-invalid` or the config's `skip_invalid`), as its reader does. */
+function skipsInvalid(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>): boolean {
+  return flags.skipInvalid || prepared.loaded.config.proxy_generation?.skip_invalid === true;
+}
+
 function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>, requested: 'auto' | number): WorkerPlan {
   const generation = prepared.loaded.config.proxy_generation;
   const bytes = ndjsonFileBytes(prepared);
@@ -63,7 +68,7 @@ function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>, re
     compression: prepared.reader.compression,
     ndjsonFileBytes: bytes,
     estimateRecords: bytes === undefined ? undefined : () => estimateRecords(prepared.inputPath, bytes),
-    skipInvalid: flags.skipInvalid || generation?.skip_invalid === true,
+    skipInvalid: skipsInvalid(prepared, flags),
     verbose: flags.verbose,
     strategy: flags.strategy ?? generation?.strategy ?? 'auto',
     maxMemoryMb: flags.maxMemoryMb ?? generation?.memory?.max_memory_mb ?? DEFAULT_OPTIONS.maxMemoryMb,
@@ -178,13 +183,15 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
    * generator: at the start, and again each time `--watch` reads the config
    * anew.
    */
+  /** Says a record skipped as invalid (the reader's, or a worker thread's in a parallel run), counting it. */
+  const onSkip = (error: InputError, warn: RunInfo['warn'] | undefined): void => {
+    skips.first ??= error;
+    warn?.({ code: 'skipped-record', message: `skipped invalid record: ${error.message}` });
+    // A file in the wrong shape has an invalid record on every line: a few say why, the count says how many.
+    if (++skips.count <= SKIPS_SHOWN || reporter.verbose) reporter.warn(`skipped invalid record: ${error.message}`);
+  };
   const prepare = async (): Promise<PreparedRun> => {
-    const prepared = await prepareRun(flags, io, reporter, (error, warn) => {
-      skips.first ??= error;
-      warn?.({ code: 'skipped-record', message: `skipped invalid record: ${error.message}` });
-      // A file in the wrong shape has an invalid record on every line: a few say why, the count says how many.
-      if (++skips.count <= SKIPS_SHOWN || reporter.verbose) reporter.warn(`skipped invalid record: ${error.message}`);
-    });
+    const prepared = await prepareRun(flags, io, reporter, onSkip);
     const conflict = overwriteConflict(prepared) ?? (flags.watch ? watchConflict(prepared) : undefined);
     if (conflict !== undefined) {
       await prepared.reader.close();
@@ -344,7 +351,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       const firstSkipped = skips.first;
       if (firstSkipped === undefined || result.metrics.inputChannels > 0) return result;
       throw new InputError(
-        `${reader.stats.skipped === 1 ? 'its one record is not valid' : `none of its ${formatCount(reader.stats.skipped)} records is valid`}, so nothing is published: is it the input you meant? The first: ${formatLocation({ ...firstSkipped.location, file: undefined })}${firstSkipped.reason}`,
+        `${skips.count === 1 ? 'its one record is not valid' : `none of its ${formatCount(skips.count)} records is valid`}, so nothing is published: is it the input you meant? The first: ${formatLocation({ ...firstSkipped.location, file: undefined })}${firstSkipped.reason}`,
         { file: current.inputName },
         { cause: firstSkipped },
       );
@@ -367,11 +374,16 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
             workers: plan.workers,
             recordsPerPart: recordsPerPart(),
             partWritten: (part) => (partsWrittenTo = part.end),
+            skipInvalid: skipsInvalid(current, flags),
+            onSkip,
           }),
         );
         // The workers read the file themselves; the main thread's run only writes and checks.
         const source: ChannelSource = { name: reader.name, nextBatch: () => Promise.resolve(undefined) };
-        result = await publishAtomically(outputPath, compressing((output) => generator.generate(source, { ...overrides, strategy: PARALLEL_STRATEGY, output })));
+        result = await publishAtomically(
+          outputPath,
+          compressing(async (output) => somethingValid(await generator.generate(source, { ...overrides, strategy: PARALLEL_STRATEGY, output }))),
+        );
       } else {
         result = await publishAtomically(
           outputPath,
@@ -399,10 +411,10 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
 
     const { metrics } = result;
     summariseWarnings(result, reporter);
-    warnIfNoChannels(result, reader.stats.skipped, reporter, current.inputName);
-    if (reader.stats.skipped > 0) {
-      const shown = reader.stats.skipped > SKIPS_SHOWN && !reporter.verbose ? ` (the first ${SKIPS_SHOWN} shown; --verbose shows each)` : '';
-      reporter.warn(`${counted(reader.stats.skipped, 'invalid record')} skipped${shown}`);
+    warnIfNoChannels(result, skips.count, reporter, current.inputName);
+    if (skips.count > 0) {
+      const shown = skips.count > SKIPS_SHOWN && !reporter.verbose ? ` (the first ${SKIPS_SHOWN} shown; --verbose shows each)` : '';
+      reporter.warn(`${counted(skips.count, 'invalid record')} skipped${shown}`);
     }
     const reused = cache === undefined || metrics.reusedEntries === 0 ? '' : `, ${counted(metrics.reusedEntries, 'entry', 'entries')} reused`;
     reporter.info(
@@ -412,7 +424,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
 
     const { metricsPath, metricsStream } = prepared;
     if (metricsPath !== undefined || metricsStream !== undefined) {
-      const report: MetricsReport = { ...metrics, warningMessages: result.warnings.firstMessages, skippedRecords: reader.stats.skipped, input: current.inputPath === '-' ? '-' : current.inputName, output: current.outputName };
+      const report: MetricsReport = { ...metrics, warningMessages: result.warnings.firstMessages, skippedRecords: skips.count, input: current.inputPath === '-' ? '-' : current.inputName, output: current.outputName };
       const json = `${JSON.stringify(report, null, 2)}\n`;
       const writeReport = (output: Writable): Promise<void> => new Promise<void>((resolve, reject) => output.write(json, (error) => (error ? reject(error) : resolve())));
       if (metricsPath !== undefined) await publishAtomically(metricsPath, writeReport, METRICS);

@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import type { InputError } from '@m3ugen/core';
 import { MAX_LINE_BYTES, openChannelReader, type ChannelReader } from '@m3ugen/reader';
 
 /** One part of an NDJSON file for a worker: whole lines, and whole batches of records. */
@@ -24,6 +25,12 @@ export interface InputPart {
    * as a run without workers fails there.
    */
   readonly tooLong?: true;
+  /**
+   * Set when the part is rendered again because records before it were
+   * skipped as invalid and a channel's index may change its entry: how many,
+   * by which its channels' indexes are less than its records'.
+   */
+  readonly channelShift?: number | undefined;
 }
 
 const NEWLINE = 0x0a;
@@ -174,22 +181,33 @@ export function readPartText(fd: number, part: InputPart): string | Buffer {
   return isAscii(bytes) ? bytes.toString('latin1') : bytes;
 }
 
+/** How {@link openPartReader} reads: the file, its name in messages, and whether invalid records are skipped (each given to `onSkip`). */
+export interface PartInput {
+  readonly path: string;
+  readonly file: string;
+  readonly skipInvalid?: boolean | undefined;
+  readonly onSkip?: ((error: InputError) => void) | undefined;
+}
+
 /**
  * A reader over `text`, the text of `part` of the NDJSON file `path`, that
- * counts lines and records from where the part starts and names the file
- * `file` in its errors, as a reader over the whole file would.
+ * counts lines and records from where the part starts (its channels from
+ * `part.channelShift` fewer) and names the file `file` in its errors, as a
+ * reader over the whole file would.
  *
  * @example
  * ```ts
  * const reader = await openPartReader(readPartText(fd, part), part, { path: 'channels.ndjson', file: 'channels.ndjson' });
  * ```
  */
-export function openPartReader(text: string | Buffer, part: InputPart, input: { readonly path: string; readonly file: string }): Promise<ChannelReader> {
+export function openPartReader(text: string | Buffer, part: InputPart, input: PartInput): Promise<ChannelReader> {
   return openChannelReader(input.path, {
     stream: Readable.from([text]),
     format: 'ndjson',
     displayName: input.file,
-    startsAt: { line: part.firstLine, index: part.firstIndex },
+    skipInvalid: input.skipInvalid === true,
+    onSkip: input.onSkip,
+    startsAt: { line: part.firstLine, index: part.firstIndex, channel: part.firstIndex - (part.channelShift ?? 0) },
   });
 }
 

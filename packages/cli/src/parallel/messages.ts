@@ -8,6 +8,8 @@ export interface WorkerSetup {
   readonly path: string;
   /** The input's name in messages. */
   readonly file: string;
+  /** Invalid records are skipped (`--skip-invalid`), each reported as a part's event. */
+  readonly skipInvalid: boolean;
 }
 
 /** An error thrown in a worker, as it crosses to the main thread. */
@@ -23,12 +25,21 @@ export interface WorkerError {
   readonly earlier?: RecordLocation | undefined;
 }
 
+/** A record of the part skipped as invalid: its error, said in its place among the part's warnings. */
+export interface SkippedRecord {
+  readonly skipped: WorkerError;
+}
+
+/** What a part's run said, in order: its warnings and the records it skipped. */
+export type PartEvent = GenerationWarning | SkippedRecord;
+
 /**
- * What a part's run checked for uniqueness, record by record from the
- * part's first record, so the main thread can check across parts: each id's
+ * What a part's run checked for uniqueness, channel by channel from the
+ * part's first, so the main thread can check across parts: each id's
  * 64-bit fingerprint (`prints[2i]`, `prints[2i + 1]`) and each number, and
- * how many of the part's warnings came before that record was checked (the
- * warnings a run without workers raises before failing on it).
+ * how many of the part's events came before that channel was checked (the
+ * warnings and skipped records a run without workers says before failing
+ * on it).
  */
 export interface CheckedRecords {
   readonly prints: Uint32Array;
@@ -39,8 +50,10 @@ export interface CheckedRecords {
 /** A worker's answer for one part. */
 export type PartResult = CheckedRecords & {
   readonly seq: number;
-  /** Warnings raised while rendering the part's channels, in order. */
-  readonly warnings: readonly GenerationWarning[];
+  /** Warnings raised while rendering the part's channels, and records skipped, in order. */
+  readonly events: readonly PartEvent[];
+  /** The part's `channelShift`, 0 if none: its channels were rendered with indexes that many less than in the worker's reckoning. */
+  readonly channelShift: number;
 } & (
     | {
         readonly ok: true;
@@ -50,6 +63,8 @@ export type PartResult = CheckedRecords & {
         readonly dropped: number;
         /** Declared fields none of the part's records had (`GenerationResult.absentFields`). */
         readonly absentFields: readonly AbsentField[];
+        /** Whether a channel's index may change its entry (`StrategyRun.indexShapesEntries`). */
+        readonly indexShapesEntries: boolean;
       }
     | { readonly ok: false; readonly error: WorkerError }
   );

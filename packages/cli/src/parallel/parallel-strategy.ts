@@ -5,14 +5,17 @@ import {
   InputError,
   M3ugenError,
   NumberSet,
+  recordIndex,
   recordLine,
+  warningAtIndex,
   type M3uStrategy,
+  type RunInfo,
   type StrategyRun,
 } from '@m3ugen/core';
 import { lineTooLong } from '@m3ugen/reader';
 import { PARALLEL_CONTRACT } from './contract.js';
 import { InputParts, openPartReader, readPartText, type InputPart } from './input-parts.js';
-import type { PartResult, WorkerError, WorkerSetup } from './messages.js';
+import type { PartEvent, PartResult, SkippedRecord, WorkerError, WorkerSetup } from './messages.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** The name the parallel run's metrics give as its strategy. */
@@ -25,6 +28,8 @@ export interface ParallelOptions extends WorkerSetup {
   readonly recordsPerPart: number;
   /** Called with each part once its bytes are written, before the run's progress is told (the command's bar reads how far the file is through). */
   readonly partWritten?: ((part: InputPart) => void) | undefined;
+  /** With `skipInvalid`: each record skipped, in input order, as a reader's `onSkip` gets it, with the run's `warn`. */
+  readonly onSkip?: ((error: InputError, warn: RunInfo['warn']) => void) | undefined;
 }
 
 function rebuild(error: WorkerError): Error {
@@ -42,15 +47,16 @@ function lineTooLongResult(part: InputPart, file: string): PartResult {
     seq: part.seq,
     ok: false,
     error: { name: error.name, message: error.message, code: error.code, location, reason: error.reason },
-    warnings: [],
+    events: [],
+    channelShift: 0,
     prints: new Uint32Array(0),
     numbers: new Float64Array(0),
     warningsBefore: new Uint32Array(0),
   };
 }
 
-/** The id and line of the record at `index` in `part`, read again from the file to name it in an error. */
-async function recordAt(options: ParallelOptions, part: InputPart, index: number): Promise<{ id: string; line: number | undefined }> {
+/** The id, line and record index of the part's channel `position` (from 0), read again from the file to name it in an error. */
+async function channelAt(options: ParallelOptions, part: InputPart, position: number): Promise<{ id: string; line: number | undefined; index: number }> {
   const fd = openSync(options.path, 'r');
   let text: string | Buffer;
   try {
@@ -58,14 +64,17 @@ async function recordAt(options: ParallelOptions, part: InputPart, index: number
   } finally {
     closeSync(fd);
   }
-  const reader = await openPartReader(text, part, options);
+  const reader = await openPartReader(text, { ...part, channelShift: undefined }, { path: options.path, file: options.file, skipInvalid: options.skipInvalid });
+  let before = 0;
   for (let batch = await reader.nextBatch(); batch !== undefined; batch = await reader.nextBatch()) {
-    const at = index - batch.firstIndex;
+    const at = position - before;
+    before += batch.end - batch.start;
     if (at >= batch.end - batch.start) continue;
     const nc = batch.channels[batch.start + at]!;
-    return { id: nc.channel.id, line: recordLine(nc) };
+    // Counted from the part's first record, a channel with no record index of its own is at the record of the same index.
+    return { id: nc.channel.id, line: recordLine(nc), index: recordIndex(nc) ?? batch.firstIndex + at };
   }
-  throw new Error(`record ${index} is not in the part it was read from`);
+  throw new Error(`channel ${position} of part ${part.seq} is not in it`);
 }
 
 /** A repeated id or number found across parts, at the part's record `record`. */
@@ -82,14 +91,13 @@ interface Duplicate {
 async function checkAcrossParts(result: PartResult, part: InputPart, seen: { ids: FingerprintSet; numbers: NumberSet }, options: ParallelOptions): Promise<Duplicate | undefined> {
   const { prints, numbers } = result;
   for (let i = 0; i < numbers.length; i++) {
-    const index = part.firstIndex + i;
     if (!seen.ids.addFingerprint(prints[2 * i]!, prints[2 * i + 1]!)) {
-      const { id, line } = await recordAt(options, part, index);
+      const { id, line, index } = await channelAt(options, part, i);
       return { record: i, error: new DuplicateError({ id }, { file: options.file, line, index }) };
     }
     const number = numbers[i]!;
     if (!seen.numbers.add(number)) {
-      const { line } = await recordAt(options, part, index);
+      const { line, index } = await channelAt(options, part, i);
       return { record: i, error: new DuplicateError({ number }, { file: options.file, line, index }) };
     }
   }
@@ -120,10 +128,30 @@ export function parallelStrategy(options: ParallelOptions): M3uStrategy {
   };
 }
 
+function isSkipped(event: PartEvent): event is SkippedRecord {
+  return 'skipped' in event;
+}
+
+/**
+ * Says a part's events in the run, in order: its warnings, with their
+ * channels' indexes `shift` less (what the part's run was not told), and its
+ * skipped records, through `onSkip`. Returns how many records it skipped.
+ */
+function replay(events: readonly PartEvent[], shift: number, run: StrategyRun, options: ParallelOptions): number {
+  let skipped = 0;
+  for (const event of events) {
+    if (isSkipped(event)) {
+      skipped++;
+      options.onSkip?.(rebuild(event.skipped) as InputError, run.info.warn);
+    } else run.info.warn(shift > 0 && event.channelIndex !== undefined ? warningAtIndex(event, event.channelIndex - shift) : event);
+  }
+  return skipped;
+}
+
 async function renderInParallel(run: StrategyRun, options: ParallelOptions): Promise<void> {
   const seen = run.info.options.checkDuplicates ? { ids: new FingerprintSet(), numbers: new NumberSet() } : undefined;
   const parts = new InputParts(options.path, options.recordsPerPart);
-  const pool = new WorkerPool(options.workers, { flags: options.flags, path: options.path, file: options.file });
+  const pool = new WorkerPool(options.workers, { flags: options.flags, path: options.path, file: options.file, skipInvalid: options.skipInvalid });
   try {
     await run.output.write(run.renderHeader());
     // Two parts per worker in flight: one rendering, one waiting, so no worker idles while the main thread writes.
@@ -137,13 +165,17 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
     };
     fill();
     let channelsDone = 0;
+    /** Records skipped as invalid in the parts written so far: the parts after them number their channels that many too high. */
+    let skippedBefore = 0;
     for (let next = window.shift(); next !== undefined; next = window.shift()) {
-      const result = await next.result;
+      let result = await next.result;
       fill();
+      // Its entries were rendered with its channels' indexes too high: if an index may change an entry, render it again with theirs.
+      if (skippedBefore > 0 && result.ok && result.indexShapesEntries) result = await pool.render({ ...next.part, channelShift: skippedBefore });
       const duplicate = seen === undefined ? undefined : await checkAcrossParts(result, next.part, seen, options);
-      // The warnings a run without workers would have raised before stopping at the duplicate, or all of them.
-      const warnings = duplicate === undefined ? result.warnings : result.warnings.slice(0, result.warningsBefore[duplicate.record]);
-      for (const warning of warnings) run.info.warn(warning);
+      // What a run without workers would have said before stopping at the duplicate, or all of it.
+      const events = duplicate === undefined ? result.events : result.events.slice(0, result.warningsBefore[duplicate.record]);
+      skippedBefore += replay(events, skippedBefore - result.channelShift, run, options);
       if (duplicate !== undefined) throw duplicate.error;
       if (!result.ok) throw rebuild(result.error);
       const pending = run.output.writeBytes(result.bytes);

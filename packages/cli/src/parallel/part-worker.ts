@@ -10,7 +10,6 @@ import {
   type ChannelBatch,
   type ChannelSource,
   type DuplicateIdIndex,
-  type GenerationWarning,
   type M3uGenerator,
   type M3uStrategy,
 } from '@m3ugen/core';
@@ -18,7 +17,7 @@ import { buildGenerator } from '../prepare.js';
 import { Reporter } from '../reporter.js';
 import { PARALLEL_CONTRACT } from './contract.js';
 import { openPartReader, readPartText, type InputPart } from './input-parts.js';
-import type { CheckedRecords, PartResult, WorkerError, WorkerSetup } from './messages.js';
+import type { CheckedRecords, PartEvent, PartResult, WorkerError, WorkerSetup } from './messages.js';
 
 /** The strategy a worker's runs use: the part's entries, no header, into a growing buffer. */
 export const PART_STRATEGY = 'm3ugen-part';
@@ -34,14 +33,14 @@ class CheckedRecorder implements DuplicateIdIndex {
   #numbers = new Float64Array(0);
   #warningsBefore = new Uint32Array(0);
   #count = 0;
-  /** The part's warnings so far. */
-  #warnings: readonly GenerationWarning[] = [];
+  /** The part's events so far. */
+  #events: readonly PartEvent[] = [];
   /** The batch being rendered, to find a checked channel by its index. */
   batch: ChannelBatch | undefined;
 
-  /** Starts recording a part of up to `records` records, whose run collects its warnings in `warnings`. */
-  begin(records: number, warnings: readonly GenerationWarning[]): void {
-    this.#warnings = warnings;
+  /** Starts recording a part of up to `records` records, whose run collects its warnings and skipped records in `events`. */
+  begin(records: number, events: readonly PartEvent[]): void {
+    this.#events = events;
     this.#prints = new Uint32Array(2 * records);
     this.#numbers = new Float64Array(records);
     this.#warningsBefore = new Uint32Array(records);
@@ -53,7 +52,7 @@ class CheckedRecorder implements DuplicateIdIndex {
     const i = this.#count++;
     writeFingerprint(id, this.#prints, 2 * i);
     this.#numbers[i] = batch.channels[batch.start + index - batch.firstIndex]!.assignedNumber;
-    this.#warningsBefore[i] = this.#warnings.length;
+    this.#warningsBefore[i] = this.#events.length;
     return true;
   }
 
@@ -101,10 +100,12 @@ class PartRenderer {
   readonly #setup: WorkerSetup;
   readonly #fd: number;
   readonly #recorder = new CheckedRecorder();
-  #warnings: GenerationWarning[] = [];
+  #events: PartEvent[] = [];
   #collector: ByteCollector | undefined;
   /** Set while the part strategy renders: the warnings then are about the part's channels. */
   #rendering = false;
+  /** What the part's run said of its entries and their indexes (`StrategyRun.indexShapesEntries`). */
+  #indexShapesEntries = false;
 
   constructor(generator: M3uGenerator, overrides: object, setup: WorkerSetup) {
     this.#generator = generator;
@@ -115,7 +116,7 @@ class PartRenderer {
     // Only warnings raised while channels render: the run-level ones (a missing proxy id, raised before
     // the strategy starts) the main thread's run raises once.
     generator.hooks.warning.tap('m3ugen-worker', (warning) => {
-      if (this.#rendering) this.#warnings.push(warning);
+      if (this.#rendering) this.#events.push(warning);
     });
   }
 
@@ -127,6 +128,7 @@ class PartRenderer {
       contract: { ...PARALLEL_CONTRACT, writesElsewhere: true },
       generate: async (run) => {
         const collector = this.#collector!;
+        this.#indexShapesEntries = run.indexShapesEntries;
         this.#rendering = true;
         try {
           for (let batch = await run.source.nextBatch(); batch !== undefined; batch = await run.source.nextBatch()) {
@@ -142,23 +144,35 @@ class PartRenderer {
   }
 
   async render(part: InputPart): Promise<{ result: PartResult; transfer: ArrayBuffer[] }> {
-    const warnings: GenerationWarning[] = [];
-    this.#warnings = warnings;
-    this.#recorder.begin(part.records, warnings);
+    const events: PartEvent[] = [];
+    this.#events = events;
+    this.#recorder.begin(part.records, events);
+    const channelShift = part.channelShift ?? 0;
     try {
       const text = readPartText(this.#fd, part);
-      const reader = await openPartReader(text, part, this.#setup);
+      const reader = await openPartReader(text, part, { ...this.#setup, onSkip: (error) => events.push({ skipped: toWorkerError(error) }) });
       const source: ChannelSource = { name: reader.name, nextBatch: () => reader.nextBatch() };
       const collector = new ByteCollector(Math.max(64 * 1024, text.length));
       this.#collector = collector;
       const { metrics, absentFields } = await this.#generator.generate(source, { ...this.#overrides, strategy: PART_STRATEGY, duplicateIds: () => this.#recorder });
       const checked = this.#recorder.take();
       const bytes = collector.bytes;
-      const result: PartResult = { seq: part.seq, ok: true, bytes, rendered: metrics.inputChannels, dropped: metrics.droppedChannels, absentFields, warnings, ...checked };
+      const result: PartResult = {
+        seq: part.seq,
+        ok: true,
+        bytes,
+        rendered: metrics.inputChannels,
+        dropped: metrics.droppedChannels,
+        absentFields,
+        indexShapesEntries: this.#indexShapesEntries,
+        events,
+        channelShift,
+        ...checked,
+      };
       return { result, transfer: [bytes.buffer as ArrayBuffer, ...buffersOf(checked)] };
     } catch (error) {
       const checked = this.#recorder.take();
-      return { result: { seq: part.seq, ok: false, error: toWorkerError(error), warnings, ...checked }, transfer: buffersOf(checked) };
+      return { result: { seq: part.seq, ok: false, error: toWorkerError(error), events, channelShift, ...checked }, transfer: buffersOf(checked) };
     } finally {
       this.#collector = undefined;
     }
@@ -188,7 +202,7 @@ async function start(): Promise<void> {
       if (renderer === undefined) {
         const empty = new CheckedRecorder();
         empty.begin(0, []);
-        port.postMessage({ seq: part.seq, ok: false, error: failure!, warnings: [], ...empty.take() } satisfies PartResult);
+        port.postMessage({ seq: part.seq, ok: false, error: failure!, events: [], channelShift: part.channelShift ?? 0, ...empty.take() } satisfies PartResult);
         return;
       }
       const { result, transfer } = await renderer.render(part);

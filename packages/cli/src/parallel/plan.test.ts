@@ -35,7 +35,6 @@ describe('planWorkers', () => {
       [{ ndjsonFileBytes: undefined }, /not an NDJSON file/],
       [{ compression: 'gzip' }, /gzip-compressed/],
       [{ compression: 'gzip', requested: 2 }, /gzip-compressed/],
-      [{ skipInvalid: true }, /skipped/],
       [{ verbose: true }, /--verbose/],
       [{ ndjsonFileBytes: AUTO_MIN_INPUT_BYTES - 1 }, /less than 128 MB/],
       [{ cores: 1 }, /one core/],
@@ -67,6 +66,17 @@ describe('planWorkers', () => {
     expect(planWorkers(facts({ plugins: [presetDefault(), pure] })).workers).toBe(2);
     const dropper: M3uPlugin = { name: 'dropper', workerSafe: true, apply: (g) => g.hooks.dropChannel.tap('dropper', () => false) };
     expect(planWorkers(facts({ plugins: [presetDefault(), dropper] })).reason).toMatch(/changes or drops channels/);
+  });
+
+  it('skips invalid records in workers, unless a tap may read the channel indexes a skipped record shifts', () => {
+    expect(planWorkers(facts({ skipInvalid: true })).workers).toBe(2);
+    const position: M3uPlugin = { name: 'position', workerSafe: true, apply: (g) => g.hooks.entryAttributes.tap('position', (list, _nc, index) => [...list, { name: 'x-i', value: String(index) }]) };
+    const refused = planWorkers(facts({ skipInvalid: true, plugins: [presetDefault(), position] }));
+    expect(refused.workers).toBe(1);
+    expect(refused.reason).toMatch(/invalid records are skipped, and a plugin's tap may read channel indexes/);
+    expect(planWorkers(facts({ skipInvalid: false, plugins: [presetDefault(), position] })).workers).toBe(2);
+    const placeless: M3uPlugin = { name: 'placeless', workerSafe: true, apply: (g) => g.hooks.entryAttributes.tap({ name: 'placeless', readsIndex: false }, (list) => list) };
+    expect(planWorkers(facts({ skipInvalid: true, plugins: [presetDefault(), placeless] })).workers).toBe(2);
   });
 
   it('uses the requested count when asked, even for a small input or a chosen strategy', () => {

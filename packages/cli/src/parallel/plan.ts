@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { formatCount, isTapped, type M3uGenerator, type M3uPlugin } from '@m3ugen/core';
+import { formatCount, isTapped, tapsMayReadIndex, type M3uGenerator, type M3uPlugin } from '@m3ugen/core';
 import { counted } from '../reporter.js';
 import { PARALLEL_STRATEGY } from './parallel-strategy.js';
 
@@ -47,6 +47,7 @@ export interface WorkerFacts {
   readonly ndjsonFileBytes: number | undefined;
   /** About how many records that file holds (see `estimateRecords`), asked only when `auto` weighs its memory; 0 if not given. */
   readonly estimateRecords?: (() => number) | undefined;
+  /** Invalid records are skipped (`--skip-invalid`, `skip_invalid`). */
   readonly skipInvalid: boolean;
   readonly verbose: boolean;
   /** The strategy option (flag or config), `auto` by default. */
@@ -70,8 +71,12 @@ export interface WorkerPlan {
  * they give the same result and measurably win (docs/performance.md): an
  * NDJSON file into a file, on a machine with more than one core, with
  * plugins that all declare `workerSafe`, no plugin deciding channels
- * (`channel`, `dropChannel`), no skipping of invalid records and no
- * per-channel debug log. `auto` also needs an input of at least
+ * (`channel`, `dropChannel`), no per-channel debug log, and, when invalid
+ * records are skipped, no tap that may read a channel's index (records
+ * skipped are said in order by the main thread; a part after them whose
+ * entries still depend on their indexes, through a URL scheme that does not
+ * say what it reads, is rendered again with the indexes a run without
+ * workers gives). `auto` also needs an input of at least
  * {@link AUTO_MIN_INPUT_BYTES}, the `auto` strategy (a chosen strategy,
  * such as `streaming` for bounded memory, is respected) and a memory budget
  * that fits {@link parallelMemoryMb} for the channels the file is
@@ -91,12 +96,13 @@ export function planWorkers(facts: WorkerFacts): WorkerPlan {
   if (!facts.outputIsFile) return none('the output is not a file');
   if (facts.compression !== undefined) return none(`the input is ${facts.compression}-compressed (its lines cannot be cut into parts before it is read)`);
   if (facts.ndjsonFileBytes === undefined) return none('the input is not an NDJSON file');
-  if (facts.skipInvalid) return none('invalid records are skipped (record positions depend on what came before)');
   if (facts.verbose) return none('--verbose logs every channel in order');
   const unsafe = facts.plugins.find((plugin) => plugin.workerSafe !== true);
   if (unsafe !== undefined) return none(`plugin "${unsafe.name}" does not declare workerSafe`);
   const { hooks } = facts.generator;
   if (isTapped(hooks.channel) || isTapped(hooks.dropChannel)) return none('a plugin changes or drops channels');
+  // A part after a skipped record numbers its channels too high: one whose entries read the index would be rendered twice.
+  if (facts.skipInvalid && tapsMayReadIndex(hooks)) return none("invalid records are skipped, and a plugin's tap may read channel indexes, which a record skipped before a part shifts");
   if (facts.generator.strategies.has(PARALLEL_STRATEGY)) return none(`a plugin registered a strategy named "${PARALLEL_STRATEGY}"`);
   if (typeof requested === 'number') return { workers: requested, reason: `${requested} worker threads: requested` };
 

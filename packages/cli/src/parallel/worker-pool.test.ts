@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { InputPart } from './input-parts.js';
 import { WorkerPool } from './worker-pool.js';
 
-const SETUP = { flags: {} as never, path: 'unused.ndjson', file: 'unused.ndjson' };
+const SETUP = { flags: {} as never, path: 'unused.ndjson', file: 'unused.ndjson', skipInvalid: false };
 
 function part(seq: number): InputPart {
   return { seq, start: 0, end: 0, firstLine: 1, firstIndex: 0, records: 1 };
