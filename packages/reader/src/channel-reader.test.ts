@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { InputError, type ChannelSource, type NumberedChannel } from '@m3ugen/core';
+import { InputError, recordIndex, recordLine, type ChannelSource, type NumberedChannel } from '@m3ugen/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_LINE_BYTES, NDJSON_BATCH_SIZE, openChannelReader } from './channel-reader.js';
@@ -363,6 +363,19 @@ describe('openChannelReader', () => {
     expect(reader.stats).toMatchObject({ records: 2, skipped: 2 });
     expect(skipped[0]).toBe('mixed.ndjson: line 2: invalid JSON at column 2: unexpected "o"');
     expect(skipped[1]).toBe('mixed.ndjson: line 4: field "assigned_number": expected a channel number >= 0, got number -1');
+  });
+
+  it('names each record by its place in the file once records before it were skipped, and a part by where it starts', async () => {
+    const path = file('shifted.ndjson', `${record(1)}\n{"assigned_number": "x"}\n${record(3)}\n`);
+    const reader = await openChannelReader(path, { skipInvalid: true });
+    const batch = (await reader.nextBatch())!;
+    // The second channel is the third record: its index among channels is 1, in the file 2.
+    expect(batch.channels.map((nc) => [recordIndex(nc), recordLine(nc)])).toEqual([[undefined, 1], [2, 3]]);
+    // A part of a larger file whose first record is record 10, after 4 records skipped before it: its channels start at 6.
+    const part = await openChannelReader(path, { stream: Readable.from([`${record(11)}\n${record(12)}\n`]), format: 'ndjson', startsAt: { line: 21, index: 10, channel: 6 } });
+    const first = (await part.nextBatch())!;
+    expect(first.firstIndex).toBe(6);
+    expect(first.channels.map((nc) => [recordIndex(nc), recordLine(nc)])).toEqual([[10, 21], [11, 22]]);
   });
 
   it('says why a file cannot be read', async () => {

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { WarningLog, type GenerationWarning } from './warnings.js';
+import { WarningLog, warningAtIndex, type GenerationWarning } from './warnings.js';
+
+describe('warningAtIndex', () => {
+  it("moves a warning to another channel, with the place in m3ugen's own message, and keeps a plugin's message", () => {
+    const seen: GenerationWarning[] = [];
+    const warnings = new WarningLog();
+    warnings.listen((warning) => seen.push(warning));
+    warnings.addForChannel('missing-field', 'tvg_logo', 9, () => 'tvg_logo is missing; written as ""');
+    warnings.add('my-plugin:stale', undefined, 9, () => 'logo at index 9 is a week old');
+    const [own, plugin] = seen.map((warning) => warningAtIndex(warning, 7));
+    expect(own).toMatchObject({ channelIndex: 7, message: 'channel at index 7: tvg_logo is missing; written as ""', reason: 'tvg_logo is missing; written as ""', field: 'tvg_logo' });
+    expect(plugin).toMatchObject({ channelIndex: 7, message: 'logo at index 9 is a week old' });
+  });
+});
 
 describe('WarningLog', () => {
   it("keeps each kind's first message, describing no later warning when nobody listens", () => {
