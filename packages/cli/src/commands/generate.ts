@@ -178,11 +178,6 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   const skips: { first: InputError | undefined; count: number } = { first: undefined, count: 0 };
   /** The file's bytes up to the end of the last part written, in a parallel run (where this thread reads nothing). */
   let partsWrittenTo: number | undefined;
-  /**
-   * Loads the config and its plugins, opens the input and taps the
-   * generator: at the start, and again each time `--watch` reads the config
-   * anew.
-   */
   /** Says a record skipped as invalid (the reader's, or a worker thread's in a parallel run), counting it. */
   const onSkip = (error: InputError, warn: RunInfo['warn'] | undefined): void => {
     skips.first ??= error;
@@ -190,6 +185,11 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     // A file in the wrong shape has an invalid record on every line: a few say why, the count says how many.
     if (++skips.count <= SKIPS_SHOWN || reporter.verbose) reporter.warn(`skipped invalid record: ${error.message}`);
   };
+  /**
+   * Loads the config and its plugins, opens the input and taps the
+   * generator: at the start, and again each time `--watch` reads the config
+   * anew.
+   */
   const prepare = async (): Promise<PreparedRun> => {
     const prepared = await prepareRun(flags, io, reporter, onSkip);
     const conflict = overwriteConflict(prepared) ?? (flags.watch ? watchConflict(prepared) : undefined);
