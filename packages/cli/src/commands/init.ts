@@ -98,7 +98,7 @@ ${line('proxy_id', values.proxyId, '"01ARZ3NDEKTSV4RRFFQ69G5FAV"')}
 `;
 }
 
-/** The file a search from `dir` would find before `target` (same folder, searched earlier, or in a folder below), if any. */
+/** The config file a search from `dir` finds instead of `target` (written there, under a name the search looks for), if any: one searched for earlier in that folder. */
 async function foundInstead(dir: string, target: string): Promise<string | undefined> {
   try {
     const { file } = await loadConfig({ searchFrom: dir });
@@ -131,7 +131,6 @@ export async function initCommand(argv: readonly string[], io: CommandIo): Promi
     baseUrl: flagValue('--base-url', flags.baseUrl, parseBaseUrl) === undefined ? undefined : flags.baseUrl,
     proxyId: flagValue('--proxy-id', flags.proxyId, parseProxyId) === undefined ? undefined : flags.proxyId,
   };
-  const earlier = await foundInstead(dir, target);
   try {
     // Created, never replaced: `wx` fails if the file exists, even one made meanwhile.
     writeFileSync(target, firstConfig(values), { flag: 'wx' });
@@ -149,6 +148,8 @@ export async function initCommand(argv: readonly string[], io: CommandIo): Promi
   }
   io.stdout.write(`wrote ${shown(target)}\n`);
   const searched = CONFIG_SEARCH_PLACES.includes(basename(target));
+  // Searched for once it is there: one in the folder that the search takes first (a package.json key, an .m3ugenrc) wins over it.
+  const earlier = searched ? await foundInstead(dir, target) : undefined;
   if (earlier !== undefined) {
     const remove = basename(earlier) === 'package.json' ? `remove the "m3ugen" key of ${earlier}` : `remove ${earlier}`;
     reporter.warn(`a search from ${dir === process.cwd() ? 'here' : shown(dir)} finds ${earlier} before ${basename(target)}: run with --config ${name}, or ${remove}`);
