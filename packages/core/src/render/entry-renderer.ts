@@ -228,6 +228,8 @@ export function createRenderers(context: RenderContext): Renderers {
   const numbers = run.options.checkDuplicates ? new NumberSet() : undefined;
   /** The URL builder guarantees single safe lines: no check per URL. */
   const lineSafe = buildUrl.lineSafe === true;
+  /** An entry's text depends on its position only through a per-channel tap that may read the index, or a URL scheme that does not say what it reads. */
+  const indexShapesEntries = buildUrl.reads === undefined || tapsMayReadIndex(hooks);
 
   const missing = (index: number, field: string): string => {
     warnings.addForChannel('missing-field', field, index, () => `${field} is missing; written as ""`);
@@ -355,7 +357,7 @@ export function createRenderers(context: RenderContext): Renderers {
     const at = rendering.start + index - rendering.firstIndex;
     return at >= rendering.start && at < rendering.end ? rendering.channels[at] : undefined;
   });
-  return { entry: renderEntry, batch: cache === undefined ? renderBatch : cachedBatchRenderer(cache), indexShapesEntries: buildUrl.reads === undefined || tapsMayReadIndex(hooks) };
+  return { entry: renderEntry, batch: cache === undefined ? renderBatch : cachedBatchRenderer(cache), indexShapesEntries };
 
   function renderEntry(nc: NumberedChannel, index: number): string {
     entryRecord = nc;
@@ -417,8 +419,7 @@ export function createRenderers(context: RenderContext): Renderers {
         }
         if (replay !== undefined) for (const w of replay) replayWarning(w, index);
       },
-      // An entry's text depends on its position only through a per-channel tap that may read the index, or a URL scheme that does not say what it reads.
-      idOf: urlReads !== undefined && !tapsMayReadIndex(hooks) ? (j) => recordId(rendering.channels[rendering.start + j]) : undefined,
+      idOf: !indexShapesEntries ? (j) => recordId(rendering.channels[rendering.start + j]) : undefined,
       render(j) {
         const nc = rendering.channels[rendering.start + j]!;
         const index = rendering.firstIndex + j;
