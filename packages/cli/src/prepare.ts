@@ -30,6 +30,8 @@ export interface PreparedRun extends BuiltGenerator {
   readonly reopen: (() => Promise<ChannelReader>) | undefined;
   /** The input as messages name it, as the reader's errors do: the path as given, or `stdin`. */
   readonly inputName: string;
+  /** Invalid records are skipped (`--skip-invalid`, the config's `skip_invalid`), by the reader and by worker threads alike. */
+  readonly skipInvalid: boolean;
   /** The output file, or `undefined` for a standard stream ({@link outputStream}). */
   readonly outputPath: string | undefined;
   /** Where the playlist goes when {@link outputPath} is `undefined`. */
@@ -295,6 +297,7 @@ export async function prepareRun(
     inputFileBytes,
     reopen,
     inputName,
+    skipInvalid: readerOptions.skipInvalid,
     outputPath: outputStream === undefined ? output : undefined,
     outputStream: outputStream ?? 'stdout',
     outputName: output,

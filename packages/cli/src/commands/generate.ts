@@ -54,11 +54,6 @@ function ndjsonFileBytes(prepared: PreparedRun): number | undefined {
   return prepared.reader.format === 'ndjson' ? prepared.inputFileBytes : undefined;
 }
 
-/** Whether the run skips invalid records (`--skip-invalid` or the config's `skip_invalid`), as its reader does. */
-function skipsInvalid(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>): boolean {
-  return flags.skipInvalid || prepared.loaded.config.proxy_generation?.skip_invalid === true;
-}
-
 function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>, requested: 'auto' | number): WorkerPlan {
   const generation = prepared.loaded.config.proxy_generation;
   const bytes = ndjsonFileBytes(prepared);
@@ -68,7 +63,7 @@ function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>, re
     compression: prepared.reader.compression,
     ndjsonFileBytes: bytes,
     estimateRecords: bytes === undefined ? undefined : () => estimateRecords(prepared.inputPath, bytes),
-    skipInvalid: skipsInvalid(prepared, flags),
+    skipInvalid: prepared.skipInvalid,
     verbose: flags.verbose,
     strategy: flags.strategy ?? generation?.strategy ?? 'auto',
     maxMemoryMb: flags.maxMemoryMb ?? generation?.memory?.max_memory_mb ?? DEFAULT_OPTIONS.maxMemoryMb,
@@ -374,7 +369,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
             workers: plan.workers,
             recordsPerPart: recordsPerPart(),
             partWritten: (part) => (partsWrittenTo = part.end),
-            skipInvalid: skipsInvalid(current, flags),
+            skipInvalid: current.skipInvalid,
             onSkip,
           }),
         );
@@ -413,8 +408,8 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     summariseWarnings(result, reporter);
     warnIfNoChannels(result, skips.count, reporter, current.inputName);
     if (skips.count > 0) {
-      const shown = skips.count > SKIPS_SHOWN && !reporter.verbose ? ` (the first ${SKIPS_SHOWN} shown; --verbose shows each)` : '';
-      reporter.warn(`${counted(skips.count, 'invalid record')} skipped${shown}`);
+      const which = skips.count > SKIPS_SHOWN && !reporter.verbose ? ` (the first ${SKIPS_SHOWN} shown; --verbose shows each)` : '';
+      reporter.warn(`${counted(skips.count, 'invalid record')} skipped${which}`);
     }
     const reused = cache === undefined || metrics.reusedEntries === 0 ? '' : `, ${counted(metrics.reusedEntries, 'entry', 'entries')} reused`;
     reporter.info(
@@ -422,7 +417,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
         (outputPath === undefined ? '' : ` → ${outputPath}${gzipped(outputPath) ? ` (${formatBytes(regularFileBytes(outputPath) ?? 0)} gzip)` : ''}`),
     );
 
-    const { metricsPath, metricsStream } = prepared;
+    const { metricsPath, metricsStream } = current;
     if (metricsPath !== undefined || metricsStream !== undefined) {
       const report: MetricsReport = { ...metrics, warningMessages: result.warnings.firstMessages, skippedRecords: skips.count, input: current.inputPath === '-' ? '-' : current.inputName, output: current.outputName };
       const json = `${JSON.stringify(report, null, 2)}\n`;
