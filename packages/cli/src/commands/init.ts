@@ -105,7 +105,8 @@ async function foundInstead(dir: string, target: string): Promise<string | undef
     return file !== undefined && resolve(file) !== target ? file : undefined;
   } catch (error) {
     // One that does not load is found all the same.
-    return error instanceof ConfigError && error.file !== undefined && resolve(dir, error.file) !== target ? error.file : undefined;
+    // Its file is named as messages name it: from the working folder.
+    return error instanceof ConfigError && error.file !== undefined && resolve(error.file) !== target ? error.file : undefined;
   }
 }
 
