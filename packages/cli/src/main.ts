@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { USAGE, UsageError, type Command } from './args.js';
+import { FLAGS_OF, USAGE, UsageError, type Command } from './args.js';
 import { initCommand } from './commands/init.js';
 import { commandHelp } from './help.js';
 import { generateCommand, type CommandIo } from './commands/generate.js';
@@ -44,7 +44,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   try {
     // `m3ugen generate --help` asks for help too, not a run with an unknown option.
     const asksHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
-    const isCommand = (arg: string | undefined): arg is Command => arg === 'generate' || arg === 'validate' || arg === 'init';
+    const isCommand = (arg: string | undefined): arg is Command => arg !== undefined && Object.hasOwn(FLAGS_OF, arg);
     // A command's own help lists its flags: `m3ugen generate --help`, `m3ugen help validate`.
     const helpOf = isCommand(command) && rest.some(asksHelp) ? command : command === 'help' && isCommand(rest[0]) ? rest[0] : undefined;
     if (helpOf !== undefined) {
