@@ -252,6 +252,47 @@ export default () => ({
     expect(two.playlist).toBe('previous playlist\n');
   });
 
+  it('with --skip-invalid and a URL that reads the index, renders again only the parts sent before a skip was known', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+    // Logs each part's run (one create() each, the main thread's run once) from whichever thread runs it.
+    writeFileSync(
+      join(dir, 'counted-url.mjs'),
+      `import { appendFileSync } from 'node:fs';
+export default (options) => ({
+  name: 'counted-url',
+  workerSafe: true,
+  apply(generator) {
+    generator.urlSchemes.register({ name: 'counted-url', description: 'the index in the path', create: () => {
+      appendFileSync(options.log, 'run\\n');
+      return (nc, index) => 'http://tv.example/at/' + index + '/' + nc.channel.id;
+    } });
+  },
+});
+`,
+    );
+    const parts = 20;
+    const lines = awkwardLines(parts * 256 - 1);
+    lines.splice(10, 0, '{"assigned_number": 0, oops');
+    writeFileSync(join(dir, 'c.ndjson'), lines.join('\n'));
+    const run = async (workers: number): Promise<{ result: CliResult; runs: number }> => {
+      const log = join(dir, `runs-${workers}.txt`);
+      writeFileSync(log, '');
+      writeFileSync(join(dir, `m3ugen-${workers}.toml`), `plugins = [["./counted-url.mjs", { log = ${JSON.stringify(log)} }]]\n[proxy_generation]\nurl_scheme = "counted-url"\n`);
+      const args = ['generate', '--config', join(dir, `m3ugen-${workers}.toml`), '--input', join(dir, 'c.ndjson'), '--output', join(dir, `out-${workers}.m3u`), '--skip-invalid', '--workers', String(workers), '-q'];
+      const result = await runCli(args, { env: SMALL_PARTS });
+      return { result, runs: readFileSync(log, 'utf8').split('\n').length - 1 };
+    };
+    const [one, two] = await Promise.all([run(1), run(2)]);
+    expect(one.result.code).toBe(0);
+    expect(two.result.code).toBe(0);
+    expect(readFileSync(join(dir, 'out-2.m3u'), 'utf8')).toBe(readFileSync(join(dir, 'out-1.m3u'), 'utf8'));
+    expect(readFileSync(join(dir, 'out-1.m3u'), 'utf8')).toContain(`/at/${parts * 256 - 2}/`);
+    expect(one.runs).toBe(1);
+    // The main thread's run, each part's, and again those of the three parts already sent (two per worker
+    // in flight) when the skip in the first part was known; not every part after it.
+    expect(two.runs).toBe(1 + parts + 3);
+  });
+
   it('is not used for small inputs with --workers auto, nor for stdout', async () => {
     const auto = await generate(awkwardLines(300).join('\n'), 1, ['--workers', 'auto']);
     expect(auto.metrics?.['strategy']).not.toBe('parallel');

@@ -26,9 +26,10 @@ export interface InputPart {
    */
   readonly tooLong?: true;
   /**
-   * Set when the part is rendered again because records before it were
-   * skipped as invalid and a channel's index may change its entry: how many,
-   * by which its channels' indexes are less than its records'.
+   * How many records before the part were skipped as invalid, as far as
+   * was known when it was sent (or, when it is rendered again because a
+   * channel's index may change its entry, all of them): its channels'
+   * indexes are that many less than its records'.
    */
   readonly channelShift?: number | undefined;
 }

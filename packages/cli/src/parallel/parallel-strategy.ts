@@ -154,13 +154,16 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
   const pool = new WorkerPool(options.workers, { flags: options.flags, path: options.path, file: options.file, skipInvalid: options.skipInvalid });
   try {
     await run.output.write(run.renderHeader());
+    /** Records skipped as invalid in the parts taken from the window so far: a part sent now numbers its channels this many lower. */
+    let skippedSeen = 0;
     // Two parts per worker in flight: one rendering, one waiting, so no worker idles while the main thread writes.
     const window: { part: InputPart; result: Promise<PartResult> }[] = [];
     const fill = (): void => {
       while (window.length < options.workers * 2) {
         const part = parts.next();
         if (part === undefined) return;
-        window.push({ part, result: part.tooLong === true ? Promise.resolve(lineTooLongResult(part, options.file)) : pool.render(part) });
+        const shifted: InputPart = skippedSeen === 0 ? part : { ...part, channelShift: skippedSeen };
+        window.push({ part, result: part.tooLong === true ? Promise.resolve(lineTooLongResult(part, options.file)) : pool.render(shifted) });
       }
     };
     fill();
@@ -169,9 +172,11 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
     let skippedBefore = 0;
     for (let next = window.shift(); next !== undefined; next = window.shift()) {
       let result = await next.result;
+      skippedSeen += result.events.filter(isSkipped).length;
       fill();
-      // Its entries were rendered with its channels' indexes too high: if an index may change an entry, render it again with theirs.
-      if (skippedBefore > 0 && result.ok && result.indexShapesEntries) result = await pool.render({ ...next.part, channelShift: skippedBefore });
+      // Sent before the skips of the parts still in flight were known, it numbered its channels too high:
+      // if an index may change an entry, render it again with the indexes a run without workers gives.
+      if (result.channelShift !== skippedBefore && result.ok && result.indexShapesEntries) result = await pool.render({ ...next.part, channelShift: skippedBefore });
       const duplicate = seen === undefined ? undefined : await checkAcrossParts(result, next.part, seen, options);
       // What a run without workers would have said before stopping at the duplicate, or all of it.
       const events = duplicate === undefined ? result.events : result.events.slice(0, result.warningsBefore[duplicate.record]);

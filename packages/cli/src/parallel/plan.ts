@@ -73,10 +73,10 @@ export interface WorkerPlan {
  * plugins that all declare `workerSafe`, no plugin deciding channels
  * (`channel`, `dropChannel`), no per-channel debug log, and, when invalid
  * records are skipped, no tap that may read a channel's index (records
- * skipped are said in order by the main thread; a part after them whose
- * entries still depend on their indexes, through a URL scheme that does not
- * say what it reads, is rendered again with the indexes a run without
- * workers gives). `auto` also needs an input of at least
+ * skipped are said in order by the main thread; a part sent before the
+ * records skipped ahead of it were known, whose entries still depend on their
+ * indexes through a URL scheme that does not say what it reads, is rendered
+ * again with the indexes a run without workers gives). `auto` also needs an input of at least
  * {@link AUTO_MIN_INPUT_BYTES}, the `auto` strategy (a chosen strategy,
  * such as `streaming` for bounded memory, is respected) and a memory budget
  * that fits {@link parallelMemoryMb} for the channels the file is
@@ -101,7 +101,8 @@ export function planWorkers(facts: WorkerFacts): WorkerPlan {
   if (unsafe !== undefined) return none(`plugin "${unsafe.name}" does not declare workerSafe`);
   const { hooks } = facts.generator;
   if (isTapped(hooks.channel) || isTapped(hooks.dropChannel)) return none('a plugin changes or drops channels');
-  // A part after a skipped record numbers its channels too high: one whose entries read the index would be rendered twice.
+  // A part sent before the records skipped ahead of it were known numbers its channels too high: with skips in
+  // many parts, most parts would be rendered twice when their entries read the index.
   if (facts.skipInvalid && tapsMayReadIndex(hooks)) return none("invalid records are skipped, and a plugin's tap may read channel indexes, which a record skipped before a part shifts");
   if (facts.generator.strategies.has(PARALLEL_STRATEGY)) return none(`a plugin registered a strategy named "${PARALLEL_STRATEGY}"`);
   if (typeof requested === 'number') return { workers: requested, reason: `${requested} worker threads: requested` };
