@@ -134,7 +134,7 @@ describe('m3ugen generate --workers, on random files', () => {
     expect([...errorsSeen].sort()).toEqual(['bad-field', 'bad-json', 'duplicate-id', 'duplicate-number', 'none']);
   }, 120_000);
 
-  it('skipping invalid records (--skip-invalid), gives what one thread gives, with a URL that reads the index too', async () => {
+  it('skipping invalid records (--skip-invalid), gives what one thread gives, with a URL or a tap that reads the index too', async () => {
     const seen = new Set<string>();
     const skippedFile = fc.record({
       count: fc.integer({ min: 257, max: 1_400 }),
@@ -146,6 +146,7 @@ describe('m3ugen generate --workers, on random files', () => {
       earlierAt: fc.nat(),
       urlReadsIndex: fc.boolean(),
       partBatches: fc.integer({ min: 1, max: 3 }),
+      tapReadsIndex: fc.boolean(),
     });
     await fc.assert(
       fc.asyncProperty(skippedFile, async (file) => {
@@ -167,9 +168,11 @@ describe('m3ugen generate --workers, on random files', () => {
         });
         writeFileSync(input, `${lines.join('\n')}\n`);
         writeFileSync(join(dir, 'index-url.mjs'), INDEX_URL_PLUGIN);
+        writeFileSync(join(dir, 'index-attribute.mjs'), INDEX_PLUGIN);
         writeWarningLogPlugin(dir);
+        const tap = file.tapReadsIndex ? '"./index-attribute.mjs", ' : '';
         const config = (log: string): string =>
-          `plugins = ["./index-url.mjs", ["./warning-log.mjs", { log = ${JSON.stringify(log)} }]]\n` + (file.urlReadsIndex ? '[proxy_generation]\nurl_scheme = "index-url"\n' : '');
+          `plugins = [${tap}"./index-url.mjs", ["./warning-log.mjs", { log = ${JSON.stringify(log)} }]]\n` + (file.urlReadsIndex ? '[proxy_generation]\nurl_scheme = "index-url"\n' : '');
         const [one, two] = await Promise.all([1, 2].map((workers) => runWith(dir, input, workers, config, 256 * file.partBatches, ['--skip-invalid'])));
         // A skipped record's warning is raised as its batch is read, which falls elsewhere in a part: the same warnings, maybe a few places
         // apart; and of the records skipped near one that stops the run, those read before it was reached are said.
@@ -186,13 +189,15 @@ describe('m3ugen generate --workers, on random files', () => {
           expect(one!.report!['skippedRecords']).toBe(invalid.length);
           expect(one!.playlist!.split('\n')).toHaveLength(1 + 2 * (file.count - invalid.length) + 1);
           if (file.urlReadsIndex) expect(one!.playlist).toContain(`http://tv.example/at/${file.count - invalid.length - 1}/`);
+          if (file.tapReadsIndex) expect(one!.playlist).toContain(` x-index="${file.count - invalid.length - 1}"`);
         }
-        seen.add(`${file.error}${invalid.length > 0 ? '+skips' : ''}${file.urlReadsIndex ? '+index-url' : ''}`);
+        seen.add(`${file.error}${invalid.length > 0 ? '+skips' : ''}${file.urlReadsIndex ? '+index-url' : ''}${file.tapReadsIndex ? '+index-tap' : ''}`);
       }),
       { numRuns: 14, seed: 20261130, endOnFailure: true },
     );
     // The fixed seed covers skips with and without an error, and with the URL that reads the index.
     expect([...seen].filter((kind) => kind.includes('+skips')).length).toBeGreaterThanOrEqual(4);
-    expect([...seen].some((kind) => kind === 'none+skips+index-url')).toBe(true);
+    expect([...seen].some((kind) => kind.startsWith('none+skips+index-url'))).toBe(true);
+    expect([...seen].some((kind) => kind.startsWith('none+skips') && kind.endsWith('+index-tap'))).toBe(true);
   }, 120_000);
 });

@@ -63,7 +63,6 @@ function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>, re
     compression: prepared.reader.compression,
     ndjsonFileBytes: bytes,
     estimateRecords: bytes === undefined ? undefined : () => estimateRecords(prepared.inputPath, bytes),
-    skipInvalid: prepared.skipInvalid,
     verbose: flags.verbose,
     strategy: flags.strategy ?? generation?.strategy ?? 'auto',
     maxMemoryMb: flags.maxMemoryMb ?? generation?.memory?.max_memory_mb ?? DEFAULT_OPTIONS.maxMemoryMb,

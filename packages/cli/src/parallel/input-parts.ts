@@ -26,12 +26,17 @@ export interface InputPart {
    */
   readonly tooLong?: true;
   /**
-   * How many records before the part were skipped as invalid, as far as
-   * was known when it was sent (or, when it is rendered again because a
-   * channel's index may change its entry, all of them): its channels'
-   * indexes are that many less than its records'.
+   * How many records before the part were skipped as invalid: its
+   * channels' indexes are that many less than its records'.
    */
   readonly channelShift?: number | undefined;
+  /**
+   * Set when that count is not known yet and a channel's index may change
+   * its entry: the worker reads the part, says how many of its records it
+   * skipped (`PartRead`), and renders it once the main thread sends the
+   * count of those before it (`PartShift`).
+   */
+  readonly shiftToCome?: true | undefined;
 }
 
 const NEWLINE = 0x0a;

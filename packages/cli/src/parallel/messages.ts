@@ -1,5 +1,6 @@
 import type { AbsentField, Duplicated, GenerationWarning, RecordLocation } from '@m3ugen/core';
 import type { CliFlags } from '../args.js';
+import type { InputPart } from './input-parts.js';
 
 /** What a worker needs to build the same generator as the command and read its parts. */
 export interface WorkerSetup {
@@ -68,3 +69,21 @@ export type PartResult = CheckedRecords & {
       }
     | { readonly ok: false; readonly error: WorkerError }
   );
+
+/** A worker's word, before its result, that it has read a part sent with `shiftToCome`: how many of its records it skipped. */
+export interface PartRead {
+  readonly seq: number;
+  readonly skippedInPart: number;
+}
+
+/** The main thread's answer to a {@link PartRead}: how many records before the part were skipped, which it renders with. */
+export interface PartShift {
+  readonly shiftOf: number;
+  readonly channelShift: number;
+}
+
+/** What the main thread sends a worker. */
+export type ToWorker = InputPart | PartShift;
+
+/** What a worker sends the main thread. */
+export type FromWorker = PartResult | PartRead;

@@ -6,18 +6,20 @@ import {
   DuplicateError,
   InputError,
   M3ugenError,
+  RECORD_INDEX,
   writeFingerprint,
   type ChannelBatch,
   type ChannelSource,
   type DuplicateIdIndex,
   type M3uGenerator,
   type M3uStrategy,
+  type NumberedChannel,
 } from '@m3ugen/core';
 import { buildGenerator } from '../prepare.js';
 import { Reporter } from '../reporter.js';
 import { PARALLEL_CONTRACT } from './contract.js';
 import { openPartReader, readPartText, type InputPart } from './input-parts.js';
-import type { CheckedRecords, PartEvent, PartResult, WorkerError, WorkerSetup } from './messages.js';
+import type { CheckedRecords, FromWorker, PartEvent, PartResult, ToWorker, WorkerError, WorkerSetup } from './messages.js';
 
 /** The strategy a worker's runs use: the part's entries, no header, into a growing buffer. */
 export const PART_STRATEGY = 'm3ugen-part';
@@ -93,6 +95,64 @@ function toWorkerError(error: unknown): WorkerError {
   return { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) };
 }
 
+/** One call of a part reader's `nextBatch()`: the records it skipped, then the batch it gave or the error it threw. */
+interface ReadStep {
+  readonly skips: readonly PartEvent[];
+  readonly batch?: ChannelBatch | undefined;
+  readonly failed?: { readonly error: unknown } | undefined;
+}
+
+/**
+ * Reads the whole part, keeping each `nextBatch()` call's skipped records,
+ * batch or error, so a run can be given them later, in the same order and
+ * with its channels' indexes shifted. Ends at the reader's end or its error.
+ */
+async function readWhole(text: string | Buffer, part: InputPart, setup: WorkerSetup): Promise<{ name: string | undefined; steps: ReadStep[]; skipped: number }> {
+  let skips: PartEvent[] = [];
+  const reader = await openPartReader(text, part, { ...setup, onSkip: (error) => skips.push({ skipped: toWorkerError(error) }) });
+  const steps: ReadStep[] = [];
+  let skipped = 0;
+  for (;;) {
+    let step: ReadStep;
+    try {
+      step = { skips, batch: await reader.nextBatch() };
+    } catch (error) {
+      step = { skips, failed: { error } };
+    }
+    skipped += skips.length;
+    skips = [];
+    steps.push(step);
+    if (step.batch === undefined) return { name: reader.name, steps, skipped };
+  }
+}
+
+/**
+ * A source that gives a run the steps {@link readWhole} read, saying each
+ * step's skipped records into `events` first (as the reader would as it
+ * read), with the channels' indexes `channelShift` less. The records whose
+ * index in the file their channel's index then no longer is get it
+ * recorded, as the reader does after a skip.
+ */
+function replayedSource(name: string | undefined, steps: readonly ReadStep[], channelShift: number, events: PartEvent[]): ChannelSource {
+  let next = 0;
+  return {
+    name,
+    nextBatch: async () => {
+      // The run stops at the end or the error, so it never asks past the last step.
+      const step = steps[next++]!;
+      events.push(...step.skips);
+      if (step.failed !== undefined) throw step.failed.error;
+      const batch = step.batch;
+      if (batch === undefined || channelShift === 0) return batch;
+      for (let i = batch.start; i < batch.end; i++) {
+        const nc = batch.channels[i] as NumberedChannel & { [RECORD_INDEX]?: number };
+        nc[RECORD_INDEX] ??= batch.firstIndex + i - batch.start;
+      }
+      return { ...batch, firstIndex: batch.firstIndex - channelShift };
+    },
+  };
+}
+
 /** Renders parts with one run each on the worker's own generator. */
 class PartRenderer {
   readonly #generator: M3uGenerator;
@@ -106,9 +166,13 @@ class PartRenderer {
   #rendering = false;
   /** What the part's run said of its entries and their indexes (`StrategyRun.indexShapesEntries`). */
   #indexShapesEntries = false;
+  /** Parts read and waiting for the count of the records skipped before them, by `seq`. */
+  readonly #shifts = new Map<number, (channelShift: number) => void>();
+  readonly #tell: (message: FromWorker) => void;
 
-  constructor(generator: M3uGenerator, overrides: object, setup: WorkerSetup) {
+  constructor(generator: M3uGenerator, overrides: object, setup: WorkerSetup, tell: (message: FromWorker) => void) {
     this.#generator = generator;
+    this.#tell = tell;
     this.#overrides = overrides;
     this.#setup = setup;
     this.#fd = openSync(setup.path, 'r');
@@ -143,15 +207,30 @@ class PartRenderer {
     };
   }
 
+  /** Lets the part `seq`, read and waiting, render with its channels' indexes `channelShift` less. */
+  shift(seq: number, channelShift: number): void {
+    this.#shifts.get(seq)?.(channelShift);
+    this.#shifts.delete(seq);
+  }
+
   async render(part: InputPart): Promise<{ result: PartResult; transfer: ArrayBuffer[] }> {
     const events: PartEvent[] = [];
     this.#events = events;
     this.#recorder.begin(part.records, events);
-    const channelShift = part.channelShift ?? 0;
+    let channelShift = part.channelShift ?? 0;
     try {
       const text = readPartText(this.#fd, part);
-      const reader = await openPartReader(text, part, { ...this.#setup, onSkip: (error) => events.push({ skipped: toWorkerError(error) }) });
-      const source: ChannelSource = { name: reader.name, nextBatch: () => reader.nextBatch() };
+      let source: ChannelSource;
+      if (part.shiftToCome === true) {
+        const { name, steps, skipped } = await readWhole(text, part, this.#setup);
+        const shift = new Promise<number>((resolve) => this.#shifts.set(part.seq, resolve));
+        this.#tell({ seq: part.seq, skippedInPart: skipped });
+        channelShift = await shift;
+        source = replayedSource(name, steps, channelShift, events);
+      } else {
+        const reader = await openPartReader(text, part, { ...this.#setup, onSkip: (error) => events.push({ skipped: toWorkerError(error) }) });
+        source = { name: reader.name, nextBatch: () => reader.nextBatch() };
+      }
       const collector = new ByteCollector(Math.max(64 * 1024, text.length));
       this.#collector = collector;
       const { metrics, absentFields } = await this.#generator.generate(source, { ...this.#overrides, strategy: PART_STRATEGY, duplicateIds: () => this.#recorder });
@@ -191,13 +270,16 @@ async function start(): Promise<void> {
   let failure: WorkerError | undefined;
   try {
     const { generator, overrides } = await buildGenerator(setup.flags, silent);
-    renderer = new PartRenderer(generator, overrides, setup);
+    renderer = new PartRenderer(generator, overrides, setup, (message) => port.postMessage(message));
   } catch (error) {
     failure = toWorkerError(error);
   }
   // Parts are rendered one after another, in the order they arrive.
   let queue = Promise.resolve();
-  port.on('message', (part: InputPart) => {
+  port.on('message', (message: ToWorker) => {
+    // At once, not queued: the part it is for holds the queue until it comes.
+    if ('shiftOf' in message) return renderer?.shift(message.shiftOf, message.channelShift);
+    const part = message;
     queue = queue.then(async () => {
       if (renderer === undefined) {
         const empty = new CheckedRecorder();

@@ -11,7 +11,6 @@ function facts(overrides: Partial<WorkerFacts> = {}): WorkerFacts {
     requested: 'auto',
     outputIsFile: true,
     ndjsonFileBytes: BIG,
-    skipInvalid: false,
     verbose: false,
     strategy: 'auto',
     maxMemoryMb: 512,
@@ -68,15 +67,9 @@ describe('planWorkers', () => {
     expect(planWorkers(facts({ plugins: [presetDefault(), dropper] })).reason).toMatch(/changes or drops channels/);
   });
 
-  it('skips invalid records in workers, unless a tap may read the channel indexes a skipped record shifts', () => {
-    expect(planWorkers(facts({ skipInvalid: true })).workers).toBe(2);
+  it('skips invalid records in workers, also with a tap that may read the channel indexes a skipped record shifts', () => {
     const position: M3uPlugin = { name: 'position', workerSafe: true, apply: (g) => g.hooks.entryAttributes.tap('position', (list, _nc, index) => [...list, { name: 'x-i', value: String(index) }]) };
-    const refused = planWorkers(facts({ skipInvalid: true, plugins: [presetDefault(), position] }));
-    expect(refused.workers).toBe(1);
-    expect(refused.reason).toMatch(/invalid records are skipped, and a plugin's tap may read channel indexes/);
-    expect(planWorkers(facts({ skipInvalid: false, plugins: [presetDefault(), position] })).workers).toBe(2);
-    const placeless: M3uPlugin = { name: 'placeless', workerSafe: true, apply: (g) => g.hooks.entryAttributes.tap({ name: 'placeless', readsIndex: false }, (list) => list) };
-    expect(planWorkers(facts({ skipInvalid: true, plugins: [presetDefault(), placeless] })).workers).toBe(2);
+    expect(planWorkers(facts({ plugins: [presetDefault(), position] })).workers).toBe(2);
   });
 
   it('uses the requested count when asked, even for a small input or a chosen strategy', () => {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { formatCount, isTapped, tapsMayReadIndex, type M3uGenerator, type M3uPlugin } from '@m3ugen/core';
+import { formatCount, isTapped, type M3uGenerator, type M3uPlugin } from '@m3ugen/core';
 import { counted } from '../reporter.js';
 import { PARALLEL_STRATEGY } from './parallel-strategy.js';
 
@@ -47,8 +47,6 @@ export interface WorkerFacts {
   readonly ndjsonFileBytes: number | undefined;
   /** About how many records that file holds (see `estimateRecords`), asked only when `auto` weighs its memory; 0 if not given. */
   readonly estimateRecords?: (() => number) | undefined;
-  /** Invalid records are skipped (`--skip-invalid`, `skip_invalid`). */
-  readonly skipInvalid: boolean;
   readonly verbose: boolean;
   /** The strategy option (flag or config), `auto` by default. */
   readonly strategy: string;
@@ -71,12 +69,10 @@ export interface WorkerPlan {
  * they give the same result and measurably win (docs/performance.md): an
  * NDJSON file into a file, on a machine with more than one core, with
  * plugins that all declare `workerSafe`, no plugin deciding channels
- * (`channel`, `dropChannel`), no per-channel debug log, and, when invalid
- * records are skipped, no tap that may read a channel's index (records
- * skipped are said in order by the main thread; a part sent before the
- * records skipped ahead of it were known, whose entries still depend on their
- * indexes through a URL scheme that does not say what it reads, is rendered
- * again with the indexes a run without workers gives). `auto` also needs an input of at least
+ * (`channel`, `dropChannel`) and no per-channel debug log. (Invalid records
+ * skipped are said in order by the main thread, and where a channel's index
+ * may change its entry, a part waits for the count of those before it to
+ * number its channels.) `auto` also needs an input of at least
  * {@link AUTO_MIN_INPUT_BYTES}, the `auto` strategy (a chosen strategy,
  * such as `streaming` for bounded memory, is respected) and a memory budget
  * that fits {@link parallelMemoryMb} for the channels the file is
@@ -85,7 +81,7 @@ export interface WorkerPlan {
  *
  * @example
  * ```ts
- * planWorkers({ requested: 'auto', outputIsFile: true, ndjsonFileBytes: 3.4e8, skipInvalid: false, verbose: false, strategy: 'auto', maxMemoryMb: 512, plugins, generator });
+ * planWorkers({ requested: 'auto', outputIsFile: true, ndjsonFileBytes: 3.4e8, verbose: false, strategy: 'auto', maxMemoryMb: 512, plugins, generator });
  * // { workers: 2, reason: '2 worker threads: auto, 324 MB of NDJSON, about 0 channels, 2 cores, 300 MB expected' }
  * ```
  */
@@ -101,9 +97,6 @@ export function planWorkers(facts: WorkerFacts): WorkerPlan {
   if (unsafe !== undefined) return none(`plugin "${unsafe.name}" does not declare workerSafe`);
   const { hooks } = facts.generator;
   if (isTapped(hooks.channel) || isTapped(hooks.dropChannel)) return none('a plugin changes or drops channels');
-  // A part sent before the records skipped ahead of it were known numbers its channels too high: with skips in
-  // many parts, most parts would be rendered twice when their entries read the index.
-  if (facts.skipInvalid && tapsMayReadIndex(hooks)) return none("invalid records are skipped, and a plugin's tap may read channel indexes, which a record skipped before a part shifts");
   if (facts.generator.strategies.has(PARALLEL_STRATEGY)) return none(`a plugin registered a strategy named "${PARALLEL_STRATEGY}"`);
   if (typeof requested === 'number') return { workers: requested, reason: `${requested} worker threads: requested` };
 

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { M3ugenError } from '@m3ugen/core';
 import { YOUNG_GENERATION_CAP_BYTES } from '../young-generation.js';
 import type { InputPart } from './input-parts.js';
-import type { PartResult, WorkerSetup } from './messages.js';
+import type { FromWorker, PartResult, ToWorker, WorkerSetup } from './messages.js';
 
 interface Pending {
   readonly resolve: (result: PartResult) => void;
@@ -25,14 +25,18 @@ export class WorkerPool {
   readonly #workers: PoolWorker[] = [];
   #closed = false;
 
-  /** @param script the workers' entry (tests give their own). */
-  constructor(count: number, setup: WorkerSetup, script: URL = new URL('./part-worker.js', import.meta.url)) {
+  /**
+   * @param onRead told, for each part sent with `shiftToCome`, how many of its records were skipped, once its worker has read it.
+   * @param script the workers' entry (tests give their own).
+   */
+  constructor(count: number, setup: WorkerSetup, onRead?: (seq: number, skippedInPart: number) => void, script: URL = new URL('./part-worker.js', import.meta.url)) {
     for (let i = 0; i < count; i++) {
       // The same young generation as a run in the main thread (young-generation.ts), set per isolate here.
       const worker = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_CAP_BYTES / 2 ** 20 } });
       const entry: PoolWorker = { worker, pending: new Map(), stopped: undefined };
       const { pending } = entry;
-      worker.on('message', (result: PartResult) => {
+      worker.on('message', (result: FromWorker) => {
+        if ('skippedInPart' in result) return onRead?.(result.seq, result.skippedInPart);
         const waiting = pending.get(result.seq);
         pending.delete(result.seq);
         waiting?.resolve(result);
@@ -57,11 +61,17 @@ export class WorkerPool {
     const result = new Promise<PartResult>((resolve, reject) => {
       if (target.stopped !== undefined) return reject(target.stopped);
       target.pending.set(part.seq, { resolve, reject });
-      target.worker.postMessage(part);
+      target.worker.postMessage(part satisfies ToWorker);
     });
     // Results are awaited in order; one left behind when the run stops early must not count as unhandled.
     result.catch(() => undefined);
     return result;
+  }
+
+  /** Sends a part sent with `shiftToCome`, once read, the count of the records skipped before it, which it waits for to render. */
+  release(seq: number, channelShift: number): void {
+    const holder = this.#workers.find(({ pending }) => pending.has(seq));
+    holder?.worker.postMessage({ shiftOf: seq, channelShift } satisfies ToWorker);
   }
 
   /** Stops every worker. */
