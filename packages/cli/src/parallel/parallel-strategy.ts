@@ -35,7 +35,7 @@ export interface ParallelOptions extends WorkerSetup {
 /**
  * Records per part when a worker holds its part's records until it knows
  * their indexes: 12 batches. Parts of 48 held whole kept more of them past
- * the young generation (peak RSS 300-410 MB against 230-240 MB at 700,000
+ * the young generation (peak RSS 296-414 MB against 233-238 MB at 700,000
  * channels, docs/performance.md).
  */
 const HELD_PART_RECORDS = 12 * NDJSON_BATCH_SIZE;
@@ -184,7 +184,7 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
       while (window.length < options.workers * 2) {
         const part = parts.next();
         if (part === undefined) return;
-        // A line too long to read is not sent: reaching it fails the run, so no part after it waits for its count.
+        // A line too long to read is not sent, so the parts after it wait for a count that never comes: reaching it fails the run first.
         window.push({ part, result: part.tooLong === true ? Promise.resolve(lineTooLongResult(part, options.file)) : pool.render(shiftToCome ? { ...part, shiftToCome } : part) });
       }
     };
