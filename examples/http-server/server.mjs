@@ -1,0 +1,112 @@
+// Serves the playlist over HTTP, as a channel proxy does: generated once each
+// time the channels change, and served whole, from memory, to every client.
+// Run it from the workspace root with
+//   pnpm --filter @m3ugen-examples/http-server start
+// then: curl -i http://localhost:8080/playlist.m3u
+//       curl -X POST http://localhost:8080/refresh   (after the channels file changed; or send SIGHUP)
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { EntryCache, InputError } from '@m3ugen/core';
+import { createGenerator } from '@m3ugen/preset-default';
+import { openChannelReader } from '@m3ugen/reader';
+
+/** The media type IPTV players expect for an M3U playlist. */
+const M3U_TYPE = 'audio/x-mpegurl; charset=utf-8';
+
+/**
+ * A server for `GET /playlist.m3u` and `POST /refresh`.
+ *
+ * Why not generate per request: a client would wait for the whole run, a
+ * channels file being rewritten would give it half a list, and a bad record
+ * found late would leave it a playlist cut short. Here a refresh generates
+ * the playlist into memory and only a run that succeeded replaces the one
+ * served, so every client gets a whole playlist, the same bytes until the
+ * next refresh (with an ETag, so a player that polls gets 304). The
+ * EntryCache makes a refresh after a few channels changed render only
+ * those; it serves one run at a time, so refreshes run one after another.
+ *
+ * @param {{ channelsFile: string, generator: import('@m3ugen/core').M3uGenerator }} options
+ */
+export function createPlaylistServer({ channelsFile, generator }) {
+  const cache = new EntryCache();
+  /** @type {{ body: Buffer, etag: string } | undefined} */
+  let published;
+  /** The refresh under way or last done: the next one starts after it. */
+  let queue = Promise.resolve();
+
+  /** Reads the channels file again and, if the run succeeds, serves its playlist. Resolves with the run's metrics. */
+  function refresh() {
+    const run = queue.then(async () => {
+      const reader = await openChannelReader(channelsFile);
+      const { playlist, metrics } = await generator.generate(reader, { cache });
+      const body = Buffer.from(playlist, 'utf8');
+      published = { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
+      return metrics;
+    });
+    // A failed refresh does not stop the next one.
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  const server = createServer((request, response) => {
+    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    if (pathname === '/playlist.m3u') {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'use GET or HEAD\n', { allow: 'GET, HEAD' });
+      if (published === undefined) return reply(response, 503, 'the playlist is not generated yet\n', { 'retry-after': '1' });
+      const { body, etag } = published;
+      if (matches(request.headers['if-none-match'], etag)) {
+        response.writeHead(304, { etag });
+        return response.end();
+      }
+      response.writeHead(200, { 'content-type': M3U_TYPE, 'content-length': body.length, etag, 'cache-control': 'no-cache' });
+      return response.end(request.method === 'HEAD' ? undefined : body);
+    }
+    if (pathname === '/refresh') {
+      if (request.method !== 'POST') return reply(response, 405, 'use POST\n', { allow: 'POST' });
+      refresh().then(
+        (metrics) => reply(response, 200, `${metrics.channels} channels, ${metrics.reusedEntries} reused, ${metrics.warnings} warnings\n`),
+        // Bad channels (the message names the file, the line and the field): the playlist served stays as it was.
+        (error) => reply(response, error instanceof InputError ? 422 : 500, `${error.message}\n`),
+      );
+      return;
+    }
+    reply(response, 404, 'not found: GET /playlist.m3u, POST /refresh\n');
+  });
+  return { server, refresh };
+}
+
+/** Whether an If-None-Match header names `etag` (or is `*`). */
+function matches(header, etag) {
+  if (header === undefined) return false;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === etag;
+  });
+}
+
+function reply(response, status, text, headers = {}) {
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+  response.end(text);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const channelsFile = process.env.CHANNELS ?? fileURLToPath(new URL('../basic/channels.ndjson', import.meta.url));
+  const port = Number(process.env.PORT ?? 8080);
+  const generator = createGenerator({ baseUrl: process.env.BASE_URL ?? `http://localhost:${port}`, proxyId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' });
+  const { server, refresh } = createPlaylistServer({ channelsFile, generator });
+  const log = (line) => process.stderr.write(`${line}\n`);
+  // The first playlist before the first client: a bad file stops the server here, with the error.
+  const metrics = await refresh();
+  log(`${metrics.channels} channels from ${channelsFile}`);
+  process.on('SIGHUP', () => refresh().then((m) => log(`refreshed: ${m.channels} channels, ${m.reusedEntries} reused`), (error) => log(`refresh failed, still serving the last playlist: ${error.message}`)));
+  server.listen(port, () => log(`serving http://localhost:${port}/playlist.m3u`));
+  // Stop taking clients and end the process once the open connections are closed.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      server.close();
+      server.closeAllConnections();
+      process.removeAllListeners('SIGHUP');
+    });
+  }
+}
