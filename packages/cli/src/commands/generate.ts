@@ -3,14 +3,12 @@ import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { filesNamedByPlugins, localModulesImportedBy } from '@m3ugen/config';
-import { DEFAULT_OPTIONS, EntryCache, formatLocation, InputError, M3ugenError, systemErrorReason, type ChannelSource, type GenerationResult, type RunInfo, type RunMetrics } from '@m3ugen/core';
-import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
+import { EntryCache, formatLocation, InputError, M3ugenError, systemErrorReason, type ChannelSource, type GenerationResult, type RunInfo, type RunMetrics } from '@m3ugen/core';
 import { parseFlags, REFUSED_VALUE, UsageError } from '../args.js';
 import { nameEarlierRecord, rescan } from '../earlier-record.js';
 import { reportFailure } from '../failure.js';
-import { estimateRecords } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
-import { planWorkers, type WorkerPlan } from '../parallel/plan.js';
+import { planForRun, recordsPerPart, requestedWorkers } from '../parallel/run-plan.js';
 import { inConfigTerms, overwriteConflict, prepareRun, regularFileBytes, shareOfInputRead, shown, type PreparedRun } from '../prepare.js';
 import { checkPublishable, cleanUpOnExit, publishAtomically } from '../publish.js';
 import { counted, formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
@@ -41,34 +39,6 @@ export interface MetricsReport extends RunMetrics {
 function memoryIdsFromEnvironment(): number | undefined {
   const value = Number(process.env['M3UGEN_MEMORY_IDS']);
   return Number.isSafeInteger(value) && value > 0 ? value : undefined;
-}
-
-/** Records per part of a parallel run: 48 batches, about 4 MB of NDJSON (`M3UGEN_PART_RECORDS`, rounded up to whole batches, for tests). */
-function recordsPerPart(): number {
-  const value = Number(process.env['M3UGEN_PART_RECORDS']);
-  const records = Number.isSafeInteger(value) && value > 0 ? value : 48 * NDJSON_BATCH_SIZE;
-  return Math.ceil(records / NDJSON_BATCH_SIZE) * NDJSON_BATCH_SIZE;
-}
-
-function ndjsonFileBytes(prepared: PreparedRun): number | undefined {
-  return prepared.reader.format === 'ndjson' ? prepared.inputFileBytes : undefined;
-}
-
-function planFor(prepared: PreparedRun, flags: ReturnType<typeof parseFlags>, requested: 'auto' | number): WorkerPlan {
-  const generation = prepared.loaded.config.proxy_generation;
-  const bytes = ndjsonFileBytes(prepared);
-  return planWorkers({
-    requested,
-    outputIsFile: prepared.outputPath !== undefined,
-    compression: prepared.reader.compression,
-    ndjsonFileBytes: bytes,
-    estimateRecords: bytes === undefined ? undefined : () => estimateRecords(prepared.inputPath, bytes),
-    verbose: flags.verbose,
-    strategy: flags.strategy ?? generation?.strategy ?? 'auto',
-    maxMemoryMb: flags.maxMemoryMb ?? generation?.memory?.max_memory_mb ?? DEFAULT_OPTIONS.maxMemoryMb,
-    plugins: prepared.plugins,
-    generator: prepared.generator,
-  });
 }
 
 const METRICS = { label: 'metrics file' } as const;
@@ -222,7 +192,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
   /** The run under way: its reader is the input opened again for each run of --watch. */
   let current = prepared;
 
-  const requested = flags.workers ?? prepared.loaded.config.proxy_generation?.workers ?? 'auto';
+  const requested = requestedWorkers(prepared, flags);
   if (flags.watch) {
     // Each run reuses the entries of the one before, which this thread keeps: no worker threads.
     if (requested !== 'auto' && requested > 1) reporter.warn(`workers = ${requested}: --watch renders in this thread, which keeps each entry for the next run`);
@@ -325,7 +295,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     const { reader, overrides, generator, outputPath } = current;
     // The metrics are written after the run: a path that cannot take them fails now, before the work.
     if (current.metricsPath !== undefined) await checkPublishable(current.metricsPath, METRICS);
-    const plan = planFor(current, flags, workers);
+    const plan = planForRun(current, flags, workers, outputPath !== undefined);
     // Asked for by count but not possible: say why, rather than quietly running in one thread.
     if (workers !== 'auto' && workers > 1 && plan.workers === 1) reporter.warn(`workers = ${workers}: ${plan.reason}`);
     else reporter.debug(plan.reason);
