@@ -170,8 +170,29 @@ describe('m3ugen generate --workers', () => {
     expect(two.result.stderr).toBe(one.result.stderr);
     const codeAndIndex = (line: string): string => line.split(' ').slice(0, 2).join(' ');
     expect(one.log.map(codeAndIndex)).toEqual(expect.arrayContaining(['blank-name 801', 'non-uuid-id 830']));
-    expect(one.log.at(-1)).toBe('non-uuid-id 850 {"field":"id","message":"channel at index 850: id \\"not-a-uuid-0\\" is not a UUID","reason":"id \\"not-a-uuid-0\\" is not a UUID","value":"not-a-uuid-0"}');
+    expect(one.log.at(-1)).toBe('non-uuid-id 850 {"field":"id","message":"channel at index 850: id \\"not-a-uuid-0\\" is not a UUID","reason":"id \\"not-a-uuid-0\\" is not a UUID","value":"not-a-uuid-0","line":851}');
     expect(two.log).toEqual(one.log);
+  });
+
+  it("with --skip-invalid, gives the warning hook each warning's line and record index as one thread does, after the records skipped", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+    writeWarningLogPlugin(dir);
+    // Invalid records in the first part; warnings (blank names, ids that are not UUIDs) in every part.
+    const lines = awkwardLines(1_200);
+    for (const at of [5, 100]) lines.splice(at, 0, '{"assigned_number": 0, oops');
+    writeFileSync(join(dir, 'channels.ndjson'), lines.join('\n'));
+    const run = async (workers: number): Promise<string[]> => {
+      const log = join(dir, `warnings-${workers}.txt`);
+      writeFileSync(join(dir, `m3ugen-${workers}.toml`), `plugins = [["./warning-log.mjs", { log = ${JSON.stringify(log)} }]]\n`);
+      const args = ['generate', '--config', join(dir, `m3ugen-${workers}.toml`), '--input', join(dir, 'channels.ndjson'), '--output', join(dir, `out-${workers}.m3u`), '--proxy-id', PROXY, '--skip-invalid', '--workers', String(workers), '-q'];
+      expect((await runCli(args, { env: SMALL_PARTS })).code).toBe(0);
+      return readFileSync(log, 'utf8').trimEnd().split('\n');
+    };
+    const [one, two] = await Promise.all([run(1), run(2)]);
+    // Line 999 holds the channel at index 996: two records were skipped before it.
+    expect(one).toContainEqual(expect.stringMatching(/^non-uuid-id 996 .*"line":999,"recordIndex":998\}$/));
+    // Where a skipped record's warning falls among the others may differ (decisions.md #15); the warnings themselves may not.
+    expect([...two].sort()).toEqual([...one].sort());
   });
 
   it('raises a run-level warning (no proxy id) once, not once per part', async () => {

@@ -18,7 +18,7 @@ export default (options) => ({
   apply(generator) {
     generator.hooks.warning.tap('warning-log', (w) => {
       // What the hook is given besides the code and index, so runs with and without workers can be compared whole.
-      if (isMainThread) appendFileSync(options.log, w.code + ' ' + w.channelIndex + ' ' + JSON.stringify({ field: w.field, message: w.message, reason: w.reason, value: w.value }) + '\\n');
+      if (isMainThread) appendFileSync(options.log, w.code + ' ' + w.channelIndex + ' ' + JSON.stringify({ field: w.field, message: w.message, reason: w.reason, value: w.value, line: w.line, recordIndex: w.recordIndex }) + '\\n');
     });
   },
 });

@@ -151,7 +151,10 @@ function replay(events: readonly PartEvent[], shift: number, run: StrategyRun, o
     if (isSkipped(event)) {
       skipped++;
       options.onSkip?.(rebuild(event.skipped) as InputError, run.info.warn);
-    } else run.info.warn(shift > 0 && event.channelIndex !== undefined ? warningAtIndex(event, event.channelIndex - shift) : event);
+    } else if (shift > 0 && event.channelIndex !== undefined) {
+      // Records were skipped before the channel: its record's index is no longer its own, so it is said, as one thread's reader records it.
+      run.info.warn({ ...warningAtIndex(event, event.channelIndex - shift), recordIndex: event.recordIndex ?? event.channelIndex });
+    } else run.info.warn(event);
   }
   return skipped;
 }

@@ -312,7 +312,8 @@ export class M3uGenerator {
       runId: ulid(),
       options,
       knownChannelCount,
-      warn: (w: Parameters<RunInfo['warn']>[0]) => warnings.add(w.code, w.field, w.channelIndex, () => w.message, w.value, w.reason),
+      warn: (w: Parameters<RunInfo['warn']>[0]) =>
+        warnings.add(w.code, w.field, w.channelIndex, () => w.message, w.value, w.reason, w.line === undefined && w.recordIndex === undefined ? undefined : { line: w.line, recordIndex: w.recordIndex }),
     });
 
     let idIndex: DuplicateIdIndex | undefined;

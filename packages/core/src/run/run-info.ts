@@ -16,11 +16,24 @@ export interface RunInfo {
    * `value` is the field's value it is about, if any; `reason` what it says
    * without the channel's place, as a {@link GenerationWarning} carries it
    * (a warning the `warning` hook gave can be raised again as it is).
+   * `line` and `recordIndex` place it in the input where the run's own
+   * records cannot (a warning about a record read elsewhere, such as in a
+   * worker thread); without them, they are those of the channel at
+   * `channelIndex`, as the reader recorded them.
    *
    * @example
    * ```ts
    * run.warn({ code: 'my-plugin:stale-logo', message: 'logo is older than a week', channelIndex: index });
    * ```
    */
-  warn(warning: { code: WarningCode; message: string; channelIndex?: number | undefined; field?: string | undefined; value?: string | undefined; reason?: string | undefined }): void;
+  warn(warning: {
+    code: WarningCode;
+    message: string;
+    channelIndex?: number | undefined;
+    field?: string | undefined;
+    value?: string | undefined;
+    reason?: string | undefined;
+    line?: number | undefined;
+    recordIndex?: number | undefined;
+  }): void;
 }

@@ -139,9 +139,22 @@ export class WarningLog {
     return this.#total;
   }
 
-  /** Records a warning; `describe` builds the message only if a listener wants it. `reason` defaults to the message. */
-  add(code: WarningCode, field: string | undefined, channelIndex: number | undefined, describe: () => string, value?: string, reason?: string): void {
-    this.#add(code, field, channelIndex, describe, false, value, reason);
+  /**
+   * Records a warning; `describe` builds the message only if a listener
+   * wants it. `reason` defaults to the message. `located`: where its record
+   * is in the input, when the run's records cannot say (else looked up by
+   * `channelIndex`).
+   */
+  add(
+    code: WarningCode,
+    field: string | undefined,
+    channelIndex: number | undefined,
+    describe: () => string,
+    value?: string,
+    reason?: string,
+    located?: { readonly line: number | undefined; readonly recordIndex: number | undefined },
+  ): void {
+    this.#add(code, field, channelIndex, describe, false, value, reason, located);
   }
 
   /**
@@ -154,7 +167,16 @@ export class WarningLog {
   }
 
   /** `describe` gives the message, or with `placed` the reason after the channel's index. */
-  #add(code: WarningCode, field: string | undefined, channelIndex: number | undefined, describe: () => string, placed: boolean, value: string | undefined, givenReason: string | undefined): void {
+  #add(
+    code: WarningCode,
+    field: string | undefined,
+    channelIndex: number | undefined,
+    describe: () => string,
+    placed: boolean,
+    value: string | undefined,
+    givenReason: string | undefined,
+    located?: { readonly line: number | undefined; readonly recordIndex: number | undefined },
+  ): void {
     this.#total++;
     const key = field === undefined ? code : `${code}:${field}`;
     const count = this.#counts.get(key);
@@ -167,6 +189,10 @@ export class WarningLog {
     if (count === undefined) this.#firstMessages.set(key, message);
     if (this.#capturing) (this.#captured ??= []).push({ code, field, message, reason: placed ? reason : undefined, value });
     if (this.#listener === undefined) return;
+    if (located !== undefined) {
+      this.#listener({ code, message, reason, channelIndex, field, line: located.line, recordIndex: located.recordIndex, value });
+      return;
+    }
     const record = channelIndex === undefined ? undefined : this.#recordAt?.(channelIndex);
     this.#listener({ code, message, reason, channelIndex, field, line: recordLine(record), recordIndex: recordIndex(record), value });
   }
