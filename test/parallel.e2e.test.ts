@@ -315,6 +315,42 @@ export default (options) => ({
     expect(two.runs).toBe(1 + parts);
   });
 
+  it('validate checks in worker threads as in one thread: the invalid records listed, the ids a strict config refuses, the warnings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+    const lines = awkwardLines(1_500);
+    for (const at of [40, 700, 1_300]) lines.splice(at, 0, '{"assigned_number": 0, oops');
+    writeFileSync(join(dir, 'c.ndjson'), lines.join('\n'));
+    writeFileSync(join(dir, 'strict.toml'), '[proxy_generation]\nstrict = true\n');
+    const check = (workers: number, ...extra: string[]): Promise<CliResult> =>
+      runCli(['validate', '--input', 'c.ndjson', '--proxy-id', PROXY, '--workers', String(workers), ...extra], { cwd: dir, env: SMALL_PARTS });
+    for (const extra of [[], ['--config', 'strict.toml']]) {
+      const [one, two] = await Promise.all([check(1, ...extra), check(2, ...extra)]);
+      expect(two).toEqual(one);
+      expect(one.code).toBe(1);
+    }
+    const strict = await check(2, '--config', 'strict.toml');
+    expect(strict.stderr).toContain('m3ugen: error: c.ndjson: line 833: field "channel.id": expected a UUID (strict mode), got "not-a-uuid-830"');
+    expect(strict.stderr).toContain('m3ugen: error: c.ndjson: 22 invalid records, 1,481 valid (config strict.toml)');
+  });
+
+  it('validate stopped by a duplicate in worker threads lists what one thread lists, and says it got to that record', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+    const lines = awkwardLines(1_500);
+    lines[1_000] = record(1_001, { id: makeChannels(1_500, 7)[20]!.channel.id });
+    for (const at of [40, 700]) lines.splice(at, 0, '{"assigned_number": 0, oops');
+    writeFileSync(join(dir, 'c.ndjson'), lines.join('\n'));
+    const check = (workers: number): Promise<CliResult> => runCli(['validate', '--input', 'c.ndjson', '--proxy-id', PROXY, '--workers', String(workers)], { cwd: dir, env: SMALL_PARTS });
+    const [one, two] = await Promise.all([check(1), check(2)]);
+    const [oneSummary, ...oneListed] = one.stderr.trimEnd().split('\n').reverse();
+    const [twoSummary, ...twoListed] = two.stderr.trimEnd().split('\n').reverse();
+    expect(two.code).toBe(1);
+    expect(twoListed).toEqual(oneListed);
+    expect(oneListed).toContain('m3ugen: error: c.ndjson: line 1003: field "channel.id": duplicate channel id "' + makeChannels(1_500, 7)[20]!.channel.id + '": line 21 has the same id');
+    // One thread had read the rest of the duplicate's batch; the workers checked up to the duplicate.
+    expect(oneSummary).toBe('m3ugen: error: c.ndjson: 3 invalid records in the first 1,026; line 1003 stopped the check, later records were not read (no config file)');
+    expect(twoSummary).toBe('m3ugen: error: c.ndjson: 3 invalid records in the first 1,003; line 1003 stopped the check, later records were not read (no config file)');
+  });
+
   it('is not used for small inputs with --workers auto, nor for stdout', async () => {
     const auto = await generate(awkwardLines(300).join('\n'), 1, ['--workers', 'auto']);
     expect(auto.metrics?.['strategy']).not.toBe('parallel');

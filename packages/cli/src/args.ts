@@ -44,7 +44,7 @@ export const USAGE = `Usage:
                   [--skip-invalid] [--strict] [--quiet] [--verbose] [--watch]
   m3ugen validate [--config FILE] [--input FILE|-] [--base-url URL] [--proxy-id ULID]
                   [--strategy auto|in-memory|streaming|NAME] [--max-memory-mb N]
-                  [--strict] [--quiet] [--verbose]
+                  [--workers auto|N] [--strict] [--quiet] [--verbose]
   m3ugen init     [--config FILE] [--input FILE|-] [--output FILE|-] [--base-url URL]
                   [--proxy-id ULID] [--quiet]
   m3ugen --help | --version
@@ -100,7 +100,7 @@ export const OPTIONS = {
 } as const;
 
 /** The flags `validate` takes: all but those about what a run writes, so a `generate` line checks as it runs. */
-const VALIDATE_FLAGS: ReadonlySet<string> = new Set(['config', 'input', 'base-url', 'proxy-id', 'strategy', 'max-memory-mb', 'strict', 'quiet', 'verbose', 'skip-invalid']);
+const VALIDATE_FLAGS: ReadonlySet<string> = new Set(['config', 'input', 'base-url', 'proxy-id', 'strategy', 'max-memory-mb', 'workers', 'strict', 'quiet', 'verbose', 'skip-invalid']);
 
 /** The flags `init` takes: where to write the config, and the values to write in it that a first config most needs. */
 const INIT_FLAGS: ReadonlySet<string> = new Set(['config', 'input', 'output', 'base-url', 'proxy-id', 'quiet']);

@@ -37,7 +37,12 @@ const FLAG_HELP: { readonly [flag in Flag]: FlagHelp } = {
   'proxy-id': { value: 'ULID', text: "the proxy's id in stream URLs (without one, they leave it out, with a warning)", key: 'proxy_generation.proxy_id' },
   strategy: { value: 'NAME', text: 'auto (the default: in-memory, or streaming for large inputs and under memory pressure), in-memory, streaming, or one a plugin adds', key: 'proxy_generation.strategy' },
   'max-memory-mb': { value: 'N', text: 'the memory budget that pressure is measured against (default: 512)', key: 'proxy_generation.memory.max_memory_mb' },
-  workers: { value: 'auto|N', text: 'worker threads for an NDJSON file written to a file (default: auto, which uses them where they pay; 1: none)', key: 'proxy_generation.workers' },
+  workers: {
+    value: 'auto|N',
+    text: 'worker threads for an NDJSON file written to a file (default: auto, which uses them where they pay; 1: none)',
+    in: { validate: 'worker threads to check an NDJSON file with (default: auto, which uses them where they pay; 1: none)' },
+    key: 'proxy_generation.workers',
+  },
   metrics: { value: 'FILE', text: "writes the run's metrics as JSON: channels, bytes, time, peak memory, strategy, warnings", key: 'metrics' },
   'skip-invalid': {
     text: 'skips invalid records, counting them, rather than stopping at the first',

@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
-import { InputError, type GenerationResult } from '@m3ugen/core';
+import { InputError, type ChannelSource, type GenerationResult } from '@m3ugen/core';
 import { parseFlags } from '../args.js';
 import { nameEarlierRecord } from '../earlier-record.js';
+import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
+import { planForRun, recordsPerPart, requestedWorkers } from '../parallel/run-plan.js';
 import { inConfigTerms, prepareRun, shareOfInputRead } from '../prepare.js';
 import { counted, formatCount, Reporter } from '../reporter.js';
 import { holdYoungGeneration } from '../young-generation.js';
@@ -26,9 +28,15 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   const flags = { ...parseFlags('validate', argv), skipInvalid: true };
   const reporter = new Reporter(io.stderr, flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal');
   const invalid: InputError[] = [];
-  const prepared = await prepareRun(flags, io, reporter, (error) => {
+  /** Invalid records skipped so far, by the reader or, in a parallel run, by the worker threads; the last one's record index. */
+  let skippedCount = 0;
+  let lastSkipped = -1;
+  const onSkip = (error: InputError): void => {
+    skippedCount++;
+    lastSkipped = Math.max(lastSkipped, error.location.index ?? -1);
     if (invalid.length < LISTED) invalid.push(error);
-  });
+  };
+  const prepared = await prepareRun(flags, io, reporter, onSkip);
   const { generator, reader, overrides, inputName, loaded, reopen } = prepared;
   const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
   const configNote = loaded.file === undefined ? 'no config file' : `config ${loaded.file}`;
@@ -51,25 +59,55 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     const first = [...invalid, ...notUuids].sort((a, b) => position(a) - position(b)).slice(0, LISTED);
     const listed = stoppedBy === undefined ? first : [...first, stoppedBy].sort((a, b) => position(a) - position(b));
     for (const error of listed) reporter.error(error.message);
-    const count = reader.stats.skipped + notUuidCount;
+    const count = skippedCount + notUuidCount;
     if (count > first.length) reporter.error(`… and ${counted(count - first.length, 'more invalid record')}`);
     return count;
   };
 
-  generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'checked', shareOfInputRead(prepared)));
+  // A large NDJSON file is checked in worker threads, as generate renders it (nothing is written, so nothing to take back).
+  const requested = requestedWorkers(prepared, flags);
+  const plan = planForRun(prepared, flags, requested, true);
+  if (requested !== 'auto' && requested > 1 && plan.workers === 1) reporter.warn(`workers = ${requested}: ${plan.reason}`);
+  else reporter.debug(plan.reason);
+  /** The file's bytes up to the end of the last part checked, in a parallel run (where this thread reads nothing). */
+  let partsCheckedTo: number | undefined;
+  const inputRead = (): number | undefined =>
+    partsCheckedTo !== undefined && prepared.inputFileBytes !== undefined ? partsCheckedTo / prepared.inputFileBytes : shareOfInputRead(prepared);
+  generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'checked', inputRead()));
   reportWarnings(generator, reporter, inputName);
   let result: GenerationResult;
-  const releaseYoungGeneration = holdYoungGeneration();
+  const releaseYoungGeneration = plan.workers > 1 ? undefined : holdYoungGeneration();
   try {
-    result = await generator.generate(reader, { ...overrides, strict: false, output: discard });
+    if (plan.workers > 1) {
+      generator.strategies.register(
+        parallelStrategy({
+          flags,
+          // The workers' runs are not strict either: each id that is not a UUID is listed, as this thread lists them.
+          notStrict: true,
+          path: prepared.inputPath,
+          file: inputName,
+          workers: plan.workers,
+          recordsPerPart: recordsPerPart(),
+          partWritten: (part) => (partsCheckedTo = part.end),
+          skipInvalid: true,
+          onSkip,
+        }),
+      );
+      // The workers read the file themselves; this thread's run only checks across parts.
+      const source: ChannelSource = { name: reader.name, nextBatch: () => Promise.resolve(undefined) };
+      result = await generator.generate(source, { ...overrides, strict: false, strategy: PARALLEL_STRATEGY, output: discard });
+    } else {
+      result = await generator.generate(reader, { ...overrides, strict: false, output: discard });
+    }
   } catch (thrown) {
     // A record that fails the run even with invalid records skipped (a duplicate id or number)
     // ends the check: list it with the invalid records found so far.
     const error = await nameEarlierRecord(thrown, reopen);
     if (!(error instanceof InputError)) throw inConfigTerms(error, loaded, flags);
     const skipped = list(error);
-    const read = reader.stats.records + reader.stats.skipped;
     const { line, index } = error.location;
+    // In a parallel run this thread read nothing: the records up to the one that stopped the check (or the last invalid one listed) were checked.
+    const read = plan.workers > 1 ? Math.max(index ?? 0, lastSkipped + 1) : reader.stats.records + reader.stats.skipped;
     if (line === undefined && index === undefined) {
       // Not a record's fault: the input itself could not be read on (a cut gzip file).
       const invalid = skipped > 0 ? `, ${formatCount(skipped)} of them invalid` : '';
@@ -83,13 +121,13 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     reporter.error(`${inputName}: ${counted(skipped + stopping, 'invalid record')} in the first ${formatCount(examined)}; ${at} stopped the check, later records were not read (${configNote})`);
     return 1;
   } finally {
-    releaseYoungGeneration();
+    releaseYoungGeneration?.();
   }
   reporter.clearProgress();
   const invalidCount = list();
   // In strict mode the ids that are not UUIDs were listed as invalid records, not warned about.
   summariseWarnings(result, reporter, strict ? ['non-uuid-id'] : []);
-  warnIfNoChannels(result, reader.stats.skipped, reporter, inputName);
+  warnIfNoChannels(result, skippedCount, reporter, inputName);
   const { metrics, warnings } = result;
   if (invalidCount > 0) {
     reporter.error(`${inputName}: ${counted(invalidCount, 'invalid record')}, ${formatCount(metrics.channels - notUuidCount)} valid (${configNote})`);

@@ -11,6 +11,8 @@ export interface WorkerSetup {
   readonly file: string;
   /** Invalid records are skipped (`--skip-invalid`), each reported as a part's event. */
   readonly skipInvalid: boolean;
+  /** Set by `validate`, which lists ids that are not UUIDs itself: the parts' runs are not strict, whatever the config says. */
+  readonly notStrict?: true | undefined;
 }
 
 /** An error thrown in a worker, as it crosses to the main thread. */

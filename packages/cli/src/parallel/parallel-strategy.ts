@@ -178,7 +178,8 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
       released.seq++;
     }
   };
-  const pool = new WorkerPool(options.workers, { flags: options.flags, path: options.path, file: options.file, skipInvalid: options.skipInvalid }, shiftToCome ? onRead : undefined);
+  const setup = { flags: options.flags, path: options.path, file: options.file, skipInvalid: options.skipInvalid, notStrict: options.notStrict };
+  const pool = new WorkerPool(options.workers, setup, shiftToCome ? onRead : undefined);
   try {
     await run.output.write(run.renderHeader());
     // Two parts per worker in flight: one rendering, one waiting, so no worker idles while the main thread writes.

@@ -233,7 +233,8 @@ class PartRenderer {
       }
       const collector = new ByteCollector(Math.max(64 * 1024, text.length));
       this.#collector = collector;
-      const { metrics, absentFields } = await this.#generator.generate(source, { ...this.#overrides, strategy: PART_STRATEGY, duplicateIds: () => this.#recorder });
+      const strict = this.#setup.notStrict === true ? { strict: false } : {};
+      const { metrics, absentFields } = await this.#generator.generate(source, { ...this.#overrides, ...strict, strategy: PART_STRATEGY, duplicateIds: () => this.#recorder });
       const checked = this.#recorder.take();
       const bytes = collector.bytes;
       const result: PartResult = {
