@@ -75,7 +75,7 @@ function buildSchemas(z: typeof Zod.z) {
         strict: z.boolean({ error: 'expected true or false' }).optional(),
         check_duplicates: z.boolean({ error: 'expected true or false' }).optional(),
         skip_invalid: z.boolean({ error: 'expected true or false' }).optional(),
-        /** Worker threads of the command for an NDJSON file → file run: "auto" or a count (1: none). */
+        /** Worker threads of the command for an NDJSON file → file run, and for validating one: "auto" or a count (1: none). */
         workers: z
           .union([z.literal('auto'), z.number().int().min(1)], { error: 'expected "auto" or a whole number >= 1' })
           .optional(),
