@@ -106,8 +106,9 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     if (!(error instanceof InputError)) throw inConfigTerms(error, loaded, flags);
     const skipped = list(error);
     const { line, index } = error.location;
-    // In a parallel run this thread read nothing: the records up to the one that stopped the check (or the last invalid one listed) were checked.
-    const read = plan.workers > 1 ? Math.max(index ?? 0, lastSkipped + 1) : reader.stats.records + reader.stats.skipped;
+    // The records up to the one that stopped the check, or up to the last invalid one listed (read ahead in its batch):
+    // the same in a parallel run, where this thread read nothing. Without a record, as far as the reader got.
+    const read = index === undefined ? reader.stats.records + reader.stats.skipped : Math.max(index, lastSkipped + 1);
     if (line === undefined && index === undefined) {
       // Not a record's fault: the input itself could not be read on (a cut gzip file).
       const invalid = skipped > 0 ? `, ${formatCount(skipped)} of them invalid` : '';
