@@ -42,20 +42,42 @@ function replaceLine(file: string, line: number, text: string): void {
 describe('the HTTP server example', () => {
   it('serves the playlist whole, with its type, length and ETag, and 304 to a client that has it', async () => {
     const { url, refresh } = await start();
+    const plain = { 'accept-encoding': 'identity' };
     expect((await fetch(`${url}/playlist.m3u`)).status).toBe(503);
     await refresh();
-    const response = await fetch(`${url}/playlist.m3u`);
+    const response = await fetch(`${url}/playlist.m3u`, { headers: plain });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('audio/x-mpegurl; charset=utf-8');
     expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(expected)));
+    expect(response.headers.get('content-encoding')).toBeNull();
     expect(await response.text()).toBe(expected);
     const etag = response.headers.get('etag')!;
-    expect((await fetch(`${url}/playlist.m3u`, { headers: { 'if-none-match': `"other", W/${etag}` } })).status).toBe(304);
-    const head = await fetch(`${url}/playlist.m3u`, { method: 'HEAD' });
+    expect((await fetch(`${url}/playlist.m3u`, { headers: { ...plain, 'if-none-match': `"other", W/${etag}` } })).status).toBe(304);
+    const head = await fetch(`${url}/playlist.m3u`, { method: 'HEAD', headers: plain });
     expect(head.headers.get('etag')).toBe(etag);
     expect(await head.text()).toBe('');
     expect((await fetch(`${url}/playlist.m3u`, { method: 'DELETE' })).status).toBe(405);
     expect((await fetch(`${url}/channels`)).status).toBe(404);
+  });
+
+  it('serves it gzip-compressed to a client that takes gzip, under an ETag of its own', async () => {
+    const { url, refresh } = await start();
+    await refresh();
+    const plainTag = (await fetch(`${url}/playlist.m3u`, { headers: { 'accept-encoding': 'identity' } })).headers.get('etag');
+    for (const accepted of ['gzip', 'br;q=1.0, gzip;q=0.8', '*']) {
+      // fetch decompresses the body, as a player does.
+      const zipped = await fetch(`${url}/playlist.m3u`, { headers: { 'accept-encoding': accepted } });
+      expect(zipped.headers.get('content-encoding')).toBe('gzip');
+      expect(zipped.headers.get('vary')).toBe('accept-encoding');
+      expect(Number(zipped.headers.get('content-length'))).toBeLessThan(Buffer.byteLength(expected) / 3);
+      expect(zipped.headers.get('etag')).not.toBe(plainTag);
+      expect(await zipped.text()).toBe(expected);
+      const again = await fetch(`${url}/playlist.m3u`, { headers: { 'accept-encoding': accepted, 'if-none-match': zipped.headers.get('etag')! } });
+      expect(again.status).toBe(304);
+    }
+    for (const refused of ['gzip;q=0', 'br', '*;q=0', 'gzip;q=0, *']) {
+      expect((await fetch(`${url}/playlist.m3u`, { headers: { 'accept-encoding': refused } })).headers.get('content-encoding')).toBeNull();
+    }
   });
 
   it('on POST /refresh renders only the changed channel, and serves the new playlist under a new ETag', async () => {

@@ -7,6 +7,8 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { EntryCache, InputError } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
 import { openChannelReader } from '@m3ugen/reader';
@@ -30,7 +32,7 @@ const M3U_TYPE = 'audio/x-mpegurl; charset=utf-8';
  */
 export function createPlaylistServer({ channelsFile, generator }) {
   const cache = new EntryCache();
-  /** @type {{ body: Buffer, etag: string } | undefined} */
+  /** The playlist served: its bytes, and the same gzip-compressed (about a tenth), each with its ETag. @type {{ plain: Variant, gzipped: Variant } | undefined} */
   let published;
   /** The refresh under way or last done: the next one starts after it. */
   let queue = Promise.resolve();
@@ -41,7 +43,9 @@ export function createPlaylistServer({ channelsFile, generator }) {
       const reader = await openChannelReader(channelsFile);
       const { playlist, metrics } = await generator.generate(reader, { cache });
       const body = Buffer.from(playlist, 'utf8');
-      published = { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
+      const tag = createHash('sha256').update(body).digest('base64url');
+      // Compressed once here, not for each client; off the event loop, so clients go on being served meanwhile.
+      published = { plain: { body, etag: `"${tag}"` }, gzipped: { body: await compress(body), etag: `"${tag}-gzip"` } };
       return metrics;
     });
     // A failed refresh does not stop the next one.
@@ -54,12 +58,14 @@ export function createPlaylistServer({ channelsFile, generator }) {
     if (pathname === '/playlist.m3u') {
       if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'use GET or HEAD\n', { allow: 'GET, HEAD' });
       if (published === undefined) return reply(response, 503, 'the playlist is not generated yet\n', { 'retry-after': '1' });
-      const { body, etag } = published;
+      const gzipped = acceptsGzip(request.headers['accept-encoding']);
+      const { body, etag } = gzipped ? published.gzipped : published.plain;
+      const headers = { etag, vary: 'accept-encoding', 'cache-control': 'no-cache' };
       if (matches(request.headers['if-none-match'], etag)) {
-        response.writeHead(304, { etag });
+        response.writeHead(304, headers);
         return response.end();
       }
-      response.writeHead(200, { 'content-type': M3U_TYPE, 'content-length': body.length, etag, 'cache-control': 'no-cache' });
+      response.writeHead(200, { ...headers, 'content-type': M3U_TYPE, 'content-length': body.length, ...(gzipped ? { 'content-encoding': 'gzip' } : {}) });
       return response.end(request.method === 'HEAD' ? undefined : body);
     }
     if (pathname === '/refresh') {
@@ -74,6 +80,22 @@ export function createPlaylistServer({ channelsFile, generator }) {
     reply(response, 404, 'not found: GET /playlist.m3u, POST /refresh\n');
   });
   return { server, refresh };
+}
+
+/** @typedef {{ body: Buffer, etag: string }} Variant */
+
+const compress = promisify(gzip);
+
+/** Whether an Accept-Encoding header takes gzip: by name, else by `*`, with a weight (`q=`) above 0. */
+function acceptsGzip(header) {
+  if (header === undefined) return false;
+  const weights = new Map();
+  for (const item of header.split(',')) {
+    const [coding = '', ...params] = item.split(';').map((part) => part.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith('q='));
+    weights.set(coding, q === undefined ? 1 : Number(q.slice(2)));
+  }
+  return (weights.get('gzip') ?? weights.get('*') ?? 0) > 0;
 }
 
 /** Whether an If-None-Match header names `etag` (or is `*`). */
