@@ -32,7 +32,7 @@ const M3U_TYPE = 'audio/x-mpegurl; charset=utf-8';
  */
 export function createPlaylistServer({ channelsFile, generator }) {
   const cache = new EntryCache();
-  /** The playlist served: its bytes, and the same gzip-compressed (about a tenth), each with its ETag. @type {{ plain: Variant, gzipped: Variant } | undefined} */
+  /** The playlist served: its bytes, and the same gzip-compressed, each with its ETag. @type {{ plain: Variant, gzipped: Variant } | undefined} */
   let published;
   /** The refresh under way or last done: the next one starts after it. */
   let queue = Promise.resolve();
