@@ -12,11 +12,13 @@ import type { Reporter } from './reporter.js';
 /**
  * How far through its input file a run has read (0–1), for the progress bar
  * of an input whose channel count is only known at its end; `undefined`
- * for stdin or a named pipe, whose size is not known.
+ * for stdin or a named pipe, whose size is not known. `partsEnd`: in a
+ * parallel run, where this thread reads nothing, the file's bytes up to the
+ * end of the last part done.
  */
-export function shareOfInputRead(prepared: PreparedRun): number | undefined {
+export function shareOfInputRead(prepared: PreparedRun, partsEnd?: number): number | undefined {
   const size = prepared.inputFileBytes;
-  return size === undefined ? undefined : prepared.reader.stats.bytesRead / size;
+  return size === undefined ? undefined : (partsEnd ?? prepared.reader.stats.bytesRead) / size;
 }
 
 /** Everything a command needs for one run, resolved from flags, config and defaults. */

@@ -3,12 +3,12 @@ import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { filesNamedByPlugins, localModulesImportedBy } from '@m3ugen/config';
-import { EntryCache, formatLocation, InputError, M3ugenError, systemErrorReason, type ChannelSource, type GenerationResult, type RunInfo, type RunMetrics } from '@m3ugen/core';
+import { EntryCache, formatLocation, InputError, M3ugenError, systemErrorReason, type GenerationResult, type RunInfo, type RunMetrics } from '@m3ugen/core';
 import { parseFlags, REFUSED_VALUE, UsageError } from '../args.js';
 import { nameEarlierRecord, rescan } from '../earlier-record.js';
 import { reportFailure } from '../failure.js';
-import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
-import { planForRun, recordsPerPart, requestedWorkers } from '../parallel/run-plan.js';
+import { PARALLEL_STRATEGY } from '../parallel/parallel-strategy.js';
+import { parallelRunSource, planForRun, requestedWorkers } from '../parallel/run-plan.js';
 import { inConfigTerms, overwriteConflict, prepareRun, regularFileBytes, shareOfInputRead, shown, type PreparedRun } from '../prepare.js';
 import { checkPublishable, cleanUpOnExit, publishAtomically } from '../publish.js';
 import { counted, formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
@@ -162,9 +162,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       throw new UsageError(conflict, REFUSED_VALUE);
     }
     const { generator } = prepared;
-    const inputRead = (): number | undefined =>
-      partsWrittenTo !== undefined && current.inputFileBytes !== undefined ? partsWrittenTo / current.inputFileBytes : shareOfInputRead(current);
-    generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'written', inputRead()));
+    generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'written', shareOfInputRead(current, partsWrittenTo)));
     generator.hooks.strategyChosen.tap('m3ugen-cli', (choice) => reporter.debug(`strategy ${choice.strategy}: ${choice.reason}`));
     generator.hooks.strategySwitched.tap('m3ugen-cli', (change) =>
       reporter.info(`switched from ${change.from} to ${change.to} after ${counted(change.atChannel, 'channel')}: ${change.reason}`),
@@ -330,20 +328,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       if (outputPath === undefined) {
         result = somethingValid(await generator.generate(reader, { ...overrides, output: io[current.outputStream], end: false }));
       } else if (plan.workers > 1) {
-        generator.strategies.register(
-          parallelStrategy({
-            flags,
-            path: current.inputPath,
-            file: current.inputName,
-            workers: plan.workers,
-            recordsPerPart: recordsPerPart(),
-            partWritten: (part) => (partsWrittenTo = part.end),
-            skipInvalid: current.skipInvalid,
-            onSkip,
-          }),
-        );
-        // The workers read the file themselves; the main thread's run only writes and checks.
-        const source: ChannelSource = { name: reader.name, nextBatch: () => Promise.resolve(undefined) };
+        const source = parallelRunSource(current, { flags, workers: plan.workers, partWritten: (part) => (partsWrittenTo = part.end), onSkip });
         result = await publishAtomically(
           outputPath,
           compressing(async (output) => somethingValid(await generator.generate(source, { ...overrides, strategy: PARALLEL_STRATEGY, output }))),

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
-import { InputError, type ChannelSource, type GenerationResult } from '@m3ugen/core';
+import { InputError, type GenerationResult } from '@m3ugen/core';
 import { parseFlags } from '../args.js';
 import { nameEarlierRecord } from '../earlier-record.js';
-import { PARALLEL_STRATEGY, parallelStrategy } from '../parallel/parallel-strategy.js';
-import { planForRun, recordsPerPart, requestedWorkers } from '../parallel/run-plan.js';
+import { PARALLEL_STRATEGY } from '../parallel/parallel-strategy.js';
+import { parallelRunSource, planForRun, requestedWorkers } from '../parallel/run-plan.js';
 import { inConfigTerms, prepareRun, shareOfInputRead } from '../prepare.js';
 import { counted, formatCount, Reporter } from '../reporter.js';
 import { holdYoungGeneration } from '../young-generation.js';
@@ -71,30 +71,14 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   else reporter.debug(plan.reason);
   /** The file's bytes up to the end of the last part checked, in a parallel run (where this thread reads nothing). */
   let partsCheckedTo: number | undefined;
-  const inputRead = (): number | undefined =>
-    partsCheckedTo !== undefined && prepared.inputFileBytes !== undefined ? partsCheckedTo / prepared.inputFileBytes : shareOfInputRead(prepared);
-  generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'checked', inputRead()));
+  generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'checked', shareOfInputRead(prepared, partsCheckedTo)));
   reportWarnings(generator, reporter, inputName);
   let result: GenerationResult;
   const releaseYoungGeneration = plan.workers > 1 ? undefined : holdYoungGeneration();
   try {
     if (plan.workers > 1) {
-      generator.strategies.register(
-        parallelStrategy({
-          flags,
-          // The workers' runs are not strict either: each id that is not a UUID is listed, as this thread lists them.
-          notStrict: true,
-          path: prepared.inputPath,
-          file: inputName,
-          workers: plan.workers,
-          recordsPerPart: recordsPerPart(),
-          partWritten: (part) => (partsCheckedTo = part.end),
-          skipInvalid: true,
-          onSkip,
-        }),
-      );
-      // The workers read the file themselves; this thread's run only checks across parts.
-      const source: ChannelSource = { name: reader.name, nextBatch: () => Promise.resolve(undefined) };
+      // The workers' runs are not strict either: each id that is not a UUID is listed, as this thread lists them.
+      const source = parallelRunSource(prepared, { flags, notStrict: true, workers: plan.workers, partWritten: (part) => (partsCheckedTo = part.end), onSkip });
       result = await generator.generate(source, { ...overrides, strict: false, strategy: PARALLEL_STRATEGY, output: discard });
     } else {
       result = await generator.generate(reader, { ...overrides, strict: false, output: discard });

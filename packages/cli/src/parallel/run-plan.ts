@@ -1,12 +1,13 @@
-import { DEFAULT_OPTIONS } from '@m3ugen/core';
+import { DEFAULT_OPTIONS, type ChannelSource } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
 import type { CliFlags } from '../args.js';
 import type { PreparedRun } from '../prepare.js';
 import { estimateRecords } from './input-parts.js';
+import { parallelStrategy, type ParallelOptions } from './parallel-strategy.js';
 import { planWorkers, type WorkerPlan } from './plan.js';
 
 /** Records per part of a parallel run: 48 batches, about 4 MB of NDJSON (`M3UGEN_PART_RECORDS`, rounded up to whole batches, for tests). */
-export function recordsPerPart(): number {
+function recordsPerPart(): number {
   const value = Number(process.env['M3UGEN_PART_RECORDS']);
   const records = Number.isSafeInteger(value) && value > 0 ? value : 48 * NDJSON_BATCH_SIZE;
   return Math.ceil(records / NDJSON_BATCH_SIZE) * NDJSON_BATCH_SIZE;
@@ -37,4 +38,17 @@ export function planForRun(prepared: PreparedRun, flags: CliFlags, requested: 'a
     plugins: prepared.plugins,
     generator: prepared.generator,
   });
+}
+
+/**
+ * Registers the parallel strategy for `prepared`'s input file on its
+ * generator, skipping invalid records as the prepared run does, and returns
+ * the source its run is to be given: none, since the workers read the file
+ * themselves and the main thread's run only writes and checks across parts.
+ */
+export function parallelRunSource(prepared: PreparedRun, options: Omit<ParallelOptions, 'path' | 'file' | 'recordsPerPart' | 'skipInvalid'>): ChannelSource {
+  prepared.generator.strategies.register(
+    parallelStrategy({ ...options, path: prepared.inputPath, file: prepared.inputName, recordsPerPart: recordsPerPart(), skipInvalid: prepared.skipInvalid }),
+  );
+  return { name: prepared.reader.name, nextBatch: () => Promise.resolve(undefined) };
 }
