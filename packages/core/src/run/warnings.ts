@@ -38,6 +38,9 @@ export interface GenerationWarning {
   readonly value?: string | undefined;
 }
 
+/** Where a warning's record is in the input, as {@link GenerationWarning} carries it. */
+type RecordPlace = Pick<GenerationWarning, 'line' | 'recordIndex'>;
+
 /** Warnings of one run, counted by code and field; see {@link WarningLog.summary}. */
 export interface WarningSummary {
   readonly total: number;
@@ -152,7 +155,7 @@ export class WarningLog {
     describe: () => string,
     value?: string,
     reason?: string,
-    located?: { readonly line: number | undefined; readonly recordIndex: number | undefined },
+    located?: RecordPlace,
   ): void {
     this.#add(code, field, channelIndex, describe, false, value, reason, located);
   }
@@ -175,7 +178,7 @@ export class WarningLog {
     placed: boolean,
     value: string | undefined,
     givenReason: string | undefined,
-    located?: { readonly line: number | undefined; readonly recordIndex: number | undefined },
+    located?: RecordPlace,
   ): void {
     this.#total++;
     const key = field === undefined ? code : `${code}:${field}`;
@@ -189,12 +192,9 @@ export class WarningLog {
     if (count === undefined) this.#firstMessages.set(key, message);
     if (this.#capturing) (this.#captured ??= []).push({ code, field, message, reason: placed ? reason : undefined, value });
     if (this.#listener === undefined) return;
-    if (located !== undefined) {
-      this.#listener({ code, message, reason, channelIndex, field, line: located.line, recordIndex: located.recordIndex, value });
-      return;
-    }
-    const record = channelIndex === undefined ? undefined : this.#recordAt?.(channelIndex);
-    this.#listener({ code, message, reason, channelIndex, field, line: recordLine(record), recordIndex: recordIndex(record), value });
+    const record = located !== undefined || channelIndex === undefined ? undefined : this.#recordAt?.(channelIndex);
+    const { line, recordIndex: index } = located ?? { line: recordLine(record), recordIndex: recordIndex(record) };
+    this.#listener({ code, message, reason, channelIndex, field, line, recordIndex: index, value });
   }
 
   summary(): WarningSummary {
