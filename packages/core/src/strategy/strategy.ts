@@ -111,8 +111,10 @@ export interface StrategyRun {
    * tap that did not say `readsIndex: false`, or a URL scheme whose builder
    * does not say what it reads. A strategy that has channels rendered
    * elsewhere under other indexes (a worker thread's run over part of the
-   * input, counting from where it thinks the part starts) must render them
-   * again with their indexes in this run when it is `true`.
+   * input, counting from where it thinks the part starts) must, when it is
+   * `true`, have them rendered with the indexes they have in this run: by
+   * rendering them again, or by telling the other run those indexes before
+   * it renders (as the command's worker threads do).
    */
   readonly indexShapesEntries: boolean;
   /** The header text with its newline. */
