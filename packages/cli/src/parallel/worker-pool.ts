@@ -17,6 +17,17 @@ interface PoolWorker {
 }
 
 /**
+ * The parent's Node options for a worker thread, as Node passes them by
+ * default, without `--input-type`: a worker started with it refuses to load
+ * its file, so `main()` called from `node --input-type=module -e …` (or a
+ * script piped to node) would fail in every worker. Loaders (`--import`)
+ * stay, which a TypeScript config may need.
+ */
+export function workerExecArgv(parent: readonly string[]): string[] {
+  return parent.filter((arg, i) => !arg.startsWith('--input-type') && parent[i - 1] !== '--input-type');
+}
+
+/**
  * Worker threads that render parts of the input. Each worker renders the
  * parts it is given one after another; a new part goes to the worker with
  * the fewest parts waiting, so a slow thread (on a busy machine) gets fewer.
@@ -32,7 +43,7 @@ export class WorkerPool {
   constructor(count: number, setup: WorkerSetup, onRead?: (seq: number, skippedInPart: number) => void, script: URL = new URL('./part-worker.js', import.meta.url)) {
     for (let i = 0; i < count; i++) {
       // The same young generation as a run in the main thread (young-generation.ts), set per isolate here.
-      const worker = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_CAP_BYTES / 2 ** 20 } });
+      const worker = new Worker(script, { workerData: setup, execArgv: workerExecArgv(process.execArgv), resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_CAP_BYTES / 2 ** 20 } });
       const entry: PoolWorker = { worker, pending: new Map(), stopped: undefined };
       const { pending } = entry;
       worker.on('message', (result: FromWorker) => {
