@@ -1,12 +1,14 @@
 // The worker-thread path of `m3ugen generate` (packages/cli/src/parallel):
 // every run here is made twice, with --workers 1 and --workers 2, on parts of
 // 256 records, and must give the same bytes, metrics, warnings and errors.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
-import { runCli, type CliResult } from './support/cli.js';
+import { ROOT, runCli, type CliResult } from './support/cli.js';
 import { writeWarningLogPlugin } from './support/plugins.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
@@ -359,6 +361,28 @@ export default (options) => ({
     expect(toStdout.stdout).toBe(sequential.stdout);
     // Asked for by count, so the command says why it could not use them.
     expect(toStdout.stderr).toContain('m3ugen: warning: workers = 2: no worker threads: the output is not a file');
+  });
+
+  it.skipIf(!existsSync('/proc/self/fd'))('runs through main() in a process started with node --input-type=module -e, and leaves the input closed after each run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+    writeFileSync(join(dir, 'c.ndjson'), awkwardLines(1_200).join('\n'));
+    // An integrator's script calling the exported main() for each run. Worker threads inherit the script's Node options, --input-type
+    // included, which stops them loading their file; and this thread, which reads nothing, must still close the input it opened.
+    const script = `
+      import { readdirSync, readlinkSync } from 'node:fs';
+      import { PassThrough } from 'node:stream';
+      import { main } from ${JSON.stringify(pathToFileURL(join(ROOT, 'packages/cli/dist/index.js')).href)};
+      const io = { stdin: new PassThrough(), stdout: new PassThrough().resume(), stderr: new PassThrough().resume() };
+      const codes = [];
+      codes.push(await main(['generate', '--input', 'c.ndjson', '--output', 'p.m3u', '--proxy-id', '${PROXY}', '--workers', '2', '-q'], io));
+      codes.push(await main(['validate', '--input', 'c.ndjson', '--proxy-id', '${PROXY}', '--workers', '2', '-q'], io));
+      const open = readdirSync('/proc/self/fd').flatMap((fd) => { try { return [readlinkSync('/proc/self/fd/' + fd)]; } catch { return []; } });
+      console.log(JSON.stringify({ codes, open: open.filter((path) => path.endsWith('.ndjson')) }));
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, env: { ...process.env, ...SMALL_PARTS }, encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(JSON.parse(child.stdout)).toEqual({ codes: [0, 0], open: [] });
+    expect(readFileSync(join(dir, 'p.m3u'), 'utf8').split('\n')).toHaveLength(1 + 2 * 1_200 + 1);
   });
 
   it('rejects a --workers value that is not a count', async () => {

@@ -328,7 +328,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       if (outputPath === undefined) {
         result = somethingValid(await generator.generate(reader, { ...overrides, output: io[current.outputStream], end: false }));
       } else if (plan.workers > 1) {
-        const source = parallelRunSource(current, { flags, workers: plan.workers, partWritten: (part) => (partsWrittenTo = part.end), onSkip });
+        const source = await parallelRunSource(current, { flags, workers: plan.workers, partWritten: (part) => (partsWrittenTo = part.end), onSkip });
         result = await publishAtomically(
           outputPath,
           compressing(async (output) => somethingValid(await generator.generate(source, { ...overrides, strategy: PARALLEL_STRATEGY, output }))),

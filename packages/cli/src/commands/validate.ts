@@ -78,7 +78,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   try {
     if (plan.workers > 1) {
       // The workers' runs are not strict either: each id that is not a UUID is listed, as this thread lists them.
-      const source = parallelRunSource(prepared, { flags, notStrict: true, workers: plan.workers, partWritten: (part) => (partsCheckedTo = part.end), onSkip });
+      const source = await parallelRunSource(prepared, { flags, notStrict: true, workers: plan.workers, partWritten: (part) => (partsCheckedTo = part.end), onSkip });
       result = await generator.generate(source, { ...overrides, strict: false, strategy: PARALLEL_STRATEGY, output: discard });
     } else {
       result = await generator.generate(reader, { ...overrides, strict: false, output: discard });

@@ -45,8 +45,12 @@ export function planForRun(prepared: PreparedRun, flags: CliFlags, requested: 'a
  * generator, skipping invalid records as the prepared run does, and returns
  * the source its run is to be given: none, since the workers read the file
  * themselves and the main thread's run only writes and checks across parts.
+ * The prepared reader, which this thread will not read, is closed: a
+ * caller of `main()` running many checks would otherwise keep a file open
+ * for each.
  */
-export function parallelRunSource(prepared: PreparedRun, options: Omit<ParallelOptions, 'path' | 'file' | 'recordsPerPart' | 'skipInvalid'>): ChannelSource {
+export async function parallelRunSource(prepared: PreparedRun, options: Omit<ParallelOptions, 'path' | 'file' | 'recordsPerPart' | 'skipInvalid'>): Promise<ChannelSource> {
+  await prepared.reader.close();
   prepared.generator.strategies.register(
     parallelStrategy({ ...options, path: prepared.inputPath, file: prepared.inputName, recordsPerPart: recordsPerPart(), skipInvalid: prepared.skipInvalid }),
   );
