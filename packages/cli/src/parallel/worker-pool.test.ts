@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { InputPart } from './input-parts.js';
-import { WorkerPool, workerExecArgv } from './worker-pool.js';
+import { WorkerPool } from './worker-pool.js';
 
 const SETUP = { flags: {} as never, path: 'unused.ndjson', file: 'unused.ndjson', skipInvalid: false };
 
@@ -64,10 +64,5 @@ parentPort.on('message', (m) => {
     } finally {
       await pool.close();
     }
-  });
-
-  it("passes the parent's Node options on to the workers but --input-type, which stops a worker loading its file", () => {
-    expect(workerExecArgv(['--import', 'tsx', '--input-type=module', '-e', 'code'])).toEqual(['--import', 'tsx', '-e', 'code']);
-    expect(workerExecArgv(['--input-type', 'module', '--max-old-space-size=400'])).toEqual(['--max-old-space-size=400']);
   });
 });

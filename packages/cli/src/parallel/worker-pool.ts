@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { M3ugenError } from '@m3ugen/core';
 import { YOUNG_GENERATION_CAP_BYTES } from '../young-generation.js';
 import type { InputPart } from './input-parts.js';
@@ -17,14 +17,16 @@ interface PoolWorker {
 }
 
 /**
- * The parent's Node options for a worker thread, as Node passes them by
- * default, without `--input-type`: a worker started with it refuses to load
- * its file, so `main()` called from `node --input-type=module -e …` (or a
- * script piped to node) would fail in every worker. Loaders (`--import`)
- * stay, which a TypeScript config may need.
+ * A worker thread running the module at `script`. It is started from a line
+ * of code that imports the module, not from the module's file: a worker
+ * started from a file refuses to load it when the process was started with
+ * `--input-type` (`main()` called from `node --input-type=module -e …`, or
+ * a script piped to node), and the workers keep the parent's Node options as
+ * Node passes them (loaders, V8 flags), which a list of our own could not:
+ * given explicitly, a V8 flag such as `--max-semi-space-size` is refused.
  */
-export function workerExecArgv(parent: readonly string[]): string[] {
-  return parent.filter((arg, i) => !arg.startsWith('--input-type') && parent[i - 1] !== '--input-type');
+function startWorker(script: URL, options: WorkerOptions): Worker {
+  return new Worker(`import(${JSON.stringify(script.href)});`, { ...options, eval: true });
 }
 
 /**
@@ -43,7 +45,7 @@ export class WorkerPool {
   constructor(count: number, setup: WorkerSetup, onRead?: (seq: number, skippedInPart: number) => void, script: URL = new URL('./part-worker.js', import.meta.url)) {
     for (let i = 0; i < count; i++) {
       // The same young generation as a run in the main thread (young-generation.ts), set per isolate here.
-      const worker = new Worker(script, { workerData: setup, execArgv: workerExecArgv(process.execArgv), resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_CAP_BYTES / 2 ** 20 } });
+      const worker = startWorker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_CAP_BYTES / 2 ** 20 } });
       const entry: PoolWorker = { worker, pending: new Map(), stopped: undefined };
       const { pending } = entry;
       worker.on('message', (result: FromWorker) => {
