@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { InputError, recordIndex, recordLine, type ChannelSource, type NumberedChannel } from '@m3ugen/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_LINE_BYTES, NDJSON_BATCH_SIZE, openChannelReader } from './channel-reader.js';
+import { MAX_LINE_BYTES, NDJSON_BATCH_SIZE, openChannelReader, readInputBytes } from './channel-reader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'm3ugen-reader-'));
 function file(name: string, content: string): string {
@@ -461,6 +461,26 @@ describe('compressed input', () => {
     const damagedArray = join(dir, 'damaged.json');
     writeFileSync(damagedArray, zipped.subarray(0, 100));
     expect((await failure(openChannelReader(damagedArray, { displayName: 'd.json' }))).message).toBe('d.json: the input is not valid gzip data: it ends before its compressed data does (a cut file?)');
+  });
+
+  it("gives a file's bytes as a reader reads them (readInputBytes): gunzipped, with the reader's error for a cut file, and the file's bytes read", async () => {
+    const many = Buffer.from(`${Array.from({ length: 2000 }, (_, i) => record(i + 1, { pad: createHash('sha256').update(String(i)).digest('hex') })).join('\n')}\n`);
+    const bytesOf = async (path: string): Promise<{ bytes: Buffer; bytesRead: number }> => {
+      const { chunks, stats } = readInputBytes(path, { displayName: 'in.gz' });
+      const kept: Buffer[] = [];
+      for await (const chunk of chunks) kept.push(Buffer.from(chunk));
+      return { bytes: Buffer.concat(kept), bytesRead: stats.bytesRead };
+    };
+    const zipped = gzipFile('bytes.ndjson.gz', many);
+    expect(await bytesOf(zipped)).toEqual({ bytes: many, bytesRead: statSync(zipped).size });
+    const plain = file('bytes.ndjson', many.toString());
+    expect((await bytesOf(plain)).bytes).toEqual(many);
+    const cut = join(dir, 'bytes-cut.ndjson.gz');
+    writeFileSync(cut, gzipSync(many).subarray(0, 5_000));
+    const error = await failure(bytesOf(cut));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe('in.gz: the input is not valid gzip data: it ends before its compressed data does (a cut file?)');
+    expect((await failure(bytesOf(join(dir, 'missing.ndjson')))).message).toBe('in.gz: cannot read the input: no such file');
   });
 
   it.skipIf(!existsSync('/proc/self/fd'))('closes a gzip file on close() before its end, and by itself at its end', async () => {

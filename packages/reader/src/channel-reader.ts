@@ -558,6 +558,39 @@ async function* readChunks(path: string, stats: ReaderStats): AsyncGenerator<Buf
 }
 
 /**
+ * The bytes of the input file at `path` as a reader reads them: gunzipped
+ * when they are gzip-compressed, refused as a reader refuses them (another
+ * compressed format, UTF-16), and failing as a reader fails (an
+ * {@link InputError} naming the file: a cut gzip file, a failed read).
+ * `stats.bytesRead` counts the file's bytes read so far, as stored. For code
+ * that cuts an input into lines of its own (the command's worker threads cut
+ * a gzip file into parts so); records are what {@link openChannelReader}
+ * gives. A chunk may be overwritten once the next is asked for: copy what
+ * you keep.
+ *
+ * @example
+ * ```ts
+ * const { chunks, stats } = readInputBytes('channels.ndjson.gz');
+ * let newlines = 0;
+ * for await (const chunk of chunks) for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) newlines++;
+ * console.log(`${newlines} lines, ${stats.bytesRead} bytes read from the file`);
+ * ```
+ */
+export function readInputBytes(path: string, options: { readonly displayName?: string | undefined } = {}): { readonly chunks: AsyncGenerator<Buffer, void, undefined>; readonly stats: Pick<ReaderStats, 'bytesRead'> } {
+  const file = options.displayName ?? path;
+  const stats = noneRead();
+  async function* chunks(): AsyncGenerator<Buffer, void, undefined> {
+    try {
+      // A file's chunks are bytes: decompressed() gives text only for a stream that gives text.
+      for await (const chunk of decompressed(readChunks(path, stats), file, () => undefined)) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    } catch (error) {
+      throw error instanceof InputError ? error : ioError(file, error);
+    }
+  }
+  return { chunks: chunks(), stats };
+}
+
+/**
  * Decoded input: text, and before the text of a chunk whose bytes are not
  * all UTF-8, where the first bad ones are (see utf8.ts).
  */
