@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
 import { ROOT, runCli, type CliResult } from './support/cli.js';
@@ -38,12 +39,13 @@ interface Outcome {
   readonly metrics: Record<string, unknown> | undefined;
 }
 
-async function generate(text: string, workers: number, extra: readonly string[] = []): Promise<Outcome> {
+/** `gzip`: the input is a gzip-compressed file, which the main thread cuts into parts as it inflates it. */
+async function generate(text: string, workers: number, extra: readonly string[] = [], gzip = false): Promise<Outcome> {
   const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
-  const input = join(dir, 'channels.ndjson');
+  const input = join(dir, gzip ? 'channels.ndjson.gz' : 'channels.ndjson');
   const output = join(dir, 'playlist.m3u');
   const metricsFile = join(dir, 'metrics.json');
-  writeFileSync(input, text);
+  writeFileSync(input, gzip ? gzipSync(text) : text);
   writeFileSync(output, 'previous playlist\n');
   const args = ['generate', '--input', input, '--output', output, '--proxy-id', PROXY, '--metrics', metricsFile, '--workers', String(workers), ...extra];
   const result = await runCli(args, { env: SMALL_PARTS });
@@ -53,6 +55,17 @@ async function generate(text: string, workers: number, extra: readonly string[] 
   return { result: { ...result, stderr }, playlist: readFileSync(output, 'utf8'), metrics };
 }
 
+/** A config whose plugin gives each entry its channel index (`x-index`), which a part must count from its first record. */
+function writeIndexConfig(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+  writeFileSync(
+    join(dir, 'index-attribute.mjs'),
+    `export default () => ({ name: 'index-attribute', workerSafe: true, apply(g) { g.hooks.entryAttributes.tap('index-attribute', (list, nc, index) => [...list, { name: 'x-index', value: String(index) }]); } });\n`,
+  );
+  writeFileSync(join(dir, 'm3ugen.toml'), 'plugins = ["./index-attribute.mjs"]\n');
+  return join(dir, 'm3ugen.toml');
+}
+
 /** Metrics that must match: everything but timings, memory, the run id, paths and the strategy's name. */
 function comparable(metrics: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (metrics === undefined) return undefined;
@@ -60,8 +73,8 @@ function comparable(metrics: Record<string, unknown> | undefined): Record<string
   return rest;
 }
 
-async function bothWays(text: string, extra: readonly string[] = []): Promise<{ one: Outcome; two: Outcome }> {
-  const [one, two] = await Promise.all([generate(text, 1, extra), generate(text, 2, extra)]);
+async function bothWays(text: string, extra: readonly string[] = [], gzip = false): Promise<{ one: Outcome; two: Outcome }> {
+  const [one, two] = await Promise.all([generate(text, 1, extra, gzip), generate(text, 2, extra, gzip)]);
   return { one, two };
 }
 
@@ -80,6 +93,22 @@ describe('m3ugen generate --workers', () => {
     expect(two.playlist.split('\n')).toHaveLength(1 + 2 * 2_000 + 1);
     expect(comparable(two.metrics)).toEqual(comparable(one.metrics));
     expect(one.metrics?.['warningCounts']).toMatchObject({ 'non-uuid-id:id': 25, 'blank-name:channel_name': 22 });
+    const summary = (r: CliResult): string => r.stderr.replace(/ in \d+ ms \([^)]*\)/, '');
+    expect(summary(two.result)).toBe(summary(one.result));
+  });
+
+  it('renders a gzip-compressed file in worker threads, with the bytes, metrics and warnings of one thread, through BOM, CRLF and blank lines', async () => {
+    const lines = awkwardLines(2_000);
+    lines[0] = `\uFEFF${lines[0]!}`;
+    for (let i = 5; i < lines.length; i += 37) lines[i] = `${lines[i]!}\r`;
+    // Blank lines before part boundaries: each part's first record index counts only records.
+    for (const at of [1_700, 1_200, 700, 250]) lines.splice(at, 0, '', '  \t', '\r');
+    const { one, two } = await bothWays(lines.join('\n'), ['--config', writeIndexConfig()], true);
+    expect(one.result.code).toBe(0);
+    expect(two.result.stderr).toContain('(parallel, 2 worker threads) → OUTPUT');
+    expect(two.playlist).toBe(one.playlist);
+    expect(two.playlist).toContain(' x-index="1999",');
+    expect(comparable(two.metrics)).toEqual(comparable(one.metrics));
     const summary = (r: CliResult): string => r.stderr.replace(/ in \d+ ms \([^)]*\)/, '');
     expect(summary(two.result)).toBe(summary(one.result));
   });
@@ -141,8 +170,8 @@ describe('m3ugen generate --workers', () => {
     }],
   ];
   for (const [name, make, extra] of failures) {
-    it(`fails like one thread on ${name}, and publishes nothing`, async () => {
-      const { one, two } = await bothWays(make().join('\n'), extra);
+    it.each([false, true])(`fails like one thread on ${name}, and publishes nothing (gzip-compressed: %s)`, async (gzip) => {
+      const { one, two } = await bothWays(make().join('\n'), extra, gzip);
       expect(one.result.code).toBe(1);
       expect(two.result.code).toBe(1);
       expect(two.result.stderr).toBe(one.result.stderr);
@@ -349,6 +378,25 @@ export default (options) => ({
       // Counted up to the duplicate, not to the end of the batch one thread had read.
       'm3ugen: error: c.ndjson: 3 invalid records in the first 1,003; line 1003 stopped the check, later records were not read (no config file)',
     ]);
+  });
+
+  it('stops where a cut gzip file cannot be read on, as one thread does: generate publishes nothing, validate counts the records it checked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+    const lines = awkwardLines(1_500);
+    lines.splice(300, 0, '{"assigned_number": 0, oops');
+    const whole = gzipSync(lines.join('\n'));
+    writeFileSync(join(dir, 'c.ndjson.gz'), whole.subarray(0, Math.floor(whole.length * 0.8)));
+    writeFileSync(join(dir, 'out.m3u'), 'previous playlist\n');
+    const run = (command: string, workers: number): Promise<CliResult> =>
+      runCli([command, '--input', 'c.ndjson.gz', '--proxy-id', PROXY, '--workers', String(workers), ...(command === 'generate' ? ['--output', 'out.m3u', '--skip-invalid'] : [])], { cwd: dir, env: SMALL_PARTS });
+    const [generateOne, generateTwo, validateOne, validateTwo] = await Promise.all([run('generate', 1), run('generate', 2), run('validate', 1), run('validate', 2)]);
+    expect(generateTwo).toEqual(generateOne);
+    expect(generateTwo.code).toBe(1);
+    expect(generateTwo.stderr).toContain('m3ugen: error: c.ndjson.gz: the input is not valid gzip data: it ends before its compressed data does (a cut file?)');
+    expect(readFileSync(join(dir, 'out.m3u'), 'utf8')).toBe('previous playlist\n');
+    expect(validateTwo).toEqual(validateOne);
+    // Every whole line before the cut was checked, in both.
+    expect(validateTwo.stderr).toMatch(/c\.ndjson\.gz: the check stopped after 1,\d{3} records, 1 of them invalid: the input could not be read on/);
   });
 
   it('is not used for small inputs with --workers auto, nor for stdout', async () => {

@@ -3,10 +3,12 @@
 // be the same. Each file mixes what a line splitter or a per-part check gets
 // wrong (blank lines, CRLF, a BOM, non-ASCII and control characters, warnings)
 // with at most one error, anywhere: a bad record, invalid JSON, or an id or
-// number an earlier record had, possibly in an earlier part.
+// number an earlier record had, possibly in an earlier part. Some files are
+// gzip-compressed, which the main thread cuts into parts as it inflates them.
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
@@ -50,6 +52,7 @@ const fileArbitrary = fc.record({
   errorAt: fc.nat(),
   earlierAt: fc.nat(),
   partBatches: fc.integer({ min: 1, max: 3 }),
+  gzip: fc.boolean(),
 });
 
 type File = typeof fileArbitrary extends fc.Arbitrary<infer T> ? T : never;
@@ -80,6 +83,13 @@ function render(file: File): string {
   return text;
 }
 
+/** Writes the input file, gzip-compressed if `gzip`; returns its path. */
+function writeInput(dir: string, text: string, gzip: boolean): string {
+  const input = join(dir, gzip ? 'channels.ndjson.gz' : 'channels.ndjson');
+  writeFileSync(input, gzip ? gzipSync(text) : text);
+  return input;
+}
+
 /** What `m3ugen generate` with `workers` threads did, timings and names of the run taken out, for comparing runs with and without workers. */
 async function runWith(dir: string, input: string, workers: number, config: (log: string) => string, partRecords: number, extra: readonly string[] = []) {
   const output = join(dir, `out-${workers}.m3u`);
@@ -107,11 +117,11 @@ async function runWith(dir: string, input: string, workers: number, config: (log
 describe('m3ugen generate --workers, on random files', () => {
   it('gives what one thread gives: exit code, messages, playlist and metrics', async () => {
     const errorsSeen = new Set<string>();
+    const gzipErrorsSeen = new Set<string>();
     await fc.assert(
       fc.asyncProperty(fileArbitrary, async (file) => {
         const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-random-'));
-        const input = join(dir, 'channels.ndjson');
-        writeFileSync(input, render(file));
+        const input = writeInput(dir, render(file), file.gzip);
         writeFileSync(join(dir, 'index-attribute.mjs'), INDEX_PLUGIN);
         writeWarningLogPlugin(dir);
         const run = (workers: number) => runWith(dir, input, workers, (log) => `plugins = ["./index-attribute.mjs", ["./warning-log.mjs", { log = ${JSON.stringify(log)} }]]\n`, 256 * file.partBatches);
@@ -121,6 +131,7 @@ describe('m3ugen generate --workers, on random files', () => {
         // Exactly the files with an error fail (each error kind here is an error wherever it falls).
         expect(one.code === 0).toBe(file.error === 'none');
         errorsSeen.add(file.error);
+        if (file.gzip) gzipErrorsSeen.add(file.error);
         if (one.code === 0) {
           expect(one.playlist!.split('\n')).toHaveLength(1 + 2 * file.count + 1);
           expect(one.playlist).toContain(` x-index="${file.count - 1}"`);
@@ -132,6 +143,7 @@ describe('m3ugen generate --workers, on random files', () => {
     );
     // The fixed seed covers every kind of error, and files without one.
     expect([...errorsSeen].sort()).toEqual(['bad-field', 'bad-json', 'duplicate-id', 'duplicate-number', 'none']);
+    expect(gzipErrorsSeen.has('none') && gzipErrorsSeen.size >= 3).toBe(true);
   }, 120_000);
 
   it('skipping invalid records (--skip-invalid), gives what one thread gives, with a URL or a tap that reads the index too', async () => {
@@ -147,11 +159,11 @@ describe('m3ugen generate --workers, on random files', () => {
       urlReadsIndex: fc.boolean(),
       partBatches: fc.integer({ min: 1, max: 3 }),
       tapReadsIndex: fc.boolean(),
+      gzip: fc.boolean(),
     });
     await fc.assert(
       fc.asyncProperty(skippedFile, async (file) => {
         const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-skip-'));
-        const input = join(dir, 'channels.ndjson');
         const lines = Array.from({ length: file.count }, (_, i) => recordLine(i, file.kinds[i]!));
         const at = 1 + (file.errorAt % (file.count - 1));
         const earlier = file.earlierAt % at;
@@ -166,7 +178,7 @@ describe('m3ugen generate --workers, on random files', () => {
           if (kind === 'number-text') lines[i] = JSON.stringify({ assigned_number: 'seven', channel: { id: uuid(i + 1), channel_name: 'Seven' } });
           if (kind === 'not-object') lines[i] = '[1, 2]';
         });
-        writeFileSync(input, `${lines.join('\n')}\n`);
+        const input = writeInput(dir, `${lines.join('\n')}\n`, file.gzip);
         writeFileSync(join(dir, 'index-url.mjs'), INDEX_URL_PLUGIN);
         writeFileSync(join(dir, 'index-attribute.mjs'), INDEX_PLUGIN);
         writeWarningLogPlugin(dir);
@@ -191,13 +203,14 @@ describe('m3ugen generate --workers, on random files', () => {
           if (file.urlReadsIndex) expect(one!.playlist).toContain(`http://tv.example/at/${file.count - invalid.length - 1}/`);
           if (file.tapReadsIndex) expect(one!.playlist).toContain(` x-index="${file.count - invalid.length - 1}"`);
         }
-        seen.add(`${file.error}${invalid.length > 0 ? '+skips' : ''}${file.urlReadsIndex ? '+index-url' : ''}${file.tapReadsIndex ? '+index-tap' : ''}`);
+        seen.add(`${file.error}${invalid.length > 0 ? '+skips' : ''}${file.urlReadsIndex ? '+index-url' : ''}${file.tapReadsIndex ? '+index-tap' : ''}${file.gzip ? '+gzip' : ''}`);
       }),
       { numRuns: 14, seed: 20261130, endOnFailure: true },
     );
     // The fixed seed covers skips with and without an error, and with the URL that reads the index.
     expect([...seen].filter((kind) => kind.includes('+skips')).length).toBeGreaterThanOrEqual(4);
     expect([...seen].some((kind) => kind.startsWith('none+skips+index-url'))).toBe(true);
-    expect([...seen].some((kind) => kind.startsWith('none+skips') && kind.endsWith('+index-tap'))).toBe(true);
+    expect([...seen].some((kind) => kind.startsWith('none+skips') && kind.includes('+index-tap'))).toBe(true);
+    expect([...seen].some((kind) => kind.startsWith('none+skips') && kind.includes('+index') && kind.endsWith('+gzip'))).toBe(true);
   }, 120_000);
 });

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { InputError, type GenerationResult } from '@m3ugen/core';
 import { parseFlags } from '../args.js';
 import { nameEarlierRecord } from '../earlier-record.js';
+import type { InputPart } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY } from '../parallel/parallel-strategy.js';
 import { parallelRunSource, planForRun, requestedWorkers } from '../parallel/run-plan.js';
 import { inConfigTerms, prepareRun, shareOfInputRead } from '../prepare.js';
@@ -69,8 +70,9 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   const plan = planForRun(prepared, flags, requested, true);
   if (requested !== 'auto' && requested > 1 && plan.workers === 1) reporter.warn(`workers = ${requested}: ${plan.reason}`);
   else reporter.debug(plan.reason);
-  /** The file's bytes up to the end of the last part checked, in a parallel run (where this thread reads nothing). */
+  /** In a parallel run (where this thread reads no records), the file's bytes up to the end of the last part checked, and the records up to there. */
   let partsCheckedTo: number | undefined;
+  let recordsInPartsChecked = 0;
   generator.hooks.progress.tap('m3ugen-cli', (progress) => reporter.progress(progress, 'checked', shareOfInputRead(prepared, partsCheckedTo)));
   reportWarnings(generator, reporter, inputName);
   let result: GenerationResult;
@@ -78,7 +80,11 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   try {
     if (plan.workers > 1) {
       // The workers' runs are not strict either: each id that is not a UUID is listed, as this thread lists them.
-      const source = await parallelRunSource(prepared, { flags, notStrict: true, workers: plan.workers, partWritten: (part) => (partsCheckedTo = part.end), onSkip });
+      const partWritten = (part: InputPart): void => {
+        partsCheckedTo = part.end;
+        recordsInPartsChecked = part.firstIndex + part.records;
+      };
+      const source = await parallelRunSource(prepared, { flags, notStrict: true, workers: plan.workers, partWritten, onSkip });
       result = await generator.generate(source, { ...overrides, strict: false, strategy: PARALLEL_STRATEGY, output: discard });
     } else {
       result = await generator.generate(reader, { ...overrides, strict: false, output: discard });
@@ -92,7 +98,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     const { line, index } = error.location;
     // The records up to the one that stopped the check, or up to the last invalid one listed (read ahead in its batch):
     // the same in a parallel run, where this thread read nothing. Without a record, as far as the reader got.
-    const read = index === undefined ? reader.stats.records + reader.stats.skipped : Math.max(index, lastSkipped + 1);
+    const read = index !== undefined ? Math.max(index, lastSkipped + 1) : plan.workers > 1 ? recordsInPartsChecked : reader.stats.records + reader.stats.skipped;
     if (line === undefined && index === undefined) {
       // Not a record's fault: the input itself could not be read on (a cut gzip file).
       const invalid = skipped > 0 ? `, ${formatCount(skipped)} of them invalid` : '';

@@ -8,10 +8,16 @@ import { MAX_LINE_BYTES, openChannelReader, type ChannelReader } from '@m3ugen/r
 export interface InputPart {
   /** Position among the parts, from 0: the order their text is written in. */
   readonly seq: number;
-  /** Byte offset of its first line. */
+  /** Byte offset of its first line (for a part that carries its {@link text}, how far the file had been read when the part before it was cut). */
   readonly start: number;
-  /** Byte offset just past its last line's newline (or the end of the file). */
+  /** Byte offset just past its last line's newline, or the end of the file (for a part that carries its {@link text}: how far the file had been read when it was cut, as stored). */
   readonly end: number;
+  /**
+   * The part's text, for an input whose bytes are not where its lines are
+   * (gzip): the main thread read it, and the worker renders it. Without
+   * it, the worker reads `start` to `end` of the file.
+   */
+  readonly text?: Uint8Array | undefined;
   /** One-based line number of its first line. */
   readonly firstLine: number;
   /** Zero-based index of its first record. */
@@ -26,6 +32,12 @@ export interface InputPart {
    */
   readonly tooLong?: true;
   /**
+   * Set on a part that stands for the input failing to be read on at
+   * `firstLine` (a cut gzip file): the reader's error. Like `tooLong`, it
+   * has no records, is not sent, and fails the run when reached in order.
+   */
+  readonly failed?: unknown;
+  /**
    * How many records before the part were skipped as invalid: its
    * channels' indexes are that many less than its records'.
    */
@@ -37,6 +49,22 @@ export interface InputPart {
    * count of those before it (`PartShift`).
    */
   readonly shiftToCome?: true | undefined;
+}
+
+/** Where a parallel run's parts come from: {@link InputParts} for an NDJSON file, `StreamedParts` for a gzip-compressed one. */
+export interface PartSource {
+  /** The next part, or `undefined` once the input is used up. */
+  next(): InputPart | undefined | Promise<InputPart | undefined>;
+  /** Stops reading the input (it may not be used up). */
+  close(): void | Promise<void>;
+}
+
+/**
+ * Whether a line's bytes make no record, by the reader's rule: a line is
+ * blank when it trims to nothing (a trailing CR, spaces, a byte-order mark).
+ */
+export function isBlankLine(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').trim() === '';
 }
 
 const NEWLINE = 0x0a;
@@ -58,7 +86,7 @@ const READ_BYTES = 1 << 20;
  * parts.close();
  * ```
  */
-export class InputParts {
+export class InputParts implements PartSource {
   readonly #fd: number;
   readonly #size: number;
   readonly #recordsPerPart: number;
@@ -130,9 +158,7 @@ export class InputParts {
   #isBlank(start: number, end: number): boolean {
     if (start === end) return true;
     if (start >= this.#bufferAt && start < this.#bufferAt + this.#bufferLength && this.#buffer[start - this.#bufferAt] === OPEN_BRACE) return false;
-    const line = readExactly(this.#fd, Buffer.allocUnsafe(end - start), start);
-    // The reader's rule: a trailing CR is dropped, then the line is blank if it trims to nothing.
-    return line.toString('utf8').trim() === '';
+    return isBlankLine(readExactly(this.#fd, Buffer.allocUnsafe(end - start), start));
   }
 
   #fill(at: number): void {
@@ -162,28 +188,74 @@ export function estimateRecords(path: string, bytes: number): number {
   } finally {
     closeSync(fd);
   }
+  return recordsScaled(sample.subarray(0, read), bytes);
+}
+
+/** The lines of `sample`, the first bytes of a text of `bytes` bytes, scaled to the whole text. */
+function recordsScaled(sample: Uint8Array, bytes: number): number {
+  const read = sample.length;
   if (read === 0) return 0;
   let lines = 0;
   let lastNewline = -1;
-  for (let at = sample.indexOf(NEWLINE); at !== -1 && at < read; at = sample.indexOf(NEWLINE, at + 1)) {
+  for (let at = sample.indexOf(NEWLINE); at !== -1; at = sample.indexOf(NEWLINE, at + 1)) {
     lines++;
     lastNewline = at;
   }
-  // The whole file: its lines, and a last one without a newline.
+  // The whole text: its lines, and a last one without a newline.
   if (read >= bytes) return lines + (sample[read - 1] === NEWLINE ? 0 : 1);
-  // Otherwise the whole lines' bytes per line, scaled to the file (a line longer than the sample counts as one).
+  // Otherwise the whole lines' bytes per line, scaled to the text (a line longer than the sample counts as one).
   return lines === 0 ? Math.ceil(bytes / read) : Math.ceil((bytes * lines) / (lastNewline + 1));
 }
 
 /**
- * The text of `part`, read from the open file `fd`: a string when it is all
+ * About how many bytes of text and how many records a gzip-compressed
+ * NDJSON file of `fileBytes` bytes holds: the text's size from the gzip
+ * trailer (which keeps it modulo 4 GiB: the multiple of 4 GiB is the one
+ * nearest to what the compression ratio of its start gives), its records from
+ * the lines of its first 64 KiB inflated. A file of several gzip members is
+ * taken for its last one's size: less than it holds.
+ *
+ * @example
+ * ```ts
+ * estimateGzipContent('channels.ndjson.gz', statSync('channels.ndjson.gz').size); // { bytes: 337_083_376, records: 1_000_000 }
+ * ```
+ */
+export function estimateGzipContent(path: string, fileBytes: number): { bytes: number; records: number } {
+  // 64 KiB: at most 64 MiB inflated, gzip's ratio being at most about 1,000.
+  const head = Buffer.allocUnsafe(Math.min(64 * 1024, fileBytes));
+  const trailer = Buffer.alloc(4);
+  const fd = openSync(path, 'r');
+  try {
+    readAt(fd, head, 0);
+    if (fileBytes >= 4) readAt(fd, trailer, fileBytes - 4);
+  } finally {
+    closeSync(fd);
+  }
+  const { gunzipSync, constants } = process.getBuiltinModule('node:zlib') as typeof import('node:zlib');
+  let sample: Buffer;
+  try {
+    // What the first MiB inflates to, without the rest of the stream.
+    sample = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
+  } catch {
+    return { bytes: fileBytes, records: 0 };
+  }
+  const trailerBytes = trailer.readUInt32LE(0);
+  const byRatio = (fileBytes * sample.length) / Math.max(1, head.length);
+  const wraps = Math.max(0, Math.round((byRatio - trailerBytes) / 2 ** 32));
+  const bytes = head.length >= fileBytes ? sample.length : trailerBytes + wraps * 2 ** 32;
+  return { bytes, records: recordsScaled(sample.subarray(0, Math.min(sample.length, READ_BYTES)), bytes) };
+}
+
+/**
+ * The text of `part`, read from the open file `fd` unless the part carries
+ * it (`fd` is then not used, and may be `undefined`): a string when it is all
  * ASCII (the usual case; decoded as Latin-1, which gives the same string
  * faster), else its bytes, which the reader decodes and checks are UTF-8,
  * naming the line of any that are not. A part ends at a newline, so it never
  * splits a character.
  */
-export function readPartText(fd: number, part: InputPart): string | Buffer {
-  const bytes = readExactly(fd, Buffer.allocUnsafe(part.end - part.start), part.start);
+export function readPartText(fd: number | undefined, part: InputPart): string | Buffer {
+  const bytes = part.text === undefined ? readExactly(fd!, Buffer.allocUnsafe(part.end - part.start), part.start) : Buffer.from(part.text.buffer, part.text.byteOffset, part.text.byteLength);
   return isAscii(bytes) ? bytes.toString('latin1') : bytes;
 }
 

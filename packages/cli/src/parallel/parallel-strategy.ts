@@ -12,10 +12,11 @@ import {
   type RunInfo,
   type StrategyRun,
 } from '@m3ugen/core';
-import { lineTooLong, NDJSON_BATCH_SIZE } from '@m3ugen/reader';
+import { lineTooLong, NDJSON_BATCH_SIZE, readInputBytes } from '@m3ugen/reader';
 import { PARALLEL_CONTRACT } from './contract.js';
-import { InputParts, openPartReader, readPartText, type InputPart } from './input-parts.js';
+import { InputParts, openPartReader, readPartText, type InputPart, type PartSource } from './input-parts.js';
 import type { PartEvent, PartResult, SkippedRecord, WorkerError, WorkerSetup } from './messages.js';
+import { StreamedParts } from './streamed-parts.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** The name the parallel run's metrics give as its strategy. */
@@ -26,6 +27,8 @@ export interface ParallelOptions extends WorkerSetup {
   readonly workers: number;
   /** Records per part; a multiple of the reader's batch size, so batches fall as in a run without workers. */
   readonly recordsPerPart: number;
+  /** `gzip` for a gzip-compressed file, which this thread reads and cuts as it goes, sending each part's text. */
+  readonly compression?: 'gzip' | undefined;
   /** Called with each part once its bytes are written, before the run's progress is told (the command's bar reads how far the file is through). */
   readonly partWritten?: ((part: InputPart) => void) | undefined;
   /** With `skipInvalid`: each record skipped, in input order, as a reader's `onSkip` gets it, with the run's `warn`. */
@@ -47,14 +50,16 @@ function rebuild(error: WorkerError): Error {
   return Object.assign(new Error(error.message), { name: error.name });
 }
 
-/** What a worker would answer for a line too long to read: the reader's error, at the line. */
-function lineTooLongResult(part: InputPart, file: string): PartResult {
-  const error = lineTooLong({ file, line: part.firstLine, index: part.firstIndex });
-  const location = error.location;
+/** What a worker would answer for a part that stands for a line too long to read or the input failing to be read on: the reader's error. */
+function unreadResult(part: InputPart, file: string): PartResult {
+  const error = part.tooLong === true ? lineTooLong({ file, line: part.firstLine, index: part.firstIndex }) : part.failed;
   return {
     seq: part.seq,
     ok: false,
-    error: { name: error.name, message: error.message, code: error.code, location, reason: error.reason },
+    error:
+      error instanceof InputError
+        ? { name: error.name, message: error.message, code: error.code, location: error.location, reason: error.reason }
+        : { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) },
     events: [],
     channelShift: 0,
     prints: new Uint32Array(0),
@@ -65,12 +70,12 @@ function lineTooLongResult(part: InputPart, file: string): PartResult {
 
 /** The id, line and record index of the part's channel `position` (from 0), read again from the file to name it in an error. */
 async function channelAt(options: ParallelOptions, part: InputPart, position: number): Promise<{ id: string; line: number | undefined; index: number }> {
-  const fd = openSync(options.path, 'r');
+  const fd = part.text === undefined ? openSync(options.path, 'r') : undefined;
   let text: string | Buffer;
   try {
     text = readPartText(fd, part);
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
   const reader = await openPartReader(text, { ...part, channelShift: undefined }, { path: options.path, file: options.file, skipInvalid: options.skipInvalid });
   let before = 0;
@@ -114,7 +119,8 @@ async function checkAcrossParts(result: PartResult, part: InputPart, seen: { ids
 
 /**
  * Renders an NDJSON file in worker threads. The main thread cuts the file
- * into parts of whole batches, each worker renders parts with a generator
+ * into parts of whole batches (a gzip-compressed file as it reads it, each
+ * part then carrying its text), each worker renders parts with a generator
  * built from the same config (one run per part, no header), and the main
  * thread writes the header and then each part's bytes in input order,
  * replays the part's warnings, and checks ids and numbers across parts. The
@@ -130,7 +136,7 @@ async function checkAcrossParts(result: PartResult, part: InputPart, seen: { ids
 export function parallelStrategy(options: ParallelOptions): M3uStrategy {
   return {
     name: PARALLEL_STRATEGY,
-    description: 'renders parts of an NDJSON file in worker threads and writes them in order',
+    description: 'renders parts of an NDJSON file (gzip-compressed or not) in worker threads and writes them in order',
     contract: PARALLEL_CONTRACT,
     generate: (run) => renderInParallel(run, options),
   };
@@ -164,7 +170,9 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
   // A part's channels are numbered after the records skipped before it. Where an index may change an entry, a
   // worker reads its part, says how many records it skipped, and renders once those before it are counted.
   const shiftToCome = options.skipInvalid && run.indexShapesEntries;
-  const parts = new InputParts(options.path, shiftToCome ? Math.min(options.recordsPerPart, HELD_PART_RECORDS) : options.recordsPerPart);
+  const recordsPerPart = shiftToCome ? Math.min(options.recordsPerPart, HELD_PART_RECORDS) : options.recordsPerPart;
+  const parts: PartSource =
+    options.compression === 'gzip' ? new StreamedParts(readInputBytes(options.path, { displayName: options.file }), recordsPerPart) : new InputParts(options.path, recordsPerPart);
   /** Records skipped in each part read so far, by `seq`, until every part before it is counted too. */
   const skippedIn = new Map<number, number>();
   /** The next part to be told how many records before it were skipped, and that count. */
@@ -184,21 +192,22 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
     await run.output.write(run.renderHeader());
     // Two parts per worker in flight: one rendering, one waiting, so no worker idles while the main thread writes.
     const window: { part: InputPart; result: Promise<PartResult> }[] = [];
-    const fill = (): void => {
+    const fill = async (): Promise<void> => {
       while (window.length < options.workers * 2) {
-        const part = parts.next();
+        const part = await parts.next();
         if (part === undefined) return;
-        // A line too long to read is not sent, so the parts after it wait for a count that never comes: reaching it fails the run first.
-        window.push({ part, result: part.tooLong === true ? Promise.resolve(lineTooLongResult(part, options.file)) : pool.render(shiftToCome ? { ...part, shiftToCome } : part) });
+        // A line too long to read (or the input's end where it cannot be read on) is not sent, so the parts after it wait for a count that never comes: reaching it fails the run first.
+        const unread = part.tooLong === true || part.failed !== undefined;
+        window.push({ part, result: unread ? Promise.resolve(unreadResult(part, options.file)) : pool.render(shiftToCome ? { ...part, shiftToCome } : part) });
       }
     };
-    fill();
+    await fill();
     let channelsDone = 0;
     /** Records skipped as invalid in the parts written so far: the parts after them number their channels that many too high. */
     let skippedBefore = 0;
     for (let next = window.shift(); next !== undefined; next = window.shift()) {
       let result = await next.result;
-      fill();
+      await fill();
       // Numbered otherwise than a run without workers would (a worker's plugin that reads the index where the main
       // thread's does not): render it again with the indexes that run gives.
       if (result.ok && result.indexShapesEntries && result.channelShift !== skippedBefore) result = await pool.render({ ...next.part, channelShift: skippedBefore });
@@ -216,7 +225,7 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
       run.checkpoint(channelsDone);
     }
   } finally {
-    parts.close();
+    await parts.close();
     await pool.close();
   }
 }

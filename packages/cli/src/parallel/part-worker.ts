@@ -158,7 +158,8 @@ class PartRenderer {
   readonly #generator: M3uGenerator;
   readonly #overrides: object;
   readonly #setup: WorkerSetup;
-  readonly #fd: number;
+  /** The input file, opened for the first part that does not carry its text. */
+  #fd: number | undefined;
   readonly #recorder = new CheckedRecorder();
   #events: PartEvent[] = [];
   #collector: ByteCollector | undefined;
@@ -175,7 +176,6 @@ class PartRenderer {
     this.#tell = tell;
     this.#overrides = overrides;
     this.#setup = setup;
-    this.#fd = openSync(setup.path, 'r');
     generator.strategies.register(this.#strategy());
     // Only warnings raised while channels render: the run-level ones (a missing proxy id, raised before
     // the strategy starts) the main thread's run raises once.
@@ -219,6 +219,7 @@ class PartRenderer {
     this.#recorder.begin(part.records, events);
     let channelShift = part.channelShift ?? 0;
     try {
+      if (part.text === undefined) this.#fd ??= openSync(this.#setup.path, 'r');
       const text = readPartText(this.#fd, part);
       let source: ChannelSource;
       if (part.shiftToCome === true) {

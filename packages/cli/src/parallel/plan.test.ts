@@ -32,8 +32,7 @@ describe('planWorkers', () => {
       [{ requested: 1 }, /workers = 1/],
       [{ outputIsFile: false }, /not a file/],
       [{ ndjsonFileBytes: undefined }, /not an NDJSON file/],
-      [{ compression: 'gzip' }, /gzip-compressed/],
-      [{ compression: 'gzip', requested: 2 }, /gzip-compressed/],
+      [{ compression: 'gzip', ndjsonFileBytes: AUTO_MIN_INPUT_BYTES - 1 }, /input of 128 MB once inflated \(less than 128 MB\)/],
       [{ verbose: true }, /--verbose/],
       [{ ndjsonFileBytes: AUTO_MIN_INPUT_BYTES - 1 }, /less than 128 MB/],
       [{ cores: 1 }, /one core/],
@@ -70,6 +69,12 @@ describe('planWorkers', () => {
   it('skips invalid records in workers, also with a tap that may read the channel indexes a skipped record shifts', () => {
     const position: M3uPlugin = { name: 'position', workerSafe: true, apply: (g) => g.hooks.entryAttributes.tap('position', (list, _nc, index) => [...list, { name: 'x-i', value: String(index) }]) };
     expect(planWorkers(facts({ plugins: [presetDefault(), position] })).workers).toBe(2);
+  });
+
+  it('renders a gzip-compressed NDJSON file in workers, weighed by the text it holds', () => {
+    const plan = planWorkers(facts({ compression: 'gzip', estimateRecords: () => 1_000_000 }));
+    expect(plan).toEqual({ workers: 2, reason: '2 worker threads: auto, 256 MB of NDJSON (gzip-compressed), about 1,000,000 channels, 2 cores, 331 MB expected' });
+    expect(planWorkers(facts({ compression: 'gzip', requested: 2 })).workers).toBe(2);
   });
 
   it('uses the requested count when asked, even for a small input or a chosen strategy', () => {

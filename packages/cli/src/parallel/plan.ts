@@ -41,9 +41,9 @@ export interface WorkerFacts {
   readonly requested: 'auto' | number;
   /** The run writes a file (the parallel path cannot take back what it wrote to stdout). */
   readonly outputIsFile: boolean;
-  /** How the input was compressed, if it was: workers cannot cut it into parts unread. */
+  /** How the input was compressed, if it was (`gzip`): this thread then cuts the text into parts as it inflates it. */
   readonly compression?: string | undefined;
-  /** The input is a regular NDJSON file (`undefined` for stdin, a FIFO or a JSON array). */
+  /** The size of the text of a regular NDJSON file, gzip-compressed or not (`undefined` for stdin, a FIFO or a JSON array). */
   readonly ndjsonFileBytes: number | undefined;
   /** About how many records that file holds (see `estimateRecords`), asked only when `auto` weighs its memory; 0 if not given. */
   readonly estimateRecords?: (() => number) | undefined;
@@ -67,7 +67,7 @@ export interface WorkerPlan {
 /**
  * Decides whether a run renders in worker threads. They are used only where
  * they give the same result and measurably win (docs/performance.md): an
- * NDJSON file into a file, on a machine with more than one core, with
+ * NDJSON file (gzip-compressed or not) into a file, on a machine with more than one core, with
  * plugins that all declare `workerSafe`, no plugin deciding channels
  * (`channel`, `dropChannel`) and no per-channel debug log. (Invalid records
  * skipped are said in order by the main thread, and where a channel's index
@@ -90,7 +90,6 @@ export function planWorkers(facts: WorkerFacts): WorkerPlan {
   const none = (why: string): WorkerPlan => ({ workers: 1, reason: `no worker threads: ${why}` });
   if (requested === 1) return none('workers = 1');
   if (!facts.outputIsFile) return none('the output is not a file');
-  if (facts.compression !== undefined) return none(`the input is ${facts.compression}-compressed (its lines cannot be cut into parts before it is read)`);
   if (facts.ndjsonFileBytes === undefined) return none('the input is not an NDJSON file');
   if (facts.verbose) return none('--verbose logs every channel in order');
   const unsafe = facts.plugins.find((plugin) => plugin.workerSafe !== true);
@@ -104,11 +103,11 @@ export function planWorkers(facts: WorkerFacts): WorkerPlan {
   if (cores < 2) return none('one core');
   if (facts.strategy !== 'auto') return none(`strategy "${facts.strategy}" was chosen`);
   const megabytes = Math.round(facts.ndjsonFileBytes / 1024 / 1024);
-  if (facts.ndjsonFileBytes < AUTO_MIN_INPUT_BYTES) return none(`auto, input of ${megabytes} MB (less than ${AUTO_MIN_INPUT_BYTES / 1024 / 1024} MB)`);
+  if (facts.ndjsonFileBytes < AUTO_MIN_INPUT_BYTES) return none(`auto, input of ${megabytes} MB${facts.compression === undefined ? '' : ' once inflated'} (less than ${AUTO_MIN_INPUT_BYTES / 1024 / 1024} MB)`);
   const channels = facts.estimateRecords?.() ?? 0;
   let workers = Math.min(cores, AUTO_MAX_WORKERS);
   while (workers >= 2 && parallelMemoryMb(workers, channels) > facts.maxMemoryMb) workers--;
-  const about = `${formatCount(megabytes)} MB of NDJSON, about ${counted(channels, 'channel')}`;
+  const about = `${formatCount(megabytes)} MB of NDJSON${facts.compression === undefined ? '' : ` (${facts.compression}-compressed)`}, about ${counted(channels, 'channel')}`;
   if (workers < 2) return none(`auto, max_memory_mb ${facts.maxMemoryMb} is less than the ${parallelMemoryMb(2, channels)} MB two workers take for ${about}`);
   return { workers, reason: `${workers} worker threads: auto, ${about}, ${cores} cores, ${parallelMemoryMb(workers, channels)} MB expected` };
 }

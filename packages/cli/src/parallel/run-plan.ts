@@ -2,7 +2,7 @@ import { DEFAULT_OPTIONS, type ChannelSource } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
 import type { CliFlags } from '../args.js';
 import type { PreparedRun } from '../prepare.js';
-import { estimateRecords } from './input-parts.js';
+import { estimateGzipContent, estimateRecords } from './input-parts.js';
 import { parallelStrategy, type ParallelOptions } from './parallel-strategy.js';
 import { planWorkers, type WorkerPlan } from './plan.js';
 
@@ -25,13 +25,17 @@ export function requestedWorkers(prepared: PreparedRun, flags: CliFlags): 'auto'
  */
 export function planForRun(prepared: PreparedRun, flags: CliFlags, requested: 'auto' | number, outputIsFile: boolean): WorkerPlan {
   const generation = prepared.loaded.config.proxy_generation;
-  const bytes = prepared.reader.format === 'ndjson' ? prepared.inputFileBytes : undefined;
+  const fileBytes = prepared.reader.format === 'ndjson' ? prepared.inputFileBytes : undefined;
+  const { compression } = prepared.reader;
+  // A gzip file is weighed by the text it holds, which the workers render.
+  const gzip = fileBytes !== undefined && compression === 'gzip' ? estimateGzipContent(prepared.inputPath, fileBytes) : undefined;
+  const bytes = gzip?.bytes ?? fileBytes;
   return planWorkers({
     requested,
     outputIsFile,
-    compression: prepared.reader.compression,
+    compression,
     ndjsonFileBytes: bytes,
-    estimateRecords: bytes === undefined ? undefined : () => estimateRecords(prepared.inputPath, bytes),
+    estimateRecords: bytes === undefined ? undefined : () => gzip?.records ?? estimateRecords(prepared.inputPath, bytes),
     verbose: flags.verbose,
     strategy: flags.strategy ?? generation?.strategy ?? 'auto',
     maxMemoryMb: flags.maxMemoryMb ?? generation?.memory?.max_memory_mb ?? DEFAULT_OPTIONS.maxMemoryMb,
@@ -43,16 +47,18 @@ export function planForRun(prepared: PreparedRun, flags: CliFlags, requested: 'a
 /**
  * Registers the parallel strategy for `prepared`'s input file on its
  * generator, skipping invalid records as the prepared run does, and returns
- * the source its run is to be given: none, since the workers read the file
- * themselves and the main thread's run only writes and checks across parts.
+ * the source its run is to be given: none, since the parts' records are read
+ * by the workers (from the file, or from the text the strategy cut from a
+ * gzip file) and the main thread's run only writes and checks across parts.
  * The prepared reader, which this thread will not read, is closed: a
  * caller of `main()` running many checks would otherwise keep a file open
  * for each.
  */
-export async function parallelRunSource(prepared: PreparedRun, options: Omit<ParallelOptions, 'path' | 'file' | 'recordsPerPart' | 'skipInvalid'>): Promise<ChannelSource> {
+export async function parallelRunSource(prepared: PreparedRun, options: Omit<ParallelOptions, 'path' | 'file' | 'recordsPerPart' | 'skipInvalid' | 'compression'>): Promise<ChannelSource> {
   await prepared.reader.close();
+  const { compression } = prepared.reader;
   prepared.generator.strategies.register(
-    parallelStrategy({ ...options, path: prepared.inputPath, file: prepared.inputName, recordsPerPart: recordsPerPart(), skipInvalid: prepared.skipInvalid }),
+    parallelStrategy({ ...options, path: prepared.inputPath, file: prepared.inputName, recordsPerPart: recordsPerPart(), skipInvalid: prepared.skipInvalid, compression }),
   );
   return { name: prepared.reader.name, nextBatch: () => Promise.resolve(undefined) };
 }
