@@ -2,10 +2,12 @@
 // Environment: BENCH_SIZES (default 10000,100000,1000000), BENCH_RUNS (default 3),
 // BENCH_CLI_SIZES (default 1000000,5000000; "" skips), BENCH_OUT (default .bench-out/results.json).
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { createGzip } from 'node:zlib';
 import { writeM3U } from '@iptv/playlist';
 import { extinfTemplate } from '@m3ugen/extinf-template';
 import { createGenerator } from '@m3ugen/preset-default';
@@ -145,13 +147,20 @@ try {
     console.log(
       `CLI NDJSON → file, streaming, ${fmt(size)} channels: peak RSS ${(withCheck.peakRssBytes / 1e6).toFixed(0)} MB (runs: ${withCheck.samplesPeakRssBytes.map((b) => (b / 1e6).toFixed(0)).join(', ')}; ${(without.peakRssBytes / 1e6).toFixed(0)} MB without the duplicate check), ${fmt(withCheck.channelsPerSecond)} channels/s`,
     );
-    const workers = cliWorkers(input, dir);
-    results.cli[size].workers = workers;
-    console.log(
-      `CLI NDJSON → file, ${fmt(size)} channels, --workers 1 (${workers.one.strategy}) vs --workers auto (${workers.auto.strategy}): ` +
-        `${fmt(workers.one.durationMs)} ms (runs ${workers.one.samplesMs.join(', ')}) vs ${fmt(workers.auto.durationMs)} ms (runs ${workers.auto.samplesMs.join(', ')}) = ` +
-        `${(workers.one.durationMs / workers.auto.durationMs).toFixed(2)}×; peak RSS ${(workers.one.peakRssBytes / 1e6).toFixed(0)} vs ${(workers.auto.peakRssBytes / 1e6).toFixed(0)} MB`,
-    );
+    const sayWorkers = (what, workers) =>
+      console.log(
+        `CLI ${what} → file, ${fmt(size)} channels, --workers 1 (${workers.one.strategy}) vs --workers auto (${workers.auto.strategy}): ` +
+          `${fmt(workers.one.durationMs)} ms (runs ${workers.one.samplesMs.join(', ')}) vs ${fmt(workers.auto.durationMs)} ms (runs ${workers.auto.samplesMs.join(', ')}) = ` +
+          `${(workers.one.durationMs / workers.auto.durationMs).toFixed(2)}×; peak RSS ${(workers.one.peakRssBytes / 1e6).toFixed(0)} vs ${(workers.auto.peakRssBytes / 1e6).toFixed(0)} MB`,
+      );
+    results.cli[size].workers = cliWorkers(input, dir);
+    sayWorkers('NDJSON', results.cli[size].workers);
+    // The same file gzip-compressed, which the main thread inflates and cuts for the workers.
+    const gzipped = `${input}.gz`;
+    await pipeline(createReadStream(input), createGzip(), createWriteStream(gzipped));
+    results.cli[size].gzipWorkers = cliWorkers(gzipped, dir);
+    sayWorkers('NDJSON gzip', results.cli[size].gzipWorkers);
+    rmSync(gzipped);
     rmSync(input);
     // The same channels as one JSON array: read as a stream too, so memory should not grow with it either.
     const array = join(dir, `channels-${size}.json`);
@@ -192,6 +201,10 @@ if (c1 !== undefined) target('CLI streaming peak RSS, 1M', `${(c1.peakRssBytes /
 if (c1?.workers !== undefined) {
   const ratio = c1.workers.one.durationMs / c1.workers.auto.durationMs;
   target('CLI worker threads (auto) vs one thread, 1M', `${ratio.toFixed(2)}× at ${(c1.workers.auto.peakRssBytes / 1e6).toFixed(0)} MB`, '> 1× where used', ratio > 1);
+}
+if (c1?.gzipWorkers !== undefined) {
+  const ratio = c1.gzipWorkers.one.durationMs / c1.gzipWorkers.auto.durationMs;
+  target('… gzip-compressed input', `${ratio.toFixed(2)}× at ${(c1.gzipWorkers.auto.peakRssBytes / 1e6).toFixed(0)} MB`, '> 1× where used', ratio > 1);
 }
 if (c1 !== undefined && c5 !== undefined) {
   target('CLI streaming peak RSS, 5M vs 1M', change(c5.peakRssBytes, c1.peakRssBytes), '≤ +10%', c5.peakRssBytes <= 1.1 * c1.peakRssBytes);
