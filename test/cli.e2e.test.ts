@@ -34,15 +34,21 @@ describe('m3ugen generate', () => {
     expect(result).toMatchObject({ code: 0, stdout: GOLDEN, stderr: '' });
   });
 
-  it('reads gzip-compressed NDJSON, from a file or stdin, into the same playlist, in one thread even when workers are asked for', async () => {
+  it('reads gzip-compressed NDJSON, from a file (in worker threads when asked) or stdin, into the same playlist', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'c.ndjson.gz'), gzipSync(SEED_NDJSON));
-    const file = await runCli(['generate', '--input', 'c.ndjson.gz', '--output', 'p.m3u', '--proxy-id', PROXY, '--workers', '2'], { cwd: dir });
-    expect(file.code).toBe(0);
-    expect(readFileSync(join(dir, 'p.m3u'), 'utf8')).toBe(GOLDEN);
-    expect(file.stderr).toContain('m3ugen: warning: workers = 2: no worker threads: the input is gzip-compressed');
+    for (const workers of ['1', '2']) {
+      const file = await runCli(['generate', '--input', 'c.ndjson.gz', '--output', 'p.m3u', '--proxy-id', PROXY, '--workers', workers], { cwd: dir });
+      expect(file.code).toBe(0);
+      expect(readFileSync(join(dir, 'p.m3u'), 'utf8')).toBe(GOLDEN);
+      expect(file.stderr.includes('(parallel, 2 worker threads) → ')).toBe(workers === '2');
+    }
     const piped = spawnSync(process.execPath, [BIN, 'generate', '--input', '-', '--proxy-id', PROXY, '--quiet'], { input: gzipSync(SEED_NDJSON), encoding: 'utf8' });
     expect(piped).toMatchObject({ status: 0, stdout: GOLDEN, stderr: '' });
+    // stdin cannot be cut into parts: asked for workers, the command says so.
+    const pipedToFile = spawnSync(process.execPath, [BIN, 'generate', '--input', '-', '--output', join(dir, 'piped.m3u'), '--proxy-id', PROXY, '--workers', '2'], { input: gzipSync(SEED_NDJSON), encoding: 'utf8' });
+    expect(pipedToFile.stderr).toContain('m3ugen: warning: workers = 2: no worker threads: the input is not an NDJSON file that can be cut into parts (stdin, a pipe or a JSON array)');
+    expect(readFileSync(join(dir, 'piped.m3u'), 'utf8')).toBe(GOLDEN);
   });
 
   it.each([[[]], [['--workers', '2']]])('writes an output file named .gz gzip-compressed, atomically, as a .gz input is read (%j)', async (extra) => {

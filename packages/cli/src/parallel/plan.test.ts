@@ -31,7 +31,7 @@ describe('planWorkers', () => {
     const cases: [Partial<WorkerFacts>, RegExp][] = [
       [{ requested: 1 }, /workers = 1/],
       [{ outputIsFile: false }, /not a file/],
-      [{ ndjsonFileBytes: undefined }, /not an NDJSON file/],
+      [{ ndjsonFileBytes: undefined }, /not an NDJSON file that can be cut into parts \(stdin, a pipe or a JSON array\)/],
       [{ compression: 'gzip', ndjsonFileBytes: AUTO_MIN_INPUT_BYTES - 1 }, /input of 128 MB once inflated \(less than 128 MB\)/],
       [{ verbose: true }, /--verbose/],
       [{ ndjsonFileBytes: AUTO_MIN_INPUT_BYTES - 1 }, /less than 128 MB/],

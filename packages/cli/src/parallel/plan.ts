@@ -90,7 +90,7 @@ export function planWorkers(facts: WorkerFacts): WorkerPlan {
   const none = (why: string): WorkerPlan => ({ workers: 1, reason: `no worker threads: ${why}` });
   if (requested === 1) return none('workers = 1');
   if (!facts.outputIsFile) return none('the output is not a file');
-  if (facts.ndjsonFileBytes === undefined) return none('the input is not an NDJSON file');
+  if (facts.ndjsonFileBytes === undefined) return none('the input is not an NDJSON file that can be cut into parts (stdin, a pipe or a JSON array)');
   if (facts.verbose) return none('--verbose logs every channel in order');
   const unsafe = facts.plugins.find((plugin) => plugin.workerSafe !== true);
   if (unsafe !== undefined) return none(`plugin "${unsafe.name}" does not declare workerSafe`);
