@@ -57,6 +57,8 @@ export type PartResult = CheckedRecords & {
   readonly events: readonly PartEvent[];
   /** The part's `channelShift`, 0 if none: its channels were rendered with indexes that many less than in the worker's reckoning. */
   readonly channelShift: number;
+  /** The part's text, given back (transferred) when the part carried it: the main thread's copy went to the worker. */
+  readonly text?: Uint8Array | undefined;
 } & (
     | {
         readonly ok: true;

@@ -208,10 +208,15 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
     for (let next = window.shift(); next !== undefined; next = window.shift()) {
       let result = await next.result;
       await fill();
+      // A text the part carried went to its worker and came back with the result.
+      let part = result.text === undefined ? next.part : { ...next.part, text: result.text };
       // Numbered otherwise than a run without workers would (a worker's plugin that reads the index where the main
       // thread's does not): render it again with the indexes that run gives.
-      if (result.ok && result.indexShapesEntries && result.channelShift !== skippedBefore) result = await pool.render({ ...next.part, channelShift: skippedBefore });
-      const duplicate = seen === undefined ? undefined : await checkAcrossParts(result, next.part, seen, options);
+      if (result.ok && result.indexShapesEntries && result.channelShift !== skippedBefore) {
+        result = await pool.render({ ...part, channelShift: skippedBefore });
+        part = result.text === undefined ? part : { ...part, text: result.text };
+      }
+      const duplicate = seen === undefined ? undefined : await checkAcrossParts(result, part, seen, options);
       // What a run without workers would have said before stopping at the duplicate, or all of it.
       const events = duplicate === undefined ? result.events : result.events.slice(0, result.warningsBefore[duplicate.record]);
       skippedBefore += replay(events, skippedBefore - result.channelShift, run, options);
@@ -221,7 +226,7 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
       if (pending !== undefined) await pending;
       run.countRenderedElsewhere(result.rendered, result.dropped, result.bytes.byteLength, result.absentFields);
       channelsDone += result.rendered;
-      options.partWritten?.(next.part);
+      options.partWritten?.(part);
       run.checkpoint(channelsDone);
     }
   } finally {

@@ -248,20 +248,22 @@ class PartRenderer {
         indexShapesEntries: this.#indexShapesEntries,
         events,
         channelShift,
+        text: part.text,
         ...checked,
       };
-      return { result, transfer: [bytes.buffer as ArrayBuffer, ...buffersOf(checked)] };
+      return { result, transfer: [bytes.buffer as ArrayBuffer, ...buffersOf(checked, part)] };
     } catch (error) {
       const checked = this.#recorder.take();
-      return { result: { seq: part.seq, ok: false, error: toWorkerError(error), events, channelShift, ...checked }, transfer: buffersOf(checked) };
+      return { result: { seq: part.seq, ok: false, error: toWorkerError(error), events, channelShift, text: part.text, ...checked }, transfer: buffersOf(checked, part) };
     } finally {
       this.#collector = undefined;
     }
   }
 }
 
-function buffersOf(checked: CheckedRecords): ArrayBuffer[] {
-  return [checked.prints.buffer, checked.numbers.buffer, checked.warningsBefore.buffer] as ArrayBuffer[];
+/** The buffers a part's result moves to the main thread: what was checked, and the part's text when it carried it (read by then). */
+function buffersOf(checked: CheckedRecords, part: InputPart): ArrayBuffer[] {
+  return [checked.prints.buffer, checked.numbers.buffer, checked.warningsBefore.buffer, ...(part.text === undefined ? [] : [part.text.buffer])] as ArrayBuffer[];
 }
 
 async function start(): Promise<void> {

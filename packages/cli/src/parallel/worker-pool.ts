@@ -68,13 +68,17 @@ export class WorkerPool {
     }
   }
 
-  /** Sends `part` to the least busy worker; resolves with its result. */
+  /**
+   * Sends `part` to the least busy worker; resolves with its result. A text
+   * the part carries is moved to the worker, not copied (the part's `text`
+   * is then empty here), and comes back with the result.
+   */
   render(part: InputPart): Promise<PartResult> {
     const target = this.#workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const result = new Promise<PartResult>((resolve, reject) => {
       if (target.stopped !== undefined) return reject(target.stopped);
       target.pending.set(part.seq, { resolve, reject });
-      target.worker.postMessage(part satisfies ToWorker);
+      target.worker.postMessage(part satisfies ToWorker, part.text === undefined ? [] : [part.text.buffer as ArrayBuffer]);
     });
     // Results are awaited in order; one left behind when the run stops early must not count as unhandled.
     result.catch(() => undefined);
