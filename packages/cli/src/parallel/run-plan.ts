@@ -27,8 +27,9 @@ export function planForRun(prepared: PreparedRun, flags: CliFlags, requested: 'a
   const generation = prepared.loaded.config.proxy_generation;
   const fileBytes = prepared.reader.format === 'ndjson' ? prepared.inputFileBytes : undefined;
   const { compression } = prepared.reader;
-  // A gzip file is weighed by the text it holds, which the workers render.
-  const gzip = fileBytes !== undefined && compression === 'gzip' ? estimateGzipContent(prepared.inputPath, fileBytes) : undefined;
+  // A gzip file is weighed by the text it holds, which the workers render: only where `auto` weighs it (its start is inflated to tell).
+  const weighed = fileBytes !== undefined && compression === 'gzip' && requested === 'auto' && outputIsFile;
+  const gzip = weighed ? estimateGzipContent(prepared.inputPath, fileBytes) : undefined;
   const bytes = gzip?.bytes ?? fileBytes;
   return planWorkers({
     requested,
