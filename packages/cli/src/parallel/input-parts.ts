@@ -234,7 +234,7 @@ export function estimateGzipContent(path: string, fileBytes: number): { bytes: n
   const { gunzipSync, constants } = process.getBuiltinModule('node:zlib') as typeof import('node:zlib');
   let sample: Buffer;
   try {
-    // What the first MiB inflates to, without the rest of the stream.
+    // What the start inflates to, without the rest of the stream.
     sample = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
   } catch {
     return { bytes: fileBytes, records: 0 };
