@@ -481,6 +481,13 @@ describe('compressed input', () => {
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toBe('in.gz: the input is not valid gzip data: it ends before its compressed data does (a cut file?)');
     expect((await failure(bytesOf(join(dir, 'missing.ndjson')))).message).toBe('in.gz: cannot read the input: no such file');
+    // A stream, as openChannelReader takes it, cut anywhere.
+    const zippedBytes = gzipSync(many);
+    const { chunks, stats } = readInputBytes('-', { stream: Readable.from([zippedBytes.subarray(0, 3), zippedBytes.subarray(3)]) });
+    const fromStream: Buffer[] = [];
+    for await (const chunk of chunks) fromStream.push(Buffer.from(chunk));
+    expect(Buffer.concat(fromStream)).toEqual(many);
+    expect(stats.bytesRead).toBe(zippedBytes.length);
   });
 
   it.skipIf(!existsSync('/proc/self/fd'))('closes a gzip file on close() before its end, and by itself at its end', async () => {

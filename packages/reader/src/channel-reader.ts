@@ -34,8 +34,8 @@ export interface ReadChannelsOptions {
   readonly onSkip?: ((error: InputError) => void) | undefined;
   /** The name used in messages; default the path (`-` for stdin). */
   readonly displayName?: string | undefined;
-  /** Read from this stream instead of the path (stdin). */
-  readonly stream?: Readable | undefined;
+  /** Read from this stream instead of the path (stdin): a Node `Readable`, or any async iterable of bytes or text. */
+  readonly stream?: Readable | AsyncIterable<Buffer | string> | undefined;
   /** Records per batch: default {@link NDJSON_BATCH_SIZE}. */
   readonly batchSize?: number | undefined;
   /**
@@ -558,13 +558,14 @@ async function* readChunks(path: string, stats: ReaderStats): AsyncGenerator<Buf
 }
 
 /**
- * The bytes of the input file at `path` as a reader reads them: gunzipped
+ * The bytes of the input file at `path` (or of `options.stream`, as
+ * {@link openChannelReader} takes it) as a reader reads them: gunzipped
  * when they are gzip-compressed, refused as a reader refuses them (another
  * compressed format, UTF-16), and failing as a reader fails (an
  * {@link InputError} naming the file: a cut gzip file, a failed read).
- * `stats.bytesRead` counts the file's bytes read so far, as stored. For code
+ * `stats.bytesRead` counts the bytes read so far, as stored. For code
  * that cuts an input into lines of its own (the command's worker threads cut
- * a gzip file into parts so); records are what {@link openChannelReader}
+ * a gzip file or stdin into parts so); records are what {@link openChannelReader}
  * gives. A chunk may be overwritten once the next is asked for: copy what
  * you keep.
  *
@@ -576,13 +577,17 @@ async function* readChunks(path: string, stats: ReaderStats): AsyncGenerator<Buf
  * console.log(`${newlines} lines, ${stats.bytesRead} bytes read from the file`);
  * ```
  */
-export function readInputBytes(path: string, options: { readonly displayName?: string | undefined } = {}): { readonly chunks: AsyncGenerator<Buffer, void, undefined>; readonly stats: Pick<ReaderStats, 'bytesRead'> } {
+export function readInputBytes(
+  path: string,
+  options: { readonly displayName?: string | undefined; readonly stream?: AsyncIterable<Buffer | string> | undefined } = {},
+): { readonly chunks: AsyncGenerator<Buffer, void, undefined>; readonly stats: Pick<ReaderStats, 'bytesRead'> } {
   const file = options.displayName ?? path;
   const stats = noneRead();
   async function* chunks(): AsyncGenerator<Buffer, void, undefined> {
     try {
-      // A file's chunks are bytes: decompressed() gives text only for a stream that gives text.
-      for await (const chunk of decompressed(readChunks(path, stats), file, () => undefined)) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      const source = options.stream === undefined ? readChunks(path, stats) : counted(options.stream, stats);
+      // Text from a stream that gives text is encoded back: the caller cuts bytes.
+      for await (const chunk of decompressed(source, file, () => undefined)) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     } catch (error) {
       throw error instanceof InputError ? error : ioError(file, error);
     }
