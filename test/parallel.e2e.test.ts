@@ -2,14 +2,14 @@
 // every run here is made twice, with --workers 1 and --workers 2, on parts of
 // 256 records, and must give the same bytes, metrics, warnings and errors.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
-import { ROOT, runCli, type CliResult } from './support/cli.js';
+import { BIN, ROOT, runCli, type CliResult } from './support/cli.js';
 import { writeWarningLogPlugin } from './support/plugins.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
@@ -397,6 +397,44 @@ export default (options) => ({
     expect(validateTwo).toEqual(validateOne);
     // Every whole line before the cut was checked, in both.
     expect(validateTwo.stderr).toMatch(/c\.ndjson\.gz: the check stopped after 1,\d{3} records, 1 of them invalid: the input could not be read on/);
+  });
+
+  it('cuts NDJSON from stdin into parts when workers are asked for, plain or gzip, with what one thread gives, failures included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+    const viaStdin = (input: Buffer, workers: number): CliResult & { playlist: string | undefined; parallel: boolean } => {
+      const output = join(dir, `stdin-${workers}.m3u`);
+      rmSync(output, { force: true });
+      const args = [BIN, 'generate', '--input', '-', '--output', output, '--proxy-id', PROXY, '--workers', String(workers), '--config', writeIndexConfig()];
+      const child = spawnSync(process.execPath, args, { input, encoding: 'utf8', env: { ...process.env, ...SMALL_PARTS } });
+      const stderr = child.stderr.replaceAll(output, 'OUTPUT').replace(/ in \d+ ms \([^)]*\)/, '');
+      const parallel = child.stderr.includes('(parallel, 2 worker threads) → ');
+      return { code: child.status, signal: child.signal, stdout: child.stdout, stderr, playlist: existsSync(output) ? readFileSync(output, 'utf8') : undefined, parallel };
+    };
+    const lines = awkwardLines(2_000);
+    lines[0] = `\uFEFF${lines[0]!}`;
+    for (const at of [1_200, 700, 250]) lines.splice(at, 0, '', '  \t');
+    const duplicate = [...lines];
+    duplicate[900] = record(901, { id: makeChannels(10, 7)[9]!.channel.id });
+    const badJson = [...lines];
+    badJson[1_500] = '{"assigned_number": 1501, "channel": {';
+    const whole = gzipSync(lines.join('\n'));
+    const inputs: [string, Buffer][] = [
+      ['plain', Buffer.from(lines.join('\n'))],
+      ['gzip', whole],
+      ['a duplicate id across parts', Buffer.from(duplicate.join('\n'))],
+      ['invalid JSON in a later part', gzipSync(badJson.join('\n'))],
+      ['a cut gzip stream', whole.subarray(0, Math.floor(whole.length * 0.7))],
+    ];
+    for (const [what, input] of inputs) {
+      const one = viaStdin(input, 1);
+      const two = viaStdin(input, 2);
+      expect({ ...two, parallel: false }, what).toEqual(one);
+      expect(two.code === 0, what).toBe(what === 'plain' || what === 'gzip');
+      if (two.code === 0) {
+        expect(two.parallel).toBe(true);
+        expect(two.playlist).toContain(' x-index="1999",');
+      }
+    }
   });
 
   it('is not used for small inputs with --workers auto, nor for stdout', async () => {

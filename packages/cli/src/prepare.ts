@@ -7,6 +7,7 @@ import { isUrl, openChannelReader, type ChannelReader } from '@m3ugen/reader';
 import { parseBaseUrl, parseProxyId } from '@m3ugen/url-builder';
 import { REFUSED_VALUE, UsageError, type CliFlags } from './args.js';
 import type { CommandIo } from './commands/generate.js';
+import { ReplayableInput } from './replayable-input.js';
 import type { Reporter } from './reporter.js';
 
 /**
@@ -32,6 +33,8 @@ export interface PreparedRun extends BuiltGenerator {
   readonly reopen: (() => Promise<ChannelReader>) | undefined;
   /** The input as messages name it, as the reader's errors do: the path as given, or `stdin`. */
   readonly inputName: string;
+  /** stdin, when it is the input: its first chunks are kept until the command knows whether worker threads cut it into parts (then they read it from its start), or forgets them. */
+  readonly stdin: ReplayableInput | undefined;
   /** Invalid records are skipped (`--skip-invalid`, the config's `skip_invalid`), by the reader and by worker threads alike. */
   readonly skipInvalid: boolean;
   /** The output file, or `undefined` for a standard stream ({@link outputStream}). */
@@ -275,9 +278,10 @@ export async function prepareRun(
   generator.hooks.beforeRun.tap('m3ugen-cli', (run) => {
     warn = run.warn;
   });
+  const stdin = input === '-' ? new ReplayableInput(io.stdin) : undefined;
   const readerOptions = {
     displayName: inputName,
-    stream: input === '-' ? io.stdin : undefined,
+    stream: stdin?.forReader,
     skipInvalid: flags.skipInvalid || loaded.config.proxy_generation?.skip_invalid === true,
   };
   // `--input -` typed at a terminal would otherwise wait without a word for input nobody knows to type.
@@ -299,6 +303,7 @@ export async function prepareRun(
     inputFileBytes,
     reopen,
     inputName,
+    stdin,
     skipInvalid: readerOptions.skipInvalid,
     outputPath: outputStream === undefined ? output : undefined,
     outputStream: outputStream ?? 'stdout',

@@ -294,6 +294,8 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     // The metrics are written after the run: a path that cannot take them fails now, before the work.
     if (current.metricsPath !== undefined) await checkPublishable(current.metricsPath, METRICS);
     const plan = planForRun(current, flags, workers, outputPath !== undefined);
+    // stdin read in this thread: what the reader read of it need not be kept for workers.
+    if (plan.workers === 1) current.stdin?.forget();
     // Asked for by count but not possible: say why, rather than quietly running in one thread.
     if (workers !== 'auto' && workers > 1 && plan.workers === 1) reporter.warn(`workers = ${workers}: ${plan.reason}`);
     else reporter.debug(plan.reason);

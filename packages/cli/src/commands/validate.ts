@@ -68,6 +68,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   // A large NDJSON file is checked in worker threads, as generate renders it (nothing is written, so nothing to take back).
   const requested = requestedWorkers(prepared, flags);
   const plan = planForRun(prepared, flags, requested, true);
+  if (plan.workers === 1) prepared.stdin?.forget();
   if (requested !== 'auto' && requested > 1 && plan.workers === 1) reporter.warn(`workers = ${requested}: ${plan.reason}`);
   else reporter.debug(plan.reason);
   /** In a parallel run (where this thread reads no records), the file's bytes up to the end of the last part checked, and the records up to there. */

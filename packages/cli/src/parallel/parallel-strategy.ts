@@ -29,6 +29,8 @@ export interface ParallelOptions extends WorkerSetup {
   readonly recordsPerPart: number;
   /** `gzip` for a gzip-compressed file, which this thread reads and cuts as it goes, sending each part's text. */
   readonly compression?: 'gzip' | undefined;
+  /** The input's bytes from its start, when it is a stream (stdin), which this thread cuts likewise; `path` is then not read. */
+  readonly stream?: AsyncIterable<Buffer | string> | undefined;
   /** Called with each part once its bytes are written, before the run's progress is told (the command's bar reads how far the file is through). */
   readonly partWritten?: ((part: InputPart) => void) | undefined;
   /** With `skipInvalid`: each record skipped, in input order, as a reader's `onSkip` gets it, with the run's `warn`. */
@@ -119,8 +121,8 @@ async function checkAcrossParts(result: PartResult, part: InputPart, seen: { ids
 
 /**
  * Renders an NDJSON file in worker threads. The main thread cuts the file
- * into parts of whole batches (a gzip-compressed file as it reads it, each
- * part then carrying its text), each worker renders parts with a generator
+ * into parts of whole batches (a gzip-compressed file or stdin as it reads
+ * it, each part then carrying its text), each worker renders parts with a generator
  * built from the same config (one run per part, no header), and the main
  * thread writes the header and then each part's bytes in input order,
  * replays the part's warnings, and checks ids and numbers across parts. The
@@ -136,7 +138,7 @@ async function checkAcrossParts(result: PartResult, part: InputPart, seen: { ids
 export function parallelStrategy(options: ParallelOptions): M3uStrategy {
   return {
     name: PARALLEL_STRATEGY,
-    description: 'renders parts of an NDJSON file (gzip-compressed or not) in worker threads and writes them in order',
+    description: 'renders parts of NDJSON (a file, gzip-compressed or not, or stdin) in worker threads and writes them in order',
     contract: PARALLEL_CONTRACT,
     generate: (run) => renderInParallel(run, options),
   };
@@ -171,8 +173,10 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
   // worker reads its part, says how many records it skipped, and renders once those before it are counted.
   const shiftToCome = options.skipInvalid && run.indexShapesEntries;
   const recordsPerPart = shiftToCome ? Math.min(options.recordsPerPart, HELD_PART_RECORDS) : options.recordsPerPart;
-  const parts: PartSource =
-    options.compression === 'gzip' ? new StreamedParts(readInputBytes(options.path, { displayName: options.file }), recordsPerPart) : new InputParts(options.path, recordsPerPart);
+  const streamed = options.stream !== undefined || options.compression === 'gzip';
+  const parts: PartSource = streamed
+    ? new StreamedParts(readInputBytes(options.path, { displayName: options.file, stream: options.stream }), recordsPerPart)
+    : new InputParts(options.path, recordsPerPart);
   /** Records skipped in each part read so far, by `seq`, until every part before it is counted too. */
   const skippedIn = new Map<number, number>();
   /** The next part to be told how many records before it were skipped, and that count. */

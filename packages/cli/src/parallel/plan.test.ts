@@ -31,7 +31,8 @@ describe('planWorkers', () => {
     const cases: [Partial<WorkerFacts>, RegExp][] = [
       [{ requested: 1 }, /workers = 1/],
       [{ outputIsFile: false }, /not a file/],
-      [{ ndjsonFileBytes: undefined }, /not an NDJSON file that can be cut into parts \(stdin, a pipe or a JSON array\)/],
+      [{ ndjsonFileBytes: undefined }, /the input cannot be cut into parts \(a JSON array or a named pipe; NDJSON from a file or stdin can be\)/],
+      [{ ndjsonFileBytes: undefined, ndjsonStdin: true }, /auto, stdin: its size is not known before it is read \(--workers N cuts it into parts as it comes\)/],
       [{ compression: 'gzip', ndjsonFileBytes: AUTO_MIN_INPUT_BYTES - 1 }, /input of 128 MB once inflated \(less than 128 MB\)/],
       [{ verbose: true }, /--verbose/],
       [{ ndjsonFileBytes: AUTO_MIN_INPUT_BYTES - 1 }, /less than 128 MB/],
@@ -75,6 +76,11 @@ describe('planWorkers', () => {
     const plan = planWorkers(facts({ compression: 'gzip', estimateRecords: () => 1_000_000 }));
     expect(plan).toEqual({ workers: 2, reason: '2 worker threads: auto, 256 MB of NDJSON (gzip-compressed), about 1,000,000 channels, 2 cores, 331 MB expected' });
     expect(planWorkers(facts({ compression: 'gzip', requested: 2 })).workers).toBe(2);
+  });
+
+  it('cuts NDJSON from stdin into parts when workers are asked for by count', () => {
+    expect(planWorkers(facts({ ndjsonFileBytes: undefined, ndjsonStdin: true, requested: 2 }))).toEqual({ workers: 2, reason: '2 worker threads: requested' });
+    expect(planWorkers(facts({ ndjsonFileBytes: undefined, ndjsonStdin: true, requested: 2, outputIsFile: false })).workers).toBe(1);
   });
 
   it('uses the requested count when asked, even for a small input or a chosen strategy', () => {

@@ -45,6 +45,8 @@ export interface WorkerFacts {
   readonly compression?: string | undefined;
   /** The size of the text of a regular NDJSON file, gzip-compressed or not (`undefined` for stdin, a FIFO or a JSON array). */
   readonly ndjsonFileBytes: number | undefined;
+  /** The input is NDJSON on stdin, which can be cut into parts as it comes but whose size is not known: workers only when asked for by count. */
+  readonly ndjsonStdin?: boolean | undefined;
   /** About how many records that file holds (see `estimateRecords`), asked only when `auto` weighs its memory; 0 if not given. */
   readonly estimateRecords?: (() => number) | undefined;
   readonly verbose: boolean;
@@ -67,7 +69,7 @@ export interface WorkerPlan {
 /**
  * Decides whether a run renders in worker threads. They are used only where
  * they give the same result and measurably win (docs/performance.md): an
- * NDJSON file (gzip-compressed or not) into a file, on a machine with more than one core, with
+ * NDJSON file (gzip-compressed or not; stdin too when asked for by count) into a file, on a machine with more than one core, with
  * plugins that all declare `workerSafe`, no plugin deciding channels
  * (`channel`, `dropChannel`) and no per-channel debug log. (Invalid records
  * skipped are said in order by the main thread, and where a channel's index
@@ -90,7 +92,7 @@ export function planWorkers(facts: WorkerFacts): WorkerPlan {
   const none = (why: string): WorkerPlan => ({ workers: 1, reason: `no worker threads: ${why}` });
   if (requested === 1) return none('workers = 1');
   if (!facts.outputIsFile) return none('the output is not a file');
-  if (facts.ndjsonFileBytes === undefined) return none('the input is not an NDJSON file that can be cut into parts (stdin, a pipe or a JSON array)');
+  if (facts.ndjsonFileBytes === undefined && facts.ndjsonStdin !== true) return none('the input cannot be cut into parts (a JSON array or a named pipe; NDJSON from a file or stdin can be)');
   if (facts.verbose) return none('--verbose logs every channel in order');
   const unsafe = facts.plugins.find((plugin) => plugin.workerSafe !== true);
   if (unsafe !== undefined) return none(`plugin "${unsafe.name}" does not declare workerSafe`);
@@ -98,12 +100,14 @@ export function planWorkers(facts: WorkerFacts): WorkerPlan {
   if (isTapped(hooks.channel) || isTapped(hooks.dropChannel)) return none('a plugin changes or drops channels');
   if (facts.generator.strategies.has(PARALLEL_STRATEGY)) return none(`a plugin registered a strategy named "${PARALLEL_STRATEGY}"`);
   if (typeof requested === 'number') return { workers: requested, reason: `${requested} worker threads: requested` };
+  const textBytes = facts.ndjsonFileBytes;
+  if (textBytes === undefined) return none('auto, stdin: its size is not known before it is read (--workers N cuts it into parts as it comes)');
 
   const cores = facts.cores ?? availableParallelism();
   if (cores < 2) return none('one core');
   if (facts.strategy !== 'auto') return none(`strategy "${facts.strategy}" was chosen`);
-  const megabytes = Math.round(facts.ndjsonFileBytes / 1024 / 1024);
-  if (facts.ndjsonFileBytes < AUTO_MIN_INPUT_BYTES) return none(`auto, input of ${megabytes} MB${facts.compression === undefined ? '' : ' once inflated'} (less than ${AUTO_MIN_INPUT_BYTES / 1024 / 1024} MB)`);
+  const megabytes = Math.round(textBytes / 1024 / 1024);
+  if (textBytes < AUTO_MIN_INPUT_BYTES) return none(`auto, input of ${megabytes} MB${facts.compression === undefined ? '' : ' once inflated'} (less than ${AUTO_MIN_INPUT_BYTES / 1024 / 1024} MB)`);
   const channels = facts.estimateRecords?.() ?? 0;
   let workers = Math.min(cores, AUTO_MAX_WORKERS);
   while (workers >= 2 && parallelMemoryMb(workers, channels) > facts.maxMemoryMb) workers--;

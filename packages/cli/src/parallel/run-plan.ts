@@ -36,6 +36,7 @@ export function planForRun(prepared: PreparedRun, flags: CliFlags, requested: 'a
     outputIsFile,
     compression,
     ndjsonFileBytes: bytes,
+    ndjsonStdin: prepared.reader.format === 'ndjson' && prepared.stdin?.replayable === true,
     estimateRecords: bytes === undefined ? undefined : () => gzip?.records ?? estimateRecords(prepared.inputPath, bytes),
     verbose: flags.verbose,
     strategy: flags.strategy ?? generation?.strategy ?? 'auto',
@@ -50,16 +51,19 @@ export function planForRun(prepared: PreparedRun, flags: CliFlags, requested: 'a
  * generator, skipping invalid records as the prepared run does, and returns
  * the source its run is to be given: none, since the parts' records are read
  * by the workers (from the file, or from the text the strategy cut from a
- * gzip file) and the main thread's run only writes and checks across parts.
+ * gzip file or stdin) and the main thread's run only writes and checks
+ * across parts.
  * The prepared reader, which this thread will not read, is closed: a
  * caller of `main()` running many checks would otherwise keep a file open
  * for each.
  */
-export async function parallelRunSource(prepared: PreparedRun, options: Omit<ParallelOptions, 'path' | 'file' | 'recordsPerPart' | 'skipInvalid' | 'compression'>): Promise<ChannelSource> {
+export async function parallelRunSource(prepared: PreparedRun, options: Omit<ParallelOptions, 'path' | 'file' | 'recordsPerPart' | 'skipInvalid' | 'compression' | 'stream'>): Promise<ChannelSource> {
+  // stdin from its start, the chunks the reader read included, before the reader lets go of it.
+  const stream = prepared.stdin?.rest();
   await prepared.reader.close();
   const { compression } = prepared.reader;
   prepared.generator.strategies.register(
-    parallelStrategy({ ...options, path: prepared.inputPath, file: prepared.inputName, recordsPerPart: recordsPerPart(), skipInvalid: prepared.skipInvalid, compression }),
+    parallelStrategy({ ...options, path: prepared.inputPath, file: prepared.inputName, recordsPerPart: recordsPerPart(), skipInvalid: prepared.skipInvalid, compression, stream }),
   );
   return { name: prepared.reader.name, nextBatch: () => Promise.resolve(undefined) };
 }
