@@ -39,7 +39,7 @@ const FLAG_HELP: { readonly [flag in Flag]: FlagHelp } = {
   'max-memory-mb': { value: 'N', text: 'the memory budget that pressure is measured against (default: 512)', key: 'proxy_generation.memory.max_memory_mb' },
   workers: {
     value: 'auto|N',
-    text: 'worker threads for an NDJSON file written to a file (default: auto, which uses them where they pay; 1: none)',
+    text: 'worker threads for NDJSON written to a file, from a file or (given a count) stdin (default: auto, which uses them where they pay; 1: none)',
     in: { validate: 'worker threads to check an NDJSON file with (default: auto, which uses them where they pay; 1: none)' },
     key: 'proxy_generation.workers',
   },
