@@ -75,7 +75,7 @@ ${line('proxy_id', values.proxyId, '"01ARZ3NDEKTSV4RRFFQ69G5FAV"')}
 # check_duplicates = true
 # true: invalid records are skipped and counted, not the end of the run.
 # skip_invalid = false
-# Worker threads for an NDJSON file written to a file, and to validate one: "auto" or a count (1: none).
+# Worker threads for NDJSON written to a file (from a file; from stdin given a count), and to validate it: "auto" or a count (1: none).
 # workers = "auto"
 # false: no memory readings; the strategy is chosen by the input's size alone.
 # enable_memory_tracking = true
