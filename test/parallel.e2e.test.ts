@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
 import { BIN, ROOT, runCli, type CliResult } from './support/cli.js';
-import { writeWarningLogPlugin } from './support/plugins.js';
+import { writeIndexAttributePlugin, writeWarningLogPlugin } from './support/plugins.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const SMALL_PARTS = { M3UGEN_PART_RECORDS: '256' };
@@ -58,10 +58,7 @@ async function generate(text: string, workers: number, extra: readonly string[] 
 /** A config whose plugin gives each entry its channel index (`x-index`), which a part must count from its first record. */
 function writeIndexConfig(): string {
   const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
-  writeFileSync(
-    join(dir, 'index-attribute.mjs'),
-    `export default () => ({ name: 'index-attribute', workerSafe: true, apply(g) { g.hooks.entryAttributes.tap('index-attribute', (list, nc, index) => [...list, { name: 'x-index', value: String(index) }]); } });\n`,
-  );
+  writeIndexAttributePlugin(dir);
   writeFileSync(join(dir, 'm3ugen.toml'), 'plugins = ["./index-attribute.mjs"]\n');
   return join(dir, 'm3ugen.toml');
 }

@@ -12,19 +12,9 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
-import { writeWarningLogPlugin } from './support/plugins.js';
+import { writeIndexAttributePlugin, writeWarningLogPlugin } from './support/plugins.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-
-/** A plugin that makes record indexes visible: each entry gets its index as an attribute. */
-const INDEX_PLUGIN = `export default () => ({
-  name: 'index-attribute',
-  workerSafe: true,
-  apply(generator) {
-    generator.hooks.entryAttributes.tap('index-attribute', (list, nc, index) => [...list, { name: 'x-index', value: String(index) }]);
-  },
-});
-`;
 
 /** A URL scheme whose builder reads the index and does not say what it reads: a part after skipped records must be rendered again. */
 const INDEX_URL_PLUGIN = `export default () => ({
@@ -122,7 +112,7 @@ describe('m3ugen generate --workers, on random files', () => {
       fc.asyncProperty(fileArbitrary, async (file) => {
         const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-random-'));
         const input = writeInput(dir, render(file), file.gzip);
-        writeFileSync(join(dir, 'index-attribute.mjs'), INDEX_PLUGIN);
+        writeIndexAttributePlugin(dir);
         writeWarningLogPlugin(dir);
         const run = (workers: number) => runWith(dir, input, workers, (log) => `plugins = ["./index-attribute.mjs", ["./warning-log.mjs", { log = ${JSON.stringify(log)} }]]\n`, 256 * file.partBatches);
         const [one, two] = await Promise.all([run(1), run(2)]);
@@ -180,7 +170,7 @@ describe('m3ugen generate --workers, on random files', () => {
         });
         const input = writeInput(dir, `${lines.join('\n')}\n`, file.gzip);
         writeFileSync(join(dir, 'index-url.mjs'), INDEX_URL_PLUGIN);
-        writeFileSync(join(dir, 'index-attribute.mjs'), INDEX_PLUGIN);
+        writeIndexAttributePlugin(dir);
         writeWarningLogPlugin(dir);
         const tap = file.tapReadsIndex ? '"./index-attribute.mjs", ' : '';
         const config = (log: string): string =>

@@ -25,3 +25,22 @@ export default (options) => ({
 `,
   );
 }
+
+/**
+ * Writes `index-attribute.mjs` into `dir`: a plugin (declared `workerSafe`)
+ * that gives each entry its channel index as `x-index`, which makes wrong
+ * indexes visible in the playlist. List it as `"./index-attribute.mjs"`.
+ */
+export function writeIndexAttributePlugin(dir: string): void {
+  writeFileSync(
+    join(dir, 'index-attribute.mjs'),
+    `export default () => ({
+  name: 'index-attribute',
+  workerSafe: true,
+  apply(generator) {
+    generator.hooks.entryAttributes.tap('index-attribute', (list, nc, index) => [...list, { name: 'x-index', value: String(index) }]);
+  },
+});
+`,
+  );
+}
