@@ -167,6 +167,11 @@ function replay(events: readonly PartEvent[], shift: number, run: StrategyRun, o
   return skipped;
 }
 
+/** `part` with the text it carried, which went to its worker and came back with `result`. */
+function withTextBack(part: InputPart, result: PartResult): InputPart {
+  return result.text === undefined ? part : { ...part, text: result.text };
+}
+
 async function renderInParallel(run: StrategyRun, options: ParallelOptions): Promise<void> {
   const seen = run.info.options.checkDuplicates ? { ids: new FingerprintSet(), numbers: new NumberSet() } : undefined;
   // A part's channels are numbered after the records skipped before it. Where an index may change an entry, a
@@ -212,13 +217,12 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
     for (let next = window.shift(); next !== undefined; next = window.shift()) {
       let result = await next.result;
       await fill();
-      // A text the part carried went to its worker and came back with the result.
-      let part = result.text === undefined ? next.part : { ...next.part, text: result.text };
+      let part = withTextBack(next.part, result);
       // Numbered otherwise than a run without workers would (a worker's plugin that reads the index where the main
       // thread's does not): render it again with the indexes that run gives.
       if (result.ok && result.indexShapesEntries && result.channelShift !== skippedBefore) {
         result = await pool.render({ ...part, channelShift: skippedBefore });
-        part = result.text === undefined ? part : { ...part, text: result.text };
+        part = withTextBack(part, result);
       }
       const duplicate = seen === undefined ? undefined : await checkAcrossParts(result, part, seen, options);
       // What a run without workers would have said before stopping at the duplicate, or all of it.
