@@ -579,7 +579,7 @@ async function* readChunks(path: string, stats: ReaderStats): AsyncGenerator<Buf
  */
 export function readInputBytes(
   path: string,
-  options: { readonly displayName?: string | undefined; readonly stream?: AsyncIterable<Buffer | string> | undefined } = {},
+  options: Pick<ReadChannelsOptions, 'displayName' | 'stream'> = {},
 ): { readonly chunks: AsyncGenerator<Buffer, void, undefined>; readonly stats: Pick<ReaderStats, 'bytesRead'> } {
   const file = options.displayName ?? path;
   const stats = noneRead();
