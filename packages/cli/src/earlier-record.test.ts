@@ -6,8 +6,8 @@ import { openChannelReader } from '@m3ugen/reader';
 import { describe, expect, it, vi } from 'vitest';
 import { nameEarlierRecord } from './earlier-record.js';
 
-// Two different ids share a 64-bit fingerprint about once in 10^7 runs of five million
-// channels; to see what the command says then, the test can make every fingerprint equal.
+// Two different ids share a 64-bit fingerprint about once in 1.5 million runs of five
+// million channels; to see what the command says then, the test can make every fingerprint equal.
 const fingerprints = vi.hoisted(() => ({ allEqual: false }));
 vi.mock('@m3ugen/core', async (original) => {
   const core = await original<typeof import('@m3ugen/core')>();

@@ -55,7 +55,7 @@ function sameFingerprintAs(id: string): (other: string) => boolean {
  * that does not name it and the input can be read again; otherwise `error`
  * as it is. If no earlier record has the id itself, only its 64-bit
  * fingerprint (two different ids the check cannot tell apart, about one
- * chance in 10^7 for five million channels), the error says that instead.
+ * chance in 1.5 million for five million channels), the error says that instead.
  *
  * @example
  * ```ts

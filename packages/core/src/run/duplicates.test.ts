@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FingerprintMap, FingerprintSet, NumberSet } from './duplicates.js';
+import { FingerprintMap, FingerprintSet, NumberSet, writeFingerprint } from './duplicates.js';
 
 describe('FingerprintSet', () => {
   it('tells new strings from repeated ones across growth', () => {
@@ -23,6 +23,49 @@ describe('FingerprintSet', () => {
     for (let i = 0; i < 20_000; i++) expect(set.add(id(i))).toBe(true);
     for (let i = 0; i < 20_000; i += 997) expect(set.add(id(i))).toBe(false);
     expect(set.size).toBe(20_000);
+  });
+});
+
+describe('writeFingerprint', () => {
+  /** How many of `ids` share a 32-bit lane with an earlier one, per lane, and how many share both. */
+  const collisions = (ids: readonly string[]): { hi: number; lo: number; both: number } => {
+    const prints = new Uint32Array(2);
+    const hi = new Set<number>();
+    const lo = new Set<number>();
+    const both = new Set<number>();
+    for (const id of ids) {
+      writeFingerprint(id, prints, 0);
+      hi.add(prints[0]!);
+      lo.add(prints[1]!);
+      both.add(prints[0]! * 2 ** 21 + (prints[1]! >>> 11));
+    }
+    return { hi: ids.length - hi.size, lo: ids.length - lo.size, both: ids.length - both.size };
+  };
+  // 300,000 random 32-bit values share one about 10.5 times; a lane that ignored some bits would share far more.
+  const chance = (300_000 * 299_999) / 2 / 2 ** 32;
+
+  it.each([
+    ['numbered ids', (i: number) => `channel-${i}`],
+    ['UUIDs that differ in their last hex digits', (i: number) => `550e8400-e29b-41d4-a716-${i.toString(16).padStart(12, '0')}`],
+    // Each lane reads two code units per step: the upper one (odd positions) must count as much as the lower.
+    ['ids that differ only at odd positions', (i: number) => [...i.toString(16).padStart(6, '0')].map((digit) => `x${digit}`).join('')],
+    ['ids that differ only at even positions', (i: number) => [...i.toString(16).padStart(6, '0')].map((digit) => `${digit}x`).join('')],
+    ['ids of other alphabets', (i: number) => `频道-${String.fromCharCode(0x4e00 + (i % 20_000))}${String.fromCharCode(0x0400 + Math.floor(i / 20_000))}`],
+  ])('keeps ids apart as random 64-bit values would: %s', (_, id) => {
+    const ids = Array.from({ length: 300_000 }, (_, i) => id(i));
+    expect(new Set(ids).size).toBe(ids.length);
+    const { hi, lo, both } = collisions(ids);
+    expect(both).toBe(0);
+    expect(hi).toBeLessThan(chance * 3);
+    expect(lo).toBeLessThan(chance * 3);
+  });
+
+  it('tells apart ids of different lengths that read alike', () => {
+    const prints = new Uint32Array(6);
+    writeFingerprint('a', prints, 0);
+    writeFingerprint('a\u0000', prints, 2);
+    writeFingerprint('', prints, 4);
+    expect(new Set([`${prints[0]}:${prints[1]}`, `${prints[2]}:${prints[3]}`, `${prints[4]}:${prints[5]}`]).size).toBe(3);
   });
 });
 

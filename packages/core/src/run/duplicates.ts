@@ -68,17 +68,39 @@ const BITSET_LIMIT = 1 << 27;
 /** The latest {@link fingerprint}: `lo` is never 0, which marks an empty slot. */
 const printed = { hi: 0, lo: 0 };
 
-/** Two independent 32-bit FNV-1a lanes of `text`, into {@link printed} (no allocation). */
+/** murmur3's 32-bit finalizer: every input bit reaches every output bit. */
+function finish(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Two independent 32-bit lanes of `text`, into {@link printed} (no
+ * allocation). Each lane takes two UTF-16 code units per step, multiplied
+ * in FNV's way; the xor-shift carries the upper unit's bits down, which a
+ * multiplication alone never does. The length and a finalizer close each
+ * lane, so each collides as often as random 32-bit values do (FNV-1a over
+ * single code units, used before, collided 2 to 5 times as often in its
+ * low lane on structured ids).
+ */
 function fingerprint(text: string): void {
   let hi = 0x811c9dc5;
   let lo = 0x050c5d1f;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    hi = Math.imul(hi ^ c, 0x01000193);
-    lo = Math.imul(lo ^ c, 0x0100019d) ^ (lo >>> 15);
+  const length = text.length;
+  let i = 0;
+  for (; i + 1 < length; i += 2) {
+    const pair = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
+    hi = Math.imul(hi ^ pair, 0x01000193) ^ (hi >>> 13);
+    lo = Math.imul(lo ^ pair, 0x0100019d) ^ (lo >>> 15);
   }
-  printed.hi = hi >>> 0;
-  printed.lo = lo >>> 0 || 1;
+  if (i < length) {
+    const last = text.charCodeAt(i);
+    hi = Math.imul(hi ^ last, 0x01000193) ^ (hi >>> 13);
+    lo = Math.imul(lo ^ last, 0x0100019d) ^ (lo >>> 15);
+  }
+  printed.hi = finish(hi ^ length);
+  printed.lo = finish(lo ^ Math.imul(length, 0x9e3779b1)) || 1;
 }
 
 function keyOf(hi: number, lo: number): number {
@@ -170,9 +192,9 @@ abstract class FingerprintTable {
 
 /**
  * A set of strings stored as 64-bit fingerprints (two independent 32-bit
- * FNV-1a lanes) in an open-addressing table. Two different ids are taken
- * for the same one only if both lanes collide: about one chance in 10^7 for
- * a run of five million channels.
+ * lanes) in an open-addressing table. Two different ids are taken for the
+ * same one only if both lanes collide: about one chance in 37 million for a
+ * run of a million channels, one in 1.5 million for five million.
  *
  * @example
  * ```ts
