@@ -45,13 +45,12 @@ export interface RenderContext {
   readonly cache?: EntryCache | undefined;
   /** Where ids are kept for the duplicate check (default: a FingerprintSet). */
   readonly idIndex?: DuplicateIdIndex | undefined;
+  /** Told of each duplicate id or number instead of failing the run (the run option of that name). */
+  readonly onDuplicate?: ((error: DuplicateError) => void) | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function failDuplicate(duplicate: Duplicated, nc: unknown, index: number, sourceName: string | undefined): never {
-  throw new DuplicateError(duplicate, locate(nc, index, sourceName));
-}
 
 /** What a plain entry (no per-channel plugin) is made of, kept by an EntryCache. */
 interface PlainKey {
@@ -216,7 +215,7 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
  * ```
  */
 export function createRenderers(context: RenderContext): Renderers {
-  const { hooks, run, warnings, buildUrl, counts, sourceName } = context;
+  const { hooks, run, warnings, buildUrl, counts, sourceName, onDuplicate } = context;
   const strict = run.options.strict;
   const cache = context.cache;
   // With an EntryCache, ids are claimed in the cache, which knows the ids of the entries it will reuse.
@@ -245,8 +244,14 @@ export function createRenderers(context: RenderContext): Renderers {
   const present = (value: unknown, nc: NumberedChannel, index: number, field: string): string =>
     isMissing(value) ? missing(index, field) : fieldText(value, nc, index, field);
   const attribute = (value: unknown, nc: NumberedChannel, index: number, field: string): string => sanitizeAttributeValue(present(value, nc, index, field));
-  const duplicateId = (nc: NumberedChannel, index: number): never => failDuplicate({ id: nc.channel.id }, nc, index, sourceName);
-  const duplicateNumber = (nc: NumberedChannel, index: number, n: number): never => failDuplicate({ number: n }, nc, index, sourceName);
+  /** A channel whose id or number an earlier one had: the run's error, or, told to `onDuplicate`, rendered all the same. */
+  const duplicated = (duplicate: Duplicated, nc: NumberedChannel, index: number): void => {
+    const error = new DuplicateError(duplicate, locate(nc, index, sourceName));
+    if (onDuplicate === undefined) throw error;
+    onDuplicate(error);
+  };
+  const duplicateId = (nc: NumberedChannel, index: number): void => duplicated({ id: nc.channel.id }, nc, index);
+  const duplicateNumber = (nc: NumberedChannel, index: number, n: number): void => duplicated({ number: n }, nc, index);
   /** A reused entry's warning, raised again for the index the entry has now. */
   const replayWarning = (w: CapturedWarning, index: number): void => {
     const reason = w.reason;

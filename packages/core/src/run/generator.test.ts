@@ -656,6 +656,55 @@ describe('M3uGenerator', () => {
     expect((await make([], { checkDuplicates: false }).generate([full, sameId, sameNumber])).metrics.channels).toBe(3);
   });
 
+  it('with onDuplicate, reports every duplicate id and number and goes on, rendering each channel, one entry at a time or in batches', async () => {
+    const UUID2 = '550e8400-e29b-41d4-a716-446655440002';
+    const channels: NumberedChannel[] = [
+      full,
+      { assignedNumber: 2, channel: { ...full.channel } }, // full's id
+      { assignedNumber: 1, channel: { ...full.channel, id: UUID2 } }, // full's number
+      { assignedNumber: 3, channel: { ...full.channel, id: UUID2 } }, // the id of the one before
+      { assignedNumber: 4, channel: { ...full.channel, id: '550e8400-e29b-41d4-a716-446655440004' } },
+    ];
+    const batched = strategyPlugin('batched', async (run) => {
+      await run.output.write(run.renderHeader());
+      for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) await run.output.write(run.renderBatch(b).text);
+    });
+    const expected = [
+      `record 1: field "channel.id": duplicate channel id "${UUID1}": an earlier record has the same id`,
+      'record 2: field "assigned_number": duplicate channel number 1: an earlier record has the same number',
+      `record 3: field "channel.id": duplicate channel id "${UUID2}": an earlier record has the same id`,
+    ];
+    for (const strategy of ['simple', 'batched']) {
+      const found: DuplicateError[] = [];
+      const { playlist, metrics } = await make([batched]).generate(channels, { strategy, onDuplicate: (error) => found.push(error) });
+      expect(found.map((error) => error.message)).toEqual(expected);
+      expect(found.every((error) => error instanceof DuplicateError && error.earlier === undefined)).toBe(true);
+      expect(metrics.channels).toBe(5);
+      expect(playlist).toBe((await make([], { checkDuplicates: false }).generate(channels)).playlist);
+    }
+    // A callback that throws fails the run with what it threw.
+    await expect(make().generate(channels, { onDuplicate: () => { throw new Error('stop here'); } })).rejects.toThrow('stop here');
+    await expect(make().generate(channels, { onDuplicate: 'list' as never })).rejects.toThrow('option "onDuplicate": expected a function called with each DuplicateError, got "list"');
+  });
+
+  it('with onDuplicate and an EntryCache, finds the duplicates again in the next run, whose channels are unchanged', async () => {
+    const generator = make([strategyPlugin('batched', async (run) => {
+      await run.output.write(run.renderHeader());
+      for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) await run.output.write(run.renderBatch(b).text);
+    })]);
+    const channels: NumberedChannel[] = [full, { assignedNumber: 2, channel: { ...full.channel } }];
+    const cache = new EntryCache();
+    for (let round = 0; round < 2; round++) {
+      const found: DuplicateError[] = [];
+      await generator.generate(channels.map((nc) => ({ ...nc, channel: { ...nc.channel } })), { strategy: 'batched', cache, onDuplicate: (error) => found.push(error) });
+      expect(found.map((error) => error.location.index)).toEqual([1]);
+    }
+    // Without duplicates the cache is kept: the next run reuses both entries.
+    const unique = [full, { assignedNumber: 2, channel: { ...full.channel, id: '550e8400-e29b-41d4-a716-446655440002' } }];
+    await generator.generate(unique, { strategy: 'batched', cache, onDuplicate: () => undefined });
+    expect((await generator.generate(unique, { strategy: 'batched', cache, onDuplicate: () => undefined })).metrics.reusedEntries).toBe(2);
+  });
+
   it('names records by the index a JSON reader recorded on them, which a skipped record before them makes differ from the channel index', async () => {
     // Records 1 and 2 of an array whose record 0 was skipped: channels 0 and 1 of the run.
     const atIndex = (nc: NumberedChannel, index: number): NumberedChannel => Object.assign({ ...nc, channel: { ...nc.channel, tvgLogo: undefined } }, { [RECORD_INDEX]: index });

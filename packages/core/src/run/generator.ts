@@ -82,6 +82,24 @@ export interface RunOptions extends GenerateOptions {
    */
   readonly duplicateIds?: (() => DuplicateIdIndex) | undefined;
   /**
+   * Called for each channel whose id or number an earlier channel of the run
+   * had, instead of failing the run: the run goes on, and the channel is
+   * rendered like any other, so the playlist has both. For a check that lists
+   * every problem of an input (`m3ugen validate` lists every duplicate this
+   * way). The error names the channel's record, not the earlier one
+   * (`earlier` is not set). Each is reported as its channel is rendered,
+   * except by a `duplicateIds` index that decides later (`settle`), which
+   * reports the first it finds once every channel is rendered. A callback
+   * that throws fails the run with what it threw.
+   *
+   * @example
+   * ```ts
+   * const duplicates: DuplicateError[] = [];
+   * await generator.generate(channels, { onDuplicate: (error) => duplicates.push(error) });
+   * ```
+   */
+  readonly onDuplicate?: ((error: DuplicateError) => void) | undefined;
+  /**
    * Stops the run when aborted (`AbortSignal.timeout(ms)`, an
    * `AbortController`'s signal): before the next batch, or at once while the
    * run waits for its input or for its output to drain. The run then rejects
@@ -93,7 +111,7 @@ export interface RunOptions extends GenerateOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-const RUN_ONLY_NAMES = namesOf<Omit<RunOptions, keyof GenerateOptions>>({ output: true, end: true, channelCount: true, cache: true, duplicateIds: true, signal: true });
+const RUN_ONLY_NAMES = namesOf<Omit<RunOptions, keyof GenerateOptions>>({ output: true, end: true, channelCount: true, cache: true, duplicateIds: true, onDuplicate: true, signal: true });
 const RUN_OPTION_NAMES = [...GENERATE_OPTION_NAMES, ...RUN_ONLY_NAMES];
 
 // Options given to the other one of generator and run are easy to mean (`cache` to the generator): say where they go.
@@ -291,7 +309,10 @@ export class M3uGenerator {
       checkOptionsObject(runOptions, 'run options', '{ output, cache, signal, … }');
       checkOptionNames(runOptions, RUN_OPTION_NAMES, '', { ...PLUGINS_ON_RUN, ...MEMORY_OPTIONS_OUTSIDE });
       options = resolveOptions(this.options, runOptions);
-      const { signal, cache } = runOptions;
+      const { signal, cache, onDuplicate } = runOptions;
+      if (onDuplicate !== undefined && typeof onDuplicate !== 'function') {
+        throw new OptionError('onDuplicate', `expected a function called with each DuplicateError, got ${describeValue(onDuplicate)}`);
+      }
       if (signal !== undefined && !(signal instanceof AbortSignal)) {
         throw new OptionError('signal', `expected an AbortSignal, such as AbortSignal.timeout(60_000) or an AbortController's signal; got ${describeValue(signal)}`);
       }
@@ -317,6 +338,8 @@ export class M3uGenerator {
     });
 
     let idIndex: DuplicateIdIndex | undefined;
+    /** Whether `onDuplicate` was told of a duplicate. */
+    let duplicatesReported = false;
     /** Set once this run holds the cache: a run refused it must not discard another run's entries. */
     let cacheBegun = false;
     try {
@@ -335,7 +358,15 @@ export class M3uGenerator {
       cacheBegun = cache !== undefined;
       idIndex =
         runOptions.duplicateIds !== undefined && cache === undefined && !isTapped(hooks.channel) && !isTapped(hooks.dropChannel) ? runOptions.duplicateIds() : undefined;
-      const renderers = createRenderers({ hooks, run, warnings, buildUrl, counts, sourceName: source.name, cache, idIndex });
+      const onDuplicate = runOptions.onDuplicate;
+      const reportDuplicate =
+        onDuplicate === undefined
+          ? undefined
+          : (error: DuplicateError): void => {
+              duplicatesReported = true;
+              onDuplicate(error);
+            };
+      const renderers = createRenderers({ hooks, run, warnings, buildUrl, counts, sourceName: source.name, cache, idIndex, onDuplicate: reportDuplicate });
 
       const monitor = new PressureMonitor({
         maxMemoryBytes: options.memory.maxMemoryBytes,
@@ -457,10 +488,13 @@ export class M3uGenerator {
       const absentFields = counts.rendered > 0 ? presence.absent() : [];
       for (const absent of absentFields) warnings.add('absent-field', absent.field, undefined, () => absentFieldMessage(absent));
       const duplicate = await idIndex?.settle?.();
-      if (duplicate !== undefined) throw duplicate;
+      if (duplicate instanceof DuplicateError && reportDuplicate !== undefined) reportDuplicate(duplicate);
+      else if (duplicate !== undefined) throw duplicate;
       await settleNotificationTaps(run);
       await sink.close();
-      cache?.end();
+      // A cache takes the ids of the entries it holds for unique, so it checks only re-rendered ones: after duplicates, the next run starts over.
+      if (duplicatesReported) cache?.discard();
+      else cache?.end();
 
       const durationMs = performance.now() - startedAt;
       const channels = counts.rendered - counts.dropped;
