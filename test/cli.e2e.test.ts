@@ -804,18 +804,31 @@ describe('m3ugen validate', () => {
     expect(summary).toMatch(/^m3ugen: error: c\.ndjson\.gz: the check stopped after [\d,]+ records: the input could not be read on \(no config file\)$/);
   });
 
-  it('lists the invalid records found before a duplicate id, which stops the check, in line order', async () => {
+  it('lists every repeated id and number with the invalid records, in line order, each naming the record it repeats, and checks on past them', async () => {
     const dir = workdir();
     const record = (n: number, id: string) => JSON.stringify({ assigned_number: n, channel: { id, channel_name: `C${n}` } });
-    writeFileSync(join(dir, 'c.ndjson'), `${record(1, 'a')}\n${record(2, 'a')}\n{"assigned_number": 3, "channel": {}}\nnot json\n`);
-    const result = await runCli(['validate', '--input', 'c.ndjson'], { cwd: dir });
+    const lines = [record(1, 'a'), record(2, 'a'), '{"assigned_number": 3, "channel": {}}', 'not json', record(1, 'b'), record(2, 'a'), record(7, 'c')];
+    writeFileSync(join(dir, 'c.ndjson'), `${lines.join('\n')}\n`);
+    const result = await runCli(['validate', '--input', 'c.ndjson', '--quiet'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
       'm3ugen: error: c.ndjson: line 2: field "channel.id": duplicate channel id "a": line 1 has the same id',
       'm3ugen: error: c.ndjson: line 3: field "channel.id": required field is missing',
       'm3ugen: error: c.ndjson: line 4: invalid JSON at column 2: unexpected "o"',
-      'm3ugen: error: c.ndjson: 3 invalid records in the first 4; line 2 stopped the check, later records were not read (no config file)',
+      'm3ugen: error: c.ndjson: line 5: field "assigned_number": duplicate channel number 1: line 1 has the same number',
+      // One record, two faults: listed twice, counted once.
+      'm3ugen: error: c.ndjson: line 6: field "channel.id": duplicate channel id "a": line 1 has the same id',
+      'm3ugen: error: c.ndjson: line 6: field "assigned_number": duplicate channel number 2: line 2 has the same number',
+      'm3ugen: error: c.ndjson: 5 invalid records, 2 valid (no config file)',
     ]);
+    // Past the first 20 records listed, the rest are counted; the earlier records are named in one more reading of the file.
+    const many = [record(1, 'a'), ...Array.from({ length: 30 }, (_, i) => record(i + 2, 'a'))];
+    writeFileSync(join(dir, 'c.ndjson'), `${many.join('\n')}\n`);
+    const crowded = await runCli(['validate', '--input', 'c.ndjson', '--quiet'], { cwd: dir });
+    const said = crowded.stderr.trim().split('\n');
+    expect(said).toHaveLength(22);
+    expect(said[19]).toBe('m3ugen: error: c.ndjson: line 21: field "channel.id": duplicate channel id "a": line 1 has the same id');
+    expect(said.slice(20)).toEqual(['m3ugen: error: … and 10 more invalid records', 'm3ugen: error: c.ndjson: 30 invalid records, 1 valid (no config file)']);
   });
 
   it('counts a record the reader refused, which stops the check, among those read (a JSON array with a syntax error)', async () => {

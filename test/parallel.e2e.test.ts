@@ -361,20 +361,45 @@ export default (options) => ({
     expect(strict.stderr).toContain('m3ugen: error: c.ndjson: 22 invalid records, 1,481 valid (config strict.toml)');
   });
 
-  it('validate stopped by a duplicate in worker threads says what one thread says: the records listed, and that it got to that record', async () => {
+  it('validate lists every repeated id and number in worker threads as one thread does: inside a part and across parts, both on one record, an id strict mode refuses counted once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
     const lines = awkwardLines(1_500);
-    lines[1_000] = record(1_001, { id: makeChannels(1_500, 7)[20]!.channel.id });
-    for (const at of [40, 700]) lines.splice(at, 0, '{"assigned_number": 0, oops');
+    const idAt = (line: number): string => (JSON.parse(lines[line - 1]!) as { channel: { id: string } }).channel.id;
+    const edit = (line: number, change: { id?: string; number?: number }): void => {
+      const parsed = JSON.parse(lines[line - 1]!) as { assigned_number: number; channel: { id: string } };
+      if (change.id !== undefined) parsed.channel.id = change.id;
+      if (change.number !== undefined) parsed.assigned_number = change.number;
+      lines[line - 1] = JSON.stringify(parsed);
+    };
+    edit(101, { id: idAt(91) }); // inside the first part of 256 records
+    edit(301, { number: 299 }); // inside the second
+    edit(601, { id: idAt(5), number: 6 }); // both, across parts
+    edit(831, { number: 1 }); // an id that is not a UUID, too (830 is a multiple of 83)
+    edit(1_001, { id: idAt(21) }); // across parts
+    lines[40] = '{"assigned_number": 0, oops';
+    lines[700] = '{"assigned_number": 0, oops';
     writeFileSync(join(dir, 'c.ndjson'), lines.join('\n'));
-    const check = (workers: number): Promise<CliResult> => runCli(['validate', '--input', 'c.ndjson', '--proxy-id', PROXY, '--workers', String(workers)], { cwd: dir, env: SMALL_PARTS });
-    const [one, two] = await Promise.all([check(1), check(2)]);
+    writeFileSync(join(dir, 'strict.toml'), '[proxy_generation]\nstrict = true\n');
+    const check = (workers: number, ...extra: string[]): Promise<CliResult> =>
+      runCli(['validate', '--input', 'c.ndjson', '--proxy-id', PROXY, '--workers', String(workers), '--quiet', ...extra], { cwd: dir, env: SMALL_PARTS });
+    const [one, two, strictOne, strictTwo] = await Promise.all([check(1), check(2), check(1, '--config', 'strict.toml'), check(2, '--config', 'strict.toml')]);
     expect(two).toEqual(one);
-    expect(one.stderr.trimEnd().split('\n').slice(-2)).toEqual([
-      `m3ugen: error: c.ndjson: line 1003: field "channel.id": duplicate channel id "${makeChannels(1_500, 7)[20]!.channel.id}": line 21 has the same id`,
-      // Counted up to the duplicate, not to the end of the batch one thread had read.
-      'm3ugen: error: c.ndjson: 3 invalid records in the first 1,003; line 1003 stopped the check, later records were not read (no config file)',
+    expect(strictTwo).toEqual(strictOne);
+    expect(one.code).toBe(1);
+    expect(one.stderr.trimEnd().split('\n')).toEqual([
+      'm3ugen: error: c.ndjson: line 41: invalid JSON at column 24: a key without quotes: JSON keys take double quotes',
+      `m3ugen: error: c.ndjson: line 101: field "channel.id": duplicate channel id "${idAt(91)}": line 91 has the same id`,
+      'm3ugen: error: c.ndjson: line 301: field "assigned_number": duplicate channel number 299: line 299 has the same number',
+      `m3ugen: error: c.ndjson: line 601: field "channel.id": duplicate channel id "${idAt(5)}": line 5 has the same id`,
+      'm3ugen: error: c.ndjson: line 601: field "assigned_number": duplicate channel number 6: line 6 has the same number',
+      'm3ugen: error: c.ndjson: line 701: invalid JSON at column 24: a key without quotes: JSON keys take double quotes',
+      'm3ugen: error: c.ndjson: line 831: field "assigned_number": duplicate channel number 1: line 1 has the same number',
+      `m3ugen: error: c.ndjson: line 1001: field "channel.id": duplicate channel id "${idAt(21)}": line 21 has the same id`,
+      'm3ugen: error: c.ndjson: 7 invalid records, 1,493 valid (no config file)',
     ]);
+    // 19 ids are not UUIDs (every 83rd line from the first), one of them on line 831, which is counted once.
+    expect(strictOne.stderr).toContain('m3ugen: error: c.ndjson: line 831: field "channel.id": expected a UUID (strict mode), got "not-a-uuid-830"\nm3ugen: error: c.ndjson: line 831: field "assigned_number": duplicate channel number 1');
+    expect(strictOne.stderr.trimEnd().split('\n').at(-1)).toBe('m3ugen: error: c.ndjson: 25 invalid records, 1,475 valid (config strict.toml)');
   });
 
   it('stops where a cut gzip file cannot be read on, as one thread does: generate publishes nothing, validate counts the records it checked', async () => {

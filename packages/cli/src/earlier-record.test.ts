@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuplicateError, InputError } from '@m3ugen/core';
 import { openChannelReader } from '@m3ugen/reader';
 import { describe, expect, it, vi } from 'vitest';
-import { nameEarlierRecord } from './earlier-record.js';
+import { nameEarlierRecord, nameEarlierRecords } from './earlier-record.js';
 
 // Two different ids share a 64-bit fingerprint about once in 1.5 million runs of five
 // million channels; to see what the command says then, the test can make every fingerprint equal.
@@ -77,5 +77,38 @@ describe('nameEarlierRecord', () => {
     } finally {
       fingerprints.allEqual = false;
     }
+  });
+});
+
+describe('nameEarlierRecords', () => {
+  it('names the earlier record of each duplicate in one reading of the file, keeping the order and anything else as it is', async () => {
+    const file = inputFile('c.ndjson', [record(1, 'a'), record(2, 'b'), record(1, 'a'), record(4, 'b'), record(5, 'c'), record(2, 'c')].join('\n'));
+    let readings = 0;
+    const counted = () => {
+      readings++;
+      return file();
+    };
+    const other = new InputError('expected a non-empty string', { file: 'c.ndjson', line: 2, index: 1, field: 'channel.channel_name' });
+    const errors = [
+      new DuplicateError({ id: 'a' }, { file: 'c.ndjson', line: 3, index: 2 }),
+      other,
+      new DuplicateError({ number: 1 }, { file: 'c.ndjson', line: 3, index: 2 }),
+      new DuplicateError({ id: 'b' }, { file: 'c.ndjson', line: 4, index: 3 }),
+      new DuplicateError({ number: 2 }, { file: 'c.ndjson', line: 6, index: 5 }),
+      new DuplicateError({ id: 'c' }, { file: 'c.ndjson', line: 6, index: 5 }),
+    ];
+    const named = await nameEarlierRecords(errors, counted);
+    expect(readings).toBe(1);
+    expect(named[1]).toBe(other);
+    expect(named.map((error) => (error as Error).message)).toEqual([
+      'c.ndjson: line 3: field "channel.id": duplicate channel id "a": line 1 has the same id',
+      other.message,
+      'c.ndjson: line 3: field "assigned_number": duplicate channel number 1: line 1 has the same number',
+      'c.ndjson: line 4: field "channel.id": duplicate channel id "b": line 2 has the same id',
+      'c.ndjson: line 6: field "assigned_number": duplicate channel number 2: line 2 has the same number',
+      'c.ndjson: line 6: field "channel.id": duplicate channel id "c": line 5 has the same id',
+    ]);
+    expect(await nameEarlierRecords([other], counted)).toEqual([other]);
+    expect(readings).toBe(1);
   });
 });

@@ -64,21 +64,64 @@ function sameFingerprintAs(id: string): (other: string) => boolean {
  * ```
  */
 export async function nameEarlierRecord(error: unknown, reopen: Reopen | undefined): Promise<unknown> {
-  if (!(error instanceof DuplicateError) || error.earlier !== undefined || reopen === undefined) return error;
-  const { duplicate, location } = error;
-  const end = location.index;
-  if (end === undefined) return error;
-  let lookalike: RescannedRecord | undefined;
-  const looksLikeTheId = 'id' in duplicate ? sameFingerprintAs(duplicate.id) : undefined;
+  return (await nameEarlierRecords([error], reopen))[0];
+}
+
+/** A duplicate whose earlier record is looked for, and what the second reading found of it. */
+interface Search {
+  readonly error: DuplicateError;
+  readonly end: number;
+  readonly looksLikeTheId: ((other: string) => boolean) | undefined;
+  earlier?: RescannedRecord;
+  lookalike?: RescannedRecord;
+}
+
+/**
+ * {@link nameEarlierRecord} for several errors, reading the input again
+ * once, up to the latest of them: for `m3ugen validate`, which lists every
+ * duplicate. Returns the errors in the same order.
+ *
+ * @example
+ * ```ts
+ * for (const error of await nameEarlierRecords(duplicates, prepared.reopen)) reporter.error(error.message);
+ * ```
+ */
+export async function nameEarlierRecords(errors: readonly unknown[], reopen: Reopen | undefined): Promise<unknown[]> {
+  const searches = new Map<unknown, Search>();
+  for (const error of errors) {
+    if (!(error instanceof DuplicateError) || error.earlier !== undefined || error.location.index === undefined || searches.has(error)) continue;
+    const { duplicate } = error;
+    searches.set(error, { error, end: error.location.index, looksLikeTheId: 'id' in duplicate ? sameFingerprintAs(duplicate.id) : undefined });
+  }
+  if (searches.size === 0 || reopen === undefined) return [...errors];
+  let open = [...searches.values()];
+  const end = Math.max(...open.map((search) => search.end));
   try {
     for await (const record of rescan(reopen)) {
       if (record.index >= end) break;
-      if (error.isRepeatedBy(record.id, record.number)) return error.withEarlier(placeOf(record));
-      if (lookalike === undefined && looksLikeTheId?.(record.id) === true) lookalike = record;
+      for (const search of open) {
+        if (record.index >= search.end) continue;
+        if (search.error.isRepeatedBy(record.id, record.number)) search.earlier = record;
+        else if (search.lookalike === undefined && search.looksLikeTheId?.(record.id) === true) search.lookalike = record;
+      }
+      if (open.some((search) => search.earlier !== undefined)) {
+        open = open.filter((search) => search.earlier === undefined);
+        if (open.length === 0) break;
+      }
     }
   } catch {
-    return error; // the file changed or went away since the run read it: keep what the run knew
+    return [...errors]; // the file changed or went away since the run read it: keep what the run knew
   }
+  return errors.map((error) => {
+    const search = searches.get(error);
+    return search === undefined ? error : named(search);
+  });
+}
+
+/** The error of `search` with the earlier record it found, or saying the ids cannot be told apart, or as it was. */
+function named({ error, earlier, lookalike }: Search): unknown {
+  if (earlier !== undefined) return error.withEarlier(placeOf(earlier));
+  const { duplicate, location } = error;
   if (lookalike === undefined || !('id' in duplicate)) return error;
   const where = lookalike.line === undefined ? `record ${lookalike.index}` : `line ${lookalike.line}`;
   return new InputError(

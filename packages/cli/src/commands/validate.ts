@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
-import { InputError, type GenerationResult } from '@m3ugen/core';
+import { InputError, type DuplicateError, type GenerationResult } from '@m3ugen/core';
 import { parseFlags } from '../args.js';
-import { nameEarlierRecord } from '../earlier-record.js';
+import { nameEarlierRecord, nameEarlierRecords } from '../earlier-record.js';
 import type { InputPart } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY } from '../parallel/parallel-strategy.js';
 import { parallelRunSource, planForRun, requestedWorkers } from '../parallel/run-plan.js';
@@ -55,13 +55,29 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
       if (++notUuidCount <= LISTED) notUuids.push(new InputError(`expected a UUID (strict mode), got ${JSON.stringify(warning.value)}`, location));
     });
   }
+  // A repeated id or number does not stop the check: each is listed, and the check goes on past it, as past an invalid record.
+  const duplicates: DuplicateError[] = [];
+  /** Records with a repeated id or number that were not counted already (as ids that are not UUIDs), and where the latest was. */
+  let duplicateCount = 0;
+  let lastDuplicate: number | undefined;
+  const onDuplicate = (error: DuplicateError): void => {
+    const at = position(error);
+    // A record with both its id and its number repeated is one invalid record, listed with both.
+    if (at !== lastDuplicate && at !== lastNotUuid) duplicateCount++;
+    lastDuplicate = at;
+    if (duplicates.length < 2 * LISTED) duplicates.push(error);
+  };
   /** Lists the invalid records (with the one that stopped the check), the first in input order; returns how many there were. */
-  const list = (stoppedBy?: InputError): number => {
-    const first = [...invalid, ...notUuids].sort((a, b) => position(a) - position(b)).slice(0, LISTED);
-    const listed = stoppedBy === undefined ? first : [...first, stoppedBy].sort((a, b) => position(a) - position(b));
+  const list = async (stoppedBy?: InputError): Promise<number> => {
+    const byPosition = (a: InputError, b: InputError): number => position(a) - position(b);
+    const all = [...invalid, ...notUuids, ...duplicates].sort(byPosition);
+    const records = [...new Set(all.map(position))].slice(0, LISTED);
+    // The first records in input order, each with every error it has; a repeated id or number names the record it repeats.
+    const first = (await nameEarlierRecords(all.filter((error) => records.includes(position(error))), reopen)) as InputError[];
+    const listed = stoppedBy === undefined ? first : [...first, stoppedBy].sort(byPosition);
     for (const error of listed) reporter.error(error.message);
-    const count = skippedCount + notUuidCount;
-    if (count > first.length) reporter.error(`… and ${counted(count - first.length, 'more invalid record')}`);
+    const count = skippedCount + notUuidCount + duplicateCount;
+    if (count > records.length) reporter.error(`… and ${counted(count - records.length, 'more invalid record')}`);
     return count;
   };
 
@@ -85,17 +101,17 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
         partsCheckedTo = part.end;
         recordsInPartsChecked = part.firstIndex + part.records;
       };
-      const source = await parallelRunSource(prepared, { flags, notStrict: true, workers: plan.workers, partWritten, onSkip });
+      const source = await parallelRunSource(prepared, { flags, notStrict: true, workers: plan.workers, partWritten, onSkip, onDuplicate });
       result = await generator.generate(source, { ...overrides, strict: false, strategy: PARALLEL_STRATEGY, output: discard });
     } else {
-      result = await generator.generate(reader, { ...overrides, strict: false, output: discard });
+      result = await generator.generate(reader, { ...overrides, strict: false, output: discard, onDuplicate });
     }
   } catch (thrown) {
-    // A record that fails the run even with invalid records skipped (a duplicate id or number)
+    // A record that fails the run even with invalid records skipped (a line too long to read, a JSON syntax error)
     // ends the check: list it with the invalid records found so far.
     const error = await nameEarlierRecord(thrown, reopen);
     if (!(error instanceof InputError)) throw inConfigTerms(error, loaded, flags);
-    const skipped = list(error);
+    const skipped = await list(error);
     const { line, index } = error.location;
     // The records up to the one that stopped the check, or up to the last invalid one listed (read ahead in its batch):
     // the same in a parallel run, where this thread read nothing. Without a record, as far as the reader got.
@@ -116,13 +132,13 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
     releaseYoungGeneration?.();
   }
   reporter.clearProgress();
-  const invalidCount = list();
+  const invalidCount = await list();
   // In strict mode the ids that are not UUIDs were listed as invalid records, not warned about.
   summariseWarnings(result, reporter, strict ? ['non-uuid-id'] : []);
   warnIfNoChannels(result, skippedCount, reporter, inputName);
   const { metrics, warnings } = result;
   if (invalidCount > 0) {
-    reporter.error(`${inputName}: ${counted(invalidCount, 'invalid record')}, ${formatCount(metrics.channels - notUuidCount)} valid (${configNote})`);
+    reporter.error(`${inputName}: ${counted(invalidCount, 'invalid record')}, ${formatCount(metrics.channels - notUuidCount - duplicateCount)} valid (${configNote})`);
     return 1;
   }
   io.stdout.write(`ok: ${inputName}: ${counted(metrics.channels, 'channel')} valid, ${counted(warnings.total, 'warning')} (${configNote})\n`);

@@ -13,6 +13,8 @@ export interface WorkerSetup {
   readonly skipInvalid: boolean;
   /** Set by `validate`, which lists ids that are not UUIDs itself: the parts' runs are not strict, whatever the config says. */
   readonly notStrict?: true | undefined;
+  /** Set by `validate`, which lists every repeated id and number: the parts' runs go on past them, and the main thread finds each from what the runs checked. */
+  readonly listsDuplicates?: true | undefined;
 }
 
 /** An error thrown in a worker, as it crosses to the main thread. */

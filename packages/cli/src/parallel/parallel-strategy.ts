@@ -35,6 +35,8 @@ export interface ParallelOptions extends WorkerSetup {
   readonly partWritten?: ((part: InputPart) => void) | undefined;
   /** With `skipInvalid`: each record skipped, in input order, as a reader's `onSkip` gets it, with the run's `warn`. */
   readonly onSkip?: ((error: InputError, warn: RunInfo['warn']) => void) | undefined;
+  /** Each repeated id or number, in input order, as the run option `onDuplicate` gets them: the run goes on past them. */
+  readonly onDuplicate?: ((error: DuplicateError) => void) | undefined;
 }
 
 /**
@@ -70,8 +72,15 @@ function unreadResult(part: InputPart, file: string): PartResult {
   };
 }
 
-/** The id, line and record index of the part's channel `position` (from 0), read again from the file to name it in an error. */
-async function channelAt(options: ParallelOptions, part: InputPart, position: number): Promise<{ id: string; line: number | undefined; index: number }> {
+/** Where a channel's record is, and its id, read again from the file to name it in an error. */
+interface ChannelPlace {
+  readonly id: string;
+  readonly line: number | undefined;
+  readonly index: number;
+}
+
+/** The places of the part's channels at `positions` (from 0, ascending), read again from the file in one pass. */
+async function channelsAt(options: ParallelOptions, part: InputPart, positions: readonly number[]): Promise<ChannelPlace[]> {
   const fd = part.text === undefined ? openSync(options.path, 'r') : undefined;
   let text: string | Buffer;
   try {
@@ -80,43 +89,59 @@ async function channelAt(options: ParallelOptions, part: InputPart, position: nu
     if (fd !== undefined) closeSync(fd);
   }
   const reader = await openPartReader(text, { ...part, channelShift: undefined }, { path: options.path, file: options.file, skipInvalid: options.skipInvalid });
+  const places: ChannelPlace[] = [];
   let before = 0;
   for (let batch = await reader.nextBatch(); batch !== undefined; batch = await reader.nextBatch()) {
-    const at = position - before;
-    before += batch.end - batch.start;
-    if (at >= batch.end - batch.start) continue;
-    const nc = batch.channels[batch.start + at]!;
-    // Counted from the part's first record, a channel with no record index of its own is at the record of the same index.
-    return { id: nc.channel.id, line: recordLine(nc), index: recordIndex(nc) ?? batch.firstIndex + at };
+    const count = batch.end - batch.start;
+    for (let at = positions[places.length]! - before; at < count; at = positions[places.length]! - before) {
+      const nc = batch.channels[batch.start + at]!;
+      // Counted from the part's first record, a channel with no record index of its own is at the record of the same index.
+      places.push({ id: nc.channel.id, line: recordLine(nc), index: recordIndex(nc) ?? batch.firstIndex + at });
+      // Not a batch further: past the channels checked, the part may hold what failed its run.
+      if (places.length === positions.length) return places;
+    }
+    before += count;
   }
-  throw new Error(`channel ${position} of part ${part.seq} is not in it`);
+  throw new Error(`channel ${positions[places.length]} of part ${part.seq} is not in it`);
 }
 
 /** A repeated id or number found across parts, at the part's record `record`. */
 interface Duplicate {
-  readonly error: InputError;
+  readonly error: DuplicateError;
   readonly record: number;
 }
 
 /**
- * Checks what a part's run checked, across parts, in input order: the first
- * id or number an earlier record already had is the run's error, as in a
- * run without workers (which would have stopped there).
+ * Checks what a part's run checked, across parts, in input order: an id or
+ * number an earlier record already had is the run's error, as in a run
+ * without workers, which would have stopped there; or, with `all`, each
+ * one, as a run told of duplicates (`onDuplicate`) goes on past them (a
+ * record with both an id and a number repeated gives two, the id's first).
  */
-async function checkAcrossParts(result: PartResult, part: InputPart, seen: { ids: FingerprintSet; numbers: NumberSet }, options: ParallelOptions): Promise<Duplicate | undefined> {
+async function checkAcrossParts(result: PartResult, part: InputPart, seen: { ids: FingerprintSet; numbers: NumberSet }, options: ParallelOptions, all: boolean): Promise<Duplicate[]> {
   const { prints, numbers } = result;
+  const found: { record: number; number?: number }[] = [];
   for (let i = 0; i < numbers.length; i++) {
     if (!seen.ids.addFingerprint(prints[2 * i]!, prints[2 * i + 1]!)) {
-      const { id, line, index } = await channelAt(options, part, i);
-      return { record: i, error: new DuplicateError({ id }, { file: options.file, line, index }) };
+      found.push({ record: i });
+      if (!all) break;
     }
     const number = numbers[i]!;
     if (!seen.numbers.add(number)) {
-      const { line, index } = await channelAt(options, part, i);
-      return { record: i, error: new DuplicateError({ number }, { file: options.file, line, index }) };
+      found.push({ record: i, number });
+      if (!all) break;
     }
   }
-  return undefined;
+  if (found.length === 0) return [];
+  const positions: number[] = [];
+  for (const { record } of found) if (positions[positions.length - 1] !== record) positions.push(record);
+  const places = await channelsAt(options, part, positions);
+  let at = -1;
+  return found.map(({ record, number }) => {
+    if (positions[at] !== record) at++;
+    const { id, line, index } = places[at]!;
+    return { record, error: new DuplicateError(number === undefined ? { id } : { number }, { file: options.file, line, index }) };
+  });
 }
 
 /**
@@ -195,7 +220,14 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
       released.seq++;
     }
   };
-  const setup = { flags: options.flags, path: options.path, file: options.file, skipInvalid: options.skipInvalid, notStrict: options.notStrict };
+  const setup: WorkerSetup = {
+    flags: options.flags,
+    path: options.path,
+    file: options.file,
+    skipInvalid: options.skipInvalid,
+    notStrict: options.notStrict,
+    listsDuplicates: options.onDuplicate === undefined ? undefined : true,
+  };
   const pool = new WorkerPool(options.workers, setup, shiftToCome ? onRead : undefined);
   try {
     await run.output.write(run.renderHeader());
@@ -224,11 +256,25 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
         result = await pool.render({ ...part, channelShift: skippedBefore });
         part = withTextBack(part, result);
       }
-      const duplicate = seen === undefined ? undefined : await checkAcrossParts(result, part, seen, options);
-      // What a run without workers would have said before stopping at the duplicate, or all of it.
-      const events = duplicate === undefined ? result.events : result.events.slice(0, result.warningsBefore[duplicate.record]);
-      skippedBefore += replay(events, skippedBefore - result.channelShift, run, options);
-      if (duplicate !== undefined) throw duplicate.error;
+      const duplicates = seen === undefined ? [] : await checkAcrossParts(result, part, seen, options, options.onDuplicate !== undefined);
+      if (options.onDuplicate === undefined) {
+        const duplicate = duplicates[0];
+        // What a run without workers would have said before stopping at the duplicate, or all of it.
+        const events = duplicate === undefined ? result.events : result.events.slice(0, result.warningsBefore[duplicate.record]);
+        skippedBefore += replay(events, skippedBefore - result.channelShift, run, options);
+        if (duplicate !== undefined) throw duplicate.error;
+      } else {
+        // Each duplicate is told where a run without workers tells it: after the events of the records before it and its own warnings.
+        let replayed = 0;
+        let skippedInPart = 0;
+        for (const { record, error } of duplicates) {
+          const until = result.warningsBefore[record]!;
+          skippedInPart += replay(result.events.slice(replayed, until), skippedBefore - result.channelShift, run, options);
+          replayed = Math.max(replayed, until);
+          options.onDuplicate(error);
+        }
+        skippedBefore += skippedInPart + replay(result.events.slice(replayed), skippedBefore - result.channelShift, run, options);
+      }
       if (!result.ok) throw rebuild(result.error);
       const pending = run.output.writeBytes(result.bytes);
       if (pending !== undefined) await pending;

@@ -88,6 +88,8 @@ class ByteCollector {
   }
 }
 
+function ignoreDuplicate(): void {}
+
 function toWorkerError(error: unknown): WorkerError {
   if (error instanceof DuplicateError) return { name: error.name, message: error.message, location: error.location, duplicate: error.duplicate, earlier: error.earlier };
   if (error instanceof InputError) return { name: error.name, message: error.message, code: error.code, location: error.location, reason: error.reason };
@@ -235,7 +237,9 @@ class PartRenderer {
       const collector = new ByteCollector(Math.max(64 * 1024, text.length));
       this.#collector = collector;
       const strict = this.#setup.notStrict === true ? { strict: false } : {};
-      const { metrics, absentFields } = await this.#generator.generate(source, { ...this.#overrides, ...strict, strategy: PART_STRATEGY, duplicateIds: () => this.#recorder });
+      // The main thread finds every repeated id and number from what the run checked, a repeat inside the part as well.
+      const goOn = this.#setup.listsDuplicates === true ? { onDuplicate: ignoreDuplicate } : {};
+      const { metrics, absentFields } = await this.#generator.generate(source, { ...this.#overrides, ...strict, ...goOn, strategy: PART_STRATEGY, duplicateIds: () => this.#recorder });
       const checked = this.#recorder.take();
       const bytes = collector.bytes;
       const result: PartResult = {
