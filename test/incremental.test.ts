@@ -235,6 +235,28 @@ describe('incremental regeneration (EntryCache)', () => {
     await expect(generator.generate(next, { cache })).rejects.toThrow('record 7: field "channel.id": duplicate channel id');
   });
 
+  it('checks the ids of a dropped channel as a full run does (not at all), whether its entry is found by id or by position', async () => {
+    // Drops channels named "x…"; with readsIndex false entries may move and are found by id.
+    const dropX = (readsIndex: false | undefined): M3uPlugin => ({ name: 'drop-x', apply: (g) => g.hooks.dropChannel.tap({ name: 'drop-x', readsIndex }, (nc) => nc.channel.channelName.startsWith('x')) });
+    for (const readsIndex of [false, undefined]) {
+      const options = { proxyId: PROXY, plugins: [dropX(readsIndex)] };
+      const outcome = (run: Promise<{ playlist: string }>) => run.then(({ playlist }) => playlist, (error: Error) => error.message);
+      const channels = makeChannels(40);
+      const generator = createGenerator(options);
+      const cache = new EntryCache();
+      await generator.generate(channels, { cache });
+      const id = (i: number): string => channels[i]!.channel.id;
+      const rounds: NumberedChannel[][] = [
+        // A channel renamed so that it is dropped, then one that takes its id: no duplicate, as the dropped channel is not written.
+        channels.map((nc, i) => (i === 10 ? withFields(nc, { channelName: 'x' }) : i === 11 ? withFields(nc, { id: id(10) }) : nc)),
+        // A channel, a dropped one with its id, then another with it: the third duplicates the first, past the dropped one.
+        channels.map((nc, i) => (i === 21 ? withFields(nc, { id: id(20), channelName: 'x' }) : i === 22 ? withFields(nc, { id: id(20) }) : nc)),
+        channels,
+      ];
+      for (const round of rounds) expect(await outcome(generator.generate(copy(round), { cache }))).toBe(await outcome(createGenerator(options).generate(copy(round))));
+    }
+  });
+
   it('starts over when the options change', async () => {
     const channels = makeChannels(10);
     const generator = createGenerator({ proxyId: PROXY });

@@ -11,7 +11,7 @@ import { isTapped, tapsMayReadIndex, unusableResult, type GenerationHooks } from
 import type { RunInfo } from '../run/run-info.js';
 import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
 import type { ChannelBatch } from '../run/channel-source.js';
-import type { BatchEntries, BatchText, CapturedWarning, EntryCache } from '../run/entry-cache.js';
+import { NO_NUMBER, type BatchEntries, type BatchText, type CapturedWarning, type EntryCache } from '../run/entry-cache.js';
 import type { WarningLog } from '../run/warnings.js';
 import { formatAttributes, type ExtinfAttribute } from './attributes.js';
 import { displayName, sanitizeAttributeValue, sanitizeName, sanitizeText } from './sanitize.js';
@@ -259,7 +259,7 @@ export function createRenderers(context: RenderContext): Renderers {
     else warnings.addForChannel(w.code, w.field, index, () => reason, w.value);
   };
   /** The number the latest checkUnique claimed, kept by an EntryCache. */
-  let claimedNumber = -1;
+  let claimedNumber = NO_NUMBER;
   /** Uniqueness of id and number across the run. */
   const checkUnique = (nc: NumberedChannel, index: number): void => {
     if (ids === undefined || numbers === undefined) return;
@@ -429,7 +429,7 @@ export function createRenderers(context: RenderContext): Renderers {
         const nc = rendering.channels[rendering.start + j]!;
         const index = rendering.firstIndex + j;
         let text: string;
-        claimedNumber = -1;
+        claimedNumber = NO_NUMBER;
         warnings.startCapture();
         try {
           text = render(nc, index);

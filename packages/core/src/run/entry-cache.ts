@@ -19,9 +19,12 @@ export interface RenderedEntry {
   /** The entry's text; `""` when a plugin dropped the channel. */
   readonly text: string;
   readonly warnings: readonly CapturedWarning[] | undefined;
-  /** The number the entry claimed as unique (see {@link BatchEntries.reused}). */
+  /** The number the entry claimed as unique (see {@link BatchEntries.reused}), or {@link NO_NUMBER}. */
   readonly number: number;
 }
+
+/** An entry's number when it claimed none: a channel a plugin dropped, or a run without the duplicate check. */
+export const NO_NUMBER = -1;
 
 /** How {@link EntryCache.renderBatch} asks the renderer about entry `j` of the batch. */
 export interface BatchEntries {
@@ -260,7 +263,7 @@ export class EntryCache {
   claimId(id: string, _index: number): boolean {
     const held = this.#idSlots.get(id);
     if (held >= 0) {
-      if (this.#placed[held] === this.#run) return false;
+      if (this.#placed[held] === this.#run && this.#claimsItsId(held)) return false;
       this.#claimedElsewhere[held] = this.#run;
     }
     this.#idSlots.set(id, this.#rendering);
@@ -523,8 +526,19 @@ export class EntryCache {
   /** Notes `id` as the slot's, for finding it by id (without claiming it as unique). */
   #noteId(id: string | undefined, slot: number): void {
     if (id === undefined) return;
-    this.#idSlots.set(id, slot);
+    // Not over an entry of this run that claimed the id: a later channel with it is that one's duplicate.
+    const held = this.#idSlots.get(id);
+    if (!(held >= 0 && this.#placed[held] === this.#run && this.#claimsItsId(held))) this.#idSlots.set(id, slot);
     this.#claimedId = id;
+  }
+
+  /**
+   * Whether the entry in `slot` took part in the duplicate check: a channel
+   * a plugin dropped did not (a full run checks only the channels it
+   * writes), so its id, though noted to find the entry again, is not taken.
+   */
+  #claimsItsId(slot: number): boolean {
+    return this.#numbers[slot] !== NO_NUMBER;
   }
 
   #allocate(): number {
