@@ -238,7 +238,7 @@ describe('incremental regeneration (EntryCache)', () => {
   it('checks the ids of a dropped channel as a full run does (not at all), whether its entry is found by id or by position', async () => {
     // Drops channels named "x…"; with readsIndex false entries may move and are found by id.
     const dropX = (readsIndex: false | undefined): M3uPlugin => ({ name: 'drop-x', apply: (g) => g.hooks.dropChannel.tap({ name: 'drop-x', readsIndex }, (nc) => nc.channel.channelName.startsWith('x')) });
-    for (const readsIndex of [false, undefined]) {
+    for (const readsIndex of [false, undefined] as const) {
       const options = { proxyId: PROXY, plugins: [dropX(readsIndex)] };
       const outcome = (run: Promise<{ playlist: string }>) => run.then(({ playlist }) => playlist, (error: Error) => error.message);
       const channels = makeChannels(40);
