@@ -51,7 +51,6 @@ export interface RenderContext {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-
 /** What a plain entry (no per-channel plugin) is made of, kept by an EntryCache. */
 interface PlainKey {
   readonly index: number;
