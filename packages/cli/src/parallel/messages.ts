@@ -1,4 +1,4 @@
-import type { AbsentField, Duplicated, GenerationWarning, RecordLocation } from '@m3ugen/core';
+import { DuplicateError, InputError, M3ugenError, type AbsentField, type Duplicated, type GenerationWarning, type RecordLocation } from '@m3ugen/core';
 import type { CliFlags } from '../args.js';
 import type { InputPart } from './input-parts.js';
 
@@ -28,6 +28,17 @@ export interface WorkerError {
   /** Set for a DuplicateError. */
   readonly duplicate?: Duplicated | undefined;
   readonly earlier?: RecordLocation | undefined;
+}
+
+/**
+ * `error` as it crosses from a worker to the main thread, which rebuilds
+ * it: an error of the input keeps its place, a duplicate what it repeats.
+ */
+export function toWorkerError(error: unknown): WorkerError {
+  if (error instanceof DuplicateError) return { name: error.name, message: error.message, location: error.location, duplicate: error.duplicate, earlier: error.earlier };
+  if (error instanceof InputError) return { name: error.name, message: error.message, code: error.code, location: error.location, reason: error.reason };
+  if (error instanceof M3ugenError) return { name: error.name, message: error.message, code: error.code };
+  return { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) };
 }
 
 /** A record of the part skipped as invalid: its error, said in its place among the part's warnings. */

@@ -15,7 +15,7 @@ import {
 import { lineTooLong, NDJSON_BATCH_SIZE, readInputBytes } from '@m3ugen/reader';
 import { PARALLEL_CONTRACT } from './contract.js';
 import { InputParts, openPartReader, readPartText, type InputPart, type PartSource } from './input-parts.js';
-import type { PartEvent, PartResult, SkippedRecord, WorkerError, WorkerSetup } from './messages.js';
+import { toWorkerError, type PartEvent, type PartResult, type SkippedRecord, type WorkerError, type WorkerSetup } from './messages.js';
 import { StreamedParts } from './streamed-parts.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -56,14 +56,10 @@ function rebuild(error: WorkerError): Error {
 
 /** What a worker would answer for a part that stands for a line too long to read or the input failing to be read on: the reader's error. */
 function unreadResult(part: InputPart, file: string): PartResult {
-  const error = part.tooLong === true ? lineTooLong({ file, line: part.firstLine, index: part.firstIndex }) : part.failed;
   return {
     seq: part.seq,
     ok: false,
-    error:
-      error instanceof InputError
-        ? { name: error.name, message: error.message, code: error.code, location: error.location, reason: error.reason }
-        : { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) },
+    error: toWorkerError(part.tooLong === true ? lineTooLong({ file, line: part.firstLine, index: part.firstIndex }) : part.failed),
     events: [],
     channelShift: 0,
     prints: new Uint32Array(0),
@@ -79,7 +75,7 @@ interface ChannelPlace {
   readonly index: number;
 }
 
-/** The places of the part's channels at `positions` (from 0, ascending), read again from the file in one pass. */
+/** The places of the part's channels at `positions` (from 0, in order; one may repeat), read again from the file in one pass. */
 async function channelsAt(options: ParallelOptions, part: InputPart, positions: readonly number[]): Promise<ChannelPlace[]> {
   const fd = part.text === undefined ? openSync(options.path, 'r') : undefined;
   let text: string | Buffer;
@@ -133,13 +129,9 @@ async function checkAcrossParts(result: PartResult, part: InputPart, seen: { ids
     }
   }
   if (found.length === 0) return [];
-  const positions: number[] = [];
-  for (const { record } of found) if (positions[positions.length - 1] !== record) positions.push(record);
-  const places = await channelsAt(options, part, positions);
-  let at = -1;
-  return found.map(({ record, number }) => {
-    if (positions[at] !== record) at++;
-    const { id, line, index } = places[at]!;
+  const places = await channelsAt(options, part, found.map(({ record }) => record));
+  return found.map(({ record, number }, i) => {
+    const { id, line, index } = places[i]!;
     return { record, error: new DuplicateError(number === undefined ? { id } : { number }, { file: options.file, line, index }) };
   });
 }
@@ -256,25 +248,20 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
         result = await pool.render({ ...part, channelShift: skippedBefore });
         part = withTextBack(part, result);
       }
-      const duplicates = seen === undefined ? [] : await checkAcrossParts(result, part, seen, options, options.onDuplicate !== undefined);
-      if (options.onDuplicate === undefined) {
-        const duplicate = duplicates[0];
-        // What a run without workers would have said before stopping at the duplicate, or all of it.
-        const events = duplicate === undefined ? result.events : result.events.slice(0, result.warningsBefore[duplicate.record]);
-        skippedBefore += replay(events, skippedBefore - result.channelShift, run, options);
-        if (duplicate !== undefined) throw duplicate.error;
-      } else {
-        // Each duplicate is told where a run without workers tells it: after the events of the records before it and its own warnings.
-        let replayed = 0;
-        let skippedInPart = 0;
-        for (const { record, error } of duplicates) {
-          const until = result.warningsBefore[record]!;
-          skippedInPart += replay(result.events.slice(replayed, until), skippedBefore - result.channelShift, run, options);
-          replayed = Math.max(replayed, until);
-          options.onDuplicate(error);
-        }
-        skippedBefore += skippedInPart + replay(result.events.slice(replayed), skippedBefore - result.channelShift, run, options);
+      const { onDuplicate } = options;
+      const duplicates = seen === undefined ? [] : await checkAcrossParts(result, part, seen, options, onDuplicate !== undefined);
+      // What a run without workers says: the events of the records before each duplicate and its own warnings, then the
+      // duplicate (the run's error, or told to onDuplicate, and on); then the rest.
+      const shift = skippedBefore - result.channelShift;
+      let replayed = 0;
+      for (const { record, error } of duplicates) {
+        const until = Math.max(replayed, result.warningsBefore[record]!);
+        skippedBefore += replay(result.events.slice(replayed, until), shift, run, options);
+        replayed = until;
+        if (onDuplicate === undefined) throw error;
+        onDuplicate(error);
       }
+      skippedBefore += replay(result.events.slice(replayed), shift, run, options);
       if (!result.ok) throw rebuild(result.error);
       const pending = run.output.writeBytes(result.bytes);
       if (pending !== undefined) await pending;

@@ -3,9 +3,6 @@
 import { openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
-  DuplicateError,
-  InputError,
-  M3ugenError,
   RECORD_INDEX,
   writeFingerprint,
   type ChannelBatch,
@@ -19,7 +16,7 @@ import { buildGenerator } from '../prepare.js';
 import { Reporter } from '../reporter.js';
 import { PARALLEL_CONTRACT } from './contract.js';
 import { openPartReader, readPartText, type InputPart } from './input-parts.js';
-import type { CheckedRecords, FromWorker, PartEvent, PartResult, ToWorker, WorkerError, WorkerSetup } from './messages.js';
+import { toWorkerError, type CheckedRecords, type FromWorker, type PartEvent, type PartResult, type ToWorker, type WorkerError, type WorkerSetup } from './messages.js';
 
 /** The strategy a worker's runs use: the part's entries, no header, into a growing buffer. */
 export const PART_STRATEGY = 'm3ugen-part';
@@ -89,13 +86,6 @@ class ByteCollector {
 }
 
 function ignoreDuplicate(): void {}
-
-function toWorkerError(error: unknown): WorkerError {
-  if (error instanceof DuplicateError) return { name: error.name, message: error.message, location: error.location, duplicate: error.duplicate, earlier: error.earlier };
-  if (error instanceof InputError) return { name: error.name, message: error.message, code: error.code, location: error.location, reason: error.reason };
-  if (error instanceof M3ugenError) return { name: error.name, message: error.message, code: error.code };
-  return { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) };
-}
 
 /** One call of a part reader's `nextBatch()`: the records it skipped, then the batch it gave or the error it threw. */
 interface ReadStep {
