@@ -8,7 +8,7 @@ import { parseFlags, REFUSED_VALUE, UsageError } from '../args.js';
 import { nameEarlierRecord, rescan } from '../earlier-record.js';
 import { reportFailure } from '../failure.js';
 import { PARALLEL_STRATEGY } from '../parallel/parallel-strategy.js';
-import { parallelRunSource, planForRun, requestedWorkers } from '../parallel/run-plan.js';
+import { chooseWorkers, parallelRunSource, requestedWorkers } from '../parallel/run-plan.js';
 import { inConfigTerms, overwriteConflict, prepareRun, regularFileBytes, shareOfInputRead, shown, type PreparedRun } from '../prepare.js';
 import { checkPublishable, cleanUpOnExit, publishAtomically } from '../publish.js';
 import { counted, formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
@@ -293,12 +293,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     const { reader, overrides, generator, outputPath } = current;
     // The metrics are written after the run: a path that cannot take them fails now, before the work.
     if (current.metricsPath !== undefined) await checkPublishable(current.metricsPath, METRICS);
-    const plan = planForRun(current, flags, workers, outputPath !== undefined);
-    // stdin read in this thread: what the reader read of it need not be kept for workers.
-    if (plan.workers === 1) current.stdin?.forget();
-    // Asked for by count but not possible: say why, rather than quietly running in one thread.
-    if (workers !== 'auto' && workers > 1 && plan.workers === 1) reporter.warn(`workers = ${workers}: ${plan.reason}`);
-    else reporter.debug(plan.reason);
+    const plan = chooseWorkers(current, flags, workers, outputPath !== undefined, reporter);
     // Into a file, from a file: past 393,216 channels the duplicate-id check keeps
     // memory flat by spilling to disk (a failed run publishes nothing, so it may
     // find a duplicate only at the end). A parallel run keeps its ids in memory.

@@ -4,7 +4,7 @@ import { parseFlags } from '../args.js';
 import { nameEarlierRecord, nameEarlierRecords } from '../earlier-record.js';
 import type { InputPart } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY } from '../parallel/parallel-strategy.js';
-import { parallelRunSource, planForRun, requestedWorkers } from '../parallel/run-plan.js';
+import { chooseWorkers, parallelRunSource, requestedWorkers } from '../parallel/run-plan.js';
 import { inConfigTerms, prepareRun, shareOfInputRead } from '../prepare.js';
 import { counted, formatCount, Reporter } from '../reporter.js';
 import { holdYoungGeneration } from '../young-generation.js';
@@ -83,10 +83,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
 
   // A large NDJSON file is checked in worker threads, as generate renders it (nothing is written, so nothing to take back).
   const requested = requestedWorkers(prepared, flags);
-  const plan = planForRun(prepared, flags, requested, true);
-  if (plan.workers === 1) prepared.stdin?.forget();
-  if (requested !== 'auto' && requested > 1 && plan.workers === 1) reporter.warn(`workers = ${requested}: ${plan.reason}`);
-  else reporter.debug(plan.reason);
+  const plan = chooseWorkers(prepared, flags, requested, true, reporter);
   /** In a parallel run (where this thread reads no records), the file's bytes up to the end of the last part checked, and the records up to there. */
   let partsCheckedTo: number | undefined;
   let recordsInPartsChecked = 0;

@@ -2,6 +2,7 @@ import { DEFAULT_OPTIONS, type ChannelSource } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
 import type { CliFlags } from '../args.js';
 import type { PreparedRun } from '../prepare.js';
+import type { Reporter } from '../reporter.js';
 import { estimateGzipContent, estimateRecords } from './input-parts.js';
 import { parallelStrategy, type ParallelOptions } from './parallel-strategy.js';
 import { planWorkers, type WorkerPlan } from './plan.js';
@@ -16,6 +17,20 @@ function recordsPerPart(): number {
 /** The workers asked for: `--workers`, else the config's `proxy_generation.workers`, else `auto`. */
 export function requestedWorkers(prepared: PreparedRun, flags: CliFlags): 'auto' | number {
   return flags.workers ?? prepared.loaded.config.proxy_generation?.workers ?? 'auto';
+}
+
+/**
+ * {@link planForRun}, and what a command does with the plan before its run
+ * either way: stdin read in this thread need not be kept for workers, and a
+ * count asked for that cannot be had is warned about, rather than quietly
+ * run in one thread (otherwise the reason is a debug line).
+ */
+export function chooseWorkers(prepared: PreparedRun, flags: CliFlags, requested: 'auto' | number, outputIsFile: boolean, reporter: Reporter): WorkerPlan {
+  const plan = planForRun(prepared, flags, requested, outputIsFile);
+  if (plan.workers === 1) prepared.stdin?.forget();
+  if (requested !== 'auto' && requested > 1 && plan.workers === 1) reporter.warn(`workers = ${requested}: ${plan.reason}`);
+  else reporter.debug(plan.reason);
+  return plan;
 }
 
 /**
