@@ -99,12 +99,15 @@ export async function nameEarlierRecords(errors: readonly unknown[], reopen: Reo
   try {
     for await (const record of rescan(reopen)) {
       if (record.index >= end) break;
+      let found = false;
       for (const search of open) {
         if (record.index >= search.end) continue;
-        if (search.error.isRepeatedBy(record.id, record.number)) search.earlier = record;
-        else if (search.lookalike === undefined && search.looksLikeTheId?.(record.id) === true) search.lookalike = record;
+        if (search.error.isRepeatedBy(record.id, record.number)) {
+          search.earlier = record;
+          found = true;
+        } else if (search.lookalike === undefined && search.looksLikeTheId?.(record.id) === true) search.lookalike = record;
       }
-      if (open.some((search) => search.earlier !== undefined)) {
+      if (found) {
         open = open.filter((search) => search.earlier === undefined);
         if (open.length === 0) break;
       }
