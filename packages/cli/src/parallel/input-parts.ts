@@ -212,8 +212,10 @@ function recordsScaled(sample: Uint8Array, bytes: number): number {
  * NDJSON file of `fileBytes` bytes holds: the text's size from the gzip
  * trailer (which keeps it modulo 4 GiB: the multiple of 4 GiB is the one
  * nearest to what the compression ratio of its start gives), its records from
- * the lines of its first 64 KiB inflated. A file of several gzip members is
- * taken for its last one's size: less than it holds.
+ * the lines of its first 64 KiB inflated. A file of several gzip members
+ * (`cat a.gz b.gz`, bgzip) has only its last member's size in the trailer:
+ * where that is under a quarter of what the start's ratio gives, the ratio's
+ * figure is taken instead.
  *
  * @example
  * ```ts
@@ -242,7 +244,9 @@ export function estimateGzipContent(path: string, fileBytes: number): { bytes: n
   const trailerBytes = trailer.readUInt32LE(0);
   const byRatio = (fileBytes * sample.length) / Math.max(1, head.length);
   const wraps = Math.max(0, Math.round((byRatio - trailerBytes) / 2 ** 32));
-  const bytes = head.length >= fileBytes ? sample.length : trailerBytes + wraps * 2 ** 32;
+  const byTrailer = trailerBytes + wraps * 2 ** 32;
+  // Far less than the ratio gives: the last of several members (NDJSON compresses alike throughout, within 2× or so).
+  const bytes = head.length >= fileBytes ? sample.length : byTrailer < byRatio / 4 ? Math.round(byRatio) : byTrailer;
   return { bytes, records: recordsScaled(sample.subarray(0, Math.min(sample.length, READ_BYTES)), bytes) };
 }
 

@@ -140,4 +140,19 @@ describe('estimateGzipContent', () => {
     expect(estimate.records).toBeGreaterThan(lines.length * 0.9);
     expect(estimate.records).toBeLessThan(lines.length * 1.1);
   });
+
+  it('gives a file of several gzip members (cat a.gz b.gz) about the text of all of them, not its last member only', () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => `{"assigned_number": ${i + 1}, "channel": {"id": "${(i * 2654435761) % 1e9}", "channel_name": "C${i}"}}`);
+    const text = `${lines.join('\n')}\n`;
+    // Ten members, the last of them small, as shards concatenated are.
+    const cuts = [0, 20_000, 40_000, 60_000, 80_000, 100_000, 120_000, 140_000, 160_000, 199_000, 200_000];
+    const members = cuts.slice(1).map((end, i) => gzipSync(`${lines.slice(cuts[i], end).join('\n')}\n`));
+    const file = Buffer.concat(members);
+    expect(members.at(-1)!.length).toBeLessThan(file.length / 100);
+    const estimate = estimateGzipContent(fileWith(file), file.length);
+    expect(estimate.bytes).toBeGreaterThan(Buffer.byteLength(text) * 0.7);
+    expect(estimate.bytes).toBeLessThan(Buffer.byteLength(text) * 1.4);
+    expect(estimate.records).toBeGreaterThan(lines.length * 0.7);
+    expect(estimate.records).toBeLessThan(lines.length * 1.4);
+  });
 });
