@@ -36,6 +36,9 @@ const isOpen = (path: string): boolean =>
     }
   });
 
+/** `bytes` as a stream whose first `first` bytes come one read each (a writer's smallest writes), then the rest at once. */
+const byteByByte = (bytes: Buffer, first = 6): Readable => Readable.from([...Array.from(bytes.subarray(0, first), (byte) => Buffer.from([byte])), bytes.subarray(first)]);
+
 async function failure(promise: Promise<unknown>): Promise<InputError> {
   const error = await promise.then(
     () => undefined,
@@ -428,6 +431,7 @@ describe('compressed input', () => {
     const cuts = [zipped.subarray(0, 1), zipped.subarray(1, 5), zipped.subarray(5, 30), zipped.subarray(30)];
     const fromStream = await openChannelReader('-', { stream: Readable.from(cuts) });
     expect(numbers(await readAll(fromStream))).toEqual([1, 2, 3]);
+    expect(numbers(await readAll(await openChannelReader('-', { stream: byteByByte(zipped) })))).toEqual([1, 2, 3]);
     for (const name of ['g.json.gz', 'g.json', 'array.gz']) {
       const reader = await openChannelReader(gzipFile(name, Buffer.from(`[${records.join(',')}]`)));
       expect([reader.format, reader.compression]).toEqual(['json', 'gzip']);
@@ -520,6 +524,24 @@ describe('compressed input', () => {
     }
     const fromStream = await failure(openChannelReader('-', { stream: Readable.from([bytes.subarray(0, 3), bytes.subarray(3)]), displayName: 'stdin' }));
     expect(fromStream.message).toBe(`stdin: ${reason}`);
+    const byteAtATime = await failure(openChannelReader('-', { stream: byteByByte(bytes), displayName: 'stdin' }));
+    expect(byteAtATime.message).toBe(`stdin: ${reason}`);
+  });
+
+  it("tells plain text from a signature by its first two bytes, not waiting for six from a writer that sent fewer (a live feed's first line)", async () => {
+    for (const [start, rest, format] of [
+      ['[\n', `${record(1)}]\n`, 'json'],
+      ['[{', `${record(1).slice(1)}]\n`, 'json'],
+      ['{"', `${record(1).slice(2)}\n`, 'ndjson'],
+    ] as const) {
+      const input = new PassThrough();
+      input.write(Buffer.from(start));
+      // Opening reads as far as the format is told: with nothing more written, it would wait here for good.
+      const reader = await openChannelReader('-', { stream: input, displayName: 'stdin' });
+      expect(reader.format).toBe(format);
+      input.end(rest);
+      expect(numbers(await readAll(reader))).toEqual([1]);
+    }
   });
 });
 
@@ -546,6 +568,8 @@ describe('input in UTF-16 or UTF-32', () => {
     }
     const fromStream = await failure(openChannelReader('-', { stream: Readable.from([bytes.subarray(0, 1), bytes.subarray(1)]), displayName: 'stdin' }));
     expect(fromStream.message).toBe(`stdin: ${reason}`);
+    const byteAtATime = await failure(openChannelReader('-', { stream: byteByByte(bytes), displayName: 'stdin' }));
+    expect(byteAtATime.message).toBe(`stdin: ${reason}`);
   });
 
   it('is not what a file of NUL bytes is taken for: such a file is said as what it is (space reserved, never written), from a file of either format or a stream', async () => {

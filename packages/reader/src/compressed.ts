@@ -33,6 +33,25 @@ const SIGNATURE_BYTES = Math.max(GZIP.length, ...SIGNATURES.map(({ bytes }) => b
 
 const startsWith = (head: Uint8Array, bytes: readonly number[]): boolean => head.length >= bytes.length && bytes.every((byte, i) => head[i] === byte);
 
+/** Every signature looked for, gzip's and the refused ones'. */
+const ALL_SIGNATURES: readonly (readonly number[])[] = [GZIP, NULS, ...SIGNATURES.map(({ bytes }) => bytes)];
+
+/**
+ * Whether more bytes could still change what `head`, the input's first
+ * bytes so far, is taken for: it may be the start of a signature, or of
+ * UTF-16 or UTF-32 text (a NUL in its first two bytes, or a byte order
+ * mark). NDJSON starts `{"`, a JSON array `[` and a newline or `[{`: told
+ * from their first two bytes, without waiting for a writer that sent fewer
+ * than {@link SIGNATURE_BYTES} first (a live feed's `[` and newline, then
+ * its records as they come).
+ */
+function undecided(head: Uint8Array): boolean {
+  if (head.length >= SIGNATURE_BYTES) return false;
+  if (head.length < 2) return true;
+  if (ALL_SIGNATURES.some((bytes) => head.length < bytes.length && bytes.every((byte, i) => i >= head.length || head[i] === byte))) return true;
+  return head[0] === 0 || head[1] === 0 || (head[0] === 0xff && head[1] === 0xfe);
+}
+
 /** Whether `head` starts with gzip's signature. */
 function isGzip(head: Uint8Array): boolean {
   return startsWith(head, GZIP);
@@ -72,7 +91,7 @@ export async function* decompressed(chunks: AsyncIterable<Buffer | string>, file
   const rest: AsyncIterable<Buffer | string> = { [Symbol.asyncIterator]: () => iterator };
   try {
     let head: Buffer = Buffer.alloc(0);
-    while (head.length < SIGNATURE_BYTES) {
+    while (undecided(head)) {
       const step = await iterator.next();
       if (step.done === true) break;
       if (typeof step.value === 'string') {
