@@ -59,16 +59,20 @@ export interface PartSource {
   close(): void | Promise<void>;
 }
 
-/**
- * Whether a line's bytes make no record, by the reader's rule: a line is
- * blank when it trims to nothing (a trailing CR, spaces, a byte-order mark).
- */
-export function isBlankLine(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').trim() === '';
-}
-
 const NEWLINE = 0x0a;
-const OPEN_BRACE = 0x7b;
+/** What nearly every line starts with: a record's opening brace. */
+export const OPEN_BRACE = 0x7b;
+
+/**
+ * Whether a line's bytes (`bytes` from `start` to `end`) make no record, by
+ * the reader's rule: a line is blank when it trims to nothing (a trailing
+ * CR, spaces, a byte-order mark). A line starting with a brace is told
+ * without decoding it.
+ */
+export function isBlankLine(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  if (end > start && bytes[start] === OPEN_BRACE) return false;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8').trim() === '';
+}
 const READ_BYTES = 1 << 20;
 
 /**

@@ -2,7 +2,6 @@ import { MAX_LINE_BYTES } from '@m3ugen/reader';
 import { isBlankLine, type InputPart, type PartSource } from './input-parts.js';
 
 const NEWLINE = 0x0a;
-const OPEN_BRACE = 0x7b;
 
 /** The bytes of an input as they are read, and how far through its file the reading is (`readInputBytes` of `@m3ugen/reader`). */
 export interface InputBytes {
@@ -99,7 +98,7 @@ export class StreamedParts implements PartSource {
       return false;
     }
     this.#lines++;
-    if (end > start && (this.#pending[start] === OPEN_BRACE || !isBlankLine(this.#pending.subarray(start, end)))) this.#records++;
+    if (end > start && !isBlankLine(this.#pending, start, end)) this.#records++;
     this.#lineStart = Math.min(end + 1, this.#used);
     return true;
   }
