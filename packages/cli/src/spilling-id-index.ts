@@ -7,7 +7,7 @@
  * seen twice are suspects, and only then is the input read again to find the
  * first record whose id (compared as text) an earlier record had.
  */
-import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, opendirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuplicateError, FingerprintSet, idKey, M3ugenError, systemErrorReason, type DuplicateIdIndex, type InputError } from '@m3ugen/core';
@@ -15,6 +15,7 @@ import type { RescannedRecord } from './earlier-record.js';
 import { isAlive } from './publish.js';
 
 /** Key folders are named for the process that made them, so a later run can tell an abandoned one. */
+const PREFIX = 'm3ugen-ids-';
 const FOLDER = /^m3ugen-ids-(\d+)-/;
 
 export interface SpillingIdIndexOptions {
@@ -142,20 +143,30 @@ export class SpillingIdIndex implements DuplicateIdIndex {
   /**
    * Removes key folders that killed runs (SIGKILL) left in `folder` (default:
    * the system's temporary folder); those of processes still alive stay.
+   * Called by the first spill of a run, so runs that never spill never list
+   * the folder. The folder is read an entry at a time: a shared `/tmp` may
+   * hold 100,000 names, which read at once made ~10 MB of strings.
    */
   static removeAbandoned(folder = tmpdir()): string[] {
     const removed: string[] = [];
-    let names: string[];
+    let dir;
     try {
-      names = readdirSync(folder);
+      dir = opendirSync(folder, { bufferSize: 1024 });
     } catch {
       return removed;
     }
-    for (const name of names) {
-      const pid = FOLDER.exec(name)?.[1];
-      if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue;
-      rmSync(join(folder, name), { recursive: true, force: true });
-      removed.push(name);
+    try {
+      for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
+        if (!entry.name.startsWith(PREFIX)) continue;
+        const pid = FOLDER.exec(entry.name)?.[1];
+        if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+        rmSync(join(folder, entry.name), { recursive: true, force: true });
+        removed.push(entry.name);
+      }
+    } catch {
+      // The folder went away or could not be read further: what was removed stays removed.
+    } finally {
+      dir.closeSync();
     }
     return removed;
   }
@@ -170,8 +181,9 @@ export class SpillingIdIndex implements DuplicateIdIndex {
 
   #spill(): void {
     const folder = tmpdir();
+    if (this.#dir === undefined) SpillingIdIndex.removeAbandoned(folder);
     try {
-      this.#dir ??= mkdtempSync(join(folder, `m3ugen-ids-${process.pid}-`));
+      this.#dir ??= mkdtempSync(join(folder, `${PREFIX}${process.pid}-`));
       const path = join(this.#dir, `${this.#runs.length}.keys`);
       const sorted = this.#buffer.subarray(0, this.#buffered).sort();
       const fd = openSync(path, 'w');

@@ -299,7 +299,6 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     // find a duplicate only at the end). A parallel run keeps its ids in memory.
     // With a cache, ids are checked by the cache, which knows the entries it reuses.
     const reopen = outputPath === undefined || plan.workers > 1 || cache !== undefined ? undefined : current.reopen;
-    if (reopen !== undefined) SpillingIdIndex.removeAbandoned();
     const idIndex = reopen === undefined ? undefined : new SpillingIdIndex({ rescan: () => rescan(reopen), file: reader.name, memoryIds: memoryIdsFromEnvironment() });
     // A signal that ends the process mid-run (or an exit) removes the key files, as it removes the temporary playlist.
     const forgetKeyFiles = idIndex === undefined ? undefined : await cleanUpOnExit(() => idIndex.close());
