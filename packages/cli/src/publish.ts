@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { constants, unlinkSync } from 'node:fs';
-import { access, open, readdir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { access, open, opendir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -39,17 +39,21 @@ export function isAlive(pid: number): boolean {
  * ```
  */
 export async function removeStaleTemporaries(target: string): Promise<string[]> {
-  const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(\\d+)\\.[0-9A-HJKMNP-TV-Z]{26}\\.tmp$`);
+  const prefix = `.${basename(target)}.`;
+  const pattern = new RegExp(`^${escapeRegExp(prefix)}(\\d+)\\.[0-9A-HJKMNP-TV-Z]{26}\\.tmp$`);
   const removed: string[] = [];
-  let names: string[];
+  const stale: string[] = [];
   try {
-    names = await readdir(dirname(target));
+    // An entry at a time: a crowded folder's names, read at once, are megabytes of strings before the run.
+    for await (const entry of await opendir(dirname(target), { bufferSize: 1024 })) {
+      if (!entry.name.startsWith(prefix)) continue;
+      const pid = pattern.exec(entry.name)?.[1];
+      if (pid !== undefined && Number(pid) !== process.pid && !isAlive(Number(pid))) stale.push(entry.name);
+    }
   } catch {
-    return removed;
+    // The folder cannot be listed (or went away): nothing to remove, and the publish says why if it cannot write there.
   }
-  for (const name of names) {
-    const pid = pattern.exec(name)?.[1];
-    if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+  for (const name of stale) {
     try {
       await unlink(join(dirname(target), name));
       removed.push(name);
