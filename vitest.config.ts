@@ -12,6 +12,8 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
     // Config files the tests write are imported as Node imports them (through m3ugen's TypeScript hooks), not by Vite.
     server: { deps: { external: [/\/m3ugen\.config\.[cm]?ts(\?|$)/] } },
+    // A temporary folder per run, removed at its end (test/support/temporary-folder.ts).
+    globalSetup: ['test/support/temporary-folder.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
