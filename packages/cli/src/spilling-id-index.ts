@@ -7,7 +7,7 @@
  * seen twice are suspects, and only then is the input read again to find the
  * first record whose id (compared as text) an earlier record had.
  */
-import { closeSync, mkdtempSync, opendirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, opendirSync, openSync, readSync, rmSync, writeSync, type Dir } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuplicateError, FingerprintSet, idKey, M3ugenError, systemErrorReason, type DuplicateIdIndex, type InputError } from '@m3ugen/core';
@@ -149,7 +149,7 @@ export class SpillingIdIndex implements DuplicateIdIndex {
    */
   static removeAbandoned(folder = tmpdir()): string[] {
     const removed: string[] = [];
-    let dir;
+    let dir: Dir;
     try {
       dir = opendirSync(folder, { bufferSize: 1024 });
     } catch {
