@@ -6,6 +6,7 @@ import { ConfigError, messageOf } from './config-error.js';
 import { localModuleGraph } from './local-imports.js';
 import { importCurrentModule } from './module-import.js';
 import { registerTypeScript } from './typescript.js';
+import { typeScriptCompiler } from './typescript-compiler.js';
 
 // Every loader here turns a file that cannot be read as a config into one
 // ConfigError line: `file: invalid FORMAT at line L, column C: reason`.
@@ -128,7 +129,7 @@ const loadYaml: Loader = async (filepath, content) => {
  * failed to load: Node gives an ES module's SyntaxError no position.
  */
 export async function describeSyntaxError(filepath: string, content: string): Promise<string | undefined> {
-  const { default: ts } = await import('typescript');
+  const ts = typeScriptCompiler();
   const { diagnostics = [] } = ts.transpileModule(content, {
     fileName: basename(filepath),
     reportDiagnostics: true,

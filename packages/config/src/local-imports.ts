@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isRegularFile } from './file-kind.js';
+import { typeScriptCompiler } from './typescript-compiler.js';
 
 /** A module file of the operator's own and its text, `undefined` when it could not be read. */
 export interface LocalModule {
@@ -23,7 +24,7 @@ function importCandidates(specifier: string, from: string): string[] {
 /** The local modules `file` imports (static and literal dynamic imports, re-exports, `require()` calls), as paths of existing files. */
 async function localImports(file: string, content: string): Promise<string[]> {
   if (!MODULE_FILE.test(file)) return [];
-  const { default: ts } = await import('typescript');
+  const ts = typeScriptCompiler();
   const found: string[] = [];
   for (const { fileName } of ts.preProcessFile(content, true, true).importedFiles) {
     if (!/^\.{1,2}\//.test(fileName) && !isAbsolute(fileName)) continue;

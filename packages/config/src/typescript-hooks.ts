@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { typeScriptCompiler } from './typescript-compiler.js';
 import type { Loaded, ResolveContext, Resolved } from './loader-hooks.js';
 
 /** `.ts`, `.mts`, `.cts`: the `c` of the last means CommonJS. */
@@ -44,7 +45,7 @@ export async function load(url: string, context: unknown, nextLoad: (url: string
   const typescript = typescriptFile(url);
   if (typescript === null) return nextLoad(url, context);
   const path = fileURLToPath(url);
-  const { default: ts } = await import('typescript');
+  const ts = typeScriptCompiler();
   const commonJs = typescript[1] === 'c';
   const { outputText, diagnostics = [] } = ts.transpileModule(await readFile(path, 'utf8'), {
     fileName: basename(path),
