@@ -142,7 +142,9 @@ export class SpillingIdIndex implements DuplicateIdIndex {
 
   /**
    * Removes key folders that killed runs (SIGKILL) left in `folder` (default:
-   * the system's temporary folder); those of processes still alive stay.
+   * the system's temporary folder); those of processes still alive stay, and
+   * so do those this process may not remove (another user's), without an
+   * error: before, one such folder failed every run into a file.
    * Called by the first spill of a run, so runs that never spill never list
    * the folder. The folder is read an entry at a time: a shared `/tmp` may
    * hold 100,000 names, which read at once made ~10 MB of strings.
@@ -160,8 +162,12 @@ export class SpillingIdIndex implements DuplicateIdIndex {
         if (!entry.name.startsWith(PREFIX)) continue;
         const pid = FOLDER.exec(entry.name)?.[1];
         if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue;
-        rmSync(join(folder, entry.name), { recursive: true, force: true });
-        removed.push(entry.name);
+        try {
+          rmSync(join(folder, entry.name), { recursive: true, force: true });
+          removed.push(entry.name);
+        } catch {
+          // Not this user's to remove (another user's run, in a shared /tmp): left to them, and this run goes on.
+        }
       }
     } catch {
       // The folder went away or could not be read further: what was removed stays removed.
