@@ -528,6 +528,12 @@ describe('compressed input', () => {
     expect(byteAtATime.message).toBe(`stdin: ${reason}`);
   });
 
+  it('skips a byte-order mark that a stream hands over a byte at a time, in NDJSON and in a JSON array', async () => {
+    for (const text of [`\ufeff${record(1)}\n`, `\ufeff[${record(1)}]\n`]) {
+      expect(numbers(await readAll(await openChannelReader('-', { stream: byteByByte(Buffer.from(text)) })))).toEqual([1]);
+    }
+  });
+
   it("tells plain text from a signature by its first two bytes, not waiting for six from a writer that sent fewer (a live feed's first line)", async () => {
     for (const [start, rest, format] of [
       ['[\n', `${record(1)}]\n`, 'json'],

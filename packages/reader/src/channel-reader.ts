@@ -421,8 +421,11 @@ class NdjsonReader extends StreamedReader {
         faults.push(chunk);
         continue;
       }
-      if (first && chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
-      first = false;
+      // The first text, not the first chunk: a stream's first read may end inside the mark, which then decodes to nothing.
+      if (first && chunk !== '') {
+        if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+        first = false;
+      }
       let from = 0;
       let newlines = 0;
       for (let newline = chunk.indexOf('\n'); newline !== -1; newline = chunk.indexOf('\n', from)) {
