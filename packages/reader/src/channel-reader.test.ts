@@ -528,6 +528,37 @@ describe('compressed input', () => {
     expect(byteAtATime.message).toBe(`stdin: ${reason}`);
   });
 
+  it('reads the same channels however a stream cuts its first bytes: NDJSON or a JSON array, a byte-order mark, blank lines, gzip or not (property)', async () => {
+    const shape = fc.record({
+      array: fc.boolean(),
+      bom: fc.boolean(),
+      lead: fc.constantFrom('', '\n', '\r\n', ' \n\n'),
+      gzip: fc.boolean(),
+      count: fc.integer({ min: 1, max: 4 }),
+      sizes: fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 6 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(shape, async ({ array, bom, lead, gzip, count, sizes }) => {
+        const lines = Array.from({ length: count }, (_, i) => record(i + 1, { tvg_name: 'é€😀' }));
+        const text = `${bom ? '\ufeff' : ''}${lead}${array ? `[${lines.join(',\n')}]` : lines.join('\n')}\n`;
+        const bytes = gzip ? gzipSync(text) : Buffer.from(text);
+        const pieces: Buffer[] = [];
+        for (let at = 0, k = 0; at < bytes.length; k++) {
+          // Cut only the first bytes small, where the format and compression are told.
+          const size = at < 16 ? sizes[k % sizes.length]! : bytes.length - at;
+          pieces.push(bytes.subarray(at, at + size));
+          at += size;
+        }
+        const reader = await openChannelReader('-', { stream: Readable.from(pieces), displayName: 'stdin' });
+        expect([reader.format, reader.compression]).toEqual([array ? 'json' : 'ndjson', gzip ? 'gzip' : undefined]);
+        const read = await readAll(reader);
+        expect(numbers(read)).toEqual(lines.map((_, i) => i + 1));
+        expect(read.every((c) => c.channel.tvgName === 'é€😀')).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('skips a byte-order mark that a stream hands over a byte at a time, in NDJSON and in a JSON array', async () => {
     for (const text of [`\ufeff${record(1)}\n`, `\ufeff[${record(1)}]\n`]) {
       expect(numbers(await readAll(await openChannelReader('-', { stream: byteByByte(Buffer.from(text)) })))).toEqual([1]);
