@@ -1,6 +1,6 @@
-import { availableParallelism } from 'node:os';
 import { formatCount, isTapped, type M3uGenerator, type M3uPlugin } from '@m3ugen/core';
 import { counted } from '../reporter.js';
+import { usableCores } from './cores.js';
 import { PARALLEL_STRATEGY } from './parallel-strategy.js';
 
 /**
@@ -56,7 +56,7 @@ export interface WorkerFacts {
   readonly generator: M3uGenerator;
   /** The memory budget (`max_memory_mb`), which `auto` stays under. */
   readonly maxMemoryMb: number;
-  /** Cores of this machine (default: `os.availableParallelism()`). */
+  /** Cores this process may keep busy (default: {@link usableCores}: `os.availableParallelism()` capped by the cgroup's CPU quota). */
   readonly cores?: number | undefined;
 }
 
@@ -103,7 +103,7 @@ export function planWorkers(facts: WorkerFacts): WorkerPlan {
   const textBytes = facts.ndjsonFileBytes;
   if (textBytes === undefined) return none('auto, stdin: its size is not known before it is read (--workers N cuts it into parts as it comes)');
 
-  const cores = facts.cores ?? availableParallelism();
+  const cores = facts.cores ?? usableCores();
   if (cores < 2) return none('one core');
   if (facts.strategy !== 'auto') return none(`strategy "${facts.strategy}" was chosen`);
   const megabytes = Math.round(textBytes / 1024 / 1024);
