@@ -10,8 +10,10 @@ function files(contents: Record<string, string>): ReadText {
   };
 }
 
+const V1_PERIOD = '100000\n';
+
 describe('usableCores', () => {
-  it("caps the CPUs the process may run on by its cgroup's CPU quota, counting a fraction up", () => {
+  it("caps the CPUs the process may run on by its cgroup's CPU quota (a container's, seen at the root), counting a fraction up", () => {
     expect(usableCores(files({ '/sys/fs/cgroup/cpu.max': '100000 100000\n' }), 8)).toBe(1);
     expect(usableCores(files({ '/sys/fs/cgroup/cpu.max': '150000 100000\n' }), 8)).toBe(2);
     expect(usableCores(files({ '/sys/fs/cgroup/cpu.max': '50000 100000\n' }), 8)).toBe(1);
@@ -19,8 +21,25 @@ describe('usableCores', () => {
     expect(usableCores(files({ '/sys/fs/cgroup/cpu.max': '1600000 100000\n' }), 4)).toBe(4);
   });
 
-  it('reads cgroup v1 where v2 is not there, and takes no quota as none', () => {
-    const v1 = (quota: string): ReadText => files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': `${quota}\n`, '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000\n' });
+  it("reads the quota of the cgroup /proc/self/cgroup names, and the least of those above it (systemd's CPUQuota=)", () => {
+    const v2 = files({
+      '/proc/self/cgroup': '0::/system.slice/m3ugen.service\n',
+      '/sys/fs/cgroup/system.slice/m3ugen.service/cpu.max': 'max 100000\n',
+      '/sys/fs/cgroup/system.slice/cpu.max': '300000 100000\n',
+    });
+    expect(usableCores(v2, 8)).toBe(3);
+    const v1 = files({
+      '/proc/self/cgroup': '12:pids:/\n4:cpu,cpuacct:/m3ugen\n0::/\n',
+      '/sys/fs/cgroup/cpu/m3ugen/cpu.cfs_quota_us': '100000\n',
+      '/sys/fs/cgroup/cpu/m3ugen/cpu.cfs_period_us': V1_PERIOD,
+      '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '-1\n',
+      '/sys/fs/cgroup/cpu/cpu.cfs_period_us': V1_PERIOD,
+    });
+    expect(usableCores(v1, 8)).toBe(1);
+  });
+
+  it('takes no quota, or none readable, as none', () => {
+    const v1 = (quota: string): ReadText => files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': `${quota}\n`, '/sys/fs/cgroup/cpu/cpu.cfs_period_us': V1_PERIOD });
     expect(usableCores(v1('200000'), 8)).toBe(2);
     expect(usableCores(v1('-1'), 8)).toBe(8);
     expect(usableCores(files({ '/sys/fs/cgroup/cpu.max': 'max 100000\n' }), 8)).toBe(8);

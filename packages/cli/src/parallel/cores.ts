@@ -6,29 +6,62 @@ export type ReadText = (path: string) => string;
 
 const readText: ReadText = (path) => readFileSync(path, 'utf8');
 
+/** `/a/b` and its ancestors: `/a/b`, `/a`, `/`. */
+function selfAndAncestors(path: string): string[] {
+  const found = [path];
+  for (let at = path.lastIndexOf('/'); at > 0; at = path.lastIndexOf('/', at - 1)) found.push(path.slice(0, at));
+  if (path !== '/') found.push('/');
+  return found;
+}
+
+/** CPUs by the text of a cgroup v2 `cpu.max` (`200000 100000`; `max 100000`: none). */
+function cpusOfCpuMax(text: string): number | undefined {
+  const [quota, period] = text.trim().split(/\s+/);
+  const cpus = Number(quota) / Number(period);
+  return Number.isFinite(cpus) && cpus > 0 ? cpus : undefined;
+}
+
+/** CPUs by a cgroup v1 folder's `cpu.cfs_quota_us` over `cpu.cfs_period_us` (a quota of -1: none). */
+function cpusOfCfsQuota(read: ReadText, folder: string): number | undefined {
+  const cpus = Number(read(`${folder}/cpu.cfs_quota_us`).trim()) / Number(read(`${folder}/cpu.cfs_period_us`).trim());
+  return Number.isFinite(cpus) && cpus > 0 ? cpus : undefined;
+}
+
 /**
- * The CPUs the cgroup this process runs in may use, by its quota: cgroup v2's
- * `cpu.max` (`200000 100000`: 2 CPUs; `max 100000`: no quota), else cgroup
- * v1's `cpu.cfs_quota_us` over `cpu.cfs_period_us` (a quota of -1: none), as
- * a container runtime sets them (`docker run --cpus=1.5`, a Kubernetes CPU
- * limit); `undefined` where none is set or readable.
+ * The CPUs this process's cgroup may use by its quota, as a container runtime
+ * (`docker run --cpus=1.5`, a Kubernetes CPU limit) or a service manager
+ * (systemd's `CPUQuota=`) sets it: the least quota of its cgroup and those
+ * above it, read from cgroup v2's `cpu.max` or cgroup v1's
+ * `cpu.cfs_quota_us` over `cpu.cfs_period_us`, at the path
+ * `/proc/self/cgroup` names and at the root of the mounted hierarchy (a
+ * container sees its own cgroup there); `undefined` where none is set or
+ * readable.
  */
 export function cgroupCpuQuota(read: ReadText = readText): number | undefined {
+  let v2 = '/';
+  let v1 = '/';
   try {
-    const [quota, period] = read('/sys/fs/cgroup/cpu.max').trim().split(/\s+/);
-    if (quota === 'max') return undefined;
-    const cpus = Number(quota) / Number(period);
-    if (Number.isFinite(cpus) && cpus > 0) return cpus;
+    for (const line of read('/proc/self/cgroup').split('\n')) {
+      const [id, controllers, path] = line.split(':');
+      if (path === undefined || !path.startsWith('/')) continue;
+      if (id === '0' && controllers === '') v2 = path;
+      else if (controllers?.split(',').includes('cpu')) v1 = path;
+    }
   } catch {
-    // Not cgroup v2: try v1.
+    // No /proc: the roots alone.
   }
-  try {
-    const cpus = Number(read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us').trim()) / Number(read('/sys/fs/cgroup/cpu/cpu.cfs_period_us').trim());
-    if (Number.isFinite(cpus) && cpus > 0) return cpus;
-  } catch {
-    // No cgroup CPU controller to read: no quota known.
-  }
-  return undefined;
+  let least: number | undefined;
+  const consider = (cpus: () => number | undefined): void => {
+    try {
+      const found = cpus();
+      if (found !== undefined && (least === undefined || found < least)) least = found;
+    } catch {
+      // No such cgroup file here (another version, or a path outside this mount).
+    }
+  };
+  for (const folder of selfAndAncestors(v2)) consider(() => cpusOfCpuMax(read(`/sys/fs/cgroup${folder === '/' ? '' : folder}/cpu.max`)));
+  for (const folder of selfAndAncestors(v1)) consider(() => cpusOfCfsQuota(read, `/sys/fs/cgroup/cpu${folder === '/' ? '' : folder}`));
+  return least;
 }
 
 /**
