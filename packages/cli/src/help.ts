@@ -36,7 +36,7 @@ const FLAG_HELP: { readonly [flag in Flag]: FlagHelp } = {
   'base-url': { value: 'URL', text: "the proxy's base URL, which stream URLs start with (default: http://localhost:8080)", key: 'web.base_url' },
   'proxy-id': { value: 'ULID', text: "the proxy's id in stream URLs (without one, they leave it out, with a warning)", key: 'proxy_generation.proxy_id' },
   strategy: { value: 'NAME', text: 'auto (the default: in-memory, or streaming for large inputs and under memory pressure), in-memory, streaming, or one a plugin adds', key: 'proxy_generation.strategy' },
-  'max-memory-mb': { value: 'N', text: 'the memory budget that pressure is measured against (default: 512)', key: 'proxy_generation.memory.max_memory_mb' },
+  'max-memory-mb': { value: 'N', text: 'the memory budget that pressure is measured against (default: 512, or the container\'s memory limit where lower)', key: 'proxy_generation.memory.max_memory_mb' },
   workers: {
     value: 'auto|N',
     text: 'worker threads for NDJSON written to a file, from a file or (given a count) stdin (default: auto, which uses them where they pay; 1: none)',

@@ -1,11 +1,12 @@
 import { statSync, type Stats } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ConfigError, configKeyOfOption, filesNamedByPlugins, loadConfig, overlookedConfigFiles, resolvePlugins, suggestConfigKey, toGenerateOptions, type ConfigProblem, type LoadedConfig } from '@m3ugen/config';
-import { closestName, didYouMean, M3uGenerator, OptionError, type GenerateOptions, type InputError, type M3uPlugin, type RunInfo } from '@m3ugen/core';
+import { closestName, DEFAULT_OPTIONS, didYouMean, M3uGenerator, OptionError, type GenerateOptions, type InputError, type M3uPlugin, type RunInfo } from '@m3ugen/core';
 import { presetDefault } from '@m3ugen/preset-default';
 import { isUrl, openChannelReader, type ChannelReader } from '@m3ugen/reader';
 import { parseBaseUrl, parseProxyId } from '@m3ugen/url-builder';
 import { REFUSED_VALUE, UsageError, type CliFlags } from './args.js';
+import { containerMemoryBudgetMb } from './cgroup.js';
 import type { CommandIo } from './commands/generate.js';
 import { ReplayableInput } from './replayable-input.js';
 import type { Reporter } from './reporter.js';
@@ -233,12 +234,15 @@ export async function buildGenerator(flags: CliFlags, reporter: Reporter): Promi
   }
   const [first, ...others] = unknownNames;
   if (first !== undefined) throw ConfigError.of([first, ...others], loaded.file);
+  // Unset, the budget is the default or, when lower, the memory the cgroup allows (a container's limit), so pressure and `--workers auto` plan for it.
+  const containerBudget = flags.maxMemoryMb === undefined && generation?.memory?.max_memory_mb === undefined ? containerMemoryBudgetMb(DEFAULT_OPTIONS.maxMemoryMb) : undefined;
+  if (containerBudget !== undefined) reporter.debug(`max_memory_mb ${containerBudget}: the cgroup's memory limit, below the default ${DEFAULT_OPTIONS.maxMemoryMb}`);
   const overrides: GenerateOptions = {
     baseUrl: flagValue('--base-url', flags.baseUrl, parseBaseUrl),
     proxyId: flagValue('--proxy-id', flags.proxyId, parseProxyId),
     strategy: flags.strategy,
     strict: flags.strict ? true : undefined,
-    memory: { maxMemoryMb: flags.maxMemoryMb },
+    memory: { maxMemoryMb: flags.maxMemoryMb ?? containerBudget },
   };
   return { loaded, plugins, generator, overrides };
 }

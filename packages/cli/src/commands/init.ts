@@ -87,7 +87,8 @@ ${line('proxy_id', values.proxyId, '"01ARZ3NDEKTSV4RRFFQ69G5FAV"')}
 # params = { token = "s3cret" }   # example
 
 [proxy_generation.memory]
-# The memory budget, in MB, that pressure levels are measured against.
+# The memory budget, in MB, that pressure levels are measured against
+# (unset: 512, or the memory limit of the container or service where lower).
 # max_memory_mb = 512
 # conservative | default | aggressive: how early pressure turns to streaming.
 # strategy_preset = "default"

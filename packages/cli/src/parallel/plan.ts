@@ -1,6 +1,6 @@
 import { formatCount, isTapped, type M3uGenerator, type M3uPlugin } from '@m3ugen/core';
 import { counted } from '../reporter.js';
-import { usableCores } from './cores.js';
+import { usableCores } from '../cgroup.js';
 import { PARALLEL_STRATEGY } from './parallel-strategy.js';
 
 /**

@@ -55,7 +55,8 @@ export function planForRun(prepared: PreparedRun, flags: CliFlags, requested: 'a
     estimateRecords: bytes === undefined ? undefined : () => gzip?.records ?? estimateRecords(prepared.inputPath, bytes),
     verbose: flags.verbose,
     strategy: flags.strategy ?? generation?.strategy ?? 'auto',
-    maxMemoryMb: flags.maxMemoryMb ?? generation?.memory?.max_memory_mb ?? DEFAULT_OPTIONS.maxMemoryMb,
+    // The flag, or the container's limit where the config sets none (prepare.ts), then the config, then the default.
+    maxMemoryMb: prepared.overrides.memory?.maxMemoryMb ?? generation?.memory?.max_memory_mb ?? DEFAULT_OPTIONS.maxMemoryMb,
     plugins: prepared.plugins,
     generator: prepared.generator,
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cgroupCpuQuota, usableCores, type ReadText } from './cores.js';
+import { cgroupCpuQuota, cgroupMemoryLimitBytes, containerMemoryBudgetMb, usableCores, type ReadText } from './cgroup.js';
 
 /** A file system of these files only: any other path cannot be read. */
 function files(contents: Record<string, string>): ReadText {
@@ -45,5 +45,40 @@ describe('usableCores', () => {
     expect(usableCores(files({ '/sys/fs/cgroup/cpu.max': 'max 100000\n' }), 8)).toBe(8);
     expect(usableCores(files({}), 8)).toBe(8);
     expect(cgroupCpuQuota(files({ '/sys/fs/cgroup/cpu.max': 'garbage' }))).toBeUndefined();
+  });
+});
+
+describe('cgroupMemoryLimitBytes', () => {
+  it("reads the least memory limit of the process's cgroup and those above it, v2 or v1", () => {
+    expect(cgroupMemoryLimitBytes(files({ '/sys/fs/cgroup/memory.max': '268435456\n' }))).toBe(268_435_456);
+    const v2 = files({
+      '/proc/self/cgroup': '0::/system.slice/m3ugen.service\n',
+      '/sys/fs/cgroup/system.slice/m3ugen.service/memory.max': '1073741824\n',
+      '/sys/fs/cgroup/system.slice/memory.max': '536870912\n',
+    });
+    expect(cgroupMemoryLimitBytes(v2)).toBe(536_870_912);
+    const v1 = files({
+      '/proc/self/cgroup': '4:memory:/process_api/b51f\n0::/\n',
+      '/sys/fs/cgroup/memory/process_api/b51f/memory.limit_in_bytes': '209715200\n',
+      '/sys/fs/cgroup/memory/memory.limit_in_bytes': '9223372036854771712\n',
+    });
+    expect(cgroupMemoryLimitBytes(v1)).toBe(209_715_200);
+  });
+
+  it('takes no limit ("max", v1\'s 2^63 rounded down to a page), or none readable, as none', () => {
+    expect(cgroupMemoryLimitBytes(files({ '/sys/fs/cgroup/memory.max': 'max\n' }))).toBeUndefined();
+    expect(cgroupMemoryLimitBytes(files({ '/sys/fs/cgroup/memory/memory.limit_in_bytes': '9223372036854771712\n' }))).toBeUndefined();
+    expect(cgroupMemoryLimitBytes(files({}))).toBeUndefined();
+  });
+});
+
+describe('containerMemoryBudgetMb', () => {
+  it('is the limit in MiB where it is below the default, else nothing (the default stands)', () => {
+    const limited = (bytes: number): ReadText => files({ '/sys/fs/cgroup/memory.max': `${bytes}\n` });
+    expect(containerMemoryBudgetMb(512, limited(256 * 2 ** 20))).toBe(256);
+    expect(containerMemoryBudgetMb(512, limited(300_000_000))).toBe(286);
+    expect(containerMemoryBudgetMb(512, limited(512 * 2 ** 20))).toBeUndefined();
+    expect(containerMemoryBudgetMb(512, limited(8 * 2 ** 30))).toBeUndefined();
+    expect(containerMemoryBudgetMb(512, files({}))).toBeUndefined();
   });
 });

@@ -1,0 +1,147 @@
+/*
+ * What a container runtime or a service manager allows this process, read
+ * from its cgroup: Node 20 counts the host's CPUs and memory, not the
+ * cgroup's quota and limit, so `--workers auto` and the memory budget would
+ * plan for a machine the process does not have.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+
+/** Reads a file's text; throws when it cannot. */
+export type ReadText = (path: string) => string;
+
+const readText: ReadText = (path) => readFileSync(path, 'utf8');
+
+/** `/a/b` and its ancestors: `/a/b`, `/a`, `/`. */
+function selfAndAncestors(path: string): string[] {
+  const found = [path];
+  for (let at = path.lastIndexOf('/'); at > 0; at = path.lastIndexOf('/', at - 1)) found.push(path.slice(0, at));
+  if (path !== '/') found.push('/');
+  return found;
+}
+
+/** CPUs by the text of a cgroup v2 `cpu.max` (`200000 100000`; `max 100000`: none). */
+function cpusOfCpuMax(text: string): number | undefined {
+  const [quota, period] = text.trim().split(/\s+/);
+  const cpus = Number(quota) / Number(period);
+  return Number.isFinite(cpus) && cpus > 0 ? cpus : undefined;
+}
+
+/** CPUs by a cgroup v1 folder's `cpu.cfs_quota_us` over `cpu.cfs_period_us` (a quota of -1: none). */
+function cpusOfCfsQuota(read: ReadText, folder: string): number | undefined {
+  const cpus = Number(read(`${folder}/cpu.cfs_quota_us`).trim()) / Number(read(`${folder}/cpu.cfs_period_us`).trim());
+  return Number.isFinite(cpus) && cpus > 0 ? cpus : undefined;
+}
+
+/** The folders of this process's cgroup in the v2 hierarchy and in v1's `controller` one, by `/proc/self/cgroup` (`/` where it says none). */
+function ownCgroups(read: ReadText, controller: string): { v2: string; v1: string } {
+  const own = { v2: '/', v1: '/' };
+  try {
+    for (const line of read('/proc/self/cgroup').split('\n')) {
+      const [id, controllers, path] = line.split(':');
+      if (path === undefined || !path.startsWith('/')) continue;
+      if (id === '0' && controllers === '') own.v2 = path;
+      else if (controllers?.split(',').includes(controller)) own.v1 = path;
+    }
+  } catch {
+    // No /proc: the roots alone.
+  }
+  return own;
+}
+
+/**
+ * The least of the values `valueAt` finds in the cgroup folders given (each
+ * as `/sys/fs/cgroup` + its path, and those above it): a limit set on a
+ * parent binds its children too. Folders without the file are passed over.
+ */
+function leastAbove(folders: readonly string[], valueAt: (folder: string) => number | undefined): number | undefined {
+  let least: number | undefined;
+  for (const folder of folders) {
+    try {
+      const found = valueAt(folder === '/' ? '' : folder);
+      if (found !== undefined && (least === undefined || found < least)) least = found;
+    } catch {
+      // No such cgroup file here (another version, or a path outside this mount).
+    }
+  }
+  return least;
+}
+
+/**
+ * The CPUs this process's cgroup may use by its quota, as a container runtime
+ * (`docker run --cpus=1.5`, a Kubernetes CPU limit) or a service manager
+ * (systemd's `CPUQuota=`) sets it: the least quota of its cgroup and those
+ * above it, read from cgroup v2's `cpu.max` or cgroup v1's
+ * `cpu.cfs_quota_us` over `cpu.cfs_period_us`, at the path
+ * `/proc/self/cgroup` names and at the root of the mounted hierarchy (a
+ * container sees its own cgroup there); `undefined` where none is set or
+ * readable.
+ */
+export function cgroupCpuQuota(read: ReadText = readText): number | undefined {
+  const own = ownCgroups(read, 'cpu');
+  const v2 = leastAbove(selfAndAncestors(own.v2), (folder) => cpusOfCpuMax(read(`/sys/fs/cgroup${folder}/cpu.max`)));
+  const v1 = leastAbove(selfAndAncestors(own.v1), (folder) => cpusOfCfsQuota(read, `/sys/fs/cgroup/cpu${folder}`));
+  return v2 === undefined ? v1 : v1 === undefined ? v2 : Math.min(v1, v2);
+}
+
+/** Above this, a cgroup v1 memory limit means none (the kernel writes 2^63 rounded down to a page for "unlimited"). */
+const NO_V1_LIMIT = 2 ** 60;
+
+/**
+ * The memory this process's cgroup may use, in bytes: the least limit of its
+ * cgroup and those above it (cgroup v2's `memory.max`, v1's
+ * `memory.limit_in_bytes`), as `docker run -m 256m`, a Kubernetes memory
+ * limit or systemd's `MemoryMax=` sets it; `undefined` where none is set or
+ * readable.
+ *
+ * @example
+ * ```ts
+ * cgroupMemoryLimitBytes(); // 268_435_456 under `docker run -m 256m`; undefined on a host
+ * ```
+ */
+export function cgroupMemoryLimitBytes(read: ReadText = readText): number | undefined {
+  const own = ownCgroups(read, 'memory');
+  const bytes = (text: string, none: (value: number) => boolean): number | undefined => {
+    const value = Number(text.trim());
+    return Number.isSafeInteger(value) && value > 0 && !none(value) ? value : undefined;
+  };
+  const v2 = leastAbove(selfAndAncestors(own.v2), (folder) => bytes(read(`/sys/fs/cgroup${folder}/memory.max`), () => false));
+  const v1 = leastAbove(selfAndAncestors(own.v1), (folder) => bytes(read(`/sys/fs/cgroup/memory${folder}/memory.limit_in_bytes`), (value) => value >= NO_V1_LIMIT));
+  return v2 === undefined ? v1 : v1 === undefined ? v2 : Math.min(v1, v2);
+}
+
+/**
+ * The memory budget (`max_memory_mb`) for a run that sets none: the
+ * cgroup's memory limit in MiB where it is below `defaultMb`, else
+ * `undefined` (the default stands). Under `docker run -m 256m` the default
+ * 512 would let a run, or its worker threads, plan for memory the
+ * container does not have, and be killed for it.
+ *
+ * @example
+ * ```ts
+ * containerMemoryBudgetMb(512); // 256 under `docker run -m 256m`; undefined on a host
+ * ```
+ */
+export function containerMemoryBudgetMb(defaultMb: number, read: ReadText = readText): number | undefined {
+  const limit = cgroupMemoryLimitBytes(read);
+  if (limit === undefined) return undefined;
+  const mb = Math.floor(limit / 2 ** 20);
+  return mb < defaultMb ? Math.max(1, mb) : undefined;
+}
+
+/**
+ * The cores this process may keep busy: the CPUs it may run on
+ * (`os.availableParallelism()`), capped by its cgroup's CPU quota, which
+ * Node 20's libuv does not read: in a container given one CPU on an 8-core
+ * host, worker threads would only take turns on it, each with its own heap.
+ * A fractional quota counts up (1.5 CPUs: 2).
+ *
+ * @example
+ * ```ts
+ * usableCores(); // 2 on this 2-core machine; 1 under `docker run --cpus=1` on any host
+ * ```
+ */
+export function usableCores(read: ReadText = readText, available: number = availableParallelism()): number {
+  const quota = cgroupCpuQuota(read);
+  return quota === undefined ? available : Math.max(1, Math.min(available, Math.ceil(quota)));
+}
