@@ -67,6 +67,12 @@ function leastAbove(folders: readonly string[], valueAt: (folder: string) => num
   return least;
 }
 
+/** The least of the values that are set, or `undefined` if none is. */
+function leastOf(...values: (number | undefined)[]): number | undefined {
+  const set = values.filter((value): value is number => value !== undefined);
+  return set.length === 0 ? undefined : Math.min(...set);
+}
+
 /**
  * The CPUs this process's cgroup may use by its quota, as a container runtime
  * (`docker run --cpus=1.5`, a Kubernetes CPU limit) or a service manager
@@ -76,12 +82,17 @@ function leastAbove(folders: readonly string[], valueAt: (folder: string) => num
  * `/proc/self/cgroup` names and at the root of the mounted hierarchy (a
  * container sees its own cgroup there); `undefined` where none is set or
  * readable.
+ *
+ * @example
+ * ```ts
+ * cgroupCpuQuota(); // 1.5 under `docker run --cpus=1.5`; undefined on a host
+ * ```
  */
 export function cgroupCpuQuota(read: ReadText = readText): number | undefined {
   const own = ownCgroups(read, 'cpu');
   const v2 = leastAbove(selfAndAncestors(own.v2), (folder) => cpusOfCpuMax(read(`/sys/fs/cgroup${folder}/cpu.max`)));
   const v1 = leastAbove(selfAndAncestors(own.v1), (folder) => cpusOfCfsQuota(read, `/sys/fs/cgroup/cpu${folder}`));
-  return v2 === undefined ? v1 : v1 === undefined ? v2 : Math.min(v1, v2);
+  return leastOf(v1, v2);
 }
 
 /** Above this, a cgroup v1 memory limit means none (the kernel writes 2^63 rounded down to a page for "unlimited"). */
@@ -107,7 +118,7 @@ export function cgroupMemoryLimitBytes(read: ReadText = readText): number | unde
   };
   const v2 = leastAbove(selfAndAncestors(own.v2), (folder) => bytes(read(`/sys/fs/cgroup${folder}/memory.max`), () => false));
   const v1 = leastAbove(selfAndAncestors(own.v1), (folder) => bytes(read(`/sys/fs/cgroup/memory${folder}/memory.limit_in_bytes`), (value) => value >= NO_V1_LIMIT));
-  return v2 === undefined ? v1 : v1 === undefined ? v2 : Math.min(v1, v2);
+  return leastOf(v1, v2);
 }
 
 /**
