@@ -307,14 +307,9 @@ class JsonArrayReader extends StreamedReader {
   protected async *read(chunks: AsyncIterable<Decoded>): AsyncGenerator<NumberedChannel[], void, undefined> {
     const size = this.options.batchSize ?? NDJSON_BATCH_SIZE;
     const splitter = new JsonArraySplitter(MAX_LINE_BYTES);
-    let first = true;
     try {
-      for await (let chunk of chunks) {
+      for await (const chunk of withoutByteOrderMark(chunks)) {
         if (typeof chunk !== 'string') throw new InputError(describeUtf8Fault(chunk), { file: this.file, line: splitter.line + chunk.newlinesBefore });
-        if (first && chunk !== '') {
-          if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
-          first = false;
-        }
         splitter.push(chunk);
         yield* this.#take(splitter, size);
         // From a pipe a chunk is what the writer had written: its records go on now.
@@ -413,18 +408,13 @@ class NdjsonReader extends StreamedReader {
     /** UTF-8 bytes of `pending`, counted as it grows: a line over MAX_LINE_BYTES is refused before it is held whole. */
     let pendingBytes = 0;
     let batch: NumberedChannel[] = [];
-    let first = this.#lineOffset === 0;
     /** Bytes that were not UTF-8 in the next chunk (or in the line it ends), by lines into it. */
     let faults: Utf8Fault[] = [];
-    for await (let chunk of endingInNewline(chunks)) {
+    // A byte-order mark is skipped only at line 1: a worker's part that starts further on has none to skip.
+    for await (const chunk of endingInNewline(this.#lineOffset === 0 ? withoutByteOrderMark(chunks) : chunks)) {
       if (typeof chunk !== 'string') {
         faults.push(chunk);
         continue;
-      }
-      // The first text, not the first chunk: a stream's first read may end inside the mark, which then decodes to nothing.
-      if (first && chunk !== '') {
-        if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
-        first = false;
       }
       let from = 0;
       let newlines = 0;
@@ -485,6 +475,25 @@ async function* counted(chunks: AsyncIterable<Buffer | string>, stats: ReaderSta
 }
 
 /** The chunks, then a newline if the last did not end with one, so the last line is split like the others. */
+/**
+ * `chunks` with the byte-order mark that may open their first text taken
+ * off. The first text, not the first chunk: a stream's first read may end
+ * inside the mark, which then decodes to nothing.
+ */
+async function* withoutByteOrderMark(chunks: AsyncIterable<Decoded>): AsyncGenerator<Decoded, void, undefined> {
+  let first = true;
+  for await (const chunk of chunks) {
+    if (first && typeof chunk === 'string' && chunk !== '') {
+      first = false;
+      if (chunk.charCodeAt(0) === 0xfeff) {
+        yield chunk.slice(1);
+        continue;
+      }
+    }
+    yield chunk;
+  }
+}
+
 async function* endingInNewline(chunks: AsyncIterable<Decoded>): AsyncGenerator<Decoded, void, undefined> {
   let last = '\n';
   for await (const chunk of chunks) {
