@@ -20,17 +20,20 @@ function selfAndAncestors(path: string): string[] {
   return found;
 }
 
+/** `value` where it is a finite number above 0 (a limit that is set), else `undefined` (`max`, -1, unreadable text). */
+function positive(value: number): number | undefined {
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
 /** CPUs by the text of a cgroup v2 `cpu.max` (`200000 100000`; `max 100000`: none). */
 function cpusOfCpuMax(text: string): number | undefined {
   const [quota, period] = text.trim().split(/\s+/);
-  const cpus = Number(quota) / Number(period);
-  return Number.isFinite(cpus) && cpus > 0 ? cpus : undefined;
+  return positive(Number(quota) / Number(period));
 }
 
 /** CPUs by a cgroup v1 folder's `cpu.cfs_quota_us` over `cpu.cfs_period_us` (a quota of -1: none). */
 function cpusOfCfsQuota(read: ReadText, folder: string): number | undefined {
-  const cpus = Number(read(`${folder}/cpu.cfs_quota_us`).trim()) / Number(read(`${folder}/cpu.cfs_period_us`).trim());
-  return Number.isFinite(cpus) && cpus > 0 ? cpus : undefined;
+  return positive(Number(read(`${folder}/cpu.cfs_quota_us`).trim()) / Number(read(`${folder}/cpu.cfs_period_us`).trim()));
 }
 
 /** The folders of this process's cgroup in the v2 hierarchy and in v1's `controller` one, by `/proc/self/cgroup` (`/` where it says none). */
@@ -95,8 +98,15 @@ export function cgroupCpuQuota(read: ReadText = readText): number | undefined {
   return leastOf(v1, v2);
 }
 
-/** Above this, a cgroup v1 memory limit means none (the kernel writes 2^63 rounded down to a page for "unlimited"). */
-const NO_V1_LIMIT = 2 ** 60;
+/**
+ * Bytes by the text of a memory limit file, where a limit is set: not v2's
+ * `max`, nor v1's "unlimited" (2^63 rounded down to a page, past what a
+ * number holds exactly).
+ */
+function bytesOf(text: string): number | undefined {
+  const value = Number(text.trim());
+  return Number.isSafeInteger(value) ? positive(value) : undefined;
+}
 
 /**
  * The memory this process's cgroup may use, in bytes: the least limit of its
@@ -112,12 +122,8 @@ const NO_V1_LIMIT = 2 ** 60;
  */
 export function cgroupMemoryLimitBytes(read: ReadText = readText): number | undefined {
   const own = ownCgroups(read, 'memory');
-  const bytes = (text: string, none: (value: number) => boolean): number | undefined => {
-    const value = Number(text.trim());
-    return Number.isSafeInteger(value) && value > 0 && !none(value) ? value : undefined;
-  };
-  const v2 = leastAbove(selfAndAncestors(own.v2), (folder) => bytes(read(`/sys/fs/cgroup${folder}/memory.max`), () => false));
-  const v1 = leastAbove(selfAndAncestors(own.v1), (folder) => bytes(read(`/sys/fs/cgroup/memory${folder}/memory.limit_in_bytes`), (value) => value >= NO_V1_LIMIT));
+  const v2 = leastAbove(selfAndAncestors(own.v2), (folder) => bytesOf(read(`/sys/fs/cgroup${folder}/memory.max`)));
+  const v1 = leastAbove(selfAndAncestors(own.v1), (folder) => bytesOf(read(`/sys/fs/cgroup/memory${folder}/memory.limit_in_bytes`)));
   return leastOf(v1, v2);
 }
 
