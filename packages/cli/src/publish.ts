@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { constants, unlinkSync } from 'node:fs';
-import { access, open, opendir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { constants, opendirSync, unlinkSync, type Dir } from 'node:fs';
+import { access, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -28,6 +28,41 @@ export function isAlive(pid: number): boolean {
 }
 
 /**
+ * The names in `folder` that start with `prefix` and whose process id (the
+ * first group of `pattern`) is of a process that is gone: what killed runs
+ * left there. Read an entry at a time, 1,024 names a read: a shared `/tmp`
+ * may hold 100,000 names, which read at once made megabytes of strings
+ * before a run. What was found before the folder could not be read further
+ * is kept; a folder that cannot be listed has none.
+ *
+ * @example
+ * ```ts
+ * leftByDeadRuns('/tmp', 'm3ugen-ids-', /^m3ugen-ids-(\d+)-/); // ['m3ugen-ids-4242-Xa1b2c'] when 4242 is gone
+ * ```
+ */
+export function leftByDeadRuns(folder: string, prefix: string, pattern: RegExp): string[] {
+  const found: string[] = [];
+  let dir: Dir;
+  try {
+    dir = opendirSync(folder, { bufferSize: 1024 });
+  } catch {
+    return found;
+  }
+  try {
+    for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
+      if (!entry.name.startsWith(prefix)) continue;
+      const pid = pattern.exec(entry.name)?.[1];
+      if (pid !== undefined && Number(pid) !== process.pid && !isAlive(Number(pid))) found.push(entry.name);
+    }
+  } catch {
+    // The folder went away or could not be read further: what was found stands.
+  } finally {
+    dir.closeSync();
+  }
+  return found;
+}
+
+/**
  * Removes temporary files that earlier runs left beside `target` when they
  * were killed (SIGKILL, power loss). Files of processes still alive are
  * left alone: they may be publishing right now.
@@ -42,18 +77,7 @@ export async function removeStaleTemporaries(target: string): Promise<string[]> 
   const prefix = `.${basename(target)}.`;
   const pattern = new RegExp(`^${escapeRegExp(prefix)}(\\d+)\\.[0-9A-HJKMNP-TV-Z]{26}\\.tmp$`);
   const removed: string[] = [];
-  const stale: string[] = [];
-  try {
-    // An entry at a time: a crowded folder's names, read at once, are megabytes of strings before the run.
-    for await (const entry of await opendir(dirname(target), { bufferSize: 1024 })) {
-      if (!entry.name.startsWith(prefix)) continue;
-      const pid = pattern.exec(entry.name)?.[1];
-      if (pid !== undefined && Number(pid) !== process.pid && !isAlive(Number(pid))) stale.push(entry.name);
-    }
-  } catch {
-    // The folder cannot be listed (or went away): nothing to remove, and the publish says why if it cannot write there.
-  }
-  for (const name of stale) {
+  for (const name of leftByDeadRuns(dirname(target), prefix, pattern)) {
     try {
       await unlink(join(dirname(target), name));
       removed.push(name);

@@ -7,12 +7,12 @@
  * seen twice are suspects, and only then is the input read again to find the
  * first record whose id (compared as text) an earlier record had.
  */
-import { closeSync, mkdtempSync, opendirSync, openSync, readSync, rmSync, writeSync, type Dir } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuplicateError, FingerprintSet, idKey, M3ugenError, systemErrorReason, type DuplicateIdIndex, type InputError } from '@m3ugen/core';
 import type { RescannedRecord } from './earlier-record.js';
-import { isAlive } from './publish.js';
+import { leftByDeadRuns } from './publish.js';
 
 /** Key folders are named for the process that made them, so a later run can tell an abandoned one. */
 const PREFIX = 'm3ugen-ids-';
@@ -146,33 +146,17 @@ export class SpillingIdIndex implements DuplicateIdIndex {
    * so do those this process may not remove (another user's), without an
    * error: before, one such folder failed every run into a file.
    * Called by the first spill of a run, so runs that never spill never list
-   * the folder. The folder is read an entry at a time: a shared `/tmp` may
-   * hold 100,000 names, which read at once made ~10 MB of strings.
+   * the folder (read an entry at a time, by {@link leftByDeadRuns}).
    */
   static removeAbandoned(folder = tmpdir()): string[] {
     const removed: string[] = [];
-    let dir: Dir;
-    try {
-      dir = opendirSync(folder, { bufferSize: 1024 });
-    } catch {
-      return removed;
-    }
-    try {
-      for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
-        if (!entry.name.startsWith(PREFIX)) continue;
-        const pid = FOLDER.exec(entry.name)?.[1];
-        if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue;
-        try {
-          rmSync(join(folder, entry.name), { recursive: true, force: true });
-          removed.push(entry.name);
-        } catch {
-          // Not this user's to remove (another user's run, in a shared /tmp): left to them, and this run goes on.
-        }
+    for (const name of leftByDeadRuns(folder, PREFIX, FOLDER)) {
+      try {
+        rmSync(join(folder, name), { recursive: true, force: true });
+        removed.push(name);
+      } catch {
+        // Not this user's to remove (another user's run, in a shared /tmp): left to them, and this run goes on.
       }
-    } catch {
-      // The folder went away or could not be read further: what was removed stays removed.
-    } finally {
-      dir.closeSync();
     }
     return removed;
   }
