@@ -338,6 +338,46 @@ describe('m3ugen generate', () => {
     expect(readdirSync(dir).sort()).toEqual(['channels.ndjson', 'm3ugen.config.ts', 'radio.ts']);
   });
 
+  it("keeps transpiled TypeScript in the user's cache folder for the next run, and transpiles an edited file again", async () => {
+    const dir = workdir();
+    const home = join(dir, 'home');
+    // The default folder, ~/.cache/m3ugen (the tests' own M3UGEN_CACHE_DIR removed).
+    const env = { HOME: home, XDG_CACHE_HOME: undefined, M3UGEN_CACHE_DIR: undefined };
+    writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);
+    const radio = (value: string): string =>
+      `export default (): { name: string; apply(g: { hooks: { header: { tap(n: string, f: (h: string) => string): void } } }): void } => ({ name: 'radio', apply(g) { g.hooks.header.tap('radio', (h) => h + ' x-radio="${value}"'); } });\n`;
+    writeFileSync(join(dir, 'radio.ts'), radio('1'));
+    writeFileSync(join(dir, 'm3ugen.config.ts'), `import radio from './radio.ts';\nexport default { input: 'channels.ndjson', plugins: [radio()], proxy_generation: { proxy_id: '${PROXY}' } };\n`);
+    const generate = (): ReturnType<typeof runCli> => runCli(['generate', '--config', 'm3ugen.config.ts', '-q'], { cwd: dir, env });
+
+    const first = await generate();
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    const cache = join(home, '.cache', 'm3ugen', 'typescript');
+    const kept = readdirSync(cache);
+    expect(kept).toHaveLength(2); // the config and the plugin
+    // The next run takes the kept output: shown by changing it (its first line, the stamp, left as it is).
+    const plugin = kept.map((name) => join(cache, name)).find((file) => readFileSync(file, 'utf8').includes('x-radio'))!;
+    writeFileSync(plugin, readFileSync(plugin, 'utf8').replace('x-radio="1"', 'x-radio="kept"'));
+    expect((await generate()).stdout.startsWith('#EXTM3U x-radio="kept"\n')).toBe(true);
+    // An edit to the source is transpiled again, and replaces the kept output.
+    writeFileSync(join(dir, 'radio.ts'), radio('2'));
+    const edited = await generate();
+    expect(edited).toMatchObject({ code: 0, stderr: '' });
+    expect(edited.stdout.startsWith('#EXTM3U x-radio="2"\n')).toBe(true);
+    expect(edited.stdout.slice(edited.stdout.indexOf('\n'))).toBe(first.stdout.slice(first.stdout.indexOf('\n')));
+    expect(readdirSync(cache).sort()).toEqual([...kept].sort());
+    expect(readdirSync(dir).sort()).toEqual(['channels.ndjson', 'home', 'm3ugen.config.ts', 'radio.ts']);
+
+    // No cache (M3UGEN_CACHE_DIR=off), or one that cannot be written: the same playlist, nothing said.
+    rmSync(home, { recursive: true });
+    const off = await runCli(['generate', '--config', 'm3ugen.config.ts', '-q'], { cwd: dir, env: { ...env, M3UGEN_CACHE_DIR: 'off' } });
+    expect(off).toMatchObject({ code: 0, stderr: '', stdout: edited.stdout });
+    expect(existsSync(home)).toBe(false);
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    const blocked = await runCli(['generate', '--config', 'm3ugen.config.ts', '-q'], { cwd: dir, env: { ...env, M3UGEN_CACHE_DIR: join(dir, 'not-a-folder') } });
+    expect(blocked).toMatchObject({ code: 0, stderr: '', stdout: edited.stdout });
+  });
+
   it('says how to load a JavaScript plugin or config that imports TypeScript, which Node 20 refuses, and the mend works', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'channels.ndjson'), SEED_NDJSON);

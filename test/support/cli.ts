@@ -15,13 +15,13 @@ export interface CliResult {
 export interface CliOptions {
   readonly stdin?: string;
   readonly cwd?: string;
-  /** Added to the environment. */
-  readonly env?: Readonly<Record<string, string>>;
+  /** Added to the environment; a name set to `undefined` is removed from it. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Starts `m3ugen …`; the caller may signal the child before awaiting `done`. */
 export function startCli(args: readonly string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const env = options.env === undefined ? process.env : { ...process.env, ...options.env };
+  const env = options.env === undefined ? process.env : Object.fromEntries(Object.entries({ ...process.env, ...options.env }).filter(([, value]) => value !== undefined));
   const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -9,3 +9,12 @@ import { createRequire } from 'node:module';
 export function typeScriptCompiler(): typeof import('typescript') {
   return createRequire(import.meta.url)('typescript') as typeof import('typescript');
 }
+
+/**
+ * The version of the TypeScript compiler {@link typeScriptCompiler} loads,
+ * read from its package.json without loading the compiler: what kept
+ * transpiled output is checked against.
+ */
+export function typeScriptVersion(): string {
+  return (createRequire(import.meta.url)('typescript/package.json') as { version: string }).version;
+}

@@ -3,15 +3,21 @@
  * TypeScript: plugins listed by path, TS config files, and whatever
  * TypeScript files those import. Each `.ts`, `.mts` or `.cts` file is
  * transpiled in memory as it is loaded (TypeScript's `transpileModule`:
- * types removed, nothing type-checked), so nothing is written beside it.
+ * types removed, nothing type-checked), so nothing is written beside it;
+ * the output is kept in the user's cache folder (transpile-cache.ts), so
+ * that the next run loads an unchanged file without TypeScript's compiler.
  * Runs in Node's hooks thread; registered by `registerTypeScript()`.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { typeScriptCompiler } from './typescript-compiler.js';
+import { typeScriptCompiler, typeScriptVersion } from './typescript-compiler.js';
+import { keepTranspiled, readTranspiled, transpileCacheEntry, transpileCacheFolder } from './transpile-cache.js';
 import type { Loaded, ResolveContext, Resolved } from './loader-hooks.js';
+
+/** Read once: the hooks thread's environment is a copy made when it started. */
+const CACHE_FOLDER = transpileCacheFolder();
 
 /** `.ts`, `.mts`, `.cts`: the `c` of the last means CommonJS. */
 const TYPESCRIPT_FILE = /\.([cm]?)ts$/;
@@ -45,14 +51,20 @@ export async function load(url: string, context: unknown, nextLoad: (url: string
   const typescript = typescriptFile(url);
   if (typescript === null) return nextLoad(url, context);
   const path = fileURLToPath(url);
-  const ts = typeScriptCompiler();
   const commonJs = typescript[1] === 'c';
-  const { outputText, diagnostics = [] } = ts.transpileModule(await readFile(path, 'utf8'), {
+  const format = commonJs ? 'commonjs' : 'module';
+  const source = await readFile(path, 'utf8');
+  const entry = transpileCacheEntry(path, source, commonJs, typeScriptVersion(), CACHE_FOLDER);
+  const kept = readTranspiled(entry);
+  if (kept !== undefined) return { format, source: kept, shortCircuit: true };
+  const ts = typeScriptCompiler();
+  const { outputText, diagnostics = [] } = ts.transpileModule(source, {
     fileName: basename(path),
     reportDiagnostics: true,
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: commonJs ? ts.ModuleKind.CommonJS : ts.ModuleKind.ES2022, esModuleInterop: true },
   });
   // transpileModule emits whatever it parsed; the importer says where a file that does not parse fails.
   if (diagnostics.some((d) => d.category === ts.DiagnosticCategory.Error)) throw new SyntaxError(`${basename(path)} does not parse`);
-  return { format: commonJs ? 'commonjs' : 'module', source: outputText, shortCircuit: true };
+  keepTranspiled(entry, outputText);
+  return { format, source: outputText, shortCircuit: true };
 }
