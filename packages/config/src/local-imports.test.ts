@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { localModuleGraph, localModulesImportedBy } from './local-imports.js';
+import { importSpecifiers, localModuleGraph, localModulesImportedBy } from './local-imports.js';
+import { typeScriptCompiler } from './typescript-compiler.js';
 
 function folderWith(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'm3ugen-imports-'));
@@ -41,5 +43,53 @@ describe('localModulesImportedBy', () => {
       { path: join(dir, 'c.mjs'), content: 'export {};\n' },
     ]);
     expect(await localModuleGraph(join(dir, 'gone.mjs'))).toEqual([{ path: join(dir, 'gone.mjs'), content: undefined }]);
+  });
+});
+
+describe('importSpecifiers', () => {
+  it('finds every form of import a config or plugin may use', () => {
+    const source = [
+      "import a from './a.mjs';",
+      'import {',
+      '  b,',
+      '  c,',
+      "} from \"./bc.js\";",
+      "import type { T } from './types.ts';",
+      "import './side-effect.mjs';",
+      "export * from './all.js';",
+      "export { d } from'./d.js';",
+      "import e = require('./e.cts');",
+      "const f = require( './f.cjs' );",
+      "const g = await import('./g.json', { with: { type: 'json' } });",
+      'const h = await import(`./h.mjs`);',
+      'const i = await import(',
+      "  './i.mjs'",
+      ');',
+      "import * as zod from 'zod';",
+    ].join('\n');
+    expect(importSpecifiers(source)).toEqual(['./a.mjs', './bc.js', './types.ts', './side-effect.mjs', './all.js', './d.js', './e.cts', './f.cjs', './g.json', './h.mjs', './i.mjs', 'zod']);
+  });
+
+  it('takes no specifier computed at run time', () => {
+    expect(importSpecifiers("const j = await import(`./${name}.mjs`);\nconst k = require('./k' + suffix);\n")).toEqual([]);
+  });
+
+  it("finds every relative import TypeScript's scanner finds, over this repository's modules", () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const modules = ['packages', 'test', 'examples', 'scripts'].flatMap((top) =>
+      (readdirSync(join(root, top), { recursive: true }) as string[])
+        .filter((name) => /\.[cm]?[jt]s$/.test(name) && !/(^|\/)(node_modules|dist)\//.test(name) && !name.endsWith('.d.ts'))
+        .map((name) => join(root, top, name)),
+    );
+    expect(modules.length).toBeGreaterThan(200);
+    const ts = typeScriptCompiler();
+    let relative = 0;
+    for (const file of modules) {
+      const content = readFileSync(file, 'utf8');
+      const scanned = ts.preProcessFile(content, true, true).importedFiles.map((f) => f.fileName).filter((name) => name.startsWith('.'));
+      relative += scanned.length;
+      expect({ file, missed: scanned.filter((name) => !importSpecifiers(content).includes(name)) }).toEqual({ file, missed: [] });
+    }
+    expect(relative).toBeGreaterThan(400);
   });
 });
