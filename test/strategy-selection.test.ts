@@ -130,6 +130,38 @@ describe('mid-run switching', () => {
     expect(switched).toEqual([]);
   });
 
+  it('selects by an estimated count as by a known one, says it is an estimate, and still hands over when the estimate was low', async () => {
+    const reference = (await createGenerator({ proxyId: PROXY }).generate(channels)).playlist;
+    const high = generatorWith(scriptedProbe([10]), { largeInputThreshold: 20 });
+    const progress: (number | undefined)[] = [];
+    high.generator.hooks.progress.tap('test', (info) => void progress.push(info.knownChannelCount));
+    const started = await high.generator.generate(slowly(channels), { estimatedChannelCount: 45 });
+    expect(high.chosen[0]).toMatchObject({ strategy: 'streaming', reason: 'pressure optimal, about 45 channels: too large for in-memory' });
+    expect(high.switched).toEqual([]);
+    expect(started.playlist).toBe(reference);
+    expect(progress.every((count) => count === undefined)).toBe(true); // only selection reads the estimate
+
+    const low = generatorWith(scriptedProbe([10]), { largeInputThreshold: 20 });
+    const handed = await low.generator.generate(slowly(channels), { estimatedChannelCount: 10 });
+    expect(low.chosen[0]).toMatchObject({ strategy: 'in-memory', reason: 'pressure optimal, about 10 channels: fastest eligible strategy' });
+    expect(low.switched[0]).toMatchObject({ from: 'in-memory', to: 'streaming', reason: 'input passed 20 channels' });
+    expect(handed.playlist).toBe(reference);
+
+    // A known count wins over an estimate.
+    const known = generatorWith(scriptedProbe([10]), { largeInputThreshold: 20 });
+    await known.generator.generate(channels.slice(0, 10), { estimatedChannelCount: 45 });
+    expect(known.chosen[0]).toMatchObject({ strategy: 'in-memory', reason: 'pressure optimal, 10 channels: fastest eligible strategy' });
+  });
+
+  it.each([
+    ['channelCount', -1, 'got number -1'],
+    ['estimatedChannelCount', 2.5, 'got number 2.5'],
+    ['estimatedChannelCount', '40', 'got "40"'],
+  ])('refuses a run option %s of %j, naming it', async (name, value, got) => {
+    const { generator } = generatorWith(scriptedProbe([10]));
+    await expect(generator.generate(channels, { [name]: value })).rejects.toThrow(`option "${name}": expected a whole number of channels (0 or more), ${got}`);
+  });
+
   it('gives stream() a strategy that writes as it goes, so its chunks come while the input is read, with the same bytes', async () => {
     const many = makeChannels(3000);
     const reference = (await createGenerator({ proxyId: PROXY }).generate(many)).playlist;

@@ -72,6 +72,21 @@ export interface RunOptions extends GenerateOptions {
   readonly end?: boolean | undefined;
   /** Number of channels, when the input is a stream and the caller knows it (helps selection). */
   readonly channelCount?: number | undefined;
+  /**
+   * About how many channels the input holds, when the caller can tell
+   * roughly but not exactly (a file's size over its first records' length).
+   * Only automatic selection reads it, as the count where none is known: an
+   * input it puts above `largeInputThreshold` starts with a strategy that
+   * writes as it goes, instead of rendering the first channels in memory and
+   * handing over. Progress and metrics never show it. A wrong estimate
+   * costs only speed or memory: every strategy writes the same bytes.
+   *
+   * @example
+   * ```ts
+   * await generator.generate(records, { output, estimatedChannelCount: Math.round(fileBytes / 300) });
+   * ```
+   */
+  readonly estimatedChannelCount?: number | undefined;
   /** Reuse entries of earlier runs for unchanged channels (see {@link EntryCache}). */
   readonly cache?: EntryCache | undefined;
   /**
@@ -111,7 +126,7 @@ export interface RunOptions extends GenerateOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-const RUN_ONLY_NAMES = namesOf<Omit<RunOptions, keyof GenerateOptions>>({ output: true, end: true, channelCount: true, cache: true, duplicateIds: true, onDuplicate: true, signal: true });
+const RUN_ONLY_NAMES = namesOf<Omit<RunOptions, keyof GenerateOptions>>({ output: true, end: true, channelCount: true, estimatedChannelCount: true, cache: true, duplicateIds: true, onDuplicate: true, signal: true });
 const RUN_OPTION_NAMES = [...GENERATE_OPTION_NAMES, ...RUN_ONLY_NAMES];
 
 // Options given to the other one of generator and run are easy to mean (`cache` to the generator): say where they go.
@@ -150,6 +165,12 @@ function checkOptionsObject(options: unknown, what: string, shape: string): void
   if (options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))) return;
   const url = typeof options === 'string' && /^https?:\/\//i.test(options) ? `: to set the base URL, pass { baseUrl: ${JSON.stringify(options)} }` : '';
   throw new TypeError(`${what}: expected an object (${shape}), got ${describeValue(options)}${url}`);
+}
+
+/** A channel count given in the run options: a whole number of channels, or nothing. */
+function checkChannelCount(name: string, count: unknown): void {
+  if (count === undefined || (Number.isSafeInteger(count) && (count as number) >= 0)) return;
+  throw new OptionError(name, `expected a whole number of channels (0 or more), got ${describeValue(count)}`);
 }
 
 /**
@@ -310,6 +331,8 @@ export class M3uGenerator {
       checkOptionNames(runOptions, RUN_OPTION_NAMES, '', { ...PLUGINS_ON_RUN, ...MEMORY_OPTIONS_OUTSIDE });
       options = resolveOptions(this.options, runOptions);
       const { signal, cache, onDuplicate } = runOptions;
+      checkChannelCount('channelCount', runOptions.channelCount);
+      checkChannelCount('estimatedChannelCount', runOptions.estimatedChannelCount);
       if (onDuplicate !== undefined && typeof onDuplicate !== 'function') {
         throw new OptionError('onDuplicate', `expected a function called with each DuplicateError, got ${describeValue(onDuplicate)}`);
       }
@@ -381,6 +404,7 @@ export class M3uGenerator {
         strategies,
         pressure: monitor.level(),
         knownChannelCount,
+        estimatedChannelCount: runOptions.estimatedChannelCount,
         largeInputThreshold: options.memory.largeInputThreshold,
         headroomBytes: monitor.headroomBytes(),
         chunksWanted,

@@ -8,6 +8,8 @@ export interface SelectionFacts {
   readonly pressure: PressureLevel;
   /** Channels in the input, if known before the run (arrays, JSON files). */
   readonly knownChannelCount: number | undefined;
+  /** About how many channels, where none are known (the run option `estimatedChannelCount`): sizes the choice as a known count would. */
+  readonly estimatedChannelCount?: number | undefined;
   /** Above this many channels only bounded-memory strategies are chosen (seed: in-memory up to ~50,000). */
   readonly largeInputThreshold: number;
   /** Memory left under `max_memory_mb`; strategies whose estimate exceeds it are skipped. */
@@ -46,7 +48,8 @@ function fitsSize(strategy: M3uStrategy, count: number | undefined, facts: Selec
  * ```
  */
 export function selectAutomatically(facts: SelectionFacts): StrategyChoice {
-  const count = facts.knownChannelCount;
+  const estimated = facts.knownChannelCount === undefined && facts.estimatedChannelCount !== undefined;
+  const count = facts.knownChannelCount ?? facts.estimatedChannelCount;
   const eligible = facts.strategies
     .filter((s) => s.contract.automatic && (s.contract.selectablePressure ?? s.contract.supportedPressure).includes(facts.pressure))
     .sort(facts.chunksWanted === true ? (a, b) => Number(b.contract.boundedMemory) - Number(a.contract.boundedMemory) || byPreference(a, b) : byPreference);
@@ -55,11 +58,11 @@ export function selectAutomatically(facts: SelectionFacts): StrategyChoice {
     const names = facts.strategies.map((s) => `"${s.name}"`).join(', ') || '(none)';
     throw new RegistryError(
       `no registered strategy can run automatically at memory pressure "${facts.pressure}"` +
-        `${count === undefined ? '' : ` with ${counted(count, 'channel')}`}; registered: ${names}`,
+        `${count === undefined ? '' : ` with ${estimated ? 'about ' : ''}${counted(count, 'channel')}`}; registered: ${names}`,
     );
   }
   const skipped = eligible.slice(0, eligible.indexOf(chosen));
-  const sizeNote = count === undefined ? 'channel count unknown' : counted(count, 'channel');
+  const sizeNote = count === undefined ? 'channel count unknown' : `${estimated ? 'about ' : ''}${counted(count, 'channel')}`;
   const reason =
     skipped.length > 0
       ? `pressure ${facts.pressure}, ${sizeNote}: too large for ${skipped.map((s) => s.name).join(', ')}`
