@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 
@@ -47,9 +48,31 @@ describe('m3ugen generate on a terminal', () => {
   it('says where a run switched strategy with the count grouped as the other counts are', async () => {
     const dir = slowStart(3000, ', memory: { large_input_threshold: 1000 }');
     const stderr = terminal();
-    const code = await main(['generate', '--config', join(dir, 'm3ugen.config.mjs'), '--output', join(dir, 'p.m3u')], io(stderr));
+    // From stdin, whose size is not known: the run starts in memory and hands over.
+    const stdin = Readable.from([readFileSync(join(dir, 'channels.ndjson'))]);
+    const code = await main(['generate', '--config', join(dir, 'm3ugen.config.mjs'), '--input', '-', '--output', join(dir, 'p.m3u')], { ...io(stderr), stdin });
     expect(code).toBe(0);
     expect(stderr.text()).toMatch(/m3ugen: switched from in-memory to streaming after \d{1,3},\d{3} channels: input passed 1,000 channels\n/);
+  });
+
+  it('starts a file that holds more than large_input_threshold channels with streaming, by its size, with the same bytes', async () => {
+    const dir = slowStart(3000, ', memory: { large_input_threshold: 1000 }');
+    const fromStdin = join(dir, 'stdin.m3u');
+    const stdin = Readable.from([readFileSync(join(dir, 'channels.ndjson'))]);
+    expect(await main(['generate', '--config', join(dir, 'm3ugen.config.mjs'), '--input', '-', '--output', fromStdin, '-q'], { ...io(new PassThrough()), stdin })).toBe(0);
+    for (const extra of ['', '.gz']) {
+      if (extra === '.gz') writeFileSync(join(dir, 'channels.ndjson.gz'), gzipSync(readFileSync(join(dir, 'channels.ndjson'))));
+      const stderr = new PassThrough();
+      let text = '';
+      stderr.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      const metrics = join(dir, `metrics${extra}.json`);
+      const output = join(dir, `file${extra}.m3u`);
+      const args = ['generate', '--config', join(dir, 'm3ugen.config.mjs'), '--input', join(dir, `channels.ndjson${extra}`), '--output', output, '--metrics', metrics, '--verbose'];
+      expect(await main(args, io(stderr))).toBe(0);
+      expect(text).toContain('[debug] strategy streaming: pressure optimal, about 3,000 channels: too large for in-memory\n');
+      expect(JSON.parse(readFileSync(metrics, 'utf8'))).toMatchObject({ initialStrategy: 'streaming', strategy: 'streaming', strategySwitches: [], channels: 3000 });
+      expect(readFileSync(output, 'utf8')).toBe(readFileSync(fromStdin, 'utf8'));
+    }
   });
 });
 
