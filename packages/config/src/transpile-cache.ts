@@ -7,8 +7,8 @@
  * One file per source file and module kind, named by a hash of its path, so
  * the folder holds as many files as there are TypeScript files ever loaded,
  * however often they are edited. Each starts with a line holding the hash of
- * everything the output depends on (this format, TypeScript's version, the
- * module kind, the file's name and text); any other first line is a miss.
+ * everything the output depends on (this format, TypeScript's version and
+ * options, the module kind, the file's path and text); any other first line is a miss.
  * A cache that cannot be read or written is no cache: the file is
  * transpiled as before, and the run never fails for it.
  */
@@ -17,7 +17,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 
-/** Bumped when the output for the same source may change (options, hooks). */
+/** Bumped when what is kept changes shape (the compiler's options are part of each stamp). */
 const FORMAT = 'm3ugen-transpiled-1';
 
 /** The environment variable naming the folder (`off`, or empty, for none). */
@@ -69,8 +69,8 @@ export interface TranspileCacheEntry {
 
 /**
  * The cache entry of the TypeScript file at `path` with text `source`, as
- * transpiled by TypeScript `compilerVersion` to an ES module or (`commonJs`)
- * CommonJS, kept in `folder` (see {@link transpileCacheFolder});
+ * transpiled to an ES module or (`commonJs`) CommonJS by `compiler` (its
+ * version and the options it is given, as text), kept in `folder` (see {@link transpileCacheFolder});
  * `undefined` when there is no folder.
  *
  * @example
@@ -83,14 +83,14 @@ export function transpileCacheEntry(
   path: string,
   source: string,
   commonJs: boolean,
-  compilerVersion: string,
+  compiler: string,
   folder: string | undefined,
 ): TranspileCacheEntry | undefined {
   if (folder === undefined) return undefined;
   const kind = commonJs ? 'cjs' : 'esm';
   return {
     file: join(folder, `${sha256(`${kind}\0${path}`)}.js`),
-    stamp: `// ${FORMAT} ${sha256(`${FORMAT}\0${compilerVersion}\0${kind}\0${path}\0${source}`)}\n`,
+    stamp: `// ${FORMAT} ${sha256(`${FORMAT}\0${compiler}\0${kind}\0${path}\0${source}`)}\n`,
   };
 }
 

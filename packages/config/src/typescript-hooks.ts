@@ -16,6 +16,9 @@ import { typeScriptCompiler, typeScriptVersion } from './typescript-compiler.js'
 import { keepTranspiled, readTranspiled, transpileCacheEntry, transpileCacheFolder } from './transpile-cache.js';
 import type { Loaded, ResolveContext, Resolved } from './loader-hooks.js';
 
+/** What `transpileModule` is given besides the module kind, by name: part of the kept output's stamp, so a change here makes every kept output stale. */
+const TRANSPILE_OPTIONS = { target: 'ES2022', esModuleInterop: true } as const;
+
 /** Read once: the hooks thread's environment is a copy made when it started. */
 const CACHE_FOLDER = transpileCacheFolder();
 
@@ -54,14 +57,18 @@ export async function load(url: string, context: unknown, nextLoad: (url: string
   const commonJs = typescript[1] === 'c';
   const format = commonJs ? 'commonjs' : 'module';
   const source = await readFile(path, 'utf8');
-  const entry = transpileCacheEntry(path, source, commonJs, typeScriptVersion(), CACHE_FOLDER);
+  const entry = transpileCacheEntry(path, source, commonJs, `${typeScriptVersion()} ${JSON.stringify(TRANSPILE_OPTIONS)}`, CACHE_FOLDER);
   const kept = readTranspiled(entry);
   if (kept !== undefined) return { format, source: kept, shortCircuit: true };
   const ts = typeScriptCompiler();
   const { outputText, diagnostics = [] } = ts.transpileModule(source, {
     fileName: basename(path),
     reportDiagnostics: true,
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: commonJs ? ts.ModuleKind.CommonJS : ts.ModuleKind.ES2022, esModuleInterop: true },
+    compilerOptions: {
+      target: ts.ScriptTarget[TRANSPILE_OPTIONS.target],
+      module: commonJs ? ts.ModuleKind.CommonJS : ts.ModuleKind.ES2022,
+      esModuleInterop: TRANSPILE_OPTIONS.esModuleInterop,
+    },
   });
   // transpileModule emits whatever it parsed; the importer says where a file that does not parse fails.
   if (diagnostics.some((d) => d.category === ts.DiagnosticCategory.Error)) throw new SyntaxError(`${basename(path)} does not parse`);
