@@ -223,6 +223,52 @@ describe('m3ugen generate --workers', () => {
     expect([...two].sort()).toEqual([...one].sort());
   });
 
+  it("with nobody taking each warning, counts them by kind as one thread does, each kind's first message in its place, after records skipped", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+    // A plugin's own kind of warning, first raised in a later part: the summary quotes the first.
+    writeFileSync(
+      join(dir, 'stale-logo.mjs'),
+      `export default () => ({ name: 'stale-logo', workerSafe: true, apply(generator) {
+  let run;
+  generator.hooks.beforeRun.tap('stale-logo', (info) => { run = info; });
+  generator.hooks.entryAttributes.tap('stale-logo', (list, nc, index) => {
+    if (index >= 700 && index % 3 === 1) run.warn({ code: 'stale-logo', message: nc.channel.channelName + ' has a stale logo', channelIndex: index });
+    return list;
+  });
+} });\n`,
+    );
+    writeFileSync(join(dir, 'plugin.toml'), 'plugins = ["./stale-logo.mjs"]\n');
+    writeFileSync(join(dir, 'none.toml'), '');
+    // Ids that are not UUIDs only from channel 700 on, so that kind's first is in a later part; invalid records in
+    // the first part and a later one shift the indexes of the channels after them.
+    const lines = Array.from({ length: 1_200 }, (_, i) => record(i + 1, i >= 700 && i % 50 === 0 ? { id: `not-a-uuid-${i}` } : {}));
+    const channel700 = (JSON.parse(lines[700]!) as { channel: { channel_name: string } }).channel.channel_name;
+    for (const at of [3, 600]) lines.splice(at, 0, '{"assigned_number": 0, oops');
+    writeFileSync(join(dir, 'channels.ndjson'), lines.join('\n'));
+    const run = async (config: string, workers: number): Promise<{ stderr: string; metrics: Record<string, unknown> }> => {
+      const metrics = join(dir, `metrics-${config}-${workers}.json`);
+      const output = `out-${config}-${workers}.m3u`;
+      const args = ['generate', '--config', join(dir, `${config}.toml`), '--input', join(dir, 'channels.ndjson'), '--output', join(dir, output), '--proxy-id', PROXY, '--skip-invalid', '--workers', String(workers), '--metrics', metrics];
+      const result = await runCli(args, { env: SMALL_PARTS });
+      expect(result.code).toBe(0);
+      return { stderr: result.stderr.replaceAll(output, 'OUT').replace(/ in \d+ ms \([^)]*\)/, ''), metrics: JSON.parse(readFileSync(metrics, 'utf8')) as Record<string, unknown> };
+    };
+    for (const config of ['plugin', 'none']) {
+      const [one, two] = await Promise.all([run(config, 1), run(config, 2)]);
+      expect(two.metrics['strategy']).toBe('parallel');
+      expect(comparable(two.metrics)).toEqual(comparable(one.metrics));
+      expect(two.stderr).toBe(one.stderr);
+      expect(readFileSync(join(dir, `out-${config}-2.m3u`), 'utf8')).toBe(readFileSync(join(dir, `out-${config}-1.m3u`), 'utf8'));
+      // The first of m3ugen's own kind names the channel's index as one thread numbers it, after the two records skipped.
+      expect(one.metrics['warningMessages']).toMatchObject({ 'non-uuid-id:id': 'channel at index 700: id "not-a-uuid-700" is not a UUID' });
+      expect(one.metrics['warningCounts']).toMatchObject({ 'non-uuid-id:id': 10 });
+      if (config === 'plugin') {
+        expect(one.metrics['warningCounts']).toMatchObject({ 'stale-logo': 167 });
+        expect(one.stderr).toContain(`m3ugen: warning: 167 × stale-logo, the first: ${channel700} has a stale logo`);
+      }
+    }
+  });
+
   it('raises a run-level warning (no proxy id) once, not once per part', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
     writeFileSync(join(dir, 'c.ndjson'), awkwardLines(1_200).join('\n'));

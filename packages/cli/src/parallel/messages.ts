@@ -15,6 +15,19 @@ export interface WorkerSetup {
   readonly notStrict?: true | undefined;
   /** Set by `validate`, which lists every repeated id and number: the parts' runs go on past them, and the main thread finds each from what the runs checked. */
   readonly listsDuplicates?: true | undefined;
+  /**
+   * Set where nothing in the main thread takes each warning (its `warning`
+   * hook is not tapped), so only their counts and each kind's first are
+   * wanted: a part's warnings cross as {@link CountedWarnings}, not one
+   * object each.
+   */
+  readonly countsWarnings?: true | undefined;
+}
+
+/** A kind of warning (code and field) a part's run raised: the first of them, and how many. */
+export interface CountedWarnings {
+  readonly first: GenerationWarning;
+  readonly count: number;
 }
 
 /** An error thrown in a worker, as it crosses to the main thread. */
@@ -66,8 +79,10 @@ export interface CheckedRecords {
 /** A worker's answer for one part. */
 export type PartResult = CheckedRecords & {
   readonly seq: number;
-  /** Warnings raised while rendering the part's channels, and records skipped, in order. */
+  /** Warnings raised while rendering the part's channels, and records skipped, in order (with `countsWarnings`, records skipped only). */
   readonly events: readonly PartEvent[];
+  /** With `countsWarnings`: the warnings raised while rendering the part's channels, by kind, in the order each kind first came. */
+  readonly counted: readonly CountedWarnings[];
   /** The part's `channelShift`, 0 if none: its channels were rendered with indexes that many less than in the worker's reckoning. */
   readonly channelShift: number;
   /** The part's text, given back (transferred) when the part carried it: the main thread's copy went to the worker. */

@@ -8,6 +8,7 @@ import {
   recordIndex,
   recordLine,
   warningAtIndex,
+  type GenerationWarning,
   type M3uStrategy,
   type RunInfo,
   type StrategyRun,
@@ -15,7 +16,7 @@ import {
 import { lineTooLong, NDJSON_BATCH_SIZE, readInputBytes } from '@m3ugen/reader';
 import { PARALLEL_CONTRACT } from './contract.js';
 import { InputParts, openPartReader, readPartText, type InputPart, type PartSource } from './input-parts.js';
-import { toWorkerError, type PartEvent, type PartResult, type SkippedRecord, type WorkerError, type WorkerSetup } from './messages.js';
+import { toWorkerError, type CountedWarnings, type PartEvent, type PartResult, type SkippedRecord, type WorkerError, type WorkerSetup } from './messages.js';
 import { StreamedParts } from './streamed-parts.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -61,6 +62,7 @@ function unreadResult(part: InputPart, file: string): PartResult {
     ok: false,
     error: toWorkerError(part.tooLong === true ? lineTooLong({ file, line: part.firstLine, index: part.firstIndex }) : part.failed),
     events: [],
+    counted: [],
     channelShift: 0,
     prints: new Uint32Array(0),
     numbers: new Float64Array(0),
@@ -165,10 +167,18 @@ function isSkipped(event: PartEvent): event is SkippedRecord {
   return 'skipped' in event;
 }
 
+/** Says a part's warning in the run, with its channel's index `shift` less (what the part's run was not told). */
+function sayWarning(warning: GenerationWarning, shift: number, run: StrategyRun): void {
+  if (shift > 0 && warning.channelIndex !== undefined) {
+    // Records were skipped before the channel: its record's index is no longer its own, so it is said, as one thread's reader records it.
+    run.info.warn({ ...warningAtIndex(warning, warning.channelIndex - shift), recordIndex: warning.recordIndex ?? warning.channelIndex });
+  } else run.info.warn(warning);
+}
+
 /**
- * Says a part's events in the run, in order: its warnings, with their
- * channels' indexes `shift` less (what the part's run was not told), and its
- * skipped records, through `onSkip`. Returns how many records it skipped.
+ * Says a part's events in the run, in order: its warnings (see
+ * {@link sayWarning}) and its skipped records, through `onSkip`. Returns how
+ * many records it skipped.
  */
 function replay(events: readonly PartEvent[], shift: number, run: StrategyRun, options: ParallelOptions): number {
   let skipped = 0;
@@ -176,12 +186,21 @@ function replay(events: readonly PartEvent[], shift: number, run: StrategyRun, o
     if (isSkipped(event)) {
       skipped++;
       options.onSkip?.(rebuild(event.skipped) as InputError, run.info.warn);
-    } else if (shift > 0 && event.channelIndex !== undefined) {
-      // Records were skipped before the channel: its record's index is no longer its own, so it is said, as one thread's reader records it.
-      run.info.warn({ ...warningAtIndex(event, event.channelIndex - shift), recordIndex: event.recordIndex ?? event.channelIndex });
-    } else run.info.warn(event);
+    } else sayWarning(event, shift, run);
   }
   return skipped;
+}
+
+/**
+ * Counts a part's counted warnings in the run: each kind's first as it
+ * was, then the rest as copies of it, which the run only counts, nobody
+ * listening (`countsWarnings`).
+ */
+function replayCounted(counted: readonly CountedWarnings[], shift: number, run: StrategyRun): void {
+  for (const { first, count } of counted) {
+    sayWarning(first, shift, run);
+    for (let i = 1; i < count; i++) run.info.warn(first);
+  }
 }
 
 /** `part` with the text it carried, which went to its worker and came back with `result`. */
@@ -219,6 +238,7 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
     skipInvalid: options.skipInvalid,
     notStrict: options.notStrict,
     listsDuplicates: options.onDuplicate === undefined ? undefined : true,
+    countsWarnings: options.countsWarnings,
   };
   const pool = new WorkerPool(options.workers, setup, shiftToCome ? onRead : undefined);
   try {
@@ -262,6 +282,7 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
         onDuplicate(error);
       }
       skippedBefore += replay(result.events.slice(replayed), shift, run, options);
+      replayCounted(result.counted, shift, run);
       if (!result.ok) throw rebuild(result.error);
       const pending = run.output.writeBytes(result.bytes);
       if (pending !== undefined) await pending;

@@ -8,6 +8,7 @@ import {
   type ChannelBatch,
   type ChannelSource,
   type DuplicateIdIndex,
+  type GenerationWarning,
   type M3uGenerator,
   type M3uStrategy,
   type NumberedChannel,
@@ -154,6 +155,8 @@ class PartRenderer {
   #fd: number | undefined;
   readonly #recorder = new CheckedRecorder();
   #events: PartEvent[] = [];
+  /** With `countsWarnings`: the part's warnings by kind (`code:field`). */
+  #counted = new Map<string, { first: GenerationWarning; count: number }>();
   #collector: ByteCollector | undefined;
   /** Set while the part strategy renders: the warnings then are about the part's channels. */
   #rendering = false;
@@ -172,7 +175,16 @@ class PartRenderer {
     // Only warnings raised while channels render: the run-level ones (a missing proxy id, raised before
     // the strategy starts) the main thread's run raises once.
     generator.hooks.warning.tap('m3ugen-worker', (warning) => {
-      if (this.#rendering) this.#events.push(warning);
+      if (!this.#rendering) return;
+      if (setup.countsWarnings !== true) {
+        this.#events.push(warning);
+        return;
+      }
+      // A million channels without a logo would otherwise cross as a million objects, and be said one by one to nobody.
+      const kind = `${warning.code}:${warning.field ?? ''}`;
+      const counted = this.#counted.get(kind);
+      if (counted === undefined) this.#counted.set(kind, { first: warning, count: 1 });
+      else counted.count++;
     });
   }
 
@@ -208,6 +220,8 @@ class PartRenderer {
   async render(part: InputPart): Promise<{ result: PartResult; transfer: ArrayBuffer[] }> {
     const events: PartEvent[] = [];
     this.#events = events;
+    const counted = new Map<string, { first: GenerationWarning; count: number }>();
+    this.#counted = counted;
     this.#recorder.begin(part.records, events);
     let channelShift = part.channelShift ?? 0;
     try {
@@ -241,6 +255,7 @@ class PartRenderer {
         absentFields,
         indexShapesEntries: this.#indexShapesEntries,
         events,
+        counted: [...counted.values()],
         channelShift,
         text: part.text,
         ...checked,
@@ -248,7 +263,7 @@ class PartRenderer {
       return { result, transfer: [bytes.buffer as ArrayBuffer, ...buffersOf(checked, part)] };
     } catch (error) {
       const checked = this.#recorder.take();
-      return { result: { seq: part.seq, ok: false, error: toWorkerError(error), events, channelShift, text: part.text, ...checked }, transfer: buffersOf(checked, part) };
+      return { result: { seq: part.seq, ok: false, error: toWorkerError(error), events, counted: [...counted.values()], channelShift, text: part.text, ...checked }, transfer: buffersOf(checked, part) };
     } finally {
       this.#collector = undefined;
     }
@@ -282,7 +297,7 @@ async function start(): Promise<void> {
       if (renderer === undefined) {
         const empty = new CheckedRecorder();
         empty.begin(0, []);
-        port.postMessage({ seq: part.seq, ok: false, error: failure!, events: [], channelShift: part.channelShift ?? 0, ...empty.take() } satisfies PartResult);
+        port.postMessage({ seq: part.seq, ok: false, error: failure!, events: [], counted: [], channelShift: part.channelShift ?? 0, ...empty.take() } satisfies PartResult);
         return;
       }
       const { result, transfer } = await renderer.render(part);

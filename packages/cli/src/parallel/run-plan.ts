@@ -1,4 +1,4 @@
-import { DEFAULT_OPTIONS, type ChannelSource } from '@m3ugen/core';
+import { DEFAULT_OPTIONS, isTapped, type ChannelSource } from '@m3ugen/core';
 import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
 import type { CliFlags } from '../args.js';
 import type { PreparedRun } from '../prepare.js';
@@ -101,7 +101,17 @@ export async function parallelRunSource(prepared: PreparedRun, options: Omit<Par
   await prepared.reader.close();
   const { compression } = prepared.reader;
   prepared.generator.strategies.register(
-    parallelStrategy({ ...options, path: prepared.inputPath, file: prepared.inputName, recordsPerPart: recordsPerPart(), skipInvalid: prepared.skipInvalid, compression, stream }),
+    parallelStrategy({
+      ...options,
+      path: prepared.inputPath,
+      file: prepared.inputName,
+      recordsPerPart: recordsPerPart(),
+      skipInvalid: prepared.skipInvalid,
+      compression,
+      stream,
+      // Nobody takes each warning in this thread: the workers send them counted by kind.
+      countsWarnings: isTapped(prepared.generator.hooks.warning) ? undefined : true,
+    }),
   );
   return { name: prepared.reader.name, nextBatch: () => Promise.resolve(undefined) };
 }
