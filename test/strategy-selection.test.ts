@@ -135,7 +135,10 @@ describe('mid-run switching', () => {
     const high = generatorWith(scriptedProbe([10]), { largeInputThreshold: 20 });
     const progress: (number | undefined)[] = [];
     high.generator.hooks.progress.tap('test', (info) => void progress.push(info.knownChannelCount));
+    const requests: { known: number | undefined; estimated: number | undefined }[] = [];
+    high.generator.hooks.selectStrategy.tap('test', (request) => void requests.push({ known: request.knownChannelCount, estimated: request.estimatedChannelCount }));
     const started = await high.generator.generate(slowly(channels), { estimatedChannelCount: 45 });
+    expect(requests).toEqual([{ known: undefined, estimated: 45 }]); // a plugin that overrides the choice sees it too
     expect(high.chosen[0]).toMatchObject({ strategy: 'streaming', reason: 'pressure optimal, about 45 channels: too large for in-memory' });
     expect(high.switched).toEqual([]);
     expect(started.playlist).toBe(reference);

@@ -418,6 +418,7 @@ export class M3uGenerator {
         run,
         pressure: initial.pressure,
         knownChannelCount,
+        estimatedChannelCount: runOptions.estimatedChannelCount,
         strategies,
         proposed: choice,
       });

@@ -163,6 +163,8 @@ export interface StrategySelectionRequest {
   readonly run: RunInfo;
   readonly pressure: PressureLevel;
   readonly knownChannelCount: number | undefined;
+  /** About how many channels the input holds, where the caller could tell (the run option `estimatedChannelCount`). */
+  readonly estimatedChannelCount?: number | undefined;
   /** Every registered strategy. */
   readonly strategies: readonly M3uStrategy[];
   /** What automatic selection (or the `strategy` option) would pick. */
