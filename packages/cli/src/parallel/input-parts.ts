@@ -172,18 +172,24 @@ export class InputParts implements PartSource {
   }
 }
 
+/** The text formats whose records {@link estimateRecords} counts: NDJSON, or a JSON array. */
+export type EstimatedFormat = 'ndjson' | 'json';
+
 /**
- * About how many records an NDJSON file of `bytes` bytes holds, from the
- * lines in its first MiB (blank lines counted as records, so rather more
- * than fewer): what `workers = "auto"` sizes its memory estimate by before
- * the file is cut into parts.
+ * About how many records a file of `bytes` bytes holds, from its first MiB:
+ * NDJSON by its lines (blank lines counted as records, so rather more than
+ * fewer), a JSON array by the `assigned_number` (or `assignedNumber`) keys,
+ * which every record has once, however the array is laid out. What
+ * `workers = "auto"` sizes its memory estimate by before the file is cut
+ * into parts, and automatic strategy selection sizes a run by
+ * (`estimatedChannelCount`).
  *
  * @example
  * ```ts
  * estimateRecords('channels.ndjson', statSync('channels.ndjson').size); // 1_000_000 for 337 MB of 337-byte records
  * ```
  */
-export function estimateRecords(path: string, bytes: number): number {
+export function estimateRecords(path: string, bytes: number, format: EstimatedFormat = 'ndjson'): number {
   const sample = Buffer.allocUnsafe(Math.min(READ_BYTES, bytes));
   const fd = openSync(path, 'r');
   let read: number;
@@ -192,7 +198,24 @@ export function estimateRecords(path: string, bytes: number): number {
   } finally {
     closeSync(fd);
   }
-  return recordsScaled(sample.subarray(0, read), bytes);
+  return scaledCount(sample.subarray(0, read), bytes, format);
+}
+
+function scaledCount(sample: Uint8Array, bytes: number, format: EstimatedFormat): number {
+  return format === 'json' ? elementsScaled(sample, bytes) : recordsScaled(sample, bytes);
+}
+
+/** The key every record has once: a JSON array's elements are counted by it. */
+const NUMBER_KEYS = [Buffer.from('"assigned_number"'), Buffer.from('"assignedNumber"')];
+
+/** The records of a JSON array's `sample`, its first bytes of `bytes`, by their number keys, scaled to the whole text. */
+function elementsScaled(sample: Uint8Array, bytes: number): number {
+  const text = Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength);
+  let keys = 0;
+  for (const key of NUMBER_KEYS) {
+    for (let at = text.indexOf(key); at !== -1; at = text.indexOf(key, at + key.length)) keys++;
+  }
+  return text.length >= bytes || text.length === 0 ? keys : Math.ceil((bytes * keys) / text.length);
 }
 
 /** The lines of `sample`, the first bytes of a text of `bytes` bytes, scaled to the whole text. */
@@ -213,7 +236,7 @@ function recordsScaled(sample: Uint8Array, bytes: number): number {
 
 /**
  * About how many bytes of text and how many records a gzip-compressed
- * NDJSON file of `fileBytes` bytes holds: the text's size from the gzip
+ * NDJSON file (or, `format` `json`, JSON array) of `fileBytes` bytes holds: the text's size from the gzip
  * trailer (which keeps it modulo 4 GiB: the multiple of 4 GiB is the one
  * nearest to what the compression ratio of its start gives), its records from
  * the lines of its first 64 KiB inflated. A file of several gzip members
@@ -226,7 +249,7 @@ function recordsScaled(sample: Uint8Array, bytes: number): number {
  * estimateGzipContent('channels.ndjson.gz', statSync('channels.ndjson.gz').size); // { bytes: 337_083_376, records: 1_000_000 }
  * ```
  */
-export function estimateGzipContent(path: string, fileBytes: number): { bytes: number; records: number } {
+export function estimateGzipContent(path: string, fileBytes: number, format: EstimatedFormat = 'ndjson'): { bytes: number; records: number } {
   // 64 KiB: at most 64 MiB inflated, gzip's ratio being at most about 1,000.
   const head = Buffer.allocUnsafe(Math.min(64 * 1024, fileBytes));
   const trailer = Buffer.alloc(4);
@@ -251,7 +274,7 @@ export function estimateGzipContent(path: string, fileBytes: number): { bytes: n
   const byTrailer = trailerBytes + wraps * 2 ** 32;
   // Far less than the ratio gives: the last of several members (NDJSON compresses alike throughout, within 2× or so).
   const bytes = head.length >= fileBytes ? sample.length : byTrailer < byRatio / 4 ? Math.round(byRatio) : byTrailer;
-  return { bytes, records: recordsScaled(sample.subarray(0, Math.min(sample.length, READ_BYTES)), bytes) };
+  return { bytes, records: scaledCount(sample.subarray(0, Math.min(sample.length, READ_BYTES)), bytes, format) };
 }
 
 /**

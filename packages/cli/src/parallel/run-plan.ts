@@ -27,18 +27,19 @@ function requestedStrategy(prepared: PreparedRun, flags: CliFlags): string {
 /**
  * About how many channels the input holds, for a run rendered in this
  * thread to choose its strategy by (the run option `estimatedChannelCount`):
- * the lines of the start of a regular NDJSON file, plain or gzip, scaled to
- * its size. Without it, `auto` renders an input of unknown size in memory
- * and hands over to streaming once it passes the large-input threshold
- * (50,000 channels), which took a 1M-channel run in one thread to a 139 MB
- * peak, against 96 MB streaming from the start. `undefined` for stdin, a
- * named pipe or a JSON array (whose count is known once it is parsed), or a
- * strategy chosen by name.
+ * the records of the start of a regular file, NDJSON or a JSON array, plain
+ * or gzip, scaled to its size ({@link estimateRecords}). Without it, `auto`
+ * renders an input of unknown size in memory and hands over to streaming
+ * once it passes the large-input threshold (50,000 channels), which took a
+ * 1M-channel run in one thread to a 139 MB peak (142 MB as a JSON array),
+ * against 92–96 MB streaming from the start. `undefined` for stdin or a
+ * named pipe, whose size is not known, or a strategy chosen by name.
  */
 export function estimatedChannels(prepared: PreparedRun, flags: CliFlags): number | undefined {
-  const fileBytes = prepared.reader.format === 'ndjson' ? prepared.inputFileBytes : undefined;
+  const fileBytes = prepared.inputFileBytes;
   if (fileBytes === undefined || requestedStrategy(prepared, flags) !== 'auto') return undefined;
-  return prepared.reader.compression === 'gzip' ? estimateGzipContent(prepared.inputPath, fileBytes).records : estimateRecords(prepared.inputPath, fileBytes);
+  const { format, compression } = prepared.reader;
+  return compression === 'gzip' ? estimateGzipContent(prepared.inputPath, fileBytes, format).records : estimateRecords(prepared.inputPath, fileBytes, format);
 }
 
 /**

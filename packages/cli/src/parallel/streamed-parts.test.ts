@@ -141,6 +141,17 @@ describe('estimateGzipContent', () => {
     expect(estimate.records).toBeLessThan(lines.length * 1.1);
   });
 
+  it("counts a gzip-compressed JSON array's records by their number keys", () => {
+    const records = Array.from({ length: 200_000 }, (_, i) => ({ assigned_number: i + 1, channel: { id: `${(i * 2654435761) % 1e9}`, channel_name: `C${i}` } }));
+    const text = JSON.stringify(records, null, 1);
+    const gzipped = gzipSync(text);
+    expect(gzipped.length).toBeGreaterThan(64 * 1024);
+    const estimate = estimateGzipContent(fileWith(gzipped), gzipped.length, 'json');
+    expect(estimate.bytes).toBe(Buffer.byteLength(text));
+    expect(estimate.records).toBeGreaterThan(records.length * 0.9);
+    expect(estimate.records).toBeLessThan(records.length * 1.1);
+  });
+
   it('gives a file of several gzip members (cat a.gz b.gz) about the text of all of them, not its last member only', () => {
     const lines = Array.from({ length: 200_000 }, (_, i) => `{"assigned_number": ${i + 1}, "channel": {"id": "${(i * 2654435761) % 1e9}", "channel_name": "C${i}"}}`);
     const text = `${lines.join('\n')}\n`;
