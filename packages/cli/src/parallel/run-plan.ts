@@ -39,7 +39,11 @@ export function estimatedChannels(prepared: PreparedRun, flags: CliFlags): numbe
   const fileBytes = prepared.inputFileBytes;
   if (fileBytes === undefined || requestedStrategy(prepared, flags) !== 'auto') return undefined;
   const { format, compression } = prepared.reader;
-  return compression === 'gzip' ? estimateGzipContent(prepared.inputPath, fileBytes, format).records : estimateRecords(prepared.inputPath, fileBytes, format);
+  try {
+    return compression === 'gzip' ? estimateGzipContent(prepared.inputPath, fileBytes, format).records : estimateRecords(prepared.inputPath, fileBytes, format);
+  } catch {
+    return undefined; // the file replaced or removed since the reader opened it (--watch): the run reads what it opened, unsized
+  }
 }
 
 /**
