@@ -474,7 +474,6 @@ async function* counted(chunks: AsyncIterable<Buffer | string>, stats: ReaderSta
   }
 }
 
-/** The chunks, then a newline if the last did not end with one, so the last line is split like the others. */
 /**
  * `chunks` with the byte-order mark that may open their first text taken
  * off. The first text, not the first chunk: a stream's first read may end
@@ -494,6 +493,7 @@ async function* withoutByteOrderMark(chunks: AsyncIterable<Decoded>): AsyncGener
   }
 }
 
+/** The chunks, then a newline if the last did not end with one, so the last line is split like the others. */
 async function* endingInNewline(chunks: AsyncIterable<Decoded>): AsyncGenerator<Decoded, void, undefined> {
   let last = '\n';
   for await (const chunk of chunks) {
