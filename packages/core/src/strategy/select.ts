@@ -48,8 +48,9 @@ function fitsSize(strategy: M3uStrategy, count: number | undefined, facts: Selec
  * ```
  */
 export function selectAutomatically(facts: SelectionFacts): StrategyChoice {
-  const estimated = facts.knownChannelCount === undefined && facts.estimatedChannelCount !== undefined;
   const count = facts.knownChannelCount ?? facts.estimatedChannelCount;
+  /** The count as the reason says it: `about N channels` for an estimate. */
+  const size = count === undefined ? undefined : `${facts.knownChannelCount === undefined ? 'about ' : ''}${counted(count, 'channel')}`;
   const eligible = facts.strategies
     .filter((s) => s.contract.automatic && (s.contract.selectablePressure ?? s.contract.supportedPressure).includes(facts.pressure))
     .sort(facts.chunksWanted === true ? (a, b) => Number(b.contract.boundedMemory) - Number(a.contract.boundedMemory) || byPreference(a, b) : byPreference);
@@ -58,11 +59,11 @@ export function selectAutomatically(facts: SelectionFacts): StrategyChoice {
     const names = facts.strategies.map((s) => `"${s.name}"`).join(', ') || '(none)';
     throw new RegistryError(
       `no registered strategy can run automatically at memory pressure "${facts.pressure}"` +
-        `${count === undefined ? '' : ` with ${estimated ? 'about ' : ''}${counted(count, 'channel')}`}; registered: ${names}`,
+        `${size === undefined ? '' : ` with ${size}`}; registered: ${names}`,
     );
   }
   const skipped = eligible.slice(0, eligible.indexOf(chosen));
-  const sizeNote = count === undefined ? 'channel count unknown' : `${estimated ? 'about ' : ''}${counted(count, 'channel')}`;
+  const sizeNote = size ?? 'channel count unknown';
   const reason =
     skipped.length > 0
       ? `pressure ${facts.pressure}, ${sizeNote}: too large for ${skipped.map((s) => s.name).join(', ')}`
