@@ -31,6 +31,15 @@ describe('estimatedChannels', () => {
     expect(estimatedChannels(preparedFor('-', undefined), {} as CliFlags)).toBeUndefined(); // stdin
   });
 
+  it('reads the file once per prepared run: the worker plan and the strategy selection share the estimate', () => {
+    const once = join(dir, 'once.ndjson');
+    writeFileSync(once, RECORD.repeat(3));
+    const prepared = preparedFor(once, RECORD.length * 3);
+    expect(estimatedChannels(prepared, {} as CliFlags)).toBe(3);
+    rmSync(once);
+    expect(estimatedChannels(prepared, {} as CliFlags)).toBe(3);
+  });
+
   it('gives no estimate, rather than failing the run, for a file removed since its reader opened it', () => {
     const gone = join(dir, 'gone.ndjson');
     writeFileSync(gone, RECORD);

@@ -24,6 +24,25 @@ function requestedStrategy(prepared: PreparedRun, flags: CliFlags): string {
   return flags.strategy ?? prepared.loaded.config.proxy_generation?.strategy ?? 'auto';
 }
 
+/** What each prepared run's input file holds, estimated once: the worker plan and the run's strategy selection both ask. */
+const contentEstimates = new WeakMap<PreparedRun, { bytes: number; records: number }>();
+
+/**
+ * About how many bytes of text and records `prepared`'s input file of
+ * `fileBytes` bytes holds ({@link estimateGzipContent} for gzip, else its
+ * size and {@link estimateRecords}), read from the file once per prepared
+ * run.
+ */
+function estimatedContent(prepared: PreparedRun, fileBytes: number): { bytes: number; records: number } {
+  let estimate = contentEstimates.get(prepared);
+  if (estimate === undefined) {
+    const { format, compression } = prepared.reader;
+    estimate = compression === 'gzip' ? estimateGzipContent(prepared.inputPath, fileBytes, format) : { bytes: fileBytes, records: estimateRecords(prepared.inputPath, fileBytes, format) };
+    contentEstimates.set(prepared, estimate);
+  }
+  return estimate;
+}
+
 /**
  * About how many channels the input holds, for a run rendered in this
  * thread to choose its strategy by (the run option `estimatedChannelCount`):
@@ -38,9 +57,8 @@ function requestedStrategy(prepared: PreparedRun, flags: CliFlags): string {
 export function estimatedChannels(prepared: PreparedRun, flags: CliFlags): number | undefined {
   const fileBytes = prepared.inputFileBytes;
   if (fileBytes === undefined || requestedStrategy(prepared, flags) !== 'auto') return undefined;
-  const { format, compression } = prepared.reader;
   try {
-    return compression === 'gzip' ? estimateGzipContent(prepared.inputPath, fileBytes, format).records : estimateRecords(prepared.inputPath, fileBytes, format);
+    return estimatedContent(prepared, fileBytes).records;
   } catch {
     return undefined; // the file replaced or removed since the reader opened it (--watch): the run reads what it opened, unsized
   }
@@ -71,15 +89,14 @@ export function planForRun(prepared: PreparedRun, flags: CliFlags, requested: 'a
   const { compression } = prepared.reader;
   // A gzip file is weighed by the text it holds, which the workers render: only where `auto` weighs it (its start is inflated to tell).
   const weighed = fileBytes !== undefined && compression === 'gzip' && requested === 'auto' && outputIsFile;
-  const gzip = weighed ? estimateGzipContent(prepared.inputPath, fileBytes) : undefined;
-  const bytes = gzip?.bytes ?? fileBytes;
+  const bytes = weighed ? estimatedContent(prepared, fileBytes).bytes : fileBytes;
   return planWorkers({
     requested,
     outputIsFile,
     compression,
     ndjsonFileBytes: bytes,
     ndjsonStdin: prepared.reader.format === 'ndjson' && prepared.stdin?.replayable === true,
-    estimateRecords: bytes === undefined ? undefined : () => gzip?.records ?? estimateRecords(prepared.inputPath, bytes),
+    estimateRecords: fileBytes === undefined ? undefined : () => estimatedContent(prepared, fileBytes).records,
     verbose: flags.verbose,
     strategy: requestedStrategy(prepared, flags),
     // The flag, or the container's limit where the config sets none (prepare.ts), then the config, then the default.
