@@ -28,19 +28,18 @@ export function isAlive(pid: number): boolean {
 }
 
 /**
- * The names in `folder` that start with `prefix` and whose process id (the
- * first group of `pattern`) is of a process that is gone: what killed runs
- * left there. Read an entry at a time, 1,024 names a read: a shared `/tmp`
- * may hold 100,000 names, which read at once made megabytes of strings
- * before a run. What was found before the folder could not be read further
+ * The names in `folder` that `pattern` matches and whose process id (its
+ * first group) is of a process that is gone: what killed runs left there.
+ * Read an entry at a time, 1,024 names a read: a shared `/tmp` may hold
+ * 100,000 names, which read at once made megabytes of strings before a run. What was found before the folder could not be read further
  * is kept; a folder that cannot be listed has none.
  *
  * @example
  * ```ts
- * leftByDeadRuns('/tmp', 'm3ugen-ids-', /^m3ugen-ids-(\d+)-/); // ['m3ugen-ids-4242-Xa1b2c'] when 4242 is gone
+ * leftByDeadRuns('/tmp', /^m3ugen-ids-(\d+)-/); // ['m3ugen-ids-4242-Xa1b2c'] when 4242 is gone
  * ```
  */
-export function leftByDeadRuns(folder: string, prefix: string, pattern: RegExp): string[] {
+export function leftByDeadRuns(folder: string, pattern: RegExp): string[] {
   const found: string[] = [];
   let dir: Dir;
   try {
@@ -50,7 +49,6 @@ export function leftByDeadRuns(folder: string, prefix: string, pattern: RegExp):
   }
   try {
     for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
-      if (!entry.name.startsWith(prefix)) continue;
       const pid = pattern.exec(entry.name)?.[1];
       if (pid !== undefined && Number(pid) !== process.pid && !isAlive(Number(pid))) found.push(entry.name);
     }
@@ -74,10 +72,9 @@ export function leftByDeadRuns(folder: string, prefix: string, pattern: RegExp):
  * ```
  */
 export async function removeStaleTemporaries(target: string): Promise<string[]> {
-  const prefix = `.${basename(target)}.`;
-  const pattern = new RegExp(`^${escapeRegExp(prefix)}(\\d+)\\.[0-9A-HJKMNP-TV-Z]{26}\\.tmp$`);
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(\\d+)\\.[0-9A-HJKMNP-TV-Z]{26}\\.tmp$`);
   const removed: string[] = [];
-  for (const name of leftByDeadRuns(dirname(target), prefix, pattern)) {
+  for (const name of leftByDeadRuns(dirname(target), pattern)) {
     try {
       await unlink(join(dirname(target), name));
       removed.push(name);

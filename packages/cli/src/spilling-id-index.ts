@@ -16,7 +16,7 @@ import { leftByDeadRuns } from './publish.js';
 
 /** Key folders are named for the process that made them, so a later run can tell an abandoned one. */
 const PREFIX = 'm3ugen-ids-';
-const FOLDER = /^m3ugen-ids-(\d+)-/;
+const FOLDER = new RegExp(`^${PREFIX}(\\d+)-`);
 
 export interface SpillingIdIndexOptions {
   /** Re-reads the input's records in order, as the run saw them (only when a duplicate is suspected). */
@@ -150,7 +150,7 @@ export class SpillingIdIndex implements DuplicateIdIndex {
    */
   static removeAbandoned(folder = tmpdir()): string[] {
     const removed: string[] = [];
-    for (const name of leftByDeadRuns(folder, PREFIX, FOLDER)) {
+    for (const name of leftByDeadRuns(folder, FOLDER)) {
       try {
         rmSync(join(folder, name), { recursive: true, force: true });
         removed.push(name);
