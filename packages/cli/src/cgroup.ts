@@ -77,6 +77,20 @@ function leastOf(...values: (number | undefined)[]): number | undefined {
 }
 
 /**
+ * The least limit set on this process's cgroups and those above them: in
+ * the v2 hierarchy (`v2At` of each folder under `/sys/fs/cgroup`) and in
+ * v1's `controller` one (`v1At` of each folder under
+ * `/sys/fs/cgroup/controller`).
+ */
+function leastLimit(read: ReadText, controller: string, v2At: (folder: string) => number | undefined, v1At: (folder: string) => number | undefined): number | undefined {
+  const own = ownCgroups(read, controller);
+  return leastOf(
+    leastAbove(selfAndAncestors(own.v1), (folder) => v1At(`/sys/fs/cgroup/${controller}${folder}`)),
+    leastAbove(selfAndAncestors(own.v2), (folder) => v2At(`/sys/fs/cgroup${folder}`)),
+  );
+}
+
+/**
  * The CPUs this process's cgroup may use by its quota, as a container runtime
  * (`docker run --cpus=1.5`, a Kubernetes CPU limit) or a service manager
  * (systemd's `CPUQuota=`) sets it: the least quota of its cgroup and those
@@ -92,10 +106,7 @@ function leastOf(...values: (number | undefined)[]): number | undefined {
  * ```
  */
 export function cgroupCpuQuota(read: ReadText = readText): number | undefined {
-  const own = ownCgroups(read, 'cpu');
-  const v2 = leastAbove(selfAndAncestors(own.v2), (folder) => cpusOfCpuMax(read(`/sys/fs/cgroup${folder}/cpu.max`)));
-  const v1 = leastAbove(selfAndAncestors(own.v1), (folder) => cpusOfCfsQuota(read, `/sys/fs/cgroup/cpu${folder}`));
-  return leastOf(v1, v2);
+  return leastLimit(read, 'cpu', (folder) => cpusOfCpuMax(read(`${folder}/cpu.max`)), (folder) => cpusOfCfsQuota(read, folder));
 }
 
 /**
@@ -121,10 +132,7 @@ function bytesOf(text: string): number | undefined {
  * ```
  */
 export function cgroupMemoryLimitBytes(read: ReadText = readText): number | undefined {
-  const own = ownCgroups(read, 'memory');
-  const v2 = leastAbove(selfAndAncestors(own.v2), (folder) => bytesOf(read(`/sys/fs/cgroup${folder}/memory.max`)));
-  const v1 = leastAbove(selfAndAncestors(own.v1), (folder) => bytesOf(read(`/sys/fs/cgroup/memory${folder}/memory.limit_in_bytes`)));
-  return leastOf(v1, v2);
+  return leastLimit(read, 'memory', (folder) => bytesOf(read(`${folder}/memory.max`)), (folder) => bytesOf(read(`${folder}/memory.limit_in_bytes`)));
 }
 
 /**
