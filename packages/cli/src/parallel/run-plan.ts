@@ -125,6 +125,8 @@ export async function parallelRunSource(prepared: PreparedRun, options: Omit<Par
   prepared.generator.strategies.register(
     parallelStrategy({
       ...options,
+      // The budget as this thread settled it (the container's limit where nothing set one): the workers build their generators by it, without reading the cgroup again.
+      flags: { ...options.flags, maxMemoryMb: prepared.overrides.memory?.maxMemoryMb },
       path: prepared.inputPath,
       file: prepared.inputName,
       recordsPerPart: recordsPerPart(),
