@@ -59,9 +59,9 @@ export interface PartSource {
   close(): void | Promise<void>;
 }
 
-const NEWLINE = 0x0a;
+export const NEWLINE = 0x0a;
 /** What nearly every line starts with: a record's opening brace. */
-export const OPEN_BRACE = 0x7b;
+const OPEN_BRACE = 0x7b;
 
 /**
  * Whether a line's bytes (`bytes` from `start` to `end`) make no record, by
@@ -236,10 +236,11 @@ function recordsScaled(sample: Uint8Array, bytes: number): number {
 
 /**
  * About how many bytes of text and how many records a gzip-compressed
- * NDJSON file (or, `format` `json`, JSON array) of `fileBytes` bytes holds: the text's size from the gzip
- * trailer (which keeps it modulo 4 GiB: the multiple of 4 GiB is the one
- * nearest to what the compression ratio of its start gives), its records from
- * the lines of its first 64 KiB inflated. A file of several gzip members
+ * NDJSON file (or, `format` `json`, JSON array) of `fileBytes` bytes holds:
+ * the text's size from the gzip trailer (which keeps it modulo 4 GiB: the
+ * multiple of 4 GiB is the one nearest to what the compression ratio of its
+ * start gives), its records counted as {@link estimateRecords} counts them,
+ * in its first 64 KiB inflated. A file of several gzip members
  * (`cat a.gz b.gz`, bgzip) has only its last member's size in the trailer:
  * where that is under a quarter of what the start's ratio gives, the ratio's
  * figure is taken instead.

@@ -1,7 +1,5 @@
 import { MAX_LINE_BYTES } from '@m3ugen/reader';
-import { isBlankLine, type InputPart, type PartSource } from './input-parts.js';
-
-const NEWLINE = 0x0a;
+import { isBlankLine, NEWLINE, type InputPart, type PartSource } from './input-parts.js';
 
 /** The bytes of an input as they are read, and how far through its file the reading is (`readInputBytes` of `@m3ugen/reader`). */
 export interface InputBytes {
