@@ -4,7 +4,7 @@ import { RECORD_INDEX, RECORD_LINE, type NumberedChannel } from '../channel/mode
 import { DuplicateError, InputError, PluginError } from '../errors.js';
 import { HOOK_SIGNATURES } from '../hooks/hooks.js';
 import type { M3uStrategy } from '../strategy/strategy.js';
-import type { ChannelBatch } from './channel-source.js';
+import { toChannelSource, type ChannelBatch } from './channel-source.js';
 import { EntryCache } from './entry-cache.js';
 import { M3uGenerator, type M3uPlugin } from './generator.js';
 import type { GenerationWarning } from './warnings.js';
@@ -88,6 +88,26 @@ describe('M3uGenerator', () => {
     expect(playlist.split('\n')[1]).toBe('#EXTINF:-1 tvg-id="" tvg-name="" tvg-logo="" tvg-chno="2" group-title="",X');
     expect(warnings.counts).toEqual({ 'missing-field:tvg_id': 1, 'missing-field:tvg_name': 1, 'missing-field:tvg_logo': 1, 'missing-field:group_title': 1 });
     expect(seen[0]).toMatchObject({ code: 'missing-field', field: 'tvg_id', channelIndex: 0 });
+  });
+
+  it("tells a strategy the warnings raised so far, by kind with each kind's first, so it can count a stretch of the run without listening", async () => {
+    const stretches: { total: number; counts: Readonly<Record<string, number>>; first: GenerationWarning | undefined }[] = [];
+    const counting = strategyPlugin('counting', async (run) => {
+      await run.output.write(run.renderHeader());
+      for (let batch = await run.source.nextBatch(); batch; batch = await run.source.nextBatch()) {
+        const before = run.info.warningsSoFar();
+        const { text, bytes } = run.renderBatch(batch);
+        await run.output.write(text, bytes);
+        const after = run.info.warningsSoFar();
+        stretches.push({ total: after.total - before.total, counts: after.counts, first: after.firstWarnings['missing-field:tvg_logo'] });
+      }
+    });
+    const channels = [1, 2, 3, 4].map((n): NumberedChannel => ({ ...full, assignedNumber: n, channel: { ...full.channel, id: `${UUID1.slice(0, -1)}${n}`, tvgLogo: n === 1 ? full.channel.tvgLogo : null } }));
+    const { warnings } = await make([counting]).generate(toChannelSource(channels, 2), { strategy: 'counting' });
+    expect(stretches.map((s) => s.total)).toEqual([1, 2]);
+    expect(stretches[1]?.counts).toEqual({ 'missing-field:tvg_logo': 3 });
+    expect(stretches[1]?.first).toMatchObject({ channelIndex: 1, message: 'channel at index 1: tvg_logo is missing; written as ""' });
+    expect(warnings.firstWarnings).toEqual({ 'missing-field:tvg_logo': stretches[1]?.first });
   });
 
   it('warns about a missing field only where it is written as "": not where an entryAttributes tap fills it or leaves it out', async () => {

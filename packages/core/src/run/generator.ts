@@ -358,6 +358,7 @@ export class M3uGenerator {
       knownChannelCount,
       warn: (w: Parameters<RunInfo['warn']>[0]) =>
         warnings.add(w.code, w.field, w.channelIndex, () => w.message, w.value, w.reason, w.line === undefined && w.recordIndex === undefined ? undefined : { line: w.line, recordIndex: w.recordIndex }),
+      warningsSoFar: () => warnings.summary(),
     });
 
     let idIndex: DuplicateIdIndex | undefined;

@@ -1,5 +1,5 @@
 import type { ResolvedOptions } from './options.js';
-import type { GenerationWarning, WarningCode } from './warnings.js';
+import type { GenerationWarning, WarningCode, WarningSummary } from './warnings.js';
 
 /**
  * What every hook and strategy knows about the run it is part of. The same
@@ -36,4 +36,19 @@ export interface RunInfo {
     line?: number | undefined;
     recordIndex?: number | undefined;
   }): void;
+  /**
+   * The warnings raised so far in this run, counted by kind, with the first
+   * of each (what the run's result gives at its end). Costs a copy of the
+   * counts: read it between batches, not per channel. Two readings tell
+   * what a stretch of the run raised, as the command's worker threads count
+   * their part's warnings without listening to each one.
+   *
+   * @example
+   * ```ts
+   * const before = run.info.warningsSoFar().total;
+   * // … render a batch …
+   * const raised = run.info.warningsSoFar().total - before;
+   * ```
+   */
+  warningsSoFar(): WarningSummary;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RECORD_LINE } from '../channel/model.js';
 import { WarningLog, warningAtIndex, type GenerationWarning } from './warnings.js';
 
 describe('warningAtIndex', () => {
@@ -27,7 +28,42 @@ describe('WarningLog', () => {
       total: 6,
       counts: { 'missing-field:tvg_logo': 5, 'my-plugin:stale': 1 },
       firstMessages: { 'missing-field:tvg_logo': 'channel 0 has no tvg_logo (1)', 'my-plugin:stale': 'logo is a week old' },
+      firstWarnings: {
+        'missing-field:tvg_logo': expect.objectContaining({ code: 'missing-field', field: 'tvg_logo', channelIndex: 0, message: 'channel 0 has no tvg_logo (1)' }),
+        'my-plugin:stale': expect.objectContaining({ code: 'my-plugin:stale', channelIndex: 2, message: 'logo is a week old' }),
+      },
     });
+  });
+
+  it("keeps each kind's first warning whole, with its record's line, for a report that names where to look without listening", () => {
+    const warnings = new WarningLog();
+    const records = [0, 1, 2, 3].map((i) => ({ [RECORD_LINE]: i * 2 + 5 }));
+    warnings.locateRecords((index) => records[index]);
+    warnings.addForChannel('missing-field', 'tvg_logo', 2, () => 'tvg_logo is missing; written as ""');
+    warnings.addForChannel('missing-field', 'tvg_logo', 3, () => 'tvg_logo is missing; written as ""');
+    warnings.add('epg:unreachable', undefined, undefined, () => 'guide.xml answered 503');
+    const { firstWarnings } = warnings.summary();
+    expect(firstWarnings['missing-field:tvg_logo']).toEqual({
+      code: 'missing-field',
+      field: 'tvg_logo',
+      channelIndex: 2,
+      line: 9,
+      recordIndex: undefined,
+      message: 'channel at index 2: tvg_logo is missing; written as ""',
+      reason: 'tvg_logo is missing; written as ""',
+      value: undefined,
+    });
+    expect(firstWarnings['epg:unreachable']).toMatchObject({ message: 'guide.xml answered 503', line: undefined });
+  });
+
+  it("keeps the first warning as it was raised, whatever a listener does to the object it is given", () => {
+    const warnings = new WarningLog();
+    warnings.listen((warning) => {
+      (warning as { message: string }).message = 'changed by a listener';
+    });
+    warnings.add('blank-name', undefined, 0, () => 'blank');
+    expect(warnings.summary().firstWarnings['blank-name']?.message).toBe('blank');
+    expect(warnings.summary().firstMessages['blank-name']).toBe('blank');
   });
 
   it('describes each warning once for a listener, the first included', () => {

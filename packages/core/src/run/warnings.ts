@@ -52,6 +52,14 @@ export interface WarningSummary {
    * for whoever reports the run without listening to every warning.
    */
   readonly firstMessages: Readonly<Record<string, string>>;
+  /**
+   * The first warning of each kind, keyed as `counts` is, whole: its
+   * channel's index and, where the reader recorded them, its record's
+   * `line` and `recordIndex`, so a report can say where to start looking
+   * (`1,204 channels without tvg_logo, the first at line 7`) without
+   * listening to every warning. Only these are built when nobody listens.
+   */
+  readonly firstWarnings: Readonly<Record<string, GenerationWarning>>;
 }
 
 /**
@@ -96,13 +104,14 @@ export function warningAtIndex<W extends Pick<GenerationWarning, 'message' | 're
  * ```ts
  * const warnings = new WarningLog();
  * warnings.addForChannel('missing-field', 'tvg_logo', 3, () => 'tvg_logo is missing');
- * warnings.summary(); // { total: 1, counts: { 'missing-field:tvg_logo': 1 }, firstMessages: { 'missing-field:tvg_logo': 'channel at index 3: tvg_logo is missing' } }
+ * const { counts, firstMessages } = warnings.summary();
+ * // counts: { 'missing-field:tvg_logo': 1 }, firstMessages: { 'missing-field:tvg_logo': 'channel at index 3: tvg_logo is missing' }
  * ```
  */
 export class WarningLog {
   #total = 0;
   readonly #counts = new Map<string, number>();
-  readonly #firstMessages = new Map<string, string>();
+  readonly #first = new Map<string, GenerationWarning>();
   #listener: ((warning: GenerationWarning) => void) | undefined;
   #captured: CapturedWarning[] | undefined;
   #capturing = false;
@@ -184,20 +193,24 @@ export class WarningLog {
     const key = field === undefined ? code : `${code}:${field}`;
     const count = this.#counts.get(key);
     this.#counts.set(key, (count ?? 0) + 1);
-    // The first of each kind is described even when nobody listens: one message per kind, not per warning.
+    // The first of each kind is built even when nobody listens: one warning per kind, not per warning.
     if (count !== undefined && !this.#capturing && this.#listener === undefined) return;
     const described = describe();
     const message = placed && channelIndex !== undefined ? channelWarningMessage(channelIndex, described) : described;
     const reason = givenReason ?? described;
-    if (count === undefined) this.#firstMessages.set(key, message);
     if (this.#capturing) (this.#captured ??= []).push({ code, field, message, reason: placed ? reason : undefined, value });
-    if (this.#listener === undefined) return;
+    if (count !== undefined && this.#listener === undefined) return;
     const record = located !== undefined || channelIndex === undefined ? undefined : this.#recordAt?.(channelIndex);
     const { line, recordIndex: index } = located ?? { line: recordLine(record), recordIndex: recordIndex(record) };
-    this.#listener({ code, message, reason, channelIndex, field, line, recordIndex: index, value });
+    const warning: GenerationWarning = { code, message, reason, channelIndex, field, line, recordIndex: index, value };
+    // A copy: the listener's object is its own to change.
+    if (count === undefined) this.#first.set(key, Object.freeze({ ...warning }));
+    this.#listener?.(warning);
   }
 
   summary(): WarningSummary {
-    return { total: this.#total, counts: Object.fromEntries(this.#counts), firstMessages: Object.fromEntries(this.#firstMessages) };
+    const firstMessages: Record<string, string> = {};
+    for (const [key, warning] of this.#first) firstMessages[key] = warning.message;
+    return { total: this.#total, counts: Object.fromEntries(this.#counts), firstMessages, firstWarnings: Object.fromEntries(this.#first) };
   }
 }
