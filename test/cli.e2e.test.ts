@@ -107,7 +107,7 @@ describe('m3ugen generate', () => {
     const metrics = JSON.parse(readFileSync(metricsFile, 'utf8')) as Record<string, unknown>;
     expect(Object.keys(metrics)).toEqual(expect.arrayContaining(['channels', 'bytes', 'durationMs', 'channelsPerSecond', 'peakRssBytes', 'strategy', 'strategySwitches', 'warnings']));
     expect(metrics).toMatchObject({ channels: 40, bytes: statSync(output).size, strategy: 'in-memory', strategySwitches: [], warnings: 4, skippedRecords: 0 });
-    expect(result.stderr).toContain('m3ugen: warning: 3 channels without tvg_logo (written as "")');
+    expect(result.stderr).toContain('m3ugen: warning: 3 channels without tvg_logo (written as ""), the first at line 5\n');
   });
 
   it('lets flags override the config file', async () => {
@@ -500,7 +500,7 @@ describe('m3ugen generate', () => {
     writeFileSync(input, toNdjson(1234).replaceAll(/,"tvg_logo":"[^"]*"/g, ''));
     const result = await runCli(['generate', '--input', input, '--output', output, '--proxy-id', PROXY, '--workers', '1']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('m3ugen: warning: 1,234 channels without tvg_logo (written as "")\n');
+    expect(result.stderr).toContain('m3ugen: warning: 1,234 channels without tvg_logo (written as ""), the first at line 1\n');
     const summary = result.stderr.split('\n').find((line) => line.startsWith('m3ugen: 1,234 channels, '));
     expect(summary).toMatch(/^m3ugen: 1,234 channels, [\d.]+ KB in [\d,]+ ms \(in-memory\) → /);
     expect(summary?.endsWith(` → ${output}`)).toBe(true);
@@ -509,16 +509,16 @@ describe('m3ugen generate', () => {
     expect(one.stderr).toMatch(/^m3ugen: 1 channel, \d+ B in [\d,]+ ms \(in-memory\) → /m);
   });
 
-  it('says each kind of warning in words, with its count, after the run', async () => {
+  it('says each kind of warning in words, with its count and the line of its first record, after the run', async () => {
     const dir = workdir();
     const record = (n: number, channel: Record<string, unknown>) => JSON.stringify({ assigned_number: n, channel: { tvg_id: 't', tvg_name: `T${n}`, tvg_logo: 'l', group_title: 'g', ...channel } });
     writeFileSync(join(dir, 'c.ndjson'), [record(1, { id: '550e8400-e29b-41d4-a716-446655440001', channel_name: '  ' }), record(2, { id: 'news-2', channel_name: 'B', tvg_logo: null })].join('\n'));
     const result = await runCli(['generate', '--input', 'c.ndjson', '--proxy-id', PROXY], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stderr.split('\n').filter((line) => line.startsWith('m3ugen: warning: '))).toEqual([
-      'm3ugen: warning: 1 channel with a blank channel_name (written as its tvg_name, its id or "Channel N")',
-      'm3ugen: warning: 1 channel id is not a UUID (use --strict to reject it)',
-      'm3ugen: warning: 1 channel without tvg_logo (written as "")',
+      'm3ugen: warning: 1 channel with a blank channel_name (written as its tvg_name, its id or "Channel N"), at line 1',
+      'm3ugen: warning: 1 channel id is not a UUID (use --strict to reject it), at line 2',
+      'm3ugen: warning: 1 channel without tvg_logo (written as ""), at line 2',
     ]);
   });
 
@@ -541,7 +541,7 @@ describe('m3ugen generate', () => {
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr.split('\n').filter((line) => line.includes('(warner:') || line.includes(' × warner:')), `--workers ${workers}`).toEqual([
         'm3ugen: warning: guide.xml answered 503 (warner:guide)',
-        'm3ugen: warning: 3 × warner:stale-logo, the first: logo of channel 8 is a week old (--verbose says each)',
+        'm3ugen: warning: 3 × warner:stale-logo, the first at line 8: logo of channel 8 is a week old (--verbose says each)',
       ]);
       expect(result.stderr.includes('(parallel, 2 worker threads)')).toBe(workers === '2');
       const metrics = JSON.parse(readFileSync(join(dir, `m${workers}.json`), 'utf8')) as { warningCounts: Record<string, number>; warningMessages: Record<string, string> };
@@ -798,7 +798,7 @@ describe('m3ugen validate', () => {
   it('accepts the example and says its warnings as generate does', async () => {
     const result = await runCli(['validate', '--config', 'examples/basic/m3ugen.toml']);
     expect(result).toMatchObject({ code: 0, stdout: 'ok: examples/basic/channels.ndjson: 40 channels valid, 4 warnings (config examples/basic/m3ugen.toml)\n' });
-    expect(result.stderr.trim().split('\n')).toEqual(['m3ugen: warning: 3 channels without tvg_logo (written as "")', 'm3ugen: warning: 1 channel without tvg_name (written as "")']);
+    expect(result.stderr.trim().split('\n')).toEqual(['m3ugen: warning: 3 channels without tvg_logo (written as ""), the first at line 5', 'm3ugen: warning: 1 channel without tvg_name (written as ""), at line 31']);
   });
 
   it('warns of a missing proxy ULID, lists each warning with --verbose, and says none with --quiet', async () => {
@@ -807,7 +807,7 @@ describe('m3ugen validate', () => {
     const normal = await runCli(['validate', '--input', 'c.ndjson'], { cwd: dir });
     expect(normal).toMatchObject({ code: 0, stdout: expect.stringContaining('1 channel valid, 4 warnings') });
     expect(normal.stderr).toContain('m3ugen: warning: no proxy ULID is set');
-    expect(normal.stderr).toContain('m3ugen: warning: 1 channel without tvg_id (written as "")');
+    expect(normal.stderr).toContain('m3ugen: warning: 1 channel without tvg_id (written as ""), at line 1\n');
     const verbose = await runCli(['validate', '--input', 'c.ndjson', '--verbose'], { cwd: dir });
     expect(verbose.stderr).toContain('warning: c.ndjson: line 1: tvg_name is missing; written as ""');
     const quiet = await runCli(['validate', '--input', 'c.ndjson', '--quiet'], { cwd: dir });

@@ -262,9 +262,11 @@ describe('m3ugen generate --workers', () => {
       // The first of m3ugen's own kind names the channel's index as one thread numbers it, after the two records skipped.
       expect(one.metrics['warningMessages']).toMatchObject({ 'non-uuid-id:id': 'channel at index 700: id "not-a-uuid-700" is not a UUID' });
       expect(one.metrics['warningCounts']).toMatchObject({ 'non-uuid-id:id': 10 });
+      expect(one.stderr).toContain('m3ugen: warning: 10 channel ids are not UUIDs (use --strict to reject them), the first at line 703\n');
       if (config === 'plugin') {
         expect(one.metrics['warningCounts']).toMatchObject({ 'stale-logo': 167 });
-        expect(one.stderr).toContain(`m3ugen: warning: 167 × stale-logo, the first: ${channel700} has a stale logo`);
+        // Its line counts the records skipped before it, as the input's lines do.
+        expect(one.stderr).toContain(`m3ugen: warning: 167 × stale-logo, the first at line 703: ${channel700} has a stale logo`);
       }
     }
   });

@@ -1,4 +1,4 @@
-import type { GenerationResult, M3uGenerator } from '@m3ugen/core';
+import type { GenerationResult, GenerationWarning, M3uGenerator } from '@m3ugen/core';
 import { MISSING_PROXY_ID_MESSAGE } from '@m3ugen/url-builder';
 import { counted, formatCount, type Reporter } from '../reporter.js';
 
@@ -23,11 +23,20 @@ export function reportWarnings(generator: M3uGenerator, reporter: Reporter, inpu
   });
 }
 
+/** Where a warning's record is, as an operator finds it in the input (`line 7`, a JSON array's `record 3`), when the reader recorded it. */
+function placeOf(warning: GenerationWarning | undefined): string | undefined {
+  if (warning?.line !== undefined) return `line ${warning.line}`;
+  if (warning?.recordIndex !== undefined) return `record ${warning.recordIndex}`;
+  return undefined;
+}
+
 /**
- * One line per kind of warning the run raised, with its count. A plugin's
- * own kinds are said in its words, from the first one's message: alone
- * (`guide.xml answered 503 (epg:unreachable)`), or counted
- * (`3 × my-plugin:stale-logo, the first: logo is older than a week`).
+ * One line per kind of warning the run raised, with its count and where the
+ * first of them is (`3 channels without tvg_logo (written as ""), the first
+ * at line 7`): the place to start looking, without `--verbose` listing
+ * each. A plugin's own kinds are said in its words, from the first one's
+ * message: alone (`guide.xml answered 503 (epg:unreachable)`), or counted
+ * (`3 × my-plugin:stale-logo, the first at line 2: logo is older than a week`).
  * Codes in `said` were reported otherwise (`validate --strict` lists its
  * non-UUID ids as errors).
  */
@@ -36,20 +45,24 @@ export function summariseWarnings(result: GenerationResult, reporter: Reporter, 
     const [code, field] = key.split(':');
     if (said.includes(code!)) continue;
     const count = formatCount(total);
+    const first = result.warnings.firstWarnings[key];
+    const place = placeOf(first);
+    const where = place === undefined ? '' : total === 1 ? `, at ${place}` : `, the first at ${place}`;
     // Raised once, by the proxy URL scheme, when the run starts.
     if (code === 'missing-proxy-id') reporter.warn(MISSING_PROXY_ID_MESSAGE);
-    else if (code === 'missing-field') reporter.warn(`${counted(total, 'channel')} without ${field ?? 'a field'} (written as "")`);
-    else if (code === 'non-uuid-id') reporter.warn(total === 1 ? '1 channel id is not a UUID (use --strict to reject it)' : `${count} channel ids are not UUIDs (use --strict to reject them)`);
+    else if (code === 'missing-field') reporter.warn(`${counted(total, 'channel')} without ${field ?? 'a field'} (written as "")${where}`);
+    else if (code === 'non-uuid-id') reporter.warn(total === 1 ? `1 channel id is not a UUID (use --strict to reject it)${where}` : `${count} channel ids are not UUIDs (use --strict to reject them)${where}`);
     // One per field a plugin reads, its message naming the reader and the field it most likely meant.
     else if (code === 'absent-field') reporter.warn(result.warnings.firstMessages[key] ?? `no channel has field ${field}`);
     else if (code === 'blank-name') {
       const theirs = total === 1 ? 'its' : 'their';
-      reporter.warn(`${counted(total, 'channel')} with a blank channel_name (written as ${theirs} tvg_name, ${theirs} id or "Channel N")`);
+      reporter.warn(`${counted(total, 'channel')} with a blank channel_name (written as ${theirs} tvg_name, ${theirs} id or "Channel N")${where}`);
     }
     else if (code !== 'skipped-record') {
-      const message = result.warnings.firstMessages[key] ?? '';
-      if (total === 1) reporter.warn(message === '' ? key : `${message} (${key})`);
-      else reporter.warn(`${count} × ${key}${message === '' ? '' : `, the first: ${message}`}${reporter.verbose ? '' : ' (--verbose says each)'}`);
+      // Placed, its reason: core's message would name the channel's index, which an operator cannot look up in the file.
+      const message = (place === undefined ? first?.message : first?.reason) ?? '';
+      if (total === 1) reporter.warn(message === '' ? key : place === undefined ? `${message} (${key})` : `${place}: ${message} (${key})`);
+      else reporter.warn(`${count} × ${key}${message === '' ? '' : `${where === '' ? ', the first' : where}: ${message}`}${reporter.verbose ? '' : ' (--verbose says each)'}`);
     }
   }
 }
