@@ -8,7 +8,7 @@ import {
   type ChannelBatch,
   type ChannelSource,
   type DuplicateIdIndex,
-  type GenerationWarning,
+  type WarningSummary,
   type M3uGenerator,
   type M3uStrategy,
   type NumberedChannel,
@@ -17,7 +17,7 @@ import { buildGenerator } from '../prepare.js';
 import { Reporter } from '../reporter.js';
 import { PARALLEL_CONTRACT } from './contract.js';
 import { openPartReader, readPartText, type InputPart } from './input-parts.js';
-import { toWorkerError, type CheckedRecords, type FromWorker, type PartEvent, type PartResult, type ToWorker, type WorkerError, type WorkerSetup } from './messages.js';
+import { toWorkerError, type CheckedRecords, type CountedWarnings, type FromWorker, type PartEvent, type PartResult, type ToWorker, type WorkerError, type WorkerSetup } from './messages.js';
 
 /** The strategy a worker's runs use: the part's entries, no header, into a growing buffer. */
 export const PART_STRATEGY = 'm3ugen-part';
@@ -146,6 +146,21 @@ function replayedSource(name: string | undefined, steps: readonly ReadStep[], ch
   };
 }
 
+/**
+ * The warnings raised between two readings of a run's, by kind, in the order
+ * each kind first came in the run. A kind the run had raised before `before`
+ * (a plugin's, at the run's start as well as per channel) keeps that first
+ * one: the main thread's run raised it there too, so only its count matters.
+ */
+function countedSince(before: WarningSummary, after: WarningSummary): CountedWarnings[] {
+  const counted: CountedWarnings[] = [];
+  for (const [kind, total] of Object.entries(after.counts)) {
+    const count = total - (before.counts[kind] ?? 0);
+    if (count > 0) counted.push({ first: after.firstWarnings[kind]!, count });
+  }
+  return counted;
+}
+
 /** Renders parts with one run each on the worker's own generator. */
 class PartRenderer {
   readonly #generator: M3uGenerator;
@@ -155,8 +170,8 @@ class PartRenderer {
   #fd: number | undefined;
   readonly #recorder = new CheckedRecorder();
   #events: PartEvent[] = [];
-  /** With `countsWarnings`: the part's warnings by kind (`code:field`). */
-  #counted = new Map<string, { first: GenerationWarning; count: number }>();
+  /** With `countsWarnings`: the part's warnings by kind, as its strategy counted them when it finished. */
+  #counted: CountedWarnings[] = [];
   #collector: ByteCollector | undefined;
   /** Set while the part strategy renders: the warnings then are about the part's channels. */
   #rendering = false;
@@ -173,19 +188,13 @@ class PartRenderer {
     this.#setup = setup;
     generator.strategies.register(this.#strategy());
     // Only warnings raised while channels render: the run-level ones (a missing proxy id, raised before
-    // the strategy starts) the main thread's run raises once.
-    generator.hooks.warning.tap('m3ugen-worker', (warning) => {
-      if (!this.#rendering) return;
-      if (setup.countsWarnings !== true) {
-        this.#events.push(warning);
-        return;
-      }
-      // A million channels without a logo would otherwise cross as a million objects, and be said one by one to nobody.
-      const kind = `${warning.code}:${warning.field ?? ''}`;
-      const counted = this.#counted.get(kind);
-      if (counted === undefined) this.#counted.set(kind, { first: warning, count: 1 });
-      else counted.count++;
-    });
+    // the strategy starts) the main thread's run raises once. Counted, nobody taps: a listener would make
+    // core build a million objects for a million channels without a logo, to be said one by one to nobody.
+    if (setup.countsWarnings !== true) {
+      generator.hooks.warning.tap('m3ugen-worker', (warning) => {
+        if (this.#rendering) this.#events.push(warning);
+      });
+    }
   }
 
   #strategy(): M3uStrategy {
@@ -198,6 +207,7 @@ class PartRenderer {
         const collector = this.#collector!;
         this.#indexShapesEntries = run.indexShapesEntries;
         this.#rendering = true;
+        const before = this.#setup.countsWarnings === true ? run.info.warningsSoFar() : undefined;
         try {
           for (let batch = await run.source.nextBatch(); batch !== undefined; batch = await run.source.nextBatch()) {
             this.#recorder.batch = batch;
@@ -206,6 +216,7 @@ class PartRenderer {
           }
         } finally {
           this.#rendering = false;
+          if (before !== undefined) this.#counted = countedSince(before, run.info.warningsSoFar());
         }
       },
     };
@@ -220,8 +231,7 @@ class PartRenderer {
   async render(part: InputPart): Promise<{ result: PartResult; transfer: ArrayBuffer[] }> {
     const events: PartEvent[] = [];
     this.#events = events;
-    const counted = new Map<string, { first: GenerationWarning; count: number }>();
-    this.#counted = counted;
+    this.#counted = [];
     this.#recorder.begin(part.records, events);
     let channelShift = part.channelShift ?? 0;
     try {
@@ -255,7 +265,7 @@ class PartRenderer {
         absentFields,
         indexShapesEntries: this.#indexShapesEntries,
         events,
-        counted: [...counted.values()],
+        counted: this.#counted,
         channelShift,
         text: part.text,
         ...checked,
@@ -263,7 +273,7 @@ class PartRenderer {
       return { result, transfer: [bytes.buffer as ArrayBuffer, ...buffersOf(checked, part)] };
     } catch (error) {
       const checked = this.#recorder.take();
-      return { result: { seq: part.seq, ok: false, error: toWorkerError(error), events, counted: [...counted.values()], channelShift, text: part.text, ...checked }, transfer: buffersOf(checked, part) };
+      return { result: { seq: part.seq, ok: false, error: toWorkerError(error), events, counted: this.#counted, channelShift, text: part.text, ...checked }, transfer: buffersOf(checked, part) };
     } finally {
       this.#collector = undefined;
     }
