@@ -63,7 +63,7 @@ describe('m3ugen validate on a terminal', () => {
     );
     // Without --strict they are warnings, counted.
     const lenient = await run();
-    expect(lenient.err).toContain('m3ugen: warning: 2 channel ids are not UUIDs (use --strict to reject them)\n');
+    expect(lenient.err).toContain('m3ugen: warning: 2 channel ids are not UUIDs (use --strict to reject them), the first at line 1\n');
     expect(lenient.err).toContain('m3ugen: error: stdin: 1 invalid record, 4 valid (no config file)\n');
   });
 
