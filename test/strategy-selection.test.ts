@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { toChannelSource, type MemoryProbe, type NumberedChannel, type StrategyChoice, type StrategySwitch } from '@m3ugen/core';
+import { toChannelSource, type ChannelSource, type MemoryProbe, type NumberedChannel, type StrategyChoice, type StrategySwitch } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
 import { describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
@@ -154,6 +154,36 @@ describe('mid-run switching', () => {
     const known = generatorWith(scriptedProbe([10]), { largeInputThreshold: 20 });
     await known.generator.generate(channels.slice(0, 10), { estimatedChannelCount: 45 });
     expect(known.chosen[0]).toMatchObject({ strategy: 'in-memory', reason: 'pressure optimal, 10 channels: fastest eligible strategy' });
+  });
+
+  it("selects by a source's own estimate (a reader's of its file), asked only where automatic selection uses it, the option winning", async () => {
+    let asked = 0;
+    /** A source that estimates `estimate` channels and gives `channels` in batches of 10. */
+    const estimating = (estimate: unknown): ChannelSource => {
+      const source = toChannelSource(slowly(channels), 10);
+      return Object.defineProperty({ nextBatch: () => source.nextBatch() }, 'estimatedCount', {
+        get: () => {
+          asked++;
+          if (estimate instanceof Error) throw estimate;
+          return estimate;
+        },
+      }) as ChannelSource;
+    };
+    const sized = generatorWith(scriptedProbe([10]), { largeInputThreshold: 20 });
+    await sized.generator.generate(estimating(45));
+    expect(sized.chosen[0]).toMatchObject({ strategy: 'streaming', reason: 'pressure optimal, about 45 channels: too large for in-memory' });
+    await sized.generator.generate(estimating(45), { estimatedChannelCount: 10 });
+    expect(sized.chosen[1]).toMatchObject({ strategy: 'in-memory', reason: 'pressure optimal, about 10 channels: fastest eligible strategy' });
+    expect(asked).toBe(1);
+    await sized.generator.generate(estimating(45), { strategy: 'in-memory' });
+    await sized.generator.generate(estimating(45), { channelCount: 50 });
+    expect(asked).toBe(1);
+    // An estimate that is no count, or a getter that throws, is no estimate: the run goes on as if unsized.
+    for (const junk of [-1, 2.5, '45', new Error('cannot tell')]) {
+      const { generator, chosen } = generatorWith(scriptedProbe([10]), { largeInputThreshold: 20 });
+      await generator.generate(estimating(junk));
+      expect(chosen[0], String(junk)).toMatchObject({ strategy: 'in-memory', reason: 'pressure optimal, channel count unknown: fastest eligible strategy' });
+    }
   });
 
   it.each([

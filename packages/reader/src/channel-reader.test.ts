@@ -392,6 +392,43 @@ describe('openChannelReader', () => {
   });
 });
 
+describe('estimatedCount', () => {
+  it("tells a file's records from its start before reading it, NDJSON, a JSON array or gzip, and tells nothing of a stream", async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => record(i + 1)); // ~2.1 MB: past the first MiB, which is scaled up
+    const text = `${lines.join('\n')}\n`;
+    const gzippedFile = join(dir, 'estimate.ndjson.gz');
+    writeFileSync(gzippedFile, gzipSync(text));
+    const readers = [
+      await openChannelReader(file('estimate.ndjson', text)),
+      await openChannelReader(file('estimate.json', `[\n${lines.join(',\n')}\n]\n`)),
+      await openChannelReader(gzippedFile),
+    ];
+    for (const reader of readers) {
+      expect(reader.estimatedCount, `${reader.name} (${reader.format})`).toBeGreaterThan(20_000 * 0.97);
+      expect(reader.estimatedCount, `${reader.name} (${reader.format})`).toBeLessThan(20_000 * 1.03);
+      expect((await readAll(reader)).length).toBe(20_000);
+    }
+    expect(readers[2]?.estimateContent()?.bytes).toBe(Buffer.byteLength(text));
+    const streamed = await openChannelReader('-', { stream: Readable.from([text]) });
+    expect(streamed.estimatedCount).toBeUndefined();
+    await streamed.close();
+  });
+
+  it('reads the file once, on first use, and gives nothing, not an error, for a file removed before that', async () => {
+    const path = file('estimate-once.ndjson', `${record(1)}\n${record(2)}\n${record(3)}\n`);
+    const reader = await openChannelReader(path);
+    expect(reader.estimatedCount).toBe(3);
+    writeFileSync(path, `${record(1)}\n`);
+    expect(reader.estimatedCount).toBe(3);
+    await reader.close();
+    const gone = file('estimate-gone.ndjson', `${record(1)}\n`);
+    const unread = await openChannelReader(gone);
+    await unread.close();
+    execFileSync('rm', [gone]);
+    expect(unread.estimatedCount).toBeUndefined();
+  });
+});
+
 describe('an NDJSON file in another shape', () => {
   const records = [record(1), record(2)];
   it.each([

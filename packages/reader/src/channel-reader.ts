@@ -19,6 +19,7 @@ import {
   type RecordLocation,
 } from '@m3ugen/core';
 import { decompressed, type Compression } from './compressed.js';
+import { estimateGzipContent, estimateRecords } from './estimate.js';
 import { locateJsonError } from './json-error.js';
 import { ArraySyntaxError, ElementTooLongError, JsonArraySplitter, type ArraySyntaxProblem } from './json-array-splitter.js';
 import { describeUtf8Fault, incompleteTail, replacedField, utf8Faults, type Utf8Fault } from './utf8.js';
@@ -76,6 +77,30 @@ export interface ChannelReader extends ChannelSource {
   /** `gzip` when the input was gzip-compressed (and is gunzipped as it is read). */
   readonly compression: Compression | undefined;
   readonly stats: ReaderStats;
+  /**
+   * About how many channel records a regular file holds, before it is read:
+   * its first MiB's records (NDJSON lines, a JSON array's `assigned_number`
+   * keys) scaled to its size; for gzip, its first 64 KiB inflated, scaled to
+   * the size its trailer keeps. Automatic strategy selection sizes the run
+   * by it (core's `ChannelSource.estimatedCount`), so a large file streams
+   * from its first channel. `undefined` for stdin, a pipe or a stream, and
+   * for a file removed or replaced since it was opened. Read from the file
+   * on first use, synchronously, then kept.
+   *
+   * @example
+   * ```ts
+   * const reader = await openChannelReader('channels.ndjson');
+   * reader.estimatedCount; // 1_000_000 for 337 MB of 337-byte records
+   * ```
+   */
+  readonly estimatedCount: number | undefined;
+  /**
+   * {@link estimatedCount} with the bytes of text the file holds (its size,
+   * or for gzip what it inflates to), for sizing work by the text: the
+   * command weighs its worker threads' memory by it. `undefined` where
+   * {@link estimatedCount} is.
+   */
+  estimateContent(): { readonly bytes: number; readonly records: number } | undefined;
   /**
    * Closes the file (or ends the stream) before its end; a run that fails
    * calls it. Reading to the end closes the file without it, and so does a
@@ -192,9 +217,14 @@ function jsonSyntaxError(text: string, error: unknown, location: RecordLocation)
   return new InputError(`invalid JSON at column ${problem.column}: ${problem.reason}`, { ...location, line: problem.line }, { cause: error });
 }
 
-class ReaderBase {
+abstract class ReaderBase {
+  abstract readonly format: 'json' | 'ndjson';
   /** Set by {@link openChannelReader} once the first bytes told. */
   compression: Compression | undefined;
+  /** Set by {@link openChannelReader} for a regular file: its path and size, which {@link estimateContent} reads. */
+  sized: { readonly path: string; readonly bytes: number } | undefined;
+  /** What {@link estimateContent} found, `null` for nothing, once asked. */
+  #estimate: { readonly bytes: number; readonly records: number } | null | undefined;
   /** @param stats shared with whatever reads the bytes, which counts them before this reader exists. */
   constructor(
     protected readonly file: string,
@@ -205,6 +235,25 @@ class ReaderBase {
   /** The input's name in messages. */
   get name(): string {
     return this.file;
+  }
+
+  get estimatedCount(): number | undefined {
+    return this.estimateContent()?.records;
+  }
+
+  estimateContent(): { readonly bytes: number; readonly records: number } | undefined {
+    if (this.#estimate === undefined) this.#estimate = this.#estimateOnce() ?? null;
+    return this.#estimate ?? undefined;
+  }
+
+  #estimateOnce(): { readonly bytes: number; readonly records: number } | undefined {
+    if (this.sized === undefined) return undefined;
+    const { path, bytes } = this.sized;
+    try {
+      return this.compression === 'gzip' ? estimateGzipContent(path, bytes, this.format) : { bytes, records: estimateRecords(path, bytes, this.format) };
+    } catch {
+      return undefined; // removed or replaced since it was opened (a watched input): the run reads what it opened, unsized
+    }
   }
 
   /** Validates one record; returns `undefined` if it was skipped. */
@@ -228,7 +277,6 @@ class ReaderBase {
  * before its end.
  */
 abstract class StreamedReader extends ReaderBase implements ChannelReader {
-  abstract readonly format: 'json' | 'ndjson';
   readonly knownCount = undefined;
   readonly #batches: AsyncGenerator<NumberedChannel[], void, undefined>;
   /** Ends the chunks under `#batches` (closing the file), wherever reading stands. */
@@ -745,6 +793,8 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
   let source: AsyncIterable<Buffer | string>;
   /** Records arrive as something else writes them (stdin, a named pipe), not as fast as a file is read. */
   let live = true;
+  /** A regular file's path and size, which its reader estimates its records by. */
+  let sized: ReaderBase['sized'];
   if (options.stream !== undefined) {
     source = counted(options.stream, stats);
   } else {
@@ -752,6 +802,7 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
       const info = await stat(path);
       if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
       live = !info.isFile();
+      if (!live && options.startsAt === undefined) sized = { path, bytes: info.size };
     } catch (error) {
       throw openError(file, path, error);
     }
@@ -763,7 +814,7 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
   const bytes = options.startsAt === undefined ? decompressed(source, file, (found) => (compression = found)) : source;
   const { head, all, close } = await peek(decode(bytes, file));
   const array = head.trimStart().startsWith('[');
-  if (array && (format === 'json' || format === 'auto')) return withCompression(new JsonArrayReader(file, all, options, close, live, stats), compression);
+  if (array && (format === 'json' || format === 'auto')) return described(new JsonArrayReader(file, all, options, close, live, stats), compression, sized);
   if (format === 'json') {
     // Not an array: read whole (as far as a string holds), to say what it is instead.
     let text = '';
@@ -777,11 +828,13 @@ export async function openChannelReader(path: string, options: ReadChannelsOptio
     }
     throw notAJsonArray(file, text);
   }
-  return withCompression(new NdjsonReader(file, all, options, close, live, stats), compression);
+  return described(new NdjsonReader(file, all, options, close, live, stats), compression, sized);
 }
 
-function withCompression<T extends ReaderBase>(reader: T, compression: Compression | undefined): T {
+/** `reader`, told what the input's first bytes and its file said of it. */
+function described<T extends ReaderBase>(reader: T, compression: Compression | undefined, sized: ReaderBase['sized']): T {
   reader.compression = compression;
+  reader.sized = sized;
   return reader;
 }
 

@@ -8,7 +8,7 @@ import { parseFlags, REFUSED_VALUE, UsageError } from '../args.js';
 import { nameEarlierRecord, rescan } from '../earlier-record.js';
 import { reportFailure } from '../failure.js';
 import { PARALLEL_STRATEGY } from '../parallel/parallel-strategy.js';
-import { chooseWorkers, estimatedChannels, parallelRunSource, requestedWorkers } from '../parallel/run-plan.js';
+import { chooseWorkers, parallelRunSource, requestedWorkers } from '../parallel/run-plan.js';
 import { inConfigTerms, overwriteConflict, prepareRun, regularFileBytes, shareOfInputRead, shown, type PreparedRun } from '../prepare.js';
 import { checkPublishable, cleanUpOnExit, publishAtomically } from '../publish.js';
 import { counted, formatBytes, formatCount, printable, Reporter, type ErrorStream } from '../reporter.js';
@@ -319,12 +319,10 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
       (write: (output: Writable) => Promise<GenerationResult>) =>
       (file: Writable): Promise<GenerationResult> =>
         outputPath !== undefined && gzipped(outputPath) ? throughGzip(file, write) : write(file);
-    // Rendered in this thread, a large file starts with a strategy that writes as it goes, rather than handing over at 50,000 channels.
-    const estimatedChannelCount = plan.workers > 1 ? undefined : estimatedChannels(current, flags);
     let result: GenerationResult;
     try {
       if (outputPath === undefined) {
-        result = somethingValid(await generator.generate(reader, { ...overrides, output: io[current.outputStream], end: false, estimatedChannelCount }));
+        result = somethingValid(await generator.generate(reader, { ...overrides, output: io[current.outputStream], end: false }));
       } else if (plan.workers > 1) {
         const source = await parallelRunSource(current, { flags, workers: plan.workers, partWritten: (part) => (partsWrittenTo = part.end), onSkip });
         result = await publishAtomically(
@@ -335,7 +333,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
         result = await publishAtomically(
           outputPath,
           compressing(async (output) => {
-          const generated = somethingValid(await generator.generate(reader, { ...overrides, output, cache, duplicateIds: idIndex && (() => idIndex), estimatedChannelCount }));
+          const generated = somethingValid(await generator.generate(reader, { ...overrides, output, cache, duplicateIds: idIndex && (() => idIndex) }));
           // Thrown before the rename: the playlist of a file still being written is not published.
           if (watching !== undefined && !watching.unchanged()) throw new InputChangedError(current.inputName);
           return generated;

@@ -4,7 +4,7 @@ import { parseFlags } from '../args.js';
 import { nameEarlierRecord, nameEarlierRecords } from '../earlier-record.js';
 import type { InputPart } from '../parallel/input-parts.js';
 import { PARALLEL_STRATEGY } from '../parallel/parallel-strategy.js';
-import { chooseWorkers, estimatedChannels, parallelRunSource, requestedWorkers } from '../parallel/run-plan.js';
+import { chooseWorkers, parallelRunSource, requestedWorkers } from '../parallel/run-plan.js';
 import { inConfigTerms, prepareRun, shareOfInputRead } from '../prepare.js';
 import { counted, formatCount, Reporter } from '../reporter.js';
 import { holdYoungGeneration } from '../young-generation.js';
@@ -101,7 +101,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
       const source = await parallelRunSource(prepared, { flags, notStrict: true, workers: plan.workers, partWritten, onSkip, onDuplicate });
       result = await generator.generate(source, { ...overrides, strict: false, strategy: PARALLEL_STRATEGY, output: discard });
     } else {
-      result = await generator.generate(reader, { ...overrides, strict: false, output: discard, onDuplicate, estimatedChannelCount: estimatedChannels(prepared, flags) });
+      result = await generator.generate(reader, { ...overrides, strict: false, output: discard, onDuplicate });
     }
   } catch (thrown) {
     // A record that fails the run even with invalid records skipped (a line too long to read, a JSON syntax error)

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { estimateRecords, InputParts, readPartText, type InputPart } from './input-parts.js';
+import { InputParts, readPartText, type InputPart } from './input-parts.js';
 
 const RECORD = '{"assigned_number": 1, "channel": {"id": "a", "channel_name": "Ä"}}';
 
@@ -80,43 +80,5 @@ describe('InputParts', () => {
     expect(Buffer.isBuffer(nonAscii) ? nonAscii.toString('utf8') : 'a string').toBe(`${RECORD}\n`);
     expect(readPartText(fd, second)).toBe('{"a": "plain"}\n');
     closeSync(fd);
-  });
-
-  it('estimates the records of a file from its first MiB, exactly when that is the whole file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parts-'));
-    const write = (name: string, text: string): [string, number] => {
-      writeFileSync(join(dir, name), text);
-      return [join(dir, name), Buffer.byteLength(text)];
-    };
-    expect(estimateRecords(...write('empty.ndjson', ''))).toBe(0);
-    expect(estimateRecords(...write('three.ndjson', `${RECORD}\n${RECORD}\n${RECORD}`))).toBe(3);
-    expect(estimateRecords(...write('three-nl.ndjson', `${RECORD}\n${RECORD}\n${RECORD}\n`))).toBe(3);
-    const count = 50_000; // ~3.5 MB: the estimate scales the first MiB's lines up
-    const estimate = estimateRecords(...write('large.ndjson', `${RECORD}\n`.repeat(count)));
-    expect(estimate).toBeGreaterThanOrEqual(count);
-    expect(estimate).toBeLessThanOrEqual(count * 1.001);
-  });
-
-  it('estimates the records of a JSON array by their number keys, however it is laid out', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parts-'));
-    const write = (name: string, text: string): [string, number, 'json'] => {
-      writeFileSync(join(dir, name), text);
-      return [join(dir, name), Buffer.byteLength(text), 'json'];
-    };
-    const records = (count: number, camel = false): object[] =>
-      Array.from({ length: count }, (_, i) => ({ [camel ? 'assignedNumber' : 'assigned_number']: i + 1, channel: { id: `id-${i}`, channel_name: `Channel ${i}`, group_title: 'News' } }));
-    expect(estimateRecords(...write('empty.json', '[]'))).toBe(0);
-    expect(estimateRecords(...write('three.json', JSON.stringify(records(3))))).toBe(3);
-    expect(estimateRecords(...write('camel.json', JSON.stringify(records(3, true))))).toBe(3);
-    const count = 40_000; // past the first MiB however laid out: the estimate scales it up
-    for (const [name, text] of [
-      ['compact.json', JSON.stringify(records(count))],
-      ['pretty.json', JSON.stringify(records(count), null, 2)],
-      ['lines.json', `[\n${records(count).map((r) => JSON.stringify(r)).join(',\n')}\n]\n`],
-    ] as const) {
-      const estimate = estimateRecords(...write(name, text));
-      expect(estimate, name).toBeGreaterThan(count * 0.97);
-      expect(estimate, name).toBeLessThan(count * 1.03);
-    }
   });
 });

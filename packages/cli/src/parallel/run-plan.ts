@@ -3,7 +3,6 @@ import { NDJSON_BATCH_SIZE } from '@m3ugen/reader';
 import type { CliFlags } from '../args.js';
 import type { PreparedRun } from '../prepare.js';
 import type { Reporter } from '../reporter.js';
-import { estimateGzipContent, estimateRecords } from './input-parts.js';
 import { parallelStrategy, type ParallelOptions } from './parallel-strategy.js';
 import { planWorkers, type WorkerPlan } from './plan.js';
 
@@ -22,46 +21,6 @@ export function requestedWorkers(prepared: PreparedRun, flags: CliFlags): 'auto'
 /** The strategy option: `--strategy`, else the config's, else `auto`. */
 function requestedStrategy(prepared: PreparedRun, flags: CliFlags): string {
   return flags.strategy ?? prepared.loaded.config.proxy_generation?.strategy ?? 'auto';
-}
-
-/** What each prepared run's input file holds, estimated once: the worker plan and the run's strategy selection both ask. */
-const contentEstimates = new WeakMap<PreparedRun, { bytes: number; records: number }>();
-
-/**
- * About how many bytes of text and records `prepared`'s input file of
- * `fileBytes` bytes holds ({@link estimateGzipContent} for gzip, else its
- * size and {@link estimateRecords}), read from the file once per prepared
- * run.
- */
-function estimatedContent(prepared: PreparedRun, fileBytes: number): { bytes: number; records: number } {
-  let estimate = contentEstimates.get(prepared);
-  if (estimate === undefined) {
-    const { format, compression } = prepared.reader;
-    estimate = compression === 'gzip' ? estimateGzipContent(prepared.inputPath, fileBytes, format) : { bytes: fileBytes, records: estimateRecords(prepared.inputPath, fileBytes, format) };
-    contentEstimates.set(prepared, estimate);
-  }
-  return estimate;
-}
-
-/**
- * About how many channels the input holds, for a run rendered in this
- * thread to choose its strategy by (the run option `estimatedChannelCount`):
- * the records of the start of a regular file, NDJSON or a JSON array, plain
- * or gzip, scaled to its size ({@link estimateRecords}). Without it, `auto`
- * renders an input of unknown size in memory and hands over to streaming
- * once it passes the large-input threshold (50,000 channels), which took a
- * 1M-channel run in one thread to a 139 MB peak (142 MB as a JSON array),
- * against 92–96 MB streaming from the start. `undefined` for stdin or a
- * named pipe, whose size is not known, or a strategy chosen by name.
- */
-export function estimatedChannels(prepared: PreparedRun, flags: CliFlags): number | undefined {
-  const fileBytes = prepared.inputFileBytes;
-  if (fileBytes === undefined || requestedStrategy(prepared, flags) !== 'auto') return undefined;
-  try {
-    return estimatedContent(prepared, fileBytes).records;
-  } catch {
-    return undefined; // the file replaced or removed since the reader opened it (--watch): the run reads what it opened, unsized
-  }
 }
 
 /**
@@ -89,14 +48,14 @@ export function planForRun(prepared: PreparedRun, flags: CliFlags, requested: 'a
   const { compression } = prepared.reader;
   // A gzip file is weighed by the text it holds, which the workers render: only where `auto` weighs it (its start is inflated to tell).
   const weighed = fileBytes !== undefined && compression === 'gzip' && requested === 'auto' && outputIsFile;
-  const bytes = weighed ? estimatedContent(prepared, fileBytes).bytes : fileBytes;
+  const bytes = weighed ? (prepared.reader.estimateContent()?.bytes ?? fileBytes) : fileBytes;
   return planWorkers({
     requested,
     outputIsFile,
     compression,
     ndjsonFileBytes: bytes,
     ndjsonStdin: prepared.reader.format === 'ndjson' && prepared.stdin?.replayable === true,
-    estimateRecords: fileBytes === undefined ? undefined : () => estimatedContent(prepared, fileBytes).records,
+    estimateRecords: fileBytes === undefined ? undefined : () => prepared.reader.estimateContent()?.records ?? 0,
     verbose: flags.verbose,
     strategy: requestedStrategy(prepared, flags),
     // The flag, or the container's limit where the config sets none (prepare.ts), then the config, then the default.

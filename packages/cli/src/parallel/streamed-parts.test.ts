@@ -6,7 +6,7 @@ import { InputError } from '@m3ugen/core';
 import { MAX_LINE_BYTES, readInputBytes } from '@m3ugen/reader';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { estimateGzipContent, InputParts, type InputPart } from './input-parts.js';
+import { InputParts, type InputPart } from './input-parts.js';
 import { StreamedParts, type InputBytes } from './streamed-parts.js';
 
 const RECORD = '{"assigned_number": 1, "channel": {"id": "a", "channel_name": "Ä"}}';
@@ -123,47 +123,5 @@ describe('StreamedParts', () => {
     expect(streamed.map((p) => p.records)).toEqual([1_024, 1_024, 952]);
     expect(streamed.map((p) => Buffer.from(p.text!).toString()).join('')).toBe(text);
     expect(streamed.at(-1)!.end).toBe(gzipSync(text).length);
-  });
-});
-
-describe('estimateGzipContent', () => {
-  it("gives a gzip file's text size from its trailer and its records from its start", () => {
-    const small = `${RECORD}\n`.repeat(3);
-    expect(estimateGzipContent(fileWith(gzipSync(small)), gzipSync(small).length)).toEqual({ bytes: Buffer.byteLength(small), records: 3 });
-    // Varied enough that the file is larger than the 64 KiB looked at.
-    const lines = Array.from({ length: 200_000 }, (_, i) => `{"assigned_number": ${i + 1}, "channel": {"id": "${(i * 2654435761) % 1e9}", "channel_name": "C${i}"}}`);
-    const text = `${lines.join('\n')}\n`;
-    const gzipped = gzipSync(text);
-    expect(gzipped.length).toBeGreaterThan(64 * 1024);
-    const estimate = estimateGzipContent(fileWith(gzipped), gzipped.length);
-    expect(estimate.bytes).toBe(Buffer.byteLength(text));
-    expect(estimate.records).toBeGreaterThan(lines.length * 0.9);
-    expect(estimate.records).toBeLessThan(lines.length * 1.1);
-  });
-
-  it("counts a gzip-compressed JSON array's records by their number keys", () => {
-    const records = Array.from({ length: 200_000 }, (_, i) => ({ assigned_number: i + 1, channel: { id: `${(i * 2654435761) % 1e9}`, channel_name: `C${i}` } }));
-    const text = JSON.stringify(records, null, 1);
-    const gzipped = gzipSync(text);
-    expect(gzipped.length).toBeGreaterThan(64 * 1024);
-    const estimate = estimateGzipContent(fileWith(gzipped), gzipped.length, 'json');
-    expect(estimate.bytes).toBe(Buffer.byteLength(text));
-    expect(estimate.records).toBeGreaterThan(records.length * 0.9);
-    expect(estimate.records).toBeLessThan(records.length * 1.1);
-  });
-
-  it('gives a file of several gzip members (cat a.gz b.gz) about the text of all of them, not its last member only', () => {
-    const lines = Array.from({ length: 200_000 }, (_, i) => `{"assigned_number": ${i + 1}, "channel": {"id": "${(i * 2654435761) % 1e9}", "channel_name": "C${i}"}}`);
-    const text = `${lines.join('\n')}\n`;
-    // Ten members, the last of them small, as shards concatenated are.
-    const cuts = [0, 20_000, 40_000, 60_000, 80_000, 100_000, 120_000, 140_000, 160_000, 199_000, 200_000];
-    const members = cuts.slice(1).map((end, i) => gzipSync(`${lines.slice(cuts[i], end).join('\n')}\n`));
-    const file = Buffer.concat(members);
-    expect(members.at(-1)!.length).toBeLessThan(file.length / 100);
-    const estimate = estimateGzipContent(fileWith(file), file.length);
-    expect(estimate.bytes).toBeGreaterThan(Buffer.byteLength(text) * 0.7);
-    expect(estimate.bytes).toBeLessThan(Buffer.byteLength(text) * 1.4);
-    expect(estimate.records).toBeGreaterThan(lines.length * 0.7);
-    expect(estimate.records).toBeLessThan(lines.length * 1.4);
   });
 });

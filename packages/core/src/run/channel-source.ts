@@ -30,6 +30,15 @@ export interface ChannelSource {
   nextBatch(): Promise<ChannelBatch | undefined>;
   /** Number of channels in the input, when known before the run. */
   readonly knownCount?: number | undefined;
+  /**
+   * About how many channels the input holds, when it can tell roughly but
+   * not exactly (a file's size over its first records' length): read once,
+   * at the start of a run whose strategy is chosen automatically and whose
+   * count is not known, as the run option `estimatedChannelCount` (which
+   * takes precedence) is used. A getter may read for it: it is not read
+   * otherwise. `@m3ugen/reader`'s readers give it for a regular file.
+   */
+  readonly estimatedCount?: number | undefined;
   /** The input's name for messages (a file name, `stdin`). */
   readonly name?: string | undefined;
   /**

@@ -168,6 +168,16 @@ function checkOptionsObject(options: unknown, what: string, shape: string): void
 }
 
 /** A channel count given in the run options: a whole number of channels, or nothing. */
+/** The source's {@link ChannelSource.estimatedCount}, when it gives a whole number of channels: a wrong one costs only speed, so one that is not (or throws) is no estimate. */
+function estimateOf(source: ChannelSource): number | undefined {
+  try {
+    const count: unknown = source.estimatedCount;
+    return Number.isSafeInteger(count) && (count as number) >= 0 ? (count as number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function checkChannelCount(name: string, count: unknown): void {
   if (count === undefined || (Number.isSafeInteger(count) && (count as number) >= 0)) return;
   throw new OptionError(name, `expected a whole number of channels (0 or more), got ${describeValue(count)}`);
@@ -401,11 +411,13 @@ export class M3uGenerator {
       });
       const strategies = this.strategies.list();
       const automatic = options.strategy === 'auto';
+      // A reader may have to read its file's start to tell: asked only where automatic selection would use it.
+      const estimatedChannelCount = runOptions.estimatedChannelCount ?? (automatic && knownChannelCount === undefined ? estimateOf(source) : undefined);
       const facts = (): SelectionFacts => ({
         strategies,
         pressure: monitor.level(),
         knownChannelCount,
-        estimatedChannelCount: runOptions.estimatedChannelCount,
+        estimatedChannelCount,
         largeInputThreshold: options.memory.largeInputThreshold,
         headroomBytes: monitor.headroomBytes(),
         chunksWanted,
@@ -419,7 +431,7 @@ export class M3uGenerator {
         run,
         pressure: initial.pressure,
         knownChannelCount,
-        estimatedChannelCount: runOptions.estimatedChannelCount,
+        estimatedChannelCount,
         strategies,
         proposed: choice,
       });
