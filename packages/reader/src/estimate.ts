@@ -28,7 +28,7 @@ export function estimateRecords(path: string, bytes: number, format: EstimatedFo
   const fd = openSync(path, 'r');
   let read: number;
   try {
-    read = readAt(fd, sample, 0);
+    read = readFileAt(fd, sample, 0);
   } finally {
     closeSync(fd);
   }
@@ -90,8 +90,8 @@ export function estimateGzipContent(path: string, fileBytes: number, format: Est
   const trailer = Buffer.alloc(4);
   const fd = openSync(path, 'r');
   try {
-    readAt(fd, head, 0);
-    if (fileBytes >= 4) readAt(fd, trailer, fileBytes - 4);
+    readFileAt(fd, head, 0);
+    if (fileBytes >= 4) readFileAt(fd, trailer, fileBytes - 4);
   } finally {
     closeSync(fd);
   }
@@ -112,8 +112,17 @@ export function estimateGzipContent(path: string, fileBytes: number, format: Est
   return { bytes, records: scaledCount(sample.subarray(0, Math.min(sample.length, READ_BYTES)), bytes, format) };
 }
 
-/** Fills `buffer` from `position` of the open file `fd`, as far as the file goes; returns how many bytes it read. */
-function readAt(fd: number, buffer: Buffer, position: number): number {
+/**
+ * Fills `buffer` from `position` of the open file `fd`, as far as the file
+ * goes (`readSync` may read less than asked); returns how many bytes it read.
+ *
+ * @example
+ * ```ts
+ * const head = Buffer.allocUnsafe(4096);
+ * const read = readFileAt(fd, head, 0); // < 4096 only for a shorter file
+ * ```
+ */
+export function readFileAt(fd: number, buffer: Buffer, position: number): number {
   let done = 0;
   while (done < buffer.length) {
     const read = readSync(fd, buffer, done, buffer.length - done, position + done);

@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { InputError } from '@m3ugen/core';
-import { MAX_LINE_BYTES, openChannelReader, type ChannelReader } from '@m3ugen/reader';
+import { MAX_LINE_BYTES, openChannelReader, readFileAt, type ChannelReader } from '@m3ugen/reader';
 
 /** One part of an NDJSON file for a worker: whole lines, and whole batches of records. */
 export interface InputPart {
@@ -215,19 +215,8 @@ export function openPartReader(text: string | Buffer, part: InputPart, input: Pa
   });
 }
 
-/** Fills `buffer` from `position` of the open file `fd`, or up to its end; returns the bytes read. */
-function readAt(fd: number, buffer: Buffer, position: number): number {
-  let done = 0;
-  while (done < buffer.length) {
-    const read = readSync(fd, buffer, done, buffer.length - done, position + done);
-    if (read === 0) break;
-    done += read;
-  }
-  return done;
-}
-
 /** `buffer`, filled from `position` of the open file `fd`; the file must still hold those bytes. */
 function readExactly(fd: number, buffer: Buffer, position: number): Buffer {
-  if (readAt(fd, buffer, position) < buffer.length) throw new Error('the input became shorter while it was read');
+  if (readFileAt(fd, buffer, position) < buffer.length) throw new Error('the input became shorter while it was read');
   return buffer;
 }
