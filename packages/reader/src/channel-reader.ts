@@ -84,8 +84,8 @@ export interface ChannelReader extends ChannelSource {
    * the size its trailer keeps. Automatic strategy selection sizes the run
    * by it (core's `ChannelSource.estimatedCount`), so a large file streams
    * from its first channel. `undefined` for stdin, a pipe or a stream, and
-   * for a file removed or replaced since it was opened. Read from the file
-   * on first use, synchronously, then kept.
+   * for a file that can no longer be read (removed since it was opened).
+   * Read from the file on first use, synchronously, then kept.
    *
    * @example
    * ```ts
@@ -252,7 +252,7 @@ abstract class ReaderBase {
     try {
       return this.compression === 'gzip' ? estimateGzipContent(path, bytes, this.format) : { bytes, records: estimateRecords(path, bytes, this.format) };
     } catch {
-      return undefined; // removed or replaced since it was opened (a watched input): the run reads what it opened, unsized
+      return undefined; // removed since it was opened (a watched input): the run reads what it opened, unsized
     }
   }
 

@@ -8,10 +8,10 @@ import {
   type ChannelBatch,
   type ChannelSource,
   type DuplicateIdIndex,
-  type WarningSummary,
   type M3uGenerator,
   type M3uStrategy,
   type NumberedChannel,
+  type WarningSummary,
 } from '@m3ugen/core';
 import { buildGenerator } from '../prepare.js';
 import { Reporter } from '../reporter.js';

@@ -168,6 +168,11 @@ function checkOptionsObject(options: unknown, what: string, shape: string): void
 }
 
 /** A channel count given in the run options: a whole number of channels, or nothing. */
+function checkChannelCount(name: string, count: unknown): void {
+  if (count === undefined || (Number.isSafeInteger(count) && (count as number) >= 0)) return;
+  throw new OptionError(name, `expected a whole number of channels (0 or more), got ${describeValue(count)}`);
+}
+
 /** The source's {@link ChannelSource.estimatedCount}, when it gives a whole number of channels: a wrong one costs only speed, so one that is not (or throws) is no estimate. */
 function estimateOf(source: ChannelSource): number | undefined {
   try {
@@ -176,11 +181,6 @@ function estimateOf(source: ChannelSource): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function checkChannelCount(name: string, count: unknown): void {
-  if (count === undefined || (Number.isSafeInteger(count) && (count as number) >= 0)) return;
-  throw new OptionError(name, `expected a whole number of channels (0 or more), got ${describeValue(count)}`);
 }
 
 /**

@@ -56,7 +56,7 @@ describe('WarningLog', () => {
     expect(firstWarnings['epg:unreachable']).toMatchObject({ message: 'guide.xml answered 503', line: undefined });
   });
 
-  it("keeps the first warning as it was raised, whatever a listener does to the object it is given", () => {
+  it('keeps the first warning as it was raised, whatever a listener does to the object it is given', () => {
     const warnings = new WarningLog();
     warnings.listen((warning) => {
       (warning as { message: string }).message = 'changed by a listener';
