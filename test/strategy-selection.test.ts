@@ -1,6 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { toChannelSource, type ChannelSource, type MemoryProbe, type NumberedChannel, type StrategyChoice, type StrategySwitch } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
+import { openChannelReader } from '@m3ugen/reader';
 import { describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
 
@@ -184,6 +188,18 @@ describe('mid-run switching', () => {
       await generator.generate(estimating(junk));
       expect(chosen[0], String(junk)).toMatchObject({ strategy: 'in-memory', reason: 'pressure optimal, channel count unknown: fastest eligible strategy' });
     }
+  });
+
+  it("starts a large file's run with streaming when a program hands generate() the file's reader, with the same bytes", async () => {
+    const many = makeChannels(400);
+    const file = join(mkdtempSync(join(tmpdir(), 'm3ugen-selection-')), 'channels.ndjson');
+    writeFileSync(file, `${many.map((nc) => JSON.stringify(nc)).join('\n')}\n`);
+    const reference = (await createGenerator({ proxyId: PROXY }).generate(many)).playlist;
+    const { generator, chosen, switched } = generatorWith(scriptedProbe([10]), { largeInputThreshold: 100 });
+    const { playlist } = await generator.generate(await openChannelReader(file));
+    expect(chosen[0]).toMatchObject({ strategy: 'streaming', reason: 'pressure optimal, about 400 channels: too large for in-memory' });
+    expect(switched).toEqual([]);
+    expect(playlist).toBe(reference);
   });
 
   it.each([
