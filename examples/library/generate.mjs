@@ -24,7 +24,11 @@ const generator = createGenerator({
   plugins: [language],
 });
 
-const { playlist, metrics } = await generator.generate(channels);
+const { playlist, metrics, warnings } = await generator.generate(channels);
 process.stdout.write(playlist);
 const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 process.stderr.write(`${plural(metrics.channels, 'channel')}, ${plural(metrics.bytes, 'byte')}, strategy ${metrics.strategy}, ${plural(metrics.warnings, 'warning')}\n`);
+// Each kind of warning once, counted, with its first (nobody listened to each one, so no more were built).
+for (const [kind, count] of Object.entries(warnings.counts)) {
+  process.stderr.write(`  ${count} × ${kind}, the first: ${warnings.firstWarnings[kind].message}\n`);
+}
