@@ -107,6 +107,10 @@ describe('m3ugen generate', () => {
     const metrics = JSON.parse(readFileSync(metricsFile, 'utf8')) as Record<string, unknown>;
     expect(Object.keys(metrics)).toEqual(expect.arrayContaining(['channels', 'bytes', 'durationMs', 'channelsPerSecond', 'peakRssBytes', 'strategy', 'strategySwitches', 'warnings']));
     expect(metrics).toMatchObject({ channels: 40, bytes: statSync(output).size, strategy: 'in-memory', strategySwitches: [], warnings: 4, skippedRecords: 0 });
+    expect(metrics['firstWarnings']).toEqual({
+      'missing-field:tvg_logo': { code: 'missing-field', field: 'tvg_logo', channelIndex: 4, line: 5, message: 'channel at index 4: tvg_logo is missing; written as ""', reason: 'tvg_logo is missing; written as ""' },
+      'missing-field:tvg_name': { code: 'missing-field', field: 'tvg_name', channelIndex: 30, line: 31, message: 'channel at index 30: tvg_name is missing; written as ""', reason: 'tvg_name is missing; written as ""' },
+    });
     expect(result.stderr).toContain('m3ugen: warning: 3 channels without tvg_logo (written as ""), the first at line 5\n');
   });
 

@@ -262,6 +262,8 @@ describe('m3ugen generate --workers', () => {
       // The first of m3ugen's own kind names the channel's index as one thread numbers it, after the two records skipped.
       expect(one.metrics['warningMessages']).toMatchObject({ 'non-uuid-id:id': 'channel at index 700: id "not-a-uuid-700" is not a UUID' });
       expect(one.metrics['warningCounts']).toMatchObject({ 'non-uuid-id:id': 10 });
+      // The metrics give that first whole, at its line; comparable() above held two workers' to one thread's.
+      expect(one.metrics['firstWarnings']).toMatchObject({ 'non-uuid-id:id': { channelIndex: 700, line: 703, value: 'not-a-uuid-700' } });
       expect(one.stderr).toContain('m3ugen: warning: 10 channel ids are not UUIDs (use --strict to reject them), the first at line 703\n');
       if (config === 'plugin') {
         expect(one.metrics['warningCounts']).toMatchObject({ 'stale-logo': 167 });

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { filesNamedByPlugins, localModulesImportedBy } from '@m3ugen/config';
-import { EntryCache, formatLocation, InputError, M3ugenError, systemErrorReason, type GenerationResult, type RunInfo, type RunMetrics } from '@m3ugen/core';
+import { EntryCache, formatLocation, InputError, M3ugenError, systemErrorReason, type GenerationResult, type GenerationWarning, type RunInfo, type RunMetrics } from '@m3ugen/core';
 import { parseFlags, REFUSED_VALUE, UsageError } from '../args.js';
 import { nameEarlierRecord, rescan } from '../earlier-record.js';
 import { reportFailure } from '../failure.js';
@@ -30,6 +30,12 @@ export interface CommandIo {
 export interface MetricsReport extends RunMetrics {
   /** The first message of each kind of warning, keyed as `warningCounts` (what a plugin's own warning said). */
   readonly warningMessages: Readonly<Record<string, string>>;
+  /**
+   * The first warning of each kind, whole, keyed as `warningCounts`: with the
+   * `line` (a JSON array's `recordIndex`) of its record, where a report
+   * tells where to start looking.
+   */
+  readonly firstWarnings: Readonly<Record<string, GenerationWarning>>;
   readonly skippedRecords: number;
   readonly input: string;
   readonly output: string;
@@ -369,7 +375,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
 
     const { metricsPath, metricsStream } = current;
     if (metricsPath !== undefined || metricsStream !== undefined) {
-      const report: MetricsReport = { ...metrics, warningMessages: result.warnings.firstMessages, skippedRecords: skips.count, input: current.inputPath === '-' ? '-' : current.inputName, output: current.outputName };
+      const report: MetricsReport = { ...metrics, warningMessages: result.warnings.firstMessages, firstWarnings: result.warnings.firstWarnings, skippedRecords: skips.count, input: current.inputPath === '-' ? '-' : current.inputName, output: current.outputName };
       const json = `${JSON.stringify(report, null, 2)}\n`;
       const writeReport = (output: Writable): Promise<void> => new Promise<void>((resolve, reject) => output.write(json, (error) => (error ? reject(error) : resolve())));
       if (metricsPath !== undefined) await publishAtomically(metricsPath, writeReport, METRICS);
