@@ -7,8 +7,9 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { EntryCache, InputError } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
 import { openChannelReader } from '@m3ugen/reader';
@@ -41,11 +42,16 @@ export function createPlaylistServer({ channelsFile, generator }) {
   function refresh() {
     const run = queue.then(async () => {
       const reader = await openChannelReader(channelsFile);
-      const { playlist, metrics } = await generator.generate(reader, { cache });
-      const body = Buffer.from(playlist, 'utf8');
-      const tag = createHash('sha256').update(body).digest('base64url');
+      // The playlist as the run writes it, a batch's bytes at a time: no string of the whole, and no copy of it
+      // (a string read whole is flattened into a copy, and Buffer.from(string) makes another).
+      const chunks = [];
+      const { metrics } = await generator.generate(reader, { cache, output: collector(chunks) });
+      const hash = createHash('sha256');
+      for (const chunk of chunks) hash.update(chunk);
+      const tag = hash.digest('base64url');
       // Compressed once here, not for each client; off the event loop, so clients go on being served meanwhile.
-      published = { plain: { body, etag: `"${tag}"` }, gzipped: { body: await compress(body), etag: `"${tag}-gzip"` } };
+      const zipped = await compress(chunks);
+      published = { plain: variant(chunks, `"${tag}"`), gzipped: variant(zipped, `"${tag}-gzip"`) };
       return metrics;
     });
     // A failed refresh does not stop the next one.
@@ -59,14 +65,20 @@ export function createPlaylistServer({ channelsFile, generator }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'use GET or HEAD\n', { allow: 'GET, HEAD' });
       if (published === undefined) return reply(response, 503, 'the playlist is not generated yet\n', { 'retry-after': '1' });
       const gzipped = acceptsGzip(request.headers['accept-encoding']);
-      const { body, etag } = gzipped ? published.gzipped : published.plain;
+      const { chunks, length, etag } = gzipped ? published.gzipped : published.plain;
       const headers = { etag, vary: 'accept-encoding', 'cache-control': 'no-cache' };
       if (matches(request.headers['if-none-match'], etag)) {
         response.writeHead(304, headers);
         return response.end();
       }
-      response.writeHead(200, { ...headers, 'content-type': M3U_TYPE, 'content-length': body.length, ...(gzipped ? { 'content-encoding': 'gzip' } : {}) });
-      return response.end(request.method === 'HEAD' ? undefined : body);
+      response.writeHead(200, { ...headers, 'content-type': M3U_TYPE, 'content-length': length, ...(gzipped ? { 'content-encoding': 'gzip' } : {}) });
+      if (request.method !== 'HEAD') {
+        // The same buffers to every client, queued, not copied: a slow player holds references, not a copy.
+        response.cork();
+        for (const chunk of chunks) response.write(chunk);
+        response.uncork();
+      }
+      return response.end();
     }
     if (pathname === '/refresh') {
       if (request.method !== 'POST') return reply(response, 405, 'use POST\n', { allow: 'POST' });
@@ -82,9 +94,31 @@ export function createPlaylistServer({ channelsFile, generator }) {
   return { server, refresh };
 }
 
-/** @typedef {{ body: Buffer, etag: string }} Variant */
+/** @typedef {{ chunks: Buffer[], length: number, etag: string }} Variant */
 
-const compress = promisify(gzip);
+/** A way of serving the playlist: its bytes, their length and their ETag. */
+function variant(chunks, etag) {
+  return { chunks, length: chunks.reduce((sum, chunk) => sum + chunk.length, 0), etag };
+}
+
+/** `chunks`, gzip-compressed, in the pieces zlib gives. */
+async function compress(chunks) {
+  const zipped = [];
+  await pipeline(Readable.from(chunks), createGzip(), collector(zipped));
+  return zipped;
+}
+
+/** A stream that keeps what is written to it in `chunks`, as Buffers. */
+function collector(chunks) {
+  return new Writable({
+    // It never fills: a writer need not wait for it to drain after each batch.
+    highWaterMark: 2 ** 30,
+    write(chunk, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+}
 
 /** Whether an Accept-Encoding header takes gzip: by name, else by `*`, with a weight (`q=`) above 0. */
 function acceptsGzip(header) {
