@@ -80,6 +80,8 @@ export interface RunOptions extends GenerateOptions {
    * writes as it goes, instead of rendering the first channels in memory and
    * handing over. Progress and metrics never show it. A wrong estimate
    * costs only speed or memory: every strategy writes the same bytes.
+   * Without it, the source's own estimate is taken
+   * ({@link ChannelSource.estimatedCount}: a file reader's).
    *
    * @example
    * ```ts
@@ -167,9 +169,14 @@ function checkOptionsObject(options: unknown, what: string, shape: string): void
   throw new TypeError(`${what}: expected an object (${shape}), got ${describeValue(options)}${url}`);
 }
 
+/** Whether `count` is a whole number of channels (0 or more). */
+function isChannelCount(count: unknown): count is number {
+  return Number.isSafeInteger(count) && (count as number) >= 0;
+}
+
 /** A channel count given in the run options: a whole number of channels, or nothing. */
 function checkChannelCount(name: string, count: unknown): void {
-  if (count === undefined || (Number.isSafeInteger(count) && (count as number) >= 0)) return;
+  if (count === undefined || isChannelCount(count)) return;
   throw new OptionError(name, `expected a whole number of channels (0 or more), got ${describeValue(count)}`);
 }
 
@@ -177,7 +184,7 @@ function checkChannelCount(name: string, count: unknown): void {
 function estimateOf(source: ChannelSource): number | undefined {
   try {
     const count: unknown = source.estimatedCount;
-    return Number.isSafeInteger(count) && (count as number) >= 0 ? (count as number) : undefined;
+    return isChannelCount(count) ? count : undefined;
   } catch {
     return undefined;
   }

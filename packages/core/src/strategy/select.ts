@@ -8,7 +8,7 @@ export interface SelectionFacts {
   readonly pressure: PressureLevel;
   /** Channels in the input, if known before the run (arrays, JSON files). */
   readonly knownChannelCount: number | undefined;
-  /** About how many channels, where none are known (the run option `estimatedChannelCount`): sizes the choice as a known count would. */
+  /** About how many channels, where none are known (the run option `estimatedChannelCount`, else the source's `estimatedCount`): sizes the choice as a known count would. */
   readonly estimatedChannelCount?: number | undefined;
   /** Above this many channels only bounded-memory strategies are chosen (seed: in-memory up to ~50,000). */
   readonly largeInputThreshold: number;

@@ -163,7 +163,7 @@ export interface StrategySelectionRequest {
   readonly run: RunInfo;
   readonly pressure: PressureLevel;
   readonly knownChannelCount: number | undefined;
-  /** About how many channels the input holds, where the caller could tell (the run option `estimatedChannelCount`). */
+  /** About how many channels the input holds, where the caller or the source could tell (the run option `estimatedChannelCount`, else the source's `estimatedCount`, read only for automatic selection). */
   readonly estimatedChannelCount?: number | undefined;
   /** Every registered strategy. */
   readonly strategies: readonly M3uStrategy[];
