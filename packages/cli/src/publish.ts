@@ -31,8 +31,9 @@ export function isAlive(pid: number): boolean {
  * The names in `folder` that `pattern` matches and whose process id (its
  * first group) is of a process that is gone: what killed runs left there.
  * Read an entry at a time, 1,024 names a read: a shared `/tmp` may hold
- * 100,000 names, which read at once made megabytes of strings before a run. What was found before the folder could not be read further
- * is kept; a folder that cannot be listed has none.
+ * 100,000 names, which read at once made megabytes of strings before a run.
+ * What was found before the folder could not be read further is kept; a
+ * folder that cannot be listed has none.
  *
  * @example
  * ```ts
