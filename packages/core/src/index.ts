@@ -3,7 +3,7 @@ export { OPTIONAL_CHANNEL_FIELDS, isMissing, modelFieldName, RECORD_INDEX, RECOR
 export { parseNumberedChannel, recordSchemas } from './channel/schema.js';
 
 export type { Duplicated, RecordLocation } from './errors.js';
-export { M3ugenError, InputError, DuplicateError, OptionError, PluginError, RegistryError, counted, describeOptionValue, describeValue, formatCount, formatLocation, keyPath, systemErrorReason, valueAtPath } from './errors.js';
+export { M3ugenError, InputError, DuplicateError, OptionError, PluginError, RegistryError, withoutStackTrace, counted, describeOptionValue, describeValue, formatCount, formatLocation, keyPath, systemErrorReason, valueAtPath } from './errors.js';
 
 export type { ChannelTapOptions, GenerationHooks, HookName } from './hooks/hooks.js';
 export { createGenerationHooks, isTapped, HOOK_SIGNATURES, tapsMayReadIndex } from './hooks/hooks.js';

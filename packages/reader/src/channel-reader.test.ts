@@ -368,6 +368,37 @@ describe('openChannelReader', () => {
     expect(skipped[1]).toBe('mixed.ndjson: line 4: field "assigned_number": expected a channel number >= 0, got number -1');
   });
 
+  it('builds skipped records\' errors without a stack trace (a million bad records cost seconds of them), and leaves the limit as it was', async () => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 6;
+    try {
+      const errors: InputError[] = [];
+      let limitInOnSkip: number | undefined;
+      const path = file('stackless.ndjson', `{"assigned_number": 1, "channel": {"id": "x"}}\n${record(2)}\n`);
+      const reader = await openChannelReader(path, {
+        displayName: 'stackless.ndjson',
+        skipInvalid: true,
+        onSkip: (e) => {
+          errors.push(e);
+          limitInOnSkip = Error.stackTraceLimit;
+        },
+      });
+      expect((await readAll(reader)).map((c) => c.assignedNumber)).toEqual([2]);
+      expect(errors.map((e) => e.stack)).toEqual([`InputError: ${errors[0]!.message}`]);
+      expect(errors[0]!.message).toBe('stackless.ndjson: line 1: field "channel.channel_name": required field is missing');
+      // The callback runs with the caller's limit: its own errors have their frames.
+      expect(limitInOnSkip).toBe(6);
+      expect(Error.stackTraceLimit).toBe(6);
+      // Without skipInvalid the record's error is thrown, with its frames.
+      const strict = await openChannelReader(path, { displayName: 'stackless.ndjson' });
+      const thrown = await readAll(strict).catch((error: unknown) => error);
+      expect(thrown).toBeInstanceOf(InputError);
+      expect((thrown as Error).stack).toMatch(/\n\s+at /);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  });
+
   it('names each record by its place in the file once records before it were skipped, and a part by where it starts', async () => {
     const path = file('shifted.ndjson', `${record(1)}\n{"assigned_number": "x"}\n${record(3)}\n`);
     const reader = await openChannelReader(path, { skipInvalid: true });

@@ -8,6 +8,7 @@ import {
   recordIndex,
   recordLine,
   warningAtIndex,
+  withoutStackTrace,
   type GenerationWarning,
   type M3uStrategy,
   type RunInfo,
@@ -132,10 +133,13 @@ async function checkAcrossParts(result: PartResult, part: InputPart, seen: { ids
   }
   if (found.length === 0) return [];
   const places = await channelsAt(options, part, found.map(({ record }) => record));
-  return found.map(({ record, number }, i) => {
-    const { id, line, index } = places[i]!;
-    return { record, error: new DuplicateError(number === undefined ? { id } : { number }, { file: options.file, line, index }) };
-  });
+  const errors = (): Duplicate[] =>
+    found.map(({ record, number }, i) => {
+      const { id, line, index } = places[i]!;
+      return { record, error: new DuplicateError(number === undefined ? { id } : { number }, { file: options.file, line, index }) };
+    });
+  // Told ones have no stack trace, as the run's own (a file whose ids all repeat tells a million); the one thrown has its frames.
+  return all ? withoutStackTrace(errors) : errors();
 }
 
 /**
@@ -185,7 +189,7 @@ function replay(events: readonly PartEvent[], shift: number, run: StrategyRun, o
   for (const event of events) {
     if (isSkipped(event)) {
       skipped++;
-      options.onSkip?.(rebuild(event.skipped) as InputError, run.info.warn);
+      options.onSkip?.(withoutStackTrace(() => rebuild(event.skipped)) as InputError, run.info.warn);
     } else sayWarning(event, shift, run);
   }
   return skipped;

@@ -6,7 +6,7 @@ import { isMissing, writtenText, type NumberedChannel } from '../channel/model.j
 import { checkRequired, fail, locate } from '../channel/required.js';
 import { describeProblem } from '../channel/schema.js';
 import { unreadableRecordError } from '../channel/unreadable.js';
-import { DuplicateError, InputError, M3ugenError, PluginError, formatLocation, type Duplicated } from '../errors.js';
+import { DuplicateError, InputError, M3ugenError, PluginError, formatLocation, withoutStackTrace, type Duplicated } from '../errors.js';
 import { isTapped, tapsMayReadIndex, unusableResult, type GenerationHooks } from '../hooks/hooks.js';
 import type { RunInfo } from '../run/run-info.js';
 import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
@@ -245,9 +245,9 @@ export function createRenderers(context: RenderContext): Renderers {
   const attribute = (value: unknown, nc: NumberedChannel, index: number, field: string): string => sanitizeAttributeValue(present(value, nc, index, field));
   /** A channel whose id or number an earlier one had: the run's error, or, told to `onDuplicate`, rendered all the same. */
   const duplicated = (duplicate: Duplicated, nc: NumberedChannel, index: number): void => {
-    const error = new DuplicateError(duplicate, locate(nc, index, sourceName));
-    if (onDuplicate === undefined) throw error;
-    onDuplicate(error);
+    if (onDuplicate === undefined) throw new DuplicateError(duplicate, locate(nc, index, sourceName));
+    // Told, not thrown: a file whose ids all repeat tells a million of them.
+    onDuplicate(withoutStackTrace(() => new DuplicateError(duplicate, locate(nc, index, sourceName))));
   };
   const duplicateId = (nc: NumberedChannel, index: number): void => duplicated({ id: nc.channel.id }, nc, index);
   const duplicateNumber = (nc: NumberedChannel, index: number, n: number): void => duplicated({ number: n }, nc, index);

@@ -704,6 +704,20 @@ describe('M3uGenerator', () => {
     }
     // A callback that throws fails the run with what it threw.
     await expect(make().generate(channels, { onDuplicate: () => { throw new Error('stop here'); } })).rejects.toThrow('stop here');
+    // Told errors have no stack trace (a file whose ids all repeat tells a million); a thrown one has its frames, and the caller's limit is kept.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 8;
+    try {
+      const told: DuplicateError[] = [];
+      await make().generate(channels, { onDuplicate: (error) => told.push(error) });
+      expect(told.map((error) => error.stack)).toEqual(expected.map((message) => `DuplicateError: ${message}`));
+      expect(Error.stackTraceLimit).toBe(8);
+      const thrown = await make().generate(channels).catch((error: unknown) => error);
+      expect(thrown).toBeInstanceOf(DuplicateError);
+      expect((thrown as Error).stack).toMatch(/\n\s+at /);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     await expect(make().generate(channels, { onDuplicate: 'list' as never })).rejects.toThrow('option "onDuplicate": expected a function called with each DuplicateError, got "list"');
   });
 
