@@ -33,6 +33,7 @@ export interface ReadChannelsOptions {
   readonly format?: InputFormat | undefined;
   /** Skip invalid records (each reported to `onSkip`) instead of failing. */
   readonly skipInvalid?: boolean | undefined;
+  /** Told each skipped record's error, which carries no stack trace (it names a record, not a place in code). */
   readonly onSkip?: ((error: InputError) => void) | undefined;
   /** The name used in messages; default the path (`-` for stdin). */
   readonly displayName?: string | undefined;

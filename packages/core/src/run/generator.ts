@@ -107,7 +107,9 @@ export interface RunOptions extends GenerateOptions {
    * (`earlier` is not set). Each is reported as its channel is rendered,
    * except by a `duplicateIds` index that decides later (`settle`), which
    * reports the first it finds once every channel is rendered. A callback
-   * that throws fails the run with what it threw.
+   * that throws fails the run with what it threw. The errors carry no stack
+   * trace (see `withoutStackTrace`): told, not thrown, they name a record,
+   * not a place in code.
    *
    * @example
    * ```ts
