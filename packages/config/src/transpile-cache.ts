@@ -15,7 +15,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 
 /** Bumped when what is kept changes shape (the compiler's options are part of each stamp). */
 const FORMAT = 'm3ugen-transpiled-1';
@@ -119,7 +119,7 @@ export function keepTranspiled(entry: TranspileCacheEntry | undefined, output: s
   if (entry === undefined) return;
   const temporary = `${entry.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    mkdirSync(join(entry.file, '..'), { recursive: true, mode: 0o700 });
+    mkdirSync(dirname(entry.file), { recursive: true, mode: 0o700 });
     writeFileSync(temporary, entry.stamp + output, { mode: 0o600 });
     renameSync(temporary, entry.file);
   } catch {

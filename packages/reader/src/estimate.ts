@@ -1,8 +1,9 @@
 // How much a channel file holds, told from its start: what automatic
 // strategy selection and the command's worker plan size a run by before it
 // is read.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import type { ChannelReader } from './channel-reader.js';
+import { readFileAt } from './read-file-at.js';
 
 const NEWLINE = 0x0a;
 /** How much of a plain file's start is counted: 1 MiB. */
@@ -110,24 +111,4 @@ export function estimateGzipContent(path: string, fileBytes: number, format: Est
   // Far less than the ratio gives: the last of several members (NDJSON compresses alike throughout, within 2× or so).
   const bytes = head.length >= fileBytes ? sample.length : byTrailer < byRatio / 4 ? Math.round(byRatio) : byTrailer;
   return { bytes, records: scaledCount(sample.subarray(0, Math.min(sample.length, READ_BYTES)), bytes, format) };
-}
-
-/**
- * Fills `buffer` from `position` of the open file `fd`, as far as the file
- * goes (`readSync` may read less than asked); returns how many bytes it read.
- *
- * @example
- * ```ts
- * const head = Buffer.allocUnsafe(4096);
- * const read = readFileAt(fd, head, 0); // < 4096 only for a shorter file
- * ```
- */
-export function readFileAt(fd: number, buffer: Buffer, position: number): number {
-  let done = 0;
-  while (done < buffer.length) {
-    const read = readSync(fd, buffer, done, buffer.length - done, position + done);
-    if (read === 0) break;
-    done += read;
-  }
-  return done;
 }

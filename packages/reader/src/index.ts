@@ -2,4 +2,4 @@ export type { InputFormat, ReadChannelsOptions, ReaderStats, ChannelReader } fro
 export { isUrl, lineTooLong, openChannelReader, readFailureReason, readInputBytes, MAX_LINE_BYTES, NDJSON_BATCH_SIZE } from './channel-reader.js';
 export type { JsonSyntaxProblem } from './json-error.js';
 export { lineAndColumn, locateJsonError } from './json-error.js';
-export { readFileAt } from './estimate.js';
+export { readFileAt } from './read-file-at.js';
