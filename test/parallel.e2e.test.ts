@@ -452,6 +452,39 @@ export default (options) => ({
     expect(strictOne.stderr.trimEnd().split('\n').at(-1)).toBe('m3ugen: error: c.ndjson: 25 invalid records, 1,475 valid (config strict.toml)');
   });
 
+  it('validate counts repeats past the listed ones in worker threads as one thread does, without naming each: both on one record, an id strict mode refuses, records skipped between them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+    const lines = awkwardLines(3_000);
+    const original = [...lines];
+    const field = (line: number): { assigned_number: number; channel: { id: string } } => JSON.parse(original[line - 1]!) as { assigned_number: number; channel: { id: string } };
+    const edit = (line: number, change: { id?: string; number?: number }): void => {
+      const parsed = field(line);
+      if (change.id !== undefined) parsed.channel.id = change.id;
+      if (change.number !== undefined) parsed.assigned_number = change.number;
+      lines[line - 1] = JSON.stringify(parsed);
+    };
+    // 100 repeated ids (the first 40 are listed whole, the rest only counted), two of them ids that are not UUIDs (lines 1 and 84's).
+    for (let line = 1_001; line <= 1_100; line++) edit(line, { id: field(line - 1_000).channel.id });
+    // 50 records with both their id and their number repeated: one invalid record each.
+    for (let line = 1_101; line <= 1_150; line++) edit(line, { id: field(line - 900).channel.id, number: field(line - 1_100).assigned_number });
+    // Numbers repeated on records whose ids are not UUIDs: in strict mode, one invalid record each.
+    edit(1_163, { number: field(5).assigned_number });
+    edit(1_246, { number: field(7).assigned_number });
+    lines[1_499] = '{"assigned_number": 0, oops';
+    lines[2_499] = '{"assigned_number": 0, oops';
+    writeFileSync(join(dir, 'c.ndjson'), lines.join('\n'));
+    writeFileSync(join(dir, 'strict.toml'), '[proxy_generation]\nstrict = true\n');
+    const check = (workers: number, ...extra: string[]): Promise<CliResult> =>
+      runCli(['validate', '--input', 'c.ndjson', '--proxy-id', PROXY, '--workers', String(workers), '--quiet', ...extra], { cwd: dir, env: SMALL_PARTS });
+    const [one, two, strictOne, strictTwo] = await Promise.all([check(1), check(2), check(1, '--config', 'strict.toml'), check(2, '--config', 'strict.toml')]);
+    expect(two).toEqual(one);
+    expect(strictTwo).toEqual(strictOne);
+    // 100 + 50 + 2 repeats and 2 lines that are not JSON.
+    expect(one.stderr.trimEnd().split('\n').slice(-2)).toEqual(['m3ugen: error: … and 134 more invalid records', 'm3ugen: error: c.ndjson: 154 invalid records, 2,846 valid (no config file)']);
+    // 37 ids that are not UUIDs, less line 1,080's (its id now line 80's), plus the copies on lines 1,001 and 1,084; four of those records repeat too.
+    expect(strictOne.stderr.trimEnd().split('\n').at(-1)).toBe('m3ugen: error: c.ndjson: 188 invalid records, 2,812 valid (config strict.toml)');
+  });
+
   it('stops where a cut gzip file cannot be read on, as one thread does: generate publishes nothing, validate counts the records it checked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
     const lines = awkwardLines(1_500);

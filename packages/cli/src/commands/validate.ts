@@ -60,13 +60,18 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
   /** Records with a repeated id or number that were not counted already (as ids that are not UUIDs), and where the latest was. */
   let duplicateCount = 0;
   let lastDuplicate: number | undefined;
-  const onDuplicate = (error: DuplicateError): void => {
-    const at = position(error);
+  /** Counts the repeat at `at` (its record's line, or its index where it has no line). */
+  const countDuplicate = (at: number): void => {
     // A record with both its id and its number repeated is one invalid record, listed with both.
     if (at !== lastDuplicate && at !== lastNotUuid) duplicateCount++;
     lastDuplicate = at;
+  };
+  const onDuplicate = (error: DuplicateError): void => {
+    countDuplicate(position(error));
     if (duplicates.length < 2 * LISTED) duplicates.push(error);
   };
+  /** Past the first 2 × LISTED (at most LISTED records, each with two), repeats are only counted: none of them is listed. */
+  const duplicatesWanted = (): number => 2 * LISTED - duplicates.length;
   /** Lists the invalid records (with the one that stopped the check), the first in input order; returns how many there were. */
   const list = async (stoppedBy?: InputError): Promise<number> => {
     const byPosition = (a: InputError, b: InputError): number => position(a) - position(b);
@@ -98,7 +103,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIo): P
         partsCheckedTo = part.end;
         recordsInPartsChecked = part.firstIndex + part.records;
       };
-      const source = await parallelRunSource(prepared, { flags, notStrict: true, workers: plan.workers, partWritten, onSkip, onDuplicate });
+      const source = await parallelRunSource(prepared, { flags, notStrict: true, workers: plan.workers, partWritten, onSkip, onDuplicate, countDuplicate, duplicatesWanted });
       result = await generator.generate(source, { ...overrides, strict: false, strategy: PARALLEL_STRATEGY, output: discard });
     } else {
       result = await generator.generate(reader, { ...overrides, strict: false, output: discard, onDuplicate });

@@ -74,6 +74,8 @@ export interface CheckedRecords {
   readonly prints: Uint32Array;
   readonly numbers: Float64Array;
   readonly warningsBefore: Uint32Array;
+  /** With `listsDuplicates`: each channel's input line (`NaN` where its record has none), so a repeat can be counted by its line without the part being read again. */
+  readonly lines?: Float64Array | undefined;
 }
 
 /** A worker's answer for one part. */

@@ -39,6 +39,15 @@ export interface ParallelOptions extends WorkerSetup {
   readonly onSkip?: ((error: InputError, warn: RunInfo['warn']) => void) | undefined;
   /** Each repeated id or number, in input order, as the run option `onDuplicate` gets them: the run goes on past them. */
   readonly onDuplicate?: ((error: DuplicateError) => void) | undefined;
+  /**
+   * With `onDuplicate`: how many more repeats it wants whole. Past that, each
+   * is told to `countDuplicate` by its record's line instead, and this
+   * thread does not read the part again to name it (`validate` lists the
+   * first ones and counts the rest; in a file whose ids nearly all repeat,
+   * reading every part twice made two workers slower than one thread).
+   */
+  readonly duplicatesWanted?: (() => number) | undefined;
+  readonly countDuplicate?: ((line: number) => void) | undefined;
 }
 
 /**
@@ -104,11 +113,8 @@ async function channelsAt(options: ParallelOptions, part: InputPart, positions: 
   throw new Error(`channel ${positions[places.length]} of part ${part.seq} is not in it`);
 }
 
-/** A repeated id or number found across parts, at the part's record `record`. */
-interface Duplicate {
-  readonly error: DuplicateError;
-  readonly record: number;
-}
+/** A repeated id or number found across parts, at the part's record `record`: whole, or past what `duplicatesWanted` wanted, only its line. */
+type Duplicate = { readonly record: number } & ({ readonly error: DuplicateError } | { readonly line: number });
 
 /**
  * Checks what a part's run checked, across parts, in input order: an id or
@@ -132,9 +138,13 @@ async function checkAcrossParts(result: PartResult, part: InputPart, seen: { ids
     }
   }
   if (found.length === 0) return [];
-  const places = await channelsAt(options, part, found.map(({ record }) => record));
+  const { lines } = result;
+  const countable = all && lines !== undefined && options.countDuplicate !== undefined;
+  const whole = countable ? Math.min(found.length, Math.max(0, options.duplicatesWanted?.() ?? found.length)) : found.length;
+  const places = whole === 0 ? [] : await channelsAt(options, part, found.slice(0, whole).map(({ record }) => record));
   const errors = (): Duplicate[] =>
     found.map(({ record, number }, i) => {
+      if (i >= whole) return { record, line: lines![record]! };
       const { id, line, index } = places[i]!;
       return { record, error: new DuplicateError(number === undefined ? { id } : { number }, { file: options.file, line, index }) };
     });
@@ -278,12 +288,13 @@ async function renderInParallel(run: StrategyRun, options: ParallelOptions): Pro
       // duplicate (the run's error, or told to onDuplicate, and on); then the rest.
       const shift = skippedBefore - result.channelShift;
       let replayed = 0;
-      for (const { record, error } of duplicates) {
-        const until = Math.max(replayed, result.warningsBefore[record]!);
+      for (const duplicate of duplicates) {
+        const until = Math.max(replayed, result.warningsBefore[duplicate.record]!);
         skippedBefore += replay(result.events.slice(replayed, until), shift, run, options);
         replayed = until;
-        if (onDuplicate === undefined) throw error;
-        onDuplicate(error);
+        if ('line' in duplicate) options.countDuplicate!(duplicate.line);
+        else if (onDuplicate === undefined) throw duplicate.error;
+        else onDuplicate(duplicate.error);
       }
       skippedBefore += replay(result.events.slice(replayed), shift, run, options);
       replayCounted(result.counted, shift, run);

@@ -4,6 +4,7 @@ import { openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   RECORD_INDEX,
+  recordLine,
   writeFingerprint,
   type ChannelBatch,
   type ChannelSource,
@@ -32,11 +33,18 @@ class CheckedRecorder implements DuplicateIdIndex {
   #prints = new Uint32Array(0);
   #numbers = new Float64Array(0);
   #warningsBefore = new Uint32Array(0);
+  #lines: Float64Array | undefined;
   #count = 0;
+  /** Whether each channel's line is recorded too (`listsDuplicates`). */
+  readonly #keepsLines: boolean;
   /** The part's events so far. */
   #events: readonly PartEvent[] = [];
   /** The batch being rendered, to find a checked channel by its index. */
   batch: ChannelBatch | undefined;
+
+  constructor(keepsLines: boolean) {
+    this.#keepsLines = keepsLines;
+  }
 
   /** Starts recording a part of up to `records` records, whose run collects its warnings and skipped records in `events`. */
   begin(records: number, events: readonly PartEvent[]): void {
@@ -44,22 +52,26 @@ class CheckedRecorder implements DuplicateIdIndex {
     this.#prints = new Uint32Array(2 * records);
     this.#numbers = new Float64Array(records);
     this.#warningsBefore = new Uint32Array(records);
+    this.#lines = this.#keepsLines ? new Float64Array(records) : undefined;
     this.#count = 0;
   }
 
   add(id: string, index: number): boolean {
     const batch = this.batch!;
     const i = this.#count++;
+    const nc = batch.channels[batch.start + index - batch.firstIndex]!;
     writeFingerprint(id, this.#prints, 2 * i);
-    this.#numbers[i] = batch.channels[batch.start + index - batch.firstIndex]!.assignedNumber;
+    this.#numbers[i] = nc.assignedNumber;
     this.#warningsBefore[i] = this.#events.length;
+    if (this.#lines !== undefined) this.#lines[i] = recordLine(nc) ?? Number.NaN;
     return true;
   }
 
   /** What was recorded since `begin`. */
   take(): CheckedRecords {
     const count = this.#count;
-    return { prints: this.#prints.subarray(0, 2 * count), numbers: this.#numbers.subarray(0, count), warningsBefore: this.#warningsBefore.subarray(0, count) };
+    const checked = { prints: this.#prints.subarray(0, 2 * count), numbers: this.#numbers.subarray(0, count), warningsBefore: this.#warningsBefore.subarray(0, count) };
+    return this.#lines === undefined ? checked : { ...checked, lines: this.#lines.subarray(0, count) };
   }
 }
 
@@ -168,7 +180,7 @@ class PartRenderer {
   readonly #setup: WorkerSetup;
   /** The input file, opened for the first part that does not carry its text. */
   #fd: number | undefined;
-  readonly #recorder = new CheckedRecorder();
+  readonly #recorder: CheckedRecorder;
   #events: PartEvent[] = [];
   /** With `countsWarnings`: the part's warnings by kind, as its strategy counted them when it finished. */
   #counted: CountedWarnings[] = [];
@@ -186,6 +198,7 @@ class PartRenderer {
     this.#tell = tell;
     this.#overrides = overrides;
     this.#setup = setup;
+    this.#recorder = new CheckedRecorder(setup.listsDuplicates === true);
     generator.strategies.register(this.#strategy());
     // Only warnings raised while channels render: the run-level ones (a missing proxy id, raised before
     // the strategy starts) the main thread's run raises once. Counted, nobody taps: a listener would make
@@ -282,7 +295,8 @@ class PartRenderer {
 
 /** The buffers a part's result moves to the main thread: what was checked, and the part's text when it carried it (read by then). */
 function buffersOf(checked: CheckedRecords, part: InputPart): ArrayBuffer[] {
-  return [checked.prints.buffer, checked.numbers.buffer, checked.warningsBefore.buffer, ...(part.text === undefined ? [] : [part.text.buffer])] as ArrayBuffer[];
+  const lines = checked.lines === undefined ? [] : [checked.lines.buffer];
+  return [checked.prints.buffer, checked.numbers.buffer, checked.warningsBefore.buffer, ...lines, ...(part.text === undefined ? [] : [part.text.buffer])] as ArrayBuffer[];
 }
 
 async function start(): Promise<void> {
@@ -305,7 +319,7 @@ async function start(): Promise<void> {
     const part = message;
     queue = queue.then(async () => {
       if (renderer === undefined) {
-        const empty = new CheckedRecorder();
+        const empty = new CheckedRecorder(false);
         empty.begin(0, []);
         port.postMessage({ seq: part.seq, ok: false, error: failure!, events: [], counted: [], channelShift: part.channelShift ?? 0, ...empty.take() } satisfies PartResult);
         return;
