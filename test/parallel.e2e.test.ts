@@ -33,6 +33,34 @@ function awkwardLines(count: number): string[] {
   });
 }
 
+type EditedRecord = { assigned_number: number; channel: { id: string } };
+
+/** Changes records of `lines` (NDJSON) in place by line; `field` reads a record as it was before any change. */
+function recordEditor(lines: string[]): { field: (line: number) => EditedRecord; edit: (line: number, change: { id?: string; number?: number }) => void } {
+  const original = [...lines];
+  const field = (line: number): EditedRecord => JSON.parse(original[line - 1]!) as EditedRecord;
+  const edit = (line: number, change: { id?: string; number?: number }): void => {
+    const parsed = field(line);
+    if (change.id !== undefined) parsed.channel.id = change.id;
+    if (change.number !== undefined) parsed.assigned_number = change.number;
+    lines[line - 1] = JSON.stringify(parsed);
+  };
+  return { field, edit };
+}
+
+/** `m3ugen validate` of `lines` (as c.ndjson, parts of 256 records) in one thread and in two, without and with strict mode: checks that the two agree and gives one thread's results. */
+async function validateBothWays(lines: readonly string[]): Promise<{ plain: CliResult; strict: CliResult }> {
+  const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
+  writeFileSync(join(dir, 'c.ndjson'), lines.join('\n'));
+  writeFileSync(join(dir, 'strict.toml'), '[proxy_generation]\nstrict = true\n');
+  const check = (workers: number, ...extra: string[]): Promise<CliResult> =>
+    runCli(['validate', '--input', 'c.ndjson', '--proxy-id', PROXY, '--workers', String(workers), '--quiet', ...extra], { cwd: dir, env: SMALL_PARTS });
+  const [one, two, strictOne, strictTwo] = await Promise.all([check(1), check(2), check(1, '--config', 'strict.toml'), check(2, '--config', 'strict.toml')]);
+  expect(two).toEqual(one);
+  expect(strictTwo).toEqual(strictOne);
+  return { plain: one, strict: strictOne };
+}
+
 interface Outcome {
   readonly result: CliResult;
   readonly playlist: string;
@@ -412,15 +440,9 @@ export default (options) => ({
   });
 
   it('validate lists every repeated id and number in worker threads as one thread does: inside a part and across parts, both on one record, an id strict mode refuses counted once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
     const lines = awkwardLines(1_500);
-    const idAt = (line: number): string => (JSON.parse(lines[line - 1]!) as { channel: { id: string } }).channel.id;
-    const edit = (line: number, change: { id?: string; number?: number }): void => {
-      const parsed = JSON.parse(lines[line - 1]!) as { assigned_number: number; channel: { id: string } };
-      if (change.id !== undefined) parsed.channel.id = change.id;
-      if (change.number !== undefined) parsed.assigned_number = change.number;
-      lines[line - 1] = JSON.stringify(parsed);
-    };
+    const { field, edit } = recordEditor(lines);
+    const idAt = (line: number): string => field(line).channel.id;
     edit(101, { id: idAt(91) }); // inside the first part of 256 records
     edit(301, { number: 299 }); // inside the second
     edit(601, { id: idAt(5), number: 6 }); // both, across parts
@@ -428,13 +450,7 @@ export default (options) => ({
     edit(1_001, { id: idAt(21) }); // across parts
     lines[40] = '{"assigned_number": 0, oops';
     lines[700] = '{"assigned_number": 0, oops';
-    writeFileSync(join(dir, 'c.ndjson'), lines.join('\n'));
-    writeFileSync(join(dir, 'strict.toml'), '[proxy_generation]\nstrict = true\n');
-    const check = (workers: number, ...extra: string[]): Promise<CliResult> =>
-      runCli(['validate', '--input', 'c.ndjson', '--proxy-id', PROXY, '--workers', String(workers), '--quiet', ...extra], { cwd: dir, env: SMALL_PARTS });
-    const [one, two, strictOne, strictTwo] = await Promise.all([check(1), check(2), check(1, '--config', 'strict.toml'), check(2, '--config', 'strict.toml')]);
-    expect(two).toEqual(one);
-    expect(strictTwo).toEqual(strictOne);
+    const { plain: one, strict: strictOne } = await validateBothWays(lines);
     expect(one.code).toBe(1);
     expect(one.stderr.trimEnd().split('\n')).toEqual([
       'm3ugen: error: c.ndjson: line 41: invalid JSON at column 24: a key without quotes: JSON keys take double quotes',
@@ -453,16 +469,8 @@ export default (options) => ({
   });
 
   it('validate counts repeats past the listed ones in worker threads as one thread does, without naming each: both on one record, an id strict mode refuses, records skipped between them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'm3ugen-parallel-'));
     const lines = awkwardLines(3_000);
-    const original = [...lines];
-    const field = (line: number): { assigned_number: number; channel: { id: string } } => JSON.parse(original[line - 1]!) as { assigned_number: number; channel: { id: string } };
-    const edit = (line: number, change: { id?: string; number?: number }): void => {
-      const parsed = field(line);
-      if (change.id !== undefined) parsed.channel.id = change.id;
-      if (change.number !== undefined) parsed.assigned_number = change.number;
-      lines[line - 1] = JSON.stringify(parsed);
-    };
+    const { field, edit } = recordEditor(lines);
     // 100 repeated ids (the first 40 are listed whole, the rest only counted), two of them ids that are not UUIDs (lines 1 and 84's).
     for (let line = 1_001; line <= 1_100; line++) edit(line, { id: field(line - 1_000).channel.id });
     // 50 records with both their id and their number repeated: one invalid record each.
@@ -472,13 +480,7 @@ export default (options) => ({
     edit(1_246, { number: field(7).assigned_number });
     lines[1_499] = '{"assigned_number": 0, oops';
     lines[2_499] = '{"assigned_number": 0, oops';
-    writeFileSync(join(dir, 'c.ndjson'), lines.join('\n'));
-    writeFileSync(join(dir, 'strict.toml'), '[proxy_generation]\nstrict = true\n');
-    const check = (workers: number, ...extra: string[]): Promise<CliResult> =>
-      runCli(['validate', '--input', 'c.ndjson', '--proxy-id', PROXY, '--workers', String(workers), '--quiet', ...extra], { cwd: dir, env: SMALL_PARTS });
-    const [one, two, strictOne, strictTwo] = await Promise.all([check(1), check(2), check(1, '--config', 'strict.toml'), check(2, '--config', 'strict.toml')]);
-    expect(two).toEqual(one);
-    expect(strictTwo).toEqual(strictOne);
+    const { plain: one, strict: strictOne } = await validateBothWays(lines);
     // 100 + 50 + 2 repeats and 2 lines that are not JSON.
     expect(one.stderr.trimEnd().split('\n').slice(-2)).toEqual(['m3ugen: error: … and 134 more invalid records', 'm3ugen: error: c.ndjson: 154 invalid records, 2,846 valid (no config file)']);
     // 37 ids that are not UUIDs, less line 1,080's (its id now line 80's), plus the copies on lines 1,001 and 1,084; four of those records repeat too.
