@@ -1,6 +1,6 @@
 export type { Channel, NumberedChannel, ChannelFieldSpelling } from './channel/model.js';
 export { OPTIONAL_CHANNEL_FIELDS, isMissing, modelFieldName, RECORD_INDEX, RECORD_LINE, recordIndex, recordLine, writtenText } from './channel/model.js';
-export { parseNumberedChannel, recordSchemas } from './channel/schema.js';
+export { parseNumberedChannel, parseNumberedChannelOrError, recordSchemas } from './channel/schema.js';
 
 export type { Duplicated, RecordLocation } from './errors.js';
 export { M3ugenError, InputError, DuplicateError, OptionError, PluginError, RegistryError, withoutStackTrace, counted, describeOptionValue, describeValue, formatCount, formatLocation, keyPath, systemErrorReason, valueAtPath } from './errors.js';

@@ -9,7 +9,7 @@ import {
   describeValue,
   InputError,
   OptionError,
-  parseNumberedChannel,
+  parseNumberedChannelOrError,
   RECORD_INDEX,
   RECORD_LINE,
   systemErrorReason,
@@ -258,19 +258,25 @@ abstract class ReaderBase {
     }
   }
 
-  /** Validates one record; returns `undefined` if it was skipped. */
-  protected accept(parse: () => NumberedChannel): NumberedChannel | undefined {
+  /** Validates one record (`parse` returns or throws its error); returns `undefined` if it was skipped. */
+  protected accept(parse: () => NumberedChannel | InputError): NumberedChannel | undefined {
+    const skipping = this.options.skipInvalid === true;
+    let parsed: NumberedChannel | InputError;
     try {
       // A skipped record's error is told, not thrown: a file of a million bad records builds a million of them.
-      const nc = this.options.skipInvalid === true ? withoutStackTrace(parse) : parse();
-      this.stats.records++;
-      return nc;
+      parsed = skipping ? withoutStackTrace(parse) : parse();
     } catch (error) {
-      if (!(error instanceof InputError) || this.options.skipInvalid !== true) throw error;
-      this.stats.skipped++;
-      this.options.onSkip?.(error);
-      return undefined;
+      if (!(error instanceof InputError) || !skipping) throw error;
+      parsed = error;
     }
+    if (!(parsed instanceof InputError)) {
+      this.stats.records++;
+      return parsed;
+    }
+    if (!skipping) throw parsed;
+    this.stats.skipped++;
+    this.options.onSkip?.(parsed);
+    return undefined;
   }
 }
 
@@ -330,7 +336,7 @@ class JsonArrayReader extends StreamedReader {
 
   /** Element `index`'s record, validated. */
   #record(value: unknown, index: number): NumberedChannel | undefined {
-    const nc = this.accept(() => parseNumberedChannel(value, { file: this.file, index }));
+    const nc = this.accept(() => parseNumberedChannelOrError(value, { file: this.file, index }));
     // Its place in the array, which a channel's index is not once records before it were skipped.
     if (nc !== undefined) (nc as NumberedChannel & { [RECORD_INDEX]?: number })[RECORD_INDEX] = index;
     return nc;
@@ -444,8 +450,8 @@ class NdjsonReader extends StreamedReader {
         throw notNdjson(record, location) ?? jsonSyntaxError(record, error, location);
       }
       if (Array.isArray(value) && location.line === 1) throw notNdjson(record, location)!;
-      const parsed = parseNumberedChannel(value, location) as NumberedChannel & { [RECORD_LINE]?: number };
-      parsed[RECORD_LINE] = line;
+      const parsed = parseNumberedChannelOrError(value, location);
+      if (!(parsed instanceof InputError)) (parsed as NumberedChannel & { [RECORD_LINE]?: number })[RECORD_LINE] = line;
       return parsed;
     });
     // Its place among the file's records, which its channel's index is not once records before it were skipped (else the two are the same, and it is not stored).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
-import { parseNumberedChannel } from './schema.js';
+import { parseNumberedChannel, parseNumberedChannelOrError } from './schema.js';
 
 const snake = {
   assigned_number: 7,
@@ -110,30 +110,94 @@ describe('parseNumberedChannel', () => {
   });
 });
 
+describe('parseNumberedChannelOrError', () => {
+  it('returns the model, or the error parseNumberedChannel throws, without throwing', () => {
+    expect(parseNumberedChannelOrError(snake, { line: 2 })).toEqual(parseNumberedChannel(snake, { line: 2 }));
+    const bad = [{ assigned_number: 1, channel: { id: 'a' } }, { assignedNumber: -1, channel: { id: 'a', channelName: 'A' } }, 'text', { assigned_number: 1, channel: { id: 'a', channel_name: 'A', tvg_logo: {} } }];
+    for (const record of bad) {
+      const returned = parseNumberedChannelOrError(record, { file: 'c.ndjson', line: 4 });
+      expect(returned).toBeInstanceOf(InputError);
+      expect((returned as InputError).message).toBe(errorOf(record, { file: 'c.ndjson', line: 4 }).message);
+    }
+    // A record whose getter throws (built in code) is its fault, named as such, with what it threw as the cause.
+    const failing = new Error('no access');
+    const record = { assigned_number: 1, channel: { id: 'a', get channel_name(): string { throw failing; } } };
+    const returned = parseNumberedChannelOrError(record, { index: 5 }) as InputError;
+    expect(returned).toBeInstanceOf(InputError);
+    expect(returned.message).toBe(errorOf(record, { index: 5 }).message);
+    expect(returned.message).toContain('record 5');
+    expect(returned.cause).toBe(failing);
+  });
+});
+
 describe('the fast path agrees with the zod schemas', () => {
-  it('accepts and rejects exactly what zod does, with the same result', async () => {
+  it('accepts and rejects exactly what zod does, with the same result and, for a refused record, the error zod\'s first issue words', async () => {
     const fc = (await import('fast-check')).default;
-    const { recordSchemas } = await import('./schema.js');
-    const value = fc.oneof(fc.string(), fc.constant(''), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.array(fc.nat(), { maxLength: 2 }), fc.object({ maxDepth: 0 }));
-    const channel = fc.record(
-      { id: value, channel_name: value, tvg_id: value, tvg_name: value, tvg_logo: value, tvg_shift: value, tvg_chno: value, group_title: value, stream_url: value, extra: value },
-      { requiredKeys: [] },
+    const { describeProblem, recordSchemas } = await import('./schema.js');
+    const { valueAtPath } = await import('../errors.js');
+    const value = fc.oneof(
+      fc.string(),
+      fc.constant(''),
+      fc.integer(),
+      fc.double(),
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0, 2 ** 53, -(2 ** 53), 1e21, '7', ' 12 '),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.array(fc.nat(), { maxLength: 2 }),
+      fc.object({ maxDepth: 0 }),
     );
-    const record = fc.record({ assigned_number: fc.oneof(value, fc.nat()), channel: fc.oneof(channel, value), other: value }, { requiredKeys: ['channel'] });
-    fc.assert(
-      fc.property(record, (raw) => {
-        const reference = recordSchemas().snake.safeParse(raw);
-        let parsed: unknown;
-        let failed = false;
-        try {
-          parsed = parseNumberedChannel(raw);
-        } catch {
-          failed = true;
+    const text = fc.oneof(fc.string(), fc.constant(null), fc.constant(undefined));
+    // A record of any values, or (as often) a valid one with a field or two changed to any value: a refused record's first bad field is then anywhere.
+    const spelled = (numberKey: string, fields: readonly string[]) => {
+      const channel = fc.record(Object.fromEntries([...fields, 'id', 'extra'].map((field) => [field, value])), { requiredKeys: [] });
+      const anyRecord = fc.record({ [numberKey]: fc.oneof(value, fc.nat()), channel: fc.oneof(channel, channel, value), other: value }, { requiredKeys: ['channel'] });
+      const [name, ...optional] = fields;
+      const validChannel = fc.record({
+        id: fc.string({ minLength: 1 }),
+        [name!]: fc.string({ minLength: 1 }),
+        ...Object.fromEntries(optional.map((field) => [field, field.endsWith('hift') || field.endsWith('hno') ? fc.oneof(text, fc.integer()) : text])),
+      });
+      const changes = fc.array(fc.tuple(fc.constantFrom(numberKey, 'channel', 'id', ...fields), value), { minLength: 1, maxLength: 2 });
+      const changed = fc.tuple(fc.nat(), validChannel, changes).map(([number, valid, edits]) => {
+        const record: Record<string, unknown> = { [numberKey]: number, channel: { ...valid } };
+        for (const [field, to] of edits) {
+          if (field === numberKey || field === 'channel') record[field] = to;
+          else if (typeof record['channel'] === 'object' && record['channel'] !== null) (record['channel'] as Record<string, unknown>)[field] = to;
         }
-        expect(failed).toBe(!reference.success);
-        if (reference.success) expect((parsed as { assignedNumber: unknown }).assignedNumber).toBe(reference.data.assigned_number);
+        return record;
+      });
+      return fc.oneof(anyRecord, changed);
+    };
+    const snake = spelled('assigned_number', ['channel_name', 'stream_url', 'tvg_id', 'tvg_name', 'tvg_logo', 'tvg_shift', 'tvg_chno', 'group_title']);
+    const camel = spelled('assignedNumber', ['channelName', 'streamUrl', 'tvgId', 'tvgName', 'tvgLogo', 'tvgShift', 'tvgChno', 'groupTitle']);
+    fc.assert(
+      fc.property(fc.oneof(snake, camel), (raw: Record<string, unknown>) => {
+        // The spelling parseNumberedChannel reads a record in.
+        const channel = raw['channel'];
+        const isCamel = 'assignedNumber' in raw || (!('assigned_number' in raw) && typeof channel === 'object' && channel !== null && 'channelName' in channel);
+        const reference = (isCamel ? recordSchemas().camel : recordSchemas().snake).safeParse(raw);
+        const location = { file: 'c.ndjson', line: 3 };
+        let parsed: unknown;
+        let error: unknown;
+        try {
+          parsed = parseNumberedChannel(raw, location);
+        } catch (thrown) {
+          error = thrown;
+        }
+        if (reference.success) {
+          expect(error).toBeUndefined();
+          const number = (reference.data as Record<string, unknown>)[isCamel ? 'assignedNumber' : 'assigned_number'];
+          expect((parsed as { assignedNumber: unknown }).assignedNumber).toBe(number);
+          return;
+        }
+        const issue = reference.error.issues[0]!;
+        const expected = new InputError(describeProblem(issue.message, valueAtPath(raw, issue.path as PropertyKey[])), { ...location, field: issue.path.map(String).join('.') });
+        expect(error).toBeInstanceOf(InputError);
+        expect((error as InputError).message).toBe(expected.message);
+        expect((error as InputError).location).toEqual(expected.location);
       }),
-      { numRuns: 2000 },
+      { numRuns: 3000 },
     );
   });
 });
