@@ -17,15 +17,22 @@ import { unreadableRecordError } from './unreadable.js';
 
 const requireZod = createRequire(import.meta.url);
 
+/** The schemas' words, which the search by hand for a refused field (refusedByHand) uses too. */
+const EXPECTED_NAME = 'expected a non-empty string';
+const EXPECTED_TEXT = 'expected a string or null';
+const EXPECTED_TEXT_OR_NUMBER = 'expected a string, a number or null';
+const EXPECTED_NOT_NEGATIVE = 'expected a channel number >= 0';
+const EXPECTED_OBJECT = 'expected an object';
+
 function buildSchemas(z: typeof Zod.z) {
-  const requiredText = z.string({ error: 'expected a non-empty string' }).min(1, { error: 'expected a non-empty string' });
-  const optionalText = z.string({ error: 'expected a string or null' }).nullish();
-  const optionalTextOrNumber = z.union([z.string(), z.number()], { error: 'expected a string, a number or null' }).nullish();
+  const requiredText = z.string({ error: EXPECTED_NAME }).min(1, { error: EXPECTED_NAME });
+  const optionalText = z.string({ error: EXPECTED_TEXT }).nullish();
+  const optionalTextOrNumber = z.union([z.string(), z.number()], { error: EXPECTED_TEXT_OR_NUMBER }).nullish();
   const channelNumber = z
     .number({ error: (issue) => expectedChannelNumber(issue.input) })
     .int({ error: (issue) => expectedChannelNumber(issue.input) })
-    .min(0, { error: 'expected a channel number >= 0' });
-  const channelObject = { error: 'expected an object' };
+    .min(0, { error: EXPECTED_NOT_NEGATIVE });
+  const channelObject = { error: EXPECTED_OBJECT };
   return {
     snake: z.looseObject({
       assigned_number: channelNumber,
@@ -151,7 +158,7 @@ export function expectedChannelNumber(value: unknown): string {
   // Exports that quote every value write "1": say what to change, not only what is expected.
   if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return 'expected an integer (a number, not text)';
   if (!Number.isInteger(value)) return 'expected an integer';
-  if (Number.isSafeInteger(value)) return 'expected a channel number >= 0';
+  if (Number.isSafeInteger(value)) return EXPECTED_NOT_NEGATIVE;
   // The number shown after "got" is the rounded one (…993 is read as …992): say why, or it looks like a misreading of ours.
   const rounded = Math.abs(value as number) < 1e21 ? ' (larger JSON numbers are rounded as they are read)' : '';
   return `expected a channel number from 0 to ${Number.MAX_SAFE_INTEGER}${rounded}`;
@@ -166,8 +173,16 @@ function describeIssue(issue: Zod.z.core.$ZodIssue, record: unknown): string {
   return describeProblem(issue.message, valueAtPath(record, issue.path as PropertyKey[]));
 }
 
-/** What the zod schemas expect of each channel field after the two required ones, in the order they check them. */
-const OPTIONAL_EXPECTED = ['expected a string or null', 'expected a string or null', 'expected a string or null', 'expected a string or null', 'expected a string, a number or null', 'expected a string, a number or null', 'expected a string or null'] as const;
+/** How the schemas check each channel field after the two required ones (SNAKE and CAMEL from the second on), in their order: the test a value passes, and the words. */
+const OPTIONAL_CHECKS: readonly (readonly [(value: unknown) => boolean, string])[] = [
+  [isText, EXPECTED_TEXT], // stream_url
+  [isText, EXPECTED_TEXT], // tvg_id
+  [isText, EXPECTED_TEXT], // tvg_name
+  [isText, EXPECTED_TEXT], // tvg_logo
+  [isTextOrNumber, EXPECTED_TEXT_OR_NUMBER], // tvg_shift
+  [isTextOrNumber, EXPECTED_TEXT_OR_NUMBER], // tvg_chno
+  [isText, EXPECTED_TEXT], // group_title
+];
 
 /**
  * The error zod's first issue gives a record the hand-written check refused
@@ -182,15 +197,15 @@ function refusedByHand(record: Record<string, unknown>, numberKey: string, spell
     new InputError(describeProblem(expected, valueAtPath(record, path)), { ...location, field: path.join('.') });
   const n = record[numberKey];
   if (!Number.isSafeInteger(n)) return refused([numberKey], expectedChannelNumber(n));
-  if ((n as number) < 0) return refused([numberKey], 'expected a channel number >= 0');
+  if ((n as number) < 0) return refused([numberKey], EXPECTED_NOT_NEGATIVE);
   const channel = record['channel'];
-  if (!isObject(channel)) return refused(['channel'], 'expected an object');
-  if (!isName(channel['id'])) return refused(['channel', 'id'], 'expected a non-empty string');
-  if (!isName(channel[spelling[0]!])) return refused(['channel', spelling[0]!], 'expected a non-empty string');
-  for (let i = 0; i < OPTIONAL_EXPECTED.length; i++) {
+  if (!isObject(channel)) return refused(['channel'], EXPECTED_OBJECT);
+  if (!isName(channel['id'])) return refused(['channel', 'id'], EXPECTED_NAME);
+  if (!isName(channel[spelling[0]!])) return refused(['channel', spelling[0]!], EXPECTED_NAME);
+  for (let i = 0; i < OPTIONAL_CHECKS.length; i++) {
     const key = spelling[i + 1]!;
-    const fits = i === 4 || i === 5 ? isTextOrNumber(channel[key]) : isText(channel[key]);
-    if (!fits) return refused(['channel', key], OPTIONAL_EXPECTED[i]!);
+    const [fits, expected] = OPTIONAL_CHECKS[i]!;
+    if (!fits(channel[key])) return refused(['channel', key], expected);
   }
   return undefined;
 }
