@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError, withoutStackTrace } from './errors.js';
+import { formatLocation, InputError, withoutStackTrace } from './errors.js';
 
 describe('withoutStackTrace', () => {
   const limit = Error.stackTraceLimit;
@@ -40,5 +40,17 @@ describe('withoutStackTrace', () => {
     });
     expect(inner.stack).toBe('Error: inner');
     expect(Error.stackTraceLimit).toBe(9);
+  });
+});
+
+describe('formatLocation', () => {
+  it('says file, line (or else record index) and field, each followed by ": ", leaving out what is not known', () => {
+    expect(formatLocation({})).toBe('');
+    expect(formatLocation({ file: 'channels.ndjson' })).toBe('channels.ndjson: ');
+    expect(formatLocation({ file: 'channels.ndjson', line: 7, index: 6, field: 'channel.id' })).toBe('channels.ndjson: line 7: field "channel.id": ');
+    expect(formatLocation({ index: 0 })).toBe('record 0: ');
+    expect(formatLocation({ file: '-', index: 3, field: 'assigned_number' })).toBe('-: record 3: field "assigned_number": ');
+    expect(formatLocation({ field: 'channel.tvg_logo' })).toBe('field "channel.tvg_logo": ');
+    expect(formatLocation({ line: 2, index: undefined, field: undefined })).toBe('line 2: ');
   });
 });

@@ -320,12 +320,12 @@ export function counted(count: number, noun: string, plural = `${noun}s`): strin
  * ```
  */
 export function formatLocation(location: RecordLocation): string {
-  const parts: string[] = [];
-  if (location.file !== undefined) parts.push(location.file);
-  if (location.line !== undefined) parts.push(`line ${location.line}`);
-  else if (location.index !== undefined) parts.push(`record ${location.index}`);
-  if (location.field !== undefined) parts.push(`field "${location.field}"`);
-  return parts.length === 0 ? '' : `${parts.join(': ')}: `;
+  // Concatenated, not joined from an array: every skipped or repeated record's error is worded with it.
+  let text = location.file === undefined ? '' : `${location.file}: `;
+  if (location.line !== undefined) text += `line ${location.line}: `;
+  else if (location.index !== undefined) text += `record ${location.index}: `;
+  if (location.field !== undefined) text += `field "${location.field}": `;
+  return text;
 }
 
 /** System errors of file access, in words (ENOENT depends on the caller: see {@link systemErrorReason}). */
