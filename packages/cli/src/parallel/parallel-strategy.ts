@@ -199,7 +199,8 @@ function replay(events: readonly PartEvent[], shift: number, run: StrategyRun, o
   for (const event of events) {
     if (isSkipped(event)) {
       skipped++;
-      options.onSkip?.(withoutStackTrace(() => rebuild(event.skipped)) as InputError, run.info.warn);
+      const { reason, line, index, field } = event.skipped;
+      options.onSkip?.(withoutStackTrace(() => new InputError(reason, { file: options.file, line, index, field })), run.info.warn);
     } else sayWarning(event, shift, run);
   }
   return skipped;

@@ -18,7 +18,7 @@ import { buildGenerator } from '../prepare.js';
 import { Reporter } from '../reporter.js';
 import { PARALLEL_CONTRACT } from './contract.js';
 import { openPartReader, readPartText, type InputPart } from './input-parts.js';
-import { toWorkerError, type CheckedRecords, type CountedWarnings, type FromWorker, type PartEvent, type PartResult, type ToWorker, type WorkerError, type WorkerSetup } from './messages.js';
+import { toSkippedRecord, toWorkerError, type CheckedRecords, type CountedWarnings, type FromWorker, type PartEvent, type PartResult, type ToWorker, type WorkerError, type WorkerSetup } from './messages.js';
 
 /** The strategy a worker's runs use: the part's entries, no header, into a growing buffer. */
 export const PART_STRATEGY = 'm3ugen-part';
@@ -114,7 +114,7 @@ interface ReadStep {
  */
 async function readWhole(text: string | Buffer, part: InputPart, setup: WorkerSetup): Promise<{ name: string | undefined; steps: ReadStep[]; skipped: number }> {
   let skips: PartEvent[] = [];
-  const reader = await openPartReader(text, part, { ...setup, onSkip: (error) => skips.push({ skipped: toWorkerError(error) }) });
+  const reader = await openPartReader(text, part, { ...setup, onSkip: (error) => skips.push(toSkippedRecord(error)) });
   const steps: ReadStep[] = [];
   let skipped = 0;
   for (;;) {
@@ -258,7 +258,7 @@ class PartRenderer {
         channelShift = await shift;
         source = replayedSource(name, steps, channelShift, events);
       } else {
-        const reader = await openPartReader(text, part, { ...this.#setup, onSkip: (error) => events.push({ skipped: toWorkerError(error) }) });
+        const reader = await openPartReader(text, part, { ...this.#setup, onSkip: (error) => events.push(toSkippedRecord(error)) });
         source = { name: reader.name, nextBatch: () => reader.nextBatch() };
       }
       const collector = new ByteCollector(Math.max(64 * 1024, text.length));
