@@ -47,6 +47,7 @@ export interface ParallelOptions extends WorkerSetup {
    * reading every part twice made two workers slower than one thread).
    */
   readonly duplicatesWanted?: (() => number) | undefined;
+  /** Told each repeat past what `duplicatesWanted` wanted, by its record's line, in input order with the others. */
   readonly countDuplicate?: ((line: number) => void) | undefined;
 }
 
