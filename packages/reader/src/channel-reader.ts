@@ -258,17 +258,11 @@ abstract class ReaderBase {
     }
   }
 
-  /** Validates one record (`parse` returns or throws its error); returns `undefined` if it was skipped. */
+  /** Validates one record (`parse` returns its error, not throws it: a file of bad records would pay a throw each); returns `undefined` if it was skipped. */
   protected accept(parse: () => NumberedChannel | InputError): NumberedChannel | undefined {
     const skipping = this.options.skipInvalid === true;
-    let parsed: NumberedChannel | InputError;
-    try {
-      // A skipped record's error is told, not thrown: a file of a million bad records builds a million of them.
-      parsed = skipping ? withoutStackTrace(parse) : parse();
-    } catch (error) {
-      if (!(error instanceof InputError) || !skipping) throw error;
-      parsed = error;
-    }
+    // A skipped record's error is told, not thrown: a file of a million bad records builds a million of them.
+    const parsed = skipping ? withoutStackTrace(parse) : parse();
     if (!(parsed instanceof InputError)) {
       this.stats.records++;
       return parsed;
@@ -442,14 +436,14 @@ class NdjsonReader extends StreamedReader {
     const index = this.#indexOffset + this.stats.records + this.stats.skipped;
     const location = { file: this.file, line, index };
     const nc = this.accept(() => {
-      if (fault !== undefined) throw utf8Error(record, fault, location);
+      if (fault !== undefined) return utf8Error(record, fault, location);
       let value: unknown;
       try {
         value = JSON.parse(record);
       } catch (error) {
-        throw notNdjson(record, location) ?? jsonSyntaxError(record, error, location);
+        return notNdjson(record, location) ?? jsonSyntaxError(record, error, location);
       }
-      if (Array.isArray(value) && location.line === 1) throw notNdjson(record, location)!;
+      if (Array.isArray(value) && location.line === 1) return notNdjson(record, location)!;
       const parsed = parseNumberedChannelOrError(value, location);
       if (!(parsed instanceof InputError)) (parsed as NumberedChannel & { [RECORD_LINE]?: number })[RECORD_LINE] = line;
       return parsed;
