@@ -245,9 +245,10 @@ export function createRenderers(context: RenderContext): Renderers {
   const attribute = (value: unknown, nc: NumberedChannel, index: number, field: string): string => sanitizeAttributeValue(present(value, nc, index, field));
   /** A channel whose id or number an earlier one had: the run's error, or, told to `onDuplicate`, rendered all the same. */
   const duplicated = (duplicate: Duplicated, nc: NumberedChannel, index: number): void => {
-    if (onDuplicate === undefined) throw new DuplicateError(duplicate, locate(nc, index, sourceName));
+    const error = (): DuplicateError => new DuplicateError(duplicate, locate(nc, index, sourceName));
+    if (onDuplicate === undefined) throw error();
     // Told, not thrown: a file whose ids all repeat tells a million of them.
-    onDuplicate(withoutStackTrace(() => new DuplicateError(duplicate, locate(nc, index, sourceName))));
+    onDuplicate(withoutStackTrace(error));
   };
   const duplicateId = (nc: NumberedChannel, index: number): void => duplicated({ id: nc.channel.id }, nc, index);
   const duplicateNumber = (nc: NumberedChannel, index: number, n: number): void => duplicated({ number: n }, nc, index);
