@@ -1,4 +1,4 @@
-import { EntryCache, RECORD_LINE, toChannelSource, type GenerationWarning, type M3uPlugin, type NumberedChannel } from '@m3ugen/core';
+import { displayName, EntryCache, RECORD_LINE, toChannelSource, type GenerationWarning, type M3uPlugin, type NumberedChannel } from '@m3ugen/core';
 import { attributes } from '@m3ugen/attributes';
 import { extinfTemplate } from '@m3ugen/extinf-template';
 import { createGenerator } from '@m3ugen/preset-default';
@@ -278,17 +278,34 @@ describe('incremental regeneration (EntryCache)', () => {
       fc.record({ kind: fc.constant('steal-id' as const), at: fc.nat(), from: fc.nat() }),
       fc.record({ kind: fc.constant('fresh-id' as const), at: fc.nat(), n: fc.integer({ min: 2000, max: 2005 }) }),
       fc.record({ kind: fc.constant('no-logo' as const), at: fc.nat() }),
+      // A value changed to one that may be written as the old one was (a `"` is written as `'`, a
+      // line break as a space, a name's outer spaces dropped), or a number of other digits.
+      // On the first few channels, so that later edits meet earlier ones.
+      fc.record({
+        kind: fc.constant('set-field' as const),
+        at: fc.nat({ max: 7 }),
+        field: fc.constantFrom('channelName', 'tvgId', 'tvgName', 'tvgLogo', 'groupTitle'),
+        value: fc.oneof(
+          fc.constantFrom(null, undefined, ''),
+          fc.integer({ min: 0, max: 12 }),
+          fc.array(fc.constantFrom('a', '"', "'", ' ', '\n', '\u2028', '\ud800', '\ufffd', ','), { minLength: 1, maxLength: 3 }).map((chars) => chars.join('')),
+        ),
+      }),
+      fc.record({ kind: fc.constant('renumber' as const), at: fc.nat({ max: 7 }), n: fc.constantFrom(0, 9, 10, 99, 100, 2 ** 53 + 2) }),
+      // The name the entry shows: after a blank name, its stand-in (the tvg-name, the id or "Channel N").
+      fc.record({ kind: fc.constant('name-as-shown' as const), at: fc.nat({ max: 7 }) }),
     );
     const round = fc.record({ edits: fc.array(edit, { maxLength: 4 }), batch: fc.constantFrom(3, 7, 64, 300), strategy: fc.constantFrom('in-memory', 'streaming') });
     /**
-     * `plain`: entries may move. `hooks`: per-channel plugins (this one drops channels named "x…" and adds an attribute),
+     * `plain`: entries may move. `plain-memory`: the same with a cache that prefers memory, which compares records
+     * with the entries' text. `hooks`: per-channel plugins (this one drops channels named "x…" and adds an attribute),
      * so entries are compared whole, kept by position while a tap may read the index. `indexed-url`: a URL built from the channel's index, by a scheme
      * that does not say what it reads, so an entry is only good for its position.
      */
-    type Mode = 'plain' | 'hooks' | 'index-free-hooks' | 'indexed-url';
+    type Mode = 'plain' | 'plain-memory' | 'hooks' | 'index-free-hooks' | 'indexed-url';
     const plugins = (mode: Mode): M3uPlugin[] => {
       const log: M3uPlugin = { name: 'log', apply: (g) => g.hooks.warning.tap('log', (w) => void heard.push([w.code, w.channelIndex, w.message, w.reason, w.value])) };
-      if (mode === 'plain') return [log];
+      if (mode === 'plain' || mode === 'plain-memory') return [log];
       if (mode === 'indexed-url') {
         return [log, { name: 'indexed', apply: (g) => g.urlSchemes.register({ name: 'indexed', description: 'by index', create: () => (nc, index) => `http://cdn.example/${index}/${nc.channel.id}` }) }];
       }
@@ -310,10 +327,10 @@ describe('incremental regeneration (EntryCache)', () => {
       return { ...ended, heard };
     };
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom<Mode>('plain', 'hooks', 'index-free-hooks', 'indexed-url'), fc.array(round, { minLength: 1, maxLength: 6 }), async (mode, rounds) => {
+      fc.asyncProperty(fc.constantFrom<Mode>('plain', 'plain-memory', 'hooks', 'index-free-hooks', 'indexed-url'), fc.array(round, { minLength: 1, maxLength: 6 }), async (mode, rounds) => {
         const options = { proxyId: PROXY, plugins: plugins(mode), ...(mode === 'indexed-url' ? { urlScheme: 'indexed' } : {}) };
         const generator = createGenerator(options);
-        const cache = new EntryCache();
+        const cache = new EntryCache({ prefer: mode === 'plain-memory' ? 'memory' : 'speed' });
         let current = makeChannels(400);
         await generator.generate(toChannelSource(current, 7), { cache });
         for (const { edits, batch, strategy } of rounds) {
@@ -327,6 +344,9 @@ describe('incremental regeneration (EntryCache)', () => {
             else if (e.kind === 'steal-id') current[at] = withFields(current[at]!, { id: current[e.from % current.length]!.channel.id });
             else if (e.kind === 'fresh-id') current[at] = withFields(current[at]!, { id: `650e8400-e29b-41d4-a716-${e.n.toString(16).padStart(12, '0')}` });
             else if (e.kind === 'no-logo') current[at] = withFields(current[at]!, { tvgLogo: null });
+            else if (e.kind === 'set-field') current[at] = withFields(current[at]!, { [e.field]: e.value });
+            else if (e.kind === 'renumber') current[at] = { ...current[at]!, assignedNumber: e.n };
+            else if (e.kind === 'name-as-shown') current[at] = withFields(current[at]!, { channelName: displayName(current[at]!.channel, current[at]!.assignedNumber) });
           }
           const incremental = await outcome(generator.generate(toChannelSource(current, batch), { cache, strategy }));
           // The same kind of input (a source, not an array, which would let the error name the earlier record).
@@ -334,7 +354,7 @@ describe('incremental regeneration (EntryCache)', () => {
           expect(incremental).toEqual(reference);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 250 },
     );
   });
 
@@ -348,6 +368,29 @@ describe('incremental regeneration (EntryCache)', () => {
     const again = await generator.generate(reread, { cache });
     expect(cache.stats).toEqual({ size: 3000, reused: 2999, rendered: 1 });
     expect(again.playlist).toBe((await full(reread)).playlist);
+  });
+
+  it('preferring memory, compares re-read records with the entries\' text and reuses the same entries', async () => {
+    const channels = makeChannels(3000).map((nc, i) => (i === 7 ? withFields(nc, { channelName: ' \n' }) : i === 8 ? withFields(nc, { tvgName: 'A "quoted" name' }) : nc));
+    const generator = createGenerator({ proxyId: PROXY });
+    const cache = new EntryCache({ prefer: 'memory' });
+    expect(cache.prefer).toBe('memory');
+    await generator.generate(channels, { cache });
+    const reread = JSON.parse(JSON.stringify(channels)) as NumberedChannel[];
+    reread[1234] = withFields(reread[1234]!, { groupTitle: 'Changed' });
+    // Written as the entries show them: the blank name's stand-in is a name now, and the quotes are written as they were.
+    reread[7] = withFields(reread[7]!, { channelName: displayName(channels[7]!.channel, channels[7]!.assignedNumber) });
+    reread[8] = withFields(reread[8]!, { tvgName: "A 'quoted' name" });
+    const again = await generator.generate(reread, { cache });
+    expect(cache.stats).toEqual({ size: 3000, reused: 2998, rendered: 2 });
+    const reference = await full(reread);
+    expect(again.playlist).toBe(reference.playlist);
+    expect(again.warnings).toEqual(reference.warnings);
+  });
+
+  it('refuses a preference other than speed or memory', () => {
+    expect(new EntryCache().prefer).toBe('speed');
+    expect(() => new EntryCache({ prefer: 'less' as never })).toThrow(/option "prefer": expected "speed" or "memory", got "less"/);
   });
 
   it('re-renders when a field the URL is built from changes, whether or not the scheme names its fields', async () => {

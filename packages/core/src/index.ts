@@ -40,7 +40,7 @@ export { M3uGenerator, checkPlugins } from './run/generator.js';
 export type { RunMetrics } from './run/metrics.js';
 export type { DuplicateIdIndex } from './run/duplicates.js';
 export { FingerprintSet, FingerprintMap, NumberSet, idKey, writeFingerprint, duplicateIdReason } from './run/duplicates.js';
-export type { CapturedWarning, BatchEntries, BatchText, RenderedEntry } from './run/entry-cache.js';
+export type { CapturedWarning, BatchEntries, BatchText, EntryCacheOptions, RenderedEntry } from './run/entry-cache.js';
 export { EntryCache } from './run/entry-cache.js';
 export type { GenerateOptions, MemoryOptions, ResolvedOptions } from './run/options.js';
 export { resolveOptions, DEFAULT_OPTIONS, GENERATE_OPTION_NAMES, checkOptionNames, closestName, didYouMean } from './run/options.js';

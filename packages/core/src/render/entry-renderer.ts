@@ -14,6 +14,7 @@ import type { ChannelBatch } from '../run/channel-source.js';
 import { NO_NUMBER, type BatchEntries, type BatchText, type CapturedWarning, type EntryCache } from '../run/entry-cache.js';
 import type { WarningLog } from '../run/warnings.js';
 import { formatAttributes, type ExtinfAttribute } from './attributes.js';
+import { BEFORE_GROUP_TITLE, BEFORE_NAME, BEFORE_TVG_CHNO, BEFORE_TVG_LOGO, BEFORE_TVG_NAME, LINE_START, writtenAs } from './default-entry.js';
 import { displayName, sanitizeAttributeValue, sanitizeName, sanitizeText } from './sanitize.js';
 import type { StreamUrlBuilder } from './url-scheme.js';
 
@@ -335,17 +336,17 @@ export function createRenderers(context: RenderContext): Renderers {
   const defaultLine = (nc: NumberedChannel, index: number): string => {
     const ch = nc.channel;
     return (
-      '#EXTINF:-1 tvg-id="' +
+      LINE_START +
       attribute(ch.tvgId, nc, index, 'tvg_id') +
-      '" tvg-name="' +
+      BEFORE_TVG_NAME +
       attribute(ch.tvgName, nc, index, 'tvg_name') +
-      '" tvg-logo="' +
+      BEFORE_TVG_LOGO +
       attribute(ch.tvgLogo, nc, index, 'tvg_logo') +
-      '" tvg-chno="' +
+      BEFORE_TVG_CHNO +
       nc.assignedNumber +
-      '" group-title="' +
+      BEFORE_GROUP_TITLE +
       attribute(ch.groupTitle, nc, index, 'group_title') +
-      '",' +
+      BEFORE_NAME +
       name(nc, index)
     );
   };
@@ -391,24 +392,32 @@ export function createRenderers(context: RenderContext): Renderers {
   }
 
   function cachedBatchRenderer(cache: EntryCache): BatchRenderer {
-    // What an entry is keyed by: with no per-channel plugin, the values it is
-    // made of (a few `===` per record), plus the URL's fields the plain key
-    // does not already compare (none for the proxy scheme, which reads `id`);
-    // otherwise a shallow copy of the whole record.
+    // What an entry is keyed by. With no per-channel plugin: the values it is made of (a few
+    // `===` per record), plus the URL's fields those do not cover; or, for a cache that prefers
+    // memory, where the URL is built from the id alone (the proxy scheme), the id, the record
+    // then compared with the entry's text, which shows every other value it was made of
+    // (writtenAs), so the cache holds no second copy of them (a blank name's entry shows a
+    // stand-in for the name, and keeps its values). With per-channel plugins: a shallow copy
+    // of the whole record.
     const urlReads = buildUrl.reads?.filter((field) => !PLAIN_FIELDS.has(field));
-    const keyOf = plain ? (nc: NumberedChannel, index: number): unknown => plainKey(nc, index, urlReads ?? buildUrl(nc, index)) : recordSnapshot;
-    const same: (key: never, nc: NumberedChannel) => boolean = plain
+    const byText = plain && cache.prefer === 'memory' && buildUrl.reads?.every((field) => field === 'id') === true;
+    const keyOf = plain
+      ? (nc: NumberedChannel, index: number, captured: readonly CapturedWarning[] | undefined): unknown =>
+          byText && captured?.some((w) => w.code === 'blank-name') !== true ? nc.channel.id : plainKey(nc, index, urlReads ?? buildUrl(nc, index))
+      : recordSnapshot;
+    const same: (key: never, nc: NumberedChannel, text: string, start: number, end: number) => boolean = plain
       ? urlReads === undefined
         ? (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && key.url === buildUrl(nc, key.index)
         : urlReads.length === 0
-          ? samePlainFields
+          ? (key: PlainKey | string, nc: NumberedChannel, text: string, start: number, end: number) =>
+              typeof key === 'string' ? writtenAs(key, nc, text, start, end) : samePlainFields(key, nc)
           : (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && sameReads(key.reads, nc.channel, urlReads)
       : (key: NumberedChannel, nc: NumberedChannel) => sameRecord(key, nc);
     const entries: BatchEntries = {
-      unchanged(j, key) {
+      unchanged(j, key, text, start, end) {
         const nc = rendering.channels[rendering.start + j];
         try {
-          return typeof nc === 'object' && nc !== null && typeof nc.channel === 'object' && nc.channel !== null && same(key as never, nc);
+          return typeof nc === 'object' && nc !== null && typeof nc.channel === 'object' && nc.channel !== null && same(key as never, nc, text, start, end);
         } catch (error) {
           throw failure(error, nc, rendering.firstIndex + j);
         }
@@ -438,7 +447,7 @@ export function createRenderers(context: RenderContext): Renderers {
         } finally {
           captured = warnings.stopCapture();
         }
-        return { key: keyOf(nc, index), text, warnings: captured, number: claimedNumber };
+        return { key: keyOf(nc, index, captured), text, warnings: captured, number: claimedNumber };
       },
     };
     let captured: ReturnType<typeof warnings.stopCapture>;
