@@ -261,7 +261,8 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
         files.abort();
         files = new AbortController();
         watchFiles(await configFiles(prepared), (name) => void reload(`${name} changed`), files.signal);
-        const cache = new EntryCache();
+        // A service: its cache stays between runs, and each run's records are read anew anyway.
+        const cache = new EntryCache({ prefer: 'memory' });
         const using = prepared;
         await watchInput({
           path: using.inputPath,
