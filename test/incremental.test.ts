@@ -346,7 +346,12 @@ describe('incremental regeneration (EntryCache)', () => {
             else if (e.kind === 'no-logo') current[at] = withFields(current[at]!, { tvgLogo: null });
             else if (e.kind === 'set-field') current[at] = withFields(current[at]!, { [e.field]: e.value });
             else if (e.kind === 'renumber') current[at] = { ...current[at]!, assignedNumber: e.n };
-            else if (e.kind === 'name-as-shown') current[at] = withFields(current[at]!, { channelName: displayName(current[at]!.channel, current[at]!.assignedNumber) });
+            else if (e.kind === 'name-as-shown') {
+              const { channel, assignedNumber } = current[at]!;
+              // An invalid name (set-field's null) shows as a blank one would.
+              const shown = displayName({ ...channel, channelName: typeof channel.channelName === 'string' ? channel.channelName : '' }, assignedNumber);
+              current[at] = withFields(current[at]!, { channelName: shown });
+            }
           }
           const incremental = await outcome(generator.generate(toChannelSource(current, batch), { cache, strategy }));
           // The same kind of input (a source, not an array, which would let the error name the earlier record).
