@@ -29,10 +29,11 @@ const MAX_NUMBER_DIGITS = 15;
  * spaces) never stands there, so a value equal to what the entry shows is
  * written unchanged, as the same bytes; a missing value shows as `""` and is
  * warned about alike. Anything else is "changed", to be written again:
- * a value of another type (a number where text was), an entry whose name is
- * a blank name's stand-in (keep those whole instead), a `tvg-chno` of more
- * than 15 digits. Reads the record's fields as the renderer would; what they
- * throw is thrown.
+ * a value of another type (a number where text was), a `tvg-chno` of more
+ * than 15 digits. It cannot tell a blank name's stand-in (the tvg-name, the
+ * id or `Channel N`) from a name, whose record is warned about differently:
+ * key such an entry by its values instead. Reads the record's fields as the
+ * renderer would; what they throw is thrown.
  *
  * @example
  * ```ts
