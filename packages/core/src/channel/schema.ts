@@ -196,8 +196,8 @@ function refusedByHand(record: Record<string, unknown>, numberKey: string, spell
   const refused = (path: readonly string[], expected: string): InputError =>
     new InputError(describeProblem(expected, valueAtPath(record, path)), { ...location, field: path.join('.') });
   const n = record[numberKey];
-  if (!Number.isSafeInteger(n)) return refused([numberKey], expectedChannelNumber(n));
-  if ((n as number) < 0) return refused([numberKey], EXPECTED_NOT_NEGATIVE);
+  // expectedChannelNumber words each way a number can be refused, below 0 included.
+  if (!Number.isSafeInteger(n) || (n as number) < 0) return refused([numberKey], expectedChannelNumber(n));
   const channel = record['channel'];
   if (!isObject(channel)) return refused(['channel'], EXPECTED_OBJECT);
   if (!isName(channel['id'])) return refused(['channel', 'id'], EXPECTED_NAME);
