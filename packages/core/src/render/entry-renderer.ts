@@ -409,8 +409,10 @@ export function createRenderers(context: RenderContext): Renderers {
       ? urlReads === undefined
         ? (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && key.url === buildUrl(nc, key.index)
         : urlReads.length === 0
-          ? (key: PlainKey | string, nc: NumberedChannel, text: string, start: number, end: number) =>
-              typeof key === 'string' ? writtenAs(key, nc, text, start, end) : samePlainFields(key, nc)
+          ? byText
+            ? (key: PlainKey | string, nc: NumberedChannel, text: string, start: number, end: number) =>
+                typeof key === 'string' ? writtenAs(key, nc, text, start, end) : samePlainFields(key, nc)
+            : samePlainFields
           : (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && sameReads(key.reads, nc.channel, urlReads)
       : (key: NumberedChannel, nc: NumberedChannel) => sameRecord(key, nc);
     const entries: BatchEntries = {

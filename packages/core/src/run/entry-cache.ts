@@ -353,7 +353,7 @@ export class EntryCache {
       // The entry held at this position: its text is in `base` unless placed since.
       const near = segment.slots[j]!;
       const own = segment.own?.[j];
-      const fits = placed[near] !== run && (own === undefined ? entries.unchanged(j, keys[near], base, baseOffsets[j]!, baseOffsets[j + 1]!) : entries.unchanged(j, keys[near], own, 0, own.length));
+      const fits = placed[near] !== run && standsFor(entries, j, keys[near], segment, j);
       if (fits && own === undefined) {
         // Unchanged and where it was: its text is in `base`.
         placed[near] = run;
@@ -541,10 +541,7 @@ export class EntryCache {
     const key = this.#keys[slot];
     const evacuated = this.#evacuated.size === 0 ? undefined : this.#evacuated.get(slot);
     if (evacuated !== undefined) return entries.unchanged(j, key, evacuated, 0, evacuated.length);
-    const home = this.#homes[slot]!;
-    const at = this.#homeJ[slot]!;
-    const own = home.own?.[at];
-    return own === undefined ? entries.unchanged(j, key, home.base, home.baseOffsets[at]!, home.baseOffsets[at + 1]!) : entries.unchanged(j, key, own, 0, own.length);
+    return standsFor(entries, j, key, this.#homes[slot]!, this.#homeJ[slot]!);
   }
 
   /** The text of a slot not placed yet in this run. */
@@ -635,6 +632,12 @@ function grown(array: Int32Array, size: number): Int32Array {
 /** The text entry `j` of `segment` has now. */
 function textAt(segment: Segment, j: number): string {
   return segment.own?.[j] ?? segment.base.slice(segment.baseOffsets[j]!, segment.baseOffsets[j + 1]!);
+}
+
+/** Whether the entry stored with `key` still stands for entry `j`, its text entry `at` of `segment` (see {@link textAt}), given unsliced. */
+function standsFor(entries: BatchEntries, j: number, key: unknown, segment: Segment, at: number): boolean {
+  const own = segment.own?.[at];
+  return own === undefined ? entries.unchanged(j, key, segment.base, segment.baseOffsets[at]!, segment.baseOffsets[at + 1]!) : entries.unchanged(j, key, own, 0, own.length);
 }
 
 /** The length of {@link textAt}, without slicing it. */
