@@ -5,7 +5,7 @@
 // median of the per-run differences (B − A), with the string read and until
 // generate() returned. The strategy `incremental-1%` times in-memory
 // regenerations with each build's own EntryCache (filled by a first, untimed
-// run), on fresh records with a different 1% renamed each run. One process
+// run), on records made again with a different 1% renamed each run. One process
 // means one heap and one CPU state for both, which pairs of fresh processes
 // cannot give; the trees must be built (`pnpm build`).
 import { makeChannels, BASE_URL, PROXY_ID } from './channels.mjs';
@@ -34,8 +34,9 @@ const generators = { A: (await load(treeA))(options), B: (await load(treeB))(opt
 const incremental = strategy === 'incremental-1%';
 const caches = incremental ? { A: new (await loadCache(treeA))(), B: new (await loadCache(treeB))() } : {};
 if (incremental) for (const build of ['A', 'B']) await generators[build].generate(channels, { strategy: 'in-memory', cache: caches[build] });
-/** Fresh records, the `run`-th hundredth of them renamed. */
-const changed = (run) => channels.map((nc, i) => ({ ...nc, channel: { ...nc.channel, channelName: i % 100 === run % 100 ? `${nc.channel.channelName} (${run})` : nc.channel.channelName } }));
+/** Records and strings made again (equal values, not the same strings, as a re-read gives), the `run`-th hundredth of them renamed. */
+const changed = (run) =>
+  makeChannels(channels.length).map((nc, i) => (i % 100 === run % 100 ? { ...nc, channel: { ...nc.channel, channelName: `${nc.channel.channelName} (${run})` } } : nc));
 const times = { A: [], B: [] };
 /** Until generate() returned, before the playlist was read (and so flattened). */
 const returned = { A: [], B: [] };
