@@ -294,21 +294,75 @@ describe('incremental regeneration (EntryCache)', () => {
       fc.record({ kind: fc.constant('renumber' as const), at: fc.nat({ max: 7 }), n: fc.constantFrom(0, 9, 10, 99, 100, 2 ** 53 + 2) }),
       // The name the entry shows: after a blank name, its stand-in (the tvg-name, the id or "Channel N").
       fc.record({ kind: fc.constant('name-as-shown' as const), at: fc.nat({ max: 7 }) }),
+      // An upstream URL written as another was (outer spaces trimmed, a space as %20, a line break as a
+      // space), one the direct scheme refuses (missing, relative, a number), or another URL.
+      fc.record({
+        kind: fc.constant('set-stream-url' as const),
+        at: fc.nat({ max: 7 }),
+        value: fc.constantFrom(
+          null,
+          '',
+          'live/1.ts',
+          7,
+          'http://upstream.example/live/1.ts',
+          ' http://upstream.example/live/1.ts ',
+          'http://upstream.example/live/1 .ts',
+          'http://upstream.example/live/1%20.ts',
+          'http://upstream.example/live/1\n.ts',
+          'http://upstream.example/live/1 \n.ts',
+          'http://upstream.example/live/2.ts',
+        ),
+      }),
     );
     const round = fc.record({ edits: fc.array(edit, { maxLength: 4 }), batch: fc.constantFrom(3, 7, 64, 300), strategy: fc.constantFrom('in-memory', 'streaming') });
     /**
      * `plain`: entries may move. `plain-memory`: the same with a cache that prefers memory, which compares records
      * with the entries' text. `hooks`: per-channel plugins (this one drops channels named "x…" and adds an attribute),
      * so entries are compared whole, kept by position while a tap may read the index. `indexed-url`: a URL built from the channel's index, by a scheme
-     * that does not say what it reads, so an entry is only good for its position.
+     * that does not say what it reads, so an entry is only good for its position, and its URL is built again to compare it. `direct-memory`: the direct
+     * scheme's URLs (the upstream URL, refused when not absolute), with a cache that prefers memory, which builds
+     * the URL again to compare it with the entry's. `relay-memory`: the same with a scheme of a third party's
+     * that reads the upstream URL and the tvg-id, and warns about some channels as it builds their URLs.
      */
-    type Mode = 'plain' | 'plain-memory' | 'hooks' | 'index-free-hooks' | 'indexed-url';
+    type Mode = 'plain' | 'plain-memory' | 'hooks' | 'index-free-hooks' | 'indexed-url' | 'direct-memory' | 'relay-memory';
+    const relay: M3uPlugin = {
+      name: 'relay',
+      apply: (g) =>
+        g.urlSchemes.register({
+          name: 'relay',
+          description: 'a relay of the upstream URL',
+          create: (run) =>
+            Object.assign(
+              (nc: NumberedChannel, index: number) => {
+                const upstream = String(nc.channel.streamUrl ?? '');
+                if (!upstream.startsWith('http')) run.warn({ code: 'relay:not-http', message: `not http: ${upstream}`, channelIndex: index });
+                return `http://relay.example/${nc.assignedNumber}/${String(nc.channel.tvgId)}?u=${upstream}`;
+              },
+              { reads: ['streamUrl', 'tvgId'] },
+            ),
+        }),
+    };
+    /** Warns about an upstream URL not of http, and fails on one that is a number, as it builds the URL (which shows it, so its warnings change only with the URL). */
+    const indexed: M3uPlugin = {
+      name: 'indexed',
+      apply: (g) =>
+        g.urlSchemes.register({
+          name: 'indexed',
+          description: 'by index',
+          create: (run) => (nc, index) => {
+            const upstream: unknown = nc.channel.streamUrl;
+            if (typeof upstream === 'number') throw new Error(`a number: ${upstream}`);
+            if (typeof upstream !== 'string' || !upstream.startsWith('http')) run.warn({ code: 'indexed:not-http', message: `not http: ${String(upstream)}`, channelIndex: index });
+            return `http://cdn.example/${index}/${nc.channel.id}?u=${String(upstream)}`;
+          },
+        }),
+    };
+    const urlSchemeOf = (mode: Mode): string | undefined => ({ 'indexed-url': 'indexed', 'direct-memory': 'direct', 'relay-memory': 'relay' } as Partial<Record<Mode, string>>)[mode];
     const plugins = (mode: Mode): M3uPlugin[] => {
       const log: M3uPlugin = { name: 'log', apply: (g) => g.hooks.warning.tap('log', (w) => void heard.push([w.code, w.channelIndex, w.message, w.reason, w.value])) };
-      if (mode === 'plain' || mode === 'plain-memory') return [log];
-      if (mode === 'indexed-url') {
-        return [log, { name: 'indexed', apply: (g) => g.urlSchemes.register({ name: 'indexed', description: 'by index', create: () => (nc, index) => `http://cdn.example/${index}/${nc.channel.id}` }) }];
-      }
+      if (mode === 'plain' || mode === 'plain-memory' || mode === 'direct-memory') return [log];
+      if (mode === 'relay-memory') return [log, relay];
+      if (mode === 'indexed-url') return [log, indexed];
       // `index-free-hooks`: the same plugins, each tap saying it does not read the index, so entries may move.
       const readsIndex = mode === 'hooks' ? undefined : false;
       const plugins: M3uPlugin[] = [
@@ -327,10 +381,11 @@ describe('incremental regeneration (EntryCache)', () => {
       return { ...ended, heard };
     };
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom<Mode>('plain', 'plain-memory', 'hooks', 'index-free-hooks', 'indexed-url'), fc.array(round, { minLength: 1, maxLength: 6 }), async (mode, rounds) => {
-        const options = { proxyId: PROXY, plugins: plugins(mode), ...(mode === 'indexed-url' ? { urlScheme: 'indexed' } : {}) };
+      fc.asyncProperty(fc.constantFrom<Mode>('plain', 'plain-memory', 'hooks', 'index-free-hooks', 'indexed-url', 'direct-memory', 'relay-memory'), fc.array(round, { minLength: 1, maxLength: 6 }), async (mode, rounds) => {
+        const urlScheme = urlSchemeOf(mode);
+        const options = { proxyId: PROXY, plugins: plugins(mode), ...(urlScheme === undefined ? {} : { urlScheme }) };
         const generator = createGenerator(options);
-        const cache = new EntryCache({ prefer: mode === 'plain-memory' ? 'memory' : 'speed' });
+        const cache = new EntryCache({ prefer: mode.endsWith('-memory') ? 'memory' : 'speed' });
         let current = makeChannels(400);
         await generator.generate(toChannelSource(current, 7), { cache });
         for (const { edits, batch, strategy } of rounds) {
@@ -346,6 +401,7 @@ describe('incremental regeneration (EntryCache)', () => {
             else if (e.kind === 'no-logo') current[at] = withFields(current[at]!, { tvgLogo: null });
             else if (e.kind === 'set-field') current[at] = withFields(current[at]!, { [e.field]: e.value });
             else if (e.kind === 'renumber') current[at] = { ...current[at]!, assignedNumber: e.n };
+            else if (e.kind === 'set-stream-url') current[at] = withFields(current[at]!, { streamUrl: e.value });
             else if (e.kind === 'name-as-shown') {
               const { channel, assignedNumber } = current[at]!;
               // An invalid name (set-field's null) shows as a blank one would.

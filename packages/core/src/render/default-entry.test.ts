@@ -89,6 +89,31 @@ describe('writtenAs: a record compared with the default entry written for it', (
     expect(sameAs(written, record({ tvgId: 'a', tvgName: 'b', tvgLogo: 'c', channelName: name }))).toBe(false);
   });
 
+  it("with a URL, takes the record only if the entry's URL line is that URL, whole", () => {
+    const before = entryOf(record({ id: 'other-1', channelName: 'Before' }, 1));
+    const entry = entryOf(record());
+    const text = before + entry + entryOf(record({ id: 'other-2', channelName: 'After' }, 2));
+    const compare = (url: string): boolean => writtenAs(ID, record(), text, before.length, before.length + entry.length, () => url);
+    expect(compare(`http://p/stream/${ID}`)).toBe(true);
+    // Shorter, longer (running into the next entry), or other characters of the same length.
+    for (const url of [`http://p/stream/${ID.slice(0, -1)}`, `http://p/stream/${ID}\n#`, `http://p/stream/${ID}x`, `http://q/stream/${ID}`, '']) {
+      expect(compare(url), url).toBe(false);
+    }
+  });
+
+  it('builds the URL only for a record whose #EXTINF line is unchanged', () => {
+    const entry = entryOf(record());
+    let built = 0;
+    const url = (): string => {
+      built++;
+      return `http://p/stream/${ID}`;
+    };
+    expect(writtenAs(ID, record({ tvgLogo: 'http://l/other.png' }), entry, 0, entry.length, url)).toBe(false);
+    expect(built).toBe(0);
+    expect(writtenAs(ID, record(), entry, 0, entry.length, url)).toBe(true);
+    expect(built).toBe(1);
+  });
+
   it('reads nothing past the entry: an empty entry (a dropped channel) matches no record', () => {
     const next = entryOf(record());
     expect(writtenAs(ID, record(), next, 0, 0)).toBe(false);

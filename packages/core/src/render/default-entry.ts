@@ -21,7 +21,9 @@ const MAX_NUMBER_DIGITS = 15;
 /**
  * Whether the record `nc` would be written as the default entry
  * `text.slice(start, end)`, which was written for a record with the id `id`
- * (compared as it is; the URL line, built from the id alone, is not read).
+ * (compared as it is). The URL line is compared with `url` when given;
+ * leave it out where the URL is built from the id alone (the proxy scheme's).
+ * `url` returning `undefined` (no URL can be built) means "changed".
  *
  * Each value is compared with where the entry shows it: an attribute value
  * runs to the next `"`, the name to the end of the line. What writing a value
@@ -33,15 +35,19 @@ const MAX_NUMBER_DIGITS = 15;
  * than 15 digits. It cannot tell a blank name's stand-in (the tvg-name, the
  * id or `Channel N`) from a name, whose record is warned about differently:
  * key such an entry by its values instead. Reads the record's fields as the
- * renderer would; what they throw is thrown.
+ * renderer would; what they throw is thrown. `url` is a function so that it
+ * runs only for a record whose `#EXTINF` line is unchanged: a changed record
+ * is written again, and building its URL is that writing's business.
  *
  * @example
  * ```ts
  * const entry = '#EXTINF:-1 tvg-id="a" tvg-name="" tvg-logo="" tvg-chno="7" group-title="",A\nhttp://h/stream/a\n';
- * writtenAs('a', { assignedNumber: 7, channel: { id: 'a', channelName: 'A', tvgId: 'a', tvgName: null } }, entry, 0, entry.length); // true
+ * const record = { assignedNumber: 7, channel: { id: 'a', channelName: 'A', tvgId: 'a', tvgName: null } };
+ * writtenAs('a', record, entry, 0, entry.length); // true
+ * writtenAs('a', record, entry, 0, entry.length, () => 'http://h/live/a'); // false: another URL
  * ```
  */
-export function writtenAs(id: string, nc: NumberedChannel, text: string, start: number, end: number): boolean {
+export function writtenAs(id: string, nc: NumberedChannel, text: string, start: number, end: number, url?: () => string | undefined): boolean {
   const ch = nc.channel;
   if (ch.id !== id) return false;
   let at = attributeEnd(ch.tvgId, text, start + LINE_START.length);
@@ -59,7 +65,11 @@ export function writtenAs(id: string, nc: NumberedChannel, text: string, start: 
   if (typeof name !== 'string' || name.length === 0) return false;
   // The name's line ends inside the entry, so what was read before it stood inside it too.
   const lineEnd = at + name.length;
-  return lineEnd < end && text.charCodeAt(lineEnd) === NEWLINE && text.slice(at, lineEnd) === name && text.indexOf('\n', at) === lineEnd;
+  if (!(lineEnd < end && text.charCodeAt(lineEnd) === NEWLINE && text.slice(at, lineEnd) === name && text.indexOf('\n', at) === lineEnd)) return false;
+  if (url === undefined) return true;
+  // The URL line: the rest of the entry but its final newline.
+  const shown = url();
+  return shown !== undefined && end - 1 - (lineEnd + 1) === shown.length && text.charCodeAt(end - 1) === NEWLINE && text.slice(lineEnd + 1, end - 1) === shown;
 }
 
 /** Where the attribute value at `at` ends (its closing `"`) if it is `value`, else -1. */

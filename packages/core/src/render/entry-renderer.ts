@@ -77,10 +77,11 @@ function recordId(nc: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-function plainKey(nc: NumberedChannel, index: number, urlOrReads: string | readonly string[]): PlainKey {
+/** `urlOrReads`: the fields the URL reads, or else the URL (`undefined` where it could not be built again, an entry then never reused). */
+function plainKey(nc: NumberedChannel, index: number, urlOrReads: string | readonly string[] | undefined): PlainKey {
   const ch = nc.channel;
   const url = typeof urlOrReads === 'string' ? urlOrReads : undefined;
-  const reads = typeof urlOrReads === 'string' || urlOrReads.length === 0 ? undefined : urlOrReads.map((field) => kept(ch[field]));
+  const reads = urlOrReads === undefined || typeof urlOrReads === 'string' || urlOrReads.length === 0 ? undefined : urlOrReads.map((field) => kept(ch[field]));
   return { index, number: nc.assignedNumber, id: ch.id, name: ch.channelName, tvgId: ch.tvgId, tvgName: ch.tvgName, tvgLogo: ch.tvgLogo, groupTitle: ch.groupTitle, reads, url };
 }
 
@@ -394,34 +395,66 @@ export function createRenderers(context: RenderContext): Renderers {
   function cachedBatchRenderer(cache: EntryCache): BatchRenderer {
     // What an entry is keyed by. With no per-channel plugin: the values it is made of (a few
     // `===` per record), plus the URL's fields those do not cover; or, for a cache that prefers
-    // memory, where the URL is built from the id alone (the proxy scheme), the id, the record
-    // then compared with the entry's text, which shows every other value it was made of
-    // (writtenAs), so the cache holds no second copy of them (a blank name's entry shows a
-    // stand-in for the name, and keeps its values). With per-channel plugins: a shallow copy
-    // of the whole record.
+    // memory, where the scheme says what its URL reads, the id, the record then compared with
+    // the entry's text, which shows every other value it was made of (writtenAs), so the cache
+    // holds no second copy of them (a blank name's entry shows a stand-in for the name, and
+    // keeps its values). A URL built from the id alone (the proxy scheme's) needs no second
+    // look; any other is built again and compared with the entry's URL line. With per-channel
+    // plugins: a shallow copy of the whole record.
     const urlReads = buildUrl.reads?.filter((field) => !PLAIN_FIELDS.has(field));
-    const byText = plain && cache.prefer === 'memory' && buildUrl.reads?.every((field) => field === 'id') === true;
+    const byText = plain && cache.prefer === 'memory' && buildUrl.reads !== undefined;
+    const urlFromIdAlone = buildUrl.reads?.every((field) => field === 'id') === true;
+    /**
+     * A URL built again only to compare it with the one an entry was written with: its warnings
+     * were said when the entry was written (and are replayed if it is reused), and a failure
+     * means "changed", for writing the entry again to raise, after what comes before it.
+     */
+    const builtAgain = (build: (nc: NumberedChannel, index: number) => string, nc: NumberedChannel, index: number): string | undefined => {
+      warnings.mute();
+      try {
+        return build(nc, index);
+      } catch {
+        return undefined;
+      } finally {
+        warnings.unmute();
+      }
+    };
     const keyOf = plain
       ? (nc: NumberedChannel, index: number, captured: readonly CapturedWarning[] | undefined): unknown =>
-          byText && captured?.some((w) => w.code === 'blank-name') !== true ? nc.channel.id : plainKey(nc, index, urlReads ?? buildUrl(nc, index))
+          byText && captured?.some((w) => w.code === 'blank-name') !== true ? nc.channel.id : plainKey(nc, index, urlReads ?? builtAgain(buildUrl, nc, index))
       : recordSnapshot;
-    const same: (key: never, nc: NumberedChannel, text: string, start: number, end: number) => boolean = plain
-      ? urlReads === undefined
-        ? (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && key.url === buildUrl(nc, key.index)
-        : urlReads.length === 0
-          ? byText
-            ? (key: PlainKey | string, nc: NumberedChannel, text: string, start: number, end: number) =>
-                typeof key === 'string' ? writtenAs(key, nc, text, start, end) : samePlainFields(key, nc)
-            : samePlainFields
-          : (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && sameReads(key.reads, nc.channel, urlReads)
-      : (key: NumberedChannel, nc: NumberedChannel) => sameRecord(key, nc);
+    let comparedRecord: NumberedChannel;
+    let comparedIndex: number;
+    // The builder's URL as it is: one that writing would change (sanitizeText) cannot equal the safe line
+    // written for it, so it is taken as changed and written again, which costs time, never bytes.
+    const urlAgain = (): string | undefined => {
+      const built: unknown = builtAgain(buildUrl, comparedRecord, comparedIndex);
+      return typeof built === 'string' ? built : undefined;
+    };
+    const samePlain = urlReads === undefined || urlReads.length === 0 ? samePlainFields : (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && sameReads(key.reads, nc.channel, urlReads);
+    const same: (key: never, nc: NumberedChannel, index: number, text: string, start: number, end: number) => boolean = !plain
+      ? (key: NumberedChannel, nc: NumberedChannel) => sameRecord(key, nc)
+      : urlReads === undefined
+        ? (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && key.url !== undefined && key.url === builtAgain(buildUrl, nc, key.index)
+        : !byText
+          ? samePlain
+          : urlFromIdAlone
+            ? (key: PlainKey | string, nc: NumberedChannel, _index: number, text: string, start: number, end: number) =>
+                typeof key === 'string' ? writtenAs(key, nc, text, start, end) : samePlain(key, nc)
+            : (key: PlainKey | string, nc: NumberedChannel, index: number, text: string, start: number, end: number) => {
+                if (typeof key !== 'string') return samePlain(key, nc);
+                comparedRecord = nc;
+                comparedIndex = index;
+                return writtenAs(key, nc, text, start, end, urlAgain);
+              };
     const entries: BatchEntries = {
       unchanged(j, key, text, start, end) {
         const nc = rendering.channels[rendering.start + j];
+        const index = rendering.firstIndex + j;
         try {
-          return typeof nc === 'object' && nc !== null && typeof nc.channel === 'object' && nc.channel !== null && same(key as never, nc, text, start, end);
+          return typeof nc === 'object' && nc !== null && typeof nc.channel === 'object' && nc.channel !== null && same(key as never, nc, index, text, start, end);
         } catch (error) {
-          throw failure(error, nc, rendering.firstIndex + j);
+          throw failure(error, nc, index);
         }
       },
       reused(j, dropped, number, duplicate, replay) {

@@ -26,6 +26,10 @@ export interface StreamUrlBuilder {
    * number and the run's options. An {@link EntryCache} then compares these
    * fields instead of building the URL again to tell whether an entry
    * changed. Leave it out when unsure: the URL is then rebuilt and compared.
+   * A cache that prefers memory may also build a URL again to compare it
+   * with the entry's; the warnings a builder raises then are not raised
+   * twice (those of the entry's first writing are replayed when it is
+   * reused), so a builder's warnings should follow from what its URL reads.
    */
   readonly reads?: readonly string[] | undefined;
   /**

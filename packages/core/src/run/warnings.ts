@@ -115,6 +115,7 @@ export class WarningLog {
   #listener: ((warning: GenerationWarning) => void) | undefined;
   #captured: CapturedWarning[] | undefined;
   #capturing = false;
+  #muted = false;
   #recordAt: ((channelIndex: number) => unknown) | undefined;
 
   /**
@@ -140,6 +141,20 @@ export class WarningLog {
     const captured = this.#captured;
     this.#captured = undefined;
     return captured;
+  }
+
+  /**
+   * Drops the warnings that follow, uncounted, until {@link unmute}: for work
+   * done again only to compare its result, whose warnings were said when it
+   * was first done.
+   */
+  mute(): void {
+    this.#muted = true;
+  }
+
+  /** Counts and passes on warnings again after {@link mute}. */
+  unmute(): void {
+    this.#muted = false;
   }
 
   /** Sets (or with `undefined`, removes) the function that receives each warning. */
@@ -189,6 +204,7 @@ export class WarningLog {
     givenReason: string | undefined,
     located?: RecordPlace,
   ): void {
+    if (this.#muted) return;
     this.#total++;
     const key = field === undefined ? code : `${code}:${field}`;
     const count = this.#counts.get(key);
