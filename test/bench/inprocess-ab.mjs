@@ -1,5 +1,5 @@
 // Two builds in one process, alternating: node --expose-gc test/bench/inprocess-ab.mjs TREE_A TREE_B [strategy] [channels] [runs]
-// (strategy: in-memory, streaming, incremental-1%, or a plugin path: attributes, eta-template)
+// (strategy: in-memory, streaming, incremental-1%, a plugin path: attributes, eta-template, or pattern-url)
 // Loads @m3ugen/preset-default from each built tree, renders the same channels
 // with each in turn (A B, then B A, ...), and prints both medians and the
 // median of the per-run differences (B − A), with the string read and until
@@ -21,6 +21,10 @@ const PLUGIN_PATHS = {
   attributes: async (tree) => [(await import(`${tree}/packages/attributes/dist/index.js`)).attributes({ ready: ['catchup', 'catchup-days'], attributes: [{ name: 'tvg-country', value: 'DE' }] })],
   'eta-template': async (tree) => [(await import(`${tree}/packages/extinf-template/dist/index.js`)).extinfTemplate()],
 };
+/** Paths that change the run's options, in memory: `pattern-url`, the pattern URL scheme with two placeholders of channel values. */
+const OPTION_PATHS = {
+  'pattern-url': { urlScheme: 'pattern', urlOptions: { pattern: '{base_url}/live/{tvg_id}/{assigned_number}.ts' } },
+};
 const load = async (tree) => {
   const { createGenerator } = await import(`${tree}/packages/preset-default/dist/index.js`);
   const plugins = (await PLUGIN_PATHS[strategy]?.(tree)) ?? [];
@@ -29,7 +33,7 @@ const load = async (tree) => {
 /** The tree's own EntryCache class: the same module its preset's generator uses. */
 const loadCache = async (tree) => (await import(`${tree}/packages/core/dist/index.js`)).EntryCache;
 const channels = makeChannels(Number(channelsText));
-const options = { baseUrl: BASE_URL, proxyId: PROXY_ID, memory: { enableTracking: false } };
+const options = { baseUrl: BASE_URL, proxyId: PROXY_ID, memory: { enableTracking: false }, ...OPTION_PATHS[strategy] };
 const generators = { A: (await load(treeA))(options), B: (await load(treeB))(options) };
 const incremental = strategy === 'incremental-1%';
 const caches = incremental ? { A: new (await loadCache(treeA))(), B: new (await loadCache(treeB))() } : {};
@@ -45,7 +49,7 @@ for (let run = 0; run < Number(runsText); run++) {
   for (const build of run % 2 === 0 ? ['A', 'B'] : ['B', 'A']) {
     await collectAndSettle();
     const started = performance.now();
-    const { playlist } = await generators[build].generate(input, incremental ? { strategy: 'in-memory', cache: caches[build] } : { strategy: strategy in PLUGIN_PATHS ? 'in-memory' : strategy });
+    const { playlist } = await generators[build].generate(input, incremental ? { strategy: 'in-memory', cache: caches[build] } : { strategy: strategy in PLUGIN_PATHS || strategy in OPTION_PATHS ? 'in-memory' : strategy });
     returned[build].push(performance.now() - started);
     playlist.charCodeAt(playlist.length - 1);
     times[build].push(performance.now() - started);

@@ -41,6 +41,28 @@ function requiredField(inputName: 'tvg_id' | 'stream_url', field: 'tvgId' | 'str
 }
 
 /**
+ * The parts with each run of fixed text joined and made line-safe once, so
+ * the writer need not check every URL: the per-channel parts are ASCII
+ * (percent-encoded values, digits), which no surrogate pairs with, so each
+ * run comes out as the writer's `sanitizeText` of the whole URL would make
+ * it (a lone surrogate in the pattern or the base URL becomes U+FFFD).
+ */
+function safeParts(parts: readonly Part[]): Part[] {
+  const safe: Part[] = [];
+  let text = '';
+  for (const part of parts) {
+    if (typeof part === 'string') text += part;
+    else {
+      if (text !== '') safe.push(sanitizeText(text));
+      text = '';
+      safe.push(part);
+    }
+  }
+  if (text !== '') safe.push(sanitizeText(text));
+  return safe;
+}
+
+/**
  * A URL pattern, e.g. `{base_url}/live/{channel_id}.ts?token={token}`.
  * Placeholders: `{base_url}`, `{proxy_id}`, `{channel_id}` (percent-encoded
  * when needed), `{assigned_number}`, `{tvg_id}` and `{stream_url}` (the
@@ -97,7 +119,7 @@ export const patternUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
       }
     }
     parts.push(pattern.slice(last));
-    const compiled = parts.filter((p) => p !== '');
+    const compiled = safeParts(parts);
     const build = (nc: NumberedChannel, index: number): string => {
       let url = '';
       for (const part of compiled) url += typeof part === 'string' ? part : part(nc, index);
@@ -105,6 +127,6 @@ export const patternUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
     };
     // The placeholders name every channel field the URL reads (for EntryCache).
     const reads = [...new Set([...pattern.matchAll(PLACEHOLDER)].map((m) => CHANNEL_FIELDS[m[1]!]).filter((f) => f !== undefined))];
-    return Object.assign(build, { reads });
+    return Object.assign(build, { reads, lineSafe: true });
   },
 });

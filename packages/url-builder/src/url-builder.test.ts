@@ -131,11 +131,11 @@ describe('the proxy URL scheme', () => {
     expect(urlLine((await generator({ baseUrl: 'http://tv.example/a\ud800' }).generate([channel])).playlist)).toMatch(/^http:\/\/tv\.example\/a\ufffd\/stream\//);
   });
 
-  it('declares its URLs line-safe (the writer skips its check), and the direct scheme too; the pattern scheme does not', () => {
+  it('declares its URLs line-safe (the writer skips its check), and the direct and pattern schemes too', () => {
     const run = generator({}).urlSchemes;
     const options = { baseUrl: 'http://localhost:8080', proxyId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', urlOptions: { pattern: '{base_url}/{channel_id}' } };
     const create = (name: string) => run.require(name).create({ options, warn: () => undefined } as never);
-    expect([create('proxy').lineSafe, create('direct').lineSafe, create('pattern').lineSafe]).toEqual([true, true, undefined]);
+    expect([create('proxy').lineSafe, create('direct').lineSafe, create('pattern').lineSafe]).toEqual([true, true, true]);
   });
 
   it("gets a custom scheme's URL checked by the writer unless it declares lineSafe", async () => {
@@ -231,6 +231,13 @@ describe('the pattern URL scheme', () => {
     await expect(relay.generate([upstream, { assignedNumber: 2, channel: { id: 'b', channelName: 'B' } }])).rejects.toThrow(
       'record 1: field "channel.stream_url": required by the URL pattern ({stream_url}), but missing',
     );
+  });
+
+  it('writes lone surrogates of the pattern, base URL and parameters as the writer did before the scheme declared its URLs line-safe', async () => {
+    // The base URL's last character pairs with the pattern's next one (kept, as one character); the
+    // parameter, made safe on its own, does not pair with the pattern's text after it.
+    const g = generator({ urlScheme: 'pattern', baseUrl: 'http://tv.example/a\ud83d', urlOptions: { pattern: '{base_url}\ude00/x\ud800/{channel_id}?t={token}\ude00&n={assigned_number}', params: { token: '\ud83d' } } });
+    expect(urlLine((await g.generate([channel])).playlist)).toBe('http://tv.example/a\u{1f600}/x\ufffd/news%2F1?t=\ufffd\ufffd&n=1');
   });
 
   it('names an unknown placeholder and a missing pattern', async () => {
