@@ -1,6 +1,7 @@
 import { InputError, isMissing, lineBreakAt, OptionError, sanitizeText, type NumberedChannel, type UrlScheme } from '@m3ugen/core';
 import { parseBaseUrl } from './base-url.js';
 import { encodeChannelId } from './channel-id.js';
+import { parseProxyId } from './proxy-id.js';
 
 type Part = string | ((nc: NumberedChannel, index: number) => string);
 
@@ -94,7 +95,8 @@ export const patternUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
       base_url: () => parseBaseUrl(run.options.baseUrl),
       proxy_id: () => {
         if (run.options.proxyId === undefined) throw new OptionError('proxy_id', 'the URL pattern uses {proxy_id}, but no proxy ULID is set');
-        return run.options.proxyId;
+        // Checked as the proxy scheme checks it (a config's is checked when read, a program's only here).
+        return parseProxyId(run.options.proxyId);
       },
     };
     const perChannel: Record<string, (nc: NumberedChannel, index: number) => string> = {

@@ -240,6 +240,14 @@ describe('the pattern URL scheme', () => {
     expect(urlLine((await g.generate([channel])).playlist)).toBe('http://tv.example/a\u{1f600}/x\ufffd/news%2F1?t=\ufffd\ufffd&n=1');
   });
 
+  it('refuses a {proxy_id} that is not a ULID, as the proxy scheme does, rather than write it into every URL', async () => {
+    const withProxyId = (proxyId: string) => generator({ urlScheme: 'pattern', proxyId, urlOptions: { pattern: '{base_url}/{proxy_id}/{channel_id}' } });
+    await expect(withProxyId('xyz').generate([channel])).rejects.toThrow(/option "proxy_id": expected a ULID .*, got "xyz"/);
+    expect(urlLine((await withProxyId('01arz3ndektsv4rrffq69g5fav').generate([channel])).playlist)).toBe(
+      urlLine((await generator({ proxyId: '01arz3ndektsv4rrffq69g5fav' }).generate([channel])).playlist).replace('/stream', ''),
+    );
+  });
+
   it('names an unknown placeholder and a missing pattern', async () => {
     await expect(pattern('{base_url}/{nope}').generate([channel])).rejects.toThrow(
       'option "url.pattern": unknown placeholder {nope}; known: {base_url}, {proxy_id}, {channel_id}, {assigned_number}, {tvg_id}, {stream_url}',
