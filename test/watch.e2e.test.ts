@@ -135,6 +135,38 @@ describe('m3ugen generate --watch', () => {
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it("with the direct scheme's URLs, reuses an entry whose stream_url is written as before and writes again one whose URL changed", async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'm3ugen.toml'), 'input = "channels.ndjson"\noutput = "playlist.m3u"\n[proxy_generation]\nurl_scheme = "direct"\n');
+    /** Records with upstream URLs; `upstream(i)` gives channel i another. */
+    const records = (upstream: (i: number) => string | undefined = () => undefined): string =>
+      `${makeChannels(100)
+        .map((nc, i) => JSON.stringify({ assigned_number: nc.assignedNumber, channel: { id: nc.channel.id, channel_name: nc.channel.channelName, stream_url: upstream(i) ?? `http://upstream.example/live/${i}.ts` } }))
+        .join('\n')}\n`;
+    const oneShotDirect = async (text: string): Promise<string> => {
+      writeFileSync(join(dir, 'once.ndjson'), text);
+      const result = await runCli(['generate', '--config', 'm3ugen.toml', '--input', 'once.ndjson', '--output', 'once.m3u', '--quiet'], { cwd: dir });
+      expect(result.code).toBe(0);
+      return readFileSync(join(dir, 'once.m3u'), 'utf8');
+    };
+    publish(join(dir, 'channels.ndjson'), records());
+    const { child, stderr, watching, exited } = startWatching(dir, ['--config', 'm3ugen.toml']);
+    try {
+      await until(() => watching() === 1, 'the first run');
+      // Channel 3 points elsewhere; channel 7's URL has spaces around it, which are trimmed: written as it was.
+      const next = records((i) => (i === 3 ? 'http://other.example/3.ts' : i === 7 ? ' http://upstream.example/live/7.ts ' : undefined));
+      publish(join(dir, 'channels.ndjson'), next);
+      await until(() => watching() === 2, 'the run after the change');
+      expect(stderr()).toContain('99 entries reused');
+      const published = readFileSync(join(dir, 'playlist.m3u'), 'utf8');
+      expect(published).toBe(await oneShotDirect(next));
+      expect(published).toContain('\nhttp://other.example/3.ts\n');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect((await exited).signal).toBe('SIGTERM');
+  });
+
   it('reads the config again when it, a template, a plugin module it names or a module that one imports changes, keeping the config before when the new one cannot be used', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'channels.ndjson'), ndjson(50));
