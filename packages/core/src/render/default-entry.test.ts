@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Channel, NumberedChannel } from '../channel/model.js';
-import { BEFORE_GROUP_TITLE, BEFORE_NAME, BEFORE_TVG_CHNO, BEFORE_TVG_LOGO, BEFORE_TVG_NAME, LINE_START, writtenAs } from './default-entry.js';
+import { BEFORE_GROUP_TITLE, BEFORE_NAME, BEFORE_TVG_CHNO, BEFORE_TVG_LOGO, BEFORE_TVG_NAME, LINE_START, extinfWrittenAs, urlLineIs } from './default-entry.js';
 import { sanitizeAttributeValue, sanitizeName } from './sanitize.js';
 
 const ID = '550e8400-e29b-41d4-a716-446655440001';
@@ -23,10 +23,10 @@ function sameAs(written: NumberedChannel, next: NumberedChannel): boolean {
   const before = entryOf(record({ id: 'other-1', channelName: 'Before' }, 1));
   const entry = entryOf(written);
   const text = before + entry + entryOf(record({ id: 'other-2', channelName: 'After' }, 2));
-  return writtenAs(written.channel.id, next, text, before.length, before.length + entry.length);
+  return extinfWrittenAs(written.channel.id, next, text, before.length, before.length + entry.length) >= 0;
 }
 
-describe('writtenAs: a record compared with the default entry written for it', () => {
+describe('extinfWrittenAs and urlLineIs: a record compared with the default entry written for it', () => {
   it('takes the record the entry was written from, missing values as undefined, null or "" alike', () => {
     expect(sameAs(record(), record())).toBe(true);
     for (const missing of [undefined, null, ''] as const) {
@@ -89,34 +89,23 @@ describe('writtenAs: a record compared with the default entry written for it', (
     expect(sameAs(written, record({ tvgId: 'a', tvgName: 'b', tvgLogo: 'c', channelName: name }))).toBe(false);
   });
 
-  it("with a URL, takes the record only if the entry's URL line is that URL, whole", () => {
+  it("ends the #EXTINF line where the entry's does, and takes a URL only if the entry's URL line is that URL, whole", () => {
     const before = entryOf(record({ id: 'other-1', channelName: 'Before' }, 1));
     const entry = entryOf(record());
     const text = before + entry + entryOf(record({ id: 'other-2', channelName: 'After' }, 2));
-    const compare = (url: string): boolean => writtenAs(ID, record(), text, before.length, before.length + entry.length, () => url);
-    expect(compare(`http://p/stream/${ID}`)).toBe(true);
-    // Shorter, longer (running into the next entry), or other characters of the same length.
-    for (const url of [`http://p/stream/${ID.slice(0, -1)}`, `http://p/stream/${ID}\n#`, `http://p/stream/${ID}x`, `http://q/stream/${ID}`, '']) {
-      expect(compare(url), url).toBe(false);
+    const end = before.length + entry.length;
+    const lineEnd = extinfWrittenAs(ID, record(), text, before.length, end);
+    expect(lineEnd).toBe(before.length + entry.indexOf('\n'));
+    expect(urlLineIs(`http://p/stream/${ID}`, text, lineEnd, end)).toBe(true);
+    // Shorter, longer (running into the next entry), other characters of the same length, or none built.
+    for (const url of [`http://p/stream/${ID.slice(0, -1)}`, `http://p/stream/${ID}\n#`, `http://p/stream/${ID}x`, `http://q/stream/${ID}`, '', undefined]) {
+      expect(urlLineIs(url, text, lineEnd, end), String(url)).toBe(false);
     }
-  });
-
-  it('builds the URL only for a record whose #EXTINF line is unchanged', () => {
-    const entry = entryOf(record());
-    let built = 0;
-    const url = (): string => {
-      built++;
-      return `http://p/stream/${ID}`;
-    };
-    expect(writtenAs(ID, record({ tvgLogo: 'http://l/other.png' }), entry, 0, entry.length, url)).toBe(false);
-    expect(built).toBe(0);
-    expect(writtenAs(ID, record(), entry, 0, entry.length, url)).toBe(true);
-    expect(built).toBe(1);
   });
 
   it('reads nothing past the entry: an empty entry (a dropped channel) matches no record', () => {
     const next = entryOf(record());
-    expect(writtenAs(ID, record(), next, 0, 0)).toBe(false);
-    expect(writtenAs(ID, record(), next, 0, next.length)).toBe(true);
+    expect(extinfWrittenAs(ID, record(), next, 0, 0)).toBe(-1);
+    expect(extinfWrittenAs(ID, record(), next, 0, next.length)).toBe(next.indexOf('\n'));
   });
 });

@@ -19,11 +19,11 @@ const NEWLINE = 0x0a;
 const MAX_NUMBER_DIGITS = 15;
 
 /**
- * Whether the record `nc` would be written as the default entry
- * `text.slice(start, end)`, which was written for a record with the id `id`
- * (compared as it is). The URL line is compared with `url` when given;
- * leave it out where the URL is built from the id alone (the proxy scheme's).
- * `url` returning `undefined` (no URL can be built) means "changed".
+ * Where the `#EXTINF` line ends (the index of its `\n`) if the record `nc`
+ * would be written as the default entry `text.slice(start, end)`, which was
+ * written for a record with the id `id` (compared as it is); else -1. The
+ * URL line after it is {@link urlLineIs}'s to compare, where the URL is not
+ * built from the id alone.
  *
  * Each value is compared with where the entry shows it: an attribute value
  * runs to the next `"`, the name to the end of the line. What writing a value
@@ -35,41 +35,52 @@ const MAX_NUMBER_DIGITS = 15;
  * than 15 digits. It cannot tell a blank name's stand-in (the tvg-name, the
  * id or `Channel N`) from a name, whose record is warned about differently:
  * key such an entry by its values instead. Reads the record's fields as the
- * renderer would; what they throw is thrown. `url` is a function so that it
- * runs only for a record whose `#EXTINF` line is unchanged: a changed record
- * is written again, and building its URL is that writing's business.
+ * renderer would; what they throw is thrown.
  *
  * @example
  * ```ts
  * const entry = '#EXTINF:-1 tvg-id="a" tvg-name="" tvg-logo="" tvg-chno="7" group-title="",A\nhttp://h/stream/a\n';
  * const record = { assignedNumber: 7, channel: { id: 'a', channelName: 'A', tvgId: 'a', tvgName: null } };
- * writtenAs('a', record, entry, 0, entry.length); // true
- * writtenAs('a', record, entry, 0, entry.length, () => 'http://h/live/a'); // false: another URL
+ * extinfWrittenAs('a', record, entry, 0, entry.length); // 75, the end of the #EXTINF line
+ * extinfWrittenAs('a', { ...record, assignedNumber: 8 }, entry, 0, entry.length); // -1
  * ```
  */
-export function writtenAs(id: string, nc: NumberedChannel, text: string, start: number, end: number, url?: () => string | undefined): boolean {
+export function extinfWrittenAs(id: string, nc: NumberedChannel, text: string, start: number, end: number): number {
   const ch = nc.channel;
-  if (ch.id !== id) return false;
+  if (ch.id !== id) return -1;
   let at = attributeEnd(ch.tvgId, text, start + LINE_START.length);
-  if (at < 0) return false;
+  if (at < 0) return -1;
   at = attributeEnd(ch.tvgName, text, at + BEFORE_TVG_NAME.length);
-  if (at < 0) return false;
+  if (at < 0) return -1;
   at = attributeEnd(ch.tvgLogo, text, at + BEFORE_TVG_LOGO.length);
-  if (at < 0) return false;
+  if (at < 0) return -1;
   at = numberEnd(nc.assignedNumber, text, at + BEFORE_TVG_CHNO.length);
-  if (at < 0) return false;
+  if (at < 0) return -1;
   at = attributeEnd(ch.groupTitle, text, at + BEFORE_GROUP_TITLE.length);
-  if (at < 0) return false;
+  if (at < 0) return -1;
   at += BEFORE_NAME.length;
   const name: unknown = ch.channelName;
-  if (typeof name !== 'string' || name.length === 0) return false;
+  if (typeof name !== 'string' || name.length === 0) return -1;
   // The name's line ends inside the entry, so what was read before it stood inside it too.
   const lineEnd = at + name.length;
-  if (!(lineEnd < end && text.charCodeAt(lineEnd) === NEWLINE && text.slice(at, lineEnd) === name && text.indexOf('\n', at) === lineEnd)) return false;
-  if (url === undefined) return true;
-  // The URL line: the rest of the entry but its final newline.
-  const shown = url();
-  return shown !== undefined && end - 1 - (lineEnd + 1) === shown.length && text.charCodeAt(end - 1) === NEWLINE && text.slice(lineEnd + 1, end - 1) === shown;
+  return lineEnd < end && text.charCodeAt(lineEnd) === NEWLINE && text.slice(at, lineEnd) === name && text.indexOf('\n', at) === lineEnd ? lineEnd : -1;
+}
+
+/**
+ * Whether the URL line of the entry that ends at `end`, after the `#EXTINF`
+ * line ending at `lineEnd` ({@link extinfWrittenAs}), is `url`: the rest of
+ * the entry but its final newline. `undefined` (no URL could be built) is
+ * never it.
+ *
+ * @example
+ * ```ts
+ * const entry = '#EXTINF:-1,A\nhttp://h/a\n';
+ * urlLineIs('http://h/a', entry, 12, entry.length); // true
+ * urlLineIs('http://h/b', entry, 12, entry.length); // false
+ * ```
+ */
+export function urlLineIs(url: string | undefined, text: string, lineEnd: number, end: number): boolean {
+  return url !== undefined && end - 1 - (lineEnd + 1) === url.length && text.charCodeAt(end - 1) === NEWLINE && text.slice(lineEnd + 1, end - 1) === url;
 }
 
 /** Where the attribute value at `at` ends (its closing `"`) if it is `value`, else -1. */

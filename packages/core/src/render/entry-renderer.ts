@@ -14,7 +14,7 @@ import type { ChannelBatch } from '../run/channel-source.js';
 import { NO_NUMBER, type BatchEntries, type BatchText, type CapturedWarning, type EntryCache } from '../run/entry-cache.js';
 import type { WarningLog } from '../run/warnings.js';
 import { formatAttributes, type ExtinfAttribute } from './attributes.js';
-import { BEFORE_GROUP_TITLE, BEFORE_NAME, BEFORE_TVG_CHNO, BEFORE_TVG_LOGO, BEFORE_TVG_NAME, LINE_START, writtenAs } from './default-entry.js';
+import { BEFORE_GROUP_TITLE, BEFORE_NAME, BEFORE_TVG_CHNO, BEFORE_TVG_LOGO, BEFORE_TVG_NAME, LINE_START, extinfWrittenAs, urlLineIs } from './default-entry.js';
 import { displayName, sanitizeAttributeValue, sanitizeName, sanitizeText } from './sanitize.js';
 import type { StreamUrlBuilder } from './url-scheme.js';
 
@@ -77,11 +77,11 @@ function recordId(nc: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-/** `urlOrReads`: the fields the URL reads, or else the URL (`undefined` where it could not be built again, an entry then never reused). */
-function plainKey(nc: NumberedChannel, index: number, urlOrReads: string | readonly string[] | undefined): PlainKey {
+/** `urlOrReads`: the fields the URL reads, or else the URL. */
+function plainKey(nc: NumberedChannel, index: number, urlOrReads: string | readonly string[]): PlainKey {
   const ch = nc.channel;
   const url = typeof urlOrReads === 'string' ? urlOrReads : undefined;
-  const reads = urlOrReads === undefined || typeof urlOrReads === 'string' || urlOrReads.length === 0 ? undefined : urlOrReads.map((field) => kept(ch[field]));
+  const reads = typeof urlOrReads === 'string' || urlOrReads.length === 0 ? undefined : urlOrReads.map((field) => kept(ch[field]));
   return { index, number: nc.assignedNumber, id: ch.id, name: ch.channelName, tvgId: ch.tvgId, tvgName: ch.tvgName, tvgLogo: ch.tvgLogo, groupTitle: ch.groupTitle, reads, url };
 }
 
@@ -394,59 +394,54 @@ export function createRenderers(context: RenderContext): Renderers {
 
   function cachedBatchRenderer(cache: EntryCache): BatchRenderer {
     // What an entry is keyed by. With no per-channel plugin: the values it is made of (a few
-    // `===` per record), plus the URL's fields those do not cover; or, for a cache that prefers
-    // memory, where the scheme says what its URL reads, the id, the record then compared with
-    // the entry's text, which shows every other value it was made of (writtenAs), so the cache
-    // holds no second copy of them (a blank name's entry shows a stand-in for the name, and
-    // keeps its values). A URL built from the id alone (the proxy scheme's) needs no second
-    // look; any other is built again and compared with the entry's URL line. With per-channel
-    // plugins: a shallow copy of the whole record.
+    // `===` per record), plus the URL's fields those do not cover, or the URL itself where the
+    // scheme does not say what it reads; or, for a cache that prefers memory, where the scheme
+    // says what its URL reads, the id, the record then compared with the entry's text, which
+    // shows every other value it was made of (extinfWrittenAs), so the cache holds no second
+    // copy of them (a blank name's entry shows a stand-in for the name, and keeps its values).
+    // A URL built from the id alone (the proxy scheme's) needs no second look; any other is
+    // built again and compared with the entry's URL line. With per-channel plugins: a shallow
+    // copy of the whole record.
     const urlReads = buildUrl.reads?.filter((field) => !PLAIN_FIELDS.has(field));
     const byText = plain && cache.prefer === 'memory' && buildUrl.reads !== undefined;
     const urlFromIdAlone = buildUrl.reads?.every((field) => field === 'id') === true;
     /**
      * A URL built again only to compare it with the one an entry was written with: its warnings
      * were said when the entry was written (and are replayed if it is reused), and a failure
-     * means "changed", for writing the entry again to raise, after what comes before it.
+     * means "changed", for writing the entry again to raise, after what comes before it. The
+     * builder's URL as it is: one that writing would change (sanitizeText) cannot equal the
+     * safe line written for it, so it is taken as changed and written again, which costs time,
+     * never bytes.
      */
-    const builtAgain = (build: (nc: NumberedChannel, index: number) => string, nc: NumberedChannel, index: number): string | undefined => {
+    const builtAgain = (nc: NumberedChannel, index: number): string | undefined => {
       warnings.mute();
       try {
-        return build(nc, index);
+        const built: unknown = buildUrl(nc, index);
+        return typeof built === 'string' ? built : undefined;
       } catch {
         return undefined;
       } finally {
         warnings.unmute();
       }
     };
+    // A plain entry is its #EXTINF line and its URL line: the key takes the URL written, not built again.
+    const urlLineOf = (text: string): string => text.slice(text.indexOf('\n') + 1, -1);
     const keyOf = plain
-      ? (nc: NumberedChannel, index: number, captured: readonly CapturedWarning[] | undefined): unknown =>
-          byText && captured?.some((w) => w.code === 'blank-name') !== true ? nc.channel.id : plainKey(nc, index, urlReads ?? builtAgain(buildUrl, nc, index))
+      ? (nc: NumberedChannel, index: number, captured: readonly CapturedWarning[] | undefined, text: string): unknown =>
+          byText && captured?.some((w) => w.code === 'blank-name') !== true ? nc.channel.id : plainKey(nc, index, urlReads ?? urlLineOf(text))
       : recordSnapshot;
-    let comparedRecord: NumberedChannel;
-    let comparedIndex: number;
-    // The builder's URL as it is: one that writing would change (sanitizeText) cannot equal the safe line
-    // written for it, so it is taken as changed and written again, which costs time, never bytes.
-    const urlAgain = (): string | undefined => {
-      const built: unknown = builtAgain(buildUrl, comparedRecord, comparedIndex);
-      return typeof built === 'string' ? built : undefined;
-    };
     const samePlain = urlReads === undefined || urlReads.length === 0 ? samePlainFields : (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && sameReads(key.reads, nc.channel, urlReads);
     const same: (key: never, nc: NumberedChannel, index: number, text: string, start: number, end: number) => boolean = !plain
       ? (key: NumberedChannel, nc: NumberedChannel) => sameRecord(key, nc)
       : urlReads === undefined
-        ? (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && key.url !== undefined && key.url === builtAgain(buildUrl, nc, key.index)
+        ? (key: PlainKey, nc: NumberedChannel) => samePlainFields(key, nc) && key.url === builtAgain(nc, key.index)
         : !byText
           ? samePlain
-          : urlFromIdAlone
-            ? (key: PlainKey | string, nc: NumberedChannel, _index: number, text: string, start: number, end: number) =>
-                typeof key === 'string' ? writtenAs(key, nc, text, start, end) : samePlain(key, nc)
-            : (key: PlainKey | string, nc: NumberedChannel, index: number, text: string, start: number, end: number) => {
-                if (typeof key !== 'string') return samePlain(key, nc);
-                comparedRecord = nc;
-                comparedIndex = index;
-                return writtenAs(key, nc, text, start, end, urlAgain);
-              };
+          : (key: PlainKey | string, nc: NumberedChannel, index: number, text: string, start: number, end: number) => {
+              if (typeof key !== 'string') return samePlain(key, nc);
+              const lineEnd = extinfWrittenAs(key, nc, text, start, end);
+              return lineEnd >= 0 && (urlFromIdAlone || urlLineIs(builtAgain(nc, index), text, lineEnd, end));
+            };
     const entries: BatchEntries = {
       unchanged(j, key, text, start, end) {
         const nc = rendering.channels[rendering.start + j];
@@ -482,7 +477,7 @@ export function createRenderers(context: RenderContext): Renderers {
         } finally {
           captured = warnings.stopCapture();
         }
-        return { key: keyOf(nc, index, captured), text, warnings: captured, number: claimedNumber };
+        return { key: keyOf(nc, index, captured, text), text, warnings: captured, number: claimedNumber };
       },
     };
     let captured: ReturnType<typeof warnings.stopCapture>;
