@@ -32,22 +32,28 @@ export function formatAttributes(attributes: readonly ExtinfAttribute[]): string
   let out = '';
   for (const attribute of attributes) {
     const name = attribute.name;
-    if (!checkedNames.has(name)) checkName(name);
+    const opening = openings.get(name) ?? openingOf(name);
     const value = attribute.value as unknown;
-    out += ' ' + name + '="' + sanitizeAttributeValue(typeof value === 'string' ? value : (writtenText(value) ?? notText(value, name))) + '"';
+    out += opening + sanitizeAttributeValue(typeof value === 'string' ? value : (writtenText(value) ?? notText(value, name))) + '"';
   }
   return out;
 }
 
-/** Attribute names already found valid. */
-const checkedNames = new Set<string>();
+/**
+ * ` name="` of each attribute name already found valid. The same few names
+ * recur on every channel: each is checked and joined once, which leaves two
+ * concatenations per attribute instead of four.
+ */
+const openings = new Map<string, string>();
 
-function checkName(name: unknown): void {
+function openingOf(name: unknown): string {
   if (typeof name !== 'string' || !isValidAttributeName(name)) {
     throw new M3ugenError('E_ATTRIBUTE_NAME', `invalid attribute name ${describeValue(name)}: use letters, digits, "-", "_", "." or ":"`);
   }
-  // The same few names recur on every channel: check each once (bounded, in case names are generated).
-  if (checkedNames.size < 4096) checkedNames.add(name);
+  const opening = ` ${name}="`;
+  // Bounded, in case names are generated.
+  if (openings.size < 4096) openings.set(name, opening);
+  return opening;
 }
 
 function notText(value: unknown, name: string): never {
@@ -70,7 +76,7 @@ export function attributeProblem(attribute: unknown): string | undefined {
   if (typeof attribute !== 'object' || attribute === null) return `is ${describeValue(attribute)}, not { name, value }`;
   const { name, value } = attribute as { name?: unknown; value?: unknown };
   if (typeof name !== 'string') return `${name === undefined ? 'has no name' : `has ${describeValue(name)} as its name, not text`} (its value is ${describeValue(value)})`;
-  if (!checkedNames.has(name) && !isValidAttributeName(name)) return `has the invalid name ${JSON.stringify(name)}: use letters, digits, "-", "_", "." or ":"`;
+  if (!openings.has(name) && !isValidAttributeName(name)) return `has the invalid name ${JSON.stringify(name)}: use letters, digits, "-", "_", "." or ":"`;
   if (writtenText(value) !== undefined) return undefined;
   return `"${name}" has ${describeValue(value)} as its value, not text, a number or a boolean`;
 }
