@@ -29,31 +29,40 @@ export interface ExtinfAttribute {
  * ```
  */
 export function formatAttributes(attributes: readonly ExtinfAttribute[]): string {
+  if (attributes.length === 0) return '';
   let out = '';
-  for (const attribute of attributes) {
+  for (let i = 0; i < attributes.length; i++) {
+    const attribute = attributes[i]!;
     const name = attribute.name;
-    const opening = openings.get(name) ?? openingOf(name);
+    const joints = jointsByName.get(name) ?? jointsOf(name);
     const value = attribute.value as unknown;
-    out += opening + sanitizeAttributeValue(typeof value === 'string' ? value : (writtenText(value) ?? notText(value, name))) + '"';
+    // The quote that closes a value is written with the next name's opening: one joint between two values.
+    out = out + (i === 0 ? joints.first : joints.next) + sanitizeAttributeValue(typeof value === 'string' ? value : (writtenText(value) ?? notText(value, name)));
   }
-  return out;
+  return out + '"';
+}
+
+/** What stands before an attribute's value: ` name="` first in the list, `" name="` after another's value. */
+interface Joints {
+  readonly first: string;
+  readonly next: string;
 }
 
 /**
- * ` name="` of each attribute name already found valid. The same few names
+ * The joints of each attribute name already found valid. The same few names
  * recur on every channel: each is checked and joined once, which leaves two
- * concatenations per attribute instead of four.
+ * concatenations per attribute instead of five.
  */
-const openings = new Map<string, string>();
+const jointsByName = new Map<string, Joints>();
 
-function openingOf(name: unknown): string {
+function jointsOf(name: unknown): Joints {
   if (typeof name !== 'string' || !isValidAttributeName(name)) {
     throw new M3ugenError('E_ATTRIBUTE_NAME', `invalid attribute name ${describeValue(name)}: use letters, digits, "-", "_", "." or ":"`);
   }
-  const opening = ` ${name}="`;
+  const joints = { first: ` ${name}="`, next: `" ${name}="` };
   // Bounded, in case names are generated.
-  if (openings.size < 4096) openings.set(name, opening);
-  return opening;
+  if (jointsByName.size < 4096) jointsByName.set(name, joints);
+  return joints;
 }
 
 function notText(value: unknown, name: string): never {
@@ -76,7 +85,7 @@ export function attributeProblem(attribute: unknown): string | undefined {
   if (typeof attribute !== 'object' || attribute === null) return `is ${describeValue(attribute)}, not { name, value }`;
   const { name, value } = attribute as { name?: unknown; value?: unknown };
   if (typeof name !== 'string') return `${name === undefined ? 'has no name' : `has ${describeValue(name)} as its name, not text`} (its value is ${describeValue(value)})`;
-  if (!openings.has(name) && !isValidAttributeName(name)) return `has the invalid name ${JSON.stringify(name)}: use letters, digits, "-", "_", "." or ":"`;
+  if (!jointsByName.has(name) && !isValidAttributeName(name)) return `has the invalid name ${JSON.stringify(name)}: use letters, digits, "-", "_", "." or ":"`;
   if (writtenText(value) !== undefined) return undefined;
   return `"${name}" has ${describeValue(value)} as its value, not text, a number or a boolean`;
 }
