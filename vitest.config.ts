@@ -14,6 +14,8 @@ export default defineConfig({
     server: { deps: { external: [/\/m3ugen\.config\.[cm]?ts(\?|$)/] } },
     // A temporary folder per run, removed at its end (test/support/temporary-folder.ts).
     globalSetup: ['test/support/temporary-folder.ts'],
+    // M3UGEN_PROPERTY_RUNS_SCALE (pnpm test:deep) multiplies the cases of every fast-check property (test/support/property-runs.ts).
+    setupFiles: ['test/support/property-runs.setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -5,6 +5,7 @@ import { createGenerator } from '@m3ugen/preset-default';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
+import { propertyRuns } from './support/property-runs.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 
@@ -415,7 +416,7 @@ describe('incremental regeneration (EntryCache)', () => {
           expect(incremental).toEqual(reference);
         }
       }),
-      { numRuns: 250 },
+      { numRuns: propertyRuns(250) },
     );
   });
 

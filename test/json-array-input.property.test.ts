@@ -4,6 +4,7 @@ import { createGenerator } from '@m3ugen/preset-default';
 import { openChannelReader } from '@m3ugen/reader';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from './support/property-runs.js';
 
 /**
  * A JSON array is read as a stream (decisions #29). Whatever its layout and
@@ -84,7 +85,7 @@ describe('a JSON array read as a stream', () => {
           expect(array.skipped).toEqual(ndjson.skipped);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: propertyRuns(150) },
     );
   });
 });

@@ -5,6 +5,7 @@ import { encodeChannelId } from '@m3ugen/url-builder';
 import fc from 'fast-check';
 import parser from 'iptv-playlist-parser';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from './support/property-runs.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const PREFIX = `http://localhost:8080/stream/${PROXY}/`;
@@ -60,7 +61,7 @@ async function check(channels: NumberedChannel[]): Promise<void> {
 
 describe('two independent parsers read every generated playlist as its input', () => {
   it('hostile records: same channel count, URLs and names; no injected line', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(channelArb, { minLength: 1, maxLength: 20 }), check), { numRuns: 300 });
+    await fc.assert(fc.asyncProperty(fc.array(channelArb, { minLength: 1, maxLength: 20 }), check), { numRuns: propertyRuns(300) });
   });
 
   it('names of 1 MB with injections inside', async () => {

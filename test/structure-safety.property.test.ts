@@ -3,6 +3,7 @@ import { createGenerator } from '@m3ugen/preset-default';
 import { encodeChannelId } from '@m3ugen/url-builder';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from './support/property-runs.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const PREFIX = `http://localhost:8080/stream/${PROXY}/`;
@@ -87,7 +88,7 @@ describe('structure safety (property)', () => {
         const { playlist } = await createGenerator({ proxyId: PROXY, checkDuplicates: false }).generate(channels);
         expectStructure(playlist, channels);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -104,7 +105,7 @@ describe('structure safety (property)', () => {
         const [first, ...others] = await everyWay(channels, switchAfter);
         for (const other of others) expect(other).toBe(first);
       }),
-      { numRuns: 150 },
+      { numRuns: propertyRuns(150) },
     );
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RescannedRecord } from './earlier-record.js';
 import { SpillingIdIndex } from './spilling-id-index.js';
+import { propertyRuns } from '../../../test/support/property-runs.js';
 
 /** What a run does: add ids in order until one is rejected at once, then settle (at `limit`, if it failed there). */
 async function firstDuplicate(ids: readonly string[], memoryIds: number, runKeys: number, limit?: number): Promise<number | undefined> {
@@ -57,7 +58,7 @@ describe('SpillingIdIndex', () => {
         const at = limit === null ? undefined : Math.min(limit, list.length - 1);
         expect(await firstDuplicate(list, memoryIds, runKeys, at)).toBe(reference(list, at));
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 

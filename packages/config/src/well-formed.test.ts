@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateConfig, validateWithSchema } from './load.js';
 import { suggestConfigKey, unknownKeysOfWellFormed } from './well-formed.js';
+import { propertyRuns } from '../../../test/support/property-runs.js';
 
 // Each key gets a value that is sometimes right and sometimes wrong in the ways
 // config files get it wrong; `valid` says which, so the property can check both
@@ -88,7 +89,7 @@ describe('the quick config check (no zod)', () => {
         expect(ours.config).toEqual(ref.config);
         expect([...ours.unknownKeys].sort()).toEqual([...ref.unknownKeys].sort());
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 

@@ -7,6 +7,7 @@ import { createGenerator } from '@m3ugen/preset-default';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compiledTemplateCount, EXPLICIT_EXTINF_TEMPLATE, extinfTemplate, TemplateError } from './index.js';
+import { propertyRuns } from '../../../test/support/property-runs.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const news: NumberedChannel = {
@@ -39,7 +40,7 @@ describe('extinf templates', () => {
         const extra = attributes({ attributes: [{ name: 'x-number', compute: (nc) => nc.assignedNumber * 2 }] });
         expect(await generate([extra, extinfTemplate()], channels)).toBe(await generate([extra], channels));
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 
