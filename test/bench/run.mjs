@@ -60,7 +60,6 @@ async function writeNdjson(path, count, array = false) {
   await new Promise((r) => out.end(r));
 }
 
-/** The command's --metrics for one input: medians of RUNS runs (peak RSS varies by a GC's timing). */
 /** One `m3ugen generate` of `input` into `dir` with `extra` flags, run as users run it; its --metrics. */
 function cliMetrics(input, dir, extra) {
   const metrics = join(dir, 'metrics.json');
@@ -70,6 +69,7 @@ function cliMetrics(input, dir, extra) {
   return JSON.parse(readFileSync(metrics, 'utf8'));
 }
 
+/** The command's --metrics for one input, streaming: medians of RUNS runs (peak RSS varies by a GC's timing). */
 function cliPeakRss(input, dir, config) {
   const extra = ['--strategy', 'streaming', ...(config === undefined ? [] : ['--config', config])];
   const runs = Array.from({ length: RUNS }, () => cliMetrics(input, dir, extra));
