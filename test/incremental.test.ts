@@ -452,7 +452,8 @@ describe('incremental regeneration (EntryCache)', () => {
 
   it('refuses a preference other than speed or memory', () => {
     expect(new EntryCache().prefer).toBe('speed');
-    expect(() => new EntryCache({ prefer: 'less' as never })).toThrow(/option "prefer": expected "speed" or "memory", got "less"/);
+    expect(() => new EntryCache({ prefer: 'less' as never })).toThrow(/option "prefer": expected "speed" or "memory", got "less"$/);
+    expect(() => new EntryCache({ prefer: 'memroy' as never })).toThrow(/option "prefer": expected "speed" or "memory", got "memroy" \(did you mean "memory"\?\)$/);
   });
 
   it('re-renders when a field the URL is built from changes, whether or not the scheme names its fields', async () => {

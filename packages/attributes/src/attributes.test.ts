@@ -169,7 +169,9 @@ describe('attributes', () => {
   });
 
   it.each([
-    [{ ready: ['catchup', 'catchup-hours'] }, /^option "ready\[1\]": expected one of tvg-shift/],
+    [{ ready: ['catchup', 'catchup-hours'] }, /^option "ready\[1\]": expected one of tvg-shift.*, got "catchup-hours"$/],
+    [{ ready: ['catchupp'] }, /^option "ready\[0\]": expected one of tvg-shift.*, got "catchupp" \(did you mean "catchup"\?\)$/],
+    [{ groups: { groupTitle: 'frist' } }, /^option "groups\.groupTitle": expected "full", "first" or "last", got "frist" \(did you mean "first"\?\)$/],
     [{ attributes: [{ name: 'x-ok', value: 'x' }, { name: 'bad name', value: 'x' }] }, /^option "attributes\[1\]\.name": expected an attribute name/],
     [{ attributes: [{ name: 'x', value: 'a', field: 'b' }] }, /^option "attributes\[0\]": give exactly one of "value", "field" or "compute"/],
     [{ colour: 'red' }, /^option "colour": unknown option; known: ready, attributes/],

@@ -61,7 +61,8 @@ function parseOptions(options: unknown): ReturnType<typeof attributesOptionsSche
   // A refinement's message stands alone; a type's says what came instead, and how to mend the likely slips.
   if (issue.code === 'custom') throw new OptionError(key, issue.message);
   const value = valueAtPath(options, issue.path as PropertyKey[]);
-  throw new OptionError(key, `${issue.message}, got ${describeOptionValue(value)}${mend(issue.path as PropertyKey[], value)}`);
+  const meant = issue.code === 'invalid_value' && typeof value === 'string' ? didYouMean(closestName(value, issue.values.filter((v): v is string => typeof v === 'string'))) : '';
+  throw new OptionError(key, `${issue.message}, got ${describeOptionValue(value)}${meant}${mend(issue.path as PropertyKey[], value)}`);
 }
 
 /** The likely mend of a value in the wrong shape where a list is expected: a map of attributes, or one name alone. */

@@ -222,6 +222,9 @@ describe('invalid configuration', () => {
     [{ proxy_generation: { memory: { max_memory_mb: 'lots' } } }, 'm3ugen.toml: key "proxy_generation.memory.max_memory_mb": expected a positive number, got "lots"'],
     [{ proxy_generation: { memory: { max_memory_mb: 0 } } }, 'm3ugen.toml: key "proxy_generation.memory.max_memory_mb": expected a positive number, got 0'],
     [{ proxy_generation: { memory: { strategy_preset: 'fast' } } }, 'm3ugen.toml: key "proxy_generation.memory.strategy_preset": expected one of "conservative", "default", "aggressive", got "fast"'],
+    // A value near one of the set: said which.
+    [{ proxy_generation: { memory: { strategy_preset: 'conservativ' } } }, 'm3ugen.toml: key "proxy_generation.memory.strategy_preset": expected one of "conservative", "default", "aggressive", got "conservativ" (did you mean "conservative"?)'],
+    [{ proxy_generation: { memory: { strategy_preset: 'Aggressive' } } }, 'm3ugen.toml: key "proxy_generation.memory.strategy_preset": expected one of "conservative", "default", "aggressive", got "Aggressive" (did you mean "aggressive"?)'],
     [{ proxy_generation: { enable_memory_tracking: 'yes' } }, 'm3ugen.toml: key "proxy_generation.enable_memory_tracking": expected true or false, got "yes"'],
     [{ web: { base_url: 'localhost:8080' } }, 'm3ugen.toml: key "web.base_url": expected an absolute http(s) URL such as "http://localhost:8080" or "https://tv.example/iptv", got "localhost:8080" (did you mean "http://localhost:8080"?)'],
     [{ proxy_generation: { proxy_id: 'abc' } }, 'm3ugen.toml: key "proxy_generation.proxy_id": expected a ULID (26 characters of 0-9 and A-Z without I, L, O, U), got "abc": 3 characters'],

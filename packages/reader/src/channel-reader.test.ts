@@ -60,6 +60,7 @@ describe('openChannelReader', () => {
     };
     expect(await refused({ skip_invalid: true })).toBe('option "skip_invalid": unknown option (did you mean "skipInvalid"?)');
     expect(await refused({ format: 'csv' })).toBe('option "format": expected "json", "ndjson" or "auto", got "csv"');
+    expect(await refused({ format: 'jsonl' })).toBe('option "format": expected "json", "ndjson" or "auto", got "jsonl" (did you mean "json"?)');
     expect(await refused({ batchSize: 0 })).toBe('option "batchSize": expected a positive whole number, got number 0');
     expect(await refused({ skipInvalid: 'yes' })).toBe('option "skipInvalid": expected true or false, got "yes"');
     expect(await refused({ stream: 'text' })).toBe(

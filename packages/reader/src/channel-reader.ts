@@ -6,7 +6,9 @@ import { constants } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import {
   checkOptionNames,
+  closestName,
   describeValue,
+  didYouMean,
   InputError,
   OptionError,
   parseNumberedChannelOrError,
@@ -744,7 +746,10 @@ function checkReaderOptions(options: unknown): void {
   }
   checkOptionNames(options, READER_OPTION_NAMES);
   const { format, skipInvalid, onSkip, displayName, stream, batchSize } = options as Record<string, unknown>;
-  if (format !== undefined && format !== 'json' && format !== 'ndjson' && format !== 'auto') throw new OptionError('format', `expected "json", "ndjson" or "auto", got ${describeValue(format)}`);
+  if (format !== undefined && format !== 'json' && format !== 'ndjson' && format !== 'auto') {
+    const meant = typeof format === 'string' ? didYouMean(closestName(format, ['json', 'ndjson', 'auto'])) : '';
+    throw new OptionError('format', `expected "json", "ndjson" or "auto", got ${describeValue(format)}${meant}`);
+  }
   if (skipInvalid !== undefined && typeof skipInvalid !== 'boolean') throw new OptionError('skipInvalid', `expected true or false, got ${describeValue(skipInvalid)}`);
   if (onSkip !== undefined && typeof onSkip !== 'function') throw new OptionError('onSkip', `expected a function, got ${describeValue(onSkip)}`);
   if (displayName !== undefined && typeof displayName !== 'string') throw new OptionError('displayName', `expected a string, got ${describeValue(displayName)}`);

@@ -1,5 +1,6 @@
 import { describeValue, OptionError } from '../errors.js';
 import { FingerprintMap } from './duplicates.js';
+import { closestName, didYouMean } from './options.js';
 import type { WarningCode } from './warnings.js';
 
 /** A warning raised while an entry was rendered, replayed when the entry is reused. */
@@ -175,7 +176,10 @@ export class EntryCache {
   /** @throws {OptionError} when `options.prefer` is neither `'speed'` nor `'memory'`. */
   constructor(options: EntryCacheOptions = {}) {
     const prefer: unknown = options.prefer ?? 'speed';
-    if (prefer !== 'speed' && prefer !== 'memory') throw new OptionError('prefer', `expected "speed" or "memory", got ${describeValue(prefer)}`);
+    if (prefer !== 'speed' && prefer !== 'memory') {
+      const meant = typeof prefer === 'string' ? didYouMean(closestName(prefer, ['speed', 'memory'])) : '';
+      throw new OptionError('prefer', `expected "speed" or "memory", got ${describeValue(prefer)}${meant}`);
+    }
     this.prefer = prefer;
   }
 

@@ -23,6 +23,8 @@ describe('resolveOptions', () => {
 
   it('names the option that is wrong', () => {
     expect(() => resolveOptions({ memory: { maxMemoryMb: -1 } })).toThrow(new OptionError('memory.maxMemoryMb', 'expected a positive number, got -1'));
+    expect(() => resolveOptions({ memory: { preset: 'fast' as never } })).toThrow(new OptionError('memory.preset', 'expected one of conservative, default, aggressive, got "fast"'));
+    expect(() => resolveOptions({ memory: { preset: 'agressive' as never } })).toThrow(new OptionError('memory.preset', 'expected one of conservative, default, aggressive, got "agressive" (did you mean "aggressive"?)'));
     expect(() => resolveOptions({ memory: { thresholds: { high: 0.99 } } })).toThrow(/memory.thresholds/);
     expect(() => resolveOptions({ strategy: '' })).toThrow(/option "strategy"/);
   });

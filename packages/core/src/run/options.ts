@@ -253,7 +253,8 @@ export function resolveOptions(base: GenerateOptions, overrides: GenerateOptions
   const preset = memory.preset ?? DEFAULT_OPTIONS.preset;
   const presetThresholds = Object.hasOwn(MEMORY_PRESETS, preset) ? MEMORY_PRESETS[preset] : undefined;
   if (presetThresholds === undefined) {
-    throw new OptionError('memory.preset', `expected one of ${Object.keys(MEMORY_PRESETS).join(', ')}, got ${JSON.stringify(preset)}`);
+    const meant = typeof preset === 'string' ? didYouMean(closestName(preset, Object.keys(MEMORY_PRESETS))) : '';
+    throw new OptionError('memory.preset', `expected one of ${Object.keys(MEMORY_PRESETS).join(', ')}, got ${JSON.stringify(preset)}${meant}`);
   }
   const thresholds = { ...presetThresholds, ...memory.thresholds };
   const order = [thresholds.moderate, thresholds.high, thresholds.critical, thresholds.emergency];
