@@ -676,7 +676,8 @@ describe('exit codes', () => {
   });
 
   it.each([
-    ['an unknown command → 2', ['frobnicate'], 2, 'm3ugen: unknown command "frobnicate"', 'usage'],
+    ['an unknown command → 2', ['frobnicate'], 2, 'm3ugen: unknown command "frobnicate"\n', 'usage'],
+    ['a mistyped command → 2, with the command it resembles', ['generat'], 2, 'm3ugen: unknown command "generat" (did you mean "generate"?)\n', 'usage'],
     ['no command → 2', [], 2, 'm3ugen: missing command', 'usage'],
     ['an unknown flag → 2', ['generate', '--colour'], 2, 'm3ugen: unknown option "--colour"\n', 'usage'],
     ['the input without its flag → 2, with the flag', ['generate', 'c.ndjson'], 2, 'm3ugen: unexpected argument "c.ndjson" (the input is given as --input c.ndjson)\n', 'usage'],
@@ -694,7 +695,8 @@ describe('exit codes', () => {
     ['an unknown --strategy → 2', ['generate', '-i', '-', '--strategy', 'turbo'], 2, 'm3ugen: --strategy: unknown strategy "turbo"; available: auto, in-memory, streaming', 'hint'],
     ['a misspelt --strategy → 2, with the one meant', ['generate', '-i', '-', '--strategy', 'streamng'], 2, 'm3ugen: --strategy: unknown strategy "streamng" (did you mean "streaming"?); available: auto, in-memory, streaming', 'hint'],
     ['a --strategy cut short → 2, with the one meant', ['generate', '-i', '-', '--strategy', 'stream'], 2, 'm3ugen: --strategy: unknown strategy "stream" (did you mean "streaming"?); available: auto, in-memory, streaming', 'hint'],
-    ['a bad --workers → 2', ['generate', '-i', '-', '--workers', '0'], 2, 'm3ugen: --workers expects "auto" or a whole number >= 1, got "0"', 'hint'],
+    ['a bad --workers → 2', ['generate', '-i', '-', '--workers', '0'], 2, 'm3ugen: --workers expects "auto" or a whole number >= 1, got "0"\n', 'hint'],
+    ['a misspelt --workers auto → 2, with "auto"', ['generate', '-i', '-', '--workers', 'atuo'], 2, 'm3ugen: --workers expects "auto" or a whole number >= 1, got "atuo" (did you mean "auto"?)\n', 'hint'],
     ['--quiet with --verbose → 2', ['validate', '-i', '-', '-q', '-v'], 2, 'm3ugen: --quiet and --verbose exclude each other', 'hint'],
     ['a missing input file → 1', ['generate', '-i', 'missing.ndjson'], 1, 'm3ugen: error: missing.ndjson: cannot read the input: no such file', 'none'],
   ])('%s', async (_name, args, code, message, after) => {

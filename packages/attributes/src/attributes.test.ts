@@ -1,7 +1,8 @@
 import type { NumberedChannel } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
 import { describe, expect, it } from 'vitest';
-import { attributes, type AttributesOptions, type ComputeAttribute } from './index.js';
+import { schemaKeyPaths, valueAt, WRONG_VALUES, ZOD_DEFAULT_WORDS } from '../../../test/support/schema-paths.js';
+import { attributes, attributesOptionsSchema, type AttributesOptions, type ComputeAttribute } from './index.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const football: NumberedChannel = {
@@ -168,9 +169,26 @@ describe('attributes', () => {
     expect(attributes({ attributes: [{ name: 'x-n', compute: (_nc, index) => String(index) }] }).workerSafe).toBe(false);
   });
 
+  it("says every option's wrong value in its own words, never zod's (\"Invalid input\", \"Too small\")", () => {
+    const paths = schemaKeyPaths(attributesOptionsSchema);
+    expect(paths.map((p) => p.join('.'))).toEqual(expect.arrayContaining(['ready.0', 'attributes.0.name', 'groups.extgrp', 'header']));
+    for (const path of paths) {
+      for (const value of WRONG_VALUES) {
+        let message = '';
+        try {
+          attributes(valueAt(path, value) as AttributesOptions);
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        expect(message, `${path.join('.')} = ${JSON.stringify(value)}`).not.toMatch(ZOD_DEFAULT_WORDS);
+      }
+    }
+  });
+
   it.each([
     [{ ready: ['catchup', 'catchup-hours'] }, /^option "ready\[1\]": expected one of tvg-shift.*, got "catchup-hours"$/],
     [{ ready: ['catchupp'] }, /^option "ready\[0\]": expected one of tvg-shift.*, got "catchupp" \(did you mean "catchup"\?\)$/],
+    [{ groups: { extgrp: 'frist' } }, /^option "groups\.extgrp": expected true, false, "full", "first" or "last", got "frist" \(did you mean "first"\?\)$/],
     [{ groups: { groupTitle: 'frist' } }, /^option "groups\.groupTitle": expected "full", "first" or "last", got "frist" \(did you mean "first"\?\)$/],
     [{ attributes: [{ name: 'x-ok', value: 'x' }, { name: 'bad name', value: 'x' }] }, /^option "attributes\[1\]\.name": expected an attribute name/],
     [{ attributes: [{ name: 'x', value: 'a', field: 'b' }] }, /^option "attributes\[0\]": give exactly one of "value", "field" or "compute"/],

@@ -1,4 +1,4 @@
-import { closestName, describeOptionValue, didYouMean, keyPath, OptionError, sanitizeText, valueAtPath, writtenText, type ExtinfAttribute, type FieldRead, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
+import { closestAllowedValue, closestName, describeOptionValue, didYouMean, keyPath, OptionError, sanitizeText, valueAtPath, writtenText, type ExtinfAttribute, type FieldRead, type M3uPlugin, type NumberedChannel, type RunInfo } from '@m3ugen/core';
 import { z } from 'zod';
 import { fieldReader, hasField, kindOf } from './field.js';
 import { attributesOptionsSchema, READY_ATTRIBUTES, type AttributesOptions, type ComputeAttribute } from './options.js';
@@ -61,8 +61,7 @@ function parseOptions(options: unknown): ReturnType<typeof attributesOptionsSche
   // A refinement's message stands alone; a type's says what came instead, and how to mend the likely slips.
   if (issue.code === 'custom') throw new OptionError(key, issue.message);
   const value = valueAtPath(options, issue.path as PropertyKey[]);
-  const meant = issue.code === 'invalid_value' && typeof value === 'string' ? didYouMean(closestName(value, issue.values.filter((v): v is string => typeof v === 'string'))) : '';
-  throw new OptionError(key, `${issue.message}, got ${describeOptionValue(value)}${meant}${mend(issue.path as PropertyKey[], value)}`);
+  throw new OptionError(key, `${issue.message}, got ${describeOptionValue(value)}${didYouMean(closestAllowedValue(issue, value))}${mend(issue.path as PropertyKey[], value)}`);
 }
 
 /** The likely mend of a value in the wrong shape where a list is expected: a map of attributes, or one name alone. */

@@ -170,7 +170,8 @@ export function parseFlags(command: Command, argv: readonly string[]): CliFlags 
   const workersText = text('workers');
   const workers = workersText === undefined || workersText === 'auto' ? workersText : Number(workersText);
   if (typeof workers === 'number' && (!Number.isSafeInteger(workers) || workers < 1)) {
-    throw new UsageError(`--workers expects "auto" or a whole number >= 1, got "${workersText}"`, REFUSED_VALUE);
+    const meant = closestName(workersText!, ['auto']) === undefined ? '' : ' (did you mean "auto"?)';
+    throw new UsageError(`--workers expects "auto" or a whole number >= 1, got "${workersText}"${meant}`, REFUSED_VALUE);
   }
   if (values['quiet'] === true && values['verbose'] === true) throw new UsageError('--quiet and --verbose exclude each other', REFUSED_VALUE);
   return {

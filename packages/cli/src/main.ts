@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { closestName, didYouMean } from '@m3ugen/core';
 import { FLAGS_OF, USAGE, UsageError, type Command } from './args.js';
 import { initCommand } from './commands/init.js';
 import { commandHelp } from './help.js';
@@ -69,7 +70,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       case undefined:
         throw new UsageError('missing command');
       default:
-        throw new UsageError(`unknown command "${command}"`);
+        throw new UsageError(`unknown command "${command}"${didYouMean(closestName(command, [...Object.keys(FLAGS_OF), 'help']))}`);
     }
   } catch (error) {
     return reportFailure(error, io.stderr, argv.includes('--verbose'));

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { loadConfig, overlookedConfigFiles, validateConfig } from './load.js';
 import { locateSyntaxError } from './loaders.js';
+import { configSchemas } from './schema.js';
+import { schemaKeyPaths, valueAt, WRONG_VALUES, ZOD_DEFAULT_WORDS } from '../../../test/support/schema-paths.js';
 import { resolvePlugins } from './plugins.js';
 import { toGenerateOptions } from './options.js';
 
@@ -224,6 +226,10 @@ describe('invalid configuration', () => {
     [{ proxy_generation: { memory: { strategy_preset: 'fast' } } }, 'm3ugen.toml: key "proxy_generation.memory.strategy_preset": expected one of "conservative", "default", "aggressive", got "fast"'],
     // A value near one of the set: said which.
     [{ proxy_generation: { memory: { strategy_preset: 'conservativ' } } }, 'm3ugen.toml: key "proxy_generation.memory.strategy_preset": expected one of "conservative", "default", "aggressive", got "conservativ" (did you mean "conservative"?)'],
+    [{ proxy_generation: { workers: 'atuo' } }, 'm3ugen.toml: key "proxy_generation.workers": expected "auto" or a whole number >= 1, got "atuo" (did you mean "auto"?)'],
+    // Said alike for a number out of range (zod's own words before: "Too small: expected number to be >=1").
+    [{ proxy_generation: { workers: 0 } }, 'm3ugen.toml: key "proxy_generation.workers": expected "auto" or a whole number >= 1, got 0'],
+    [{ proxy_generation: { workers: 1.5 } }, 'm3ugen.toml: key "proxy_generation.workers": expected "auto" or a whole number >= 1, got 1.5'],
     [{ proxy_generation: { memory: { strategy_preset: 'Aggressive' } } }, 'm3ugen.toml: key "proxy_generation.memory.strategy_preset": expected one of "conservative", "default", "aggressive", got "Aggressive" (did you mean "aggressive"?)'],
     [{ proxy_generation: { enable_memory_tracking: 'yes' } }, 'm3ugen.toml: key "proxy_generation.enable_memory_tracking": expected true or false, got "yes"'],
     [{ web: { base_url: 'localhost:8080' } }, 'm3ugen.toml: key "web.base_url": expected an absolute http(s) URL such as "http://localhost:8080" or "https://tv.example/iptv", got "localhost:8080" (did you mean "http://localhost:8080"?)'],
@@ -237,6 +243,22 @@ describe('invalid configuration', () => {
     [{ web: 'http://localhost' }, 'm3ugen.toml: key "web": expected a table (an object), got "http://localhost"'],
   ])('%j', (raw, message) => {
     expect(error(raw)).toBe(message);
+  });
+
+  it("says every key's wrong value in its own words, never zod's (\"Invalid input\", \"Too small\")", () => {
+    const paths = schemaKeyPaths(configSchemas().config);
+    expect(paths.map((p) => p.join('.'))).toEqual(expect.arrayContaining(['input', 'web.base_url', 'plugins.0', 'proxy_generation.workers', 'proxy_generation.memory.large_input_threshold']));
+    for (const path of paths) {
+      for (const value of WRONG_VALUES) {
+        let message = '';
+        try {
+          validateConfig(valueAt(path, value), 'm3ugen.toml');
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        expect(message, `${path.join('.')} = ${JSON.stringify(value)}`).not.toMatch(ZOD_DEFAULT_WORDS);
+      }
+    }
   });
 
   it('lists every problem of the file, in the order of the keys, so one edit mends them all', () => {

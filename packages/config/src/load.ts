@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { checkPlugins, closestName, describeOptionValue, describeValue, didYouMean, keyPath, OptionError, valueAtPath } from '@m3ugen/core';
+import { checkPlugins, closestAllowedValue, describeOptionValue, describeValue, didYouMean, keyPath, OptionError, valueAtPath } from '@m3ugen/core';
 import { readFailureReason } from '@m3ugen/reader';
 import type * as Zod from 'zod';
 import { ConfigError } from './config-error.js';
@@ -50,14 +50,9 @@ function describe(issue: Zod.z.core.$ZodIssue, raw: unknown): string {
   if (issue.code === 'custom') return issue.message;
   // JSON has no functions: a plugin factory listed without being called would read "got undefined".
   if (typeof value === 'function' && issue.path[0] === 'plugins') return notAPlugin(value);
-  return `${issue.message}, got ${describeOptionValue(value)}${meantValue(issue, value)}${issue.path[0] === 'plugins' && issue.path.length === 2 ? pluginEntryMend(value) : ''}`;
+  return `${issue.message}, got ${describeOptionValue(value)}${didYouMean(closestAllowedValue(issue, value))}${issue.path[0] === 'plugins' && issue.path.length === 2 ? pluginEntryMend(value) : ''}`;
 }
 
-/** For a value outside a key's set (`strategy_preset = "conservativ"`), the one of the set it most likely meant. */
-function meantValue(issue: Zod.z.core.$ZodIssue, value: unknown): string {
-  if (issue.code !== 'invalid_value' || typeof value !== 'string') return '';
-  return didYouMean(closestName(value, issue.values.filter((v): v is string => typeof v === 'string')));
-}
 
 /**
  * The list form of a plugin entry written as a table, as other tools take

@@ -9,6 +9,8 @@ function buildSchemas(z: typeof Zod.z) {
   const positive = z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' });
 
   const TABLE = { error: 'expected a table (an object)' } as const;
+  /** What `workers` takes, said alike for a wrong type and a number out of range. */
+  const WORKERS = { error: 'expected "auto" or a whole number >= 1' } as const;
 
   /** Runs a validator that throws OptionError and turns its reason into a zod issue. */
   function validated(check: (value: string) => unknown) {
@@ -77,7 +79,7 @@ function buildSchemas(z: typeof Zod.z) {
         skip_invalid: z.boolean({ error: 'expected true or false' }).optional(),
         /** Worker threads of the command for an NDJSON file → file run, and for validating one: "auto" or a count (1: none). */
         workers: z
-          .union([z.literal('auto'), z.number().int().min(1)], { error: 'expected "auto" or a whole number >= 1' })
+          .union([z.literal('auto'), z.number().int(WORKERS).min(1, WORKERS)], WORKERS)
           .optional(),
         memory: z
           .strictObject({
@@ -87,7 +89,7 @@ function buildSchemas(z: typeof Zod.z) {
                 error: `expected one of ${Object.keys(MEMORY_PRESETS).map((p) => `"${p}"`).join(', ')}`,
               })
               .optional(),
-            large_input_threshold: z.number().int({ error: 'expected a whole number' }).positive({ error: 'expected a positive whole number' }).optional(),
+            large_input_threshold: z.number({ error: 'expected a positive whole number' }).int({ error: 'expected a whole number' }).positive({ error: 'expected a positive whole number' }).optional(),
             sample_interval_ms: z.number({ error: 'expected a number' }).nonnegative({ error: 'expected a number >= 0' }).optional(),
           }, TABLE)
           .optional(),

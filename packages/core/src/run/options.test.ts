@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { OptionError } from '../errors.js';
 import { MEMORY_PRESETS } from '../memory/pressure.js';
-import { checkOptionNames, closestName, GENERATE_OPTION_NAMES, resolveOptions, type GenerateOptions } from './options.js';
+import { checkOptionNames, closestAllowedValue, closestName, GENERATE_OPTION_NAMES, resolveOptions, type GenerateOptions } from './options.js';
 
 describe('resolveOptions', () => {
   it('fills the contract defaults', () => {
@@ -64,5 +65,24 @@ describe('closestName', () => {
     ['in', ['auto', 'in-memory', 'streaming'], undefined],
   ])('%s among %j → %s: a name cut short or its last word, when one name alone fits', (typed, names, meant) => {
     expect(closestName(typed, names)).toBe(meant);
+  });
+});
+
+describe('closestAllowedValue', () => {
+  const issueOf = (schema: z.ZodType, value: unknown): z.core.$ZodIssue => schema.safeParse(value).error!.issues[0]!;
+  const part = z.enum(['full', 'first', 'last']);
+
+  it('finds the value an enum, a literal or a union of them allowed that a slip meant', () => {
+    expect(closestAllowedValue(issueOf(part, 'frist'), 'frist')).toBe('first');
+    expect(closestAllowedValue(issueOf(z.literal('auto'), 'atuo'), 'atuo')).toBe('auto');
+    // Every branch's names: a boolean or a part, an "auto" or a number.
+    expect(closestAllowedValue(issueOf(z.union([z.boolean(), part]), 'Last'), 'Last')).toBe('last');
+    expect(closestAllowedValue(issueOf(z.union([z.literal('auto'), z.number()]), 'atuo'), 'atuo')).toBe('auto');
+  });
+
+  it('says nothing for a value near none, one that is not text, or an issue not about a set of values', () => {
+    expect(closestAllowedValue(issueOf(part, 'everything'), 'everything')).toBeUndefined();
+    expect(closestAllowedValue(issueOf(part, 1), 1)).toBeUndefined();
+    expect(closestAllowedValue(issueOf(z.string().min(3), 'fu'), 'fu')).toBeUndefined();
   });
 });

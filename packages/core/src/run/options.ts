@@ -1,3 +1,4 @@
+import type * as Zod from 'zod';
 import { OptionError } from '../errors.js';
 import {
   MEMORY_PRESETS,
@@ -141,6 +142,25 @@ export function closestName(typed: string, names: readonly string[]): string | u
   // A name cut short, or its last word alone: said only when one name fits.
   const fitting = names.filter((name) => name.toLowerCase().startsWith(lower) || name.toLowerCase().endsWith(lower));
   return fitting.length === 1 ? fitting[0] : undefined;
+}
+
+/**
+ * The value a zod issue allowed that `value` most likely meant
+ * ({@link closestName}), for an issue about a value outside a set: an enum
+ * or literal (`invalid_value`), or a union of them (`invalid_union`, the
+ * allowed names of every branch); `undefined` for any other issue or value.
+ *
+ * @example
+ * ```ts
+ * const issue = z.enum(['full', 'first', 'last']).safeParse('frist').error!.issues[0]!;
+ * closestAllowedValue(issue, 'frist'); // 'first'
+ * ```
+ */
+export function closestAllowedValue(issue: Zod.z.core.$ZodIssue, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const allowed = (i: Zod.z.core.$ZodIssue): string[] =>
+    i.code === 'invalid_value' ? i.values.filter((v): v is string => typeof v === 'string') : i.code === 'invalid_union' ? i.errors.flat().flatMap(allowed) : [];
+  return closestName(value, allowed(issue));
 }
 
 /**
