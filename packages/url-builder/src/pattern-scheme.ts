@@ -1,4 +1,4 @@
-import { InputError, isMissing, lineBreakAt, OptionError, sanitizeText, type NumberedChannel, type UrlScheme } from '@m3ugen/core';
+import { closestName, InputError, isMissing, lineBreakAt, OptionError, sanitizeText, type NumberedChannel, type UrlScheme } from '@m3ugen/core';
 import { parseBaseUrl } from './base-url.js';
 import { encodeChannelId } from './channel-id.js';
 import { parseProxyId } from './proxy-id.js';
@@ -116,8 +116,10 @@ export const patternUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
       else if (fixed[name] !== undefined) parts.push(fixed[name]());
       else if (Object.hasOwn(params, name)) parts.push(sanitizeText(String(params[name])));
       else {
-        const known = [...Object.keys(fixed), ...Object.keys(perChannel), ...Object.keys(params)].map((n) => `{${n}}`).join(', ');
-        throw new OptionError('url.pattern', `unknown placeholder {${name}}; known: ${known}`);
+        const names = [...Object.keys(fixed), ...Object.keys(perChannel), ...Object.keys(params)];
+        const meant = closestName(name, names);
+        const hint = meant === undefined ? '' : ` (did you mean {${meant}}?)`;
+        throw new OptionError('url.pattern', `unknown placeholder {${name}}${hint}; known: ${names.map((n) => `{${n}}`).join(', ')}`);
       }
     }
     parts.push(pattern.slice(last));

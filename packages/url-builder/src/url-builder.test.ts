@@ -252,6 +252,9 @@ describe('the pattern URL scheme', () => {
     await expect(pattern('{base_url}/{nope}').generate([channel])).rejects.toThrow(
       'option "url.pattern": unknown placeholder {nope}; known: {base_url}, {proxy_id}, {channel_id}, {assigned_number}, {tvg_id}, {stream_url}',
     );
+    await expect(pattern('{base_url}/live/{tvgid}.ts').generate([channel])).rejects.toThrow(
+      'option "url.pattern": unknown placeholder {tvgid} (did you mean {tvg_id}?); known: {base_url}, {proxy_id}, {channel_id}, {assigned_number}, {tvg_id}, {stream_url}',
+    );
     await expect(generator({ urlScheme: 'pattern' }).generate([channel])).rejects.toThrow('option "url.pattern": the pattern URL scheme needs a pattern');
   });
 });
@@ -280,5 +283,13 @@ describe('urlBuilder', () => {
   it('is safe for worker threads (workerSafe) unless schemes are passed in, which may keep state across channels', () => {
     expect(urlBuilder().workerSafe).toBe(true);
     expect(urlBuilder({ schemes: [{ ...directUrlScheme, name: 'mine' }] }).workerSafe).toBe(false);
+  });
+
+  it('refuses schemes that are not a list of schemes when made, naming the option', () => {
+    expect(() => urlBuilder({ schemes: ['patern'] as never })).toThrow(
+      new OptionError('schemes[0]', 'expected a URL scheme ({ name, description, create }), got "patern": the built-in scheme "pattern" needs no registering; choose it with urlScheme: "pattern" (proxy_generation.url_scheme in a config file)'),
+    );
+    expect(() => urlBuilder({ schemes: [directUrlScheme, 42] as never })).toThrow(new OptionError('schemes[1]', 'expected a URL scheme ({ name, description, create }), got number 42'));
+    expect(() => urlBuilder({ schemes: directUrlScheme as never })).toThrow(/^option "schemes": expected a list of URL schemes \(\{ name, description, create \}\), got /);
   });
 });

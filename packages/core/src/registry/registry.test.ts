@@ -32,4 +32,14 @@ describe('Registry', () => {
     expect(() => registry.require('cdn')).toThrow(new RegistryError('unknown URL scheme "cdn"; registered: "proxy"'));
     expect(() => registry.require('prxy')).toThrow(new RegistryError('unknown URL scheme "prxy" (did you mean "proxy"?); registered: "proxy"'));
   });
+
+  it('refuses what is not an item, and says so when it is the name of a registered one', () => {
+    const registry = new Registry<{ name: string }>('URL scheme');
+    registry.register({ name: 'pattern' });
+    const register = (item: unknown) => () => registry.register(item as { name: string });
+    expect(register('patern')).toThrow(new RegistryError('expected a URL scheme (an object with its name), got "patern": "pattern" is a registered URL scheme already, chosen by its name, not registered again'));
+    expect(register('cdn')).toThrow(new RegistryError('expected a URL scheme (an object with its name), got "cdn"'));
+    expect(register(undefined)).toThrow(new RegistryError('expected a URL scheme (an object with its name), got nothing'));
+    expect(register({ name: '' })).toThrow(new RegistryError('a URL scheme needs a non-empty name'));
+  });
 });

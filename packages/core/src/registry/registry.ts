@@ -1,4 +1,4 @@
-import { RegistryError } from '../errors.js';
+import { describeValue, RegistryError } from '../errors.js';
 import { closestName, didYouMean } from '../run/options.js';
 
 /** Anything registered by name. */
@@ -33,7 +33,13 @@ export class Registry<T extends Named> {
 
   /** Adds `item` under `item.name`. Registering the very same item again changes nothing. */
   register(item: T, options: { replace?: boolean } = {}): this {
-    if (typeof item?.name !== 'string' || item.name === '') throw new RegistryError(`a ${this.#kind} needs a non-empty name`);
+    if (typeof item !== 'object' || item === null) {
+      // Most often the name of one (`schemes: ["pattern"]`), given where the thing itself belongs.
+      const named = typeof item === 'string' ? closestName(item, [...this.#items.keys()]) : undefined;
+      const hint = named === undefined ? '' : `: "${named}" is a registered ${this.#kind} already, chosen by its name, not registered again`;
+      throw new RegistryError(`expected a ${this.#kind} (an object with its name), got ${describeValue(item)}${hint}`);
+    }
+    if (typeof item.name !== 'string' || item.name === '') throw new RegistryError(`a ${this.#kind} needs a non-empty name`);
     this.#check?.(item);
     const existing = this.#items.get(item.name);
     if (existing === item) return this;
