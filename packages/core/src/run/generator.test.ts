@@ -796,8 +796,10 @@ describe('what plain JavaScript callers get wrong', () => {
   it.each([
     [undefined, 'got undefined'],
     [null, 'got null'],
-    ['channels.ndjson', 'got a string'],
-    [{ channels: [] }, 'got an object without nextBatch(), [Symbol.iterator]() or [Symbol.asyncIterator]() ([object Object])'],
+    ['channels.ndjson', 'got a string: to read the records of a file, pass openChannelReader("channels.ndjson") from @m3ugen/reader'],
+    [{ channels: [] }, 'got an object without nextBatch(), [Symbol.iterator]() or [Symbol.asyncIterator]() ([object Object]): its "channels" is a list; pass that'],
+    [{ count: 2 }, 'got an object without nextBatch(), [Symbol.iterator]() or [Symbol.asyncIterator]() ([object Object])'],
+    [5, 'got a number'],
   ])('channels that are not channels (%j) are a TypeError saying what came', async (input, got) => {
     const error = await new M3uGenerator({ plugins: [basics] }).generate(input as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
