@@ -125,6 +125,19 @@ describe('a record from code whose optional field is not text', () => {
   });
 });
 
+describe('a record from code missing a required field', () => {
+  it('names the field of the record that looks like the one missing (a misspelt key)', async () => {
+    const id = '550e8400-e29b-41d4-a716-446655440009';
+    const generator = createGenerator({ baseUrl: 'http://localhost:8080' });
+    const misspelt = { assignedNumber: 9, channel: { id, channelname: 'Nine' } } as unknown as NumberedChannel;
+    const error = await failureOf(generator.generate([...makeChannels(2), misspelt]));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe('record 2: field "channel.channel_name": required field is missing; the record has "channelname" (misspelt?)');
+    const numberless = { number: 9, channel: { id, channelName: 'Nine' } } as unknown as NumberedChannel;
+    expect((await failureOf(generator.generate([numberless]))).message).toBe('record 0: field "assigned_number": required field is missing');
+  });
+});
+
 describe('a dropChannel tap given a record from code', () => {
   const radioFilter = () => {
     const generator = createGenerator({ baseUrl: 'http://localhost:8080' });

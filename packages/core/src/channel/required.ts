@@ -1,5 +1,5 @@
 import { recordIndex, recordLine, type NumberedChannel } from './model.js';
-import { describeProblem, expectedChannelNumber } from './schema.js';
+import { describeFieldProblem, expectedChannelNumber } from './schema.js';
 import { describeValue, InputError, type RecordLocation } from '../errors.js';
 
 /**
@@ -46,7 +46,7 @@ function rejectRecord(nc: unknown, index: number, sourceName: string | undefined
   }
   if (typeof nc !== 'object' || nc === null || Array.isArray(nc)) fail(nc, index, '(record)', `expected a channel record (an object), got ${describeValue(nc)}`, sourceName);
   const { channel, assignedNumber } = nc as { channel?: unknown; assignedNumber?: unknown };
-  if (typeof channel !== 'object' || channel === null || Array.isArray(channel)) fail(nc, index, 'channel', describeProblem('expected an object', channel), sourceName);
+  if (typeof channel !== 'object' || channel === null || Array.isArray(channel)) fail(nc, index, 'channel', describeFieldProblem('expected an object', nc, 'channel'), sourceName);
   const { id, channelName } = channel as { id?: unknown; channelName?: unknown };
   // The pipeline's own spelling, handed over as it is: say how to convert it, not that channelName is missing.
   if ((channelName === undefined && Object.hasOwn(channel, 'channel_name')) || (assignedNumber === undefined && Object.hasOwn(nc, 'assigned_number'))) {
@@ -58,7 +58,7 @@ function rejectRecord(nc: unknown, index: number, sourceName: string | undefined
       sourceName,
     );
   }
-  if (typeof id !== 'string' || id === '') fail(nc, index, 'channel.id', describeProblem('expected a non-empty string', id), sourceName);
-  if (typeof channelName !== 'string' || channelName === '') fail(nc, index, 'channel.channel_name', describeProblem('expected a non-empty string', channelName), sourceName);
-  fail(nc, index, 'assigned_number', describeProblem(expectedChannelNumber(assignedNumber), assignedNumber), sourceName);
+  if (typeof id !== 'string' || id === '') fail(nc, index, 'channel.id', describeFieldProblem('expected a non-empty string', channel, 'id'), sourceName);
+  if (typeof channelName !== 'string' || channelName === '') fail(nc, index, 'channel.channel_name', describeFieldProblem('expected a non-empty string', channel, 'channelName'), sourceName);
+  fail(nc, index, 'assigned_number', describeFieldProblem(expectedChannelNumber(assignedNumber), nc, 'assignedNumber'), sourceName);
 }

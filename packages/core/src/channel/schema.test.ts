@@ -65,6 +65,20 @@ describe('parseNumberedChannel', () => {
     expect(error.message).toBe('channels.ndjson: line 4: field "channel.channel_name": required field is missing');
   });
 
+  it('names the field a missing required one was most likely misspelt as', () => {
+    const refused = (record: unknown): string => (parseNumberedChannelOrError(record, { file: 'c.ndjson', line: 5 }) as InputError).message;
+    const id = '550e8400-e29b-41d4-a716-446655440005';
+    expect(refused({ assigned_number: 5, channel: { id, chanel_name: 'E' } })).toBe('c.ndjson: line 5: field "channel.channel_name": required field is missing; the record has "chanel_name" (misspelt?)');
+    // A camelCase key in a snake_case record is ignored, so it is what is missing.
+    expect(refused({ assigned_number: 5, channel: { id, channelName: 'E', tvg_id: 'e' } })).toBe('c.ndjson: line 5: field "channel.channel_name": required field is missing; the record has "channelName" (misspelt?)');
+    expect(refused({ assignedNumbr: 5, channel: { id, channelName: 'E' } })).toBe('c.ndjson: line 5: field "assignedNumber": required field is missing; the record has "assignedNumbr" (misspelt?)');
+    expect(refused({ assigned_number: 5, chanel: { id, channel_name: 'E' } })).toBe('c.ndjson: line 5: field "channel": required field is missing; the record has "chanel" (misspelt?)');
+    // A short name is only matched in another letter case: "ID", not "io" or "".
+    expect(refused({ assigned_number: 5, channel: { ID: id, channel_name: 'E' } })).toBe('c.ndjson: line 5: field "channel.id": required field is missing; the record has "ID" (misspelt?)');
+    expect(refused({ assigned_number: 5, channel: { io: id, '': id, channel_name: 'E' } })).toBe('c.ndjson: line 5: field "channel.id": required field is missing');
+    expect(refused({ assigned_number: 5, channel: { id, name: 'E' } })).toBe('c.ndjson: line 5: field "channel.channel_name": required field is missing');
+  });
+
   it('reports wrong types with the value it got', () => {
     expect(errorOf({ assigned_number: '3', channel: { id: 'x', channel_name: 'X' } }, { index: 2 }).message).toBe(
       'record 2: field "assigned_number": expected an integer (a number, not text), got "3"',
@@ -133,7 +147,7 @@ describe('parseNumberedChannelOrError', () => {
 describe('the fast path agrees with the zod schemas', () => {
   it('accepts and rejects exactly what zod does, with the same result and, for a refused record, the error zod\'s first issue words', async () => {
     const fc = (await import('fast-check')).default;
-    const { describeProblem, recordSchemas } = await import('./schema.js');
+    const { describeFieldProblem, recordSchemas } = await import('./schema.js');
     const { valueAtPath } = await import('../errors.js');
     const value = fc.oneof(
       fc.string(),
@@ -192,7 +206,8 @@ describe('the fast path agrees with the zod schemas', () => {
           return;
         }
         const issue = reference.error.issues[0]!;
-        const expected = new InputError(describeProblem(issue.message, valueAtPath(raw, issue.path as PropertyKey[])), { ...location, field: issue.path.map(String).join('.') });
+        const path = issue.path as PropertyKey[];
+        const expected = new InputError(describeFieldProblem(issue.message, valueAtPath(raw, path.slice(0, -1)), String(path.at(-1))), { ...location, field: path.map(String).join('.') });
         expect(error).toBeInstanceOf(InputError);
         expect((error as InputError).message).toBe(expected.message);
         expect((error as InputError).location).toEqual(expected.location);

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
 import { describeValue, InputError, valueAtPath, type RecordLocation } from '../errors.js';
+import { closestName } from '../run/options.js';
 import { OPTIONAL_CHANNEL_FIELDS, type Channel, type NumberedChannel } from './model.js';
 import { unreadableRecordError } from './unreadable.js';
 
@@ -169,8 +170,24 @@ export function describeProblem(expected: string, value: unknown): string {
   return value === undefined ? 'required field is missing' : `${expected}, got ${describeValue(value)}`;
 }
 
+/**
+ * {@link describeProblem} for the field `key` of `container` (a record, or
+ * its `channel`): a missing one names a field of the container that looks
+ * like it, most often the field itself misspelt by whatever wrote the record
+ * (`chanel_name`).
+ */
+export function describeFieldProblem(expected: string, container: unknown, key: string): string {
+  const value = isObject(container) ? container[key] : undefined;
+  if (value !== undefined || !isObject(container)) return describeProblem(expected, value);
+  const others = Object.keys(container).filter((other) => other !== key && other !== '' && container[other] !== undefined);
+  // A short name (`id`) is near too many others: only its own spelling in other letter case counts.
+  const near = key.length < 4 ? others.find((other) => other.toLowerCase() === key.toLowerCase()) : closestName(key, others);
+  return near === undefined ? 'required field is missing' : `required field is missing; the record has "${near}" (misspelt?)`;
+}
+
 function describeIssue(issue: Zod.z.core.$ZodIssue, record: unknown): string {
-  return describeProblem(issue.message, valueAtPath(record, issue.path as PropertyKey[]));
+  const path = issue.path as PropertyKey[];
+  return describeFieldProblem(issue.message, valueAtPath(record, path.slice(0, -1)), String(path.at(-1)));
 }
 
 /** How the schemas check each channel field after the two required ones (SNAKE and CAMEL from the second on), in their order: the test a value passes, and the words. */
@@ -194,7 +211,7 @@ const OPTIONAL_CHECKS: readonly (readonly [(value: unknown) => boolean, string])
  */
 function refusedByHand(record: Record<string, unknown>, numberKey: string, spelling: readonly string[], location: RecordLocation): InputError | undefined {
   const refused = (path: readonly string[], expected: string): InputError =>
-    new InputError(describeProblem(expected, valueAtPath(record, path)), { ...location, field: path.join('.') });
+    new InputError(describeFieldProblem(expected, valueAtPath(record, path.slice(0, -1)), path.at(-1)!), { ...location, field: path.join('.') });
   const n = record[numberKey];
   // expectedChannelNumber words each way a number can be refused, below 0 included.
   if (!Number.isSafeInteger(n) || (n as number) < 0) return refused([numberKey], expectedChannelNumber(n));
