@@ -764,7 +764,7 @@ describe('exit codes', () => {
         '[proxy_generation]\nstrategy = "streeming"\nurl_scheme = "patern"\n',
         '2 problems:\n  key "proxy_generation.strategy": unknown strategy "streeming" (did you mean "streaming"?); available: auto, in-memory, streaming\n  key "proxy_generation.url_scheme": unknown URL scheme "patern" (did you mean "pattern"?); available: proxy, direct, pattern\n',
       ],
-      ['[proxy_generation]\nurl_scheme = "pattern"\nurl = { pattern = "{base}/live/{channel_id}" }\n', 'key "proxy_generation.url.pattern": unknown placeholder {base}; known: {base_url}'],
+      ['[proxy_generation]\nurl_scheme = "pattern"\nurl = { pattern = "{base}/live/{channel_id}" }\n', 'key "proxy_generation.url.pattern": unknown placeholder {base} (did you mean {base_url}?); known: {base_url}'],
       ['[proxy_generation]\nurl_scheme = "pattern"\nurl = { pattern = "{base_url}/{proxy_id}/{channel_id}" }\n', 'key "proxy_generation.proxy_id": the URL pattern uses {proxy_id}, but no proxy ULID is set'],
     ];
     for (const [toml, message] of cases) {
