@@ -53,7 +53,6 @@ function describe(issue: Zod.z.core.$ZodIssue, raw: unknown): string {
   return `${issue.message}, got ${describeOptionValue(value)}${didYouMean(closestAllowedValue(issue, value))}${issue.path[0] === 'plugins' && issue.path.length === 2 ? pluginEntryMend(value) : ''}`;
 }
 
-
 /**
  * The list form of a plugin entry written as a table, as other tools take
  * it: `{ name = "x", options = { … } }` or `{ "x" = { … } }`.

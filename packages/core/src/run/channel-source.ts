@@ -63,7 +63,10 @@ function isChannelSource(input: ChannelInput): input is ChannelSource {
 /** What a value that is not a {@link ChannelInput} is, for the error, with the likely mend of the common slips. */
 function kindOf(value: unknown): string {
   if (value === null || value === undefined) return String(value);
-  if (typeof value === 'string') return `a string: to read the records of a file, pass openChannelReader(${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}) from @m3ugen/reader`;
+  if (typeof value === 'string') {
+    if (/^\s*[[{]/.test(value)) return 'a string of JSON text: pass the records it holds (JSON.parse(text) for an array of them)';
+    return `a string: to read the records of a file, pass openChannelReader(${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}) from @m3ugen/reader`;
+  }
   if (typeof value === 'object') {
     const kind = `an object without nextBatch(), [Symbol.iterator]() or [Symbol.asyncIterator]() (${Object.prototype.toString.call(value)})`;
     // A wrapper holding the records ({ channels: [...] }, a parsed JSON document): the list inside is what was meant.

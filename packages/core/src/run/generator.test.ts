@@ -798,6 +798,7 @@ describe('what plain JavaScript callers get wrong', () => {
     [null, 'got null'],
     ['channels.ndjson', 'got a string: to read the records of a file, pass openChannelReader("channels.ndjson") from @m3ugen/reader'],
     [{ channels: [] }, 'got an object without nextBatch(), [Symbol.iterator]() or [Symbol.asyncIterator]() ([object Object]): its "channels" is a list; pass that'],
+    ['[{"assigned_number":1}]', 'got a string of JSON text: pass the records it holds (JSON.parse(text) for an array of them)'],
     [{ count: 2 }, 'got an object without nextBatch(), [Symbol.iterator]() or [Symbol.asyncIterator]() ([object Object])'],
     [5, 'got a number'],
   ])('channels that are not channels (%j) are a TypeError saying what came', async (input, got) => {
