@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { closestName } from '@m3ugen/core';
+import { closestName, didYouMean } from '@m3ugen/core';
 
 /** Options of a {@link UsageError}. */
 export interface UsageErrorOptions {
@@ -170,8 +170,7 @@ export function parseFlags(command: Command, argv: readonly string[]): CliFlags 
   const workersText = text('workers');
   const workers = workersText === undefined || workersText === 'auto' ? workersText : Number(workersText);
   if (typeof workers === 'number' && (!Number.isSafeInteger(workers) || workers < 1)) {
-    const meant = closestName(workersText!, ['auto']) === undefined ? '' : ' (did you mean "auto"?)';
-    throw new UsageError(`--workers expects "auto" or a whole number >= 1, got "${workersText}"${meant}`, REFUSED_VALUE);
+    throw new UsageError(`--workers expects "auto" or a whole number >= 1, got "${workersText}"${didYouMean(closestName(workersText, ['auto']))}`, REFUSED_VALUE);
   }
   if (values['quiet'] === true && values['verbose'] === true) throw new UsageError('--quiet and --verbose exclude each other', REFUSED_VALUE);
   return {

@@ -746,10 +746,7 @@ function checkReaderOptions(options: unknown): void {
   }
   checkOptionNames(options, READER_OPTION_NAMES);
   const { format, skipInvalid, onSkip, displayName, stream, batchSize } = options as Record<string, unknown>;
-  if (format !== undefined && format !== 'json' && format !== 'ndjson' && format !== 'auto') {
-    const meant = typeof format === 'string' ? didYouMean(closestName(format, ['json', 'ndjson', 'auto'])) : '';
-    throw new OptionError('format', `expected "json", "ndjson" or "auto", got ${describeValue(format)}${meant}`);
-  }
+  if (format !== undefined && format !== 'json' && format !== 'ndjson' && format !== 'auto') throw new OptionError('format', `expected "json", "ndjson" or "auto", got ${describeValue(format)}${didYouMean(closestName(format, ['json', 'ndjson', 'auto']))}`);
   if (skipInvalid !== undefined && typeof skipInvalid !== 'boolean') throw new OptionError('skipInvalid', `expected true or false, got ${describeValue(skipInvalid)}`);
   if (onSkip !== undefined && typeof onSkip !== 'function') throw new OptionError('onSkip', `expected a function, got ${describeValue(onSkip)}`);
   if (displayName !== undefined && typeof displayName !== 'string') throw new OptionError('displayName', `expected a string, got ${describeValue(displayName)}`);

@@ -31,7 +31,7 @@ export function urlBuilder(options: UrlBuilderOptions = {}): M3uPlugin {
   (schemes ?? []).forEach((scheme: unknown, i: number) => {
     if (typeof scheme === 'object' && scheme !== null) return;
     // A built-in scheme's name given to register: it is chosen with the urlScheme option instead.
-    const builtIn = typeof scheme === 'string' ? closestName(scheme, BUILT_IN_SCHEMES) : undefined;
+    const builtIn = closestName(scheme, BUILT_IN_SCHEMES);
     const hint = builtIn === undefined ? '' : `: the built-in scheme "${builtIn}" needs no registering; choose it with urlScheme: "${builtIn}" (proxy_generation.url_scheme in a config file)`;
     throw new OptionError(`schemes[${i}]`, `expected a URL scheme ({ name, description, create }), got ${describeValue(scheme)}${hint}`);
   });

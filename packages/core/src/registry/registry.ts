@@ -35,7 +35,7 @@ export class Registry<T extends Named> {
   register(item: T, options: { replace?: boolean } = {}): this {
     if (typeof item !== 'object' || item === null) {
       // Most often the name of one (`schemes: ["pattern"]`), given where the thing itself belongs.
-      const named = typeof item === 'string' ? closestName(item, [...this.#items.keys()]) : undefined;
+      const named = closestName(item, [...this.#items.keys()]);
       const hint = named === undefined ? '' : `: "${named}" is a registered ${this.#kind} already, chosen by its name, not registered again`;
       throw new RegistryError(`expected a ${this.#kind} (an object with its name), got ${describeValue(item)}${hint}`);
     }

@@ -176,10 +176,7 @@ export class EntryCache {
   /** @throws {OptionError} when `options.prefer` is neither `'speed'` nor `'memory'`. */
   constructor(options: EntryCacheOptions = {}) {
     const prefer: unknown = options.prefer ?? 'speed';
-    if (prefer !== 'speed' && prefer !== 'memory') {
-      const meant = typeof prefer === 'string' ? didYouMean(closestName(prefer, ['speed', 'memory'])) : '';
-      throw new OptionError('prefer', `expected "speed" or "memory", got ${describeValue(prefer)}${meant}`);
-    }
+    if (prefer !== 'speed' && prefer !== 'memory') throw new OptionError('prefer', `expected "speed" or "memory", got ${describeValue(prefer)}${didYouMean(closestName(prefer, ['speed', 'memory']))}`);
     this.prefer = prefer;
   }
 

@@ -52,6 +52,9 @@ describe('closestName', () => {
     ['stratgy', 'strategy'],
     ['urlSchema', 'urlScheme'],
     ['colour', undefined],
+    // A value checked against names may be anything: what is not text is near none.
+    [42, undefined],
+    [null, undefined],
   ])('%s → %s', (typed, meant) => {
     expect(closestName(typed, GENERATE_OPTION_NAMES)).toBe(meant);
   });

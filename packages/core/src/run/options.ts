@@ -119,16 +119,19 @@ function editDistance(a: string, b: string): number {
  * The name of `names` that `typed` most likely meant: the same but for case,
  * else the nearest within two edits, else the one name that it starts or
  * ends (`stream` for `streaming`, `extinf` for `extinfLine`, at least three
- * letters); `undefined` when none is that near.
+ * letters); `undefined` when none is that near, or when `typed` is not text
+ * (a value checked against a set of names may be anything).
  *
  * @example
  * ```ts
  * closestName('baseURL', ['baseUrl', 'proxyId']); // 'baseUrl'
  * closestName('stream', ['in-memory', 'streaming']); // 'streaming'
  * closestName('colour', ['baseUrl', 'proxyId']); // undefined
+ * closestName(42, ['speed', 'memory']); // undefined
  * ```
  */
-export function closestName(typed: string, names: readonly string[]): string | undefined {
+export function closestName(typed: unknown, names: readonly string[]): string | undefined {
+  if (typeof typed !== 'string') return undefined;
   const lower = typed.toLowerCase();
   const folded = names.find((name) => name.toLowerCase() === lower);
   if (folded !== undefined) return folded;
@@ -157,7 +160,6 @@ export function closestName(typed: string, names: readonly string[]): string | u
  * ```
  */
 export function closestAllowedValue(issue: Zod.z.core.$ZodIssue, value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
   const allowed = (i: Zod.z.core.$ZodIssue): string[] =>
     i.code === 'invalid_value' ? i.values.filter((v): v is string => typeof v === 'string') : i.code === 'invalid_union' ? i.errors.flat().flatMap(allowed) : [];
   return closestName(value, allowed(issue));
@@ -273,8 +275,7 @@ export function resolveOptions(base: GenerateOptions, overrides: GenerateOptions
   const preset = memory.preset ?? DEFAULT_OPTIONS.preset;
   const presetThresholds = Object.hasOwn(MEMORY_PRESETS, preset) ? MEMORY_PRESETS[preset] : undefined;
   if (presetThresholds === undefined) {
-    const meant = typeof preset === 'string' ? didYouMean(closestName(preset, Object.keys(MEMORY_PRESETS))) : '';
-    throw new OptionError('memory.preset', `expected one of ${Object.keys(MEMORY_PRESETS).join(', ')}, got ${JSON.stringify(preset)}${meant}`);
+    throw new OptionError('memory.preset', `expected one of ${Object.keys(MEMORY_PRESETS).join(', ')}, got ${JSON.stringify(preset)}${didYouMean(closestName(preset, Object.keys(MEMORY_PRESETS)))}`);
   }
   const thresholds = { ...presetThresholds, ...memory.thresholds };
   const order = [thresholds.moderate, thresholds.high, thresholds.critical, thresholds.emergency];
