@@ -526,6 +526,26 @@ describe('m3ugen generate', () => {
     ]);
   });
 
+  it('says the key a missing field\'s first record has in its place (an export spelling it "group-title"), also from worker threads and with --verbose', async () => {
+    const dir = workdir();
+    // Line 1 has group_title; from line 2 on the writer spells it as M3U spells the attribute.
+    const lines = toNdjson(3000).trimEnd().split('\n').map((line, i) => (i === 0 ? line : line.replace('"group_title":', '"group-title":')));
+    writeFileSync(join(dir, 'c.ndjson'), `${lines.join('\n')}\n`);
+    const expected = 'm3ugen: warning: 2,999 channels without group_title (written as ""), the first at line 2; its record has "group-title" (misspelt?)';
+    for (const workers of ['1', '2']) {
+      const result = await runCli(['generate', '--input', 'c.ndjson', '--output', `p${workers}.m3u`, '--proxy-id', PROXY, '--workers', workers], { cwd: dir, env: { M3UGEN_PART_RECORDS: '256' } });
+      expect(result.code, result.stderr).toBe(0);
+      const warnings = result.stderr.split('\n').filter((line) => line.startsWith('m3ugen: warning: '));
+      expect(warnings.filter((line) => line.includes('group_title')), `--workers ${workers}`).toEqual([expected]);
+      // The fixture's records that lack a logo or a name have nothing like it: nothing is said of them.
+      expect(warnings.filter((line) => line.includes('misspelt'))).toEqual([expected]);
+      expect(result.stderr.includes('(parallel, 2 worker threads)')).toBe(workers === '2');
+    }
+    const verbose = await runCli(['generate', '--input', 'c.ndjson', '--proxy-id', PROXY, '--verbose'], { cwd: dir });
+    expect(verbose.stderr).toContain('\n[debug] warning: c.ndjson: line 3000: group_title is missing; written as ""; the record has "group-title" (misspelt?)\n');
+    expect(verbose.stderr).toContain(`\n${expected}\n`);
+  });
+
   it("says a plugin's own warnings in its words, the first one's message with the count, also from worker threads", async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'c.ndjson'), toNdjson(3000));

@@ -50,7 +50,11 @@ export function summariseWarnings(result: GenerationResult, reporter: Reporter, 
     const where = place === undefined ? '' : total === 1 ? `, at ${place}` : `, the first at ${place}`;
     // Raised once, by the proxy URL scheme, when the run starts.
     if (code === 'missing-proxy-id') reporter.warn(MISSING_PROXY_ID_MESSAGE);
-    else if (code === 'missing-field') reporter.warn(`${counted(total, 'channel')} without ${field ?? 'a field'} (written as "")${where}`);
+    else if (code === 'missing-field') {
+      // The first's record has the field under another key: most often every record has, and the writer is to mend.
+      const lookalike = first?.lookalike === undefined ? '' : `; ${where === '' ? 'the first' : 'its'} record has "${first.lookalike}" (misspelt?)`;
+      reporter.warn(`${counted(total, 'channel')} without ${field ?? 'a field'} (written as "")${where}${lookalike}`);
+    }
     else if (code === 'non-uuid-id') reporter.warn(total === 1 ? `1 channel id is not a UUID (use --strict to reject it)${where}` : `${count} channel ids are not UUIDs (use --strict to reject them)${where}`);
     // One per field a plugin reads, its message naming the reader and the field it most likely meant.
     else if (code === 'absent-field') reporter.warn(result.warnings.firstMessages[key] ?? `no channel has field ${field}`);

@@ -3,6 +3,7 @@ import type * as Zod from 'zod';
 import { describeValue, InputError, valueAtPath, type RecordLocation } from '../errors.js';
 import { closestName } from '../run/options.js';
 import { OPTIONAL_CHANNEL_FIELDS, type Channel, type NumberedChannel } from './model.js';
+import { sameKeys } from './lookalike.js';
 import { unreadableRecordError } from './unreadable.js';
 
 /*
@@ -195,12 +196,6 @@ export function describeFieldProblem(expected: string, container: unknown, key: 
  * each tripled the time `m3ugen validate` took on a file of them.
  */
 let lookalike: { readonly key: string; readonly keys: readonly string[]; readonly near: string | undefined } = { key: '', keys: [], near: undefined };
-
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function describeIssue(issue: Zod.z.core.$ZodIssue, record: unknown): string {
   const path = issue.path as PropertyKey[];

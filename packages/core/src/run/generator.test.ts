@@ -90,6 +90,39 @@ describe('M3uGenerator', () => {
     expect(seen[0]).toMatchObject({ code: 'missing-field', field: 'tvg_id', channelIndex: 0 });
   });
 
+  it('names a key of the record that looks like a missing field, in the first warning of its kind and in each a listener hears, rendered alone, in batches or reused', async () => {
+    const generator = make([strategyPlugin('batched', async (run) => {
+      await run.output.write(run.renderHeader());
+      for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) await run.output.write(run.renderBatch(b).text);
+    })]);
+    const id = (n: number): string => `${UUID1.slice(0, -1)}${n}`;
+    // Spelt as M3U spells the attribute, in capitals, and as a known field without a value: only the first two are the field's look-alikes.
+    const channels = (): NumberedChannel[] => [
+      { assignedNumber: 1, channel: { id: id(1), channelName: 'A', tvgName: 'A', tvgLogo: 'l', 'tvg-id': 'a.tv', GROUP_TITLE: 'News' } },
+      { assignedNumber: 2, channel: { id: id(2), channelName: 'B', tvgName: 'B', tvgLogo: 'l', tvgId: null, 'tvg-id': '', group_titles: null } },
+    ];
+    let seen: GenerationWarning[] = [];
+    generator.hooks.warning.tap('test', (w) => void seen.push(w));
+    const cache = new EntryCache();
+    // The last run reuses both entries, whose warnings are raised again.
+    for (const [round, options] of [{ strategy: 'simple' }, { strategy: 'batched' }, { strategy: 'batched', cache }, { strategy: 'batched', cache }].entries()) {
+      seen = [];
+      const { warnings, metrics } = await generator.generate(channels(), options);
+      const firstOf = warnings.firstWarnings['missing-field:tvg_id'];
+      expect(firstOf).toMatchObject({ channelIndex: 0, lookalike: 'tvg-id', reason: 'tvg_id is missing; written as ""; the record has "tvg-id" (misspelt?)' });
+      expect(firstOf?.message).toBe('channel at index 0: tvg_id is missing; written as ""; the record has "tvg-id" (misspelt?)');
+      expect(warnings.firstWarnings['missing-field:group_title']).toMatchObject({ lookalike: 'GROUP_TITLE' });
+      expect(seen.filter((w) => w.code === 'missing-field').map((w) => [w.channelIndex, w.field, w.lookalike])).toEqual([
+        [0, 'tvg_id', 'tvg-id'],
+        [0, 'group_title', 'GROUP_TITLE'],
+        [1, 'tvg_id', undefined],
+        [1, 'group_title', undefined],
+      ]);
+      expect(seen[2]?.message).toBe('channel at index 1: tvg_id is missing; written as ""');
+      expect(metrics.reusedEntries ?? 0).toBe(round === 3 ? 2 : 0);
+    }
+  });
+
   it("tells a strategy the warnings raised so far, by kind with each kind's first, so it can count a stretch of the run without listening", async () => {
     const stretches: { total: number; counts: Readonly<Record<string, number>>; first: GenerationWarning | undefined }[] = [];
     const counting = strategyPlugin('counting', async (run) => {

@@ -19,7 +19,9 @@ export interface RunInfo {
    * `line` and `recordIndex` place it in the input where the run's own
    * records cannot (a warning about a record read elsewhere, such as in a
    * worker thread); without them, they are those of the channel at
-   * `channelIndex`, as the reader recorded them.
+   * `channelIndex`, as the reader recorded them. Likewise `lookalike`, a
+   * `missing-field` warning's key of the record like the field: given, the
+   * message is taken to say it already.
    *
    * @example
    * ```ts
@@ -35,6 +37,7 @@ export interface RunInfo {
     reason?: string | undefined;
     line?: number | undefined;
     recordIndex?: number | undefined;
+    lookalike?: string | undefined;
   }): void;
   /**
    * The warnings raised so far in this run, counted by kind, with the first

@@ -1,3 +1,4 @@
+import { optionalFieldLookalike } from '../channel/lookalike.js';
 import { recordIndex, recordLine } from '../channel/model.js';
 import type { CapturedWarning } from './entry-cache.js';
 
@@ -36,10 +37,24 @@ export interface GenerationWarning {
   readonly recordIndex?: number | undefined;
   /** The field's value the warning is about, when it is about one: the id of a `non-uuid-id`. */
   readonly value?: string | undefined;
+  /**
+   * For a `missing-field` warning, a key of the channel's record that looks
+   * like the missing field and holds a value (`tvg-id` for `tvg_id`): most
+   * likely the field, spelt otherwise by whatever wrote the record. The
+   * message and reason then end `; the record has "tvg-id" (misspelt?)`.
+   */
+  readonly lookalike?: string | undefined;
 }
 
-/** Where a warning's record is in the input, as {@link GenerationWarning} carries it. */
-type RecordPlace = Pick<GenerationWarning, 'line' | 'recordIndex'>;
+/** What a warning says of its record that the run's records cannot: where it is in the input, and a missing field's look-alike. */
+type AboutRecord = Pick<GenerationWarning, 'line' | 'recordIndex' | 'lookalike'>;
+
+/** The end of a `missing-field` warning's reason whose record has a key like the field (the last one kept: most records share it). */
+function lookalikeClause(lookalike: string): string {
+  if (lookalike !== lastClause.lookalike) lastClause = { lookalike, clause: `; the record has "${lookalike}" (misspelt?)` };
+  return lastClause.clause;
+}
+let lastClause = { lookalike: '', clause: '' };
 
 /** Warnings of one run, counted by code and field; see {@link WarningLog.summary}. */
 export interface WarningSummary {
@@ -168,9 +183,9 @@ export class WarningLog {
 
   /**
    * Records a warning; `describe` builds the message only if a listener
-   * wants it. `reason` defaults to the message. `located`: where its record
-   * is in the input, when the run's records cannot say (else looked up by
-   * `channelIndex`).
+   * wants it. `reason` defaults to the message. `about`: where its record
+   * is in the input, and a missing field's look-alike, when the run's
+   * records cannot say (else looked up by `channelIndex`).
    */
   add(
     code: WarningCode,
@@ -179,9 +194,9 @@ export class WarningLog {
     describe: () => string,
     value?: string,
     reason?: string,
-    located?: RecordPlace,
+    about?: AboutRecord,
   ): void {
-    this.#add(code, field, channelIndex, describe, false, value, reason, located);
+    this.#add(code, field, channelIndex, describe, false, value, reason, about);
   }
 
   /**
@@ -202,7 +217,7 @@ export class WarningLog {
     placed: boolean,
     value: string | undefined,
     givenReason: string | undefined,
-    located?: RecordPlace,
+    about?: AboutRecord,
   ): void {
     if (this.#muted) return;
     this.#total++;
@@ -212,13 +227,21 @@ export class WarningLog {
     // The first of each kind is built even when nobody listens: one warning per kind, not per warning.
     if (count !== undefined && !this.#capturing && this.#listener === undefined) return;
     const described = describe();
-    const message = placed && channelIndex !== undefined ? channelWarningMessage(channelIndex, described) : described;
-    const reason = givenReason ?? described;
+    let message = placed && channelIndex !== undefined ? channelWarningMessage(channelIndex, described) : described;
+    let reason = givenReason ?? described;
+    // Captured without the record's look-alike, which a replay finds in the record the entry then stands for.
     if (this.#capturing) (this.#captured ??= []).push({ code, field, message, reason: placed ? reason : undefined, value });
     if (count !== undefined && this.#listener === undefined) return;
-    const record = located !== undefined || channelIndex === undefined ? undefined : this.#recordAt?.(channelIndex);
-    const { line, recordIndex: index } = located ?? { line: recordLine(record), recordIndex: recordIndex(record) };
-    const warning: GenerationWarning = { code, message, reason, channelIndex, field, line, recordIndex: index, value };
+    const record = about !== undefined || channelIndex === undefined ? undefined : this.#recordAt?.(channelIndex);
+    const { line, recordIndex: index, lookalike = undefined } = about ?? { line: recordLine(record), recordIndex: recordIndex(record) };
+    // Looked for only here, for a warning somebody is given: the first of its kind, or each one to a listener.
+    const near = about === undefined && code === 'missing-field' && field !== undefined ? optionalFieldLookalike(channelOf(record), field) : undefined;
+    if (near !== undefined) {
+      const clause = lookalikeClause(near);
+      message += clause;
+      reason += clause;
+    }
+    const warning: GenerationWarning = { code, message, reason, channelIndex, field, line, recordIndex: index, value, lookalike: lookalike ?? near };
     // A copy: the listener's object is its own to change.
     if (count === undefined) this.#first.set(key, Object.freeze({ ...warning }));
     this.#listener?.(warning);
@@ -229,4 +252,9 @@ export class WarningLog {
     for (const [key, warning] of this.#first) firstMessages[key] = warning.message;
     return { total: this.#total, counts: Object.fromEntries(this.#counts), firstMessages, firstWarnings: Object.fromEntries(this.#first) };
   }
+}
+
+/** The channel of a run's record (a `NumberedChannel`), if it has one. */
+function channelOf(record: unknown): unknown {
+  return typeof record === 'object' && record !== null ? (record as { channel?: unknown }).channel : undefined;
 }

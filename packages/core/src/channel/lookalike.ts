@@ -1,0 +1,73 @@
+import { closestName } from '../run/options.js';
+import { OPTIONAL_CHANNEL_FIELDS } from './model.js';
+
+/** The model's keys of known fields: each is read as its own field, so none is another's look-alike. */
+const MODEL_KEYS: ReadonlySet<string> = new Set(['id', 'channelName', ...OPTIONAL_CHANNEL_FIELDS.map((f) => f.camel)]);
+
+/** camelCase of each optional field's snake_case name: a key is compared with both spellings. */
+const CAMEL_OF: ReadonlyMap<string, string> = new Map(OPTIONAL_CHANNEL_FIELDS.map((f) => [f.snake, f.camel]));
+
+/**
+ * The look-alike found last for each field, with the candidate keys it was
+ * found among: a file's records mostly share one shape, and a listener
+ * (`--verbose`) hears a warning per channel.
+ */
+const found = new Map<string, { readonly keys: readonly string[]; readonly near: string | undefined }>();
+
+/**
+ * A key of `channel` (a record's channel as the model holds it) that looks
+ * like the optional field `field` (snake_case, `tvg_id`) and holds a value:
+ * most often the field itself, spelt otherwise by whatever wrote the record
+ * (`tvg-id`, `TVG_ID`, `tvgid`), which m3ugen does not read as the field.
+ * Keys of known fields and keys without a value (missing, `null`, `""`) are
+ * never one. `undefined` when no key is close enough (see `closestName`).
+ *
+ * @example
+ * ```ts
+ * optionalFieldLookalike({ id: 'a', channelName: 'A', 'tvg-id': 'a.tv' }, 'tvg_id'); // 'tvg-id'
+ * optionalFieldLookalike({ id: 'a', channelName: 'A', tvgName: 'A' }, 'tvg_id'); // undefined
+ * ```
+ */
+export function optionalFieldLookalike(channel: unknown, field: string): string | undefined {
+  if (typeof channel !== 'object' || channel === null) return undefined;
+  const record = channel as Record<string, unknown>;
+  try {
+    const last = found.get(field);
+    // Compared in place: a listener hears a warning per channel, and most share the last one's keys.
+    if (last !== undefined && hasCandidates(record, last.keys)) return last.near;
+    const keys = candidateKeys(record);
+    const camel = CAMEL_OF.get(field);
+    const near = keys.length === 0 ? undefined : (closestName(field, keys) ?? (camel === undefined ? undefined : closestName(camel, keys)));
+    found.set(field, { keys, near });
+    return near;
+  } catch {
+    // A record whose getters throw suggests nothing; the run says what is wrong with it.
+    return undefined;
+  }
+}
+
+/** Whether `key` of `channel` may be a known field spelt otherwise: unknown to the model, and holding a value. */
+function isCandidate(channel: Record<string, unknown>, key: string): boolean {
+  const value = channel[key];
+  return value !== undefined && value !== null && value !== '' && key !== '' && !MODEL_KEYS.has(key);
+}
+
+function candidateKeys(channel: Record<string, unknown>): string[] {
+  const keys: string[] = [];
+  for (const key in channel) if (isCandidate(channel, key)) keys.push(key);
+  return keys;
+}
+
+/** Whether the candidate keys of `channel` are `keys`, in their order. */
+function hasCandidates(channel: Record<string, unknown>, keys: readonly string[]): boolean {
+  let j = 0;
+  for (const key in channel) if (isCandidate(channel, key) && keys[j++] !== key) return false;
+  return j === keys.length;
+}
+
+/** Whether two lists of keys are the same, in the same order. */
+export function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
