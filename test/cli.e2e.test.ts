@@ -544,6 +544,10 @@ describe('m3ugen generate', () => {
     const verbose = await runCli(['generate', '--input', 'c.ndjson', '--proxy-id', PROXY, '--verbose'], { cwd: dir });
     expect(verbose.stderr).toContain('\n[debug] warning: c.ndjson: line 3000: group_title is missing; written as ""; the record has "group-title" (misspelt?)\n');
     expect(verbose.stderr).toContain(`\n${expected}\n`);
+    // The camelCase spelling in a snake_case record is not read (one spelling per record): it is named all the same.
+    writeFileSync(join(dir, 'mixed.ndjson'), `${lines[0]!.replace('"tvg_logo":', '"tvgLogo":')}\n`);
+    const mixed = await runCli(['validate', '--input', 'mixed.ndjson'], { cwd: dir });
+    expect(mixed.stderr).toContain('m3ugen: warning: 1 channel without tvg_logo (written as ""), at line 1; its record has "tvgLogo" (misspelt?)\n');
   });
 
   it("says a plugin's own warnings in its words, the first one's message with the count, also from worker threads", async () => {

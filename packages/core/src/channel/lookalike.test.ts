@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { optionalFieldLookalike } from './lookalike.js';
+import { parseNumberedChannel } from './schema.js';
 
 const channel = (extra: Record<string, unknown>): Record<string, unknown> => ({ id: 'a', channelName: 'A', ...extra });
 
@@ -25,6 +26,18 @@ describe('optionalFieldLookalike', () => {
     expect(optionalFieldLookalike(channel({ 'tvg-logo': null }), 'tvg_logo')).toBeUndefined();
     expect(optionalFieldLookalike(channel({ 'tvg-logo': 'l' }), 'tvg_logo')).toBe('tvg-logo');
     expect(optionalFieldLookalike(channel({ 'tvg-logo': 'l' }), 'group_title')).toBeUndefined();
+  });
+
+  it("names a camelCase key of a known field in a snake_case record, which is not read, though the parsed channel does not show it", () => {
+    const { channel } = parseNumberedChannel({ assigned_number: 1, channel: { id: 'a', channel_name: 'A', tvgLogo: 'l', groupTitle: '' } });
+    expect(channel).toEqual({ id: 'a', channelName: 'A' });
+    expect({ ...channel }).toEqual({ id: 'a', channelName: 'A' });
+    expect(optionalFieldLookalike(channel, 'tvg_logo')).toBe('tvgLogo');
+    // Held without a value: nothing was lost by not reading it.
+    expect(optionalFieldLookalike(channel, 'group_title')).toBeUndefined();
+    // A camelCase record's snake_case key of a known field is an unknown field, kept as it is.
+    const camel = parseNumberedChannel({ assignedNumber: 1, channel: { id: 'a', channelName: 'A', tvg_logo: 'l' } }).channel;
+    expect(optionalFieldLookalike(camel, 'tvg_logo')).toBe('tvg_logo');
   });
 
   it('suggests nothing for a record whose getters throw', () => {

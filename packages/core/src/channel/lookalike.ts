@@ -4,6 +4,14 @@ import { OPTIONAL_CHANNEL_FIELDS } from './model.js';
 /** The model's keys of known fields: each is read as its own field, so none is another's look-alike. */
 const MODEL_KEYS: ReadonlySet<string> = new Set(['id', 'channelName', ...OPTIONAL_CHANNEL_FIELDS.map((f) => f.camel)]);
 
+/**
+ * Where a snake_case record's channel keeps the camelCase keys of known
+ * fields it held with a value, which are not read (one spelling per record,
+ * docs/decisions.md): not enumerable, so copies and comparisons of the
+ * channel do not see it.
+ */
+export const IGNORED_SPELLINGS: unique symbol = Symbol('m3ugen.ignoredSpellings');
+
 /** camelCase of each optional field's snake_case name: a key is compared with both spellings. */
 const CAMEL_OF: ReadonlyMap<string, string> = new Map(OPTIONAL_CHANNEL_FIELDS.map((f) => [f.snake, f.camel]));
 
@@ -52,17 +60,26 @@ function isCandidate(channel: Record<string, unknown>, key: string): boolean {
   return value !== undefined && value !== null && value !== '' && key !== '' && !MODEL_KEYS.has(key);
 }
 
+/** The keys of `channel` that may be a known field spelt otherwise, and after them the spellings the record held but were not read. */
 function candidateKeys(channel: Record<string, unknown>): string[] {
   const keys: string[] = [];
   for (const key in channel) if (isCandidate(channel, key)) keys.push(key);
+  const ignored = ignoredSpellings(channel);
+  if (ignored !== undefined) keys.push(...ignored);
   return keys;
 }
 
-/** Whether the candidate keys of `channel` are `keys`, in their order. */
+/** Whether {@link candidateKeys} of `channel` would be `keys`. */
 function hasCandidates(channel: Record<string, unknown>, keys: readonly string[]): boolean {
   let j = 0;
   for (const key in channel) if (isCandidate(channel, key) && keys[j++] !== key) return false;
+  const ignored = ignoredSpellings(channel);
+  if (ignored !== undefined) for (const key of ignored) if (keys[j++] !== key) return false;
   return j === keys.length;
+}
+
+function ignoredSpellings(channel: Record<string, unknown>): readonly string[] | undefined {
+  return (channel as { [IGNORED_SPELLINGS]?: readonly string[] })[IGNORED_SPELLINGS];
 }
 
 /** Whether two lists of keys are the same, in the same order. */
