@@ -67,8 +67,17 @@ function kindOf(value: unknown): string {
     if (/^\s*[[{]/.test(value)) return 'a string of JSON text: pass the records it holds (JSON.parse(text) for an array of them)';
     return `a string: to read the records of a file, pass openChannelReader(${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}) from @m3ugen/reader`;
   }
+  const tag = Object.prototype.toString.call(value);
+  if (typeof value === 'function') {
+    // The generator function itself, not the generator calling it returns: `generate(records)` for `generate(records())`.
+    if (tag === '[object GeneratorFunction]' || tag === '[object AsyncGeneratorFunction]') return 'a generator function: call it and pass the generator it returns (records(), not records)';
+    return 'a function: pass the records it gives, not the function';
+  }
   if (typeof value === 'object') {
-    const kind = `an object without nextBatch(), [Symbol.iterator]() or [Symbol.asyncIterator]() (${Object.prototype.toString.call(value)})`;
+    // The slip of a missing `await`: the promise of the records, not the records.
+    if (typeof (value as { then?: unknown }).then === 'function') return 'a Promise: await it and pass the records it gives';
+    if ('channel' in value && ('assignedNumber' in value || 'assigned_number' in value)) return 'one channel record: pass a list of them ([record])';
+    const kind = `an object without nextBatch(), [Symbol.iterator]() or [Symbol.asyncIterator]() (${tag})`;
     // A wrapper holding the records ({ channels: [...] }, a parsed JSON document): the list inside is what was meant.
     const list = Object.keys(value).find((key) => Array.isArray((value as Record<string, unknown>)[key]));
     return list === undefined ? kind : `${kind}: its "${list}" is a list; pass that`;

@@ -834,6 +834,13 @@ describe('what plain JavaScript callers get wrong', () => {
     ['[{"assigned_number":1}]', 'got a string of JSON text: pass the records it holds (JSON.parse(text) for an array of them)'],
     [{ count: 2 }, 'got an object without nextBatch(), [Symbol.iterator]() or [Symbol.asyncIterator]() ([object Object])'],
     [5, 'got a number'],
+    // A missing await, a generator function not called, one record alone: each says the mend.
+    [Promise.resolve([full]), 'got a Promise: await it and pass the records it gives'],
+    [function* records() {}, 'got a generator function: call it and pass the generator it returns (records(), not records)'],
+    [async function* records() {}, 'got a generator function: call it and pass the generator it returns (records(), not records)'],
+    [() => [full], 'got a function: pass the records it gives, not the function'],
+    [full, 'got one channel record: pass a list of them ([record])'],
+    [{ assigned_number: 1, channel: {} }, 'got one channel record: pass a list of them ([record])'],
   ])('channels that are not channels (%j) are a TypeError saying what came', async (input, got) => {
     const error = await new M3uGenerator({ plugins: [basics] }).generate(input as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
