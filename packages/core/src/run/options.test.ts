@@ -29,6 +29,21 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ memory: { thresholds: { high: 0.99 } } })).toThrow(/memory.thresholds/);
     expect(() => resolveOptions({ strategy: '' })).toThrow(/option "strategy"/);
   });
+
+  it('refuses a value of the wrong type that would have passed for another (a flag as text, a number as text, a probe that is not a function)', () => {
+    // "false" is truthy: taken as it came, strict: "false" would have been strict.
+    expect(() => resolveOptions({ strict: 'false' as never })).toThrow(new OptionError('strict', 'expected true or false, got "false"'));
+    expect(() => resolveOptions({}, { checkDuplicates: 0 as never })).toThrow(new OptionError('checkDuplicates', 'expected true or false, got 0'));
+    expect(() => resolveOptions({ memory: { enableTracking: 'no' as never } })).toThrow(new OptionError('memory.enableTracking', 'expected true or false, got "no"'));
+    expect(() => resolveOptions({ memory: { maxMemoryMb: '512' as never } })).toThrow(new OptionError('memory.maxMemoryMb', 'expected a positive number (a number, not text), got "512"'));
+    expect(() => resolveOptions({ memory: { largeInputThreshold: 'many' as never } })).toThrow(new OptionError('memory.largeInputThreshold', 'expected a positive number, got "many"'));
+    expect(() => resolveOptions({ memory: { thresholds: { moderate: '0.5' as never } } })).toThrow(
+      new OptionError('memory.thresholds.moderate', 'expected a fraction of memory.maxMemoryMb (a number such as 0.7), got "0.5"'),
+    );
+    expect(() => resolveOptions({ memory: { probe: { rssBytes: 1 } as never } })).toThrow(/^option "memory.probe": expected a function that reads memory .*, got an object$/);
+    expect(() => resolveOptions({ urlOptions: 'pattern' as never })).toThrow(new OptionError('urlOptions', "expected an object of the URL scheme's options ({ pattern: '…' }), got \"pattern\""));
+    expect(resolveOptions({ strict: true, checkDuplicates: false, memory: { enableTracking: false } })).toMatchObject({ strict: true, checkDuplicates: false, memory: { enableTracking: false } });
+  });
 });
 
 describe('misspelt option names (plain JavaScript callers)', () => {
@@ -52,6 +67,10 @@ describe('closestName', () => {
     ['stratgy', 'strategy'],
     ['urlSchema', 'urlScheme'],
     ['colour', undefined],
+    // The same words in another naming style.
+    ['base_url', 'baseUrl'],
+    ['url-scheme', 'urlScheme'],
+    ['CHECK_DUPLICATES', 'checkDuplicates'],
     // A value checked against names may be anything: what is not text is near none.
     [42, undefined],
     [null, undefined],

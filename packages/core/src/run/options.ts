@@ -1,5 +1,5 @@
 import type * as Zod from 'zod';
-import { OptionError } from '../errors.js';
+import { describeValue, OptionError } from '../errors.js';
 import {
   MEMORY_PRESETS,
   processMemoryProbe,
@@ -117,7 +117,8 @@ function editDistance(a: string, b: string): number {
 
 /**
  * The name of `names` that `typed` most likely meant: the same but for case,
- * else the nearest within two edits, else the one name that it starts or
+ * else the same words in another naming style (`max_memory_mb` for
+ * `maxMemoryMb`), else the nearest within two edits, else the one name that it starts or
  * ends (`stream` for `streaming`, `extinf` for `extinfLine`, at least three
  * letters); `undefined` when none is that near, or when `typed` is not text
  * (a value checked against a set of names may be anything).
@@ -125,6 +126,7 @@ function editDistance(a: string, b: string): number {
  * @example
  * ```ts
  * closestName('baseURL', ['baseUrl', 'proxyId']); // 'baseUrl'
+ * closestName('InMemory', ['in-memory', 'streaming']); // 'in-memory'
  * closestName('stream', ['in-memory', 'streaming']); // 'streaming'
  * closestName('colour', ['baseUrl', 'proxyId']); // undefined
  * closestName(42, ['speed', 'memory']); // undefined
@@ -135,6 +137,10 @@ export function closestName(typed: unknown, names: readonly string[]): string | 
   const lower = typed.toLowerCase();
   const folded = names.find((name) => name.toLowerCase() === lower);
   if (folded !== undefined) return folded;
+  // The same words in another naming style: max_memory_mb for maxMemoryMb, InMemory for in-memory, tvg-id for tvg_id.
+  const bare = wordsOnly(typed);
+  const restyled = bare.length < 3 ? undefined : names.find((name) => wordsOnly(name) === bare);
+  if (restyled !== undefined) return restyled;
   let best: string | undefined;
   let bestDistance = 3;
   for (const name of names) {
@@ -145,6 +151,11 @@ export function closestName(typed: unknown, names: readonly string[]): string | 
   // A name cut short, or its last word alone: said only when one name fits.
   const fitting = names.filter((name) => name.toLowerCase().startsWith(lower) || name.toLowerCase().endsWith(lower));
   return fitting.length === 1 ? fitting[0] : undefined;
+}
+
+/** A name lower-cased without the separators naming styles differ by (`-`, `_`, `.`, space). */
+function wordsOnly(name: string): string {
+  return name.toLowerCase().replace(/[-_. ]/g, '');
 }
 
 /**
@@ -237,8 +248,22 @@ export const DEFAULT_OPTIONS = Object.freeze({
 function positive(key: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new OptionError(key, `expected a positive number, got ${JSON.stringify(value)}`);
+    // A number written as text ("512", from an environment variable) says so, as assigned_number does.
+    const asText = typeof value === 'string' && Number(value) > 0 ? ' (a number, not text)' : '';
+    throw new OptionError(key, `expected a positive number${asText}, got ${shown(value)}`);
   }
+  return value;
+}
+
+/** A value as an option's error shows it: text, numbers and flags as they are written in code, anything else by its kind. */
+function shown(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? JSON.stringify(value) : describeValue(value);
+}
+
+/** A yes-or-no option: a string such as "false" is refused, not taken as true. */
+function flag(key: string, value: boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new OptionError(key, `expected true or false, got ${shown(value)}`);
   return value;
 }
 
@@ -278,6 +303,10 @@ export function resolveOptions(base: GenerateOptions, overrides: GenerateOptions
     throw new OptionError('memory.preset', `expected one of ${Object.keys(MEMORY_PRESETS).join(', ')}, got ${JSON.stringify(preset)}${didYouMean(closestName(preset, Object.keys(MEMORY_PRESETS)))}`);
   }
   const thresholds = { ...presetThresholds, ...memory.thresholds };
+  for (const [name, value] of Object.entries(memory.thresholds ?? {})) {
+    // A string compares as a number would ('0.5' > 0), and would then be kept as a string.
+    if (typeof value !== 'number') throw new OptionError(`memory.thresholds.${name}`, `expected a fraction of memory.maxMemoryMb (a number such as 0.7), got ${shown(value)}`);
+  }
   const order = [thresholds.moderate, thresholds.high, thresholds.critical, thresholds.emergency];
   if (order.some((t, i) => !(t > 0) || (i > 0 && t < order[i - 1]!))) {
     throw new OptionError('memory.thresholds', 'expected 0 < moderate <= high <= critical <= emergency');
@@ -290,18 +319,24 @@ export function resolveOptions(base: GenerateOptions, overrides: GenerateOptions
   if (typeof sampleIntervalMs !== 'number' || !(sampleIntervalMs >= 0)) {
     throw new OptionError('memory.sampleIntervalMs', `expected a number >= 0, got ${JSON.stringify(sampleIntervalMs)}`);
   }
+  const urlOptions: unknown = overrides.urlOptions ?? base.urlOptions;
+  if (urlOptions !== undefined && (typeof urlOptions !== 'object' || urlOptions === null || Array.isArray(urlOptions))) {
+    throw new OptionError('urlOptions', `expected an object of the URL scheme's options ({ pattern: '…' }), got ${describeValue(urlOptions)}`);
+  }
+  const probe: unknown = memory.probe;
+  if (probe !== undefined && typeof probe !== 'function') throw new OptionError('memory.probe', `expected a function that reads memory (() => ({ rssBytes, heapUsedBytes, heapLimitBytes })), got ${describeValue(probe)}`);
   return Object.freeze({
     baseUrl: text('baseUrl', overrides.baseUrl ?? base.baseUrl, DEFAULT_OPTIONS.baseUrl),
     proxyId: proxyId === null || proxyId === '' ? undefined : proxyId,
     strategy: text('strategy', overrides.strategy ?? base.strategy, DEFAULT_OPTIONS.strategy),
     urlScheme: text('urlScheme', overrides.urlScheme ?? base.urlScheme, DEFAULT_OPTIONS.urlScheme),
     urlOptions: Object.freeze({ ...base.urlOptions, ...overrides.urlOptions }),
-    strict: overrides.strict ?? base.strict ?? false,
-    checkDuplicates: overrides.checkDuplicates ?? base.checkDuplicates ?? true,
+    strict: flag('strict', overrides.strict ?? base.strict, false),
+    checkDuplicates: flag('checkDuplicates', overrides.checkDuplicates ?? base.checkDuplicates, true),
     memory: Object.freeze({
       maxMemoryBytes: positive('memory.maxMemoryMb', memory.maxMemoryMb, DEFAULT_OPTIONS.maxMemoryMb) * 1024 * 1024,
       thresholds: Object.freeze(thresholds),
-      enableTracking: memory.enableTracking ?? true,
+      enableTracking: flag('memory.enableTracking', memory.enableTracking, true),
       largeInputThreshold: positive('memory.largeInputThreshold', memory.largeInputThreshold, DEFAULT_OPTIONS.largeInputThreshold),
       probe: memory.probe ?? processMemoryProbe,
       sampleIntervalMs,
