@@ -232,6 +232,9 @@ describe('invalid configuration', () => {
     [{ proxy_generation: { workers: 1.5 } }, 'm3ugen.toml: key "proxy_generation.workers": expected "auto" or a whole number >= 1, got 1.5'],
     [{ proxy_generation: { memory: { strategy_preset: 'Aggressive' } } }, 'm3ugen.toml: key "proxy_generation.memory.strategy_preset": expected one of "conservative", "default", "aggressive", got "Aggressive" (did you mean "aggressive"?)'],
     [{ proxy_generation: { enable_memory_tracking: 'yes' } }, 'm3ugen.toml: key "proxy_generation.enable_memory_tracking": expected true or false, got "yes"'],
+    // A number or a flag in quotes: text to TOML, YAML and JSON alike.
+    [{ proxy_generation: { memory: { max_memory_mb: ' 512' } } }, 'm3ugen.toml: key "proxy_generation.memory.max_memory_mb": expected a positive number, got " 512" (text: write 512 without quotes)'],
+    [{ proxy_generation: { enable_memory_tracking: 'false' } }, 'm3ugen.toml: key "proxy_generation.enable_memory_tracking": expected true or false, got "false" (text: write false without quotes)'],
     [{ web: { base_url: 'localhost:8080' } }, 'm3ugen.toml: key "web.base_url": expected an absolute http(s) URL such as "http://localhost:8080" or "https://tv.example/iptv", got "localhost:8080" (did you mean "http://localhost:8080"?)'],
     [{ proxy_generation: { proxy_id: 'abc' } }, 'm3ugen.toml: key "proxy_generation.proxy_id": expected a ULID (26 characters of 0-9 and A-Z without I, L, O, U), got "abc": 3 characters'],
     [{ plugins: [42] }, 'm3ugen.toml: key "plugins[0]": expected "name-or-path", ["name-or-path", { options }] or a plugin object, got 42'],

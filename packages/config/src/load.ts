@@ -50,7 +50,19 @@ function describe(issue: Zod.z.core.$ZodIssue, raw: unknown): string {
   if (issue.code === 'custom') return issue.message;
   // JSON has no functions: a plugin factory listed without being called would read "got undefined".
   if (typeof value === 'function' && issue.path[0] === 'plugins') return notAPlugin(value);
-  return `${issue.message}, got ${describeOptionValue(value)}${didYouMean(closestAllowedValue(issue, value))}${issue.path[0] === 'plugins' && issue.path.length === 2 ? pluginEntryMend(value) : ''}`;
+  return `${issue.message}, got ${describeOptionValue(value)}${quotedMend(issue, value)}${didYouMean(closestAllowedValue(issue, value))}${issue.path[0] === 'plugins' && issue.path.length === 2 ? pluginEntryMend(value) : ''}`;
+}
+
+/**
+ * A number or a flag written in quotes (`max_memory_mb = "512"`,
+ * `strict: "true"`): text to the config's format, and the mend is to drop
+ * the quotes.
+ */
+function quotedMend(issue: Zod.z.core.$ZodIssue, value: unknown): string {
+  if (issue.code !== 'invalid_type' || typeof value !== 'string') return '';
+  const unquoted = value.trim();
+  const fits = issue.expected === 'number' ? unquoted !== '' && Number.isFinite(Number(unquoted)) : issue.expected === 'boolean' && (unquoted === 'true' || unquoted === 'false');
+  return fits ? ` (text: write ${unquoted} without quotes)` : '';
 }
 
 /**
