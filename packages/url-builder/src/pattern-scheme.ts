@@ -92,11 +92,11 @@ export const patternUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
     const params = (run.options.urlOptions['params'] ?? {}) as Record<string, unknown>;
     for (const [name, value] of Object.entries(params)) checkLineSafe(`url.params.${name}`, String(value));
     const fixed: Record<string, () => string> = {
-      base_url: () => parseBaseUrl(run.options.baseUrl),
+      base_url: () => parseBaseUrl(run.options.baseUrl, 'baseUrl'),
       proxy_id: () => {
-        if (run.options.proxyId === undefined) throw new OptionError('proxy_id', 'the URL pattern uses {proxy_id}, but no proxy ULID is set');
+        if (run.options.proxyId === undefined) throw new OptionError('proxyId', 'the URL pattern uses {proxy_id}, but no proxy ULID is set');
         // Checked as the proxy scheme checks it (a config's is checked when read, a program's only here).
-        return parseProxyId(run.options.proxyId);
+        return parseProxyId(run.options.proxyId, 'proxyId');
       },
     };
     const perChannel: Record<string, (nc: NumberedChannel, index: number) => string> = {

@@ -34,7 +34,8 @@ export const proxyUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
   description: '{base_url}/stream/{proxy_ulid}/{channel_id}',
   optionNames: [],
   create(run) {
-    const base = parseBaseUrl(run.options.baseUrl);
+    // Named as the run's options name them; the command names a config's key or a flag instead.
+    const base = parseBaseUrl(run.options.baseUrl, 'baseUrl');
     let prefix: string;
     if (run.options.proxyId === undefined) {
       run.warn({
@@ -43,7 +44,7 @@ export const proxyUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
       });
       prefix = `${base}/stream/`;
     } else {
-      prefix = `${base}/stream/${parseProxyId(run.options.proxyId)}/`;
+      prefix = `${base}/stream/${parseProxyId(run.options.proxyId, 'proxyId')}/`;
     }
     // The prefix is checked once (a base URL's path may hold a lone surrogate); the encoded id is ASCII: line-safe.
     const safePrefix = sanitizeText(prefix);

@@ -123,8 +123,8 @@ describe('the proxy URL scheme', () => {
   });
 
   it('fails the run on an invalid base URL or proxy ULID before writing anything', async () => {
-    await expect(generator({ baseUrl: 'localhost' }).generate([channel])).rejects.toThrow(/option "base_url"/);
-    await expect(generator({ proxyId: 'xyz' }).generate([channel])).rejects.toThrow(/option "proxy_id": expected a ULID .*, got "xyz"/);
+    await expect(generator({ baseUrl: 'localhost' }).generate([channel])).rejects.toThrow(/option "baseUrl"/);
+    await expect(generator({ proxyId: 'xyz' }).generate([channel])).rejects.toThrow(/option "proxyId": expected a ULID .*, got "xyz"/);
   });
 
   it('writes a base URL path with a lone surrogate as U+FFFD, as the writer did before the scheme declared its URLs line-safe', async () => {
@@ -242,7 +242,7 @@ describe('the pattern URL scheme', () => {
 
   it('refuses a {proxy_id} that is not a ULID, as the proxy scheme does, rather than write it into every URL', async () => {
     const withProxyId = (proxyId: string) => generator({ urlScheme: 'pattern', proxyId, urlOptions: { pattern: '{base_url}/{proxy_id}/{channel_id}' } });
-    await expect(withProxyId('xyz').generate([channel])).rejects.toThrow(/option "proxy_id": expected a ULID .*, got "xyz"/);
+    await expect(withProxyId('xyz').generate([channel])).rejects.toThrow(/option "proxyId": expected a ULID .*, got "xyz"/);
     expect(urlLine((await withProxyId('01arz3ndektsv4rrffq69g5fav').generate([channel])).playlist)).toBe(
       urlLine((await generator({ proxyId: '01arz3ndektsv4rrffq69g5fav' }).generate([channel])).playlist).replace('/stream', ''),
     );
