@@ -398,6 +398,13 @@ export function createGenerationHooks(): GenerationHooks {
   return Object.freeze(hooks);
 }
 
+/** tapable's words for a tap called wrong, and the mend (tapable names neither the call nor the hook). */
+const TAP_SLIPS: readonly (readonly [RegExp, string])[] = [
+  [/^(Invalid tap options|Missing name for tap)$/, "tap(name, fn) takes the tap's name first (the plugin's name, or { name, stage, before }), then the function"],
+  [/^(tapAsync|tapPromise) is not supported on a SyncHook$/, 'the hook is synchronous: tap it with tap(name, fn), whose async function is waited for before the playlist is published'],
+  [/^(tapAsync|tapPromise) is not supported on a Sync(Waterfall|Bail)Hook$/, 'the hook is synchronous and uses what its taps return: tap it with tap(name, fn), returning the value itself, not a Promise'],
+];
+
 /** The latest name read from each hook set that is not a hook (`hooks.extinf`), for {@link explainMissingHook}. */
 const missingHookReads = new WeakMap<GenerationHooks, { missing: string | undefined }>();
 
@@ -411,9 +418,12 @@ export function forgetMissingHook(hooks: GenerationHooks): void {
  * What a plugin's `apply` threw, or, when it was a `TypeError` after reading
  * a hook the set does not have (`hooks.extinf.tap(…)`: "Cannot read
  * properties of undefined"), an error that names that hook and the one meant,
- * with the original as its `cause`.
+ * with the original as its `cause`; likewise tapable's words for a tap
+ * called wrong (`Invalid tap options`), with the mend.
  */
 export function explainMissingHook(hooks: GenerationHooks, error: unknown): unknown {
+  const slip = error instanceof Error ? TAP_SLIPS.find(([words]) => words.test(error.message)) : undefined;
+  if (slip !== undefined) return new TypeError(`${(error as Error).message}: ${slip[1]}`, { cause: error });
   const name = missingHookReads.get(hooks)?.missing;
   // Only an error about an undefined value: a plugin's own TypeError after it probed the set (inspect, then) is its own.
   if (name === undefined || !(error instanceof TypeError) || !/\bundefined\b/.test(error.message)) return error;

@@ -345,6 +345,21 @@ describe('M3uGenerator', () => {
     expect(() => make([{ name: 'broken', apply: () => { throw new Error('nope'); } }])).toThrow('plugin "broken" failed in hook "apply": nope');
   });
 
+  it("says how to call tap when a plugin calls it wrong, which tapable's own words do not", () => {
+    const applying = (apply: M3uPlugin['apply']): M3uPlugin => ({ name: 'slip', apply });
+    const noName = (gen: M3uGenerator) => (gen.hooks.extinfLine.tap as unknown as (fn: (line: string) => string) => void)((line) => line);
+    expect(() => make([applying(noName)])).toThrow(
+      'plugin "slip" failed in hook "apply": Invalid tap options: tap(name, fn) takes the tap\'s name first (the plugin\'s name, or { name, stage, before }), then the function',
+    );
+    expect(() => make([applying((gen) => gen.hooks.extinfLine.tap('', (line) => line))])).toThrow('Missing name for tap: tap(name, fn) takes the tap\'s name first');
+    const promised = (gen: M3uGenerator) => (gen.hooks.streamUrl as unknown as { tapPromise(name: string, fn: () => Promise<string>): void }).tapPromise('slip', async () => 'http://x');
+    expect(() => make([applying(promised)])).toThrow(
+      'tapPromise is not supported on a SyncWaterfallHook: the hook is synchronous and uses what its taps return: tap it with tap(name, fn), returning the value itself, not a Promise',
+    );
+    const notified = (gen: M3uGenerator) => (gen.hooks.warning as unknown as { tapAsync(name: string, fn: () => void): void }).tapAsync('slip', () => undefined);
+    expect(() => make([applying(notified)])).toThrow('tapAsync is not supported on a SyncHook: the hook is synchronous: tap it with tap(name, fn), whose async function is waited for before the playlist is published');
+  });
+
   it('names the hook a plugin misspelt, and the one it meant', () => {
     const tapping = (name: string): M3uPlugin => ({ name: 'typo', apply: (gen) => (gen.hooks as unknown as Record<string, SyncHook<[string]>>)[name]!.tap('typo', (x) => x) });
     expect(() => make([tapping('extinf')])).toThrow('plugin "typo" failed in hook "apply": generator.hooks has no hook "extinf" (did you mean "extinfLine"?): Cannot read properties of undefined');
