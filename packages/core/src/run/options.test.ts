@@ -62,6 +62,11 @@ describe('misspelt option names (plain JavaScript callers)', () => {
 });
 
 describe('closestName', () => {
+  it('takes two neighbouring letters swapped as one slip, nearer than two letters changed', () => {
+    expect(closestName('tow.ndjson', ['bom.ndjson', 'two.ndjson'])).toBe('two.ndjson');
+    expect(closestName('stratgey', ['strategy', 'stratify'])).toBe('strategy');
+  });
+
   it.each([
     ['baseurl', 'baseUrl'],
     ['stratgy', 'strategy'],

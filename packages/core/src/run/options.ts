@@ -102,14 +102,22 @@ export function namesOf<T>(all: { readonly [K in keyof Required<T>]: true }): re
   return Object.freeze(Object.keys(all)) as readonly (keyof T & string)[];
 }
 
-/** Levenshtein distance, for suggesting the name a mistyped one meant. */
+/**
+ * Edits between two names, for suggesting the name a mistyped one meant:
+ * Levenshtein's, with two neighbouring letters swapped as one edit (optimal
+ * string alignment), the commonest slip of typing (`tow` for `two`).
+ */
 function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      let d = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      current[j] = d;
     }
+    before = previous;
     previous = current;
   }
   return previous[b.length]!;
