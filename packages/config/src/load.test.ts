@@ -66,7 +66,10 @@ describe('config discovery (cosmiconfig under the name m3ugen)', () => {
   });
 
   it('says when an explicit config file does not exist', async () => {
-    await expect(loadConfig({ file: '/nonexistent/m3ugen.toml' })).rejects.toThrow('/nonexistent/m3ugen.toml: config file not found');
+    await expect(loadConfig({ file: '/nonexistent/m3ugen.toml' })).rejects.toThrow('/nonexistent/m3ugen.toml: config file not found (its folder "/nonexistent" does not exist)');
+    // Misspelt beside the one it meant: named.
+    const dir = folderWith({ 'm3ugen.toml': '' });
+    await expect(loadConfig({ file: join(dir, 'm3ugen.tml') })).rejects.toThrow(`config file not found (did you mean ${JSON.stringify(join(dir, 'm3ugen.toml'))}?)`);
   });
 
   it('says plainly when the config given is a directory', async () => {

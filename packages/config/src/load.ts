@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { checkPlugins, closestAllowedValue, describeOptionValue, describeValue, didYouMean, keyPath, OptionError, valueAtPath } from '@m3ugen/core';
-import { readFailureReason } from '@m3ugen/reader';
+import { missingFileHint, readFailureReason } from '@m3ugen/reader';
 import type * as Zod from 'zod';
 import { ConfigError } from './config-error.js';
 import { configLoaders, displayPath, loadJson } from './loaders.js';
@@ -240,7 +240,7 @@ export async function loadConfig(options: { file?: string | undefined; searchFro
       cache: false,
     });
     if (explicit !== undefined) {
-      if (!existsSync(explicit)) throw new ConfigError('config file not found', { file: options.file });
+      if (!existsSync(explicit)) throw new ConfigError(`config file not found${missingFileHint(explicit, options.file)}`, { file: options.file });
       found = await explorer.load(explicit);
     } else {
       found = await explorer.search(searchFrom);

@@ -24,6 +24,7 @@ import {
 import { decompressed, type Compression } from './compressed.js';
 import { estimateGzipContent, estimateRecords } from './estimate.js';
 import { locateJsonError } from './json-error.js';
+import { missingFileHint } from './missing-file.js';
 import { ArraySyntaxError, ElementTooLongError, JsonArraySplitter, type ArraySyntaxProblem } from './json-array-splitter.js';
 import { describeUtf8Fault, incompleteTail, replacedField, utf8Faults, type Utf8Fault } from './utf8.js';
 
@@ -156,7 +157,9 @@ export function isUrl(path: string): boolean {
 
 /** Why a path could not be opened; a URL, which is no file, is said as one, with how to read it instead. */
 function openError(file: string, path: string, error: unknown): InputError {
-  if ((error as { code?: unknown } | null)?.code !== 'ENOENT' || !isUrl(path)) return ioError(file, error);
+  const missing = (error as { code?: unknown } | null)?.code === 'ENOENT';
+  if (missing && !isUrl(path)) return new InputError(`cannot read the input: no such file${missingFileHint(path, file)}`, { file }, { cause: error });
+  if (!missing) return ioError(file, error);
   const shellUrl = `'${path.replaceAll("'", `'\\''`)}'`;
   return new InputError(
     `cannot read the input: it is a URL, and the input is read from a file or a stream: download it (curl -fsS ${shellUrl} | m3ugen generate --input -), or from code pass a fetch() response's body as the stream option`,
