@@ -414,8 +414,9 @@ describe('openChannelReader', () => {
   });
 
   it('says why a file cannot be read', async () => {
-    expect((await failure(openChannelReader(join(dir, 'none.ndjson'), { displayName: 'none.ndjson' }))).message).toBe(
-      'none.ndjson: cannot read the input: no such file',
+    // A name that no file of the folder is like (other tests write theirs there).
+    expect((await failure(openChannelReader(join(dir, 'nothing-like-it.ndjson'), { displayName: 'nothing-like-it.ndjson' }))).message).toBe(
+      'nothing-like-it.ndjson: cannot read the input: no such file',
     );
     mkdirSync(join(dir, 'folder.json'));
     expect((await failure(openChannelReader(join(dir, 'folder.json'), { displayName: 'folder.json' }))).message).toBe(

@@ -17,6 +17,11 @@ describe('missingFileHint', () => {
     expect(missingFileHint(join(folder, 'channels.json'), 'channels.json')).toBe(' (did you mean "channels.ndjson"?)');
     expect(missingFileHint(join(folder, 'channels'))).toBe(` (did you mean ${JSON.stringify(join(folder, 'channels.ndjson'))}?)`);
     expect(missingFileHint(join(folder, 'guide.xml'))).toBe('');
+    // Two letters off in a short stem is another file, however alike the whole names are.
+    expect(missingFileHint(join(folder, 'none.ndjson'))).toBe('');
+    expect(missingFileHint(join(folder, 'bmo.ndjson'), 'bmo.ndjson')).toBe(' (did you mean "bom.ndjson"?)');
+    expect(missingFileHint(join(folder, 'tom.ndjson'), 'tom.ndjson')).toBe(' (did you mean "bom.ndjson"?)');
+    expect(missingFileHint(join(folder, 'CHANNELS.NDJSON'), 'CHANNELS.NDJSON')).toBe(' (did you mean "channels.ndjson"?)');
   });
 
   it('says a folder that does not exist, before any file in it', () => {
