@@ -37,6 +37,8 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ memory: { enableTracking: 'no' as never } })).toThrow(new OptionError('memory.enableTracking', 'expected true or false, got "no"'));
     expect(() => resolveOptions({ memory: { maxMemoryMb: '512' as never } })).toThrow(new OptionError('memory.maxMemoryMb', 'expected a positive number (a number, not text), got "512"'));
     expect(() => resolveOptions({ memory: { largeInputThreshold: 'many' as never } })).toThrow(new OptionError('memory.largeInputThreshold', 'expected a positive number, got "many"'));
+    // A number JSON cannot write is shown as it is, not as "null".
+    expect(() => resolveOptions({ memory: { maxMemoryMb: Number.NaN } })).toThrow(new OptionError('memory.maxMemoryMb', 'expected a positive number, got NaN'));
     expect(() => resolveOptions({ memory: { thresholds: { moderate: '0.5' as never } } })).toThrow(
       new OptionError('memory.thresholds.moderate', 'expected a fraction of memory.maxMemoryMb (a number such as 0.7), got "0.5"'),
     );

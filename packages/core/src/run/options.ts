@@ -265,7 +265,9 @@ function positive(key: string, value: number | undefined, fallback: number): num
 
 /** A value as an option's error shows it: text, numbers and flags as they are written in code, anything else by its kind. */
 function shown(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? JSON.stringify(value) : describeValue(value);
+  // String, not JSON: NaN and Infinity are no JSON and would read "null".
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return typeof value === 'string' ? JSON.stringify(value) : describeValue(value);
 }
 
 /** A yes-or-no option: a string such as "false" is refused, not taken as true. */
