@@ -1,5 +1,5 @@
 import { closestName } from '../run/options.js';
-import { OPTIONAL_CHANNEL_FIELDS } from './model.js';
+import { isMissing, OPTIONAL_CHANNEL_FIELDS } from './model.js';
 
 /** The model's keys of known fields: each is read as its own field, so none is another's look-alike. */
 const MODEL_KEYS: ReadonlySet<string> = new Set(['id', 'channelName', ...OPTIONAL_CHANNEL_FIELDS.map((f) => f.camel)]);
@@ -56,8 +56,7 @@ export function optionalFieldLookalike(channel: unknown, field: string): string 
 
 /** Whether `key` of `channel` may be a known field spelt otherwise: unknown to the model, and holding a value. */
 function isCandidate(channel: Record<string, unknown>, key: string): boolean {
-  const value = channel[key];
-  return value !== undefined && value !== null && value !== '' && key !== '' && !MODEL_KEYS.has(key);
+  return !isMissing(channel[key]) && key !== '' && !MODEL_KEYS.has(key);
 }
 
 /** The keys of `channel` that may be a known field spelt otherwise, and after them the spellings the record held but were not read. */

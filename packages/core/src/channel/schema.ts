@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
 import { describeValue, InputError, valueAtPath, type RecordLocation } from '../errors.js';
 import { closestName } from '../run/options.js';
-import { OPTIONAL_CHANNEL_FIELDS, type Channel, type NumberedChannel } from './model.js';
+import { isMissing, OPTIONAL_CHANNEL_FIELDS, type Channel, type NumberedChannel } from './model.js';
 import { IGNORED_SPELLINGS, sameKeys } from './lookalike.js';
 import { unreadableRecordError } from './unreadable.js';
 
@@ -124,14 +124,12 @@ function toCamelChannel(raw: Record<string, unknown>): Channel {
     if (renamed === undefined) setField(out, key, raw[key]);
     else if (renamed !== null) {
       if (raw[key] !== undefined) out[renamed] = raw[key];
-    } else if (hasValue(raw[key])) (ignored ??= []).push(key);
+    } else if (!isMissing(raw[key])) (ignored ??= []).push(key);
   }
   // Hidden, for a missing field's warning to name (`tvgLogo` in a snake_case record is why tvg_logo is missing).
   if (ignored !== undefined) Object.defineProperty(out, IGNORED_SPELLINGS, { value: ignored });
   return out as Channel;
 }
-
-const hasValue = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
 
 const isText = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
 const isTextOrNumber = (v: unknown): boolean => isText(v) || (typeof v === 'number' && Number.isFinite(v));
