@@ -226,6 +226,9 @@ describe('invalid configuration', () => {
   it.each([
     [{ proxy_generation: { memory: { max_memory_mb: 'lots' } } }, 'm3ugen.toml: key "proxy_generation.memory.max_memory_mb": expected a positive number, got "lots"'],
     [{ proxy_generation: { memory: { max_memory_mb: 0 } } }, 'm3ugen.toml: key "proxy_generation.memory.max_memory_mb": expected a positive number, got 0'],
+    // TOML reads nan and inf, which JSON would show as null.
+    [{ proxy_generation: { memory: { max_memory_mb: Number.NaN } } }, 'm3ugen.toml: key "proxy_generation.memory.max_memory_mb": expected a positive number, got NaN'],
+    [{ proxy_generation: { memory: { max_memory_mb: -Infinity } } }, 'm3ugen.toml: key "proxy_generation.memory.max_memory_mb": expected a positive number, got -Infinity'],
     [{ proxy_generation: { memory: { strategy_preset: 'fast' } } }, 'm3ugen.toml: key "proxy_generation.memory.strategy_preset": expected one of "conservative", "default", "aggressive", got "fast"'],
     // A value near one of the set: said which.
     [{ proxy_generation: { memory: { strategy_preset: 'conservativ' } } }, 'm3ugen.toml: key "proxy_generation.memory.strategy_preset": expected one of "conservative", "default", "aggressive", got "conservativ" (did you mean "conservative"?)'],

@@ -186,8 +186,9 @@ export function valueAtPath(root: unknown, path: readonly PropertyKey[]): unknow
 
 /**
  * An option's value as a message shows it after "got": its JSON, cut at 60
- * characters, or, where JSON cannot write it, `nothing`, `a function`, or
- * what {@link describeValue} says (a cyclic object, a bigint).
+ * characters, or, where JSON cannot write it, `nothing`, `a function`, the
+ * number itself (`NaN`, `Infinity`: JSON would say `null`), or what
+ * {@link describeValue} says (a cyclic object, a bigint).
  *
  * @example
  * ```ts
@@ -198,6 +199,8 @@ export function valueAtPath(root: unknown, path: readonly PropertyKey[]): unknow
 export function describeOptionValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'function') return 'a function';
+  // TOML and YAML read nan and inf, which JSON writes as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   let json: string | undefined;
   try {
     json = JSON.stringify(value);

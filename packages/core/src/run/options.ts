@@ -1,5 +1,5 @@
 import type * as Zod from 'zod';
-import { describeValue, OptionError } from '../errors.js';
+import { describeOptionValue, describeValue, OptionError } from '../errors.js';
 import {
   MEMORY_PRESETS,
   processMemoryProbe,
@@ -263,11 +263,9 @@ function positive(key: string, value: number | undefined, fallback: number): num
   return value;
 }
 
-/** A value as an option's error shows it: text, numbers and flags as they are written in code, anything else by its kind. */
+/** A value as an option's error shows it: an object or list by its kind, anything else as a config's errors show it. */
 function shown(value: unknown): string {
-  // String, not JSON: NaN and Infinity are no JSON and would read "null".
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return typeof value === 'string' ? JSON.stringify(value) : describeValue(value);
+  return typeof value === 'object' && value !== null ? describeValue(value) : describeOptionValue(value);
 }
 
 /** A yes-or-no option: a string such as "false" is refused, not taken as true. */
