@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { closestName } from '@m3ugen/core';
+import { closestName, editDistance } from '@m3ugen/core';
 
 /**
  * What a path that names no file most likely meant, as the end of the error
@@ -49,7 +49,8 @@ function nearName(typed: string, names: readonly string[]): string | undefined {
   if (sameStem.length > 0) return sameStem.length === 1 ? sameStem[0] : closestName(typed, sameStem);
   const oneOff = names.filter((name) => {
     const [otherStem, otherExtension] = stemAndExtension(name.toLowerCase());
-    return otherExtension === extension && withinOneEdit(stem, otherStem);
+    // Not 0: the same stem was looked for above.
+    return otherExtension === extension && editDistance(stem, otherStem) === 1;
   });
   return oneOff.length === 1 ? oneOff[0] : undefined;
 }
@@ -58,13 +59,4 @@ function nearName(typed: string, names: readonly string[]): string | undefined {
 function stemAndExtension(name: string): [string, string] {
   const dot = name.indexOf('.', 1);
   return dot < 0 ? [name, ''] : [name.slice(0, dot), name.slice(dot)];
-}
-
-/** Whether `b` is `a` with one letter added, left out, changed, or two neighbours swapped. */
-function withinOneEdit(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1 || a === b) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
-  return a.length < b.length ? a.slice(i) === b.slice(i + 1) : a.slice(i + 1) === b.slice(i);
 }

@@ -106,8 +106,14 @@ export function namesOf<T>(all: { readonly [K in keyof Required<T>]: true }): re
  * Edits between two names, for suggesting the name a mistyped one meant:
  * Levenshtein's, with two neighbouring letters swapped as one edit (optimal
  * string alignment), the commonest slip of typing (`tow` for `two`).
+ *
+ * @example
+ * ```ts
+ * editDistance('tow', 'two'); // 1
+ * editDistance('none', 'long'); // 2
+ * ```
  */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
