@@ -1,9 +1,8 @@
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
 import { describeValue, InputError, valueAtPath, type RecordLocation } from '../errors.js';
-import { closestName } from '../run/options.js';
 import { isMissing, OPTIONAL_CHANNEL_FIELDS, type Channel, type NumberedChannel } from './model.js';
-import { IGNORED_SPELLINGS, sameKeys } from './lookalike.js';
+import { IGNORED_SPELLINGS, requiredFieldLookalike } from './lookalike.js';
 import { unreadableRecordError } from './unreadable.js';
 
 /*
@@ -185,22 +184,9 @@ export function describeProblem(expected: string, value: unknown): string {
 export function describeFieldProblem(expected: string, container: unknown, key: string): string {
   const value = isObject(container) ? container[key] : undefined;
   if (value !== undefined || !isObject(container)) return describeProblem(expected, value);
-  const keys = Object.keys(container);
-  if (key !== lookalike.key || !sameKeys(keys, lookalike.keys)) {
-    const others = keys.filter((other) => other !== key && other !== '');
-    // A short name (`id`) is near too many others: only its own spelling in other letter case counts.
-    const near = key.length < 4 ? others.find((other) => other.toLowerCase() === key.toLowerCase()) : closestName(key, others);
-    lookalike = { key, keys, near };
-  }
-  return lookalike.near === undefined ? 'required field is missing' : `required field is missing; the record has "${lookalike.near}" (misspelt?)`;
+  const near = requiredFieldLookalike(container, key);
+  return near === undefined ? 'required field is missing' : `required field is missing; the record has "${near}" (misspelt?)`;
 }
-
-/**
- * The look-alike found last, with the missing field and the keys beside it:
- * the bad records of a file mostly share one shape, and finding it anew for
- * each tripled the time `m3ugen validate` took on a file of them.
- */
-let lookalike: { readonly key: string; readonly keys: readonly string[]; readonly near: string | undefined } = { key: '', keys: [], near: undefined };
 
 function describeIssue(issue: Zod.z.core.$ZodIssue, record: unknown): string {
   const path = issue.path as PropertyKey[];
