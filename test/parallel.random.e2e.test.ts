@@ -96,7 +96,7 @@ async function runWith(dir: string, input: string, workers: number, config: (log
   if (report !== undefined) for (const key of ['durationMs', 'channelsPerSecond', 'peakRssBytes', 'peakHeapUsedBytes', 'runId', 'output', 'strategy', 'initialStrategy', 'strategySwitches']) delete report[key];
   return {
     code: result.code,
-    stderr: result.stderr.replaceAll(output, 'OUTPUT').replace(/ in \d+ ms \([^)]*\)/, ''),
+    stderr: result.stderr.replaceAll(output, 'OUTPUT').replace(/ in [\d,]+ ms \([^)]*\)/, ''),
     playlist: files.includes(`out-${workers}.m3u`) ? readFileSync(output, 'utf8') : undefined,
     report,
     warnings: readFileSync(log, 'utf8'),
