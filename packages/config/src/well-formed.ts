@@ -106,7 +106,8 @@ function keyPaths(table: Table, prefix = ''): string[] {
  * The key an unknown one was most likely meant to be, for the warning that
  * it is ignored: the same name in another table (`max_memory_mb` outside
  * `[proxy_generation.memory]`), or one within two edits in its own table
- * (`web.bse_url`). `undefined` for keys like nothing known (`web.port`)
+ * (`web.bse_url`), or else the same words in another naming style in any
+ * table (`checkDuplicates` for `proxy_generation.check_duplicates`). `undefined` for keys like nothing known (`web.port`)
  * and for keys outside m3ugen's tables (`database.url`), which a larger
  * pipeline config holds on purpose.
  *
@@ -114,6 +115,7 @@ function keyPaths(table: Table, prefix = ''): string[] {
  * ```ts
  * suggestConfigKey('web.bse_url'); // 'web.base_url'
  * suggestConfigKey('proxy_generation.max_memory_mb'); // 'proxy_generation.memory.max_memory_mb'
+ * suggestConfigKey('check-duplicates'); // 'proxy_generation.check_duplicates'
  * suggestConfigKey('web.port'); // undefined
  * ```
  */
@@ -127,8 +129,25 @@ export function suggestConfigKey(key: string): string | undefined {
     if (inner === undefined || typeof inner === 'function') return undefined;
     table = inner;
   }
-  const elsewhere = keyPaths(CONFIG).find((known) => known === name || known.endsWith(`.${name}`));
-  if (elsewhere !== undefined) return elsewhere;
   const meant = closestName(name, Object.keys(table));
+  const known = keyPaths(CONFIG);
+  const elsewhere = known.find((key) => lastName(key) === name) ?? (meant === undefined ? known.find((key) => sameWords(lastName(key), name)) : undefined);
+  if (elsewhere !== undefined) return elsewhere;
   return meant === undefined ? undefined : [...path.slice(0, -1), meant].join('.');
+}
+
+function lastName(keyPath: string): string {
+  return keyPath.slice(keyPath.lastIndexOf('.') + 1);
+}
+
+/**
+ * The same words in another naming style (`check-duplicates`, `checkDuplicates`
+ * for `check_duplicates`): a key from a JavaScript config or a hand-written
+ * TOML one, in the wrong table too. Only this for keys of other tables, not
+ * a near spelling, as a pipeline's own keys beside m3ugen's may be named
+ * anything (`proxy` is not a slip for `proxy_id`).
+ */
+function sameWords(a: string, b: string): boolean {
+  const words = (name: string): string => name.toLowerCase().replace(/[-_ ]/g, '');
+  return words(a) === words(b);
 }
