@@ -107,9 +107,10 @@ function keyPaths(table: Table, prefix = ''): string[] {
  * it is ignored: the same name in another table (`max_memory_mb` outside
  * `[proxy_generation.memory]`), or one within two edits in its own table
  * (`web.bse_url`), or else the same words in another naming style in any
- * table (`checkDuplicates` for `proxy_generation.check_duplicates`). `undefined` for keys like nothing known (`web.port`)
- * and for keys outside m3ugen's tables (`database.url`), which a larger
- * pipeline config holds on purpose.
+ * table (`checkDuplicates` for `proxy_generation.check_duplicates`).
+ * `undefined` for keys like nothing known (`web.port`) and for keys outside
+ * m3ugen's tables (`database.url`), which a larger pipeline config holds on
+ * purpose.
  *
  * @example
  * ```ts
