@@ -6,7 +6,7 @@
  * and words every error. A property test (well-formed.test.ts) holds the two
  * together, as for channel records in @m3ugen/core.
  */
-import { closestName, MEMORY_PRESETS } from '@m3ugen/core';
+import { closestName, MEMORY_PRESETS, sameWords } from '@m3ugen/core';
 import { parseBaseUrl, parseProxyId } from '@m3ugen/url-builder';
 
 type Check = (value: unknown) => boolean;
@@ -132,6 +132,8 @@ export function suggestConfigKey(key: string): string | undefined {
   }
   const meant = closestName(name, Object.keys(table));
   const known = keyPaths(CONFIG);
+  // In other tables the same words in another style only, not a near spelling: a pipeline's own keys beside
+  // m3ugen's may be named anything (`proxy` is not a slip for `proxy_id`).
   const elsewhere = known.find((key) => lastName(key) === name) ?? (meant === undefined ? known.find((key) => sameWords(lastName(key), name)) : undefined);
   if (elsewhere !== undefined) return elsewhere;
   return meant === undefined ? undefined : [...path.slice(0, -1), meant].join('.');
@@ -141,14 +143,3 @@ function lastName(keyPath: string): string {
   return keyPath.slice(keyPath.lastIndexOf('.') + 1);
 }
 
-/**
- * The same words in another naming style (`check-duplicates`, `checkDuplicates`
- * for `check_duplicates`): a key from a JavaScript config or a hand-written
- * TOML one, in the wrong table too. Only this for keys of other tables, not
- * a near spelling, as a pipeline's own keys beside m3ugen's may be named
- * anything (`proxy` is not a slip for `proxy_id`).
- */
-function sameWords(a: string, b: string): boolean {
-  const words = (name: string): string => name.toLowerCase().replace(/[-_ ]/g, '');
-  return words(a) === words(b);
-}

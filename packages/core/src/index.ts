@@ -43,7 +43,7 @@ export { FingerprintSet, FingerprintMap, NumberSet, idKey, writeFingerprint, dup
 export type { CapturedWarning, BatchEntries, BatchText, EntryCacheOptions, RenderedEntry } from './run/entry-cache.js';
 export { EntryCache } from './run/entry-cache.js';
 export type { GenerateOptions, MemoryOptions, ResolvedOptions } from './run/options.js';
-export { resolveOptions, DEFAULT_OPTIONS, GENERATE_OPTION_NAMES, checkOptionNames, closestName, closestAllowedValue, didYouMean, editDistance } from './run/options.js';
+export { resolveOptions, DEFAULT_OPTIONS, GENERATE_OPTION_NAMES, checkOptionNames, closestName, closestAllowedValue, didYouMean, editDistance, sameWords } from './run/options.js';
 export type { RunInfo } from './run/run-info.js';
 export type { GenerationWarning, WarningCode, WarningSummary } from './run/warnings.js';
 export { WarningLog, warningAtIndex } from './run/warnings.js';

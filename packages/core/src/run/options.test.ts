@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { OptionError } from '../errors.js';
 import { MEMORY_PRESETS } from '../memory/pressure.js';
-import { checkOptionNames, closestAllowedValue, closestName, GENERATE_OPTION_NAMES, resolveOptions, type GenerateOptions } from './options.js';
+import { checkOptionNames, closestAllowedValue, closestName, GENERATE_OPTION_NAMES, resolveOptions, sameWords, type GenerateOptions } from './options.js';
 
 describe('resolveOptions', () => {
   it('fills the contract defaults', () => {
@@ -60,6 +60,14 @@ describe('misspelt option names (plain JavaScript callers)', () => {
   it('lists the known names when nothing is close, and lets a key set to undefined pass as unset', () => {
     expect(() => checkOptionNames({ colour: 'red' }, ['baseUrl', 'strict'])).toThrow('option "colour": unknown option; known: baseUrl, strict');
     expect(() => checkOptionNames({ colour: undefined, strict: true }, ['baseUrl', 'strict'])).not.toThrow();
+  });
+});
+
+describe('sameWords', () => {
+  it('matches the same words in any naming style, and nothing spelt otherwise', () => {
+    for (const style of ['checkDuplicates', 'check-duplicates', 'CHECK_DUPLICATES', 'check duplicates']) expect(sameWords(style, 'check_duplicates')).toBe(true);
+    expect(sameWords('check_duplicate', 'check_duplicates')).toBe(false);
+    expect(sameWords('checkduplicate', 'check_duplicates')).toBe(false);
   });
 });
 

@@ -167,6 +167,22 @@ export function closestName(typed: unknown, names: readonly string[]): string | 
   return fitting.length === 1 ? fitting[0] : undefined;
 }
 
+/**
+ * Whether two names are the same words in different naming styles: equal
+ * but for letter case and the separators styles differ by (`-`, `_`, `.`,
+ * space). The tier of {@link closestName} that finds `max_memory_mb` for
+ * `maxMemoryMb`, alone, for a caller that wants no nearer-spelling match.
+ *
+ * @example
+ * ```ts
+ * sameWords('checkDuplicates', 'check_duplicates'); // true
+ * sameWords('check-duplicate', 'check_duplicates'); // false
+ * ```
+ */
+export function sameWords(a: string, b: string): boolean {
+  return wordsOnly(a) === wordsOnly(b);
+}
+
 /** A name lower-cased without the separators naming styles differ by (`-`, `_`, `.`, space). */
 function wordsOnly(name: string): string {
   return name.toLowerCase().replace(/[-_. ]/g, '');
