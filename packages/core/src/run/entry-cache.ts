@@ -79,8 +79,6 @@ interface Segment {
   /** Entries placed after `base` was built, by position. */
   own: (string | undefined)[] | undefined;
   ownCount: number;
-  /** Rebuilt into a new flat base once `ownCount` is above this ({@link rebaseLimit}). */
-  readonly rebaseAt: number;
   /** The slot (see {@link EntryCache}) of entry j. */
   readonly slots: Int32Array;
 }
@@ -401,7 +399,7 @@ export class EntryCache {
     }
     // A whole unchanged batch is `base` itself (a slice of all of it is the same string).
     takeBase(count);
-    if (segment.ownCount > segment.rebaseAt) rebase(segment, text, bytes);
+    if (segment.ownCount > rebaseLimit(firstIndex, count)) rebase(segment, text, bytes);
     return { text, bytes };
   }
 
@@ -637,7 +635,7 @@ export class EntryCache {
 
 function newSegment(firstIndex: number, count: number): Segment {
   const offsets = new Int32Array(count + 1);
-  return { firstIndex, count, base: '', baseOffsets: offsets, baseBytes: offsets, own: undefined, ownCount: 0, rebaseAt: rebaseLimit(firstIndex, count), slots: new Int32Array(count) };
+  return { firstIndex, count, base: '', baseOffsets: offsets, baseBytes: offsets, own: undefined, ownCount: 0, slots: new Int32Array(count) };
 }
 
 function grown(array: Int32Array, size: number): Int32Array {
