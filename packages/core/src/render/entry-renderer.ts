@@ -225,7 +225,7 @@ export function createRenderers(context: RenderContext): Renderers {
     : cache !== undefined
       ? { add: (id, index) => cache.claimId(id, index) }
       : (context.idIndex ?? new FingerprintSet(run.knownChannelCount));
-  const numbers = run.options.checkDuplicates ? new NumberSet() : undefined;
+  const numbers = run.options.checkDuplicates ? new NumberSet(run.knownChannelCount) : undefined;
   /** The URL builder guarantees single safe lines: no check per URL. */
   const lineSafe = buildUrl.lineSafe === true;
   /** An entry's text depends on its position only through a per-channel tap that may read the index, or a URL scheme that does not say what it reads. */

@@ -80,6 +80,16 @@ describe('NumberSet', () => {
     expect(set.add(2 ** 40)).toBe(false);
     expect(set.add(4_999_999)).toBe(true);
   });
+
+  it('sized for the numbers expected, still tells numbers past them, and takes any size given', () => {
+    for (const expected of [1_000_000, 0, -5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 40]) {
+      const set = new NumberSet(expected);
+      for (const n of [1, 999_999, 1_000_000, 1_000_001, 2 ** 26, 2 ** 40]) {
+        expect(set.add(n)).toBe(true);
+        expect(set.add(n)).toBe(false);
+      }
+    }
+  });
 });
 
 describe('FingerprintMap', () => {

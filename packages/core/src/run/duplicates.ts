@@ -351,14 +351,24 @@ export class FingerprintMap extends FingerprintTable {
  *
  * @example
  * ```ts
- * const numbers = new NumberSet();
+ * const numbers = new NumberSet(channels.length); // sized for numbers up to the channel count
  * numbers.add(7); // true
  * numbers.add(7); // false: already there
  * ```
  */
 export class NumberSet {
-  #bits = new Uint8Array(1 << 10);
+  #bits: Uint8Array;
   readonly #large = new Set<number>();
+
+  /**
+   * `expectedLargest`: the largest number expected (the channel count, for the
+   * usual numbering from 1), so the bitset starts at its size: each growth on
+   * the way also made V8 throw away the optimized code of its callers.
+   */
+  constructor(expectedLargest = 0) {
+    const largest = Number.isFinite(expectedLargest) && expectedLargest > 0 ? Math.min(BITSET_LIMIT - 1, Math.floor(expectedLargest)) : 0;
+    this.#bits = new Uint8Array(Math.max(1 << 10, nextPowerOfTwo(Math.ceil((largest + 1) / 8))));
+  }
 
   /** Adds `n`; returns `false` if it was already there. */
   add(n: number): boolean {

@@ -12,7 +12,7 @@ import { proposeTakeover, selectAutomatically, type SelectionFacts } from '../st
 import type { Handover, M3uStrategy, StrategyChoice, StrategyRun, StrategySwitch } from '../strategy/strategy.js';
 import { abortableSink, RunAbort } from './abort.js';
 import { noteRead, toChannelSource, type ChannelBatch, type ChannelInput, type ChannelSource } from './channel-source.js';
-import { nameEarlierChannel, type DuplicateIdIndex } from './duplicates.js';
+import { FingerprintSet, nameEarlierChannel, NumberSet, type DuplicateIdIndex } from './duplicates.js';
 import type { EntryCache } from './entry-cache.js';
 import { absentFieldMessage, FieldPresence, type AbsentField, type FieldRead } from './field-reads.js';
 import { isForeign, markForeign } from './foreign-errors.js';
@@ -220,6 +220,7 @@ export class M3uGenerator {
   readonly #fieldReads = new Map<string, FieldRead>();
 
   constructor(config: GeneratorConfig = {}) {
+    keepShapes();
     checkOptionsObject(config, 'generator options', '{ baseUrl, proxyId, plugins, … }');
     checkOptionNames(config, GENERATOR_CONFIG_NAMES, '', { ...RUN_ONLY_ON_GENERATOR, ...MEMORY_OPTIONS_OUTSIDE });
     const { plugins = [], ...options } = config;
@@ -458,7 +459,7 @@ export class M3uGenerator {
       const output = abort === undefined ? sink : abortableSink(sink, abort);
       /** What the strategies rendered, to check against what they wrote: the header once, then every entry. */
       const rendered: RenderedText = { header: false, bytes: 0, exact: true };
-      const renderedOnce = new RenderedOnce(() => finalStrategy, taken);
+      const renderedOnce = new RenderedOnce(() => finalStrategy, taken, knownChannelCount);
       const renderEntry: EntryRenderer = (nc, index) => {
         renderedOnce.mark(index, index + 1);
         const text = renderers.entry(nc, index);
@@ -624,6 +625,24 @@ function checkPlugin(plugin: unknown, key: string): asserts plugin is M3uPlugin 
 }
 
 /** The source as strategies see it: what they take is counted, so the run can check it all came out. */
+/** See {@link keepShapes}. */
+let shapesKept: readonly object[] | undefined;
+
+/**
+ * Makes, once per process, one small instance of each class a run makes anew,
+ * and holds them. V8 forgets a class's hidden classes once a garbage
+ * collection finds no object of them, and with them the optimized code of
+ * every function compiled for them: a program that generates again and again
+ * with collections in between (a service answering requests, `--watch`)
+ * compiled its hot path anew on every run (`test/bench/repeated-runs.mjs`).
+ */
+function keepShapes(): void {
+  if (shapesKept !== undefined) return;
+  const presence = new FieldPresence([]);
+  const source = new CountedSource(toChannelSource([]), [], undefined, presence);
+  shapesKept = [presence, source, new RenderedOnce(() => '', source, 0), new WarningLog(), new StringSink(), new FingerprintSet(0), new NumberSet(0)];
+}
+
 class CountedSource implements ChannelSource {
   readonly #source: ChannelSource;
   /** What the caller gave the run, which a one-shot input is known by (see noteRead). */

@@ -8,14 +8,20 @@ import { M3ugenError } from '../errors.js';
  * off, the playlist held the entry twice.
  */
 export class RenderedOnce {
-  #bits = new Uint32Array(2048);
+  #bits: Uint32Array;
   readonly #strategy: () => string;
   readonly #handedOut: HandedOut;
 
-  /** `strategy` names the strategy rendering now, for the error; `handedOut` is what the source has given so far. */
-  constructor(strategy: () => string, handedOut: HandedOut) {
+  /**
+   * `strategy` names the strategy rendering now, for the error; `handedOut` is
+   * what the source has given so far; `expectedCount`, the channels expected,
+   * if known: the bits start at that size, as each growth on the way also
+   * made V8 throw away the optimized code of the strategy's loop.
+   */
+  constructor(strategy: () => string, handedOut: HandedOut, expectedCount = 0) {
     this.#strategy = strategy;
     this.#handedOut = handedOut;
+    this.#bits = new Uint32Array(Number.isFinite(expectedCount) && expectedCount > 65_536 ? Math.ceil(expectedCount / 32) : 2048);
   }
 
   /** Notes indexes `from` to `to` (exclusive) as rendered; throws `E_STRATEGY` if one already was, or was never handed out. */
