@@ -12,7 +12,7 @@ import type { RunInfo } from '../run/run-info.js';
 import { FingerprintSet, NumberSet, type DuplicateIdIndex } from '../run/duplicates.js';
 import type { ChannelBatch } from '../run/channel-source.js';
 import { NO_NUMBER, type BatchEntries, type BatchText, type CapturedWarning, type EntryCache } from '../run/entry-cache.js';
-import type { WarningLog } from '../run/warnings.js';
+import { WarningLog } from '../run/warnings.js';
 import { formatAttributes, type ExtinfAttribute } from './attributes.js';
 import { BEFORE_GROUP_TITLE, BEFORE_NAME, BEFORE_TVG_CHNO, BEFORE_TVG_LOGO, BEFORE_TVG_NAME, LINE_START, extinfWrittenAs, urlLineIs } from './default-entry.js';
 import { displayName, sanitizeAttributeValue, sanitizeName, sanitizeText } from './sanitize.js';
@@ -30,6 +30,21 @@ export interface Renderers {
   readonly batch: BatchRenderer;
   /** Whether a channel's index may change its entry's text: a per-channel tap that may read it, or a URL scheme that does not say what it reads. */
   readonly indexShapesEntries: boolean;
+  /**
+   * Lets go of the run (its records, its cache, its duplicate check, the URL
+   * builder and the warning log) once it has ended; the renderers then fail
+   * if called. The functions themselves may be kept: V8 keeps optimized
+   * code only while a function using it lives, so a generator holds its
+   * latest run's renderers, and its next run starts from their compiled
+   * code instead of compiling its hot path again.
+   *
+   * @example
+   * ```ts
+   * const renderers = createRenderers(context);
+   * try { … } finally { renderers.release(); }
+   * ```
+   */
+  release(): void;
 }
 
 /** What the renderer needs from the run. */
@@ -51,6 +66,14 @@ export interface RenderContext {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** No batch: what the renderers read before their first batch and after their run let go of its records. */
+const NO_BATCH: ChannelBatch = Object.freeze({ channels: Object.freeze([]), start: 0, end: 0, firstIndex: 0 });
+
+/** What a renderer called after {@link Renderers.release} does. */
+function released(): never {
+  throw new M3ugenError('E_STRATEGY', 'a renderer was called after its run ended: a strategy renders only during the run it was given');
+}
 
 /** What a plain entry (no per-channel plugin) is made of, kept by an EntryCache. */
 interface PlainKey {
@@ -216,16 +239,17 @@ export function createEntryRenderer(context: RenderContext): EntryRenderer {
  * ```
  */
 export function createRenderers(context: RenderContext): Renderers {
-  const { hooks, run, warnings, buildUrl, counts, sourceName, onDuplicate } = context;
+  const { hooks, counts, sourceName } = context;
+  // What ties the functions below to their run: `release` replaces it, so functions kept after the run keep none of it.
+  let { run, warnings, buildUrl, onDuplicate, cache } = context;
   const strict = run.options.strict;
-  const cache = context.cache;
   // With an EntryCache, ids are claimed in the cache, which knows the ids of the entries it will reuse.
-  const ids: DuplicateIdIndex | undefined = !run.options.checkDuplicates
+  let ids: DuplicateIdIndex | undefined = !run.options.checkDuplicates
     ? undefined
     : cache !== undefined
-      ? { add: (id, index) => cache.claimId(id, index) }
+      ? { add: (id, index) => cache === undefined || cache.claimId(id, index) }
       : (context.idIndex ?? new FingerprintSet(run.knownChannelCount));
-  const numbers = run.options.checkDuplicates ? new NumberSet(run.knownChannelCount) : undefined;
+  let numbers = run.options.checkDuplicates ? new NumberSet(run.knownChannelCount) : undefined;
   /** The URL builder guarantees single safe lines: no check per URL. */
   const lineSafe = buildUrl.lineSafe === true;
   /** An entry's text depends on its position only through a per-channel tap that may read the index, or a URL scheme that does not say what it reads. */
@@ -355,7 +379,7 @@ export function createRenderers(context: RenderContext): Renderers {
   const plain = !tapped.channel && !tapped.drop && !tapped.attributes && !tapped.url && !tapped.extinf;
   const render = plain ? renderPlain : renderWithHooks;
   /** The batch being rendered (or the latest): the cached renderer's entries are found in it, and a warning's record, for its line. */
-  let rendering: ChannelBatch = { channels: [], start: 0, end: 0, firstIndex: 0 };
+  let rendering: ChannelBatch = NO_BATCH;
   /** The entry {@link renderEntry} renders, likewise. */
   let entryRecord: unknown;
   let entryIndex = -1;
@@ -364,7 +388,19 @@ export function createRenderers(context: RenderContext): Renderers {
     const at = rendering.start + index - rendering.firstIndex;
     return at >= rendering.start && at < rendering.end ? rendering.channels[at] : undefined;
   });
-  return { entry: renderEntry, batch: cache === undefined ? renderBatch : cachedBatchRenderer(cache), indexShapesEntries };
+  const release = (): void => {
+    const { runId, options, knownChannelCount } = run;
+    warnings = new WarningLog();
+    run = Object.freeze({ runId, options, knownChannelCount, warn: released, warningsSoFar: released });
+    buildUrl = released;
+    onDuplicate = undefined;
+    cache = undefined;
+    ids = undefined;
+    numbers = undefined;
+    rendering = NO_BATCH;
+    entryRecord = undefined;
+  };
+  return { entry: renderEntry, batch: cache === undefined ? renderBatch : cachedBatchRenderer(cache), indexShapesEntries, release };
 
   function renderEntry(nc: NumberedChannel, index: number): string {
     entryRecord = nc;
@@ -392,7 +428,8 @@ export function createRenderers(context: RenderContext): Renderers {
     return { text, bytes: Buffer.byteLength(text, 'utf8') };
   }
 
-  function cachedBatchRenderer(cache: EntryCache): BatchRenderer {
+  /** `held`: the run's cache, read here only as the renderer is made; the renderer reads `cache`, which `release` clears. */
+  function cachedBatchRenderer(held: EntryCache): BatchRenderer {
     // What an entry is keyed by. With no per-channel plugin: the values it is made of (a few
     // `===` per record), plus the URL's fields those do not cover, or the URL itself where the
     // scheme does not say what it reads; or, for a cache that prefers memory, where the scheme
@@ -403,7 +440,7 @@ export function createRenderers(context: RenderContext): Renderers {
     // built again and compared with the entry's URL line. With per-channel plugins: a shallow
     // copy of the whole record.
     const urlReads = buildUrl.reads?.filter((field) => !PLAIN_FIELDS.has(field));
-    const byText = plain && cache.prefer === 'memory' && buildUrl.reads !== undefined;
+    const byText = plain && held.prefer === 'memory' && buildUrl.reads !== undefined;
     const urlFromIdAlone = buildUrl.reads?.every((field) => field === 'id') === true;
     /**
      * A URL built again only to compare it with the one an entry was written with: its warnings
@@ -482,6 +519,7 @@ export function createRenderers(context: RenderContext): Renderers {
     };
     let captured: ReturnType<typeof warnings.stopCapture>;
     return (next) => {
+      if (cache === undefined) return released();
       rendering = next;
       return cache.renderBatch(next.firstIndex, next.end - next.start, entries);
     };

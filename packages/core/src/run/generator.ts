@@ -6,7 +6,7 @@ import { PressureMonitor } from '../memory/pressure.js';
 import { ChunkQueueSink, StringSink, WritableSink, type OwnedSink } from '../output/sink.js';
 import { Registry } from '../registry/registry.js';
 import { checkStrategyShape, checkUrlSchemeShape } from '../registry/shape.js';
-import { createRenderers, renderHeader, type BatchRenderer, type EntryRenderer } from '../render/entry-renderer.js';
+import { createRenderers, renderHeader, type BatchRenderer, type EntryRenderer, type Renderers } from '../render/entry-renderer.js';
 import { checkUrlOptions, startUrlScheme, type UrlScheme } from '../render/url-scheme.js';
 import { proposeTakeover, selectAutomatically, type SelectionFacts } from '../strategy/select.js';
 import type { Handover, M3uStrategy, StrategyChoice, StrategyRun, StrategySwitch } from '../strategy/strategy.js';
@@ -218,6 +218,8 @@ export class M3uGenerator {
   readonly options: GenerateOptions;
   /** Input fields plugins declared they read, by field: see {@link M3uGenerator.readsField}. */
   readonly #fieldReads = new Map<string, FieldRead>();
+  /** The latest ended run's renderers, released: see {@link Renderers.release}. */
+  #latestRenderers: Renderers | undefined;
 
   constructor(config: GeneratorConfig = {}) {
     keepShapes();
@@ -386,6 +388,8 @@ export class M3uGenerator {
     let duplicatesReported = false;
     /** Set once this run holds the cache: a run refused it must not discard another run's entries. */
     let cacheBegun = false;
+    /** This run's renderers, once made: released when it ends. */
+    let made: Renderers | undefined;
     try {
       await hooks.beforeRun.promise(run);
       if (isTapped(hooks.warning)) warnings.listen((warning) => hooks.warning.call(warning, run));
@@ -411,6 +415,7 @@ export class M3uGenerator {
               onDuplicate(error);
             };
       const renderers = createRenderers({ hooks, run, warnings, buildUrl, counts, sourceName: source.name, cache, idIndex, onDuplicate: reportDuplicate });
+      made = renderers;
 
       const monitor = new PressureMonitor({
         maxMemoryBytes: options.memory.maxMemoryBytes,
@@ -586,6 +591,9 @@ export class M3uGenerator {
       throw failure;
     } finally {
       abort?.dispose();
+      // Held, let go of the run, until the next run ends: their compiled code stays for that run (Renderers.release).
+      made?.release();
+      this.#latestRenderers = made ?? this.#latestRenderers;
     }
   }
 }
