@@ -244,11 +244,9 @@ export function createRenderers(context: RenderContext): Renderers {
   let { run, warnings, buildUrl, onDuplicate, cache } = context;
   const strict = run.options.strict;
   // With an EntryCache, ids are claimed in the cache, which knows the ids of the entries it will reuse.
-  let ids: DuplicateIdIndex | undefined = !run.options.checkDuplicates
-    ? undefined
-    : cache !== undefined
-      ? { add: (id, index) => cache === undefined || cache.claimId(id, index) }
-      : (context.idIndex ?? new FingerprintSet(run.knownChannelCount));
+  // Through the variable, not the cache itself: `release` keeps this one (the code compiled for it stays), holding nothing.
+  const claimedInCache: DuplicateIdIndex | undefined = cache === undefined ? undefined : { add: (id, index) => cache === undefined || cache.claimId(id, index) };
+  let ids: DuplicateIdIndex | undefined = !run.options.checkDuplicates ? undefined : (claimedInCache ?? context.idIndex ?? new FingerprintSet(run.knownChannelCount));
   let numbers = run.options.checkDuplicates ? new NumberSet(run.knownChannelCount) : undefined;
   /** The URL builder guarantees single safe lines: no check per URL. */
   const lineSafe = buildUrl.lineSafe === true;
@@ -395,7 +393,7 @@ export function createRenderers(context: RenderContext): Renderers {
     buildUrl = released;
     onDuplicate = undefined;
     cache = undefined;
-    ids = undefined;
+    if (ids !== claimedInCache) ids = undefined;
     numbers = undefined;
     rendering = NO_BATCH;
     entryRecord = undefined;
