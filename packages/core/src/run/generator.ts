@@ -632,7 +632,6 @@ function checkPlugin(plugin: unknown, key: string): asserts plugin is M3uPlugin 
   }
 }
 
-/** The source as strategies see it: what they take is counted, so the run can check it all came out. */
 /** See {@link keepShapes}. */
 let shapesKept: readonly object[] | undefined;
 
@@ -651,6 +650,7 @@ function keepShapes(): void {
   shapesKept = [presence, source, new RenderedOnce(() => '', source, 0), new WarningLog(), new StringSink(), new FingerprintSet(0), new NumberSet(0)];
 }
 
+/** The source as strategies see it: what they take is counted, so the run can check it all came out. */
 class CountedSource implements ChannelSource {
   readonly #source: ChannelSource;
   /** What the caller gave the run, which a one-shot input is known by (see noteRead). */
