@@ -256,6 +256,28 @@ describe('m3ugen generate --watch', () => {
     expect((await exited).signal).toBe('SIGTERM');
   });
 
+  it("says the config's own warning (no proxy ULID) at its first run, not at each change, and again once the config is read anew", async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), ndjson(5));
+    const { child, stderr, watching, exited } = startWatching(dir, ['--input', 'channels.ndjson', '--output', 'playlist.m3u']);
+    const warnings = (): number => stderr().split('m3ugen: warning: no proxy ULID is set').length - 1;
+    try {
+      await until(() => watching() === 1, 'the first run');
+      expect(warnings()).toBe(1);
+      publish(join(dir, 'channels.ndjson'), ndjson(6));
+      await until(() => watching() === 2, 'the run after a change');
+      expect(stderr()).toContain('6 channels, ');
+      expect(warnings()).toBe(1);
+      // The config read anew may have mended it, or not: said again if not.
+      child.kill('SIGHUP');
+      await until(() => watching() === 3, 'the run after SIGHUP');
+      expect(warnings()).toBe(2);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect((await exited).signal).toBe('SIGTERM');
+  });
+
   // util-linux's script gives the command a terminal of its own (Debian always has it: bsdutils is essential).
   it.skipIf(spawnSync('script', ['--version']).status !== 0)('at a terminal, reads the config again on a SIGHUP sent to it, and ends when the terminal is closed', async () => {
     const dir = workdir();

@@ -263,6 +263,8 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
         watchFiles(await configFiles(prepared), (name) => void reload(`${name} changed`), files.signal);
         // A service: its cache stays between runs, and each run's records are read anew anyway.
         const cache = new EntryCache({ prefer: 'memory' });
+        /** The config's own warnings (no proxy ULID) said at its first run: the runs after it would only repeat them. */
+        const saidOfConfig = new Set<string>();
         const using = prepared;
         await watchInput({
           path: using.inputPath,
@@ -276,7 +278,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
             skips.count = 0;
             partsWrittenTo = undefined;
             try {
-              await generateOnce(1, { cache, unchanged });
+              await generateOnce(1, { cache, unchanged, saidOfConfig });
             } finally {
               // A run that failed before reading (a metrics path it cannot write) must not leave the file open for the next.
               await current.reader.close();
@@ -294,8 +296,8 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     }
   }
 
-  /** One run: the playlist published, the summary said and the metrics written. `watching`: the cache that keeps entries for the next run, and whether the input is still the version the run read (else nothing is published). */
-  async function generateOnce(workers: 'auto' | number, watching?: { readonly cache: EntryCache; readonly unchanged: () => boolean }): Promise<number> {
+  /** One run: the playlist published, the summary said and the metrics written. `watching`: the cache that keeps entries for the next run, whether the input is still the version the run read (else nothing is published), and the config's warnings said at a run before. */
+  async function generateOnce(workers: 'auto' | number, watching?: { readonly cache: EntryCache; readonly unchanged: () => boolean; readonly saidOfConfig: Set<string> }): Promise<number> {
     const cache = watching?.cache;
     const { reader, overrides, generator, outputPath } = current;
     // The metrics are written after the run: a path that cannot take them fails now, before the work.
@@ -362,7 +364,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
     reporter.clearProgress();
 
     const { metrics } = result;
-    summariseWarnings(result, reporter);
+    summariseWarnings(result, reporter, [], watching?.saidOfConfig);
     warnIfNoChannels(result, skips.count, reporter, current.inputName);
     if (skips.count > 0) {
       const which = skips.count > SKIPS_SHOWN && !reporter.verbose ? ` (the first ${SKIPS_SHOWN} shown; --verbose shows each)` : '';

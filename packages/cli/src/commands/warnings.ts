@@ -23,6 +23,9 @@ export function reportWarnings(generator: M3uGenerator, reporter: Reporter, inpu
   });
 }
 
+/** Warnings about the config, which every run with it raises whatever the input holds. */
+const CONFIG_WARNINGS: ReadonlySet<string> = new Set(['missing-proxy-id']);
+
 /** Where a warning's record is, as an operator finds it in the input (`line 7`, a JSON array's `record 3`), when the reader recorded it. */
 function placeOf(warning: GenerationWarning | undefined): string | undefined {
   if (warning?.line !== undefined) return `line ${warning.line}`;
@@ -38,12 +41,19 @@ function placeOf(warning: GenerationWarning | undefined): string | undefined {
  * message: alone (`guide.xml answered 503 (epg:unreachable)`), or counted
  * (`3 × my-plugin:stale-logo, the first at line 2: logo is older than a week`).
  * Codes in `said` were reported otherwise (`validate --strict` lists its
- * non-UUID ids as errors).
+ * non-UUID ids as errors). `saidOfConfig`: the warnings about the config
+ * rather than the input (no proxy ULID) said already, which runs of
+ * `--watch` with the same config share: said at the first run, not at
+ * each; the set gains those said now.
  */
-export function summariseWarnings(result: GenerationResult, reporter: Reporter, said: readonly string[] = []): void {
+export function summariseWarnings(result: GenerationResult, reporter: Reporter, said: readonly string[] = [], saidOfConfig?: Set<string>): void {
   for (const [key, total] of Object.entries(result.warnings.counts)) {
     const [code, field] = key.split(':');
     if (said.includes(code!)) continue;
+    if (CONFIG_WARNINGS.has(code!) && saidOfConfig !== undefined) {
+      if (saidOfConfig.has(code!)) continue;
+      saidOfConfig.add(code!);
+    }
     const count = formatCount(total);
     const first = result.warnings.firstWarnings[key];
     const place = placeOf(first);
