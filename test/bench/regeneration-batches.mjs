@@ -2,7 +2,9 @@
 //   node --expose-gc test/bench/regeneration-batches.mjs [EVERY] [CHANNELS]
 // In a fresh process, as the bench's incremental-1% does: a full run fills an
 // EntryCache, then records made again, every EVERY-th renamed (100: 1%; a number
-// past CHANNELS renames only the first), are regenerated. Times each call of
+// past CHANNELS renames only the first), are regenerated: copies with the new name, as the bench's
+// incremental-1% makes them, or with RENAMED=alike renamed in place, so they keep the others' shape (as
+// a reader's records do). Times each call of
 // EntryCache#renderBatch, and prints the total, the batches' time by range, the
 // milliseconds per batch of the first 50 and of the last 300 (warm), and the
 // garbage collection during the run.
@@ -14,12 +16,18 @@ import { collectAndSettle } from './timing.mjs';
 
 const every = Number(process.argv[2] ?? 100);
 const count = Number(process.argv[3] ?? 1_000_000);
+const madeAlike = process.env['RENAMED'] === 'alike';
 if (!(every >= 1)) throw new Error('EVERY is a whole number from 1');
 const generator = createGenerator({ baseUrl: BASE_URL, proxyId: PROXY_ID, memory: { enableTracking: false } });
 const cache = new EntryCache();
 await generator.generate(makeChannels(count), { strategy: 'in-memory', cache });
 const next = makeChannels(count);
-for (let i = 0; i < count; i += every) next[i] = { ...next[i], channel: { ...next[i].channel, channelName: `${next[i].channel.channelName} (new)` } };
+for (let i = 0; i < count; i += every) {
+  if (madeAlike) {
+    // Renamed in place, so the record keeps the shape of the others (as a reader's records all have one).
+    next[i].channel.channelName += ' (new)';
+  } else next[i] = { ...next[i], channel: { ...next[i].channel, channelName: `${next[i].channel.channelName} (new)` } };
+}
 await collectAndSettle();
 
 const renderBatch = EntryCache.prototype.renderBatch;
