@@ -38,6 +38,21 @@ export function makeChannels(count, first = 0) {
   return channels;
 }
 
+/**
+ * The channels made again (equal values, not the same strings, as a re-read gives them), with every
+ * `every`-th from `offset` renamed by `suffix`: as copies (`...`), as the bench's incremental-1% makes
+ * them, or with `alike` renamed in place, so they keep the others' shape (as a reader's records do; a
+ * copy made with `...` gets a V8 map of its own).
+ */
+export function remadeWithRenamed(count, { every = 100, offset = 0, suffix = ' (new)', alike = false } = {}) {
+  if (alike) {
+    const channels = makeChannels(count);
+    for (let i = offset; i < count; i += every) channels[i].channel.channelName += suffix;
+    return channels;
+  }
+  return makeChannels(count).map((nc, i) => (i % every === offset ? { ...nc, channel: { ...nc.channel, channelName: `${nc.channel.channelName}${suffix}` } } : nc));
+}
+
 /** The same channels as the peer (@iptv/playlist) takes them, with the URLs m3ugen builds. */
 export function toPeerChannels(channels) {
   return channels.map((nc) => ({

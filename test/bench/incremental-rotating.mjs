@@ -4,7 +4,7 @@
 // run). Prints each run's time until generate() returned, then the median and mean. The bench's
 // `incremental-1%` cell times one regeneration after the first, full run; a watching service regenerates many
 // times, and its later runs cost more (docs/performance.md, "Regenerating many times"). Needs `pnpm build`.
-import { makeChannels, BASE_URL, PROXY_ID } from './channels.mjs';
+import { makeChannels, BASE_URL, PROXY_ID, remadeWithRenamed } from './channels.mjs';
 import { collectAndSettle } from './timing.mjs';
 
 const root = new URL('../../', import.meta.url);
@@ -16,8 +16,7 @@ const rotate = process.env['ROTATE'] !== '0';
 const generator = createGenerator({ baseUrl: BASE_URL, proxyId: PROXY_ID, memory: { enableTracking: false } });
 const cache = new EntryCache();
 await generator.generate(makeChannels(count), { strategy: 'in-memory', cache });
-const changed = (run) =>
-  makeChannels(count).map((nc, i) => (i % 100 === (rotate ? run % 100 : 0) ? { ...nc, channel: { ...nc.channel, channelName: `${nc.channel.channelName} (${run})` } } : nc));
+const changed = (run) => remadeWithRenamed(count, { offset: rotate ? run % 100 : 0, suffix: ` (${run})` });
 const times = [];
 for (let run = 0; run < runs; run++) {
   const input = changed(run);

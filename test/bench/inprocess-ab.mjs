@@ -8,7 +8,7 @@
 // run), on records made again with a different 1% renamed each run. One process
 // means one heap and one CPU state for both, which pairs of fresh processes
 // cannot give; the trees must be built (`pnpm build`).
-import { makeChannels, BASE_URL, PROXY_ID } from './channels.mjs';
+import { makeChannels, BASE_URL, PROXY_ID, remadeWithRenamed } from './channels.mjs';
 import { collectAndSettle, median } from './timing.mjs';
 
 const [treeA, treeB, strategy = 'in-memory', channelsText = '1000000', runsText = '16'] = process.argv.slice(2);
@@ -39,8 +39,7 @@ const incremental = strategy === 'incremental-1%';
 const caches = incremental ? { A: new (await loadCache(treeA))(), B: new (await loadCache(treeB))() } : {};
 if (incremental) for (const build of ['A', 'B']) await generators[build].generate(channels, { strategy: 'in-memory', cache: caches[build] });
 /** Records and strings made again (equal values, not the same strings, as a re-read gives), the `run`-th hundredth of them renamed. */
-const changed = (run) =>
-  makeChannels(channels.length).map((nc, i) => (i % 100 === run % 100 ? { ...nc, channel: { ...nc.channel, channelName: `${nc.channel.channelName} (${run})` } } : nc));
+const changed = (run) => remadeWithRenamed(channels.length, { offset: run % 100, suffix: ` (${run})` });
 const times = { A: [], B: [] };
 /** Until generate() returned, before the playlist was read (and so flattened). */
 const returned = { A: [], B: [] };

@@ -9,7 +9,7 @@ import { attributes } from '@m3ugen/attributes';
 import { extinfTemplate } from '@m3ugen/extinf-template';
 import { EntryCache } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
-import { BASE_URL, makeChannels, PROXY_ID, toPeerChannels } from './channels.mjs';
+import { BASE_URL, makeChannels, PROXY_ID, remadeWithRenamed, toPeerChannels } from './channels.mjs';
 import { collectAndSettle } from './timing.mjs';
 
 const [path, countText] = process.argv.slice(2);
@@ -55,7 +55,7 @@ const paths = {
     const generator = createGenerator(options);
     const cache = new EntryCache();
     await generator.generate(channels, { strategy: 'in-memory', cache });
-    const next = makeChannels(count).map((nc, i) => (i % 100 === 0 ? { ...nc, channel: { ...nc.channel, channelName: `${nc.channel.channelName} (new)` } } : nc));
+    const next = remadeWithRenamed(count);
     return time(async () => flat(await generator.generate(next, { strategy: 'in-memory', cache })));
   },
   /**

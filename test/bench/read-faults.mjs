@@ -7,7 +7,7 @@
 // fresh process and its read (as the bench's in-memory path).
 import { EntryCache } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
-import { BASE_URL, makeChannels, PROXY_ID } from './channels.mjs';
+import { BASE_URL, makeChannels, PROXY_ID, remadeWithRenamed } from './channels.mjs';
 import { collectAndSettle } from './timing.mjs';
 
 const count = Number(process.argv[2] ?? 1_000_000);
@@ -29,18 +29,19 @@ function read(label, playlist) {
   );
 }
 
+/** A full run's playlist, by a generator of its own. */
+const fullRun = async () => (await createGenerator(options).generate(makeChannels(count), { strategy: 'in-memory' })).playlist;
+
 if (process.argv[3] === 'full') {
-  const full = await createGenerator(options).generate(makeChannels(count), { strategy: 'in-memory' });
-  read('after a full run, fresh process', full.playlist);
+  read('after a full run, fresh process', await fullRun());
   process.exit(0);
 }
 const generator = createGenerator(options);
 const cache = new EntryCache();
 await generator.generate(makeChannels(count), { strategy: 'in-memory', cache });
-const next = makeChannels(count).map((nc, i) => (i % 100 === 0 ? { ...nc, channel: { ...nc.channel, channelName: `${nc.channel.channelName} (new)` } } : nc));
+const next = remadeWithRenamed(count);
 await collectAndSettle();
 const regenerated = await generator.generate(next, { strategy: 'in-memory', cache });
 read('after a 1% regeneration', regenerated.playlist);
 await collectAndSettle();
-const full = await createGenerator(options).generate(makeChannels(count), { strategy: 'in-memory' });
-read('after a full run, same process', full.playlist);
+read('after a full run, same process', await fullRun());

@@ -11,23 +11,16 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { EntryCache } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
-import { BASE_URL, makeChannels, PROXY_ID } from './channels.mjs';
+import { BASE_URL, makeChannels, PROXY_ID, remadeWithRenamed } from './channels.mjs';
 import { collectAndSettle } from './timing.mjs';
 
 const every = Number(process.argv[2] ?? 100);
 const count = Number(process.argv[3] ?? 1_000_000);
-const madeAlike = process.env['RENAMED'] === 'alike';
 if (!(every >= 1)) throw new Error('EVERY is a whole number from 1');
 const generator = createGenerator({ baseUrl: BASE_URL, proxyId: PROXY_ID, memory: { enableTracking: false } });
 const cache = new EntryCache();
 await generator.generate(makeChannels(count), { strategy: 'in-memory', cache });
-const next = makeChannels(count);
-for (let i = 0; i < count; i += every) {
-  if (madeAlike) {
-    // Renamed in place, so the record keeps the shape of the others (as a reader's records all have one).
-    next[i].channel.channelName += ' (new)';
-  } else next[i] = { ...next[i], channel: { ...next[i].channel, channelName: `${next[i].channel.channelName} (new)` } };
-}
+const next = remadeWithRenamed(count, { every, alike: process.env['RENAMED'] === 'alike' });
 await collectAndSettle();
 
 const renderBatch = EntryCache.prototype.renderBatch;

@@ -8,7 +8,7 @@
 // objects' hidden classes) dies with the run, and a later run may start again from unoptimized code.
 import { EntryCache } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
-import { BASE_URL, makeChannels, PROXY_ID } from './channels.mjs';
+import { BASE_URL, makeChannels, PROXY_ID, remadeWithRenamed } from './channels.mjs';
 
 const count = Number(process.argv[2] ?? 20_000);
 const runs = Number(process.argv[3] ?? 60);
@@ -24,7 +24,7 @@ if (cache !== undefined) await generator.generate(channels, { strategy: 'in-memo
 const recordsOf = (run) =>
   cache === undefined
     ? channels
-    : makeChannels(count).map((nc, i) => (i % 100 === run % 100 ? { ...nc, channel: { ...nc.channel, channelName: `${nc.channel.channelName} (${run})` } } : nc));
+    : remadeWithRenamed(count, { offset: run % 100, suffix: ` (${run})` });
 
 const times = [];
 for (let run = 0; run < runs; run++) {
