@@ -1,4 +1,4 @@
-import type { GenerationResult, GenerationWarning, M3uGenerator } from '@m3ugen/core';
+import type { GenerationResult, GenerationWarning, M3uGenerator, WarningCode } from '@m3ugen/core';
 import { MISSING_PROXY_ID_MESSAGE } from '@m3ugen/url-builder';
 import { counted, formatCount, type Reporter } from '../reporter.js';
 
@@ -23,8 +23,11 @@ export function reportWarnings(generator: M3uGenerator, reporter: Reporter, inpu
   });
 }
 
+/** Raised once, by the proxy URL scheme, when the run starts. */
+const MISSING_PROXY_ID: WarningCode = 'missing-proxy-id';
+
 /** Warnings about the config, which every run with it raises whatever the input holds. */
-const CONFIG_WARNINGS: ReadonlySet<string> = new Set(['missing-proxy-id']);
+const CONFIG_WARNINGS: ReadonlySet<string> = new Set<WarningCode>([MISSING_PROXY_ID]);
 
 /** Where a warning's record is, as an operator finds it in the input (`line 7`, a JSON array's `record 3`), when the reader recorded it. */
 function placeOf(warning: GenerationWarning | undefined): string | undefined {
@@ -58,8 +61,7 @@ export function summariseWarnings(result: GenerationResult, reporter: Reporter, 
     const first = result.warnings.firstWarnings[key];
     const place = placeOf(first);
     const where = place === undefined ? '' : total === 1 ? `, at ${place}` : `, the first at ${place}`;
-    // Raised once, by the proxy URL scheme, when the run starts.
-    if (code === 'missing-proxy-id') reporter.warn(MISSING_PROXY_ID_MESSAGE);
+    if (code === MISSING_PROXY_ID) reporter.warn(MISSING_PROXY_ID_MESSAGE);
     else if (code === 'missing-field') {
       // The first's record has the field under another key: most often every record has, and the writer is to mend.
       const lookalike = first?.lookalike === undefined ? '' : `; ${where === '' ? 'the first' : 'its'} record has "${first.lookalike}" (misspelt?)`;
