@@ -14,7 +14,7 @@ import { BASE_URL, makeChannels, PROXY_ID, remadeWithRenamed } from './channels.
 const count = Number(process.argv[2] ?? 20_000);
 const runs = Number(process.argv[3] ?? 60);
 const mode = process.argv[4] ?? 'gc';
-if (!(runs >= 1)) throw new Error(`runs is a whole number from 1, got ${process.argv[3]}`);
+if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`runs is a whole number from 1, got ${process.argv[3]}`);
 if (!['gc', 'no-gc', 'cache'].includes(mode)) throw new Error(`unknown mode ${mode}; known: gc, no-gc, cache`);
 if (mode !== 'no-gc' && globalThis.gc === undefined) throw new Error('run with node --expose-gc');
 const generator = createGenerator({ baseUrl: BASE_URL, proxyId: PROXY_ID, memory: { enableTracking: false } });
