@@ -45,12 +45,13 @@ export function makeChannels(count, first = 0) {
  * copy made with `...` gets a V8 map of its own).
  */
 export function remadeWithRenamed(count, { every = 100, offset = 0, suffix = ' (new)', alike = false } = {}) {
-  if (alike) {
-    const channels = makeChannels(count);
-    for (let i = offset; i < count; i += every) channels[i].channel.channelName += suffix;
-    return channels;
+  const channels = makeChannels(count);
+  for (let i = offset; i < count; i += every) {
+    const nc = channels[i];
+    if (alike) nc.channel.channelName += suffix;
+    else channels[i] = { ...nc, channel: { ...nc.channel, channelName: `${nc.channel.channelName}${suffix}` } };
   }
-  return makeChannels(count).map((nc, i) => (i % every === offset ? { ...nc, channel: { ...nc.channel, channelName: `${nc.channel.channelName}${suffix}` } } : nc));
+  return channels;
 }
 
 /** The same channels as the peer (@iptv/playlist) takes them, with the URLs m3ugen builds. */

@@ -40,5 +40,5 @@ for (let run = 0; run < runs; run++) {
 const skipped = runs > 10 ? 10 : 0;
 const later = times.slice(skipped).sort((a, b) => a - b);
 const at = (q) => later[Math.min(later.length - 1, Math.floor(later.length * q))].toFixed(1);
-console.log(`${count} channels, ${runs} runs, ${mode}: median ${at(0.5)} ms (quartiles ${at(0.25)}–${at(0.75)}) ${skipped === 0 ? 'of every run' : 'after the first 10'}`);
+console.log(`${count} channels, ${runs} runs, ${mode}: median ${at(0.5)} ms (quartiles ${at(0.25)}–${at(0.75)}) ${skipped === 0 ? 'of every run' : `after the first ${skipped}`}`);
 console.log(`each: ${times.map((t) => t.toFixed(0)).join(' ')}`);
