@@ -123,6 +123,19 @@ describe('M3uGenerator', () => {
     }
   });
 
+  it('gives the warning hook a warning a plugin raises before the run reads anything', async () => {
+    const guide: M3uPlugin = {
+      name: 'guide',
+      apply: (g) => g.hooks.beforeRun.tap('guide', (run) => run.warn({ code: 'guide:unreachable', message: 'guide.xml answered 503' })),
+    };
+    const seen: GenerationWarning[] = [];
+    const generator = make([guide]);
+    generator.hooks.warning.tap('test', (w) => void seen.push(w));
+    const { warnings } = await generator.generate([full]);
+    expect(seen.map((w) => [w.code, w.message])).toEqual([['guide:unreachable', 'guide.xml answered 503']]);
+    expect(warnings.counts['guide:unreachable']).toBe(1);
+  });
+
   it("tells a strategy the warnings raised so far, by kind with each kind's first, so it can count a stretch of the run without listening", async () => {
     const stretches: { total: number; counts: Readonly<Record<string, number>>; first: GenerationWarning | undefined }[] = [];
     const counting = strategyPlugin('counting', async (run) => {

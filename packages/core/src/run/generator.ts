@@ -391,8 +391,9 @@ export class M3uGenerator {
     /** This run's renderers, once made: released when it ends. */
     let made: Renderers | undefined;
     try {
-      await hooks.beforeRun.promise(run);
+      // Listening first: a warning a plugin raises in beforeRun (a guide it could not load) is the hook's too.
       if (isTapped(hooks.warning)) warnings.listen((warning) => hooks.warning.call(warning, run));
+      await hooks.beforeRun.promise(run);
 
       if (this.urlSchemes.list().length === 0) {
         throw new RegistryError('no URL scheme is registered: add the urlBuilder() plugin of @m3ugen/url-builder');
