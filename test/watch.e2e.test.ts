@@ -278,6 +278,35 @@ describe('m3ugen generate --watch', () => {
     expect((await exited).signal).toBe('SIGTERM');
   });
 
+  it("says a plugin's warning about its options once, as the config's own, and its other warnings at every run", async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'channels.ndjson'), ndjson(5));
+    writeFileSync(
+      join(dir, 'guide.mjs'),
+      `export default { name: 'guide', apply(generator) { generator.hooks.beforeRun.tap('guide', (run) => {
+  run.warn({ code: 'guide:plain-http', message: 'the guide URL is plain http', aboutConfig: true });
+  run.warn({ code: 'guide:unreachable', message: 'guide.xml answered 503' });
+}); } };\n`,
+    );
+    writeFileSync(join(dir, 'm3ugen.config.toml'), `input = "channels.ndjson"\noutput = "playlist.m3u"\nplugins = ["./guide.mjs"]\n[proxy_generation]\nproxy_id = "${PROXY}"\n`);
+    const { child, stderr, watching, exited } = startWatching(dir, []);
+    const said = (text: string): number => stderr().split(`m3ugen: warning: ${text}`).length - 1;
+    try {
+      await until(() => watching() === 1, 'the first run');
+      expect([said('the guide URL is plain http (guide:plain-http)'), said('guide.xml answered 503 (guide:unreachable)')]).toEqual([1, 1]);
+      publish(join(dir, 'channels.ndjson'), ndjson(6));
+      await until(() => watching() === 2, 'the run after a change');
+      expect(stderr()).toContain('6 channels, ');
+      expect([said('the guide URL is plain http (guide:plain-http)'), said('guide.xml answered 503 (guide:unreachable)')]).toEqual([1, 2]);
+      child.kill('SIGHUP');
+      await until(() => watching() === 3, 'the run after SIGHUP');
+      expect([said('the guide URL is plain http (guide:plain-http)'), said('guide.xml answered 503 (guide:unreachable)')]).toEqual([2, 3]);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect((await exited).signal).toBe('SIGTERM');
+  });
+
   // util-linux's script gives the command a terminal of its own (Debian always has it: bsdutils is essential).
   it.skipIf(spawnSync('script', ['--version']).status !== 0)('at a terminal, reads the config again on a SIGHUP sent to it, and ends when the terminal is closed', async () => {
     const dir = workdir();

@@ -41,6 +41,7 @@ export const proxyUrlScheme: UrlScheme = Object.freeze<UrlScheme>({
       run.warn({
         code: 'missing-proxy-id',
         message: MISSING_PROXY_ID_MESSAGE,
+        aboutConfig: true,
       });
       prefix = `${base}/stream/`;
     } else {

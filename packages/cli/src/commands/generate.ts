@@ -263,7 +263,7 @@ export async function generateCommand(argv: readonly string[], io: CommandIo): P
         watchFiles(await configFiles(prepared), (name) => void reload(`${name} changed`), files.signal);
         // A service: its cache stays between runs, and each run's records are read anew anyway.
         const cache = new EntryCache({ prefer: 'memory' });
-        /** The config's own warnings (no proxy ULID), once a run with it has said them: the runs after it would only repeat them. */
+        /** The config's own warnings (`aboutConfig`: no proxy ULID, a plugin's about its options), once a run with it has said them: the runs after it would only repeat them. */
         const saidOfConfig = new Set<string>();
         const using = prepared;
         await watchInput({

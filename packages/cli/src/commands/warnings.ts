@@ -26,9 +26,6 @@ export function reportWarnings(generator: M3uGenerator, reporter: Reporter, inpu
 /** Raised once, by the proxy URL scheme, when the run starts. */
 const MISSING_PROXY_ID: WarningCode = 'missing-proxy-id';
 
-/** Warnings about the config, which every run with it raises whatever the input holds. */
-const CONFIG_WARNINGS: ReadonlySet<string> = new Set<WarningCode>([MISSING_PROXY_ID]);
-
 /** Where a warning's record is, as an operator finds it in the input (`line 7`, a JSON array's `record 3`), when the reader recorded it. */
 function placeOf(warning: GenerationWarning | undefined): string | undefined {
   if (warning?.line !== undefined) return `line ${warning.line}`;
@@ -44,21 +41,23 @@ function placeOf(warning: GenerationWarning | undefined): string | undefined {
  * message: alone (`guide.xml answered 503 (epg:unreachable)`), or counted
  * (`3 × my-plugin:stale-logo, the first at line 2: logo is older than a week`).
  * Codes in `said` were reported otherwise (`validate --strict` lists its
- * non-UUID ids as errors). `saidOfConfig`: the warnings about the config
- * rather than the input (no proxy ULID) said already, which runs of
- * `--watch` with the same config share: said at the first run, not at
- * each; the set gains those said now.
+ * non-UUID ids as errors). `saidOfConfig`: the kinds of warning about the
+ * config rather than the input (`aboutConfig`: no proxy ULID, a plugin's
+ * about its options) said already, which runs of `--watch` with the same
+ * config share: said at the first run, not at each; the set gains those
+ * said now.
  */
 export function summariseWarnings(result: GenerationResult, reporter: Reporter, said: readonly string[] = [], saidOfConfig?: Set<string>): void {
   for (const [key, total] of Object.entries(result.warnings.counts)) {
     const [code, field] = key.split(':');
     if (said.includes(code!)) continue;
-    if (CONFIG_WARNINGS.has(code!) && saidOfConfig !== undefined) {
-      if (saidOfConfig.has(code!)) continue;
-      saidOfConfig.add(code!);
+    const first = result.warnings.firstWarnings[key];
+    // Every run with the config raises it again (the proxy scheme's, a plugin's about its options).
+    if (first?.aboutConfig === true && saidOfConfig !== undefined) {
+      if (saidOfConfig.has(key)) continue;
+      saidOfConfig.add(key);
     }
     const count = formatCount(total);
-    const first = result.warnings.firstWarnings[key];
     const place = placeOf(first);
     const where = place === undefined ? '' : total === 1 ? `, at ${place}` : `, the first at ${place}`;
     if (code === MISSING_PROXY_ID) reporter.warn(MISSING_PROXY_ID_MESSAGE);

@@ -11,6 +11,8 @@ export interface CapturedWarning {
   /** Set when the message is the channel's index and this: a replay at another index words it for that index. */
   readonly reason?: string | undefined;
   readonly value?: string | undefined;
+  /** The warning's `aboutConfig` (see `GenerationWarning`), replayed with it. */
+  readonly aboutConfig?: boolean | undefined;
 }
 
 /** One freshly rendered entry, as a batch renderer hands it to the cache. */

@@ -136,6 +136,45 @@ describe('M3uGenerator', () => {
     expect(warnings.counts['guide:unreachable']).toBe(1);
   });
 
+  it("marks a plugin's warning about its options as one, for the hook and the summary, and when an entry is reused from a cache", async () => {
+    const warnsOfConfig: M3uPlugin = {
+      name: 'guide',
+      apply(g) {
+        g.hooks.beforeRun.tap('guide', (run) => run.warn({ code: 'guide:plain-http', message: 'the guide URL is plain http', aboutConfig: true }));
+        g.hooks.entryAttributes.tap({ name: 'guide', readsIndex: false }, (attributes, nc, index, run) => {
+          if (nc.assignedNumber === 1) run.warn({ code: 'guide:no-country', message: 'no country set for channel 1', channelIndex: index, aboutConfig: true });
+          if (nc.assignedNumber === 2) run.warn({ code: 'guide:stale', message: 'channel 2 has a stale logo', channelIndex: index });
+          return attributes;
+        });
+      },
+    };
+    const generator = make([warnsOfConfig, strategyPlugin('batched', async (run) => {
+      await run.output.write(run.renderHeader());
+      for (let b = await run.source.nextBatch(); b; b = await run.source.nextBatch()) await run.output.write(run.renderBatch(b).text);
+    })]);
+    let seen: GenerationWarning[] = [];
+    generator.hooks.warning.tap('test', (w) => void seen.push(w));
+    const channels = (): NumberedChannel[] => [
+      { assignedNumber: 1, channel: { ...full.channel, id: UUID1 } },
+      { assignedNumber: 2, channel: { ...full.channel, id: `${UUID1.slice(0, -1)}2` } },
+    ];
+    const cache = new EntryCache();
+    // The second cached run reuses both entries, whose warnings are raised again as they were.
+    for (const [round, options] of [{ strategy: 'simple' }, { strategy: 'batched', cache }, { strategy: 'batched', cache }].entries()) {
+      seen = [];
+      const { warnings, metrics } = await generator.generate(channels(), options);
+      expect(metrics.reusedEntries ?? 0).toBe(round === 2 ? 2 : 0);
+      expect(seen.map((w) => [w.code, w.aboutConfig === true])).toEqual([
+        ['guide:plain-http', true],
+        ['guide:no-country', true],
+        ['guide:stale', false],
+      ]);
+      expect(warnings.firstWarnings['guide:plain-http']?.aboutConfig).toBe(true);
+      expect(warnings.firstWarnings['guide:no-country']).toMatchObject({ aboutConfig: true, channelIndex: 0 });
+      expect(warnings.firstWarnings['guide:stale']?.aboutConfig).toBeUndefined();
+    }
+  });
+
   it("tells a strategy the warnings raised so far, by kind with each kind's first, so it can count a stretch of the run without listening", async () => {
     const stretches: { total: number; counts: Readonly<Record<string, number>>; first: GenerationWarning | undefined }[] = [];
     const counting = strategyPlugin('counting', async (run) => {

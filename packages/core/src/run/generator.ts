@@ -379,7 +379,7 @@ export class M3uGenerator {
       options,
       knownChannelCount,
       warn: (w: Parameters<RunInfo['warn']>[0]) =>
-        warnings.add(w.code, w.field, w.channelIndex, () => w.message, w.value, w.reason, w.line === undefined && w.recordIndex === undefined && w.lookalike === undefined ? undefined : { line: w.line, recordIndex: w.recordIndex, lookalike: w.lookalike }),
+        warnings.add(w.code, w.field, w.channelIndex, () => w.message, w.value, w.reason, w),
       warningsSoFar: () => warnings.summary(),
     });
 

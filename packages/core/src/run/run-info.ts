@@ -21,11 +21,16 @@ export interface RunInfo {
    * worker thread); without them, they are those of the channel at
    * `channelIndex`, as the reader recorded them. Likewise `lookalike`, a
    * `missing-field` warning's key of the record like the field: given, the
-   * message is taken to say it already.
+   * message is taken to say it already. `aboutConfig: true` marks a warning
+   * about the plugin's options rather than the input, which every run with
+   * them raises (see {@link GenerationWarning.aboutConfig}): `m3ugen generate
+   * --watch` then says it once per config, not at every change of the input.
    *
    * @example
    * ```ts
    * run.warn({ code: 'my-plugin:stale-logo', message: 'logo is older than a week', channelIndex: index });
+   * // About the plugin's options, raised by every run that has them:
+   * run.warn({ code: 'my-plugin:plain-http', message: 'the guide URL is plain http', aboutConfig: true });
    * ```
    */
   warn(warning: {
@@ -38,6 +43,7 @@ export interface RunInfo {
     line?: number | undefined;
     recordIndex?: number | undefined;
     lookalike?: string | undefined;
+    aboutConfig?: boolean | undefined;
   }): void;
   /**
    * The warnings raised so far in this run, counted by kind, with the first

@@ -44,10 +44,21 @@ export interface GenerationWarning {
    * message and reason then end `; the record has "tvg-id" (misspelt?)`.
    */
   readonly lookalike?: string | undefined;
+  /**
+   * `true` when the warning is about the run's options or a plugin's
+   * configuration rather than its input (no proxy ULID is set): every run
+   * with the same configuration raises it again, whatever the channels, so
+   * whoever runs again on each change of the input (`m3ugen generate
+   * --watch`) says it once per configuration rather than at every run.
+   */
+  readonly aboutConfig?: boolean | undefined;
 }
 
 /** What a warning says of its record that the run's records cannot: where it is in the input, and a missing field's look-alike. */
 type AboutRecord = Pick<GenerationWarning, 'line' | 'recordIndex' | 'lookalike'>;
+
+/** What {@link WarningLog.add} may say besides the code, field, index and message: {@link AboutRecord}, and whether the warning is about the configuration. */
+type WarningDetails = AboutRecord & Pick<GenerationWarning, 'aboutConfig'>;
 
 /** The end of a `missing-field` warning's reason whose record has a key like the field (the last one kept: most records share it). */
 function lookalikeClause(lookalike: string): string {
@@ -183,9 +194,10 @@ export class WarningLog {
 
   /**
    * Records a warning; `describe` builds the message only if a listener
-   * wants it. `reason` defaults to the message. `about`: where its record
+   * wants it. `reason` defaults to the message. `details`: where its record
    * is in the input, and a missing field's look-alike, when the run's
-   * records cannot say (else looked up by `channelIndex`).
+   * records cannot say (else looked up by `channelIndex`), and
+   * {@link GenerationWarning.aboutConfig}.
    */
   add(
     code: WarningCode,
@@ -194,9 +206,11 @@ export class WarningLog {
     describe: () => string,
     value?: string,
     reason?: string,
-    about?: AboutRecord,
+    details?: WarningDetails,
   ): void {
-    this.#add(code, field, channelIndex, describe, false, value, reason, about);
+    const { line, recordIndex, lookalike, aboutConfig } = details ?? {};
+    const about = line === undefined && recordIndex === undefined && lookalike === undefined ? undefined : { line, recordIndex, lookalike };
+    this.#add(code, field, channelIndex, describe, false, value, reason, about, aboutConfig === true);
   }
 
   /**
@@ -218,6 +232,7 @@ export class WarningLog {
     value: string | undefined,
     givenReason: string | undefined,
     about?: AboutRecord,
+    aboutConfig = false,
   ): void {
     if (this.#muted) return;
     this.#total++;
@@ -230,7 +245,7 @@ export class WarningLog {
     let message = placed && channelIndex !== undefined ? channelWarningMessage(channelIndex, described) : described;
     let reason = givenReason ?? described;
     // Captured without the record's look-alike, which a replay finds in the record the entry then stands for.
-    if (this.#capturing) (this.#captured ??= []).push({ code, field, message, reason: placed ? reason : undefined, value });
+    if (this.#capturing) (this.#captured ??= []).push({ code, field, message, reason: placed ? reason : undefined, value, aboutConfig: aboutConfig || undefined });
     if (count !== undefined && this.#listener === undefined) return;
     const record = about !== undefined || channelIndex === undefined ? undefined : this.#recordAt?.(channelIndex);
     const { line, recordIndex: index, lookalike = undefined } = about ?? { line: recordLine(record), recordIndex: recordIndex(record) };
@@ -241,7 +256,7 @@ export class WarningLog {
       message += clause;
       reason += clause;
     }
-    const warning: GenerationWarning = { code, message, reason, channelIndex, field, line, recordIndex: index, value, lookalike: lookalike ?? near };
+    const warning: GenerationWarning = { code, message, reason, channelIndex, field, line, recordIndex: index, value, lookalike: lookalike ?? near, aboutConfig: aboutConfig || undefined };
     // A copy: the listener's object is its own to change.
     if (count === undefined) this.#first.set(key, Object.freeze({ ...warning }));
     this.#listener?.(warning);
