@@ -134,6 +134,11 @@ describe('M3uGenerator', () => {
     const { warnings } = await generator.generate([full]);
     expect(seen.map((w) => [w.code, w.message])).toEqual([['guide:unreachable', 'guide.xml answered 503']]);
     expect(warnings.counts['guide:unreachable']).toBe(1);
+    // A listener a plugin taps in beforeRun hears the run's warnings, as it did before the hook heard beforeRun's.
+    const late: GenerationWarning[] = [];
+    const tapsLate: M3uPlugin = { name: 'late', apply: (g) => g.hooks.beforeRun.tap('late', () => void g.hooks.warning.tap('late', (w) => void late.push(w))) };
+    await make([tapsLate]).generate([{ ...full, channel: { ...full.channel, tvgLogo: undefined } }]);
+    expect(late.map((w) => [w.code, w.field])).toEqual([['missing-field', 'tvg_logo']]);
   });
 
   it("marks a plugin's warning about its options as one, for the hook and the summary, and when an entry is reused from a cache", async () => {

@@ -391,9 +391,14 @@ export class M3uGenerator {
     /** This run's renderers, once made: released when it ends. */
     let made: Renderers | undefined;
     try {
-      // Listening first: a warning a plugin raises in beforeRun (a guide it could not load) is the hook's too.
-      if (isTapped(hooks.warning)) warnings.listen((warning) => hooks.warning.call(warning, run));
+      // Listening first: a warning a plugin raises in beforeRun (a guide it could not load) is the hook's too;
+      // and again after it, for a listener a plugin tapped there.
+      const listenIfTapped = (): void => {
+        if (isTapped(hooks.warning)) warnings.listen((warning) => hooks.warning.call(warning, run));
+      };
+      listenIfTapped();
       await hooks.beforeRun.promise(run);
+      listenIfTapped();
 
       if (this.urlSchemes.list().length === 0) {
         throw new RegistryError('no URL scheme is registered: add the urlBuilder() plugin of @m3ugen/url-builder');
