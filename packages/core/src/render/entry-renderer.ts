@@ -279,7 +279,7 @@ export function createRenderers(context: RenderContext): Renderers {
   /** A reused entry's warning, raised again for the index the entry has now. */
   const replayWarning = (w: CapturedWarning, index: number): void => {
     const reason = w.reason;
-    if (reason === undefined) warnings.add(w.code, w.field, index, () => w.message, w.value, undefined, w.aboutConfig === true ? { aboutConfig: true } : undefined);
+    if (reason === undefined) warnings.add(w.code, w.field, index, () => w.message, w.value, undefined, w);
     else warnings.addForChannel(w.code, w.field, index, () => reason, w.value);
   };
   /** The number the latest checkUnique claimed, kept by an EntryCache. */
