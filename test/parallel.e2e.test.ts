@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { makeChannels } from './support/channels.js';
-import { BIN, ROOT, runCli, type CliResult } from './support/cli.js';
+import { BIN, ROOT, runCli, withoutRunTime, type CliResult } from './support/cli.js';
 import { writeIndexAttributePlugin, writeWarningLogPlugin } from './support/plugins.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
@@ -118,8 +118,7 @@ describe('m3ugen generate --workers', () => {
     expect(two.playlist.split('\n')).toHaveLength(1 + 2 * 2_000 + 1);
     expect(comparable(two.metrics)).toEqual(comparable(one.metrics));
     expect(one.metrics?.['warningCounts']).toMatchObject({ 'non-uuid-id:id': 25, 'blank-name:channel_name': 22 });
-    const summary = (r: CliResult): string => r.stderr.replace(/ in \d+ ms \([^)]*\)/, '');
-    expect(summary(two.result)).toBe(summary(one.result));
+    expect(withoutRunTime(two.result.stderr)).toBe(withoutRunTime(one.result.stderr));
   });
 
   it('renders a gzip-compressed file in worker threads, with the bytes, metrics and warnings of one thread, through BOM, CRLF and blank lines', async () => {
@@ -134,8 +133,7 @@ describe('m3ugen generate --workers', () => {
     expect(two.playlist).toBe(one.playlist);
     expect(two.playlist).toContain(' x-index="1999",');
     expect(comparable(two.metrics)).toEqual(comparable(one.metrics));
-    const summary = (r: CliResult): string => r.stderr.replace(/ in \d+ ms \([^)]*\)/, '');
-    expect(summary(two.result)).toBe(summary(one.result));
+    expect(withoutRunTime(two.result.stderr)).toBe(withoutRunTime(one.result.stderr));
   });
 
   it('handles a file without a final newline and parts of exactly one batch', async () => {
@@ -279,7 +277,7 @@ describe('m3ugen generate --workers', () => {
       const args = ['generate', '--config', join(dir, `${config}.toml`), '--input', join(dir, 'channels.ndjson'), '--output', join(dir, output), '--proxy-id', PROXY, '--skip-invalid', '--workers', String(workers), '--metrics', metrics];
       const result = await runCli(args, { env: SMALL_PARTS });
       expect(result.code).toBe(0);
-      return { stderr: result.stderr.replaceAll(output, 'OUT').replace(/ in \d+ ms \([^)]*\)/, ''), metrics: JSON.parse(readFileSync(metrics, 'utf8')) as Record<string, unknown> };
+      return { stderr: withoutRunTime(result.stderr.replaceAll(output, 'OUT')), metrics: JSON.parse(readFileSync(metrics, 'utf8')) as Record<string, unknown> };
     };
     for (const config of ['plugin', 'none']) {
       const [one, two] = await Promise.all([run(config, 1), run(config, 2)]);
@@ -308,7 +306,7 @@ describe('m3ugen generate --workers', () => {
       runCli(['generate', '--input', join(dir, 'c.ndjson'), '--output', join(dir, `out-${workers}.m3u`), '--workers', String(workers), '--metrics', join(dir, `m-${workers}.json`)], { env: SMALL_PARTS });
     const [one, two] = await Promise.all([run(1), run(2)]);
     const lines = (r: CliResult, workers: number): string[] =>
-      r.stderr.replaceAll(`out-${workers}.m3u`, 'OUT').replace(/ in \d+ ms \([^)]*\)/, '').trimEnd().split('\n');
+      withoutRunTime(r.stderr.replaceAll(`out-${workers}.m3u`, 'OUT')).trimEnd().split('\n');
     expect(lines(two, 2).filter((line) => line.includes('no proxy ULID'))).toHaveLength(1);
     expect(lines(two, 2)).toEqual(lines(one, 1));
     const counts = (workers: number): unknown => (JSON.parse(readFileSync(join(dir, `m-${workers}.json`), 'utf8')) as Record<string, unknown>)['warningCounts'];
@@ -513,7 +511,7 @@ export default (options) => ({
       rmSync(output, { force: true });
       const args = [BIN, 'generate', '--input', '-', '--output', output, '--proxy-id', PROXY, '--workers', String(workers), '--config', writeIndexConfig()];
       const child = spawnSync(process.execPath, args, { input, encoding: 'utf8', env: { ...process.env, ...SMALL_PARTS } });
-      const stderr = child.stderr.replaceAll(output, 'OUTPUT').replace(/ in \d+ ms \([^)]*\)/, '');
+      const stderr = withoutRunTime(child.stderr.replaceAll(output, 'OUTPUT'));
       const parallel = child.stderr.includes('(parallel, 2 worker threads) → ');
       return { code: child.status, signal: child.signal, stdout: child.stdout, stderr, playlist: existsSync(output) ? readFileSync(output, 'utf8') : undefined, parallel };
     };

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+import { runCli, withoutRunTime } from './support/cli.js';
 import { writeIndexAttributePlugin, writeWarningLogPlugin } from './support/plugins.js';
 
 const PROXY = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
@@ -96,7 +96,7 @@ async function runWith(dir: string, input: string, workers: number, config: (log
   if (report !== undefined) for (const key of ['durationMs', 'channelsPerSecond', 'peakRssBytes', 'peakHeapUsedBytes', 'runId', 'output', 'strategy', 'initialStrategy', 'strategySwitches']) delete report[key];
   return {
     code: result.code,
-    stderr: result.stderr.replaceAll(output, 'OUTPUT').replace(/ in [\d,]+ ms \([^)]*\)/, ''),
+    stderr: withoutRunTime(result.stderr.replaceAll(output, 'OUTPUT')),
     playlist: files.includes(`out-${workers}.m3u`) ? readFileSync(output, 'utf8') : undefined,
     report,
     warnings: readFileSync(log, 'utf8'),

@@ -40,3 +40,11 @@ export function startCli(args: readonly string[], options: CliOptions = {}): { c
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return startCli(args, options).done;
 }
+
+/**
+ * The command's stderr without its summary line's time and strategy (` in 1,292 ms (parallel, 2 worker
+ * threads)`), which differ between runs that must otherwise say the same: the time is grouped by thousands.
+ */
+export function withoutRunTime(stderr: string): string {
+  return stderr.replace(/ in [\d,]+ ms \([^)]*\)/, '');
+}
