@@ -376,9 +376,10 @@ describe('incremental regeneration (EntryCache)', () => {
       return plugins;
     };
     let heard: unknown[] = [];
-    const outcome = async (run: Promise<{ playlist: string; warnings: unknown }>) => {
+    const outcome = async (run: Promise<{ playlist: string; warnings: unknown; metrics: { bytes: number } }>) => {
       heard = [];
-      const ended = await run.then(({ playlist, warnings }) => ({ playlist, warnings }), (error: Error) => ({ error: error.message }));
+      // The byte count too: a cache counts its entries' UTF-8 bytes from the pieces it joins.
+      const ended = await run.then(({ playlist, warnings, metrics }) => ({ playlist, warnings, bytes: metrics.bytes }), (error: Error) => ({ error: error.message }));
       return { ...ended, heard };
     };
     await fc.assert(

@@ -65,10 +65,12 @@ export interface BatchText {
 }
 
 /**
- * The entries of one input batch. `base` is a flat string of the entries as
- * they were when it was built; entries placed since live in `own`. Reused
- * runs of base entries are O(1) slices of `base`, so a run that changes 1%
- * of the channels neither copies nor allocates per unchanged entry.
+ * The entries of one input batch. `base` is the text of the entries as they
+ * were when it was built (a rendered batch's flat string, or a rope of
+ * slices of earlier bases until V8 flattens it; see keepsRope); entries placed
+ * since live in `own`. Reused runs of base entries are O(1) slices of a flat
+ * `base`, so a run that changes 1% of the channels neither copies nor
+ * allocates per unchanged entry.
  */
 interface Segment {
   readonly firstIndex: number;
@@ -89,7 +91,7 @@ interface Segment {
 const FIRST_SLOTS = 64;
 
 /**
- * A segment is rebuilt into a new flat base once this share of its entries
+ * A segment is rebuilt into a new base once this share of its entries
  * were placed since: 25% on average, but from 15% to 35% by segment, so
  * that where changes are spread evenly (a different part of the lineup each
  * run), the segments are not all rebuilt in the same run, which took a
@@ -416,12 +418,20 @@ export class EntryCache {
     this.#next.set(firstIndex, segment);
     const run = this.#run;
     const offsets = segment.baseOffsets;
+    /** UTF-8 offsets, counted from the parts while the text may stay a rope ({@link keepsRope}); else measured once flat. */
+    let byteOffsets: Int32Array = new Int32Array(count + 1);
     let text = prefixText;
     let length = 0;
+    let bytes = 0;
+    /** About how many strings the text is joined from. */
+    let parts = start === 0 ? 0 : 1;
     for (let j = 0; j < start; j++) {
       const slot = prefixOf!.slots[j]!;
       length += entryLength(prefixOf!, j);
+      bytes += entryBytes(prefixOf!, j);
+      if (prefixOf!.own?.[j] !== undefined) parts += 2;
       offsets[j + 1] = length;
+      byteOffsets[j + 1] = bytes;
       segment.slots[j] = slot;
       this.#homes[slot] = segment;
       this.#homeJ[slot] = j;
@@ -433,6 +443,7 @@ export class EntryCache {
     const takeRun = (): void => {
       if (runEnd === runStart) return;
       text += runBase.slice(runStart, runEnd);
+      parts++;
       runStart = runEnd;
     };
     for (let j = start; j < count; j++) {
@@ -455,6 +466,7 @@ export class EntryCache {
           }
           runEnd = end;
           length += end - start;
+          bytes += home.baseBytes[at + 1]! - home.baseBytes[at]!;
         } else this.#reuse(j, slot, piece === '', entries);
       } else {
         piece = this.#render(j, entries).text;
@@ -464,17 +476,25 @@ export class EntryCache {
         takeRun();
         text += piece;
         length += piece.length;
+        // Past the most parts a rope is kept with, the text is measured whole once flat, as one call.
+        if (++parts <= MAX_ROPE_PARTS) bytes += utf8Length(piece);
       }
       offsets[j + 1] = length;
+      byteOffsets[j + 1] = bytes;
       segment.slots[j] = slot;
       this.#homes[slot] = segment;
       this.#homeJ[slot] = j;
     }
     takeRun();
     if (this.#evacuated.size !== 0) for (let j = start; j < count; j++) this.#evacuated.delete(segment.slots[j]!);
-    // Measuring the whole flat text once is cheap; per entry only when it is not ASCII.
-    const bytes = utf8Length(text);
-    setBase(segment, text, offsets, bytes);
+    if (!keepsRope(parts, count)) {
+      text = flatten(text);
+      if (parts > MAX_ROPE_PARTS) {
+        bytes = utf8Length(text);
+        if (bytes !== length) byteOffsets = byteOffsetsOf(text, offsets);
+      }
+    }
+    setBase(segment, text, offsets, bytes === length ? offsets : byteOffsets);
     return { text, bytes };
   }
 
@@ -657,26 +677,56 @@ function standsFor(entries: BatchEntries, j: number, key: unknown, segment: Segm
   return own === undefined ? entries.unchanged(j, key, segment.base, segment.baseOffsets[at]!, segment.baseOffsets[at + 1]!) : entries.unchanged(j, key, own, 0, own.length);
 }
 
+/** The UTF-8 length of {@link textAt}, without slicing it. */
+function entryBytes(segment: Segment, j: number): number {
+  const own = segment.own?.[j];
+  return own === undefined ? segment.baseBytes[j + 1]! - segment.baseBytes[j]! : utf8Length(own);
+}
+
 /** The length of {@link textAt}, without slicing it. */
 function entryLength(segment: Segment, j: number): number {
   const own = segment.own?.[j];
   return own === undefined ? segment.baseOffsets[j + 1]! - segment.baseOffsets[j]! : own.length;
 }
 
-/** Makes `text` (the segment's current entries, `bytes` long in UTF-8) its new flat base. */
+/** Makes `text` (the segment's current entries, `bytes` long in UTF-8) its new base. */
 function rebase(segment: Segment, text: string, bytes: number): void {
   const offsets = new Int32Array(segment.count + 1);
   for (let j = 0; j < segment.count; j++) offsets[j + 1] = offsets[j]! + entryLength(segment, j);
-  setBase(segment, text, offsets, bytes);
+  let byteOffsets = offsets;
+  if (bytes !== text.length) {
+    byteOffsets = new Int32Array(segment.count + 1);
+    for (let j = 0; j < segment.count; j++) byteOffsets[j + 1] = byteOffsets[j]! + entryBytes(segment, j);
+  }
+  setBase(segment, flatten(text), offsets, byteOffsets);
   segment.own = undefined;
   segment.ownCount = 0;
 }
 
-/** Makes `text`, whose entries start at the character `offsets` and which is `bytes` long in UTF-8, the segment's flat base. */
-function setBase(segment: Segment, text: string, offsets: Int32Array, bytes: number): void {
-  segment.base = flatten(text);
+/**
+ * Whether a new base of `count` entries joined from `parts` strings is kept
+ * as the rope it is: when it is a few long parts (runs of a moved batch's
+ * entries, each a slice of an earlier base, and the few entries rendered
+ * among them). V8 copies such a rope into one flat string the first time a
+ * part of it is sliced or read (a later run's change there), and until then
+ * the playlist built from it is copied only once, when it is read or
+ * written. Flattening every moved batch at once cost a churned run at 1M
+ * channels 300 MB of new memory and most of its time. A base of many parts
+ * (a batch rendered anew, one rebuilt after many changes) is flattened: a
+ * rope of an entry per part holds more memory than their text.
+ */
+function keepsRope(parts: number, count: number): boolean {
+  return parts <= MAX_ROPE_PARTS && parts * 16 <= count;
+}
+
+/** The most parts a base is kept as a rope with ({@link keepsRope}). */
+const MAX_ROPE_PARTS = 64;
+
+/** Makes `text`, whose entries start at the character `offsets` and the UTF-8 `byteOffsets`, the segment's base. */
+function setBase(segment: Segment, text: string, offsets: Int32Array, byteOffsets: Int32Array): void {
+  segment.base = text;
   segment.baseOffsets = offsets;
-  segment.baseBytes = bytes === text.length ? offsets : byteOffsetsOf(text, offsets);
+  segment.baseBytes = byteOffsets;
 }
 
 /** UTF-8 byte offsets of the entries of `text` that start at the character `offsets`. */
