@@ -93,13 +93,15 @@ describe('NumberSet', () => {
 });
 
 describe('FingerprintMap', () => {
-  it('behaves like a Map under any sequence of sets and deletions, across growth (property)', () => {
+  it('behaves like a Map under any sequence of sets, deletions and reservations, across growth (property)', () => {
     // Few distinct keys and many operations: long probe clusters, deletions inside them, and growth.
     const key = fc.integer({ min: 0, max: 1500 }).map((n) => `id-${n}`);
     const op = fc.oneof(
       fc.record({ set: key, value: fc.nat({ max: 50 }) }),
       // Mostly deletions of the value held (those remove), some of another value (those must not).
       fc.record({ del: key, held: fc.boolean(), value: fc.nat({ max: 50 }) }),
+      // Room made at once, as a cache does for a run that knows its channel count: the entries held stay.
+      fc.record({ reserve: fc.nat({ max: 5000 }) }),
     );
     fc.assert(
       fc.property(fc.array(op, { minLength: 1500, maxLength: 4000 }), (ops) => {
@@ -109,6 +111,8 @@ describe('FingerprintMap', () => {
           if ('set' in o) {
             map.set(o.set, o.value);
             oracle.set(o.set, o.value);
+          } else if ('reserve' in o) {
+            map.reserve(o.reserve);
           } else {
             const value = o.held ? (oracle.get(o.del) ?? o.value) : o.value;
             map.deleteIf(o.del, value);

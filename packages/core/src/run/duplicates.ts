@@ -265,6 +265,7 @@ export function writeFingerprint(text: string, into: Uint32Array, at: number): v
  * @example
  * ```ts
  * const positions = new FingerprintMap();
+ * positions.reserve(channels.length); // optional: room for them all at once
  * positions.set('news-1', 0);
  * positions.get('news-1'); // 0
  * ```
@@ -293,13 +294,7 @@ export class FingerprintMap extends FingerprintTable {
 
   /** Keeps `value` (>= 0) for `text`. */
   set(text: string, value: number): void {
-    if (this.full()) {
-      const values = this.#values;
-      this.#values = new Float64Array(values.length * 2);
-      this.rehash(values.length * 2, (from, to) => {
-        this.#values[to] = values[from]!;
-      });
-    }
+    if (this.full()) this.#grow(this.#values.length * 2);
     if (text !== this.#lastText) {
       fingerprint(text);
       this.#lastHi = printed.hi;
@@ -309,6 +304,23 @@ export class FingerprintMap extends FingerprintTable {
     let slot = this.probe(this.#lastHi, this.#lastLo);
     if (slot < 0) this.claim((slot = ~slot), this.#lastHi, this.#lastLo);
     this.#values[slot] = value;
+  }
+
+  /**
+   * Makes room for `count` entries in all at once (up to 4M slots), so a map
+   * about to be filled is not rebuilt at each doubling on the way.
+   */
+  reserve(count: number): void {
+    const slots = Math.min(MAX_PRESIZED_SLOTS, nextPowerOfTwo(Math.ceil((count * 4) / 3) + 1));
+    if (slots > this.#values.length) this.#grow(slots);
+  }
+
+  #grow(slots: number): void {
+    const values = this.#values;
+    this.#values = new Float64Array(slots);
+    this.rehash(slots, (from, to) => {
+      this.#values[to] = values[from]!;
+    });
   }
 
   /** Forgets `text` if its value is `value`. */

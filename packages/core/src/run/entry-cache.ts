@@ -90,6 +90,9 @@ interface Segment {
 /** Slots the arrays have room for at first; they double as needed (small, so tests see them grow mid-run). */
 const FIRST_SLOTS = 64;
 
+/** The most slots a run that knows its channel count makes room for at once (80 MiB of per-slot arrays). */
+const MAX_PRESIZED_SLOTS = 1 << 22;
+
 /**
  * A segment is rebuilt into a new base once this share of its entries
  * were placed since: 25% on average, but from 15% to 35% by segment, so
@@ -253,12 +256,21 @@ export class EntryCache {
 
   /**
    * Starts a run; `epoch` names everything besides the record that shapes an
-   * entry. Throws if a run begun earlier has neither ended nor been discarded:
+   * entry; `expectedEntries`, when the run knows how many channels it has,
+   * sizes what the cache keeps per entry at once instead of doubling it on
+   * the way. Throws if a run begun earlier has neither ended nor been discarded:
    * two runs at once would claim ids and positions in each other's entries.
    */
-  begin(epoch: string): void {
+  begin(epoch: string, expectedEntries?: number): void {
     if (this.#inUse) throw new OptionError('cache', 'this EntryCache is in use by a run that has not ended; give each concurrent run its own cache');
     if (epoch !== this.#epoch) this.discard();
+    if (expectedEntries !== undefined && Number.isFinite(expectedEntries) && expectedEntries > this.#placed.length) {
+      // The size doubling would have reached (room to spare for the entries a later run renders while the old are
+      // held), up to 4M slots; past that they double as before.
+      const slots = Math.min(MAX_PRESIZED_SLOTS, 2 ** Math.ceil(Math.log2(expectedEntries)));
+      if (slots > this.#placed.length) this.#growSlots(slots);
+      this.#idSlots.reserve(expectedEntries);
+    }
     this.#inUse = true;
     this.#epoch = epoch;
     this.#run++;
@@ -631,16 +643,18 @@ export class EntryCache {
     const free = this.#freeSlots.pop();
     if (free !== undefined) return free;
     const slot = this.#slotCount++;
-    if (slot === this.#placed.length) {
-      const size = slot * 2;
-      this.#placed = grown(this.#placed, size);
-      this.#claimedElsewhere = grown(this.#claimedElsewhere, size);
-      this.#homeJ = grown(this.#homeJ, size);
-      const numbers = new Float64Array(size);
-      numbers.set(this.#numbers);
-      this.#numbers = numbers;
-    }
+    if (slot === this.#placed.length) this.#growSlots(slot * 2);
     return slot;
+  }
+
+  /** Makes the per-slot typed arrays `size` long. */
+  #growSlots(size: number): void {
+    this.#placed = grown(this.#placed, size);
+    this.#claimedElsewhere = grown(this.#claimedElsewhere, size);
+    this.#homeJ = grown(this.#homeJ, size);
+    const numbers = new Float64Array(size);
+    numbers.set(this.#numbers);
+    this.#numbers = numbers;
   }
 
   #free(slot: number): void {

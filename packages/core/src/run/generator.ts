@@ -408,7 +408,7 @@ export class M3uGenerator {
       const buildUrl = startUrlScheme(scheme, run);
       const counts = { rendered: 0, dropped: 0 };
       const cache = runOptions.cache;
-      cache?.begin(this.#cacheEpoch(options));
+      cache?.begin(this.#cacheEpoch(options), knownChannelCount);
       cacheBegun = cache !== undefined;
       idIndex =
         runOptions.duplicateIds !== undefined && cache === undefined && !isTapped(hooks.channel) && !isTapped(hooks.dropChannel) ? runOptions.duplicateIds() : undefined;
