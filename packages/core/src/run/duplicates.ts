@@ -122,10 +122,14 @@ export function idKey(text: string): number {
   return keyOf(printed.hi, printed.lo);
 }
 
-/** The most slots a {@link FingerprintSet} allocates up front (4M: 32 MiB, for about 3.1M ids); it grows from there. */
-const MAX_PRESIZED_SLOTS = 1 << 22;
+/**
+ * The most slots a table sized for a known count allocates up front (4M: a {@link FingerprintSet}'s 32 MiB, for
+ * about 3.1M ids; also a {@link FingerprintMap}'s `reserve` and an EntryCache's per-slot arrays); it grows from there.
+ */
+export const MAX_PRESIZED_SLOTS = 1 << 22;
 
-function nextPowerOfTwo(n: number): number {
+/** The smallest power of two ≥ `n` (1 for `n` ≤ 1): the size doubling from 1 would reach. */
+export function nextPowerOfTwo(n: number): number {
   return n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n));
 }
 

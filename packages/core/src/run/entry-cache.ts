@@ -1,5 +1,5 @@
 import { describeValue, OptionError } from '../errors.js';
-import { FingerprintMap } from './duplicates.js';
+import { FingerprintMap, MAX_PRESIZED_SLOTS, nextPowerOfTwo } from './duplicates.js';
 import { closestName, didYouMean } from './options.js';
 import type { WarningCode } from './warnings.js';
 
@@ -89,9 +89,6 @@ interface Segment {
 
 /** Slots the arrays have room for at first; they double as needed (small, so tests see them grow mid-run). */
 const FIRST_SLOTS = 64;
-
-/** The most slots a run that knows its channel count makes room for at once (80 MiB of per-slot arrays). */
-const MAX_PRESIZED_SLOTS = 1 << 22;
 
 /**
  * A segment is rebuilt into a new base once this share of its entries
@@ -266,8 +263,8 @@ export class EntryCache {
     if (epoch !== this.#epoch) this.discard();
     if (expectedEntries !== undefined && Number.isFinite(expectedEntries) && expectedEntries > this.#placed.length) {
       // The size doubling would have reached (room to spare for the entries a later run renders while the old are
-      // held), up to 4M slots; past that they double as before.
-      const slots = Math.min(MAX_PRESIZED_SLOTS, 2 ** Math.ceil(Math.log2(expectedEntries)));
+      // held), up to the id tables' 4M slots (80 MiB of per-slot arrays); past that they double as before.
+      const slots = Math.min(MAX_PRESIZED_SLOTS, nextPowerOfTwo(expectedEntries));
       if (slots > this.#placed.length) this.#growSlots(slots);
       this.#idSlots.reserve(expectedEntries);
     }
@@ -707,12 +704,8 @@ function entryLength(segment: Segment, j: number): number {
 function rebase(segment: Segment, text: string, bytes: number): void {
   const offsets = new Int32Array(segment.count + 1);
   for (let j = 0; j < segment.count; j++) offsets[j + 1] = offsets[j]! + entryLength(segment, j);
-  let byteOffsets = offsets;
-  if (bytes !== text.length) {
-    byteOffsets = new Int32Array(segment.count + 1);
-    for (let j = 0; j < segment.count; j++) byteOffsets[j + 1] = byteOffsets[j]! + entryBytes(segment, j);
-  }
-  setBase(segment, flatten(text), offsets, byteOffsets);
+  const flat = flatten(text);
+  setBase(segment, flat, offsets, bytes === flat.length ? offsets : byteOffsetsOf(flat, offsets));
   segment.own = undefined;
   segment.ownCount = 0;
 }
