@@ -265,7 +265,14 @@ export class EntryCache {
       // The size doubling would have reached (room to spare for the entries a later run renders while the old are
       // held), up to the id tables' 4M slots (80 MiB of per-slot arrays); past that they double as before.
       const slots = Math.min(MAX_PRESIZED_SLOTS, nextPowerOfTwo(expectedEntries));
-      if (slots > this.#placed.length) this.#growSlots(slots);
+      if (slots > this.#placed.length) {
+        this.#growSlots(slots);
+        // The per-slot lists too: grown one index at a time, V8 copies each of them about 30 times on the way to 1M.
+        this.#keys = presized(this.#keys, slots);
+        this.#ids = presized(this.#ids, slots);
+        this.#warnings = presized(this.#warnings, slots);
+        this.#homes = presized(this.#homes, slots);
+      }
       this.#idSlots.reserve(expectedEntries);
     }
     this.#inUse = true;
@@ -537,6 +544,8 @@ export class EntryCache {
    * holding the record's id, which sets the distance for the next records.
    */
   #byId(index: number, j: number, near: number, entries: BatchEntries): number {
+    // Nothing held (a first run): no entry to find, and the id need not be hashed to learn that.
+    if (this.#layout.length === 0) return -1;
     const id = entries.idOf?.(j);
     // The record is the one held near, changed: no other entry is its.
     if (id === undefined || (near >= 0 && this.#ids[near] === id)) return -1;
@@ -669,6 +678,14 @@ export class EntryCache {
 function newSegment(firstIndex: number, count: number): Segment {
   const offsets = new Int32Array(count + 1);
   return { firstIndex, count, base: '', baseOffsets: offsets, baseBytes: offsets, own: undefined, ownCount: 0, slots: new Int32Array(count) };
+}
+
+/** `list` with room for `size` items at once (V8 then keeps them in one store of that size). */
+function presized<T>(list: T[], size: number): T[] {
+  if (list.length >= size) return list;
+  const bigger = new Array<T>(size);
+  for (let i = 0; i < list.length; i++) bigger[i] = list[i]!;
+  return bigger;
 }
 
 function grown(array: Int32Array, size: number): Int32Array {
