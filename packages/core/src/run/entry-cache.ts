@@ -263,11 +263,11 @@ export class EntryCache {
     if (epoch !== this.#epoch) this.discard();
     if (expectedEntries !== undefined && Number.isFinite(expectedEntries) && expectedEntries > this.#placed.length) {
       // The size doubling would have reached (room to spare for the entries a later run renders while the old are
-      // held), up to the id tables' 4M slots (80 MiB of per-slot arrays); past that they double as before.
+      // held), up to the id tables' 4M slots (80 MiB of typed arrays, 128 MiB of lists); past that they double as before.
       const slots = Math.min(MAX_PRESIZED_SLOTS, nextPowerOfTwo(expectedEntries));
       if (slots > this.#placed.length) {
         this.#growSlots(slots);
-        // The per-slot lists too: grown one index at a time, V8 copies each of them about 30 times on the way to 1M.
+        // The per-slot lists too: grown one index at a time, V8 copies each of them about 25 times on the way to 1M.
         this.#keys = presized(this.#keys, slots);
         this.#ids = presized(this.#ids, slots);
         this.#warnings = presized(this.#warnings, slots);
