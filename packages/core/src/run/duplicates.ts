@@ -133,6 +133,11 @@ export function nextPowerOfTwo(n: number): number {
   return n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n));
 }
 
+/** The slots a table made for `count` entries starts with: room for them below its 3/4 load, up to {@link MAX_PRESIZED_SLOTS}. */
+function slotsFor(count: number): number {
+  return Math.min(MAX_PRESIZED_SLOTS, nextPowerOfTwo(Math.ceil((count * 4) / 3) + 1));
+}
+
 function homeSlot(hi: number, lo: number, mask: number): number {
   return (hi ^ Math.imul(lo, 0x9e3779b1)) & mask;
 }
@@ -214,7 +219,7 @@ export class FingerprintSet extends FingerprintTable {
    * not rebuilt, and left as garbage, at each doubling on the way.
    */
   constructor(expectedSize = 0) {
-    super(Math.max(1 << 12, Math.min(MAX_PRESIZED_SLOTS, nextPowerOfTwo(Math.ceil((expectedSize * 4) / 3) + 1))));
+    super(Math.max(1 << 12, slotsFor(expectedSize)));
   }
 
   /** Every fingerprint held, as sorted {@link idKey}s (to hand the set over to another index). */
@@ -315,7 +320,7 @@ export class FingerprintMap extends FingerprintTable {
    * about to be filled is not rebuilt at each doubling on the way.
    */
   reserve(count: number): void {
-    const slots = Math.min(MAX_PRESIZED_SLOTS, nextPowerOfTwo(Math.ceil((count * 4) / 3) + 1));
+    const slots = slotsFor(count);
     if (slots > this.#values.length) this.#grow(slots);
   }
 
