@@ -265,14 +265,7 @@ export class EntryCache {
       // The size doubling would have reached (room to spare for the entries a later run renders while the old are
       // held), up to the id tables' 4M slots (80 MiB of typed arrays, 128 MiB of lists); past that they double as before.
       const slots = Math.min(MAX_PRESIZED_SLOTS, nextPowerOfTwo(expectedEntries));
-      if (slots > this.#placed.length) {
-        this.#growSlots(slots);
-        // The per-slot lists too: grown one index at a time, V8 copies each of them about 25 times on the way to 1M.
-        this.#keys = presized(this.#keys, slots);
-        this.#ids = presized(this.#ids, slots);
-        this.#warnings = presized(this.#warnings, slots);
-        this.#homes = presized(this.#homes, slots);
-      }
+      if (slots > this.#placed.length) this.#growSlots(slots);
       this.#idSlots.reserve(expectedEntries);
     }
     this.#inUse = true;
@@ -653,8 +646,13 @@ export class EntryCache {
     return slot;
   }
 
-  /** Makes the per-slot typed arrays `size` long. */
+  /** Makes the per-slot arrays and lists `size` long. */
   #growSlots(size: number): void {
+    // The lists too: grown one index at a time, V8 would copy each of them about 25 times on the way to 1M.
+    this.#keys = presized(this.#keys, size);
+    this.#ids = presized(this.#ids, size);
+    this.#warnings = presized(this.#warnings, size);
+    this.#homes = presized(this.#homes, size);
     this.#placed = grown(this.#placed, size);
     this.#claimedElsewhere = grown(this.#claimedElsewhere, size);
     this.#homeJ = grown(this.#homeJ, size);
