@@ -50,7 +50,19 @@ await Promise.all(
       external: isExternal,
       tsconfig: join(dir, 'tsconfig.json'),
       logLevel: 'warn',
-      output: { dir: outDir, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
+      // What Node parses before the command's first byte, made smaller: no comments (a third of the
+      // bytes; they ship all the same, in src/ and in each map's sourcesContent) and only ASCII, so Node
+      // holds each file as a one-byte string instead of a two-byte one (a few "…" in messages did that).
+      // Not minified otherwise: names and lines stay, and a stack trace still reads as the code.
+      output: {
+        dir: outDir,
+        format: 'esm',
+        entryFileNames: '[name].js',
+        chunkFileNames: '[name]-[hash].js',
+        sourcemap: true,
+        comments: false,
+        minify: { compress: false, mangle: false, codegen: { removeWhitespace: false, asciiOnly: true } },
+      },
     });
   }),
 );
