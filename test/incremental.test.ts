@@ -97,6 +97,26 @@ describe('incremental regeneration (EntryCache)', () => {
     ]);
   });
 
+  it('keeps the latest text of a channel changed twice at the same place, for the run after', async () => {
+    const channels = makeChannels(2000);
+    const generator = createGenerator({ proxyId: PROXY });
+    const cache = new EntryCache();
+    await generator.generate(channels, { cache });
+    const renamed = (name: string) => {
+      const next = copy(channels);
+      next[5] = withFields(next[5]!, { channelName: name });
+      return next;
+    };
+    await generator.generate(renamed('First name'), { cache });
+    const twice = renamed('Second name');
+    expect((await generator.generate(twice, { cache })).playlist).toBe((await full(twice)).playlist);
+    // Nothing changed since: every entry is reused, the one placed over an earlier placement included.
+    const again = await generator.generate(copy(twice), { cache });
+    expect(again.playlist).toBe((await full(twice)).playlist);
+    expect(again.playlist).toContain(',Second name\n');
+    expect(cache.stats).toEqual({ size: 2000, reused: 2000, rendered: 0 });
+  });
+
   it('notices unknown fields, moves, removals and additions', async () => {
     const channels = makeChannels(50);
     const generator = createGenerator({ proxyId: PROXY, plugins: [attributes({ attributes: [{ name: 'provider', field: 'provider' }] })] });

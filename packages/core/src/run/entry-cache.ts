@@ -80,8 +80,15 @@ interface Segment {
   baseOffsets: Int32Array;
   /** UTF-8 byte offset of entry j in `base` (count + 1 values); the same array as `baseOffsets` when `base` is ASCII. */
   baseBytes: Int32Array;
-  /** Entries placed after `base` was built, by position. */
-  own: (string | undefined)[] | undefined;
+  /**
+   * Entries placed after `base` was built: entry j's text is `ownTexts[ownAt[j] - 1]` where
+   * `ownAt[j]` is not 0 ({@link ownText}). A few per segment, so not a list of `count` places:
+   * in V8's heap that was a holey array of about `count` slots for every segment a run changed,
+   * which each young-generation collection copied (about 10 MB at 1% of 1M channels changed);
+   * a typed array's store lies outside the heap.
+   */
+  ownAt: Int32Array | undefined;
+  ownTexts: string[];
   ownCount: number;
   /** The slot (see {@link EntryCache}) of entry j. */
   readonly slots: Int32Array;
@@ -380,7 +387,7 @@ export class EntryCache {
       }
       // The entry held at this position: its text is in `base` unless placed since.
       const near = segment.slots[j]!;
-      const own = segment.own?.[j];
+      const own = ownText(segment, j);
       const fits = placed[near] !== run && standsFor(entries, j, keys[near], segment, j);
       if (fits && own === undefined) {
         // Unchanged and where it was: its text is in `base`.
@@ -438,7 +445,7 @@ export class EntryCache {
       const slot = prefixOf!.slots[j]!;
       length += entryLength(prefixOf!, j);
       bytes += entryBytes(prefixOf!, j);
-      if (prefixOf!.own?.[j] !== undefined) parts += 2;
+      if (ownText(prefixOf!, j) !== undefined) parts += 2;
       offsets[j + 1] = length;
       byteOffsets[j + 1] = bytes;
       segment.slots[j] = slot;
@@ -463,7 +470,7 @@ export class EntryCache {
         this.#placed[slot] = run;
         const home = this.#homes[slot]!;
         const at = this.#homeJ[slot]!;
-        piece = this.#evacuated.get(slot) ?? home.own?.[at];
+        piece = this.#evacuated.get(slot) ?? ownText(home, at);
         if (piece === undefined) {
           const start = home.baseOffsets[at]!;
           const end = home.baseOffsets[at + 1]!;
@@ -611,9 +618,11 @@ export class EntryCache {
         this.#evacuatedAt.set(segment.firstIndex + j, occupant);
       }
     }
-    const own = (segment.own ??= []);
-    if (own[j] === undefined) segment.ownCount++;
-    own[j] = piece;
+    const ownAt = (segment.ownAt ??= new Int32Array(segment.count));
+    if (ownAt[j] === 0) {
+      ownAt[j] = segment.ownTexts.push(piece);
+      segment.ownCount++;
+    } else segment.ownTexts[ownAt[j]! - 1] = piece;
     segment.slots[j] = slot;
     this.#homes[slot] = segment;
     this.#homeJ[slot] = j;
@@ -675,7 +684,7 @@ export class EntryCache {
 
 function newSegment(firstIndex: number, count: number): Segment {
   const offsets = new Int32Array(count + 1);
-  return { firstIndex, count, base: '', baseOffsets: offsets, baseBytes: offsets, own: undefined, ownCount: 0, slots: new Int32Array(count) };
+  return { firstIndex, count, base: '', baseOffsets: offsets, baseBytes: offsets, ownAt: undefined, ownTexts: [], ownCount: 0, slots: new Int32Array(count) };
 }
 
 /** `list` with room for `size` items at once (V8 then keeps them in one store of that size). */
@@ -692,26 +701,32 @@ function grown(array: Int32Array, size: number): Int32Array {
   return bigger;
 }
 
+/** The text of entry `j` of `segment` if it was placed after the segment's base was built, else `undefined`. */
+function ownText(segment: Segment, j: number): string | undefined {
+  const at = segment.ownAt?.[j];
+  return at === undefined || at === 0 ? undefined : segment.ownTexts[at - 1];
+}
+
 /** The text entry `j` of `segment` has now. */
 function textAt(segment: Segment, j: number): string {
-  return segment.own?.[j] ?? segment.base.slice(segment.baseOffsets[j]!, segment.baseOffsets[j + 1]!);
+  return ownText(segment, j) ?? segment.base.slice(segment.baseOffsets[j]!, segment.baseOffsets[j + 1]!);
 }
 
 /** Whether the entry stored with `key` still stands for entry `j`, its text entry `at` of `segment` (see {@link textAt}), given unsliced. */
 function standsFor(entries: BatchEntries, j: number, key: unknown, segment: Segment, at: number): boolean {
-  const own = segment.own?.[at];
+  const own = ownText(segment, at);
   return own === undefined ? entries.unchanged(j, key, segment.base, segment.baseOffsets[at]!, segment.baseOffsets[at + 1]!) : entries.unchanged(j, key, own, 0, own.length);
 }
 
 /** The UTF-8 length of {@link textAt}, without slicing it. */
 function entryBytes(segment: Segment, j: number): number {
-  const own = segment.own?.[j];
+  const own = ownText(segment, j);
   return own === undefined ? segment.baseBytes[j + 1]! - segment.baseBytes[j]! : utf8Length(own);
 }
 
 /** The length of {@link textAt}, without slicing it. */
 function entryLength(segment: Segment, j: number): number {
-  const own = segment.own?.[j];
+  const own = ownText(segment, j);
   return own === undefined ? segment.baseOffsets[j + 1]! - segment.baseOffsets[j]! : own.length;
 }
 
@@ -721,7 +736,8 @@ function rebase(segment: Segment, text: string, bytes: number): void {
   for (let j = 0; j < segment.count; j++) offsets[j + 1] = offsets[j]! + entryLength(segment, j);
   const flat = flatten(text);
   setBase(segment, flat, offsets, bytes === flat.length ? offsets : byteOffsetsOf(flat, offsets));
-  segment.own = undefined;
+  segment.ownAt = undefined;
+  segment.ownTexts = [];
   segment.ownCount = 0;
 }
 
