@@ -83,8 +83,8 @@ interface Segment {
   /**
    * Entries placed after `base` was built: entry j's text is `ownTexts[ownAt[j] - 1]` where
    * `ownAt[j]` is not 0 ({@link ownText}). A few per segment, so not a list of `count` places:
-   * in V8's heap that was a holey array of about `count` slots for every segment a run changed,
-   * which each young-generation collection copied (about 10 MB at 1% of 1M channels changed);
+   * in V8's heap that was a holey array of up to `count` slots (8 KB for 1,024) for every segment
+   * a run changed, which young-generation collections copied (at 1% changed, every segment);
    * a typed array's store lies outside the heap.
    */
   ownAt: Int32Array | undefined;
