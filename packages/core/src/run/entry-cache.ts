@@ -82,14 +82,13 @@ interface Segment {
   baseBytes: Int32Array;
   /**
    * Entries placed after `base` was built: entry j's text is `ownTexts[ownAt[j] - 1]` where
-   * `ownAt[j]` is not 0 ({@link ownText}). A few per segment, so not a list of `count` places:
+   * `ownAt[j]` is not 0 ({@link ownText}); `ownTexts.length` is how many. A few per segment, so not a list of `count` places:
    * in V8's heap that was a holey array of up to `count` slots (8 KB for 1,024) for every segment
    * a run changed, which young-generation collections copied (at 1% changed, every segment);
    * a typed array's store lies outside the heap.
    */
   ownAt: Int32Array | undefined;
   ownTexts: string[];
-  ownCount: number;
   /** The slot (see {@link EntryCache}) of entry j. */
   readonly slots: Int32Array;
 }
@@ -419,7 +418,7 @@ export class EntryCache {
     }
     // A whole unchanged batch is `base` itself (a slice of all of it is the same string).
     takeBase(count);
-    if (segment.ownCount > rebaseLimit(firstIndex, count)) rebase(segment, text, bytes);
+    if (segment.ownTexts.length > rebaseLimit(firstIndex, count)) rebase(segment, text, bytes);
     return { text, bytes };
   }
 
@@ -619,10 +618,8 @@ export class EntryCache {
       }
     }
     const ownAt = (segment.ownAt ??= new Int32Array(segment.count));
-    if (ownAt[j] === 0) {
-      ownAt[j] = segment.ownTexts.push(piece);
-      segment.ownCount++;
-    } else segment.ownTexts[ownAt[j]! - 1] = piece;
+    if (ownAt[j] === 0) ownAt[j] = segment.ownTexts.push(piece);
+    else segment.ownTexts[ownAt[j]! - 1] = piece;
     segment.slots[j] = slot;
     this.#homes[slot] = segment;
     this.#homeJ[slot] = j;
@@ -684,7 +681,7 @@ export class EntryCache {
 
 function newSegment(firstIndex: number, count: number): Segment {
   const offsets = new Int32Array(count + 1);
-  return { firstIndex, count, base: '', baseOffsets: offsets, baseBytes: offsets, ownAt: undefined, ownTexts: [], ownCount: 0, slots: new Int32Array(count) };
+  return { firstIndex, count, base: '', baseOffsets: offsets, baseBytes: offsets, ownAt: undefined, ownTexts: [], slots: new Int32Array(count) };
 }
 
 /** `list` with room for `size` items at once (V8 then keeps them in one store of that size). */
@@ -738,7 +735,6 @@ function rebase(segment: Segment, text: string, bytes: number): void {
   setBase(segment, flat, offsets, bytes === flat.length ? offsets : byteOffsetsOf(flat, offsets));
   segment.ownAt = undefined;
   segment.ownTexts = [];
-  segment.ownCount = 0;
 }
 
 /**
