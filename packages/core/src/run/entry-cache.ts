@@ -407,10 +407,13 @@ export class EntryCache {
    * loop, which handles changed entries: this is where a regeneration spends
    * its time, and V8 compiles a small function soon. The whole loop took
    * TurboFan 25–27 ms to compile, so the first 49 batches of a regeneration
-   * at 1M channels ran in slower code; this one is compiled by batch 7–16.
+   * at 1M channels ran in slower code; this one was compiled by batch 7 and
+   * 10 in two traces.
    */
   #reuseInPlace(segment: Segment, j: number, entries: BatchEntries): number {
     const { count, base, baseOffsets, slots, ownAt } = segment;
+    // Read once per call rather than through `#reuse`: this loop runs for every unchanged channel, and
+    // nothing in it grows the slot arrays (only rendering does, outside it).
     const run = this.#run;
     const keys = this.#keys;
     const placed = this.#placed;
