@@ -618,14 +618,18 @@ export class EntryCache {
   #placeInPlace(segment: Segment, j: number, slot: number, piece: string, entries: BatchEntries): void {
     const occupant = segment.slots[j]!;
     if (this.#placed[occupant] !== this.#run) {
-      this.#displaced.push(occupant);
-      // The same channel, changed: its id is the new entry's now (so freeing the old one need not look it up),
-      // and the old entry could only be reused as a duplicate of it.
-      if (this.#ids[occupant] === this.#ids[slot]) this.#ids[occupant] = undefined;
-      // Another channel's entry placed here leaves this one to be reused further on, if entries may move: keep its text.
-      else if (entries.idOf !== undefined) {
+      if (this.#ids[occupant] !== this.#ids[slot] && entries.idOf !== undefined) {
+        // Another channel's entry placed here leaves this one to be reused further on, if entries may move: keep its text.
+        this.#displaced.push(occupant);
         this.#evacuated.set(occupant, textAt(segment, j));
         this.#evacuatedAt.set(segment.firstIndex + j, occupant);
+      } else {
+        // The same channel, changed (its id is the new entry's now, so freeing the old one need not look it
+        // up), or entries that stand only where they were: the old entry, its text replaced, can stand
+        // nowhere. Its slot is free at once, for the next entry rendered: held to the run's end, a run
+        // changing 5% of 1M channels grew the per-slot arrays past their 2^20 slots to twice that.
+        if (this.#ids[occupant] === this.#ids[slot]) this.#ids[occupant] = undefined;
+        this.#free(occupant);
       }
     }
     const ownAt = segment.ownAt;
