@@ -100,26 +100,12 @@ function recordId(nc: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-/**
- * `urlOrReads`: the fields the URL reads, or else the URL. No closure here: a
- * function that makes one has a context V8 must rebuild when it drops the
- * function's compiled code, and rebuilding an object then waits for the
- * sweeping of the whole heap (15–25 ms, the first batch of a regeneration at
- * 1M channels, where a record of another shape than the first run's made V8
- * drop it).
- */
+/** `urlOrReads`: the fields the URL reads, or else the URL. */
 function plainKey(nc: NumberedChannel, index: number, urlOrReads: string | readonly string[]): PlainKey {
   const ch = nc.channel;
   const url = typeof urlOrReads === 'string' ? urlOrReads : undefined;
-  const reads = typeof urlOrReads === 'string' || urlOrReads.length === 0 ? undefined : keptReads(ch, urlOrReads);
+  const reads = typeof urlOrReads === 'string' || urlOrReads.length === 0 ? undefined : urlOrReads.map((field) => kept(ch[field]));
   return { index, number: nc.assignedNumber, id: ch.id, name: ch.channelName, tvgId: ch.tvgId, tvgName: ch.tvgName, tvgLogo: ch.tvgLogo, groupTitle: ch.groupTitle, reads, url };
-}
-
-/** The values of `fields` in `channel`, as {@link kept} keeps them. */
-function keptReads(channel: Readonly<Record<string, unknown>>, fields: readonly string[]): unknown[] {
-  const values = new Array<unknown>(fields.length);
-  for (let i = 0; i < fields.length; i++) values[i] = kept(channel[fields[i]!]);
-  return values;
 }
 
 /** The channel fields {@link samePlainFields} compares. */
