@@ -217,8 +217,6 @@ export class EntryCache {
   readonly #evacuated = new Map<number, string>();
   /** The position each slot in {@link #evacuated} was held at. */
   readonly #evacuatedAt = new Map<number, number>();
-  /** Slots not yet placed when this run gave their position to another entry. */
-  #displaced: number[] = [];
 
   /** The previous run's segments, by first index (changed in place as this run reuses them). */
   #segments = new Map<number, Segment>();
@@ -288,8 +286,9 @@ export class EntryCache {
   /** Ends a successful run: its segments are held, and entries it did not use are forgotten. */
   end(): void {
     this.#inUse = false;
-    // Entries the run did not use are among those its placements displaced and those of segments it did not carry on.
-    for (const slot of this.#displaced) this.#freeIfUnused(slot);
+    // Entries the run did not use are those its placements displaced and kept (still in #evacuated: one placed
+    // since left it; an entry replaced by its own channel's was freed at once) and those of segments it did not carry on.
+    for (const slot of this.#evacuated.keys()) this.#freeIfUnused(slot);
     for (const segment of this.#layout) {
       if (this.#next.get(segment.firstIndex) === segment) continue;
       for (const slot of segment.slots) this.#freeIfUnused(slot);
@@ -297,7 +296,6 @@ export class EntryCache {
     this.#segments = this.#next;
     this.#next = new Map();
     this.#layout = [];
-    this.#displaced = [];
     this.#evacuated.clear();
     this.#evacuatedAt.clear();
   }
@@ -313,7 +311,6 @@ export class EntryCache {
     this.#segments = new Map();
     this.#next = new Map();
     this.#layout = [];
-    this.#displaced = [];
     this.#idSlots.clear();
     this.#evacuated.clear();
     this.#evacuatedAt.clear();
@@ -620,7 +617,6 @@ export class EntryCache {
     if (this.#placed[occupant] !== this.#run) {
       if (this.#ids[occupant] !== this.#ids[slot] && entries.idOf !== undefined) {
         // Another channel's entry placed here leaves this one to be reused further on, if entries may move: keep its text.
-        this.#displaced.push(occupant);
         this.#evacuated.set(occupant, textAt(segment, j));
         this.#evacuatedAt.set(segment.firstIndex + j, occupant);
       } else {

@@ -436,7 +436,7 @@ export class M3uGenerator {
       const estimatedChannelCount = runOptions.estimatedChannelCount ?? (automatic && knownChannelCount === undefined ? estimateOf(source) : undefined);
       // One object literal, not `{ ...facts(), channelsDone, automatic }` per checkpoint: V8 gives a spread
       // copy a map of its own, and adding properties to it took about 6 µs a checkpoint in a 1M-channel run.
-      const facts = (channelsDone: number): SelectionFacts & { readonly channelsDone: number; readonly automatic: boolean } => ({
+      const facts = (channelsDone: number): Parameters<typeof proposeTakeover>[1] => ({
         strategies,
         pressure: monitor.level(),
         knownChannelCount,
