@@ -81,13 +81,17 @@ interface Segment {
   /** UTF-8 byte offset of entry j in `base` (count + 1 values); the same array as `baseOffsets` when `base` is ASCII. */
   baseBytes: Int32Array;
   /**
-   * Entries placed after `base` was built: entry j's text is `ownTexts[ownAt[j] - 1]` where
-   * `ownAt[j]` is not 0 ({@link ownText}); `ownTexts.length` is how many. A few per segment, so not a list of `count` places:
-   * in V8's heap that was a holey array of up to `count` slots (8 KB for 1,024) for every segment
-   * a run changed, which young-generation collections copied (at 1% changed, every segment);
-   * a typed array's store lies outside the heap.
+   * Entries placed after `base` was built: their positions j, ascending, and
+   * their texts at the same index of `ownTexts` ({@link ownText}). A few per
+   * segment (it is rebased at 15–35%), so two short lists rather than a place
+   * for each of its `count` entries. In V8's heap such a place list was a holey array
+   * of `count` slots (8 KB for 1,024) for every segment a run changed, which
+   * young-generation collections copied; as a typed array (sessions 44–46) it
+   * was a store of its own outside the heap, and at 1% changed at 1M
+   * channels the 977 fresh stores took 12–22 ms of the regeneration, most of
+   * it the first touch of their new memory.
    */
-  ownAt: Int32Array | undefined;
+  ownPositions: number[];
   ownTexts: string[];
   /** The slot (see {@link EntryCache}) of entry j. */
   readonly slots: Int32Array;
@@ -408,7 +412,10 @@ export class EntryCache {
    * 10 in two traces.
    */
   #reuseInPlace(segment: Segment, j: number, entries: BatchEntries): number {
-    const { count, base, baseOffsets, slots, ownAt } = segment;
+    const { base, baseOffsets, slots, ownPositions } = segment;
+    // Up to the next entry placed since, which the rest of the in-place loop takes.
+    const next = ownFrom(segment, j);
+    const stop = next < ownPositions.length ? ownPositions[next]! : segment.count;
     // Read once per call rather than through `#reuse`: this loop runs for every unchanged channel, and
     // nothing in it grows the slot arrays (only rendering does, outside it).
     const run = this.#run;
@@ -417,8 +424,7 @@ export class EntryCache {
     const numbers = this.#numbers;
     const claimedElsewhere = this.#claimedElsewhere;
     const warnings = this.#warnings;
-    for (; j < count; j++) {
-      if (ownAt !== undefined && ownAt[j] !== 0) break;
+    for (; j < stop; j++) {
       const near = slots[j]!;
       const start = baseOffsets[j]!;
       const end = baseOffsets[j + 1]!;
@@ -448,11 +454,17 @@ export class EntryCache {
     let bytes = 0;
     /** About how many strings the text is joined from. */
     let parts = start === 0 ? 0 : 1;
-    for (let j = 0; j < start; j++) {
+    for (let j = 0, own = 0; j < start; j++) {
       const slot = prefixOf!.slots[j]!;
-      length += entryLength(prefixOf!, j);
-      bytes += entryBytes(prefixOf!, j);
-      if (ownText(prefixOf!, j) !== undefined) parts += 2;
+      if (own < prefixOf!.ownPositions.length && prefixOf!.ownPositions[own] === j) {
+        const piece = prefixOf!.ownTexts[own++]!;
+        length += piece.length;
+        bytes += utf8Length(piece);
+        parts += 2;
+      } else {
+        length += prefixOf!.baseOffsets[j + 1]! - prefixOf!.baseOffsets[j]!;
+        bytes += prefixOf!.baseBytes[j + 1]! - prefixOf!.baseBytes[j]!;
+      }
       offsets[j + 1] = length;
       byteOffsets[j + 1] = bytes;
       segment.slots[j] = slot;
@@ -628,15 +640,24 @@ export class EntryCache {
         this.#free(occupant);
       }
     }
-    const ownAt = segment.ownAt;
-    if (ownAt === undefined) {
-      // The segment's first: its list starts as a literal holding it. Pushed onto the empty list a full run
-      // made (of V8's small-integer kind), it made V8 drop this method's compiled code ("not a Smi").
-      segment.ownAt = new Int32Array(segment.count);
-      segment.ownAt[j] = 1;
+    const positions = segment.ownPositions;
+    if (positions.length === 0) {
+      // The segment's first: its lists start as literals holding it. Pushed onto the empty list a full run
+      // made (of V8's small-integer kind), a text made V8 drop this method's compiled code ("not a Smi").
+      segment.ownPositions = [j];
       segment.ownTexts = [piece];
-    } else if (ownAt[j] === 0) ownAt[j] = segment.ownTexts.push(piece);
-    else segment.ownTexts[ownAt[j]! - 1] = piece;
+    } else if (positions[positions.length - 1]! < j) {
+      // A run places entries in order: after those placed since, mostly.
+      positions.push(j);
+      segment.ownTexts.push(piece);
+    } else {
+      const at = ownFrom(segment, j);
+      if (positions[at] === j) segment.ownTexts[at] = piece;
+      else {
+        positions.splice(at, 0, j);
+        segment.ownTexts.splice(at, 0, piece);
+      }
+    }
     segment.slots[j] = slot;
     this.#homes[slot] = segment;
     this.#homeJ[slot] = j;
@@ -698,7 +719,7 @@ export class EntryCache {
 
 function newSegment(firstIndex: number, count: number): Segment {
   const offsets = new Int32Array(count + 1);
-  return { firstIndex, count, base: '', baseOffsets: offsets, baseBytes: offsets, ownAt: undefined, ownTexts: [], slots: new Int32Array(count) };
+  return { firstIndex, count, base: '', baseOffsets: offsets, baseBytes: offsets, ownPositions: [], ownTexts: [], slots: new Int32Array(count) };
 }
 
 /** `list` with room for `size` items at once (V8 then keeps them in one store of that size). */
@@ -715,10 +736,24 @@ function grown(array: Int32Array, size: number): Int32Array {
   return bigger;
 }
 
+/** The index in `segment.ownPositions` of the first entry placed since at or after position `j`; its length if there is none. */
+function ownFrom(segment: Segment, j: number): number {
+  const positions = segment.ownPositions;
+  let low = 0;
+  let high = positions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (positions[middle]! < j) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** The text of entry `j` of `segment` if it was placed after the segment's base was built, else `undefined`. */
 function ownText(segment: Segment, j: number): string | undefined {
-  const at = segment.ownAt?.[j];
-  return at === undefined || at === 0 ? undefined : segment.ownTexts[at - 1];
+  if (segment.ownPositions.length === 0) return undefined;
+  const at = ownFrom(segment, j);
+  return segment.ownPositions[at] === j ? segment.ownTexts[at] : undefined;
 }
 
 /** The text entry `j` of `segment` has now. */
@@ -732,25 +767,17 @@ function standsFor(entries: BatchEntries, j: number, key: unknown, segment: Segm
   return own === undefined ? entries.unchanged(j, key, segment.base, segment.baseOffsets[at]!, segment.baseOffsets[at + 1]!) : entries.unchanged(j, key, own, 0, own.length);
 }
 
-/** The UTF-8 length of {@link textAt}, without slicing it. */
-function entryBytes(segment: Segment, j: number): number {
-  const own = ownText(segment, j);
-  return own === undefined ? segment.baseBytes[j + 1]! - segment.baseBytes[j]! : utf8Length(own);
-}
-
-/** The length of {@link textAt}, without slicing it. */
-function entryLength(segment: Segment, j: number): number {
-  const own = ownText(segment, j);
-  return own === undefined ? segment.baseOffsets[j + 1]! - segment.baseOffsets[j]! : own.length;
-}
-
 /** Makes `text` (the segment's current entries, `bytes` long in UTF-8) its new base. */
 function rebase(segment: Segment, text: string, bytes: number): void {
   const offsets = new Int32Array(segment.count + 1);
-  for (let j = 0; j < segment.count; j++) offsets[j + 1] = offsets[j]! + entryLength(segment, j);
+  const { ownPositions, ownTexts, baseOffsets } = segment;
+  for (let j = 0, own = 0; j < segment.count; j++) {
+    const length = own < ownPositions.length && ownPositions[own] === j ? ownTexts[own++]!.length : baseOffsets[j + 1]! - baseOffsets[j]!;
+    offsets[j + 1] = offsets[j]! + length;
+  }
   const flat = flatten(text);
   setBase(segment, flat, offsets, bytes === flat.length ? offsets : byteOffsetsOf(flat, offsets));
-  segment.ownAt = undefined;
+  segment.ownPositions = [];
   segment.ownTexts = [];
 }
 
