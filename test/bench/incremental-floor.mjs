@@ -2,9 +2,11 @@
 //   node --expose-gc test/bench/incremental-floor.mjs [CHANNELS] [ROUNDS]
 // In one process, after a first run fills an EntryCache: regenerations with no
 // channel changed and with 1% changed (fresh record objects each round, as a
-// pipeline re-reading its data makes), and a bare loop comparing the same
-// fields of fresh records with stored keys, without the cache. Each is timed
-// after a forced GC has settled. Prints each round's milliseconds.
+// pipeline re-reading its data makes, their strings the first run's), and a
+// bare loop comparing the same fields of fresh records with stored keys, without
+// the cache: on such records, on records whose strings are new as well, and on
+// those a second time. Each is timed after a forced GC has settled. Prints each
+// round's milliseconds.
 import { EntryCache } from '@m3ugen/core';
 import { createGenerator } from '@m3ugen/preset-default';
 import { BASE_URL, makeChannels, PROXY_ID } from './channels.mjs';
@@ -31,24 +33,27 @@ const time = async (run) => {
   return Math.round(performance.now() - start);
 };
 
-const rows = { 'none changed': [], '1% changed': [], 'bare comparison loop': [] };
+const rows = { 'none changed': [], '1% changed': [], 'bare comparison loop': [], 'bare loop, new strings': [], 'the same, second pass': [] };
 for (let round = 0; round < rounds; round++) {
   const same = fresh(round, 0);
   rows['none changed'].push(await time(() => generator.generate(same, { strategy: 'in-memory', cache })));
   const changed = fresh(round, 100);
   rows['1% changed'].push(await time(() => generator.generate(changed, { strategy: 'in-memory', cache })));
-  const records = fresh(round, 0);
-  rows['bare comparison loop'].push(
-    await time(() => {
-      let unchanged = 0;
-      for (let i = 0; i < records.length; i++) {
-        const nc = records[i];
-        const ch = nc.channel;
-        const k = keys[i];
-        if (k.number === nc.assignedNumber && k.id === ch.id && k.name === ch.channelName && k.tvgId === ch.tvgId && k.tvgName === ch.tvgName && k.tvgLogo === ch.tvgLogo && k.groupTitle === ch.groupTitle) unchanged++;
-      }
-      if (unchanged !== records.length) throw new Error('the records changed');
-    }),
-  );
+  const compare = (records) => () => {
+    let unchanged = 0;
+    for (let i = 0; i < records.length; i++) {
+      const nc = records[i];
+      const ch = nc.channel;
+      const k = keys[i];
+      if (k.number === nc.assignedNumber && k.id === ch.id && k.name === ch.channelName && k.tvgId === ch.tvgId && k.tvgName === ch.tvgName && k.tvgLogo === ch.tvgLogo && k.groupTitle === ch.groupTitle) unchanged++;
+    }
+    if (unchanged !== records.length) throw new Error('the records changed');
+  };
+  rows['bare comparison loop'].push(await time(compare(fresh(round, 0))));
+  // Records whose strings are new too, equal to the kept ones (as the bench's incremental-1% makes them), so
+  // `===` reads their characters; then the same loop over the same records again, memory read before.
+  const remade = makeChannels(count);
+  rows['bare loop, new strings'].push(await time(compare(remade)));
+  rows['the same, second pass'].push(await time(compare(remade)));
 }
 for (const [name, ms] of Object.entries(rows)) console.log(`${name.padEnd(22)} ${ms.join(' ')} ms`);
