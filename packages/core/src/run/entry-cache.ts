@@ -87,9 +87,9 @@ interface Segment {
    * for each of its `count` entries. In V8's heap such a place list was a holey array
    * of `count` slots (8 KB for 1,024) for every segment a run changed, which
    * young-generation collections copied; as a typed array (sessions 44–46) it
-   * was a store of its own outside the heap, and at 1% changed at 1M
-   * channels the 977 fresh stores took 12–22 ms of the regeneration, most of
-   * it the first touch of their new memory.
+   * was a store of its own outside the heap for each, 977 of them at 1%
+   * changed of 1M channels (in a bare script, 977 such arrays took 12–14 ms
+   * once the process needed fresh memory for them).
    */
   ownPositions: number[];
   ownTexts: string[];
