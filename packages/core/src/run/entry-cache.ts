@@ -627,7 +627,8 @@ export class EntryCache {
   #placeInPlace(segment: Segment, j: number, slot: number, piece: string, entries: BatchEntries): void {
     const occupant = segment.slots[j]!;
     if (this.#placed[occupant] !== this.#run) {
-      if (this.#ids[occupant] !== this.#ids[slot] && entries.idOf !== undefined) {
+      const sameChannel = this.#ids[occupant] === this.#ids[slot];
+      if (!sameChannel && entries.idOf !== undefined) {
         // Another channel's entry placed here leaves this one to be reused further on, if entries may move: keep its text.
         this.#evacuated.set(occupant, textAt(segment, j));
         this.#evacuatedAt.set(segment.firstIndex + j, occupant);
@@ -636,7 +637,7 @@ export class EntryCache {
         // up), or entries that stand only where they were: the old entry, its text replaced, can stand
         // nowhere. Its slot is free at once, for the next entry rendered: held to the run's end, a run
         // changing 5% of 1M channels grew the per-slot arrays past their 2^20 slots to twice that.
-        if (this.#ids[occupant] === this.#ids[slot]) this.#ids[occupant] = undefined;
+        if (sameChannel) this.#ids[occupant] = undefined;
         this.#free(occupant);
       }
     }
