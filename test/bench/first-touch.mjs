@@ -3,23 +3,21 @@
 // flatten a rope of as many bytes, as reading a regenerated playlist makes it do. The first fill takes a page
 // fault per 4 KiB page; the second, in the same pages, none.
 const mib = Number(process.argv[2] ?? 300);
-const faults = () => process.resourceUsage().minorPageFault;
-const ms = (started) => `${(performance.now() - started).toFixed(0)} ms`;
 
-let faultsBefore = faults();
-let started = performance.now();
+/** Runs `work` and prints how long it took and the page faults it took. */
+function timed(what, work) {
+  const faultsBefore = process.resourceUsage().minorPageFault;
+  const started = performance.now();
+  work();
+  const ms = performance.now() - started;
+  console.log(`${what}: ${ms.toFixed(0)} ms, ${process.resourceUsage().minorPageFault - faultsBefore} page faults`);
+}
+
 const buffer = Buffer.allocUnsafe(mib * 2 ** 20);
-buffer.fill(1);
-console.log(`new ${mib} MiB buffer filled: ${ms(started)}, ${faults() - faultsBefore} page faults`);
-faultsBefore = faults();
-started = performance.now();
-buffer.fill(2);
-console.log(`the same buffer filled again: ${ms(started)}, ${faults() - faultsBefore} page faults`);
+timed(`new ${mib} MiB buffer filled`, () => buffer.fill(1));
+timed('the same buffer filled again', () => buffer.fill(2));
 
 const part = 'x'.repeat(2 ** 20 - 8);
 let rope = '';
 for (let i = 0; i < mib; i++) rope += part + String(i).padStart(8, '0');
-faultsBefore = faults();
-started = performance.now();
-rope.charCodeAt(0);
-console.log(`a ${mib} MiB rope of ${mib} parts flattened: ${ms(started)}, ${faults() - faultsBefore} page faults`);
+timed(`a ${mib} MiB rope of ${mib} parts flattened`, () => rope.charCodeAt(0));
