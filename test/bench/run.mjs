@@ -126,10 +126,9 @@ for (const size of SIZES) {
     const above = median(samples.map((s) => s.peakRssBytes - s.rssBeforeBytes));
     const aboveAtReturn = median(samples.map((s) => s.peakRssAtReturnBytes - s.rssBeforeBytes));
     // Each round's ratio is kept beside its median, so a median of a few rounds can be read against its spread.
-    const paired = (ratio) => rounds.map(ratio);
-    const timesPeerRounds = paired((round) => round.peer.ms / round[path].ms);
-    const timesInMemoryRounds = paired((round) => round['in-memory'].ms / round[path].ms);
-    const timesInMemoryAtReturnRounds = paired((round) => round['in-memory'].msAtReturn / round[path].msAtReturn);
+    const timesPeerRounds = rounds.map((round) => round.peer.ms / round[path].ms);
+    const timesInMemoryRounds = rounds.map((round) => round['in-memory'].ms / round[path].ms);
+    const timesInMemoryAtReturnRounds = rounds.map((round) => round['in-memory'].msAtReturn / round[path].msAtReturn);
     row[path] = {
       ms,
       msAtReturn,
