@@ -225,30 +225,29 @@ try {
 // Targets of the speed-and-memory issue, at the largest size measured.
 const big = Math.max(0, ...SIZES);
 const at = results.paths[big] ?? {};
-const target = (name, value, goal, ok, rounds) => {
+const target = (name, value, goal, ok, rounds = '') => {
   results.targets.push({ name, value, goal, met: ok });
-  console.log(`${ok ? 'MET ' : 'MISS'}  ${name}: ${value} (target ${goal})${rounds === undefined ? '' : `; ${spread(rounds)}`}`);
+  console.log(`${ok ? 'MET ' : 'MISS'}  ${name}: ${value} (target ${goal})${rounds}`);
 };
-/** A paired ratio's rounds, sorted, and how many of them met the target on their own: "rounds 8.1, 10.2, 11.9 (2 of 3 ≥ 10)". */
-const spread = ({ values, format, meets, goal }) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return `rounds ${sorted.map(format).join(', ')} (${values.filter(meets).length} of ${values.length} ${goal})`;
-};
+/** A paired ratio as `kind` shows it: times (`'×'`: 1.84×) or a share of the other path (`'%'`: 72%). */
+const shown = (kind) => (kind === '%' ? (r) => `${(r * 100).toFixed(0)}%` : (r) => `${r.toFixed(2)}×`);
+const goalOf = (least, kind) => `≥ ${kind === '%' ? least * 100 : least}${kind}`;
+/** Each round's ratio, sorted, and how many reached `least` on their own: "; rounds 8.10×, 10.20×, 11.90× (2 of 3 ≥ 10×)". */
+const spread = (rounds, least, kind) =>
+  `; rounds ${[...rounds].sort((a, b) => a - b).map(shown(kind)).join(', ')} (${rounds.filter((r) => r >= least).length} of ${rounds.length} ${goalOf(least, kind)})`;
+/** A target on a paired ratio: its median against `least`, every round's ratio beside it. */
+const ratioTarget = (name, { median, rounds }, least, kind) => target(name, shown(kind)(median), goalOf(least, kind), median >= least, spread(rounds, least, kind));
 console.log(`\nTargets (${fmt(big)} channels):`);
 if (big > 0) {
 // Ratios between paths are the paired ones (taken inside each round), not ratios of the medians.
-const times = (values, least) => ({ values, format: (r) => r.toFixed(2), meets: (r) => r >= least, goal: `≥ ${least}` });
-const share = (values, least) => ({ values, format: (r) => `${(r * 100).toFixed(0)}%`, meets: (r) => r >= least, goal: `≥ ${least * 100}%` });
-target('in-memory vs peer', `${at['in-memory'].timesPeer.toFixed(2)}×`, '≥ 10×', at['in-memory'].timesPeer >= 10, times(at['in-memory'].rounds.timesPeer, 10));
-target('streaming vs in-memory', `${(at['streaming-file'].timesInMemory * 100).toFixed(0)}%`, '≥ 70%', at['streaming-file'].timesInMemory >= 0.7, share(at['streaming-file'].rounds.timesInMemory, 0.7));
-target('eta template vs default', `${(at['eta-template'].timesInMemory * 100).toFixed(0)}%`, '≥ 50%', at['eta-template'].timesInMemory >= 0.5, share(at['eta-template'].rounds.timesInMemory, 0.5));
-const incremental = at['incremental-1%'];
-const returned = incremental.timesInMemoryAtReturn;
-target('incremental (1% changed) vs full in-memory, until generate() returned', `${returned.toFixed(2)}×`, '≥ 10×', returned >= 10, times(incremental.rounds.timesInMemoryAtReturn, 10));
+const paired = (path, ratio) => ({ median: at[path][ratio], rounds: at[path].rounds[ratio] });
+ratioTarget('in-memory vs peer', paired('in-memory', 'timesPeer'), 10, '×');
+ratioTarget('streaming vs in-memory', paired('streaming-file', 'timesInMemory'), 0.7, '%');
+ratioTarget('eta template vs default', paired('eta-template', 'timesInMemory'), 0.5, '%');
+ratioTarget('incremental (1% changed) vs full in-memory, until generate() returned', paired('incremental-1%', 'timesInMemoryAtReturn'), 10, '×');
 // Beside it, not a target: reading the string copies the whole playlist after either path (docs/decisions.md, 35).
-console.log(
-  `NOTE  … with the string read, which copies the whole playlist after either path: ${incremental.timesInMemory.toFixed(2)}×; ${spread(times(incremental.rounds.timesInMemory, 10))}`,
-);
+const read = paired('incremental-1%', 'timesInMemory');
+console.log(`NOTE  … with the string read, which copies the whole playlist after either path: ${shown('×')(read.median)}${spread(read.rounds, 10, '×')}`);
 target('in-memory peak above loaded input, string read', `${fmt(at['in-memory'].peakAboveStartBytes / big)} B/channel`, '≤ 600 B/channel', at['in-memory'].peakAboveStartBytes / big <= 600);
 target('in-memory peak above loaded input, as returned', `${fmt(at['in-memory'].peakAboveStartAtReturnBytes / big)} B/channel`, '≤ 600 B/channel', at['in-memory'].peakAboveStartAtReturnBytes / big <= 600);
 }
